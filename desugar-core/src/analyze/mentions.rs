@@ -1,0 +1,517 @@
+//! Which locals a piece of user code mentions, and how: borrowed in place, moved, used as a method
+//! receiver (which may be either: a macro cannot see the method's signature), or assigned.
+//!
+//! Names bound inside the code (closure parameters, `let`s of inner blocks, match arms, `for`
+//! patterns) shadow outer locals for their scope and are not reported.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Block, Expr, Macro, Pat, Stmt, Token};
+
+/// How a mention uses a local.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Use {
+    /// `&x`, `&mut x`, `x[i]`, `*x`, `x += 1`, `x.f = v`, `x == y`, a format argument: the local
+    /// is used in place and stays initialized.
+    Borrow,
+    /// `x.m(..)` (or `x.f.m(..)`, or `x(..)` for a local closure): a borrow or a move, depending
+    /// on the receiver type of `m`.
+    Receiver(String),
+    /// `x` or `x.f` by value: a move, unless the type is `Copy`.
+    Move,
+    /// `x = v`: gives the local a new value.
+    Assign,
+}
+
+#[derive(Clone, Debug)]
+pub struct Mention {
+    pub name: String,
+    pub kind: Use,
+    pub span: Span,
+}
+
+/// Mentions of free names in an expression evaluated by value.
+pub fn in_expr(expr: &Expr) -> Vec<Mention> {
+    let mut c = Collector::default();
+    c.expr(expr, Use::Move);
+    c.out
+}
+
+/// Mentions in the initializer of `let PAT = init`: a `_` or `ref` pattern only borrows.
+pub fn in_let_init(pat: &Pat, init: &Expr) -> Vec<Mention> {
+    let mut c = Collector::default();
+    c.expr(init, pattern_use(pat));
+    c.out
+}
+
+/// Mentions in a block whose own `let`s are scoped to it.
+pub fn in_block(block: &Block) -> Vec<Mention> {
+    let mut c = Collector::default();
+    c.block(block);
+    c.out
+}
+
+/// Mentions in a statement, as it stands in a sequence (its own bindings are not reported).
+pub fn in_stmt(stmt: &Stmt) -> Vec<Mention> {
+    let mut c = Collector::default();
+    c.stmt(stmt);
+    c.out
+}
+
+/// The identifiers a pattern binds, in binding order, with `mut`.
+pub fn bindings(pat: &Pat) -> Vec<(syn::Ident, bool)> {
+    let mut out = Vec::new();
+    collect_bindings(pat, &mut out);
+    out
+}
+
+fn collect_bindings(pat: &Pat, out: &mut Vec<(syn::Ident, bool)>) {
+    match pat {
+        Pat::Ident(p) => {
+            // `None`, `Empty`: unit variants and constants look like bindings; by convention they
+            // are capitalized, bindings are not.
+            let is_binding = p.subpat.is_some()
+                || p.by_ref.is_some()
+                || p.mutability.is_some()
+                || !p
+                    .ident
+                    .to_string()
+                    .starts_with(|c: char| c.is_ascii_uppercase());
+            if is_binding {
+                out.push((p.ident.clone(), p.mutability.is_some()));
+            }
+            if let Some((_, sub)) = &p.subpat {
+                collect_bindings(sub, out);
+            }
+        }
+        Pat::Or(p) => {
+            if let Some(first) = p.cases.first() {
+                collect_bindings(first, out);
+            }
+        }
+        Pat::Paren(p) => collect_bindings(&p.pat, out),
+        Pat::Reference(p) => collect_bindings(&p.pat, out),
+        Pat::Slice(p) => p.elems.iter().for_each(|p| collect_bindings(p, out)),
+        Pat::Struct(p) => p.fields.iter().for_each(|f| collect_bindings(&f.pat, out)),
+        Pat::Tuple(p) => p.elems.iter().for_each(|p| collect_bindings(p, out)),
+        Pat::TupleStruct(p) => p.elems.iter().for_each(|p| collect_bindings(p, out)),
+        Pat::Type(p) => collect_bindings(&p.pat, out),
+        _ => {}
+    }
+}
+
+/// How matching `pat` against a place uses it: patterns that bind nothing by value only read it.
+fn pattern_use(pat: &Pat) -> Use {
+    if binds_by_value(pat) {
+        Use::Move
+    } else {
+        Use::Borrow
+    }
+}
+
+fn binds_by_value(pat: &Pat) -> bool {
+    match pat {
+        Pat::Ident(p) => {
+            p.by_ref.is_none()
+                && !p
+                    .ident
+                    .to_string()
+                    .starts_with(|c: char| c.is_ascii_uppercase())
+                || p.subpat.as_ref().is_some_and(|(_, s)| binds_by_value(s))
+        }
+        Pat::Or(p) => p.cases.iter().any(binds_by_value),
+        Pat::Paren(p) => binds_by_value(&p.pat),
+        Pat::Reference(_) => false,
+        Pat::Slice(p) => p.elems.iter().any(binds_by_value),
+        Pat::Struct(p) => p.fields.iter().any(|f| binds_by_value(&f.pat)),
+        Pat::Tuple(p) => p.elems.iter().any(binds_by_value),
+        Pat::TupleStruct(p) => p.elems.iter().any(binds_by_value),
+        Pat::Type(p) => binds_by_value(&p.pat),
+        _ => false,
+    }
+}
+
+/// Macros whose arguments are only borrowed (they go through `format_args!`), with how many
+/// leading arguments are evaluated as plain expressions instead.
+fn format_like(name: &str) -> Option<usize> {
+    Some(match name {
+        "format" | "print" | "println" | "eprint" | "eprintln" | "format_args" | "panic"
+        | "unreachable" | "todo" | "unimplemented" | "trace" | "debug" | "info" | "warn"
+        | "error" => 0,
+        "write" | "writeln" | "assert" | "debug_assert" => 1,
+        "assert_eq" | "assert_ne" | "debug_assert_eq" | "debug_assert_ne" => 0,
+        _ => return None,
+    })
+}
+
+#[derive(Default)]
+struct Collector {
+    shadowed: Vec<String>,
+    out: Vec<Mention>,
+    /// Inside a `move` closure or `async move` block: every capture is a move.
+    forced_move: usize,
+}
+
+impl Collector {
+    fn push(&mut self, name: String, kind: Use, span: Span) {
+        if self.shadowed.contains(&name) {
+            return;
+        }
+        let kind = if self.forced_move > 0 && kind != Use::Assign {
+            Use::Move
+        } else {
+            kind
+        };
+        self.out.push(Mention { name, kind, span });
+    }
+
+    fn shadow_pat(&mut self, pat: &Pat) -> usize {
+        let names = bindings(pat);
+        let n = names.len();
+        self.shadowed
+            .extend(names.into_iter().map(|(i, _)| i.to_string()));
+        n
+    }
+
+    fn unshadow(&mut self, n: usize) {
+        let len = self.shadowed.len();
+        self.shadowed.truncate(len - n);
+    }
+
+    fn block(&mut self, block: &Block) {
+        let mut bound = 0;
+        for stmt in &block.stmts {
+            bound += self.stmt(stmt);
+        }
+        self.unshadow(bound);
+    }
+
+    /// Walks a statement; returns how many names it binds for the rest of its block.
+    fn stmt(&mut self, stmt: &Stmt) -> usize {
+        match stmt {
+            Stmt::Local(local) => {
+                if let Some(init) = &local.init {
+                    self.expr(&init.expr, pattern_use(&local.pat));
+                    if let Some((_, diverge)) = &init.diverge {
+                        self.expr(diverge, Use::Move);
+                    }
+                }
+                self.shadow_pat(&local.pat)
+            }
+            Stmt::Expr(e, _) => {
+                self.expr(e, Use::Move);
+                0
+            }
+            Stmt::Macro(m) => {
+                self.mac(&m.mac);
+                0
+            }
+            Stmt::Item(_) => 0,
+        }
+    }
+
+    fn expr(&mut self, expr: &Expr, ctx: Use) {
+        match expr {
+            Expr::Path(p) => {
+                if p.qself.is_none() && p.path.leading_colon.is_none() && p.path.segments.len() == 1
+                {
+                    let seg = &p.path.segments[0];
+                    if seg.arguments.is_none() {
+                        self.push(seg.ident.to_string(), ctx, seg.ident.span());
+                    }
+                }
+            }
+            Expr::Reference(r) => self.expr(&r.expr, Use::Borrow),
+            Expr::RawAddr(r) => self.expr(&r.expr, Use::Borrow),
+            Expr::MethodCall(m) => {
+                self.expr(&m.receiver, Use::Receiver(m.method.to_string()));
+                m.args.iter().for_each(|a| self.expr(a, Use::Move));
+            }
+            Expr::Field(f) => {
+                let inner = match ctx {
+                    Use::Assign => Use::Borrow,
+                    other => other,
+                };
+                self.expr(&f.base, inner);
+            }
+            Expr::Index(i) => {
+                self.expr(&i.expr, Use::Borrow);
+                self.expr(&i.index, Use::Move);
+            }
+            Expr::Unary(u) => match u.op {
+                syn::UnOp::Deref(_) => self.expr(&u.expr, Use::Borrow),
+                _ => self.expr(&u.expr, Use::Move),
+            },
+            Expr::Binary(b) => {
+                use syn::BinOp::*;
+                match b.op {
+                    Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_) => {
+                        self.expr(&b.left, Use::Borrow);
+                        self.expr(&b.right, Use::Borrow);
+                    }
+                    AddAssign(_) | SubAssign(_) | MulAssign(_) | DivAssign(_) | RemAssign(_)
+                    | BitXorAssign(_) | BitAndAssign(_) | BitOrAssign(_) | ShlAssign(_)
+                    | ShrAssign(_) => {
+                        self.expr(&b.right, Use::Move);
+                        self.expr(&b.left, Use::Borrow);
+                    }
+                    _ => {
+                        self.expr(&b.left, Use::Move);
+                        self.expr(&b.right, Use::Move);
+                    }
+                }
+            }
+            Expr::Assign(a) => {
+                self.expr(&a.right, Use::Move);
+                let target = if is_plain_path(&a.left) {
+                    Use::Assign
+                } else {
+                    Use::Borrow
+                };
+                self.expr(&a.left, target);
+            }
+            Expr::Closure(c) => {
+                let mut bound = 0;
+                for input in &c.inputs {
+                    bound += self.shadow_pat(input);
+                }
+                let forced = c.capture.is_some();
+                self.forced_move += usize::from(forced);
+                self.expr(&c.body, Use::Move);
+                self.forced_move -= usize::from(forced);
+                self.unshadow(bound);
+            }
+            Expr::Async(a) => {
+                let forced = a.capture.is_some();
+                self.forced_move += usize::from(forced);
+                self.block(&a.block);
+                self.forced_move -= usize::from(forced);
+            }
+            Expr::Block(b) => self.block(&b.block),
+            Expr::Unsafe(b) => self.block(&b.block),
+            Expr::Const(_) => {}
+            Expr::Loop(l) => self.block(&l.body),
+            Expr::While(w) => {
+                let bound = self.condition(&w.cond);
+                self.block(&w.body);
+                self.unshadow(bound);
+            }
+            Expr::ForLoop(f) => {
+                self.expr(&f.expr, Use::Move);
+                let bound = self.shadow_pat(&f.pat);
+                self.block(&f.body);
+                self.unshadow(bound);
+            }
+            Expr::If(i) => {
+                let bound = self.condition(&i.cond);
+                self.block(&i.then_branch);
+                self.unshadow(bound);
+                if let Some((_, e)) = &i.else_branch {
+                    self.expr(e, Use::Move);
+                }
+            }
+            Expr::Match(m) => {
+                let scrutinee = if m.arms.iter().any(|a| binds_by_value(&a.pat)) {
+                    ctx_for_scrutinee(&m.expr)
+                } else {
+                    Use::Borrow
+                };
+                self.expr(&m.expr, scrutinee);
+                for arm in &m.arms {
+                    let bound = self.shadow_pat(&arm.pat);
+                    if let Some((_, guard)) = &arm.guard {
+                        self.expr(guard, Use::Move);
+                    }
+                    self.expr(&arm.body, Use::Move);
+                    self.unshadow(bound);
+                }
+            }
+            Expr::Let(l) => {
+                // The bindings are shadowed by the caller (`condition`).
+                self.expr(&l.expr, pattern_use(&l.pat));
+            }
+            Expr::Call(c) => {
+                let callee = if is_plain_path(&c.func) {
+                    Use::Receiver("call".into())
+                } else {
+                    Use::Move
+                };
+                self.expr(&c.func, callee);
+                c.args.iter().for_each(|a| self.expr(a, Use::Move));
+            }
+            Expr::Paren(p) => self.expr(&p.expr, ctx),
+            Expr::Group(g) => self.expr(&g.expr, ctx),
+            Expr::Macro(m) => self.mac(&m.mac),
+            Expr::Struct(s) => {
+                s.fields.iter().for_each(|f| self.expr(&f.expr, Use::Move));
+                if let Some(rest) = &s.rest {
+                    self.expr(rest, Use::Move);
+                }
+            }
+            Expr::Array(a) => a.elems.iter().for_each(|e| self.expr(e, Use::Move)),
+            Expr::Tuple(t) => t.elems.iter().for_each(|e| self.expr(e, Use::Move)),
+            Expr::Repeat(r) => self.expr(&r.expr, Use::Move),
+            Expr::Cast(c) => self.expr(&c.expr, Use::Move),
+            Expr::Range(r) => {
+                if let Some(s) = &r.start {
+                    self.expr(s, Use::Move);
+                }
+                if let Some(e) = &r.end {
+                    self.expr(e, Use::Move);
+                }
+            }
+            Expr::Return(r) => {
+                if let Some(e) = &r.expr {
+                    self.expr(e, Use::Move);
+                }
+            }
+            Expr::Break(b) => {
+                if let Some(e) = &b.expr {
+                    self.expr(e, Use::Move);
+                }
+            }
+            Expr::Try(t) => self.expr(&t.expr, Use::Move),
+            Expr::Await(a) => self.expr(&a.base, Use::Move),
+            Expr::Yield(y) => {
+                if let Some(e) = &y.expr {
+                    self.expr(e, Use::Move);
+                }
+            }
+            Expr::TryBlock(t) => self.block(&t.block),
+            Expr::Verbatim(tokens) => self.tokens(tokens.clone(), Use::Move),
+            _ => {}
+        }
+    }
+
+    /// Walks an `if`/`while` condition; returns how many names its `let`s bind for the body.
+    fn condition(&mut self, cond: &Expr) -> usize {
+        self.expr(cond, Use::Move);
+        let mut lets = Vec::new();
+        collect_lets(cond, &mut lets);
+        lets.into_iter().map(|pat| self.shadow_pat(pat)).sum()
+    }
+
+    fn mac(&mut self, mac: &Macro) {
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        let parsed = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated);
+        match (format_like(&name), parsed) {
+            (Some(plain), Ok(args)) => {
+                for (i, arg) in args.iter().enumerate() {
+                    match arg {
+                        Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(s),
+                            ..
+                        }) => self.inline_captures(s),
+                        Expr::Assign(a) if is_plain_path(&a.left) => {
+                            self.expr(&a.right, Use::Borrow)
+                        }
+                        _ if i < plain && name.starts_with("write") => {
+                            self.expr(arg, Use::Receiver("write_fmt".into()))
+                        }
+                        _ if i < plain => self.expr(arg, Use::Move),
+                        _ => self.expr(arg, Use::Borrow),
+                    }
+                }
+            }
+            (Some(_), Err(_)) => self.tokens(mac.tokens.clone(), Use::Borrow),
+            (None, Ok(args)) => args.iter().for_each(|a| self.expr(a, Use::Move)),
+            (None, Err(_)) => self.tokens(mac.tokens.clone(), Use::Move),
+        }
+    }
+
+    /// `"{total}"`: format strings capture locals by name.
+    fn inline_captures(&mut self, lit: &syn::LitStr) {
+        let text = lit.value();
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c != '{' {
+                continue;
+            }
+            if chars.peek().is_some_and(|&(_, n)| n == '{') {
+                chars.next();
+                continue;
+            }
+            let rest = &text[i + 1..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit()) {
+                self.push(name, Use::Borrow, lit.span());
+            }
+        }
+    }
+
+    /// A macro we cannot parse: every identifier that names a local counts as a mention.
+    fn tokens(&mut self, tokens: TokenStream, kind: Use) {
+        let mut prev_dot = false;
+        for tt in tokens {
+            match tt {
+                TokenTree::Ident(ident) => {
+                    if !prev_dot {
+                        self.push(ident.to_string(), kind.clone(), ident.span());
+                    }
+                    prev_dot = false;
+                }
+                TokenTree::Group(g) => {
+                    self.tokens(g.stream(), kind.clone());
+                    prev_dot = false;
+                }
+                TokenTree::Punct(p) => prev_dot = p.as_char() == '.',
+                TokenTree::Literal(lit) => {
+                    if let Ok(s) = syn::parse2::<syn::LitStr>(TokenTree::Literal(lit).into()) {
+                        self.inline_captures(&s);
+                    }
+                    prev_dot = false;
+                }
+            }
+        }
+    }
+}
+
+fn ctx_for_scrutinee(_expr: &Expr) -> Use {
+    Use::Move
+}
+
+fn collect_lets<'a>(cond: &'a Expr, out: &mut Vec<&'a Pat>) {
+    match cond {
+        Expr::Let(l) => out.push(&l.pat),
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+            collect_lets(&b.left, out);
+            collect_lets(&b.right, out);
+        }
+        Expr::Paren(p) => collect_lets(&p.expr, out),
+        _ => {}
+    }
+}
+
+/// `x` alone: a path of one segment, no generics.
+pub fn is_plain_path(expr: &Expr) -> bool {
+    plain_ident(expr).is_some()
+}
+
+/// The identifier of a one-segment path expression.
+pub fn plain_ident(expr: &Expr) -> Option<&syn::Ident> {
+    match expr {
+        Expr::Path(p)
+            if p.qself.is_none()
+                && p.path.leading_colon.is_none()
+                && p.path.segments.len() == 1
+                && p.path.segments[0].arguments.is_none() =>
+        {
+            Some(&p.path.segments[0].ident)
+        }
+        _ => None,
+    }
+}
+
+/// Span helper for callers that report on a mention.
+pub fn span_of(expr: &Expr) -> Span {
+    expr.span()
+}

@@ -1,0 +1,142 @@
+//! Emission: assembles the desugared `fn` from its signature, the state enum, the machine and
+//! the arms the lowering wrote.
+//!
+//! Output, for `async fn name(args) -> T { body }`:
+//!
+//! ```text
+//! fn name(args) -> impl Future<Output = T> {
+//!     enum __State<..> { Start { args }, Get { __awaitee, locals }, .., Done, Panicked }
+//!     struct __Machine<S, F> { state: S, resume: F }   // + impl Future, fn __machine
+//!     __machine(__State::Start { args }, |__state, __cx| -> Poll<T> {
+//!         let __state: *mut __State<_, ..> = ..;        // the pinned state
+//!         '__poll: loop {
+//!             let __output = '__ret: {
+//!                 match unsafe { &mut *__state } {
+//!                     __State::Start { .. } => { run to the first .await, enter its state }
+//!                     __State::Get { __awaitee, .. } => { poll; Pending => return Pending;
+//!                                                          Ready => run on to the next .await }
+//!                     __State::Done => panic!(..), __State::Panicked => panic!(..),
+//!                 }
+//!             };
+//!             *__state = __State::Done;
+//!             return Poll::Ready(__output);
+//!         }
+//!     })
+//! }
+//! ```
+
+pub mod machine;
+pub mod signature;
+pub mod state;
+
+use crate::analyze::Analysis;
+use crate::comments::comment;
+use crate::lower::{Lowered, panic_resumed};
+use crate::names::{Names, hidden, label};
+use crate::parse::AsyncFn;
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+
+pub fn emit(
+    f: &AsyncFn,
+    a: &Analysis,
+    names: &Names,
+    sig: &signature::Desugared,
+    arms: Lowered,
+) -> TokenStream {
+    let fn_name = f.sig.ident.to_string();
+    let state_enum = hidden("__State");
+    let (state, cx, awaitee, output) = (
+        hidden("__state"),
+        hidden("__cx"),
+        hidden("__awaitee"),
+        hidden("__output"),
+    );
+    let (ret, poll) = (label("__ret"), label("__poll"));
+    let enum_def = state::state_enum(a, names, &fn_name);
+    let machine_def = machine::machine(&fn_name);
+    let new_machine = hidden("__machine");
+    let pinned_marker = hidden("__pinned");
+
+    let n_params = names.variants.len() + state::stored_locals(a).len();
+    let infer = (0..n_params).map(|_| quote!(_));
+    let start_fields = sig.start_fields.iter().map(|(field, value)| {
+        if field == value {
+            quote!(#field)
+        } else {
+            quote!(#field: #value)
+        }
+    });
+    let annotation = sig
+        .output
+        .as_ref()
+        .map(|t| quote!(-> ::core::task::Poll<#t>));
+    let output_ty = sig.output.as_ref().map(|t| quote!(: #t));
+    let items = &a.items;
+    let start = &arms.start;
+    let poll_arms = arms
+        .resumes
+        .iter()
+        .zip(&names.variants)
+        .map(|(body, variant)| {
+            quote! {
+                #state_enum::#variant { #awaitee, .. } => { #body }
+            }
+        });
+    let completed = panic_resumed("completion");
+    let safety_ref = comment("SAFETY: `__state` points to the pinned state, valid for this call.");
+    let done = comment(
+        "The body finished and its locals are dropped: record it, then return the output. \
+         SAFETY: as above.",
+    );
+    let safety_ptr = comment(
+        "SAFETY: the state is pinned: it is never moved out through this pointer; locals move \
+         out of a state only after the future that borrowed them was dropped.",
+    );
+    let panicked = panic_resumed("panicking");
+    let dispatch = quote! {
+        let #output #output_ty = #ret: {
+            #safety_ref
+            match unsafe { &mut *#state } {
+                #state_enum::Start { .. } => { #start }
+                #(#poll_arms)*
+                #state_enum::Done => #completed,
+                #state_enum::Panicked => #panicked,
+            }
+        };
+        #done
+        unsafe { *#state = #state_enum::Done };
+        return ::core::task::Poll::Ready(#output);
+    };
+    let body = if a.points.is_empty() {
+        dispatch
+    } else {
+        quote!(#poll: loop { #dispatch })
+    };
+    let errors = arms.errors.iter().map(syn::Error::to_compile_error);
+    let attrs = &f.attrs;
+    let vis = &f.vis;
+    let signature = &sig.sig;
+    let span = f.sig.fn_token.span;
+    quote_spanned! {span=>
+        #(#attrs)*
+        #vis #signature {
+            #(#errors)*
+            #enum_def
+            #machine_def
+            #new_machine(
+                #state_enum::Start {
+                    #pinned_marker: ::core::marker::PhantomPinned,
+                    #(#start_fields,)*
+                },
+                |#state, #cx| #annotation {
+                    #(#items)*
+                    #safety_ptr
+                    let #state: *mut #state_enum<#(#infer),*> =
+                        unsafe { ::core::pin::Pin::get_unchecked_mut(#state) };
+                    #body
+                },
+            )
+        }
+    }
+}

@@ -1,0 +1,302 @@
+//! The signature of the desugared `fn`: `async` removed, elided lifetimes named (so the returned
+//! `impl Future` can capture them in every edition), pattern parameters given hidden names, and
+//! the return type turned into `impl Future<Output = T>`.
+//!
+//! Input:  `async fn f(&self, x: &str, (a, b): (u8, u8)) -> &str`
+//! Output: `fn f<'fut, 'life0, 'life1>(&'life0 self, x: &'life1 str, __arg2: (u8, u8))
+//!              -> impl Future<Output = &'life0 str>
+//!                 + Captures<(&'fut (), &'life0 (), &'life1 (), PhantomData<Self>)>
+//!          where 'life0: 'fut, 'life1: 'fut, Self: 'fut`
+//!
+//! `'fut` is the lifetime of the future itself: every borrow it holds outlives it, so the
+//! futures it stores that borrow its own fields can be given that lifetime.
+
+use crate::analyze::arg_ident;
+use crate::names::private;
+use crate::parse::AsyncFn;
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::visit::Visit;
+use syn::visit_mut::{self, VisitMut};
+use syn::{
+    FnArg, GenericParam, Ident, Lifetime, LifetimeParam, Pat, ReturnType, Signature, Type,
+    TypeParamBound,
+};
+
+pub struct Desugared {
+    pub sig: Signature,
+    /// The output type, with lifetimes named, if it can be written in a closure's return type.
+    pub output: Option<Type>,
+    pub unit_output: bool,
+    /// The `Start` variant's fields and the parameter moved into each.
+    pub start_fields: Vec<(Ident, Ident)>,
+}
+
+pub fn desugar(f: &AsyncFn) -> Desugared {
+    let mut sig = f.sig.clone();
+    sig.asyncness = None;
+    let taken: Vec<String> = sig
+        .generics
+        .lifetimes()
+        .map(|l| l.lifetime.ident.to_string())
+        .collect();
+    let mut namer = ElidedLifetimes {
+        taken: taken.clone(),
+        named: Vec::new(),
+    };
+    let mut start_fields = Vec::new();
+    let hidden = crate::analyze::hidden_params(&f.sig);
+    let mut self_lifetime = None;
+    let mut apit = false;
+    for (index, input) in sig.inputs.iter_mut().enumerate() {
+        match input {
+            FnArg::Receiver(r) => {
+                if r.reference.is_none() {
+                    r.mutability = None;
+                }
+                if let Some((_, lifetime)) = &mut r.reference {
+                    let l = lifetime.get_or_insert_with(|| namer.fresh()).clone();
+                    self_lifetime = Some(l.clone());
+                    if let Type::Reference(reference) = &mut *r.ty {
+                        reference.lifetime = Some(l);
+                    }
+                } else {
+                    namer.visit_type_mut(&mut r.ty);
+                }
+                let hidden = Ident::new("__self", Span::mixed_site());
+                start_fields.push((hidden, Ident::new("self", r.self_token.span)));
+            }
+            FnArg::Typed(t) => {
+                namer.visit_type_mut(&mut t.ty);
+                apit |= has_impl_trait(&t.ty);
+                let ident = match &*t.pat {
+                    Pat::Ident(p) if !hidden => p.ident.clone(),
+                    _ => arg_ident(index),
+                };
+                t.pat = Box::new(Pat::Ident(syn::PatIdent {
+                    attrs: Vec::new(),
+                    by_ref: None,
+                    mutability: None,
+                    ident: ident.clone(),
+                    subpat: None,
+                }));
+                start_fields.push((ident.clone(), ident));
+            }
+        }
+    }
+    // Elided lifetimes in the output follow the elision rules of the original signature.
+    let output_lifetime = self_lifetime.clone().or_else(|| {
+        let all = input_lifetimes(&sig);
+        (all.len() == 1).then(|| all[0].clone())
+    });
+    let mut output: Type = match &sig.output {
+        ReturnType::Default => syn::parse_quote!(()),
+        ReturnType::Type(_, ty) => (**ty).clone(),
+    };
+    if let Some(l) = &output_lifetime {
+        OutputLifetimes(l.clone()).visit_type_mut(&mut output);
+    }
+    let unit_output = matches!(&output, Type::Tuple(t) if t.elems.is_empty());
+
+    let new_params: Vec<GenericParam> = namer
+        .named
+        .iter()
+        .map(|l| GenericParam::Lifetime(LifetimeParam::new(l.clone())))
+        .collect();
+    insert_lifetimes(&mut sig.generics, new_params);
+
+    let future_bound = if f.in_trait_impl {
+        quote!(::core::future::Future<Output = #output>)
+    } else {
+        let has_receiver = sig.receiver().is_some();
+        let lifetimes: Vec<Lifetime> = sig
+            .generics
+            .lifetimes()
+            .map(|l| l.lifetime.clone())
+            .collect();
+        let types: Vec<Ident> = sig
+            .generics
+            .type_params()
+            .map(|t| t.ident.clone())
+            .collect();
+        let needs_fut = lifetimes.len() >= 2 || !types.is_empty() || apit || has_receiver;
+        let mut captured: Vec<TokenStream> = Vec::new();
+        if needs_fut {
+            let mut all_taken = taken;
+            all_taken.extend(namer.named.iter().map(|l| l.ident.to_string()));
+            let name = ["fut", "fut_", "__fut"]
+                .into_iter()
+                .find(|n| !all_taken.iter().any(|t| t == n))
+                .unwrap_or("__desugar_fut");
+            let fut = Lifetime::new(&format!("'{name}"), Span::call_site());
+            insert_lifetimes(
+                &mut sig.generics,
+                vec![GenericParam::Lifetime(LifetimeParam::new(fut.clone()))],
+            );
+            let where_clause = sig.generics.make_where_clause();
+            for l in &lifetimes {
+                where_clause.predicates.push(syn::parse_quote!(#l: #fut));
+            }
+            for t in &types {
+                where_clause.predicates.push(syn::parse_quote!(#t: #fut));
+            }
+            if has_receiver {
+                where_clause.predicates.push(syn::parse_quote!(Self: #fut));
+            }
+            for input in sig.inputs.iter_mut() {
+                if let FnArg::Typed(t) = input {
+                    if let Type::ImplTrait(it) = &mut *t.ty {
+                        it.bounds.push(TypeParamBound::Lifetime(fut.clone()));
+                    }
+                }
+            }
+            captured.push(quote!(&#fut ()));
+        }
+        captured.extend(lifetimes.iter().map(|l| quote!(&#l ())));
+        if has_receiver {
+            captured.push(quote!(::core::marker::PhantomData<Self>));
+        }
+        if captured.is_empty() {
+            quote!(::core::future::Future<Output = #output>)
+        } else {
+            let private = private();
+            quote!(::core::future::Future<Output = #output> + #private::Captures<(#(#captured,)*)>)
+        }
+    };
+    let arrow = match &f.sig.output {
+        ReturnType::Type(arrow, _) => *arrow,
+        ReturnType::Default => Default::default(),
+    };
+    sig.output = ReturnType::Type(arrow, Box::new(syn::parse_quote!(impl #future_bound)));
+    let annotatable = !has_impl_trait(&output) && !has_infer(&output);
+    Desugared {
+        sig,
+        output: annotatable.then_some(output),
+        unit_output,
+        start_fields,
+    }
+}
+
+/// Puts lifetime parameters after the existing ones (they must come before types).
+fn insert_lifetimes(generics: &mut syn::Generics, new: Vec<GenericParam>) {
+    let at = generics.lifetimes().count();
+    for (i, p) in new.into_iter().enumerate() {
+        generics.params.insert(at + i, p);
+    }
+    if generics.lt_token.is_none() && !generics.params.is_empty() {
+        generics.lt_token = Some(Default::default());
+        generics.gt_token = Some(Default::default());
+    }
+}
+
+fn input_lifetimes(sig: &Signature) -> Vec<Lifetime> {
+    struct Collect(Vec<Lifetime>);
+    impl<'ast> Visit<'ast> for Collect {
+        fn visit_lifetime(&mut self, l: &'ast Lifetime) {
+            if l.ident != "static" && !self.0.contains(l) {
+                self.0.push(l.clone());
+            }
+        }
+        fn visit_type_bare_fn(&mut self, _: &'ast syn::TypeBareFn) {}
+        fn visit_parenthesized_generic_arguments(
+            &mut self,
+            _: &'ast syn::ParenthesizedGenericArguments,
+        ) {
+        }
+    }
+    let mut c = Collect(Vec::new());
+    for input in &sig.inputs {
+        c.visit_fn_arg(input);
+    }
+    c.0
+}
+
+/// Names every elided lifetime of the parameter types: `&T` -> `&'life0 T`, `'_` -> `'life1`.
+/// Lifetimes elided inside `fn(&T)` and `Fn(&T)` belong to those and are left alone.
+struct ElidedLifetimes {
+    taken: Vec<String>,
+    named: Vec<Lifetime>,
+}
+
+impl ElidedLifetimes {
+    fn fresh(&mut self) -> Lifetime {
+        let mut n = self.named.len();
+        loop {
+            let name = format!("life{n}");
+            if !self.taken.contains(&name) {
+                let l = Lifetime::new(&format!("'{name}"), Span::call_site());
+                self.named.push(l.clone());
+                self.taken.push(name);
+                return l;
+            }
+            n += 1;
+        }
+    }
+}
+
+impl VisitMut for ElidedLifetimes {
+    fn visit_type_reference_mut(&mut self, r: &mut syn::TypeReference) {
+        if r.lifetime.is_none() {
+            r.lifetime = Some(self.fresh());
+        }
+        visit_mut::visit_type_reference_mut(self, r);
+    }
+    fn visit_lifetime_mut(&mut self, l: &mut Lifetime) {
+        if l.ident == "_" {
+            *l = self.fresh();
+        }
+    }
+    fn visit_type_bare_fn_mut(&mut self, _: &mut syn::TypeBareFn) {}
+    fn visit_parenthesized_generic_arguments_mut(
+        &mut self,
+        _: &mut syn::ParenthesizedGenericArguments,
+    ) {
+    }
+}
+
+/// Replaces elided lifetimes of the output type by the one elision picks.
+struct OutputLifetimes(Lifetime);
+
+impl VisitMut for OutputLifetimes {
+    fn visit_type_reference_mut(&mut self, r: &mut syn::TypeReference) {
+        if r.lifetime.is_none() {
+            r.lifetime = Some(self.0.clone());
+        }
+        visit_mut::visit_type_reference_mut(self, r);
+    }
+    fn visit_lifetime_mut(&mut self, l: &mut Lifetime) {
+        if l.ident == "_" {
+            *l = self.0.clone();
+        }
+    }
+    fn visit_type_bare_fn_mut(&mut self, _: &mut syn::TypeBareFn) {}
+    fn visit_parenthesized_generic_arguments_mut(
+        &mut self,
+        _: &mut syn::ParenthesizedGenericArguments,
+    ) {
+    }
+}
+
+fn has_impl_trait(ty: &Type) -> bool {
+    struct Find(bool);
+    impl<'ast> Visit<'ast> for Find {
+        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
+            self.0 = true;
+        }
+    }
+    let mut f = Find(false);
+    f.visit_type(ty);
+    f.0
+}
+
+fn has_infer(ty: &Type) -> bool {
+    struct Find(bool);
+    impl<'ast> Visit<'ast> for Find {
+        fn visit_type_infer(&mut self, _: &'ast syn::TypeInfer) {
+            self.0 = true;
+        }
+    }
+    let mut f = Find(false);
+    f.visit_type(ty);
+    f.0
+}

@@ -1,0 +1,101 @@
+//! The state enum: what users come to read. One variant per suspension point, named after what
+//! it awaits, holding the awaited future and the locals kept across it; `Start` holds the
+//! arguments; `Done` and `Panicked` are rustc's `Returned` and `Poisoned`.
+//!
+//! The enum is generic over every type it holds: a proc macro cannot name them, rustc infers
+//! them from the first value stored (in source order, inside the function).
+
+use crate::analyze::{Analysis, LocalId};
+use crate::names::{Names, hidden};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The locals that appear in some state, by id.
+pub fn stored_locals(a: &Analysis) -> Vec<LocalId> {
+    let mut ids: Vec<LocalId> = a.declares[0].clone();
+    for layout in &a.layout {
+        ids.extend(&layout.kept);
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+pub fn state_enum(a: &Analysis, names: &Names, fn_name: &str) -> TokenStream {
+    let state_enum = hidden("__State");
+    let awaitee = hidden("__awaitee");
+    let pinned_marker = hidden("__pinned");
+    let stored = stored_locals(a);
+    let params: Vec<&syn::Ident> = names
+        .variants
+        .iter()
+        .chain(stored.iter().map(|&id| &names.local_params[id]))
+        .collect();
+    let start_fields = a.declares[0].iter().map(|&id| {
+        let (field, ty) = (&names.fields[id], &names.local_params[id]);
+        quote!(#field: #ty)
+    });
+    let variants = a.points.iter().enumerate().map(|(p, point)| {
+        let layout = &a.layout[p];
+        let variant = &names.variants[p];
+        let fields = layout.kept.iter().rev().map(|&id| {
+            let (field, ty) = (&names.fields[id], &names.local_params[id]);
+            quote!(#field: #ty)
+        });
+        let mut doc = vec![format!(
+            " Suspended at `{}` (line {}, column {}).",
+            point.source, point.line, point.column
+        )];
+        let list = |ids: &[LocalId]| {
+            ids.iter()
+                .map(|&id| format!("`{}`", a.locals[id].ident))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let moved: Vec<LocalId> = layout
+            .kept
+            .iter()
+            .copied()
+            .filter(|id| !layout.pinned.contains(id))
+            .collect();
+        if !moved.is_empty() {
+            doc.push(format!(" Keeps {}.", list(&moved)));
+        }
+        if !layout.pinned.is_empty() {
+            doc.push(format!(
+                " Keeps in place {}: the awaited future borrows them.",
+                list(&layout.pinned)
+            ));
+        }
+        for note in &layout.notes {
+            doc.push(format!(" Guess: {note}."));
+        }
+        quote! {
+            #(#[doc = #doc])*
+            #variant {
+                #awaitee: ::core::option::Option<#variant>,
+                #(#fields,)*
+            }
+        }
+    });
+    let doc = format!(
+        " The states of `{fn_name}`'s future: one per `.await`, each holding what lives across it."
+    );
+    quote! {
+        #[doc = #doc]
+        #[allow(clippy::large_enum_variant)] // the states are what they are; no boxing
+        enum #state_enum<#(#params),*> {
+            /// Created, not polled yet: holds the arguments. `__pinned` makes the state `!Unpin`:
+            /// the futures it stores may borrow its own fields.
+            Start {
+                #pinned_marker: ::core::marker::PhantomPinned,
+                #(#start_fields,)*
+            },
+            #(#variants,)*
+            /// Returned `Poll::Ready`; polling again panics.
+            Done,
+            /// Panicked while being polled, or between two states; polling again panics.
+            Panicked,
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Expanding a whole source file, as the CLI does: every item marked `#[desugar]` (or, with
+//! `all`, every `async fn` with a body) is replaced by its expansion, through the same entry point
+//! as the attribute.
+
+use crate::comments;
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+use syn::{Attribute, ImplItem, Item};
+
+#[derive(Clone, Copy, Default)]
+pub struct Options {
+    /// Desugar every `async fn`, marked or not.
+    pub all: bool,
+    /// Emit comments as markers for the printer.
+    pub comments: bool,
+}
+
+/// Expands `file` in place; returns the errors of the items that could not be desugared (those
+/// items are left as they were).
+pub fn expand_file(file: &mut syn::File, options: Options) -> Vec<syn::Error> {
+    let mut errors = Vec::new();
+    if options.comments {
+        comments::printing(|| expand_items(&mut file.items, options, &mut errors));
+    } else {
+        expand_items(&mut file.items, options, &mut errors);
+    }
+    errors
+}
+
+/// Whether an attribute is `#[desugar]` or `#[desugar::desugar]`.
+pub fn is_desugar_attr(attr: &Attribute) -> bool {
+    let segments: Vec<String> = attr
+        .path()
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    matches!(
+        segments
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice(),
+        ["desugar"] | ["desugar", "desugar"]
+    )
+}
+
+/// Removes the `#[desugar]` attribute; returns its arguments if it was there.
+fn take_marker(attrs: &mut Vec<Attribute>) -> Option<TokenStream> {
+    let index = attrs.iter().position(is_desugar_attr)?;
+    let attr = attrs.remove(index);
+    Some(match attr.meta {
+        syn::Meta::List(list) => list.tokens,
+        _ => TokenStream::new(),
+    })
+}
+
+fn expand_items(items: &mut [Item], options: Options, errors: &mut Vec<syn::Error>) {
+    for item in items.iter_mut() {
+        match item {
+            Item::Fn(f) => {
+                let args = take_marker(&mut f.attrs);
+                let wanted = args.is_some() || (options.all && f.sig.asyncness.is_some());
+                if wanted {
+                    let tokens = f.to_token_stream();
+                    match crate::expand(args.unwrap_or_default(), tokens).and_then(syn::parse2) {
+                        Ok(new) => *item = new,
+                        Err(e) => errors.push(e),
+                    }
+                }
+            }
+            Item::Impl(block) => {
+                if let Some(args) = take_marker(&mut block.attrs) {
+                    let tokens = block.to_token_stream();
+                    match crate::expand(args, tokens).and_then(syn::parse2) {
+                        Ok(new) => *item = new,
+                        Err(e) => errors.push(e),
+                    }
+                    continue;
+                }
+                let in_trait_impl = block.trait_.is_some();
+                for member in block.items.iter_mut() {
+                    let ImplItem::Fn(method) = member else {
+                        continue;
+                    };
+                    let args = take_marker(&mut method.attrs);
+                    let wanted = args.is_some() || (options.all && method.sig.asyncness.is_some());
+                    if !wanted {
+                        continue;
+                    }
+                    let result = if in_trait_impl && args.is_none() {
+                        crate::expand_method(method.to_token_stream(), true)
+                    } else {
+                        crate::expand(args.unwrap_or_default(), method.to_token_stream())
+                    };
+                    match result.and_then(syn::parse2) {
+                        Ok(new) => *method = new,
+                        Err(e) => errors.push(e),
+                    }
+                }
+            }
+            Item::Mod(m) => {
+                if let Some((_, content)) = &mut m.content {
+                    expand_items(content, options, errors);
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! The transformation behind `#[desugar]`, shared by the attribute macro and the CLI so that the
+//! CLI prints exactly what the macro emits.
+//!
+//! The pipeline, one module per stage:
+//!
+//! ```text
+//! parse    what is accepted (async fn, impl block); spanned errors for the rest
+//! analyze  the body as steps between suspension points; which locals each point keeps
+//! lower    the code of each state: restore locals, run user code, enter the next state
+//! emit     the signature, the state enum, the machine, the poll closure
+//! ```
+//!
+//! The output, for `async fn fetch(c: &Client) -> T { let r = c.get().await; r.text().await }`:
+//!
+//! ```text
+//! fn fetch<'life0>(c: &'life0 Client) -> impl Future<Output = T> + Captures<..> {
+//!     enum __State<Get, Text, C, R> {
+//!         Start { c: C },                              // the arguments
+//!         Get { __awaitee: Option<Get> },              // suspended at `c.get().await`
+//!         Text { __awaitee: Option<Text>, r: R },      // at `r.text().await`, keeping `r`
+//!         Done,
+//!         Panicked,
+//!     }
+//!     // a struct holding (state, resume closure) implements Future::poll
+//! }
+//! ```
+
+mod analyze;
+mod comments;
+mod emit;
+pub mod file;
+mod lower;
+mod names;
+mod parse;
+
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+use syn::{ImplItem, Result};
+
+pub use comments::MARKER as COMMENT_MARKER;
+pub use parse::Target;
+
+/// The attribute: `#[desugar]` applied to `item`. Errors become `compile_error!`s, emitted with
+/// the original item so that the user sees one error, not a cascade.
+pub fn desugar(args: TokenStream, item: TokenStream) -> TokenStream {
+    match expand(args, item.clone()) {
+        Ok(tokens) => tokens,
+        Err(e) => {
+            let mut out = e.into_compile_error();
+            out.extend(item);
+            out
+        }
+    }
+}
+
+/// The expansion of `#[desugar] item`.
+pub fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream> {
+    match parse::parse_target(args, item)? {
+        Target::Fn(item_fn) => desugar_fn(parse::Target::async_fns(item_fn, false)?),
+        Target::Impl(mut item_impl) => {
+            let (methods, in_trait_impl) = parse::async_methods(&item_impl);
+            for index in methods {
+                let ImplItem::Fn(method) = &item_impl.items[index] else {
+                    continue;
+                };
+                let item_fn = syn::ItemFn {
+                    attrs: method.attrs.clone(),
+                    vis: method.vis.clone(),
+                    sig: method.sig.clone(),
+                    block: Box::new(method.block.clone()),
+                };
+                let tokens = desugar_fn(parse::Target::async_fns(item_fn, in_trait_impl)?)?;
+                let mut desugared: syn::ImplItemFn = syn::parse2(tokens)?;
+                desugared.defaultness = method.defaultness;
+                item_impl.items[index] = ImplItem::Fn(desugared);
+            }
+            Ok(item_impl.into_token_stream())
+        }
+    }
+}
+
+/// An async method of a trait impl, expanded on its own (for `--all` in the CLI).
+pub fn expand_method(item: TokenStream, in_trait_impl: bool) -> Result<TokenStream> {
+    let item_fn: syn::ItemFn = syn::parse2(item)?;
+    desugar_fn(parse::Target::async_fns(item_fn, in_trait_impl)?)
+}
+
+fn desugar_fn(f: parse::AsyncFn) -> Result<TokenStream> {
+    let analysis = analyze::analyze(&f)?;
+    let names = names::assign(&analysis, &type_names(&f));
+    let sig = emit::signature::desugar(&f);
+    let arms = lower::lower(&analysis, &names, sig.unit_output);
+    Ok(emit::emit(&f, &analysis, &names, &sig, arms))
+}
+
+/// Capitalized identifiers in the function: the names of types users will read next to ours.
+fn type_names(f: &parse::AsyncFn) -> Vec<String> {
+    fn walk(tokens: TokenStream, out: &mut Vec<String>) {
+        for tt in tokens {
+            match tt {
+                proc_macro2::TokenTree::Ident(i) => {
+                    let s = i.to_string();
+                    if s.starts_with(|c: char| c.is_ascii_uppercase()) && !out.contains(&s) {
+                        out.push(s);
+                    }
+                }
+                proc_macro2::TokenTree::Group(g) => walk(g.stream(), out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(f.sig.to_token_stream(), &mut out);
+    walk(f.block.to_token_stream(), &mut out);
+    out
+}

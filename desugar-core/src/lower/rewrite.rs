@@ -1,0 +1,212 @@
+//! Rewrites inside user code, the only changes made to it:
+//!
+//! - `expr?` becomes the `match` that `?` is, breaking out with the early return value;
+//! - `return expr` becomes `break 'ret expr` (the machine must record that it is done);
+//! - `self` becomes the hidden `__self` (a closure cannot bind `self`);
+//! - in an awaited expression, a local kept in place is reached through its reference: `buf`
+//!   becomes `(*buf)`.
+//!
+//! Closures and async blocks have their own `return` and `?`; only `self` is renamed inside them.
+//! Nested items are left alone.
+
+use crate::names::{hidden, label, private};
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Expr, Macro, Token};
+
+pub struct Rewriter {
+    /// Locals reached through a reference (pinned in an awaited expression).
+    pub pinned: Vec<String>,
+    /// Names bound by enclosing closures' parameters, which hide pinned locals.
+    shadowed: Vec<String>,
+    closure_depth: usize,
+    pub errors: Vec<syn::Error>,
+}
+
+impl Rewriter {
+    pub fn new(pinned: Vec<String>) -> Self {
+        Rewriter {
+            pinned,
+            shadowed: Vec::new(),
+            closure_depth: 0,
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn expr(&mut self, mut expr: Expr) -> Expr {
+        self.visit_expr_mut(&mut expr);
+        expr
+    }
+
+    pub fn stmt(&mut self, mut stmt: syn::Stmt) -> syn::Stmt {
+        self.visit_stmt_mut(&mut stmt);
+        stmt
+    }
+
+    fn is_pinned(&self, ident: &syn::Ident) -> bool {
+        let name = ident.to_string();
+        self.pinned.contains(&name) && !self.shadowed.contains(&name)
+    }
+
+    fn macro_body(&mut self, mac: &mut Macro) {
+        let parsed = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated);
+        match parsed {
+            Ok(mut args) if !mac.tokens.is_empty() => {
+                for arg in args.iter_mut() {
+                    self.visit_expr_mut(arg);
+                }
+                mac.tokens = args.into_token_stream();
+            }
+            _ => {
+                if self.closure_depth == 0 && has_early_exit(mac.tokens.clone()) {
+                    self.errors.push(syn::Error::new(
+                        mac.path.span(),
+                        "desugar cannot rewrite `?` or `return` inside this macro's arguments; \
+                         compute the value with `let` before the macro",
+                    ));
+                }
+                mac.tokens = rename_self(mac.tokens.clone());
+            }
+        }
+    }
+}
+
+/// `expr?` as a `match` that breaks out of the machine's body with the early return value.
+pub fn question_mark(expr: TokenStream, span: Span) -> TokenStream {
+    let private = private();
+    let ret = label("__ret");
+    let (v, r) = (hidden("__v"), hidden("__r"));
+    quote_spanned! {span=>
+        match #private::branch(#expr) {
+            ::core::ops::ControlFlow::Continue(#v) => #v,
+            ::core::ops::ControlFlow::Break(#r) => {
+                break #ret <_ as #private::FromResidual<_>>::from_residual(#r)
+            }
+        }
+    }
+}
+
+impl VisitMut for Rewriter {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match expr {
+            Expr::Closure(c) => {
+                let bound: Vec<String> = c
+                    .inputs
+                    .iter()
+                    .flat_map(crate::analyze::mentions::bindings)
+                    .map(|(i, _)| i.to_string())
+                    .collect();
+                let n = bound.len();
+                self.shadowed.extend(bound);
+                self.closure_depth += 1;
+                visit_mut::visit_expr_mut(self, expr);
+                self.closure_depth -= 1;
+                let len = self.shadowed.len();
+                self.shadowed.truncate(len - n);
+            }
+            Expr::Async(_) => {
+                self.closure_depth += 1;
+                visit_mut::visit_expr_mut(self, expr);
+                self.closure_depth -= 1;
+            }
+            Expr::Try(t) if self.closure_depth == 0 => {
+                self.visit_expr_mut(&mut t.expr);
+                let inner = t.expr.to_token_stream();
+                *expr = syn::parse2(question_mark(inner, t.question_token.span))
+                    .expect("a match expression");
+            }
+            Expr::Return(r) if self.closure_depth == 0 => {
+                if let Some(e) = &mut r.expr {
+                    self.visit_expr_mut(e);
+                }
+                let ret = label("__ret");
+                // `break 'ret ::path` would read as a labeled block `'ret: ...`.
+                let value = match &r.expr {
+                    Some(e) if starts_with_colons(e) => quote!({ #e }),
+                    Some(e) => e.to_token_stream(),
+                    None => quote!(()),
+                };
+                *expr = syn::parse2(quote_spanned!(r.return_token.span=> break #ret #value))
+                    .expect("a break expression");
+            }
+            Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+                let ident = &p.path.segments[0].ident;
+                if ident == "self" {
+                    let renamed = hidden("__self").to_string();
+                    let span = Span::mixed_site().located_at(ident.span());
+                    *expr = syn::parse2(syn::Ident::new(&renamed, span).into_token_stream())
+                        .expect("an identifier");
+                } else if self.is_pinned(ident) {
+                    let span = ident.span();
+                    let ident = ident.clone();
+                    *expr = syn::parse2(quote_spanned!(span=> (*#ident))).expect("a dereference");
+                }
+            }
+            Expr::Reference(r) => {
+                // `&mut buf` -> `&mut *buf` rather than `&mut (*buf)`.
+                if let Some(ident) = crate::analyze::mentions::plain_ident(&r.expr) {
+                    if self.is_pinned(ident) {
+                        let ident = ident.clone();
+                        let span = ident.span();
+                        r.expr = Box::new(
+                            syn::parse2(quote_spanned!(span=> *#ident)).expect("a dereference"),
+                        );
+                        return;
+                    }
+                }
+                visit_mut::visit_expr_mut(self, expr);
+            }
+            _ => visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    fn visit_macro_mut(&mut self, mac: &mut Macro) {
+        self.macro_body(mac);
+    }
+
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+fn starts_with_colons(expr: &Expr) -> bool {
+    matches!(expr.to_token_stream().into_iter().next(), Some(TokenTree::Punct(p)) if p.as_char() == ':')
+}
+
+/// Whether macro tokens contain `?` or `return` (outside closures, which a scan cannot see).
+fn has_early_exit(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|tt| match tt {
+        TokenTree::Punct(p) => p.as_char() == '?',
+        TokenTree::Ident(i) => i == "return",
+        TokenTree::Group(g) => has_early_exit(g.stream()),
+        TokenTree::Literal(_) => false,
+    })
+}
+
+/// `self` (not `self::path`) -> `__self` in raw macro tokens.
+fn rename_self(tokens: TokenStream) -> TokenStream {
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out = Vec::with_capacity(tts.len());
+    for (i, tt) in tts.iter().enumerate() {
+        match tt {
+            TokenTree::Ident(ident) if ident == "self" => {
+                let is_path =
+                    matches!(tts.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':');
+                if is_path {
+                    out.push(tt.clone());
+                } else {
+                    let span = Span::mixed_site().located_at(ident.span());
+                    out.push(TokenTree::Ident(proc_macro2::Ident::new("__self", span)));
+                }
+            }
+            TokenTree::Group(g) => {
+                let mut group = Group::new(g.delimiter(), rename_self(g.stream()));
+                group.set_span(g.span());
+                out.push(TokenTree::Group(group));
+            }
+            other => out.push(other.clone()),
+        }
+    }
+    out.into_iter().collect()
+}

@@ -1,0 +1,114 @@
+//! What `#[desugar]` accepts: an `async fn` with a body (free function or method), or an `impl`
+//! block whose `async fn`s are all desugared. Everything else is a spanned error.
+
+use proc_macro2::TokenStream;
+use syn::spanned::Spanned;
+use syn::{Attribute, Block, Error, ImplItem, ItemFn, ItemImpl, Result, Signature, Visibility};
+
+/// An item the attribute was put on.
+pub enum Target {
+    Fn(ItemFn),
+    Impl(ItemImpl),
+}
+
+/// One `async fn` to desugar, with what the expansion needs to know about where it stands.
+pub struct AsyncFn {
+    pub attrs: Vec<Attribute>,
+    pub vis: Visibility,
+    pub sig: Signature,
+    pub block: Block,
+    /// Inside `impl Trait for Type`: the return type must stay a plain `impl Future` (RPITIT
+    /// captures everything) and no bounds may be added to the method.
+    pub in_trait_impl: bool,
+}
+
+pub fn parse_target(args: TokenStream, item: TokenStream) -> Result<Target> {
+    if !args.is_empty() {
+        return Err(Error::new(args.span(), "#[desugar] takes no arguments"));
+    }
+    if let Ok(item_fn) = syn::parse2::<ItemFn>(item.clone()) {
+        return Ok(Target::Fn(item_fn));
+    }
+    if let Ok(item_impl) = syn::parse2::<ItemImpl>(item.clone()) {
+        return Ok(Target::Impl(item_impl));
+    }
+    if let Ok(decl) = syn::parse2::<syn::TraitItemFn>(item.clone()) {
+        if decl.default.is_none() {
+            return Err(Error::new(
+                decl.sig.span(),
+                "#[desugar] needs a function body: an `async fn` declared without one (in a trait) \
+                 has no code to turn into a state machine; put #[desugar] on the impl instead",
+            ));
+        }
+    }
+    // Re-parse as any item to report the most useful error.
+    match syn::parse2::<syn::Item>(item) {
+        Ok(other) => Err(Error::new(
+            item_head_span(&other),
+            "#[desugar] applies to an `async fn` or to an `impl` block containing async fns",
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+fn item_head_span(item: &syn::Item) -> proc_macro2::Span {
+    match item {
+        syn::Item::Struct(s) => s.struct_token.span,
+        syn::Item::Enum(e) => e.enum_token.span,
+        syn::Item::Trait(t) => t.trait_token.span,
+        syn::Item::Mod(m) => m.mod_token.span,
+        other => other.span(),
+    }
+}
+
+/// Checks that `sig` is something this tool can desugar.
+pub fn check_signature(sig: &Signature) -> Result<()> {
+    if sig.asyncness.is_none() {
+        return Err(Error::new(
+            sig.fn_token.span,
+            "#[desugar] expects an `async fn`; this function is not async, so there is no state \
+             machine to show",
+        ));
+    }
+    if let Some(constness) = &sig.constness {
+        return Err(Error::new(
+            constness.span,
+            "`const async fn` is not supported by #[desugar]",
+        ));
+    }
+    if let Some(variadic) = &sig.variadic {
+        return Err(Error::new(
+            variadic.span(),
+            "variadic functions are not supported by #[desugar]",
+        ));
+    }
+    Ok(())
+}
+
+impl Target {
+    /// The async fns to desugar, checked.
+    pub fn async_fns(item_fn: ItemFn, in_trait_impl: bool) -> Result<AsyncFn> {
+        check_signature(&item_fn.sig)?;
+        Ok(AsyncFn {
+            attrs: item_fn.attrs,
+            vis: item_fn.vis,
+            sig: item_fn.sig,
+            block: *item_fn.block,
+            in_trait_impl,
+        })
+    }
+}
+
+/// The async methods of an impl block, by index, and whether the block implements a trait.
+pub fn async_methods(item_impl: &ItemImpl) -> (Vec<usize>, bool) {
+    let methods = item_impl
+        .items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| match item {
+            ImplItem::Fn(f) if f.sig.asyncness.is_some() => Some(i),
+            _ => None,
+        })
+        .collect();
+    (methods, item_impl.trait_.is_some())
+}

@@ -1,0 +1,112 @@
+//! The seed example: the `fetch_data` of the article, desugared, driven by hand so that every
+//! poll is visible.
+//!
+//! `cargo run --example fetch_data` shows each poll and what it returns;
+//! `cargo run -p desugar-cli -- examples/fetch_data.rs` prints the state machine itself.
+
+use std::future::Future;
+use std::pin::{Pin, pin};
+use std::task::{Context, Poll, Waker};
+
+#[desugar::desugar]
+async fn fetch_data(client: &Client, url: &str) -> Result<String, Error> {
+    let response = client.get(url).await?;
+    response.text().await
+}
+
+/// A pretend HTTP client serving pages from memory; each request takes a couple of polls, as a
+/// real one waits for the network.
+pub struct Client {
+    pages: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Debug)]
+pub struct Error(String);
+
+pub struct Response {
+    body: &'static str,
+}
+
+impl Client {
+    pub fn get(&self, url: &str) -> Delayed<Result<Response, Error>> {
+        let page = self.pages.iter().find(|(u, _)| *u == url);
+        let result = match page {
+            Some((_, body)) => Ok(Response { body }),
+            None => Err(Error(format!("404 Not Found: {url}"))),
+        };
+        Delayed::new("client.get(url)", 2, result)
+    }
+}
+
+impl Response {
+    /// Takes the response by value, like reqwest's `Response::text`.
+    pub fn text(self) -> Delayed<Result<String, Error>> {
+        Delayed::new("response.text()", 1, Ok(self.body.to_string()))
+    }
+}
+
+/// A future that is not ready for its first `pending` polls.
+pub struct Delayed<T> {
+    what: &'static str,
+    pending: u32,
+    value: Option<T>,
+}
+
+impl<T> Delayed<T> {
+    fn new(what: &'static str, pending: u32, value: T) -> Self {
+        Delayed {
+            what,
+            pending,
+            value: Some(value),
+        }
+    }
+}
+
+impl<T: Unpin> Future for Delayed<T> {
+    type Output = T;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        if self.pending > 0 {
+            self.pending -= 1;
+            println!("    `{}` polled: not ready", self.what);
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        println!("    `{}` polled: ready", self.what);
+        Poll::Ready(self.value.take().expect("polled after completion"))
+    }
+}
+
+/// Polls `future` until it is ready, printing each poll.
+fn drive<F: Future>(future: F) -> F::Output
+where
+    F::Output: std::fmt::Debug,
+{
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    for n in 1.. {
+        println!("poll #{n} of fetch_data's future");
+        match future.as_mut().poll(&mut cx) {
+            Poll::Pending => println!("  -> Poll::Pending (suspended at an .await)"),
+            Poll::Ready(output) => {
+                println!("  -> Poll::Ready({output:?})");
+                return output;
+            }
+        }
+    }
+    unreachable!()
+}
+
+fn main() {
+    let client = Client {
+        pages: vec![("https://example.org/", "<h1>Hello</h1>")],
+    };
+    let future = fetch_data(&client, "https://example.org/");
+    println!(
+        "fetch_data's future is an enum state machine of {} bytes; nothing runs until it is polled.\n",
+        std::mem::size_of_val(&future)
+    );
+    drive(future);
+
+    println!("\nAn unknown page: `?` returns the error at the first await.");
+    drive(fetch_data(&client, "https://example.org/missing"));
+}

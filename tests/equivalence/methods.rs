@@ -1,0 +1,133 @@
+//! Methods: `&self`, `&mut self`, `self`, `self: Box<Self>`, an `impl` block marked as a whole,
+//! and a trait impl.
+
+use super::*;
+
+case! {
+    ref_self(t) => run(t);
+    pub struct Counter {
+        trace: Trace,
+        count: u32,
+    }
+    #[desugar]
+    impl Counter {
+        pub async fn peek(&self, extra: u32) -> u32 {
+            let n = self.trace.step("peek", 1, self.count).await;
+            n + extra + self.count
+        }
+        pub async fn bump(&mut self) -> u32 {
+            let once = self.trace.step("bump", 1, 1).await;
+            self.count += once;
+            let twice = self.trace.step("bump again", 1, 1).await;
+            self.count += twice;
+            self.count
+        }
+    }
+    async fn run(t: Trace) -> (u32, u32, u32) {
+        let mut c = Counter { trace: t, count: 5 };
+        let a = c.peek(1).await;
+        let b = c.bump().await;
+        let d = c.peek(0).await;
+        (a, b, d)
+    }
+}
+
+case! {
+    self_by_value(t) => run(t);
+    pub struct Job {
+        trace: Trace,
+        name: String,
+        guard: Noisy,
+    }
+    #[desugar]
+    impl Job {
+        pub async fn finish(mut self, suffix: &str) -> String {
+            self.name.push_str(suffix);
+            self.trace.step("finish", 2, ()).await;
+            self.guard.touch();
+            self.name
+        }
+        pub async fn boxed(self: Box<Self>) -> usize {
+            let n = self.trace.step("boxed", 1, self.name.len()).await;
+            n + 1
+        }
+    }
+    async fn run(t: Trace) -> (String, usize) {
+        let a = Job { trace: t.clone(), name: "a".into(), guard: t.noisy("ga") }.finish("!").await;
+        let b = Box::new(Job { trace: t.clone(), name: "bb".into(), guard: t.noisy("gb") }).boxed().await;
+        (a, b)
+    }
+}
+
+case! {
+    impl_block(t) => run(t);
+    pub struct Store {
+        trace: Trace,
+        items: Vec<String>,
+    }
+    #[desugar]
+    impl Store {
+        pub fn new(trace: Trace) -> Self {
+            Store { trace, items: Vec::new() }
+        }
+        pub async fn add(&mut self, item: &str) -> usize {
+            let item = self.trace.step("normalize", 1, item.to_lowercase()).await;
+            self.items.push(item);
+            self.items.len()
+        }
+        pub async fn all<'s>(&'s self, sep: &str) -> String {
+            self.trace.step("join", 1, ()).await;
+            self.items.join(sep)
+        }
+    }
+    async fn run(t: Trace) -> String {
+        let mut s = Store::new(t);
+        s.add("A").await;
+        s.add("B").await;
+        s.all(",").await
+    }
+}
+
+case! {
+    trait_impl(t) => run(t);
+    pub trait Fetch {
+        async fn fetch(&self, key: u32) -> String;
+    }
+    pub struct Source {
+        trace: Trace,
+        prefix: &'static str,
+    }
+    #[desugar]
+    impl Fetch for Source {
+        async fn fetch(&self, key: u32) -> String {
+            let k = self.trace.step("fetch", 2, key).await;
+            format!("{}{k}", self.prefix)
+        }
+    }
+    async fn run(t: Trace) -> String {
+        let s = Source { trace: t, prefix: "key-" };
+        let a = s.fetch(1).await;
+        let b = Fetch::fetch(&s, 2).await;
+        a + &b
+    }
+}
+
+case! {
+    generic_impl(t) => run(t);
+    pub struct Wrapper<'a, T> {
+        trace: Trace,
+        inner: &'a T,
+    }
+    #[desugar]
+    impl<'a, T: std::fmt::Debug + Sync> Wrapper<'a, T> {
+        pub async fn show(&self, label: &str) -> String {
+            let l = self.trace.step("label", 1, label.to_string()).await;
+            format!("{l}: {:?}", self.inner)
+        }
+    }
+    async fn run(t: Trace) -> String {
+        let v = vec![1, 2];
+        let w = Wrapper { trace: t, inner: &v };
+        w.show("v").await
+    }
+}

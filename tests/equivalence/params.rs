@@ -1,0 +1,208 @@
+//! Every parameter form: by value, `mut`, references with named and elided lifetimes, patterns,
+//! `impl Trait`, generics with bounds and where-clauses, const generics.
+
+use super::*;
+
+case! {
+    seed_fetch_data(t) => both(t);
+    pub struct Client {
+        trace: Trace,
+        pages: Vec<(&'static str, &'static str)>,
+    }
+    #[derive(Debug)]
+    pub struct Error(String);
+    pub struct Response {
+        trace: Trace,
+        body: &'static str,
+    }
+    impl Client {
+        fn get(&self, url: &str) -> common::Step<Result<Response, Error>> {
+            let page = self.pages.iter().find(|(u, _)| *u == url);
+            let result = match page {
+                Some((_, body)) => Ok(Response { trace: self.trace.clone(), body }),
+                None => Err(Error(format!("404 {url}"))),
+            };
+            self.trace.step("get", 2, result)
+        }
+    }
+    impl Response {
+        fn text(self) -> common::Step<Result<String, Error>> {
+            self.trace.step("text", 1, Ok(self.body.to_string()))
+        }
+    }
+    #[desugar]
+    async fn fetch_data(client: &Client, url: &str) -> Result<String, Error> {
+        let response = client.get(url).await?;
+        response.text().await
+    }
+    async fn both(t: Trace) -> (Result<String, Error>, Result<String, Error>) {
+        let client: &'static Client = Box::leak(Box::new(Client { trace: t, pages: vec![("/", "hi")] }));
+        (fetch_data(client, "/").await, fetch_data(client, "/nope").await)
+    }
+}
+
+case! {
+    mut_params(t) => mut_params(t, 3, String::from("a"));
+    #[desugar]
+    async fn mut_params(t: Trace, mut n: u32, mut s: String) -> String {
+        let d = t.step("n", 1, 1).await;
+        n += d;
+        s.push('b');
+        t.step("pause", 1, ()).await;
+        s.push_str(&n.to_string());
+        s
+    }
+}
+
+case! {
+    pattern_params(t) => patterns(t.clone(), (1, 2), Pair { left: t.noisy("left"), right: 5 }, t.noisy("ignored"));
+    pub struct Pair {
+        left: Noisy,
+        right: u32,
+    }
+    #[desugar]
+    async fn patterns(t: Trace, (a, mut b): (u32, u32), Pair { left, right }: Pair, _: Noisy) -> u32 {
+        let d = t.step("b", 1, 10).await;
+        b += d;
+        t.log(left.touch());
+        a + b + right
+    }
+}
+
+case! {
+    elided_references(t) => refs(t, "hello", &[1, 2, 3]);
+    #[desugar]
+    async fn refs(t: Trace, s: &str, xs: &[u8]) -> String {
+        let first = t.step("first", 1, xs[0]).await;
+        let upper = s.to_uppercase();
+        t.step("pause", 1, ()).await;
+        format!("{upper}{first}{}", xs.len())
+    }
+}
+
+case! {
+    named_lifetimes(t) => longest(t, Box::leak(Box::new(String::from("long one"))), "short");
+    #[desugar]
+    async fn longest<'a, 'b: 'a>(t: Trace, x: &'a str, y: &'b str) -> &'a str {
+        t.step("compare", 1, ()).await;
+        if x.len() >= y.len() { x } else { y }
+    }
+}
+
+case! {
+    elided_output_lifetime(t) => first_line(t, "one\ntwo");
+    #[desugar]
+    async fn first_line(t: Trace, text: &str) -> &str {
+        t.step("scan", 2, ()).await;
+        text.lines().next().unwrap_or("")
+    }
+}
+
+case! {
+    impl_trait_params(t) => apply(t, "x", |n| n + 1);
+    #[desugar]
+    async fn apply(t: Trace, name: impl Into<String>, f: impl Fn(u32) -> u32) -> String {
+        let n = t.step("n", 1, 41).await;
+        let name: String = name.into();
+        t.step("pause", 1, ()).await;
+        format!("{name}={}", f(n))
+    }
+}
+
+case! {
+    generics_with_bounds(t) => describe(t, vec![3, 1, 2], 10u64);
+    #[desugar]
+    async fn describe<T, U: Copy + std::fmt::Debug>(t: Trace, mut items: Vec<T>, extra: U) -> String
+    where
+        T: Ord + std::fmt::Debug + Clone,
+    {
+        items.sort();
+        let smallest = t.step("smallest", 1, items.first().cloned()).await;
+        t.step("pause", 1, ()).await;
+        format!("{items:?} {smallest:?} {extra:?}")
+    }
+}
+
+case! {
+    const_generics(t) => sum_array(t, [1, 2, 3, 4]);
+    #[desugar]
+    async fn sum_array<const N: usize>(t: Trace, values: [u32; N]) -> u32 {
+        let mut sum = 0;
+        for v in values {
+            sum += v;
+        }
+        let bonus = t.step("bonus", 1, N as u32).await;
+        sum + bonus
+    }
+}
+
+case! {
+    self_borrowing_read(t) => read_twice(t);
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    #[desugar]
+    async fn read_some(t: Trace, mut reader: tokio::io::DuplexStream, n: usize) -> std::io::Result<Vec<u8>> {
+        let _g = t.noisy("g");
+        let mut buf = vec![0u8; n];
+        let got = reader.read(&mut buf).await?;
+        buf.truncate(got);
+        let mut more = [0u8; 4];
+        let extra = reader.read(&mut more).await?;
+        buf.extend_from_slice(&more[..extra]);
+        Ok(buf)
+    }
+    async fn read_twice(t: Trace) -> std::io::Result<Vec<u8>> {
+        let (mut a, b) = tokio::io::duplex(64);
+        a.write_all(b"hello").await?;
+        let reading = read_some(t.clone(), b, 3);
+        // The writer finishes after the reader's first read.
+        let (out, _) = futures_join(reading, async move {
+            t.step("writer waits", 3, ()).await;
+            // The reader may be gone already: the pipe is then closed.
+            let closed = a.write_all(b"!!").await.is_err();
+            t.log(format!("writer done, closed: {closed}"));
+            a
+        })
+        .await;
+        out
+    }
+    /// Polls two futures until both are done (no extra dependency for a join).
+    async fn futures_join<A: std::future::Future, B: std::future::Future>(a: A, b: B) -> (A::Output, B::Output) {
+        let mut a = std::pin::pin!(a);
+        let mut b = std::pin::pin!(b);
+        let (mut ra, mut rb) = (None, None);
+        std::future::poll_fn(|cx| {
+            if ra.is_none() {
+                if let std::task::Poll::Ready(v) = a.as_mut().poll(cx) {
+                    ra = Some(v);
+                }
+            }
+            if rb.is_none() {
+                if let std::task::Poll::Ready(v) = b.as_mut().poll(cx) {
+                    rb = Some(v);
+                }
+            }
+            if ra.is_some() && rb.is_some() {
+                std::task::Poll::Ready(())
+            } else {
+                std::task::Poll::Pending
+            }
+        })
+        .await;
+        (ra.unwrap(), rb.unwrap())
+    }
+}
+
+case! {
+    generic_reader(t) => run(t);
+    use tokio::io::{AsyncRead, AsyncReadExt};
+    #[desugar]
+    async fn read_exactly<R: AsyncRead + Unpin>(t: Trace, mut reader: R, n: usize) -> std::io::Result<Vec<u8>> {
+        let mut buf = vec![0u8; n];
+        reader.read_exact(&mut buf).await?;
+        t.log(format!("read {n}"));
+        Ok(buf)
+    }
+    async fn run(t: Trace) -> std::io::Result<Vec<u8>> {
+        read_exactly(t, &b"abcdef"[..], 4).await
+    }
+}
