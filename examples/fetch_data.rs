@@ -21,7 +21,7 @@ pub struct Client {
 }
 
 #[derive(Debug)]
-pub struct Error(String);
+pub struct Error(pub String);
 
 pub struct Response {
     body: &'static str,
@@ -105,8 +105,10 @@ fn main() {
         "fetch_data's future is an enum state machine of {} bytes; nothing runs until it is polled.\n",
         std::mem::size_of_val(&future)
     );
-    drive(future);
+    let page = drive(future);
+    assert_eq!(page.expect("the page exists"), "<h1>Hello</h1>");
 
     println!("\nAn unknown page: `?` returns the error at the first await.");
-    drive(fetch_data(&client, "https://example.org/missing"));
+    let missing = drive(fetch_data(&client, "https://example.org/missing"));
+    assert!(missing.is_err());
 }

@@ -2,6 +2,9 @@
 //! proves the two indistinguishable (output, side effects, polls, drops, cancellation, panics
 //! after completion, tokio). The expansions are snapshotted by `tests/expand.rs`.
 
+// The cases are written the way users write async fns, not the way clippy prefers.
+#![allow(clippy::needless_return, clippy::needless_lifetimes, dead_code)]
+
 #[path = "../common/mod.rs"]
 #[macro_use]
 pub mod common;

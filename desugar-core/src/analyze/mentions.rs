@@ -6,7 +6,6 @@
 
 use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::punctuated::Punctuated;
-use syn::spanned::Spanned;
 use syn::{Block, Expr, Macro, Pat, Stmt, Token};
 
 /// How a mention uses a local.
@@ -42,13 +41,6 @@ pub fn in_expr(expr: &Expr) -> Vec<Mention> {
 pub fn in_let_init(pat: &Pat, init: &Expr) -> Vec<Mention> {
     let mut c = Collector::default();
     c.expr(init, pattern_use(pat));
-    c.out
-}
-
-/// Mentions in a block whose own `let`s are scoped to it.
-pub fn in_block(block: &Block) -> Vec<Mention> {
-    let mut c = Collector::default();
-    c.block(block);
     c.out
 }
 
@@ -213,13 +205,9 @@ impl Collector {
 
     fn expr(&mut self, expr: &Expr, ctx: Use) {
         match expr {
-            Expr::Path(p) => {
-                if p.qself.is_none() && p.path.leading_colon.is_none() && p.path.segments.len() == 1
-                {
-                    let seg = &p.path.segments[0];
-                    if seg.arguments.is_none() {
-                        self.push(seg.ident.to_string(), ctx, seg.ident.span());
-                    }
+            Expr::Path(_) => {
+                if let Some(ident) = plain_ident(expr) {
+                    self.push(ident.to_string(), ctx, ident.span());
                 }
             }
             Expr::Reference(r) => self.expr(&r.expr, Use::Borrow),
@@ -313,7 +301,7 @@ impl Collector {
             }
             Expr::Match(m) => {
                 let scrutinee = if m.arms.iter().any(|a| binds_by_value(&a.pat)) {
-                    ctx_for_scrutinee(&m.expr)
+                    Use::Move
                 } else {
                     Use::Borrow
                 };
@@ -475,10 +463,6 @@ impl Collector {
     }
 }
 
-fn ctx_for_scrutinee(_expr: &Expr) -> Use {
-    Use::Move
-}
-
 fn collect_lets<'a>(cond: &'a Expr, out: &mut Vec<&'a Pat>) {
     match cond {
         Expr::Let(l) => out.push(&l.pat),
@@ -509,9 +493,4 @@ pub fn plain_ident(expr: &Expr) -> Option<&syn::Ident> {
         }
         _ => None,
     }
-}
-
-/// Span helper for callers that report on a mention.
-pub fn span_of(expr: &Expr) -> Span {
-    expr.span()
 }

@@ -36,6 +36,7 @@ pub struct Local {
 }
 
 /// One piece of the body, in execution order.
+#[allow(clippy::large_enum_variant)] // a handful per function, built once
 pub enum Step {
     /// The parameters come into scope.
     Args,
@@ -45,14 +46,15 @@ pub enum Step {
     /// is the function's return value.
     Tail { expr: Expr, result: bool },
     /// A nested block `{ .. }` that contains a suspension point opens ...
-    Open(BlockId),
+    Open,
     /// ... and closes.
-    Close(BlockId),
+    Close,
     /// A suspension point.
     Await(PointId),
 }
 
 /// What happens to the awaited value.
+#[allow(clippy::large_enum_variant)] // one per suspension point, built once
 pub enum AwaitKind {
     /// `let PAT = operand.await;` (the `init` of `local` is replaced by the value).
     Let(syn::Local),
@@ -357,13 +359,13 @@ impl Builder {
     fn nested(&mut self, stmts: &[Stmt], result: bool) -> Result<()> {
         let id = self.a.block_end.len();
         self.a.block_end.push(0);
-        self.push_step(Step::Open(id), Vec::new());
+        self.push_step(Step::Open, Vec::new());
         self.blocks.push(id);
         self.scopes.push(Vec::new());
         self.block(stmts, result)?;
         self.scopes.pop();
         self.blocks.pop();
-        let close = self.push_step(Step::Close(id), Vec::new());
+        let close = self.push_step(Step::Close, Vec::new());
         self.a.block_end[id] = close;
         Ok(())
     }

@@ -73,13 +73,13 @@ pub fn desugar(f: &AsyncFn) -> Desugared {
                     Pat::Ident(p) if !hidden => p.ident.clone(),
                     _ => arg_ident(index),
                 };
-                t.pat = Box::new(Pat::Ident(syn::PatIdent {
+                *t.pat = Pat::Ident(syn::PatIdent {
                     attrs: Vec::new(),
                     by_ref: None,
                     mutability: None,
                     ident: ident.clone(),
                     subpat: None,
-                }));
+                });
                 start_fields.push((ident.clone(), ident));
             }
         }
@@ -133,14 +133,9 @@ pub fn desugar(f: &AsyncFn) -> Desugared {
                 &mut sig.generics,
                 vec![GenericParam::Lifetime(LifetimeParam::new(fut.clone()))],
             );
-            let where_clause = sig.generics.make_where_clause();
-            for l in &lifetimes {
-                where_clause.predicates.push(syn::parse_quote!(#l: #fut));
-            }
-            for t in &types {
-                where_clause.predicates.push(syn::parse_quote!(#t: #fut));
-            }
+            bound_by(&mut sig.generics, &lifetimes, &types, &fut);
             if has_receiver {
+                let where_clause = sig.generics.make_where_clause();
                 where_clause.predicates.push(syn::parse_quote!(Self: #fut));
             }
             for input in sig.inputs.iter_mut() {
@@ -174,6 +169,64 @@ pub fn desugar(f: &AsyncFn) -> Desugared {
         output: annotatable.then_some(output),
         unit_output,
         start_fields,
+    }
+}
+
+/// Adds `: 'fut` to every lifetime and type parameter, where its other bounds are written (the
+/// `where` clause if it has one there, else inline), so the signature stays as the user laid it
+/// out.
+fn bound_by(generics: &mut syn::Generics, lifetimes: &[Lifetime], types: &[Ident], fut: &Lifetime) {
+    let in_where = |generics: &syn::Generics, name: &str| -> bool {
+        generics.where_clause.as_ref().is_some_and(|w| {
+            w.predicates.iter().any(|p| match p {
+                syn::WherePredicate::Type(t) => {
+                    quote!(#t).to_string().starts_with(&format!("{name} :"))
+                }
+                syn::WherePredicate::Lifetime(l) => l.lifetime.ident == name,
+                _ => false,
+            })
+        })
+    };
+    let where_lifetimes: Vec<bool> = lifetimes
+        .iter()
+        .map(|l| in_where(generics, &l.ident.to_string()))
+        .collect();
+    let where_types: Vec<bool> = types
+        .iter()
+        .map(|t| in_where(generics, &t.to_string()))
+        .collect();
+    for param in generics.params.iter_mut() {
+        match param {
+            GenericParam::Lifetime(l) if l.lifetime != *fut => {
+                let i = lifetimes.iter().position(|x| *x == l.lifetime);
+                if i.is_some_and(|i| !where_lifetimes[i]) {
+                    l.bounds.push(fut.clone());
+                }
+            }
+            GenericParam::Type(t) => {
+                let i = types.iter().position(|x| *x == t.ident);
+                if i.is_some_and(|i| !where_types[i]) {
+                    t.bounds.push(TypeParamBound::Lifetime(fut.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(where_clause) = &mut generics.where_clause {
+        for predicate in where_clause.predicates.iter_mut() {
+            match predicate {
+                syn::WherePredicate::Type(t) => {
+                    let name = quote!(#t).to_string();
+                    if types.iter().any(|ty| name.starts_with(&format!("{ty} :"))) {
+                        t.bounds.push(TypeParamBound::Lifetime(fut.clone()));
+                    }
+                }
+                syn::WherePredicate::Lifetime(l) if lifetimes.contains(&l.lifetime) => {
+                    l.bounds.push(fut.clone());
+                }
+                _ => {}
+            }
+        }
     }
 }
 

@@ -120,8 +120,8 @@ impl<'a> ArmWriter<'a> {
             let mutability = local.mutable.then(|| quote!(mut));
             any_mut |= local.mutable;
             if local.depth == 0 {
-                if *field == name.to_string() && mutability.is_none() {
-                    fields.push(quote!(#name));
+                if *field == name {
+                    fields.push(quote!(#mutability #name));
                 } else {
                     fields.push(quote!(#field: #mutability #name));
                 }
@@ -213,7 +213,7 @@ impl<'a> ArmWriter<'a> {
                 let mut local = local.clone();
                 self.allow_unused_mut(point.step, &mut local.attrs);
                 if let Some(init) = &mut local.init {
-                    init.expr = Box::new(syn::parse2(value).expect("an expression"));
+                    *init.expr = syn::parse2(value).expect("an expression");
                     if let Some((_, diverge)) = &mut init.diverge {
                         **diverge = self.rewrite_expr((**diverge).clone());
                     }
@@ -255,8 +255,8 @@ impl<'a> ArmWriter<'a> {
                         self.emit(expr.into_token_stream());
                     }
                 }
-                Step::Open(_) => self.open(),
-                Step::Close(_) => self.close(),
+                Step::Open => self.open(),
+                Step::Close => self.close(),
                 Step::Await(p) => {
                     self.suspend(*p);
                     return;
@@ -285,7 +285,7 @@ impl<'a> ArmWriter<'a> {
             .map(|&id| {
                 let field = &self.names.fields[id];
                 let name = self.local_ident(id);
-                if *field == name.to_string() {
+                if *field == name {
                     quote!(#name)
                 } else {
                     quote!(#field: #name)
@@ -298,7 +298,7 @@ impl<'a> ArmWriter<'a> {
             .map(|&id| {
                 let field = &self.names.fields[id];
                 let name = self.local_ident(id);
-                if *field == name.to_string() {
+                if *field == name {
                     quote!(#name)
                 } else {
                     quote!(#field: #name)
@@ -400,7 +400,7 @@ impl<'a> ArmWriter<'a> {
 
 /// Whether the body ends by returning (no `()` needs to be returned after it).
 fn ends_in_exit(a: &Analysis) -> bool {
-    let last = a.steps.iter().rev().find(|s| !matches!(s, Step::Close(_)));
+    let last = a.steps.iter().rev().find(|s| !matches!(s, Step::Close));
     match last {
         Some(Step::Tail { result: true, .. }) => true,
         Some(Step::Await(p)) => matches!(

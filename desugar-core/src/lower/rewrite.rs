@@ -151,9 +151,8 @@ impl VisitMut for Rewriter {
                     if self.is_pinned(ident) {
                         let ident = ident.clone();
                         let span = ident.span();
-                        r.expr = Box::new(
-                            syn::parse2(quote_spanned!(span=> *#ident)).expect("a dereference"),
-                        );
+                        *r.expr =
+                            syn::parse2(quote_spanned!(span=> *#ident)).expect("a dereference");
                         return;
                     }
                 }

@@ -1,0 +1,106 @@
+// Included by one small crate per edition: the same desugared fns must compile (warning-free)
+// and behave as the native ones in edition 2018, 2021 and 2024, whose `impl Trait` lifetime
+// capture rules differ.
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+/// Runs a future to completion with a waker that does nothing (the futures here wake
+/// themselves by being polled again).
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+            return out;
+        }
+    }
+}
+
+/// Ready on the second poll.
+pub struct Later<T>(Option<T>, bool);
+
+impl<T: Unpin> Future for Later<T> {
+    type Output = T;
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        if !self.1 {
+            self.1 = true;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        Poll::Ready(self.0.take().expect("polled after completion"))
+    }
+}
+
+pub fn later<T>(value: T) -> Later<T> {
+    Later(Some(value), false)
+}
+
+#[desugar::desugar]
+pub async fn join_words(first: &str, second: &str) -> String {
+    let a = later(first.to_uppercase()).await;
+    let b = later(second).await;
+    format!("{} {}", a, b)
+}
+
+#[desugar::desugar]
+pub async fn pick<'a, T: Clone + Unpin>(items: &'a [T], index: usize) -> Option<T> {
+    let i = later(index).await;
+    let item = items.get(i)?;
+    let item = later(item.clone()).await;
+    Some(item)
+}
+
+#[desugar::desugar]
+pub async fn sum_pair((a, b): (u32, u32), scale: impl Into<u32>) -> u32 {
+    let a = later(a).await;
+    (a + b) * scale.into()
+}
+
+pub struct Counter {
+    pub count: u32,
+}
+
+#[desugar::desugar]
+impl Counter {
+    pub async fn add(&mut self, n: u32) -> u32 {
+        let n = later(n).await;
+        self.count += n;
+        self.count
+    }
+
+    pub async fn name(&self) -> &str {
+        later(()).await;
+        "counter"
+    }
+}
+
+pub trait Source {
+    fn fetch(&self, key: u32) -> impl Future<Output = u32>;
+}
+
+#[desugar::desugar]
+impl Source for Counter {
+    async fn fetch(&self, key: u32) -> u32 {
+        let k = later(key).await;
+        k + self.count
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn desugared_fns_work_in_this_edition() {
+        assert_eq!(block_on(join_words("hello", "world")), "HELLO world");
+        assert_eq!(block_on(pick(&[10, 20], 1)), Some(20));
+        assert_eq!(block_on(pick(&[10, 20], 5)), None);
+        assert_eq!(block_on(sum_pair((1, 2), 3u8)), 9);
+        let mut c = Counter { count: 1 };
+        assert_eq!(block_on(c.add(2)), 3);
+        assert_eq!(block_on(c.name()), "counter");
+        assert_eq!(block_on(c.fetch(4)), 7);
+    }
+}

@@ -1,0 +1,4 @@
+#[desugar::desugar(boxed)]
+async fn with_args() {}
+
+fn main() {}

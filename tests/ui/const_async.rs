@@ -1,0 +1,6 @@
+#[desugar::desugar]
+const async fn konst() -> u32 {
+    1
+}
+
+fn main() {}

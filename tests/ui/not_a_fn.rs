@@ -1,0 +1,6 @@
+#[desugar::desugar]
+struct Future {
+    state: u8,
+}
+
+fn main() {}
