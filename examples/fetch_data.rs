@@ -14,6 +14,12 @@ async fn fetch_data(client: &Client, url: &str) -> Result<String, Error> {
     response.text().await
 }
 
+/// The same function, left to rustc, for comparison.
+async fn fetch_data_native(client: &Client, url: &str) -> Result<String, Error> {
+    let response = client.get(url).await?;
+    response.text().await
+}
+
 /// A pretend HTTP client serving pages from memory; each request takes a couple of polls, as a
 /// real one waits for the network.
 pub struct Client {
@@ -34,28 +40,31 @@ impl Client {
             Some((_, body)) => Ok(Response { body }),
             None => Err(Error(format!("404 Not Found: {url}"))),
         };
-        Delayed::new("client.get(url)", 2, result)
+        Delayed::new("client.get(url)", "Get", 2, result)
     }
 }
 
 impl Response {
     /// Takes the response by value, like reqwest's `Response::text`.
     pub fn text(self) -> Delayed<Result<String, Error>> {
-        Delayed::new("response.text()", 1, Ok(self.body.to_string()))
+        Delayed::new("response.text()", "Text", 1, Ok(self.body.to_string()))
     }
 }
 
 /// A future that is not ready for its first `pending` polls.
 pub struct Delayed<T> {
     what: &'static str,
+    /// The state `fetch_data` is in while it awaits this future.
+    state: &'static str,
     pending: u32,
     value: Option<T>,
 }
 
 impl<T> Delayed<T> {
-    fn new(what: &'static str, pending: u32, value: T) -> Self {
+    fn new(what: &'static str, state: &'static str, pending: u32, value: T) -> Self {
         Delayed {
             what,
+            state,
             pending,
             value: Some(value),
         }
@@ -67,11 +76,17 @@ impl<T: Unpin> Future for Delayed<T> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         if self.pending > 0 {
             self.pending -= 1;
-            println!("    `{}` polled: not ready", self.what);
+            println!(
+                "    state `{}`: `{}.await` polls it: not ready",
+                self.state, self.what
+            );
             cx.waker().wake_by_ref();
             return Poll::Pending;
         }
-        println!("    `{}` polled: ready", self.what);
+        println!(
+            "    state `{}`: `{}.await` polls it: ready",
+            self.state, self.what
+        );
         Poll::Ready(self.value.take().expect("polled after completion"))
     }
 }
@@ -84,9 +99,14 @@ where
     let mut future = pin!(future);
     let mut cx = Context::from_waker(Waker::noop());
     for n in 1.. {
-        println!("poll #{n} of fetch_data's future");
+        let from = if n == 1 {
+            " (it starts in state `Start`)"
+        } else {
+            ""
+        };
+        println!("poll #{n} of fetch_data's future{from}");
         match future.as_mut().poll(&mut cx) {
-            Poll::Pending => println!("  -> Poll::Pending (suspended at an .await)"),
+            Poll::Pending => println!("  -> Poll::Pending: suspended, the state stays as it is"),
             Poll::Ready(output) => {
                 println!("  -> Poll::Ready({output:?})");
                 return output;
@@ -102,8 +122,10 @@ fn main() {
     };
     let future = fetch_data(&client, "https://example.org/");
     println!(
-        "fetch_data's future is an enum state machine of {} bytes; nothing runs until it is polled.\n",
-        std::mem::size_of_val(&future)
+        "fetch_data's future is an enum state machine of {} bytes (rustc's own: {} bytes); \
+         nothing runs until it is polled.\n",
+        std::mem::size_of_val(&future),
+        std::mem::size_of_val(&fetch_data_native(&client, "https://example.org/")),
     );
     let page = drive(future);
     assert_eq!(page.expect("the page exists"), "<h1>Hello</h1>");

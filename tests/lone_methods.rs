@@ -1,0 +1,89 @@
+//! `#[desugar]` on a single method of an inherent impl (the impl itself unmarked), compared with
+//! the native method. Written out twice by hand: the `case!` harness marks whole items only.
+
+#[path = "common/mod.rs"]
+#[macro_use]
+#[allow(unused_macros)]
+mod common;
+
+use common::Trace;
+
+mod native {
+    use super::Trace;
+
+    pub struct Conn<'a, T> {
+        pub trace: Trace,
+        pub name: &'a str,
+        pub items: Vec<T>,
+    }
+
+    impl<'a, T: Clone + std::fmt::Debug> Conn<'a, T> {
+        pub async fn send(&mut self, item: T) -> usize {
+            let item = self.trace.step("send", 1, item).await;
+            self.items.push(item);
+            self.items.len()
+        }
+
+        pub async fn describe(&self, prefix: &str) -> String {
+            self.trace.step("describe", 2, ()).await;
+            format!("{prefix}{}: {:?}", self.name, self.items)
+        }
+
+        pub async fn into_items(self) -> Vec<T> {
+            self.trace.step("into", 1, ()).await;
+            self.items
+        }
+    }
+}
+
+mod desugared {
+    use super::Trace;
+
+    pub struct Conn<'a, T> {
+        pub trace: Trace,
+        pub name: &'a str,
+        pub items: Vec<T>,
+    }
+
+    impl<'a, T: Clone + std::fmt::Debug> Conn<'a, T> {
+        #[desugar::desugar]
+        pub async fn send(&mut self, item: T) -> usize {
+            let item = self.trace.step("send", 1, item).await;
+            self.items.push(item);
+            self.items.len()
+        }
+
+        #[desugar::desugar]
+        pub async fn describe(&self, prefix: &str) -> String {
+            self.trace.step("describe", 2, ()).await;
+            format!("{prefix}{}: {:?}", self.name, self.items)
+        }
+
+        #[desugar::desugar]
+        pub async fn into_items(self) -> Vec<T> {
+            self.trace.step("into", 1, ()).await;
+            self.items
+        }
+    }
+}
+
+macro_rules! scenario {
+    ($module:ident) => {
+        |t: Trace| async move {
+            let name = String::from("conn");
+            let mut c = $module::Conn {
+                trace: t,
+                name: &name,
+                items: vec![1u8],
+            };
+            let n = c.send(2).await;
+            let d = c.describe("> ").await;
+            (n, d, c.into_items().await)
+        }
+    };
+}
+
+#[test]
+fn lone_methods_are_equivalent() {
+    common::check("lone_methods", scenario!(native), scenario!(desugared));
+}
