@@ -11,6 +11,8 @@ pub mod common;
 
 pub use common::{Noisy, Trace};
 
+mod control;
+mod expressions;
 mod methods;
 mod params;
 mod straight;

@@ -1,11 +1,14 @@
-//! Analysis: turns the function body into a straight sequence of [`Step`]s (statements, nested
-//! block boundaries and suspension points), records which locals each step mentions and how, and
-//! computes for every suspension point which locals it must keep ([`liveness`]).
+//! Analysis: turns the function body into a tree ([`Block`], [`Stmt`], [`Expr`]) whose nodes are
+//! either user code without `.await` (kept as written) or the constructs around suspension
+//! points: blocks, `if`, `match`, loops, `return`. An `.await` nested in an expression is first
+//! lifted out of it, in evaluation order ([`explode`]), so that every [`Point`] awaits an
+//! operand without `.await` of its own. Then [`cfg`] decides what each point keeps.
 //!
 //! Receives the checked [`AsyncFn`]; returns an [`Analysis`] that the lowering reads. Never
-//! mutates the user's syntax tree: statements are cloned into steps unchanged.
+//! mutates the user's syntax tree: pieces are cloned into the tree.
 
-pub mod liveness;
+pub mod cfg;
+mod explode;
 pub mod mentions;
 pub mod suspend;
 
@@ -14,14 +17,17 @@ use mentions::{Mention, Use};
 use proc_macro2::Span;
 use quote::format_ident;
 use syn::spanned::Spanned;
-use syn::{Error, Expr, FnArg, Ident, Pat, Result, Stmt, Type};
+use syn::{Error, FnArg, Ident, Pat, Result, Type};
+
+pub use cfg::Layout;
 
 pub type LocalId = usize;
 pub type PointId = usize;
 pub type BlockId = usize;
 
-/// A binding that the function body declares at a level the state machine tracks: a parameter,
-/// or a `let` of the body or of a nested block that contains an `.await`.
+/// A binding the body declares where the state machine can see it: a parameter, a `let` of a
+/// block on the way to a suspension point, a pattern of `if let`/`match`/loops around one, or a
+/// temporary the lifting of an `.await` introduced.
 pub struct Local {
     pub ident: Ident,
     pub mutable: bool,
@@ -29,57 +35,12 @@ pub struct Local {
     pub is_reference: bool,
     /// Declared without a value (`let x;`).
     pub uninit: bool,
+    /// The scope that declares it.
     pub block: BlockId,
-    pub depth: usize,
-    /// The step that declares it (0 for parameters).
-    pub decl_step: usize,
-}
-
-/// One piece of the body, in execution order.
-#[allow(clippy::large_enum_variant)] // a handful per function, built once
-pub enum Step {
-    /// The parameters come into scope.
-    Args,
-    /// A statement without `.await`, kept as written.
-    Stmt(Stmt),
-    /// The body's (or a nested block's) last expression, without `.await`. `result`: its value
-    /// is the function's return value.
-    Tail { expr: Expr, result: bool },
-    /// A nested block `{ .. }` that contains a suspension point opens ...
-    Open,
-    /// ... and closes.
-    Close,
-    /// A suspension point.
-    Await(PointId),
-}
-
-/// What happens to the awaited value.
-#[allow(clippy::large_enum_variant)] // one per suspension point, built once
-pub enum AwaitKind {
-    /// `let PAT = operand.await;` (the `init` of `local` is replaced by the value).
-    Let(syn::Local),
-    /// `operand.await;`
-    Discard,
-    /// The last expression of a block; `result`: of the function body.
-    Tail { result: bool },
-    /// `return operand.await;`
-    Return,
-}
-
-/// A `.await`: rustc's `SuspensionPoint`.
-pub struct Point {
-    pub operand: Expr,
-    pub question: bool,
-    pub kind: AwaitKind,
-    pub step: usize,
-    pub depth: usize,
-    /// The awaited expression as written, on one line.
-    pub source: String,
-    pub line: usize,
-    pub column: usize,
-    pub span: Span,
-    /// Mentions in code that runs after the point but belongs to it (a `let ... else` block).
-    pub resume_mentions: Vec<Resolved>,
+    /// What the declaring `let` mentions (for "does it borrow another local").
+    pub init_uses: Vec<Resolved>,
+    /// Declared by `let x = || ..` (a non-`move` closure borrows what it mentions).
+    pub init_is_closure: bool,
 }
 
 /// A mention resolved to the local it names.
@@ -90,45 +51,123 @@ pub struct Resolved {
     pub span: Span,
 }
 
+/// A block around a suspension point.
+pub struct Block {
+    pub id: BlockId,
+    pub label: Option<syn::Label>,
+    /// Bindings scoped to the block from its start: `if let` / `while let` patterns.
+    pub bound: Vec<LocalId>,
+    pub stmts: Vec<Stmt>,
+    pub tail: Option<Box<Expr>>,
+}
+
+#[allow(clippy::large_enum_variant)] // a few per function, built once
+pub enum Stmt {
+    /// A statement without `.await`, kept as written.
+    Plain {
+        stmt: syn::Stmt,
+        uses: Vec<Resolved>,
+        declares: Vec<LocalId>,
+    },
+    /// `let PAT = init [else { .. }];` where `init` suspends.
+    Let {
+        local: syn::Local,
+        init: Expr,
+        else_uses: Vec<Resolved>,
+        declares: Vec<LocalId>,
+    },
+    /// An expression statement that suspends.
+    Expr { expr: Expr, semi: bool },
+}
+
+/// An expression: user code without `.await`, or a construct that contains a suspension point.
+#[allow(clippy::large_enum_variant)] // a few per function, built once
+pub enum Expr {
+    Plain(syn::Expr, Vec<Resolved>),
+    /// `operand.await` (or `operand.await?`): the value of the awaited future.
+    Await(PointId),
+    Block(Block),
+    If {
+        cond: syn::Expr,
+        uses: Vec<Resolved>,
+        then: Block,
+        otherwise: Option<Box<Expr>>,
+    },
+    Match {
+        scrutinee: syn::Expr,
+        uses: Vec<Resolved>,
+        arms: Vec<Arm>,
+    },
+    /// `loop` (`cond` is `None`) or `while cond`.
+    Loop {
+        label: Option<syn::Label>,
+        cond: Option<(syn::Expr, Vec<Resolved>)>,
+        body: Block,
+    },
+    Return(Option<Box<Expr>>),
+}
+
+pub struct Arm {
+    pub attrs: Vec<syn::Attribute>,
+    pub pat: Pat,
+    pub guard: Option<(syn::Expr, Vec<Resolved>)>,
+    pub body: Box<Expr>,
+    /// The scope of the pattern's bindings.
+    pub scope: BlockId,
+    pub bound: Vec<LocalId>,
+}
+
+/// A `.await`: rustc's `SuspensionPoint`.
+pub struct Point {
+    /// The awaited expression (without `.await` inside).
+    pub operand: syn::Expr,
+    pub question: bool,
+    /// The awaited expression as written, on one line.
+    pub source: String,
+    pub line: usize,
+    pub column: usize,
+    pub span: Span,
+    /// What the operand mentions.
+    pub uses: Vec<Resolved>,
+    /// The locals in scope, outermost first, in declaration order.
+    pub scope: Vec<LocalId>,
+}
+
 pub struct Analysis {
     pub locals: Vec<Local>,
-    pub steps: Vec<Step>,
+    /// The parameters, as the `Start` state holds them.
+    pub params: Vec<LocalId>,
+    pub body: Block,
     pub points: Vec<Point>,
-    /// Per step: the tracked locals its code mentions, in evaluation order.
-    pub mentions: Vec<Vec<Resolved>>,
-    /// Per step: the blocks open while it runs, outermost first.
-    pub open: Vec<Vec<BlockId>>,
-    /// Per step: the locals it declares.
-    pub declares: Vec<Vec<LocalId>>,
-    /// The step closing each block (`steps.len()` for the body).
-    pub block_end: Vec<usize>,
     /// Items and `use` declarations of the body: visible everywhere, hoisted.
-    pub items: Vec<Stmt>,
-    /// Parameters bound by a pattern: `(hidden name, pattern)`.
-    pub layout: Vec<liveness::Layout>,
+    pub items: Vec<syn::Stmt>,
+    /// Per suspension point: what it keeps.
+    pub layout: Vec<Layout>,
 }
 
 pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
     let mut b = Builder {
-        a: Analysis {
-            locals: Vec::new(),
-            steps: Vec::new(),
-            points: Vec::new(),
-            mentions: Vec::new(),
-            open: Vec::new(),
-            declares: Vec::new(),
-            block_end: vec![0],
-            items: Vec::new(),
-            layout: Vec::new(),
-        },
-        scopes: vec![Vec::new()],
-        blocks: vec![0],
+        locals: Vec::new(),
+        points: Vec::new(),
+        items: Vec::new(),
+        scopes: Vec::new(),
+        next_block: 0,
+        temps: 0,
     };
-    b.params(f)?;
-    b.block(&f.block.stmts, true)?;
-    b.a.block_end[0] = b.a.steps.len();
-    b.a.layout = liveness::layouts(&b.a);
-    Ok(b.a)
+    let body_id = b.open();
+    let (params, mut stmts) = b.params(f)?;
+    let body = b.block_in(body_id, None, Vec::new(), &f.block.stmts, &mut stmts)?;
+    b.close();
+    let mut a = Analysis {
+        locals: b.locals,
+        params,
+        body,
+        points: b.points,
+        items: b.items,
+        layout: Vec::new(),
+    };
+    a.layout = cfg::layouts(&a);
+    Ok(a)
 }
 
 /// Whether parameters are passed under hidden names (some parameter is a pattern).
@@ -146,21 +185,37 @@ pub fn arg_ident(index: usize) -> Ident {
     format_ident!("__arg{}", index)
 }
 
-struct Builder {
-    a: Analysis,
-    /// Names in scope per open block, innermost last.
-    scopes: Vec<Vec<(String, LocalId)>>,
-    blocks: Vec<BlockId>,
+pub(crate) struct Builder {
+    locals: Vec<Local>,
+    points: Vec<Point>,
+    items: Vec<syn::Stmt>,
+    /// Open scopes, innermost last: their id and the locals declared so far.
+    scopes: Vec<(BlockId, Vec<LocalId>)>,
+    next_block: BlockId,
+    temps: usize,
 }
 
 impl Builder {
-    fn push_step(&mut self, step: Step, mentions: Vec<Mention>) -> usize {
-        let resolved = self.resolve(mentions);
-        self.a.steps.push(step);
-        self.a.mentions.push(resolved);
-        self.a.open.push(self.blocks.clone());
-        self.a.declares.push(Vec::new());
-        self.a.steps.len() - 1
+    fn open(&mut self) -> BlockId {
+        let id = self.next_block;
+        self.next_block += 1;
+        self.scopes.push((id, Vec::new()));
+        id
+    }
+
+    fn close(&mut self) {
+        self.scopes.pop();
+    }
+
+    fn current_block(&self) -> BlockId {
+        self.scopes.last().map_or(0, |s| s.0)
+    }
+
+    fn in_scope(&self) -> Vec<LocalId> {
+        self.scopes
+            .iter()
+            .flat_map(|s| s.1.iter().copied())
+            .collect()
     }
 
     fn resolve(&self, mentions: Vec<Mention>) -> Vec<Resolved> {
@@ -180,48 +235,70 @@ impl Builder {
         self.scopes
             .iter()
             .rev()
-            .flat_map(|s| s.iter().rev())
-            .find(|(n, _)| n == name)
-            .map(|&(_, id)| id)
+            .flat_map(|s| s.1.iter().rev())
+            .find(|&&id| self.locals[id].ident == name)
+            .copied()
     }
 
-    fn declare(
-        &mut self,
-        step: usize,
-        ident: Ident,
-        mutable: bool,
-        is_reference: bool,
-        uninit: bool,
-    ) {
-        let id = self.a.locals.len();
-        self.a.locals.push(Local {
-            ident: ident.clone(),
+    fn declare(&mut self, ident: Ident, mutable: bool, is_reference: bool) -> LocalId {
+        let id = self.locals.len();
+        self.locals.push(Local {
+            ident,
             mutable,
             is_reference,
-            uninit,
-            block: *self.blocks.last().unwrap_or(&0),
-            depth: self.blocks.len() - 1,
-            decl_step: step,
+            uninit: false,
+            block: self.current_block(),
+            init_uses: Vec::new(),
+            init_is_closure: false,
         });
-        self.a.declares[step].push(id);
         if let Some(scope) = self.scopes.last_mut() {
-            scope.push((ident.to_string(), id));
+            scope.1.push(id);
         }
+        id
     }
 
-    fn declare_pat(&mut self, step: usize, pat: &Pat, uninit: bool) {
+    /// Declares the bindings of a `let` pattern; `init` is what the `let` evaluates.
+    fn declare_let(
+        &mut self,
+        pat: &Pat,
+        init: Option<&syn::Expr>,
+        uses: &[Resolved],
+    ) -> Vec<LocalId> {
         let is_reference = matches!(pat, Pat::Type(t) if matches!(*t.ty, Type::Reference(_)));
-        for (ident, mutable) in mentions::bindings(pat) {
-            self.declare(step, ident, mutable, is_reference, uninit);
-        }
+        let is_closure = matches!(init, Some(syn::Expr::Closure(c)) if c.capture.is_none());
+        mentions::bindings(pat)
+            .into_iter()
+            .map(|(ident, mutable)| {
+                let id = self.declare(ident, mutable, is_reference);
+                let local = &mut self.locals[id];
+                local.uninit = init.is_none();
+                local.init_uses = uses.to_vec();
+                local.init_is_closure = is_closure;
+                id
+            })
+            .collect()
+    }
+
+    fn declare_pats(&mut self, pats: &[&Pat]) -> Vec<LocalId> {
+        pats.iter()
+            .flat_map(|p| mentions::bindings(p))
+            .map(|(ident, mutable)| self.declare(ident, mutable, false))
+            .collect()
+    }
+
+    /// A fresh temporary for a lifted subexpression.
+    fn temp(&mut self) -> Ident {
+        let ident = Ident::new(&format!("__tmp{}", self.temps), Span::mixed_site());
+        self.temps += 1;
+        ident
     }
 
     /// Parameters: plain `name: T` bindings are locals of the body. When some parameter is a
     /// pattern, every parameter is moved into the body by a statement of its own, in order, and
     /// patterns are destructured there, as rustc does: that fixes the order they drop in.
-    fn params(&mut self, f: &AsyncFn) -> Result<()> {
-        let step = self.push_step(Step::Args, Vec::new());
+    fn params(&mut self, f: &AsyncFn) -> Result<(Vec<LocalId>, Vec<Stmt>)> {
         let hidden = hidden_params(&f.sig);
+        let mut params = Vec::new();
         let mut moves = Vec::new();
         for (index, input) in f.sig.inputs.iter().enumerate() {
             match input {
@@ -230,203 +307,216 @@ impl Builder {
                         r.reference.is_some() || matches!(&*r.ty, Type::Reference(_));
                     let ident = Ident::new("self", r.self_token.span);
                     let mutable = r.reference.is_none() && r.mutability.is_some();
-                    self.declare(step, ident, mutable, is_reference, false);
-                }
-                FnArg::Typed(t) if !hidden => {
-                    let is_reference = matches!(&*t.ty, Type::Reference(_));
-                    if let Pat::Ident(p) = &*t.pat {
-                        let mutable = p.mutability.is_some();
-                        self.declare(step, p.ident.clone(), mutable, is_reference, false);
-                    }
+                    params.push(self.declare(ident, mutable, is_reference));
                 }
                 FnArg::Typed(t) => {
                     let is_reference = matches!(&*t.ty, Type::Reference(_));
-                    let arg = arg_ident(index);
-                    self.declare(step, arg.clone(), false, is_reference, false);
-                    moves.push((arg, (*t.pat).clone(), is_reference));
+                    match &*t.pat {
+                        Pat::Ident(p) if !hidden => {
+                            let mutable = p.mutability.is_some();
+                            params.push(self.declare(p.ident.clone(), mutable, is_reference));
+                        }
+                        pat => {
+                            let arg = arg_ident(index);
+                            params.push(self.declare(arg.clone(), false, is_reference));
+                            moves.push((arg, pat.clone(), is_reference));
+                        }
+                    }
                 }
             }
         }
+        let mut stmts = Vec::new();
         for (arg, pat, is_reference) in moves {
             let simple = matches!(&pat, Pat::Ident(p) if p.subpat.is_none() && p.by_ref.is_none());
-            let mut stmts: Vec<Stmt> = Vec::new();
+            let mut lets: Vec<syn::Stmt> = Vec::new();
             if !simple {
-                stmts.push(syn::parse_quote_spanned!(pat.span()=> let #arg = #arg;));
+                lets.push(syn::parse_quote_spanned!(pat.span()=> let #arg = #arg;));
             }
-            stmts.push(syn::parse_quote_spanned!(pat.span()=> let #pat = #arg;));
-            for stmt in stmts {
-                let Stmt::Local(local) = &stmt else {
+            lets.push(syn::parse_quote_spanned!(pat.span()=> let #pat = #arg;));
+            for stmt in lets {
+                let syn::Stmt::Local(local) = &stmt else {
                     unreachable!("parse_quote of a let")
                 };
-                let init: Expr = syn::parse_quote!(#arg);
-                let mentions = mentions::in_let_init(&local.pat, &init);
+                let init: syn::Expr = syn::parse_quote!(#arg);
+                let uses = self.resolve(mentions::in_let_init(&local.pat, &init));
                 let pat = local.pat.clone();
-                let step = self.push_step(Step::Stmt(stmt), mentions);
-                let is_reference = is_reference && matches!(&pat, Pat::Ident(_));
-                for (ident, mutable) in mentions::bindings(&pat) {
-                    self.declare(step, ident, mutable, is_reference, false);
+                let declares = self.declare_let(&pat, Some(&init), &uses);
+                for &id in &declares {
+                    self.locals[id].is_reference = is_reference && matches!(&pat, Pat::Ident(_));
                 }
+                stmts.push(Stmt::Plain {
+                    stmt,
+                    uses,
+                    declares,
+                });
             }
         }
-        Ok(())
+        Ok((params, stmts))
     }
 
-    fn block(&mut self, stmts: &[Stmt], result: bool) -> Result<()> {
+    /// Converts a block's statements inside the already open scope `id`.
+    fn block_in(
+        &mut self,
+        id: BlockId,
+        label: Option<syn::Label>,
+        bound: Vec<LocalId>,
+        stmts: &[syn::Stmt],
+        out: &mut Vec<Stmt>,
+    ) -> Result<Block> {
+        let mut tail = None;
         for (i, stmt) in stmts.iter().enumerate() {
             let last = i + 1 == stmts.len();
-            self.stmt(stmt, last, result)?;
-        }
-        Ok(())
-    }
-
-    fn stmt(&mut self, stmt: &Stmt, last: bool, result: bool) -> Result<()> {
-        match stmt {
-            Stmt::Item(_) => {
-                self.a.items.push(stmt.clone());
-                Ok(())
-            }
-            Stmt::Local(local) => {
-                if let Some(init) = &local.init {
-                    if let Some(awaited) = suspend::awaited(&init.expr) {
-                        if let Some((_, diverge)) = &init.diverge {
-                            unsupported_await(&**diverge)?;
-                        }
-                        return self.point(&awaited, AwaitKind::Let(local.clone()));
-                    }
-                }
-                unsupported_await(stmt)?;
-                let mentions = match &local.init {
-                    Some(init) => {
-                        let mut m = mentions::in_let_init(&local.pat, &init.expr);
-                        if let Some((_, diverge)) = &init.diverge {
-                            m.extend(mentions::in_expr(diverge));
-                        }
-                        m
-                    }
-                    None => Vec::new(),
-                };
-                let step = self.push_step(Step::Stmt(stmt.clone()), mentions);
-                self.declare_pat(step, &local.pat, local.init.is_none());
-                Ok(())
-            }
-            Stmt::Expr(expr, semi) => {
-                let is_tail = last && semi.is_none();
-                if let Some(awaited) = suspend::awaited(expr) {
-                    let kind = if is_tail {
-                        AwaitKind::Tail { result }
+            match stmt {
+                syn::Stmt::Item(_) => self.items.push(stmt.clone()),
+                syn::Stmt::Local(local) => self.local(local, out)?,
+                syn::Stmt::Expr(expr, semi) => {
+                    let suspends = suspend::first_await(expr).is_some();
+                    if last && semi.is_none() {
+                        tail = Some(Box::new(if suspends {
+                            self.flow(expr)?
+                        } else {
+                            let uses = self.resolve(mentions::in_expr(expr));
+                            Expr::Plain(expr.clone(), uses)
+                        }));
+                    } else if suspends {
+                        let expr = self.flow(expr)?;
+                        out.push(Stmt::Expr {
+                            expr,
+                            semi: semi.is_some(),
+                        });
                     } else {
-                        AwaitKind::Discard
-                    };
-                    return self.point(&awaited, kind);
-                }
-                if let Expr::Return(ret) = expr {
-                    if let Some(awaited) = ret.expr.as_deref().and_then(suspend::awaited) {
-                        return self.point(&awaited, AwaitKind::Return);
+                        self.plain(stmt, out);
                     }
                 }
-                if let Expr::Block(block) = expr {
-                    if block.label.is_none()
-                        && block.attrs.is_empty()
-                        && suspend::first_await(&block.block).is_some()
-                    {
-                        return self.nested(&block.block.stmts, result && is_tail);
+                syn::Stmt::Macro(m) => {
+                    if suspend::first_await(stmt).is_some() {
+                        let as_expr = syn::Expr::Macro(syn::ExprMacro {
+                            attrs: m.attrs.clone(),
+                            mac: m.mac.clone(),
+                        });
+                        let expr = self.flow(&as_expr)?;
+                        out.push(Stmt::Expr { expr, semi: true });
+                    } else {
+                        self.plain(stmt, out);
                     }
                 }
-                unsupported_await(stmt)?;
-                let mentions = mentions::in_stmt(stmt);
-                if is_tail {
-                    self.push_step(
-                        Step::Tail {
-                            expr: expr.clone(),
-                            result,
-                        },
-                        mentions,
-                    );
-                } else {
-                    self.push_step(Step::Stmt(stmt.clone()), mentions);
-                }
-                Ok(())
-            }
-            Stmt::Macro(_) => {
-                unsupported_await(stmt)?;
-                let mentions = mentions::in_stmt(stmt);
-                self.push_step(Step::Stmt(stmt.clone()), mentions);
-                Ok(())
             }
         }
+        Ok(Block {
+            id,
+            label,
+            bound,
+            stmts: std::mem::take(out),
+            tail,
+        })
     }
 
-    fn nested(&mut self, stmts: &[Stmt], result: bool) -> Result<()> {
-        let id = self.a.block_end.len();
-        self.a.block_end.push(0);
-        self.push_step(Step::Open, Vec::new());
-        self.blocks.push(id);
-        self.scopes.push(Vec::new());
-        self.block(stmts, result)?;
-        self.scopes.pop();
-        self.blocks.pop();
-        let close = self.push_step(Step::Close, Vec::new());
-        self.a.block_end[id] = close;
+    /// A block of its own scope; `pats` are bound in it from the start.
+    fn block(
+        &mut self,
+        block: &syn::Block,
+        label: Option<syn::Label>,
+        pats: &[&Pat],
+    ) -> Result<Block> {
+        let id = self.open();
+        let bound = self.declare_pats(pats);
+        let mut stmts = Vec::new();
+        let out = self.block_in(id, label, bound, &block.stmts, &mut stmts);
+        self.close();
+        out
+    }
+
+    fn plain(&mut self, stmt: &syn::Stmt, out: &mut Vec<Stmt>) {
+        let uses = self.resolve(mentions::in_stmt(stmt));
+        let declares = match stmt {
+            syn::Stmt::Local(local) => {
+                let init = local.init.as_ref().map(|i| &*i.expr);
+                self.declare_let(&local.pat, init, &uses)
+            }
+            _ => Vec::new(),
+        };
+        out.push(Stmt::Plain {
+            stmt: stmt.clone(),
+            uses,
+            declares,
+        });
+    }
+
+    fn local(&mut self, local: &syn::Local, out: &mut Vec<Stmt>) -> Result<()> {
+        let Some(init) = &local.init else {
+            self.plain(&syn::Stmt::Local(local.clone()), out);
+            return Ok(());
+        };
+        if suspend::first_await(&*init.expr).is_none() {
+            if let Some((_, diverge)) = &init.diverge {
+                unsupported(&**diverge)?;
+            }
+            self.plain(&syn::Stmt::Local(local.clone()), out);
+            return Ok(());
+        }
+        if let Some((_, diverge)) = &init.diverge {
+            unsupported(&**diverge)?;
+        }
+        let flow = self.flow(&init.expr)?;
+        let else_uses = match &init.diverge {
+            Some((_, diverge)) => self.resolve(mentions::in_expr(diverge)),
+            None => Vec::new(),
+        };
+        let declares = self.declare_let(&local.pat, None, &[]);
+        for &id in &declares {
+            self.locals[id].uninit = false;
+        }
+        out.push(Stmt::Let {
+            local: local.clone(),
+            init: flow,
+            else_uses,
+            declares,
+        });
         Ok(())
     }
 
-    fn point(&mut self, awaited: &suspend::Awaited<'_>, kind: AwaitKind) -> Result<()> {
-        if let Some(site) = suspend::first_await(awaited.operand) {
-            return Err(Error::new(
-                site.span(),
-                "desugar does not support an `.await` inside an awaited expression yet; bind the \
-                 inner result with `let` first",
-            ));
-        }
-        let whole = awaited.whole;
-        let start = whole.span().start();
-        let source = whole
-            .span()
+    /// Records a suspension point awaiting `operand` (which has no `.await` of its own).
+    fn point(&mut self, operand: &syn::Expr, question: bool, whole: &syn::Expr) -> PointId {
+        let span = whole.span();
+        let start = span.start();
+        let source = span
             .source_text()
             .unwrap_or_else(|| quote::ToTokens::to_token_stream(whole).to_string());
-        let id = self.a.points.len();
-        let mentions = mentions::in_expr(awaited.operand);
-        let step = self.push_step(Step::Await(id), mentions);
-        let mut point = Point {
-            operand: awaited.operand.clone(),
-            question: awaited.question,
-            kind,
-            step,
-            depth: self.blocks.len() - 1,
+        let uses = self.resolve(mentions::in_expr(operand));
+        self.points.push(Point {
+            operand: operand.clone(),
+            question,
             source: source.split_whitespace().collect::<Vec<_>>().join(" "),
             line: start.line,
             column: start.column + 1,
-            span: whole.span(),
-            resume_mentions: Vec::new(),
-        };
-        if let AwaitKind::Let(local) = &point.kind {
-            if let Some((_, diverge)) = local.init.as_ref().and_then(|i| i.diverge.as_ref()) {
-                point.resume_mentions = self.resolve(mentions::in_expr(diverge));
-            }
-            let pat = local.pat.clone();
-            self.a.points.push(point);
-            self.declare_pat(step, &pat, false);
-        } else {
-            self.a.points.push(point);
-        }
-        Ok(())
+            span,
+            uses,
+            scope: self.in_scope(),
+        });
+        self.points.len() - 1
     }
 }
 
-/// An `.await` that is not in a supported position is a spanned error.
-fn unsupported_await<'a, N: suspend::VisitNode<'a> + ?Sized>(node: &'a N) -> Result<()> {
+/// An `.await` (or a macro hiding one) where it cannot be lowered is a spanned error.
+fn unsupported<'a, N: suspend::VisitNode<'a> + ?Sized>(node: &'a N) -> Result<()> {
     match suspend::first_await(node) {
         None => Ok(()),
-        Some(suspend::AwaitSite::Await(span)) => Err(Error::new(
+        Some(site) => Err(unsupported_at(site)),
+    }
+}
+
+fn unsupported_at(site: suspend::AwaitSite) -> Error {
+    match site {
+        suspend::AwaitSite::Await(span) => Error::new(
             span,
-            "desugar supports `.await` in statement position for now: `let x = fut.await;`, \
-             `fut.await;`, `return fut.await;`, the last expression of the body (each optionally \
-             with `?`), also inside plain nested blocks",
-        )),
-        Some(suspend::AwaitSite::Macro(span)) => Err(Error::new(
+            "desugar cannot lower an `.await` here yet (a `let ... else` block, a match guard, \
+             a `let` chain, an `unsafe` block or an assignment target); bind the awaited value \
+             with `let` first",
+        ),
+        suspend::AwaitSite::Macro(span) => Error::new(
             span,
             "desugar cannot see inside this macro, and its arguments contain `.await`: bind the \
              awaited value with `let` before the macro",
-        )),
+        ),
     }
 }

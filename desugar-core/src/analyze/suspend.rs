@@ -15,14 +15,6 @@ pub enum AwaitSite {
     Macro(Span),
 }
 
-impl AwaitSite {
-    pub fn span(self) -> Span {
-        match self {
-            AwaitSite::Await(s) | AwaitSite::Macro(s) => s,
-        }
-    }
-}
-
 /// The first suspension site in a syntax node, in source order.
 pub fn first_await<'a, N: VisitNode<'a> + ?Sized>(node: &'a N) -> Option<AwaitSite> {
     let mut finder = Finder { found: None };

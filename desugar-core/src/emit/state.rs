@@ -12,7 +12,7 @@ use quote::quote;
 
 /// The locals that appear in some state, by id.
 pub fn stored_locals(a: &Analysis) -> Vec<LocalId> {
-    let mut ids: Vec<LocalId> = a.declares[0].clone();
+    let mut ids: Vec<LocalId> = a.params.clone();
     for layout in &a.layout {
         ids.extend(&layout.kept);
     }
@@ -31,7 +31,7 @@ pub fn state_enum(a: &Analysis, names: &Names, fn_name: &str) -> TokenStream {
         .iter()
         .chain(stored.iter().map(|&id| &names.local_params[id]))
         .collect();
-    let start_fields = a.declares[0].iter().map(|&id| {
+    let start_fields = a.params.iter().map(|&id| {
         let (field, ty) = (&names.fields[id], &names.local_params[id]);
         quote!(#field: #ty)
     });

@@ -1,25 +1,33 @@
-//! Lowering: the code of each state. The body runs as straight-line code between suspension
-//! points; the code that runs after resuming at a point is the rest of every block that encloses
-//! it, nested the same way, so locals drop where they did.
+//! Lowering: the code of each state. The `Start` state runs the body from the top; the state of
+//! a suspension point runs what follows it: the rest of each construct around it, innermost
+//! first, as the original would. For a loop around the point that is the rest of the iteration,
+//! then the loop again; for a block, the rest of the block; for an `if` or `match` branch, the
+//! rest of the branch, whose value is the construct's.
 //!
-//! Receives the [`Analysis`] and the [`Names`]; returns, for the `Start` state and for every
-//! suspension point, the tokens of its `match` arm body.
+//! Input (the state after `a.await` in):
+//!     `let x = 1; while c { let y = a.await; f(x, y); } g(x);`
+//! Output:
+//!     `{ let x = <restored>; { { let y = <value>; f(x, y); } while c { ...; <suspend at a> } }
+//!        g(x); }`
+//!
+//! Receives the [`Analysis`] and the [`Names`]; returns the body of the `Start` arm and of every
+//! suspension point's arm.
 //!
 //! Invariants (regenerator's, adapted):
-//! - all side effects happen in the original order; statements without `.await` are emitted as
-//!   written, with only the [`rewrite`]s;
+//! - all side effects happen in the original order; code without `.await` is emitted as written,
+//!   with only the [`rewrite`]s;
 //! - whenever the code below writes a new state, the old one has already been moved out
 //!   (`Panicked`), so nothing pinned is ever overwritten;
 //! - a future that borrows locals kept in place is dropped in place before they move again.
 
 pub mod rewrite;
 
-use crate::analyze::{Analysis, AwaitKind, LocalId, Step};
+use crate::analyze::{Analysis, Block, Expr, LocalId, PointId, Stmt};
 use crate::comments::comment;
 use crate::names::{Names, hidden, label};
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
-use rewrite::{Rewriter, question_mark};
+use rewrite::{LoopFrame, Rewriter, question_mark};
 use syn::spanned::Spanned;
 
 pub struct Lowered {
@@ -32,141 +40,256 @@ pub struct Lowered {
 }
 
 pub fn lower(a: &Analysis, names: &Names, unit_output: bool) -> Lowered {
-    let mut errors = Vec::new();
-    let start = {
-        let mut w = ArmWriter::new(a, names, unit_output);
-        let params: Vec<LocalId> = a.declares[0].clone();
-        w.restore(&names.start_variant(), &params, 0);
-        w.run_from(1);
-        errors.append(&mut w.errors);
-        w.finish()
+    let mut w = Writer {
+        a,
+        names,
+        unit_output,
+        loops: Vec::new(),
+        errors: Vec::new(),
+        labels: 0,
     };
-    let resumes = (0..a.points.len())
-        .map(|p| {
-            let mut w = ArmWriter::new(a, names, unit_output);
-            w.resume(p);
-            errors.append(&mut w.errors);
-            w.finish()
-        })
-        .collect();
+    let start = {
+        let restore = w.restore(&names.start_variant(), &a.params);
+        let body = w.block(&a.body, Dest::Return).tokens;
+        quote!(#restore #body)
+    };
+    let resumes = (0..a.points.len()).map(|p| w.resume_arm(p)).collect();
     Lowered {
         start,
         resumes,
-        errors,
+        errors: w.errors,
     }
 }
 
-/// Writes one arm: a stack of open blocks, innermost last.
-struct ArmWriter<'a> {
+/// Where a block's value goes.
+#[derive(Clone, Copy, PartialEq)]
+enum Dest {
+    /// The function's return value.
+    Return,
+    /// The value of the block expression.
+    Value,
+}
+
+struct Writer<'a> {
     a: &'a Analysis,
     names: &'a Names,
     unit_output: bool,
-    frames: Vec<Vec<TokenStream>>,
+    /// Loops around the code being written, innermost last.
+    loops: Vec<LoopFrame>,
     errors: Vec<syn::Error>,
+    labels: usize,
 }
 
-impl<'a> ArmWriter<'a> {
-    fn new(a: &'a Analysis, names: &'a Names, unit_output: bool) -> Self {
-        ArmWriter {
-            a,
-            names,
-            unit_output,
-            frames: vec![Vec::new()],
-            errors: Vec::new(),
+/// Emitted code, and whether it never completes normally (it suspends, or jumps away), which
+/// decides what may follow it.
+struct Code {
+    tokens: TokenStream,
+    diverges: bool,
+}
+
+impl Code {
+    fn new(tokens: TokenStream, diverges: bool) -> Self {
+        Code { tokens, diverges }
+    }
+}
+
+impl Writer<'_> {
+    // ---- the code of a state, from the top of a construct ----
+
+    /// The statements of `b` (without braces), stopping after one that always suspends.
+    fn block(&mut self, b: &Block, dest: Dest) -> Code {
+        let mut out = TokenStream::new();
+        for stmt in &b.stmts {
+            let code = self.stmt(stmt);
+            out.extend(code.tokens);
+            if code.diverges {
+                return Code::new(out, true);
+            }
+        }
+        let tail = self.tail(b, dest);
+        out.extend(tail.tokens);
+        Code::new(out, tail.diverges)
+    }
+
+    /// The block's last expression, sent where `dest` says.
+    fn tail(&mut self, b: &Block, dest: Dest) -> Code {
+        if let Some(Expr::Await(p)) = b.tail.as_deref() {
+            return Code::new(self.suspend(*p), true);
+        }
+        match (&b.tail, dest) {
+            (Some(tail), dest) => {
+                let value = self.expr(tail);
+                self.deliver(value, dest)
+            }
+            // (A last statement that never completes returned before this.)
+            (None, Dest::Return) if self.unit_output => {
+                let ret = label("__ret");
+                Code::new(quote!(break #ret ();), true)
+            }
+            (None, _) => Code::new(TokenStream::new(), false),
         }
     }
 
-    fn emit(&mut self, tokens: TokenStream) {
-        self.frames.last_mut().expect("a frame").push(tokens);
-    }
-
-    fn finish(mut self) -> TokenStream {
-        while self.frames.len() > 1 {
-            self.close();
+    /// A value as a block's tail: kept as the block's value, or returned.
+    fn deliver(&mut self, value: Code, dest: Dest) -> Code {
+        match dest {
+            Dest::Value => value,
+            // Never finishes here: the value is produced in a later state.
+            Dest::Return if value.diverges => value,
+            Dest::Return => {
+                let ret = label("__ret");
+                let tokens = value.tokens;
+                Code::new(quote!(break #ret #tokens;), true)
+            }
         }
-        self.frames
-            .pop()
-            .expect("the arm frame")
-            .into_iter()
-            .collect()
     }
 
-    fn open(&mut self) {
-        self.frames.push(Vec::new());
-    }
-
-    fn close(&mut self) {
-        let inner: TokenStream = self
-            .frames
-            .pop()
-            .expect("an open block")
-            .into_iter()
-            .collect();
-        self.emit(quote!({ #inner }));
-    }
-
-    /// Moves the state out (leaving `Panicked`) and binds the locals it kept by their names,
-    /// each in the block that declared it, in declaration order (so they drop in reverse).
-    fn restore(&mut self, variant: &syn::Ident, kept: &[LocalId], depth: usize) {
-        let state_enum = hidden("__State");
-        let state = hidden("__state");
-        let mut fields = Vec::new();
-        let mut deeper: Vec<Vec<TokenStream>> = vec![Vec::new(); depth + 1];
-        let mut any_mut = false;
-        for &id in kept {
-            let local = &self.a.locals[id];
-            let field = &self.names.fields[id];
-            let name = self.local_ident(id);
-            let mutability = local.mutable.then(|| quote!(mut));
-            any_mut |= local.mutable;
-            if local.depth == 0 {
-                if *field == name {
-                    fields.push(quote!(#mutability #name));
-                } else {
-                    fields.push(quote!(#field: #mutability #name));
+    fn stmt(&mut self, stmt: &Stmt) -> Code {
+        if let Some(p) = direct_await(stmt) {
+            return Code::new(self.suspend(p), true);
+        }
+        match stmt {
+            Stmt::Plain { stmt, declares, .. } => {
+                let jumps = match stmt {
+                    syn::Stmt::Expr(e, _) => is_jump(e),
+                    syn::Stmt::Macro(m) => is_panic(&m.mac),
+                    _ => false,
+                };
+                let mut stmt = self.rewrite_stmt(stmt.clone());
+                if let syn::Stmt::Local(local) = &mut stmt {
+                    self.allow_unused_mut(declares, &mut local.attrs);
                 }
-            } else {
-                let temp = hidden(&format!("__keep_{field}"));
-                fields.push(quote!(#field: #temp));
-                deeper[local.depth].push(quote! {
-                    #[allow(unused_mut, unused_variables)]
-                    let #mutability #name = #temp;
-                });
+                Code::new(stmt.into_token_stream(), jumps)
             }
-        }
-        let allow = if any_mut {
-            quote!(#[allow(unused_mut, unused_variables)])
-        } else if !fields.is_empty() {
-            quote!(#[allow(unused_variables)])
-        } else {
-            TokenStream::new()
-        };
-        let unreachable = unreachable_state();
-        let safety = comment(
-            "SAFETY: `__state` points to the pinned state, valid for this call; the state being \
-             left holds no future any more, so its locals may move.",
-        );
-        self.emit(quote! {
-            #safety
-            #allow
-            let #state_enum::#variant { #(#fields,)* .. } = ::core::mem::replace(
-                unsafe { &mut *#state },
-                #state_enum::Panicked,
-            ) else { #unreachable };
-        });
-        for level in deeper.into_iter().skip(1) {
-            self.open();
-            for tokens in level {
-                self.emit(tokens);
+            Stmt::Let {
+                local,
+                init,
+                declares,
+                ..
+            } => {
+                let value = self.expr(init);
+                self.local(local, value, declares)
+            }
+            Stmt::Expr { expr, semi } => {
+                let value = self.expr(expr);
+                statement(value, *semi)
             }
         }
     }
 
-    /// The arm of suspension point `p`: poll the awaited future in place; when it is ready, drop
-    /// it, take the kept locals back and run on.
-    fn resume(&mut self, p: usize) {
+    /// `let PAT = value [else { .. }];`, or only the value if it never finishes here (the
+    /// binding happens in a later state).
+    fn local(&mut self, local: &syn::Local, value: Code, declares: &[LocalId]) -> Code {
+        if value.diverges {
+            return statement(value, true);
+        }
+        let mut local = local.clone();
+        self.allow_unused_mut(declares, &mut local.attrs);
+        if let Some(init) = &mut local.init {
+            *init.expr = syn::Expr::Verbatim(value.tokens);
+            if let Some((_, diverge)) = &mut init.diverge {
+                **diverge = self.rewrite_expr((**diverge).clone());
+            }
+        }
+        Code::new(local.into_token_stream(), false)
+    }
+
+    fn expr(&mut self, expr: &Expr) -> Code {
+        match expr {
+            Expr::Plain(e, _) => {
+                let jumps = is_jump(e);
+                Code::new(self.rewrite_expr(e.clone()).into_token_stream(), jumps)
+            }
+            Expr::Await(p) => {
+                let suspend = self.suspend(*p);
+                Code::new(quote!({ #suspend }), true)
+            }
+            Expr::Block(b) => {
+                let body = self.block(b, Dest::Value);
+                let (label, tokens) = (&b.label, body.tokens);
+                // A labeled block can be left by `break 'label`.
+                let diverges = body.diverges && b.label.is_none();
+                Code::new(quote!(#label { #tokens }), diverges)
+            }
+            Expr::If {
+                cond,
+                then,
+                otherwise,
+                ..
+            } => {
+                let cond = self.rewrite_expr(cond.clone());
+                let then = self.block(then, Dest::Value);
+                let otherwise = otherwise.as_ref().map(|e| self.expr(e));
+                let diverges = then.diverges && otherwise.as_ref().is_some_and(|o| o.diverges);
+                let then = then.tokens;
+                let otherwise = otherwise.map(|o| {
+                    let o = o.tokens;
+                    quote!(else #o)
+                });
+                Code::new(quote!(if #cond { #then } #otherwise), diverges)
+            }
+            Expr::Match {
+                scrutinee, arms, ..
+            } => {
+                let scrutinee = self.rewrite_expr(scrutinee.clone());
+                let mut diverges = !arms.is_empty();
+                let arms: Vec<TokenStream> = arms
+                    .iter()
+                    .map(|arm| {
+                        let (attrs, pat) = (&arm.attrs, &arm.pat);
+                        let guard = arm.guard.as_ref().map(|(g, _)| {
+                            let g = self.rewrite_expr(g.clone());
+                            quote!(if #g)
+                        });
+                        let body = self.expr(&arm.body);
+                        diverges &= body.diverges;
+                        let body = body.tokens;
+                        quote!(#(#attrs)* #pat #guard => #body,)
+                    })
+                    .collect();
+                Code::new(quote!(match #scrutinee { #(#arms)* }), diverges)
+            }
+            Expr::Loop { label, cond, body } => {
+                self.loops.push(LoopFrame::written(label));
+                let body = self.block(body, Dest::Value);
+                let frame = self.loops.pop().expect("the frame pushed above");
+                let tokens = body.tokens;
+                match cond {
+                    Some((c, _)) => {
+                        let c = self.rewrite_expr(c.clone());
+                        Code::new(quote!(#label while #c { #tokens }), false)
+                    }
+                    None => {
+                        // A `loop` that the emitted code never breaks out of does not complete
+                        // here (its `break`s may come after a suspension point, in later states).
+                        let diverges = !frame.break_used();
+                        Code::new(quote!(#label loop { #tokens }), diverges)
+                    }
+                }
+            }
+            Expr::Return(value) => {
+                let ret = label("__ret");
+                match value {
+                    Some(v) => {
+                        let value = self.expr(v);
+                        if value.diverges {
+                            return value;
+                        }
+                        let tokens = value.tokens;
+                        Code::new(quote!(break #ret #tokens), true)
+                    }
+                    None => Code::new(quote!(break #ret ()), true),
+                }
+            }
+        }
+    }
+
+    // ---- the code of a state, from a suspension point on ----
+
+    /// The arm of suspension point `p`: poll the awaited future in place; when it is ready,
+    /// drop it, take the kept locals back and run on.
+    fn resume_arm(&mut self, p: PointId) -> TokenStream {
         let point = &self.a.points[p];
-        let layout = &self.a.layout[p];
         let (awaitee, future, result, cx) = (
             hidden("__awaitee"),
             hidden("__future"),
@@ -183,7 +306,9 @@ impl<'a> ArmWriter<'a> {
             point.source, self.names.variants[p]
         ));
         let done = comment("Ready: drop the finished future in place, ending its borrows.");
-        self.emit(quote! {
+        let restore = self.restore(&self.names.variants[p], &self.a.layout[p].kept.clone());
+        let body = self.resume_block(&self.a.body, p, Dest::Return).tokens;
+        quote! {
             let #future = match #awaitee {
                 ::core::option::Option::Some(#future) => #future,
                 ::core::option::Option::None => #panicked,
@@ -200,124 +325,256 @@ impl<'a> ArmWriter<'a> {
             };
             #done
             *#awaitee = ::core::option::Option::None;
-        });
-        self.restore(&self.names.variants[p], &layout.kept, point.depth);
-        let value = if point.question {
-            question_mark(quote!(#result), point.span)
-        } else {
-            quote!(#result)
-        };
-        let ret = label("__ret");
-        match &point.kind {
-            AwaitKind::Let(local) => {
-                let mut local = local.clone();
-                self.allow_unused_mut(point.step, &mut local.attrs);
-                if let Some(init) = &mut local.init {
-                    *init.expr = syn::parse2(value).expect("an expression");
-                    if let Some((_, diverge)) = &mut init.diverge {
-                        **diverge = self.rewrite_expr((**diverge).clone());
-                    }
-                }
-                self.emit(local.into_token_stream());
-            }
-            AwaitKind::Discard if point.question => self.emit(quote!(#value;)),
-            AwaitKind::Discard => self.emit(quote! {
-                #[allow(clippy::drop_non_drop)]
-                ::core::mem::drop(#value);
-            }),
-            AwaitKind::Tail { result: true } | AwaitKind::Return => {
-                self.emit(quote!(break #ret #value;))
-            }
-            AwaitKind::Tail { result: false } => self.emit(value),
+            #restore
+            #body
         }
-        self.run_from(point.step + 1);
     }
 
-    /// Emits steps from `start` until a suspension point (which it enters) or the end.
-    fn run_from(&mut self, start: usize) {
-        let a = self.a;
-        for step in start..a.steps.len() {
-            match &a.steps[step] {
-                Step::Args => {}
-                Step::Stmt(stmt) => {
-                    let mut stmt = self.rewrite_stmt(stmt.clone());
-                    if let syn::Stmt::Local(local) = &mut stmt {
-                        self.allow_unused_mut(step, &mut local.attrs);
-                    }
-                    self.emit(stmt.into_token_stream());
-                }
-                Step::Tail { expr, result } => {
-                    let expr = self.rewrite_expr(expr.clone());
-                    if *result {
-                        let ret = label("__ret");
-                        self.emit(quote!(break #ret #expr;));
-                    } else {
-                        self.emit(expr.into_token_stream());
-                    }
-                }
-                Step::Open => self.open(),
-                Step::Close => self.close(),
-                Step::Await(p) => {
-                    self.suspend(*p);
-                    return;
-                }
+    /// The rest of block `b` from point `p` on (without braces), after re-binding the locals
+    /// it declared before `p`.
+    fn resume_block(&mut self, b: &Block, p: PointId, dest: Dest) -> Code {
+        let mut out = self.rebind(b.id, p);
+        let Some(i) = b.stmts.iter().position(|s| stmt_contains(s, p)) else {
+            let tail = b.tail.as_ref().expect("the point is in the tail");
+            let value = self.resume_expr(tail, p);
+            let value = self.deliver(value, dest);
+            out.extend(value.tokens);
+            return Code::new(out, value.diverges);
+        };
+        let first = self.resume_stmt(&b.stmts[i], p);
+        out.extend(first.tokens);
+        if first.diverges {
+            return Code::new(out, true);
+        }
+        for stmt in &b.stmts[i + 1..] {
+            let code = self.stmt(stmt);
+            out.extend(code.tokens);
+            if code.diverges {
+                return Code::new(out, true);
             }
         }
-        if self.unit_output && !ends_in_exit(a) {
-            let ret = label("__ret");
-            self.emit(quote!(break #ret ();));
+        let tail = self.tail(b, dest);
+        out.extend(tail.tokens);
+        Code::new(out, tail.diverges)
+    }
+
+    fn resume_stmt(&mut self, stmt: &Stmt, p: PointId) -> Code {
+        match stmt {
+            Stmt::Plain { .. } => unreachable!("plain statements do not suspend"),
+            Stmt::Let {
+                local,
+                init,
+                declares,
+                ..
+            } => {
+                let value = self.resume_expr(init, p);
+                self.local(local, value, declares)
+            }
+            Stmt::Expr { expr, semi } => {
+                let value = self.resume_expr(expr, p);
+                if let (Expr::Await(_), true) = (expr, semi) {
+                    // `fut.await;`: the value is dropped at the end of the statement.
+                    if !self.a.points[p].question {
+                        let tokens = value.tokens;
+                        return Code::new(
+                            quote! {
+                                #[allow(clippy::drop_non_drop)]
+                                ::core::mem::drop(#tokens);
+                            },
+                            false,
+                        );
+                    }
+                }
+                statement(value, *semi)
+            }
         }
+    }
+
+    /// An expression that runs the rest of `expr` from point `p` and has `expr`'s value.
+    fn resume_expr(&mut self, expr: &Expr, p: PointId) -> Code {
+        match expr {
+            Expr::Await(q) => {
+                debug_assert_eq!(*q, p);
+                let result = hidden("__result");
+                let point = &self.a.points[p];
+                let tokens = if point.question {
+                    question_mark(quote!(#result), point.span)
+                } else {
+                    quote!(#result)
+                };
+                Code::new(tokens, false)
+            }
+            Expr::Block(b) => {
+                let body = self.resume_block(b, p, Dest::Value);
+                let (label, tokens) = (&b.label, body.tokens);
+                let diverges = body.diverges && b.label.is_none();
+                Code::new(quote!(#label { #tokens }), diverges)
+            }
+            Expr::If {
+                then, otherwise, ..
+            } => {
+                if block_contains(then, p) {
+                    let body = self.resume_block(then, p, Dest::Value);
+                    let tokens = body.tokens;
+                    Code::new(quote!({ #tokens }), body.diverges)
+                } else {
+                    let otherwise = otherwise.as_ref().expect("the point is in the else branch");
+                    self.resume_expr(otherwise, p)
+                }
+            }
+            Expr::Match { arms, .. } => {
+                let arm = arms
+                    .iter()
+                    .find(|arm| expr_contains(&arm.body, p))
+                    .expect("the point is in an arm");
+                let rebind = self.rebind(arm.scope, p);
+                let body = self.resume_expr(&arm.body, p);
+                let tokens = body.tokens;
+                Code::new(quote!({ #rebind #tokens }), body.diverges)
+            }
+            Expr::Loop { label, body, .. } => {
+                self.labels += 1;
+                let n = self.labels;
+                let (brk, cont) = (label_n("__break", n), label_n("__continue", n));
+                self.loops
+                    .push(LoopFrame::resumed(label, brk.clone(), cont.clone()));
+                let rest = self.resume_block(body, p, Dest::Value);
+                let frame = self.loops.pop().expect("the frame pushed above");
+                let rest_tokens = rest.tokens;
+                let cont_label = frame.continue_used().then(|| quote!(#cont:));
+                let brk_label = frame.break_used().then(|| quote!(#brk:));
+                let note = comment("The rest of this iteration, then the loop again.");
+                // The loop runs again unless the rest of the iteration never gets to its end.
+                let again = if rest.diverges && !frame.continue_used() {
+                    Code::new(TokenStream::new(), true)
+                } else {
+                    self.expr(expr)
+                };
+                let diverges = again.diverges && !frame.break_used();
+                let again = again.tokens;
+                Code::new(
+                    quote!(#brk_label { #note #cont_label { #rest_tokens } #again }),
+                    diverges,
+                )
+            }
+            Expr::Return(value) => {
+                let value = value.as_ref().expect("the point is in the value");
+                let v = self.resume_expr(value, p);
+                if v.diverges {
+                    return v;
+                }
+                let ret = label("__ret");
+                let tokens = v.tokens;
+                Code::new(quote!(break #ret #tokens), true)
+            }
+            Expr::Plain(..) => unreachable!("plain expressions do not suspend"),
+        }
+    }
+
+    // ---- states ----
+
+    /// Moves the state out (leaving `Panicked`) and binds the locals it kept: those of the
+    /// function body by their names, the others to hidden names, re-bound in their block by
+    /// [`Self::rebind`] so that they drop where they did.
+    fn restore(&mut self, variant: &syn::Ident, kept: &[LocalId]) -> TokenStream {
+        let state_enum = hidden("__State");
+        let state = hidden("__state");
+        let mut fields = Vec::new();
+        let mut any_mut = false;
+        for &id in kept {
+            let local = &self.a.locals[id];
+            let field = &self.names.fields[id];
+            if local.block == self.a.body.id {
+                let name = self.local_ident(id);
+                let mutability = local.mutable.then(|| quote!(mut));
+                any_mut |= local.mutable;
+                if *field == name {
+                    fields.push(quote!(#mutability #name));
+                } else {
+                    fields.push(quote!(#field: #mutability #name));
+                }
+            } else {
+                let temp = keep_ident(field);
+                fields.push(quote!(#field: #temp));
+            }
+        }
+        let allow = if any_mut {
+            quote!(#[allow(unused_mut, unused_variables)])
+        } else if !fields.is_empty() {
+            quote!(#[allow(unused_variables)])
+        } else {
+            TokenStream::new()
+        };
+        let unreachable = unreachable_state();
+        let safety = comment(
+            "SAFETY: `__state` points to the pinned state, valid for this call; the state being \
+             left holds no future any more, so its locals may move.",
+        );
+        quote! {
+            #safety
+            #allow
+            let #state_enum::#variant { #(#fields,)* .. } = ::core::mem::replace(
+                unsafe { &mut *#state },
+                #state_enum::Panicked,
+            ) else { #unreachable };
+        }
+    }
+
+    /// Re-binds, at the top of scope `block`, the locals it declared that point `p` kept.
+    fn rebind(&self, block: usize, p: PointId) -> TokenStream {
+        if block == self.a.body.id {
+            return TokenStream::new();
+        }
+        let mut out = TokenStream::new();
+        for &id in &self.a.layout[p].kept {
+            let local = &self.a.locals[id];
+            if local.block != block {
+                continue;
+            }
+            let name = self.local_ident(id);
+            let temp = keep_ident(&self.names.fields[id]);
+            let mutability = local.mutable.then(|| quote!(mut));
+            out.extend(quote! {
+                #[allow(unused_mut, unused_variables)]
+                let #mutability #name = #temp;
+            });
+        }
+        out
     }
 
     /// Enters the state of suspension point `p`: moves the kept locals into it, builds the
     /// awaited future in place (it may borrow the pinned ones) and goes on to poll it.
-    fn suspend(&mut self, p: usize) {
+    fn suspend(&mut self, p: PointId) -> TokenStream {
         let point = &self.a.points[p];
         let layout = &self.a.layout[p];
         let state_enum = hidden("__State");
         let state = hidden("__state");
         let awaitee = hidden("__awaitee");
         let variant = &self.names.variants[p];
-        let fields: Vec<TokenStream> = layout
-            .kept
-            .iter()
-            .rev()
-            .map(|&id| {
-                let field = &self.names.fields[id];
-                let name = self.local_ident(id);
-                if *field == name {
-                    quote!(#name)
-                } else {
-                    quote!(#field: #name)
-                }
-            })
-            .collect();
-        let pinned: Vec<TokenStream> = layout
-            .pinned
-            .iter()
-            .map(|&id| {
-                let field = &self.names.fields[id];
-                let name = self.local_ident(id);
-                if *field == name {
-                    quote!(#name)
-                } else {
-                    quote!(#field: #name)
-                }
-            })
-            .collect();
+        let field_of = |id: LocalId| {
+            let field = &self.names.fields[id];
+            let name = self.local_ident(id);
+            if *field == name {
+                quote!(#name)
+            } else {
+                quote!(#field: #name)
+            }
+        };
+        let fields: Vec<TokenStream> = layout.kept.iter().rev().map(|&id| field_of(id)).collect();
+        let pinned: Vec<TokenStream> = layout.pinned.iter().map(|&id| field_of(id)).collect();
         let pinned_names = layout
             .pinned
             .iter()
             .map(|&id| self.a.locals[id].ident.to_string())
             .collect();
-        let mut rewriter = Rewriter::new(pinned_names);
+        let mut rewriter = Rewriter::new(pinned_names, self.loops.clone());
         let operand = rewriter.expr(point.operand.clone());
         self.errors.append(&mut rewriter.errors);
         let span = point.operand.span();
         let into_future = quote_spanned!(span=> ::core::future::IntoFuture::into_future(#operand));
         let unreachable = unreachable_state();
         let poll = label("__poll");
-        let kept = |ids: &[LocalId]| -> String {
+        let list = |ids: &[LocalId]| -> String {
             ids.iter()
                 .map(|&id| format!("`{}`", self.a.locals[id].ident))
                 .collect::<Vec<_>>()
@@ -328,12 +585,12 @@ impl<'a> ArmWriter<'a> {
             point.source, point.line, variant
         );
         if !layout.kept.is_empty() {
-            what.push_str(&format!(", keeping {}", kept(&layout.kept)));
+            what.push_str(&format!(", keeping {}", list(&layout.kept)));
         }
         if !layout.pinned.is_empty() {
             what.push_str(&format!(
                 "; kept in place for the awaited future to borrow: {}",
-                kept(&layout.pinned)
+                list(&layout.pinned)
             ));
         }
         let explain = comment(&format!("{what}."));
@@ -344,7 +601,7 @@ impl<'a> ArmWriter<'a> {
         let safety_ref =
             comment("SAFETY: `__state` points to the pinned state, valid for this call.");
         let poll_now = comment("Poll the new future right away, as `.await` does.");
-        self.emit(quote! {
+        quote! {
             #explain
             #safety
             unsafe {
@@ -359,13 +616,15 @@ impl<'a> ArmWriter<'a> {
             *#awaitee = ::core::option::Option::Some(#into_future);
             #poll_now
             continue #poll;
-        });
+        }
     }
+
+    // ---- helpers ----
 
     /// A `let mut` whose local is kept across a suspension point may be mutated only in a later
     /// state's code: the `mut` is still needed, rustc just cannot see it from here.
-    fn allow_unused_mut(&self, step: usize, attrs: &mut Vec<syn::Attribute>) {
-        let crosses = self.a.declares[step].iter().any(|&id| {
+    fn allow_unused_mut(&self, declares: &[LocalId], attrs: &mut Vec<syn::Attribute>) {
+        let crosses = declares.iter().any(|&id| {
             self.a.locals[id].mutable && self.a.layout.iter().any(|l| l.kept.contains(&id))
         });
         if crosses {
@@ -384,38 +643,106 @@ impl<'a> ArmWriter<'a> {
     }
 
     fn rewrite_stmt(&mut self, stmt: syn::Stmt) -> syn::Stmt {
-        let mut r = Rewriter::new(Vec::new());
+        let mut r = Rewriter::new(Vec::new(), self.loops.clone());
         let stmt = r.stmt(stmt);
         self.errors.append(&mut r.errors);
+        self.sync_loops(&r);
         stmt
     }
 
     fn rewrite_expr(&mut self, expr: syn::Expr) -> syn::Expr {
-        let mut r = Rewriter::new(Vec::new());
+        let mut r = Rewriter::new(Vec::new(), self.loops.clone());
         let expr = r.expr(expr);
         self.errors.append(&mut r.errors);
+        self.sync_loops(&r);
         expr
+    }
+
+    /// Records which generated loop labels the rewriter used.
+    fn sync_loops(&mut self, r: &Rewriter) {
+        for (mine, theirs) in self.loops.iter_mut().zip(&r.loops) {
+            mine.merge_use(theirs);
+        }
     }
 }
 
-/// Whether the body ends by returning (no `()` needs to be returned after it).
-fn ends_in_exit(a: &Analysis) -> bool {
-    let last = a.steps.iter().rev().find(|s| !matches!(s, Step::Close));
-    match last {
-        Some(Step::Tail { result: true, .. }) => true,
-        Some(Step::Await(p)) => matches!(
-            a.points[*p].kind,
-            AwaitKind::Return | AwaitKind::Tail { result: true }
-        ),
-        Some(Step::Stmt(syn::Stmt::Expr(syn::Expr::Return(_), _))) => true,
-        Some(Step::Stmt(syn::Stmt::Macro(m))) => {
-            let name = m.mac.path.segments.last().map(|s| s.ident.to_string());
-            matches!(
-                name.as_deref(),
-                Some("panic" | "unreachable" | "todo" | "unimplemented")
-            )
-        }
+/// The suspension point a statement is nothing but (`let x = f.await;`, `f.await;`,
+/// `return f.await;`): its code is the suspension, without braces around it.
+fn direct_await(stmt: &Stmt) -> Option<PointId> {
+    let expr = match stmt {
+        Stmt::Plain { .. } => return None,
+        Stmt::Let { init, .. } => init,
+        Stmt::Expr { expr, .. } => expr,
+    };
+    match expr {
+        Expr::Await(p) => Some(*p),
+        Expr::Return(Some(v)) => match &**v {
+            Expr::Await(p) => Some(*p),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `return`, `break`, `continue` or a panicking macro: code that never completes normally.
+fn is_jump(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Return(_) | syn::Expr::Break(_) | syn::Expr::Continue(_) => true,
+        syn::Expr::Macro(m) => is_panic(&m.mac),
         _ => false,
+    }
+}
+
+fn is_panic(mac: &syn::Macro) -> bool {
+    let name = mac.path.segments.last().map(|s| s.ident.to_string());
+    matches!(
+        name.as_deref(),
+        Some("panic" | "unreachable" | "todo" | "unimplemented")
+    )
+}
+
+/// A value used as a statement.
+fn statement(value: Code, semi: bool) -> Code {
+    let tokens = value.tokens;
+    let semi = semi.then(|| quote!(;));
+    Code::new(quote!(#tokens #semi), value.diverges)
+}
+
+fn label_n(name: &str, n: usize) -> syn::Lifetime {
+    label(&format!("{name}{n}"))
+}
+
+fn keep_ident(field: &syn::Ident) -> syn::Ident {
+    hidden(&format!(
+        "__keep_{}",
+        field.to_string().trim_start_matches("__")
+    ))
+}
+
+fn stmt_contains(stmt: &Stmt, p: PointId) -> bool {
+    match stmt {
+        Stmt::Plain { .. } => false,
+        Stmt::Let { init, .. } => expr_contains(init, p),
+        Stmt::Expr { expr, .. } => expr_contains(expr, p),
+    }
+}
+
+fn block_contains(b: &Block, p: PointId) -> bool {
+    b.stmts.iter().any(|s| stmt_contains(s, p))
+        || b.tail.as_ref().is_some_and(|t| expr_contains(t, p))
+}
+
+fn expr_contains(expr: &Expr, p: PointId) -> bool {
+    match expr {
+        Expr::Plain(..) => false,
+        Expr::Await(q) => *q == p,
+        Expr::Block(b) => block_contains(b, p),
+        Expr::If {
+            then, otherwise, ..
+        } => block_contains(then, p) || otherwise.as_ref().is_some_and(|e| expr_contains(e, p)),
+        Expr::Match { arms, .. } => arms.iter().any(|a| expr_contains(&a.body, p)),
+        Expr::Loop { body, .. } => block_contains(body, p),
+        Expr::Return(v) => v.as_ref().is_some_and(|v| expr_contains(v, p)),
     }
 }
 

@@ -4,7 +4,9 @@
 //! - `return expr` becomes `break 'ret expr` (the machine must record that it is done);
 //! - `self` becomes the hidden `__self` (a closure cannot bind `self`);
 //! - in an awaited expression, a local kept in place is reached through its reference: `buf`
-//!   becomes `(*buf)`.
+//!   becomes `(*buf)`;
+//! - `break`/`continue` of a loop whose iteration is being resumed (the code is no longer inside
+//!   the loop syntactically) become `break`s to labels around the resumed iteration.
 //!
 //! Closures and async blocks have their own `return` and `?`; only `self` is renamed inside them.
 //! Nested items are left alone.
@@ -17,9 +19,59 @@ use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Macro, Token};
 
+/// A loop around the code being rewritten.
+#[derive(Clone)]
+pub struct LoopFrame {
+    label: Option<String>,
+    /// For a resumed iteration: the labels that stand for `break` and `continue`, and whether
+    /// they were used.
+    resumed: Option<(syn::Lifetime, syn::Lifetime)>,
+    break_used: bool,
+    continue_used: bool,
+}
+
+impl LoopFrame {
+    /// A loop written out as a loop: its `break`s stay as they are.
+    pub fn written(label: &Option<syn::Label>) -> Self {
+        LoopFrame {
+            label: label.as_ref().map(|l| l.name.ident.to_string()),
+            resumed: None,
+            break_used: false,
+            continue_used: false,
+        }
+    }
+
+    /// The rest of an iteration, outside the loop: `break` -> `break 'brk`, `continue` ->
+    /// `break 'cont`.
+    pub fn resumed(label: &Option<syn::Label>, brk: syn::Lifetime, cont: syn::Lifetime) -> Self {
+        LoopFrame {
+            resumed: Some((brk, cont)),
+            ..Self::written(label)
+        }
+    }
+
+    pub fn break_used(&self) -> bool {
+        self.break_used
+    }
+
+    pub fn continue_used(&self) -> bool {
+        self.continue_used
+    }
+
+    pub fn merge_use(&mut self, other: &LoopFrame) {
+        self.break_used |= other.break_used;
+        self.continue_used |= other.continue_used;
+    }
+}
+
 pub struct Rewriter {
     /// Locals reached through a reference (pinned in an awaited expression).
     pub pinned: Vec<String>,
+    /// Loops around the code, innermost last.
+    pub loops: Vec<LoopFrame>,
+    /// Loops and labeled blocks inside the code being rewritten.
+    inner_loops: usize,
+    inner_labels: Vec<String>,
     /// Names bound by enclosing closures' parameters, which hide pinned locals.
     shadowed: Vec<String>,
     closure_depth: usize,
@@ -27,9 +79,12 @@ pub struct Rewriter {
 }
 
 impl Rewriter {
-    pub fn new(pinned: Vec<String>) -> Self {
+    pub fn new(pinned: Vec<String>, loops: Vec<LoopFrame>) -> Self {
         Rewriter {
             pinned,
+            loops,
+            inner_loops: 0,
+            inner_labels: Vec::new(),
             shadowed: Vec::new(),
             closure_depth: 0,
             errors: Vec::new(),
@@ -44,6 +99,37 @@ impl Rewriter {
     pub fn stmt(&mut self, mut stmt: syn::Stmt) -> syn::Stmt {
         self.visit_stmt_mut(&mut stmt);
         stmt
+    }
+
+    /// The loop around the code that a `break`/`continue` with this label targets, if any.
+    fn resumed_target(&mut self, label: Option<&syn::Lifetime>) -> Option<&mut LoopFrame> {
+        let frame = match label {
+            Some(l) => {
+                let name = l.ident.to_string();
+                if self.inner_labels.contains(&name) {
+                    return None;
+                }
+                self.loops
+                    .iter_mut()
+                    .rev()
+                    .find(|f| f.label.as_deref() == Some(name.as_str()))?
+            }
+            None if self.inner_loops > 0 => return None,
+            None => self.loops.last_mut()?,
+        };
+        Some(frame)
+    }
+
+    fn inner_loop(&mut self, label: Option<&syn::Label>, expr: &mut Expr) {
+        self.inner_loops += 1;
+        if let Some(l) = label {
+            self.inner_labels.push(l.name.ident.to_string());
+        }
+        visit_mut::visit_expr_mut(self, expr);
+        if label.is_some() {
+            self.inner_labels.pop();
+        }
+        self.inner_loops -= 1;
     }
 
     fn is_pinned(&self, ident: &syn::Ident) -> bool {
@@ -111,6 +197,48 @@ impl VisitMut for Rewriter {
                 self.closure_depth += 1;
                 visit_mut::visit_expr_mut(self, expr);
                 self.closure_depth -= 1;
+            }
+            Expr::Loop(l) => {
+                let label = l.label.clone();
+                self.inner_loop(label.as_ref(), expr);
+            }
+            Expr::While(w) => {
+                let label = w.label.clone();
+                self.inner_loop(label.as_ref(), expr);
+            }
+            Expr::ForLoop(f) => {
+                let label = f.label.clone();
+                self.inner_loop(label.as_ref(), expr);
+            }
+            Expr::Block(b) if b.label.is_some() => {
+                let name = b.label.as_ref().map(|l| l.name.ident.to_string());
+                self.inner_labels.extend(name);
+                visit_mut::visit_expr_mut(self, expr);
+                self.inner_labels.pop();
+            }
+            Expr::Break(b) if self.closure_depth == 0 => {
+                if let Some(value) = &mut b.expr {
+                    self.visit_expr_mut(value);
+                }
+                let span = b.break_token.span;
+                let value = b.expr.clone();
+                if let Some(frame) = self.resumed_target(b.label.as_ref()) {
+                    frame.break_used = true;
+                    if let Some((brk, _)) = frame.resumed.clone() {
+                        *expr = syn::parse2(quote_spanned!(span=> break #brk #value))
+                            .expect("a break expression");
+                    }
+                }
+            }
+            Expr::Continue(c) if self.closure_depth == 0 => {
+                let span = c.continue_token.span;
+                if let Some(frame) = self.resumed_target(c.label.as_ref()) {
+                    frame.continue_used = true;
+                    if let Some((_, cont)) = frame.resumed.clone() {
+                        *expr = syn::parse2(quote_spanned!(span=> break #cont))
+                            .expect("a break expression");
+                    }
+                }
             }
             Expr::Try(t) if self.closure_depth == 0 => {
                 self.visit_expr_mut(&mut t.expr);

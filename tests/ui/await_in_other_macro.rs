@@ -3,9 +3,8 @@ async fn one() -> u32 {
 }
 
 #[desugar::desugar]
-async fn sum() -> u32 {
-    let a = one().await + one().await;
-    a
+async fn listed() -> Vec<u32> {
+    vec![one().await, 2]
 }
 
 fn main() {}

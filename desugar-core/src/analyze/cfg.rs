@@ -1,0 +1,765 @@
+//! Which locals each suspension point keeps, and how (rustc's
+//! `locals_live_across_suspend_points`, without types), computed over a control-flow graph of
+//! the body: one node per statement, condition or suspension point, with the edges of `if`,
+//! `match`, loops, `break`, `continue`, `return` and `?`.
+//!
+//! A local in scope at a suspension point is kept in that point's state when it is used after it
+//! on some path (liveness, backward), or when it still holds a value whose drop must wait for the
+//! end of its scope (initialization, forward). It is *pinned* — kept in place while the awaited
+//! future runs, the operand reaching it through a reference — when the awaited expression
+//! mentions it and it must survive the await.
+//!
+//! Without types, `x.m()` may move or borrow `x`. Where that matters the choice is written down
+//! in [`Layout::notes`] for the CLI to show.
+
+use super::mentions::Use;
+use super::{Analysis, Block, Expr, LocalId, PointId, Resolved, Stmt};
+use std::collections::{BTreeSet, HashMap};
+use syn::visit::Visit;
+
+/// What one suspension point keeps.
+#[derive(Default, Clone)]
+pub struct Layout {
+    /// Kept in the state, in declaration order (pinned ones included).
+    pub kept: Vec<LocalId>,
+    /// Kept in place and reached through a reference by the awaited expression.
+    pub pinned: Vec<LocalId>,
+    /// Guesses the tool had to make, in words.
+    pub notes: Vec<String>,
+}
+
+#[derive(Default)]
+struct Node {
+    uses: Vec<Resolved>,
+    /// Locals given a (new) value here.
+    defs: Vec<LocalId>,
+    succ: Vec<usize>,
+    point: Option<PointId>,
+    /// A plain `x = value;` statement: an `Assign` use overwrites.
+    plain_assign: bool,
+}
+
+struct Graph {
+    nodes: Vec<Node>,
+    exit: usize,
+}
+
+/// A loop (or labeled block) `break` and `continue` can target.
+struct Target {
+    label: Option<String>,
+    is_loop: bool,
+    brk: usize,
+    cont: usize,
+}
+
+struct Builder {
+    nodes: Vec<Node>,
+    targets: Vec<Target>,
+    exit: usize,
+}
+
+impl Builder {
+    fn node(&mut self, node: Node) -> usize {
+        self.nodes.push(node);
+        self.nodes.len() - 1
+    }
+
+    /// A node for code without `.await`: falls through to `next`, and jumps where its
+    /// `break`/`continue`/`return`/`?` go.
+    fn plain(
+        &mut self,
+        uses: &[Resolved],
+        defs: Vec<LocalId>,
+        code: Code<'_>,
+        next: usize,
+    ) -> usize {
+        let mut succ = vec![next];
+        let mut jumps = Jumps::default();
+        match code {
+            Code::Stmt(s) => jumps.visit_stmt(s),
+            Code::Expr(e) => jumps.visit_expr(e),
+            Code::None => {}
+        }
+        if jumps.exits {
+            succ.push(self.exit);
+        }
+        for (label, is_continue) in jumps.found {
+            let target = self.targets.iter().rev().find(|t| match &label {
+                Some(l) => t.label.as_deref() == Some(l.as_str()),
+                None => t.is_loop,
+            });
+            if let Some(t) = target {
+                succ.push(if is_continue { t.cont } else { t.brk });
+            }
+        }
+        let plain_assign = matches!(code, Code::Stmt(syn::Stmt::Expr(syn::Expr::Assign(a), _)) if super::mentions::is_plain_path(&a.left));
+        self.node(Node {
+            uses: uses.to_vec(),
+            defs,
+            succ,
+            point: None,
+            plain_assign,
+        })
+    }
+
+    fn block(&mut self, b: &Block, next: usize) -> usize {
+        if let Some(label) = &b.label {
+            self.targets.push(Target {
+                label: Some(label.name.ident.to_string()),
+                is_loop: false,
+                brk: next,
+                cont: next,
+            });
+        }
+        let mut entry = next;
+        if let Some(tail) = &b.tail {
+            entry = self.expr(tail, entry);
+        }
+        for stmt in b.stmts.iter().rev() {
+            entry = self.stmt(stmt, entry);
+        }
+        if b.label.is_some() {
+            self.targets.pop();
+        }
+        if !b.bound.is_empty() {
+            entry = self.plain(&[], b.bound.clone(), Code::None, entry);
+        }
+        entry
+    }
+
+    fn stmt(&mut self, stmt: &Stmt, next: usize) -> usize {
+        match stmt {
+            Stmt::Plain {
+                stmt,
+                uses,
+                declares,
+            } => self.plain(uses, declares.clone(), Code::Stmt(stmt), next),
+            Stmt::Let {
+                local,
+                init,
+                else_uses,
+                declares,
+            } => {
+                let else_block = local.init.as_ref().and_then(|i| i.diverge.as_ref());
+                let code = match else_block {
+                    Some((_, e)) => Code::Expr(e),
+                    None => Code::None,
+                };
+                let bind = self.plain(else_uses, declares.clone(), code, next);
+                self.expr(init, bind)
+            }
+            Stmt::Expr { expr, .. } => self.expr(expr, next),
+        }
+    }
+
+    fn expr(&mut self, expr: &Expr, next: usize) -> usize {
+        match expr {
+            Expr::Plain(e, uses) => self.plain(uses, Vec::new(), Code::Expr(e), next),
+            Expr::Await(p) => self.node(Node {
+                succ: vec![next, self.exit],
+                point: Some(*p),
+                ..Node::default()
+            }),
+            Expr::Block(b) => self.block(b, next),
+            Expr::If {
+                cond,
+                uses,
+                then,
+                otherwise,
+            } => {
+                let then_entry = self.block(then, next);
+                let else_entry = match otherwise {
+                    Some(e) => self.expr(e, next),
+                    None => next,
+                };
+                let c = self.plain(uses, Vec::new(), Code::Expr(cond), then_entry);
+                self.nodes[c].succ.push(else_entry);
+                c
+            }
+            Expr::Match {
+                scrutinee,
+                uses,
+                arms,
+            } => {
+                let mut entries = Vec::new();
+                for arm in arms {
+                    let mut entry = self.expr(&arm.body, next);
+                    if let Some((guard, guard_uses)) = &arm.guard {
+                        entry = self.plain(guard_uses, Vec::new(), Code::Expr(guard), entry);
+                    }
+                    entry = self.plain(&[], arm.bound.clone(), Code::None, entry);
+                    entries.push(entry);
+                }
+                let s = self.plain(uses, Vec::new(), Code::Expr(scrutinee), next);
+                self.nodes[s].succ = entries;
+                s
+            }
+            Expr::Loop { label, cond, body } => {
+                let head = self.node(Node::default());
+                self.targets.push(Target {
+                    label: label.as_ref().map(|l| l.name.ident.to_string()),
+                    is_loop: true,
+                    brk: next,
+                    cont: head,
+                });
+                let body_entry = self.block(body, head);
+                self.targets.pop();
+                match cond {
+                    Some((c, uses)) => {
+                        let n = self.plain(uses, Vec::new(), Code::Expr(c), body_entry);
+                        self.nodes[n].succ.push(next);
+                        self.nodes[head].succ = vec![n];
+                    }
+                    None => self.nodes[head].succ = vec![body_entry],
+                }
+                head
+            }
+            Expr::Return(value) => {
+                let ret = self.node(Node {
+                    succ: vec![self.exit],
+                    ..Node::default()
+                });
+                match value {
+                    Some(v) => self.expr(v, ret),
+                    None => ret,
+                }
+            }
+        }
+    }
+}
+
+enum Code<'a> {
+    Stmt(&'a syn::Stmt),
+    Expr(&'a syn::Expr),
+    None,
+}
+
+/// The jumps out of a piece of code: `break`/`continue` (label, is continue) not caught by a
+/// loop inside it, and whether it may return (`return`, `?`).
+#[derive(Default)]
+struct Jumps {
+    found: Vec<(Option<String>, bool)>,
+    exits: bool,
+    loop_depth: usize,
+    labels: Vec<String>,
+}
+
+impl<'ast> Visit<'ast> for Jumps {
+    fn visit_expr_break(&mut self, b: &'ast syn::ExprBreak) {
+        self.jump(b.label.as_ref(), false);
+        syn::visit::visit_expr_break(self, b);
+    }
+    fn visit_expr_continue(&mut self, c: &'ast syn::ExprContinue) {
+        self.jump(c.label.as_ref(), true);
+    }
+    fn visit_expr_return(&mut self, r: &'ast syn::ExprReturn) {
+        self.exits = true;
+        syn::visit::visit_expr_return(self, r);
+    }
+    fn visit_expr_try(&mut self, t: &'ast syn::ExprTry) {
+        self.exits = true;
+        syn::visit::visit_expr_try(self, t);
+    }
+    fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
+        self.inner_loop(l.label.as_ref(), |v| syn::visit::visit_expr_loop(v, l));
+    }
+    fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
+        self.inner_loop(w.label.as_ref(), |v| syn::visit::visit_expr_while(v, w));
+    }
+    fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        self.inner_loop(f.label.as_ref(), |v| syn::visit::visit_expr_for_loop(v, f));
+    }
+    fn visit_expr_block(&mut self, b: &'ast syn::ExprBlock) {
+        if let Some(l) = &b.label {
+            self.labels.push(l.name.ident.to_string());
+            syn::visit::visit_expr_block(self, b);
+            self.labels.pop();
+        } else {
+            syn::visit::visit_expr_block(self, b);
+        }
+    }
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        // `?` or `return` inside a macro's arguments.
+        fn scan(tokens: proc_macro2::TokenStream) -> bool {
+            tokens.into_iter().any(|tt| match tt {
+                proc_macro2::TokenTree::Punct(p) => p.as_char() == '?',
+                proc_macro2::TokenTree::Ident(i) => i == "return",
+                proc_macro2::TokenTree::Group(g) => scan(g.stream()),
+                proc_macro2::TokenTree::Literal(_) => false,
+            })
+        }
+        if scan(m.tokens.clone()) {
+            self.exits = true;
+        }
+    }
+}
+
+impl Jumps {
+    fn jump(&mut self, label: Option<&syn::Lifetime>, is_continue: bool) {
+        match label {
+            Some(l) => {
+                let name = l.ident.to_string();
+                if !self.labels.contains(&name) {
+                    self.found.push((Some(name), is_continue));
+                }
+            }
+            None if self.loop_depth == 0 => self.found.push((None, is_continue)),
+            None => {}
+        }
+    }
+
+    fn inner_loop(&mut self, label: Option<&syn::Label>, walk: impl FnOnce(&mut Self)) {
+        self.loop_depth += 1;
+        if let Some(l) = label {
+            self.labels.push(l.name.ident.to_string());
+        }
+        walk(self);
+        if label.is_some() {
+            self.labels.pop();
+        }
+        self.loop_depth -= 1;
+    }
+}
+
+fn graph(a: &Analysis) -> Graph {
+    let mut b = Builder {
+        nodes: vec![Node::default()],
+        targets: Vec::new(),
+        exit: 0,
+    };
+    let entry = b.block(&a.body, 0);
+    let start = b.node(Node {
+        defs: a.params.clone(),
+        succ: vec![entry],
+        ..Node::default()
+    });
+    let _ = start;
+    // Uses of an await node are its operand's.
+    for node in &mut b.nodes {
+        if let Some(p) = node.point {
+            node.uses = a.points[p].uses.clone();
+        }
+    }
+    Graph {
+        nodes: b.nodes,
+        exit: 0,
+    }
+}
+
+/// Live-out sets: locals used after each node on some path before being overwritten.
+fn liveness(g: &Graph) -> Vec<BTreeSet<LocalId>> {
+    let n = g.nodes.len();
+    let mut live_in: Vec<BTreeSet<LocalId>> = vec![BTreeSet::new(); n];
+    let mut live_out: Vec<BTreeSet<LocalId>> = vec![BTreeSet::new(); n];
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for i in (0..n).rev() {
+            let node = &g.nodes[i];
+            let out: BTreeSet<LocalId> = node
+                .succ
+                .iter()
+                .filter(|&&s| s != g.exit)
+                .flat_map(|&s| live_in[s].iter().copied())
+                .collect();
+            let mut inn = out.clone();
+            for d in &node.defs {
+                inn.remove(d);
+            }
+            // Uses in evaluation order: a plain assignment overwrites, unless read before.
+            let mut killed = BTreeSet::new();
+            for u in &node.uses {
+                if u.kind == Use::Assign && node.plain_assign {
+                    if !killed.contains(&u.local) {
+                        inn.remove(&u.local);
+                    }
+                    killed.insert(u.local);
+                } else if !killed.contains(&u.local) {
+                    inn.insert(u.local);
+                }
+            }
+            if inn != live_in[i] || out != live_out[i] {
+                live_in[i] = inn;
+                live_out[i] = out;
+                changed = true;
+            }
+        }
+    }
+    live_out
+}
+
+/// Whether a local still holds a value.
+#[derive(Clone, PartialEq, Debug)]
+enum Init {
+    Yes,
+    /// Possibly moved by `x.method()`, called at `line`.
+    Unknown {
+        method: String,
+        line: usize,
+    },
+    No,
+}
+
+fn meet(a: &Init, b: &Init) -> Init {
+    match (a, b) {
+        (Init::No, _) | (_, Init::No) => Init::No,
+        (Init::Unknown { .. }, _) => a.clone(),
+        (_, Init::Unknown { .. }) => b.clone(),
+        _ => Init::Yes,
+    }
+}
+
+fn transfer_use(state: &mut HashMap<LocalId, Init>, u: &Resolved, plain_assign: bool) {
+    let current = state.get(&u.local).cloned().unwrap_or(Init::No);
+    let next = match &u.kind {
+        Use::Borrow => current,
+        Use::Move => Init::No,
+        Use::Assign if plain_assign => Init::Yes,
+        Use::Assign => current,
+        Use::Receiver(m) if borrowing(m) => current,
+        Use::Receiver(m) if consuming(m) => Init::No,
+        Use::Receiver(m) => match current {
+            Init::No => Init::No,
+            _ => Init::Unknown {
+                method: m.clone(),
+                line: u.span.start().line,
+            },
+        },
+    };
+    state.insert(u.local, next);
+}
+
+pub fn layouts(a: &Analysis) -> Vec<Layout> {
+    let g = graph(a);
+    let live_out = liveness(&g);
+    let n = g.nodes.len();
+    let point_node: HashMap<PointId, usize> = g
+        .nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, node)| node.point.map(|p| (p, i)))
+        .collect();
+    let mut layouts = vec![Layout::default(); a.points.len()];
+
+    // Forward: initialization; decisions at each point depend on it, and feed it back (a local
+    // not kept at a point is gone after it).
+    let mut state_in: Vec<Option<HashMap<LocalId, Init>>> = vec![None; n];
+    let start = n - 1;
+    state_in[start] = Some(HashMap::new());
+    let mut work: Vec<usize> = vec![start];
+    let mut rounds = 0;
+    while let Some(i) = work.pop() {
+        rounds += 1;
+        if rounds > 100_000 {
+            break;
+        }
+        let mut state = state_in[i].clone().unwrap_or_default();
+        let node = &g.nodes[i];
+        if let Some(p) = node.point {
+            let layout = decide(a, p, &state, &live_out[i]);
+            for &id in &a.points[p].scope {
+                if !layout.kept.contains(&id) {
+                    state.insert(id, Init::No);
+                }
+            }
+            layouts[p] = layout;
+        } else {
+            for u in &node.uses {
+                transfer_use(&mut state, u, node.plain_assign);
+            }
+            for &d in &node.defs {
+                let local = &a.locals[d];
+                state.insert(d, if local.uninit { Init::No } else { Init::Yes });
+            }
+        }
+        for &s in &node.succ {
+            if s == g.exit {
+                continue;
+            }
+            let merged = match &state_in[s] {
+                None => state.clone(),
+                Some(old) => {
+                    let mut m = old.clone();
+                    for (k, v) in &state {
+                        let joined = match old.get(k) {
+                            Some(o) => meet(o, v),
+                            None => v.clone(),
+                        };
+                        m.insert(*k, joined);
+                    }
+                    m
+                }
+            };
+            if state_in[s].as_ref() != Some(&merged) {
+                state_in[s] = Some(merged);
+                work.push(s);
+            }
+        }
+    }
+    for (p, &i) in &point_node {
+        if let Some(state) = &state_in[i] {
+            layouts[*p] = decide(a, *p, state, &live_out[i]);
+        }
+    }
+    layouts
+}
+
+/// What point `p` keeps, given which locals hold values when it is reached and which are used
+/// after it.
+fn decide(
+    a: &Analysis,
+    p: PointId,
+    state: &HashMap<LocalId, Init>,
+    live: &BTreeSet<LocalId>,
+) -> Layout {
+    let point = &a.points[p];
+    let mut layout = Layout::default();
+    for &id in &point.scope {
+        let local = &a.locals[id];
+        let name = local.ident.to_string();
+        let in_operand: Vec<&Use> = point
+            .uses
+            .iter()
+            .filter(|m| m.local == id)
+            .map(|m| &m.kind)
+            .collect();
+        let is_live = live.contains(&id);
+        let init = state.get(&id).cloned().unwrap_or(Init::No);
+        let mut keep;
+        let mut pin = false;
+        if !in_operand.is_empty() {
+            let moves = in_operand.iter().any(|k| **k == Use::Move);
+            let receivers: Vec<&str> = in_operand
+                .iter()
+                .filter_map(|k| match k {
+                    Use::Receiver(m) => Some(m.as_str()),
+                    _ => None,
+                })
+                .collect();
+            if is_live {
+                keep = true;
+                pin = true;
+            } else if moves
+                || (!receivers.is_empty() && local.is_reference)
+                || receivers.iter().any(|m| consuming(m))
+            {
+                keep = false;
+            } else {
+                keep = true;
+                pin = true;
+                if let Some(m) = receivers.iter().find(|m| !borrowing(m)) {
+                    layout.notes.push(format!(
+                        "`{name}.{m}(..)` in the awaited expression is assumed to borrow `{name}` \
+                         (kept in place); if `{m}` takes `self` by value the expansion fails to \
+                         compile (E0507)"
+                    ));
+                }
+            }
+        } else if is_live {
+            // Used later, so it holds a value: a by-value use before was a copy.
+            keep = true;
+        } else {
+            match init {
+                Init::Yes => keep = true,
+                Init::No => keep = false,
+                Init::Unknown { method, line } => {
+                    keep = false;
+                    layout.notes.push(format!(
+                        "`{name}` is assumed moved by `{name}.{method}(..)` (line {line}); if it \
+                         was only borrowed, it is dropped here instead of at the end of its scope"
+                    ));
+                }
+            }
+        }
+        if keep && !is_live && !pin {
+            let source = borrowed_from(a, id).into_iter().find(|&src| {
+                src != id
+                    && point.scope.contains(&src)
+                    && (live.contains(&src) || point.uses.iter().any(|m| m.local == src))
+            });
+            if let Some(source) = source {
+                let src = &a.locals[source].ident;
+                layout.notes.push(format!(
+                    "`{name}` may borrow `{src}` and is not used after this point, so it is not \
+                     kept (rustc does not keep an unused borrow either); if it has a destructor, \
+                     that runs here instead of at the end of its scope"
+                ));
+                keep = false;
+            }
+        }
+        if keep && shadowed(a, p, id) {
+            layout.notes.push(format!(
+                "`{name}` is shadowed by a later `{name}` but not yet dropped; the expansion \
+                 cannot name it, so it is dropped here instead of at the end of its scope"
+            ));
+            continue;
+        }
+        if keep {
+            layout.kept.push(id);
+            if pin {
+                layout.pinned.push(id);
+            }
+        }
+    }
+    layout
+}
+
+/// Another local with the same name, declared later, is in scope at point `p`.
+fn shadowed(a: &Analysis, p: PointId, id: LocalId) -> bool {
+    let scope = &a.points[p].scope;
+    let ident = &a.locals[id].ident;
+    let at = scope.iter().position(|&x| x == id).unwrap_or(0);
+    scope[at + 1..]
+        .iter()
+        .any(|&other| a.locals[other].ident == *ident)
+}
+
+/// The locals whose value `id` may borrow: those its declaring `let` takes a reference to, that
+/// a non-`move` closure it holds captures, or whose borrowing accessor it calls (`v.iter()`).
+/// A reference-typed local is only copied, so borrowing through it is fine.
+fn borrowed_from(a: &Analysis, id: LocalId) -> Vec<LocalId> {
+    let local = &a.locals[id];
+    local
+        .init_uses
+        .iter()
+        .filter(|m| !a.locals[m.local].is_reference)
+        .filter(|m| match &m.kind {
+            Use::Borrow => true,
+            Use::Receiver(method) => local.init_is_closure || returns_borrow(method),
+            Use::Move | Use::Assign => false,
+        })
+        .map(|m| m.local)
+        .collect()
+}
+
+/// Method names that take `self` by value on the types commonly awaited or consumed.
+fn consuming(method: &str) -> bool {
+    method.starts_with("into_")
+        || matches!(
+            method,
+            "text"
+                | "json"
+                | "bytes"
+                | "unwrap"
+                | "expect"
+                | "unwrap_or"
+                | "unwrap_or_else"
+                | "unwrap_or_default"
+                | "collect"
+                | "ok"
+                | "err"
+                | "map"
+                | "map_err"
+                | "and_then"
+                | "or_else"
+                | "ok_or"
+                | "ok_or_else"
+                | "then"
+                | "boxed"
+        )
+}
+
+/// Method names that take `&self` or `&mut self` on the types commonly held across awaits.
+fn borrowing(method: &str) -> bool {
+    method.starts_with("as_")
+        || method.starts_with("is_")
+        || method.starts_with("to_")
+        || method.starts_with("get")
+        || method.starts_with("read")
+        || method.starts_with("write")
+        || method.starts_with("try_")
+        || matches!(
+            method,
+            "len"
+                | "iter"
+                | "iter_mut"
+                | "contains"
+                | "contains_key"
+                | "push"
+                | "push_str"
+                | "push_back"
+                | "push_front"
+                | "pop"
+                | "pop_front"
+                | "pop_back"
+                | "insert"
+                | "remove"
+                | "clear"
+                | "extend"
+                | "truncate"
+                | "borrow"
+                | "borrow_mut"
+                | "lock"
+                | "clone"
+                | "fmt"
+                | "eq"
+                | "ne"
+                | "cmp"
+                | "partial_cmp"
+                | "starts_with"
+                | "ends_with"
+                | "first"
+                | "last"
+                | "keys"
+                | "values"
+                | "entry"
+                | "retain"
+                | "sort"
+                | "sort_by"
+                | "sort_by_key"
+                | "dedup"
+                | "reserve"
+                | "capacity"
+                | "recv"
+                | "send"
+                | "acquire"
+                | "notified"
+                | "notify_one"
+                | "notify_waiters"
+                | "flush"
+                | "shutdown"
+                | "accept"
+                | "set"
+                | "load"
+                | "store"
+                | "fetch_add"
+                | "fetch_sub"
+                | "swap"
+                | "next"
+                | "peek"
+                | "trim"
+                | "parse"
+                | "split"
+                | "lines"
+                | "chars"
+                | "elapsed"
+                | "tick"
+                | "changed"
+                | "sleep"
+                | "call"
+        )
+}
+
+/// Accessors whose result usually borrows the receiver.
+fn returns_borrow(method: &str) -> bool {
+    [
+        "as_", "iter", "borrow", "get", "split", "trim", "lock", "read", "write", "chars", "lines",
+    ]
+    .iter()
+    .any(|p| method.starts_with(p))
+        || matches!(
+            method,
+            "first"
+                | "last"
+                | "keys"
+                | "values"
+                | "drain"
+                | "entry"
+                | "deref"
+                | "deref_mut"
+                | "peek"
+        )
+}

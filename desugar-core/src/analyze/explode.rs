@@ -1,0 +1,642 @@
+//! Lifting: an `.await` nested inside an expression is pulled out into a `let` of its own, and
+//! everything the expression evaluates before it is pulled out first, so that side effects keep
+//! their order (regenerator's "explode expression"):
+//!
+//! Input:  `let s = f(g(), a.await + b.await);`
+//! Output: `let s = { let __tmp0 = g(); let __tmp1 = a.await; let __tmp2 = b.await;
+//!                    f(__tmp0, __tmp1 + __tmp2) };`
+//!
+//! Only what comes before the last `.await` of an expression is lifted; values that reading
+//! later cannot change (literals, paths, references to places, closures) stay in place.
+//! `a && b.await` becomes `if a { b.await } else { false }` (short-circuit); `for` and
+//! `while` loops whose head awaits become `loop`s.
+
+use super::suspend::{awaited, first_await};
+use super::{Arm, Block, Builder, Expr, Stmt, mentions, unsupported_at};
+use quote::{ToTokens, quote};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Result, Token};
+
+fn has_await(expr: &syn::Expr) -> bool {
+    first_await(expr).is_some()
+}
+
+impl Builder {
+    /// Converts an expression that contains a suspension point.
+    pub(super) fn flow(&mut self, expr: &syn::Expr) -> Result<Expr> {
+        if let Some(a) = awaited(expr) {
+            if !has_await(a.operand) {
+                return Ok(Expr::Await(self.point(a.operand, a.question, a.whole)));
+            }
+            return self.exploded(expr);
+        }
+        match expr {
+            syn::Expr::Block(b) if b.attrs.is_empty() => {
+                Ok(Expr::Block(self.block(&b.block, b.label.clone(), &[])?))
+            }
+            syn::Expr::Paren(p) => self.flow(&p.expr),
+            syn::Expr::If(i) => self.if_expr(i),
+            syn::Expr::Match(m) => self.match_expr(m),
+            syn::Expr::Loop(l) => {
+                let body = self.block(&l.body, None, &[])?;
+                Ok(Expr::Loop {
+                    label: l.label.clone(),
+                    cond: None,
+                    body,
+                })
+            }
+            syn::Expr::While(w) => self.while_expr(w),
+            syn::Expr::ForLoop(f) => self.for_expr(f),
+            syn::Expr::Return(r) => {
+                let value = match &r.expr {
+                    Some(v) => Some(Box::new(self.flow(v)?)),
+                    None => None,
+                };
+                Ok(Expr::Return(value))
+            }
+            _ => self.exploded(expr),
+        }
+    }
+
+    /// `{ prelude; residual }` for an expression whose awaits are lifted.
+    fn exploded(&mut self, expr: &syn::Expr) -> Result<Expr> {
+        let id = self.open();
+        let mut stmts = Vec::new();
+        let residual = self.explode(expr, &mut stmts);
+        let residual = match residual {
+            Ok(r) => r,
+            Err(e) => {
+                self.close();
+                return Err(e);
+            }
+        };
+        let tail = if let Some(a) = awaited(&residual).filter(|a| !has_await(a.operand)) {
+            // The lifted pieces end in the await itself: no temporary needed for it.
+            Expr::Await(self.point(a.operand, a.question, a.whole))
+        } else {
+            let uses = self.resolve(mentions::in_expr(&residual));
+            Expr::Plain(residual, uses)
+        };
+        self.close();
+        Ok(Expr::Block(Block {
+            id,
+            label: None,
+            bound: Vec::new(),
+            stmts,
+            tail: Some(Box::new(tail)),
+        }))
+    }
+
+    /// Lifts the awaits of `expr` into `out`; returns what is left to evaluate.
+    fn explode(&mut self, expr: &syn::Expr, out: &mut Vec<Stmt>) -> Result<syn::Expr> {
+        if !has_await(expr) {
+            return Ok(expr.clone());
+        }
+        if let Some(a) = awaited(expr) {
+            let operand = self.explode(a.operand, out)?;
+            let whole: syn::Expr = if a.question {
+                syn::parse_quote_spanned!(a.whole.span()=> #operand.await?)
+            } else {
+                syn::parse_quote_spanned!(a.whole.span()=> #operand.await)
+            };
+            // Keep the user's tokens for the description when nothing was lifted.
+            let whole = if operand == *a.operand {
+                a.whole.clone()
+            } else {
+                whole
+            };
+            let point = self.point(&operand, a.question, &whole);
+            return Ok(self.bind(Expr::Await(point), out));
+        }
+        match expr {
+            syn::Expr::Block(_)
+            | syn::Expr::If(_)
+            | syn::Expr::Match(_)
+            | syn::Expr::Loop(_)
+            | syn::Expr::While(_)
+            | syn::Expr::ForLoop(_) => {
+                let flow = self.flow(expr)?;
+                Ok(self.bind(flow, out))
+            }
+            syn::Expr::Paren(p) => self.explode(&p.expr, out),
+            syn::Expr::Group(g) => self.explode(&g.expr, out),
+            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
+                let (left, right) = (&b.left, &b.right);
+                let rewritten: syn::Expr = if matches!(b.op, syn::BinOp::And(_)) {
+                    syn::parse_quote_spanned!(b.span()=> if #left { #right } else { false })
+                } else {
+                    syn::parse_quote_spanned!(b.span()=> if #left { true } else { #right })
+                };
+                let flow = self.flow(&rewritten)?;
+                Ok(self.bind(flow, out))
+            }
+            syn::Expr::Binary(b) => {
+                let mut b = b.clone();
+                if is_compound_assignment(&b.op) {
+                    if has_await(&b.left) {
+                        return Err(unsupported_at(first_await(&*b.left).expect("an await")));
+                    }
+                    *b.right = self.explode(&b.right, out)?;
+                } else {
+                    let [l, r] = self.children([&*b.left, &*b.right], out)?;
+                    (*b.left, *b.right) = (l, r);
+                }
+                Ok(syn::Expr::Binary(b))
+            }
+            syn::Expr::Assign(a) => {
+                if has_await(&a.left) {
+                    return Err(unsupported_at(first_await(&*a.left).expect("an await")));
+                }
+                let mut a = a.clone();
+                *a.right = self.explode(&a.right, out)?;
+                Ok(syn::Expr::Assign(a))
+            }
+            syn::Expr::Unary(u) => {
+                let mut u = u.clone();
+                *u.expr = self.explode(&u.expr, out)?;
+                Ok(syn::Expr::Unary(u))
+            }
+            syn::Expr::Reference(r) => {
+                let mut r = r.clone();
+                *r.expr = self.explode(&r.expr, out)?;
+                Ok(syn::Expr::Reference(r))
+            }
+            syn::Expr::Cast(c) => {
+                let mut c = c.clone();
+                *c.expr = self.explode(&c.expr, out)?;
+                Ok(syn::Expr::Cast(c))
+            }
+            syn::Expr::Field(f) => {
+                let mut f = f.clone();
+                *f.base = self.explode(&f.base, out)?;
+                Ok(syn::Expr::Field(f))
+            }
+            syn::Expr::Try(t) => {
+                let mut t = t.clone();
+                *t.expr = self.explode(&t.expr, out)?;
+                Ok(syn::Expr::Try(t))
+            }
+            syn::Expr::Index(i) => {
+                let mut i = i.clone();
+                let [e, idx] = self.children([&*i.expr, &*i.index], out)?;
+                (*i.expr, *i.index) = (e, idx);
+                Ok(syn::Expr::Index(i))
+            }
+            syn::Expr::MethodCall(orig) => {
+                let mut all: Vec<&syn::Expr> = vec![&orig.receiver];
+                all.extend(orig.args.iter());
+                let parts = self.children_vec(&all, out)?;
+                let mut m = orig.clone();
+                let mut parts = parts.into_iter();
+                *m.receiver = parts.next().expect("the receiver");
+                for (arg, new) in m.args.iter_mut().zip(parts) {
+                    *arg = new;
+                }
+                Ok(syn::Expr::MethodCall(m))
+            }
+            syn::Expr::Call(orig) => {
+                let mut all: Vec<&syn::Expr> = vec![&orig.func];
+                all.extend(orig.args.iter());
+                let parts = self.children_vec(&all, out)?;
+                let mut c = orig.clone();
+                let mut parts = parts.into_iter();
+                *c.func = parts.next().expect("the callee");
+                for (arg, new) in c.args.iter_mut().zip(parts) {
+                    *arg = new;
+                }
+                Ok(syn::Expr::Call(c))
+            }
+            syn::Expr::Tuple(orig) => {
+                let all: Vec<&syn::Expr> = orig.elems.iter().collect();
+                let parts = self.children_vec(&all, out)?;
+                let mut t = orig.clone();
+                for (e, new) in t.elems.iter_mut().zip(parts) {
+                    *e = new;
+                }
+                Ok(syn::Expr::Tuple(t))
+            }
+            syn::Expr::Array(orig) => {
+                let all: Vec<&syn::Expr> = orig.elems.iter().collect();
+                let parts = self.children_vec(&all, out)?;
+                let mut arr = orig.clone();
+                for (e, new) in arr.elems.iter_mut().zip(parts) {
+                    *e = new;
+                }
+                Ok(syn::Expr::Array(arr))
+            }
+            syn::Expr::Struct(s) => {
+                let mut s = s.clone();
+                let mut all: Vec<&syn::Expr> = Vec::new();
+                if let syn::Expr::Struct(orig) = expr {
+                    all.extend(orig.fields.iter().map(|f| &f.expr));
+                    all.extend(orig.rest.as_deref());
+                }
+                let parts = self.children_vec(&all, out)?;
+                let mut parts = parts.into_iter();
+                for field in s.fields.iter_mut() {
+                    field.expr = parts.next().expect("a field");
+                }
+                if let Some(rest) = &mut s.rest {
+                    **rest = parts.next().expect("the base");
+                }
+                Ok(syn::Expr::Struct(s))
+            }
+            syn::Expr::Range(r) => {
+                let mut r = r.clone();
+                let all: Vec<&syn::Expr> = match expr {
+                    syn::Expr::Range(orig) => orig
+                        .start
+                        .iter()
+                        .chain(orig.end.iter())
+                        .map(|b| &**b)
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let mut parts = self.children_vec(&all, out)?.into_iter();
+                if let Some(s) = &mut r.start {
+                    **s = parts.next().expect("the start");
+                }
+                if let Some(e) = &mut r.end {
+                    **e = parts.next().expect("the end");
+                }
+                Ok(syn::Expr::Range(r))
+            }
+            syn::Expr::Break(b) => {
+                let mut b = b.clone();
+                if let Some(v) = &mut b.expr {
+                    **v = self.explode(v, out)?;
+                }
+                Ok(syn::Expr::Break(b))
+            }
+            syn::Expr::Return(_) => {
+                let flow = self.flow(expr)?;
+                Ok(self.bind(flow, out))
+            }
+            syn::Expr::Macro(m) => self.macro_args(m, out),
+            _ => Err(unsupported_at(first_await(expr).expect("an await"))),
+        }
+    }
+
+    /// Explodes sibling expressions evaluated left to right.
+    fn children<const N: usize>(
+        &mut self,
+        children: [&syn::Expr; N],
+        out: &mut Vec<Stmt>,
+    ) -> Result<[syn::Expr; N]> {
+        let parts = self.children_vec(&children, out)?;
+        Ok(parts
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("one part per child")))
+    }
+
+    /// Siblings before the last one that awaits are evaluated into temporaries first (unless
+    /// evaluating them later cannot differ); the awaiting one is exploded; later ones stay.
+    fn children_vec(
+        &mut self,
+        children: &[&syn::Expr],
+        out: &mut Vec<Stmt>,
+    ) -> Result<Vec<syn::Expr>> {
+        let last = children.iter().rposition(|c| has_await(c));
+        let mut parts = Vec::with_capacity(children.len());
+        for (i, child) in children.iter().enumerate() {
+            let part = match last {
+                Some(k) if i < k => {
+                    let residual = self.explode(child, out)?;
+                    if is_stable(&residual) {
+                        residual
+                    } else {
+                        self.lift(residual, out)
+                    }
+                }
+                Some(k) if i == k => self.explode(child, out)?,
+                _ => (*child).clone(),
+            };
+            parts.push(part);
+        }
+        Ok(parts)
+    }
+
+    /// `let __tmpN = expr;` (plain); returns `__tmpN`.
+    fn lift(&mut self, expr: syn::Expr, out: &mut Vec<Stmt>) -> syn::Expr {
+        let temp = self.temp();
+        let stmt: syn::Stmt = syn::parse_quote_spanned!(expr.span()=>
+            #[allow(unused_mut)]
+            let mut #temp = #expr;
+        );
+        let uses = self.resolve(mentions::in_expr(&expr));
+        let pat: syn::Pat = syn::parse_quote!(mut #temp);
+        let declares = self.declare_let(&pat, Some(&expr), &uses);
+        out.push(Stmt::Plain {
+            stmt,
+            uses,
+            declares,
+        });
+        syn::parse_quote!(#temp)
+    }
+
+    /// `let __tmpN = <flow>;`; returns `__tmpN`.
+    fn bind(&mut self, flow: Expr, out: &mut Vec<Stmt>) -> syn::Expr {
+        let temp = self.temp();
+        let local: syn::Stmt = syn::parse_quote!(#[allow(unused_mut)] let mut #temp = (););
+        let syn::Stmt::Local(local) = local else {
+            unreachable!("parse_quote of a let")
+        };
+        let pat: syn::Pat = syn::parse_quote!(mut #temp);
+        let declares = self.declare_let(&pat, None, &[]);
+        for &id in &declares {
+            self.locals[id].uninit = false;
+        }
+        out.push(Stmt::Let {
+            local,
+            init: flow,
+            else_uses: Vec::new(),
+            declares,
+        });
+        syn::parse_quote!(#temp)
+    }
+
+    fn if_expr(&mut self, i: &syn::ExprIf) -> Result<Expr> {
+        if has_await(&i.cond) {
+            // `if f().await {}` / `if let P = f().await {}`: evaluate the condition first.
+            let mut prelude = Vec::new();
+            let id = self.open();
+            let mut rewritten = i.clone();
+            let result = match &*i.cond {
+                syn::Expr::Let(l) => self.explode(&l.expr, &mut prelude).map(|e| {
+                    let mut l = l.clone();
+                    *l.expr = e;
+                    *rewritten.cond = syn::Expr::Let(l);
+                }),
+                syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) && has_let(&i.cond) => {
+                    Err(unsupported_at(first_await(&*i.cond).expect("an await")))
+                }
+                cond => self
+                    .explode(cond, &mut prelude)
+                    .map(|e| *rewritten.cond = e),
+            };
+            let tail = result.and_then(|()| self.if_expr(&rewritten));
+            self.close();
+            return Ok(Expr::Block(Block {
+                id,
+                label: None,
+                bound: Vec::new(),
+                stmts: prelude,
+                tail: Some(Box::new(tail?)),
+            }));
+        }
+        let uses = self.resolve(mentions::in_expr(&i.cond));
+        let pats = let_patterns(&i.cond);
+        let then = self.block(&i.then_branch, None, &pats)?;
+        let otherwise = match &i.else_branch {
+            None => None,
+            Some((_, e)) if has_await(e) => Some(Box::new(self.flow(e)?)),
+            Some((_, e)) => {
+                let uses = self.resolve(mentions::in_expr(e));
+                Some(Box::new(Expr::Plain((**e).clone(), uses)))
+            }
+        };
+        Ok(Expr::If {
+            cond: (*i.cond).clone(),
+            uses,
+            then,
+            otherwise,
+        })
+    }
+
+    fn match_expr(&mut self, m: &syn::ExprMatch) -> Result<Expr> {
+        if has_await(&m.expr) {
+            let mut prelude = Vec::new();
+            let id = self.open();
+            let result = self.explode(&m.expr, &mut prelude).and_then(|scrutinee| {
+                let mut rewritten = m.clone();
+                *rewritten.expr = scrutinee;
+                self.match_expr(&rewritten)
+            });
+            self.close();
+            return Ok(Expr::Block(Block {
+                id,
+                label: None,
+                bound: Vec::new(),
+                stmts: prelude,
+                tail: Some(Box::new(result?)),
+            }));
+        }
+        let uses = self.resolve(mentions::in_expr(&m.expr));
+        let mut arms = Vec::new();
+        for arm in &m.arms {
+            if let Some((_, guard)) = &arm.guard {
+                if let Some(site) = first_await(&**guard) {
+                    return Err(unsupported_at(site));
+                }
+            }
+            let scope = self.open();
+            let bound = self.declare_pats(&[&arm.pat]);
+            let guard = arm.guard.as_ref().map(|(_, g)| {
+                let uses = self.resolve(mentions::in_expr(g));
+                ((**g).clone(), uses)
+            });
+            let body = if has_await(&arm.body) {
+                self.flow(&arm.body)
+            } else {
+                let uses = self.resolve(mentions::in_expr(&arm.body));
+                Ok(Expr::Plain((*arm.body).clone(), uses))
+            };
+            self.close();
+            arms.push(Arm {
+                attrs: arm.attrs.clone(),
+                pat: arm.pat.clone(),
+                guard,
+                body: Box::new(body?),
+                scope,
+                bound,
+            });
+        }
+        Ok(Expr::Match {
+            scrutinee: (*m.expr).clone(),
+            uses,
+            arms,
+        })
+    }
+
+    fn while_expr(&mut self, w: &syn::ExprWhile) -> Result<Expr> {
+        let label = &w.label;
+        let body = &w.body;
+        if has_await(&w.cond) {
+            // `while c.await { body }` is `loop { if !c.await { break } body }`, and
+            // `while let P = e.await { body }` is `loop { let P = e.await else { break }; body }`.
+            let rewritten: syn::Expr = match &*w.cond {
+                syn::Expr::Let(l) => {
+                    let (pat, scrutinee) = (&l.pat, &l.expr);
+                    syn::parse_quote_spanned!(w.span()=>
+                        #label loop {
+                            let #pat = #scrutinee else { break };
+                            #body
+                        }
+                    )
+                }
+                cond if has_let(cond) => {
+                    return Err(unsupported_at(first_await(cond).expect("an await")));
+                }
+                cond => syn::parse_quote_spanned!(w.span()=>
+                    #label loop {
+                        if !(#cond) {
+                            break;
+                        }
+                        #body
+                    }
+                ),
+            };
+            return self.flow(&rewritten);
+        }
+        let uses = self.resolve(mentions::in_expr(&w.cond));
+        let pats = let_patterns(&w.cond);
+        let body = self.block(&w.body, None, &pats)?;
+        Ok(Expr::Loop {
+            label: w.label.clone(),
+            cond: Some(((*w.cond).clone(), uses)),
+            body,
+        })
+    }
+
+    /// `for PAT in EXPR { BODY }` around a suspension point: the iterator must live in the state,
+    /// so the loop is written out as the standard library defines it.
+    fn for_expr(&mut self, f: &syn::ExprForLoop) -> Result<Expr> {
+        let iter = self.temp();
+        let next = crate::names::hidden("__next");
+        let (label, pat, expr, body) = (&f.label, &f.pat, &f.expr, &f.body);
+        let rewritten: syn::Expr = syn::parse_quote_spanned!(f.span()=> {
+            let mut #iter = ::core::iter::IntoIterator::into_iter(#expr);
+            #label loop {
+                let #pat = match ::core::iter::Iterator::next(&mut #iter) {
+                    ::core::option::Option::Some(#next) => #next,
+                    ::core::option::Option::None => break,
+                };
+                #body
+            }
+        });
+        self.flow(&rewritten)
+    }
+
+    /// `println!("{}", a.await)`: the arguments of format-like macros are lifted like call
+    /// arguments; any other macro cannot be looked into.
+    fn macro_args(&mut self, m: &syn::ExprMacro, out: &mut Vec<Stmt>) -> Result<syn::Expr> {
+        let name = m
+            .mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        let format_like = matches!(
+            name.as_str(),
+            "format"
+                | "print"
+                | "println"
+                | "eprint"
+                | "eprintln"
+                | "write"
+                | "writeln"
+                | "panic"
+                | "assert"
+                | "assert_eq"
+                | "assert_ne"
+                | "debug_assert"
+                | "debug_assert_eq"
+                | "debug_assert_ne"
+                | "format_args"
+                | "unreachable"
+                | "todo"
+                | "unimplemented"
+        );
+        let site = first_await(&syn::Expr::Macro(m.clone())).expect("an await");
+        if !format_like {
+            return Err(unsupported_at(site));
+        }
+        let args = m
+            .mac
+            .parse_body_with(Punctuated::<syn::Expr, Token![,]>::parse_terminated)
+            .map_err(|_| unsupported_at(site))?;
+        // Named arguments `name = value`: only the value is evaluated.
+        let values: Vec<&syn::Expr> = args
+            .iter()
+            .map(|a| match a {
+                syn::Expr::Assign(assign) if mentions::is_plain_path(&assign.left) => {
+                    &*assign.right
+                }
+                other => other,
+            })
+            .collect();
+        let parts = self.children_vec(&values, out)?;
+        let mut rebuilt = Punctuated::<proc_macro2::TokenStream, Token![,]>::new();
+        for (arg, part) in args.iter().zip(parts) {
+            rebuilt.push(match arg {
+                syn::Expr::Assign(assign) if mentions::is_plain_path(&assign.left) => {
+                    let left = &assign.left;
+                    quote!(#left = #part)
+                }
+                _ => part.into_token_stream(),
+            });
+        }
+        let mut m = m.clone();
+        m.mac.tokens = rebuilt.into_token_stream();
+        Ok(syn::Expr::Macro(m))
+    }
+}
+
+fn is_compound_assignment(op: &syn::BinOp) -> bool {
+    use syn::BinOp::*;
+    matches!(
+        op,
+        AddAssign(_)
+            | SubAssign(_)
+            | MulAssign(_)
+            | DivAssign(_)
+            | RemAssign(_)
+            | BitXorAssign(_)
+            | BitAndAssign(_)
+            | BitOrAssign(_)
+            | ShlAssign(_)
+            | ShrAssign(_)
+    )
+}
+
+/// Evaluating this later gives the same value: literals, paths, references to places, fields
+/// of those, closures that borrow.
+fn is_stable(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Lit(_) | syn::Expr::Path(_) => true,
+        syn::Expr::Reference(r) => is_place(&r.expr),
+        syn::Expr::Field(f) => is_place(&f.base),
+        syn::Expr::Paren(p) => is_stable(&p.expr),
+        syn::Expr::Closure(c) => c.capture.is_none(),
+        _ => false,
+    }
+}
+
+fn is_place(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Path(_) => true,
+        syn::Expr::Field(f) => is_place(&f.base),
+        syn::Expr::Paren(p) => is_place(&p.expr),
+        _ => false,
+    }
+}
+
+fn has_let(expr: &syn::Expr) -> bool {
+    !let_patterns(expr).is_empty()
+}
+
+/// The patterns of `let`s in an `if`/`while` condition.
+fn let_patterns(cond: &syn::Expr) -> Vec<&syn::Pat> {
+    match cond {
+        syn::Expr::Let(l) => vec![&*l.pat],
+        syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+            let mut v = let_patterns(&b.left);
+            v.extend(let_patterns(&b.right));
+            v
+        }
+        syn::Expr::Paren(p) => let_patterns(&p.expr),
+        _ => Vec::new(),
+    }
+}

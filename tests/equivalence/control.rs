@@ -1,0 +1,242 @@
+//! Control flow around suspension points: `if`, `match`, loops, labeled `break`/`continue`,
+//! `break` with a value, early `return`, `let ... else`, `if let` chains.
+
+use super::*;
+
+case! {
+    if_else(t) => both(t);
+    #[desugar]
+    async fn branch(t: Trace, flag: bool) -> u32 {
+        let keep = t.noisy("keep");
+        let base = if t.step("cond", 1, flag).await {
+            let inner = t.noisy("inner");
+            let v = t.step("then", 2, 10).await;
+            Noisy::touch(&inner);
+            v
+        } else {
+            t.step("else", 1, 20).await
+        };
+        Noisy::touch(&keep);
+        if base > 15 {
+            t.log("big");
+        }
+        base + 1
+    }
+    async fn both(t: Trace) -> (u32, u32) {
+        (branch(t.clone(), true).await, branch(t, false).await)
+    }
+}
+
+case! {
+    if_let(t) => both(t);
+    #[desugar]
+    async fn lookup(t: Trace, key: Option<u32>) -> String {
+        if let Some(k) = t.step("key", 1, key).await {
+            let name = t.step("name", 1, format!("#{k}")).await;
+            format!("{name} ({k})")
+        } else {
+            String::from("none")
+        }
+    }
+    async fn both(t: Trace) -> (String, String) {
+        (lookup(t.clone(), Some(3)).await, lookup(t, None).await)
+    }
+}
+
+case! {
+    match_arms(t) => all(t);
+    #[desugar]
+    async fn classify(t: Trace, n: i32) -> String {
+        let guard = t.noisy("guard");
+        let out = match t.step("scrutinee", 1, n).await {
+            0 => String::from("zero"),
+            k if k < 0 => {
+                let abs = t.step("abs", 1, -k).await;
+                format!("minus {abs} (was {k})")
+            }
+            k => t.step("big", 2, format!("plus {k}")).await,
+        };
+        Noisy::touch(&guard);
+        out
+    }
+    async fn all(t: Trace) -> Vec<String> {
+        vec![
+            classify(t.clone(), 0).await,
+            classify(t.clone(), -4).await,
+            classify(t, 7).await,
+        ]
+    }
+}
+
+case! {
+    loop_break_value(t) => looping(t);
+    #[desugar]
+    async fn looping(t: Trace) -> u32 {
+        let mut i = 0;
+        let found = loop {
+            let v = t.step("next", 1, i * 3).await;
+            i += 1;
+            if v > 5 {
+                break v * 2;
+            }
+            t.log(format!("not yet: {v}"));
+        };
+        found + i
+    }
+}
+
+case! {
+    while_loop(t) => summing(t);
+    #[desugar]
+    async fn summing(t: Trace) -> u32 {
+        let mut acc = 0;
+        let mut i = 0;
+        while i < 3 {
+            let item = t.noisy("item");
+            let v = t.step("value", 1, i + 1).await;
+            acc += v;
+            Noisy::touch(&item);
+            i += 1;
+        }
+        acc
+    }
+}
+
+case! {
+    while_await_condition(t) => counting(t);
+    #[desugar]
+    async fn counting(t: Trace) -> u32 {
+        let mut i = 0;
+        while t.step("more?", 1, i < 3).await {
+            i += 1;
+        }
+        i
+    }
+}
+
+case! {
+    while_let_await(t) => draining(t);
+    #[desugar]
+    async fn draining(t: Trace) -> Vec<u32> {
+        let mut stack = vec![1, 2, 3];
+        let mut seen = Vec::new();
+        while let Some(top) = t.step("pop", 1, stack.pop()).await {
+            seen.push(top * 10);
+        }
+        seen
+    }
+}
+
+case! {
+    for_loop(t) => iterate(t);
+    #[desugar]
+    async fn iterate(t: Trace) -> usize {
+        let items = vec![t.noisy("a"), t.noisy("b"), t.noisy("c")];
+        let mut total = 0;
+        for item in items {
+            let n = t.step("len", 1, item.name.len()).await;
+            total += n;
+            Noisy::touch(&item);
+        }
+        total
+    }
+}
+
+case! {
+    labeled_break_continue(t) => nested(t);
+    #[desugar]
+    async fn nested(t: Trace) -> Vec<(u32, u32)> {
+        let mut hits = Vec::new();
+        'outer: for i in 0..4 {
+            for j in 0..3 {
+                if j == 1 && i == 0 {
+                    continue 'outer;
+                }
+                let v = t.step("cell", 1, (i, j)).await;
+                if i == 2 && j == 1 {
+                    break 'outer;
+                }
+                if j == 2 {
+                    continue;
+                }
+                hits.push(v);
+            }
+            t.log(format!("row {i} done"));
+        }
+        hits
+    }
+}
+
+case! {
+    early_return(t) => both(t);
+    #[desugar]
+    async fn find(t: Trace, target: u32) -> Option<u32> {
+        let _g = t.noisy("guard");
+        for i in 0..5 {
+            let v = t.step("probe", 1, i * 2).await;
+            if v == target {
+                let _inner = t.noisy("inner");
+                return Some(i);
+            }
+        }
+        t.log("not found");
+        None
+    }
+    async fn both(t: Trace) -> (Option<u32>, Option<u32>) {
+        (find(t.clone(), 4).await, find(t, 5).await)
+    }
+}
+
+case! {
+    let_else_in_loop(t) => parse_all(t);
+    #[desugar]
+    async fn parse_all(t: Trace) -> u32 {
+        let mut sum = 0;
+        for text in ["1", "x", "3"] {
+            let Ok(n) = t.step("parse", 1, text.parse::<u32>()).await else {
+                t.log("skip");
+                continue;
+            };
+            sum += n;
+        }
+        sum
+    }
+}
+
+case! {
+    if_let_chain(t) => both(t);
+    #[desugar]
+    async fn chained(t: Trace, v: Option<u32>) -> u32 {
+        if let Some(x) = v && x > 1 {
+            let y = t.step("chained", 1, x * 2).await;
+            y + x
+        } else {
+            t.step("fallback", 1, 0).await
+        }
+    }
+    async fn both(t: Trace) -> (u32, u32) {
+        (chained(t.clone(), Some(3)).await, chained(t, Some(1)).await)
+    }
+}
+
+case! {
+    nested_loops_with_state(t) => grid(t);
+    #[desugar]
+    async fn grid(t: Trace) -> String {
+        let mut out = String::new();
+        let mut row = 0;
+        loop {
+            if row == 2 {
+                break;
+            }
+            let mut col = 0;
+            while col < 2 {
+                let cell = t.step("cell", (row + col) % 2, format!("{row}{col} ")).await;
+                out.push_str(&cell);
+                col += 1;
+            }
+            row += 1;
+        }
+        out
+    }
+}

@@ -1,0 +1,162 @@
+//! Awaits nested in expressions, lifted in evaluation order.
+
+use super::*;
+
+fn note(t: &Trace, what: &'static str) -> u32 {
+    t.log(format!("eval {what}"));
+    what.len() as u32
+}
+
+case! {
+    binary_operators(t) => arith(t);
+    #[desugar]
+    async fn arith(t: Trace) -> u32 {
+        let a = t.step("a", 1, 2).await + t.step("b", 2, 3).await;
+        let b = note(&t, "left") * t.step("c", 1, 4).await - note(&t, "right");
+        a + b
+    }
+}
+
+case! {
+    call_arguments(t) => calls(t);
+    fn combine(a: u32, b: u32, c: u32) -> u32 {
+        a * 100 + b * 10 + c
+    }
+    #[desugar]
+    async fn calls(t: Trace) -> u32 {
+        combine(note(&t, "first"), t.step("middle", 1, 5).await, note(&t, "last"))
+    }
+}
+
+case! {
+    method_chains(t) => chains(t);
+    #[desugar]
+    async fn chains(t: Trace) -> usize {
+        let len = t.step("text", 1, String::from("hello")).await.len();
+        let twice = t.step("first", 1, t.clone()).await.step("second", 1, len * 2).await;
+        twice + t.step("last", 0, vec![1, 2]).await.iter().sum::<usize>()
+    }
+}
+
+case! {
+    literals(t) => literals(t);
+    #[derive(Debug)]
+    pub struct Point {
+        x: u32,
+        y: u32,
+    }
+    #[desugar]
+    async fn literals(t: Trace) -> (Point, (u32, u32), [u32; 3]) {
+        let p = Point { x: t.step("x", 1, 1).await, y: note(&t, "y") };
+        let pair = (note(&t, "pair0"), t.step("pair1", 1, 2).await);
+        let arr = [t.step("a0", 1, 7).await, note(&t, "a1"), t.step("a2", 1, 9).await];
+        (p, pair, arr)
+    }
+}
+
+case! {
+    index_ref_cast_range(t) => misc(t);
+    #[desugar]
+    async fn misc(t: Trace) -> (u32, usize, u8, Vec<u32>) {
+        let v = vec![10, 20, 30];
+        let picked = v[t.step("index", 1, 2).await];
+        let len = str::len(&t.step("borrowed", 1, String::from("abc")).await);
+        let small = t.step("cast", 1, 300u32).await as u8;
+        let range: Vec<u32> = (t.step("start", 1, 1).await..t.step("end", 1, 4).await).collect();
+        (picked, len, small, range)
+    }
+}
+
+case! {
+    await_on_awaited(t) => twice(t);
+    #[desugar]
+    async fn twice(t: Trace) -> u32 {
+        t.step("outer", 1, t.step("inner", 2, 42)).await.await
+    }
+}
+
+case! {
+    match_scrutinee_temporary(t) => scrutinee(t);
+    pub struct Guarded(Noisy, u32);
+    impl Guarded {
+        fn get(&self) -> u32 {
+            self.1
+        }
+    }
+    #[desugar]
+    async fn scrutinee(t: Trace) -> u32 {
+        let r = match t.step("guarded", 1, Guarded(t.noisy("temp"), 3)).await.get() {
+            3 => {
+                t.log("three");
+                t.step("inside", 1, 30).await
+            }
+            other => other,
+        };
+        t.log("after match");
+        r
+    }
+}
+
+case! {
+    condition_await(t) => cond(t);
+    #[desugar]
+    async fn cond(t: Trace) -> u32 {
+        let mut n = 0;
+        if t.step("check", 1, true).await && note(&t, "rhs") > 0 {
+            n += 1;
+        }
+        if note(&t, "lhs") == 0 && t.step("never", 1, true).await {
+            n += 10;
+        }
+        if note(&t, "lhs2") > 0 || t.step("skipped", 1, false).await {
+            n += 100;
+        }
+        n
+    }
+}
+
+case! {
+    format_macros(t) => fmt(t);
+    #[desugar]
+    async fn fmt(t: Trace) -> String {
+        let name = String::from("x");
+        let s = format!("{name}={} {}", t.step("value", 1, 5).await, note(&t, "after"));
+        assert_eq!(t.step("check", 1, 2).await, 2, "two");
+        t.log(format!("{} {s}", t.step("log", 1, "logged").await));
+        s
+    }
+}
+
+case! {
+    compound_assignment(t) => compound(t);
+    #[desugar]
+    async fn compound(t: Trace) -> u32 {
+        let mut n = 1;
+        n += t.step("add", 1, 2).await;
+        n *= t.step("mul", 1, 3).await;
+        let mut v = vec![1];
+        v[0] = t.step("store", 1, 7).await;
+        n + v[0]
+    }
+}
+
+case! {
+    return_and_break_values(t) => both(t);
+    #[desugar]
+    async fn values(t: Trace, early: bool) -> u32 {
+        if early {
+            return t.step("early", 1, 1).await + 1;
+        }
+        let mut k = 0;
+        let x = loop {
+            k += 1;
+            if k == 2 {
+                break t.step("break", 1, 5).await * 2;
+            }
+        };
+        x + t.step("late", 1, 0).await
+    }
+    async fn both(t: Trace) -> (u32, u32) {
+        (values(t.clone(), true).await, values(t, false).await)
+    }
+}
