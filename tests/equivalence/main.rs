@@ -13,6 +13,7 @@ pub use common::{Noisy, Trace};
 
 mod control;
 mod expressions;
+mod macros;
 mod methods;
 mod params;
 mod straight;

@@ -24,6 +24,9 @@ pub struct Layout {
     pub kept: Vec<LocalId>,
     /// Kept in place and reached through a reference by the awaited expression.
     pub pinned: Vec<LocalId>,
+    /// Moved into the awaited expression (not kept): carried from where the state is entered to
+    /// where the future is built.
+    pub consumed: Vec<LocalId>,
     /// Guesses the tool had to make, in words.
     pub notes: Vec<String>,
 }
@@ -602,6 +605,8 @@ fn decide(
             if pin {
                 layout.pinned.push(id);
             }
+        } else if !in_operand.is_empty() {
+            layout.consumed.push(id);
         }
     }
     layout

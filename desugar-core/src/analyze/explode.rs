@@ -11,7 +11,7 @@
 //! `a && b.await` becomes `if a { b.await } else { false }` (short-circuit); `for` and
 //! `while` loops whose head awaits become `loop`s.
 
-use super::suspend::{awaited, first_await};
+use super::suspend::{AwaitingMacro, awaited, awaiting_macro, first_await};
 use super::{Arm, Block, Builder, Expr, Stmt, mentions, unsupported_at};
 use quote::{ToTokens, quote};
 use syn::punctuated::Punctuated;
@@ -55,6 +55,31 @@ impl Builder {
                 };
                 Ok(Expr::Return(value))
             }
+            syn::Expr::Macro(m) => match awaiting_macro(&m.mac) {
+                Some(kind) => {
+                    let rewritten = super::select::rewrite(m, kind, self.selects)?;
+                    self.selects += 1;
+                    self.items.extend(rewritten.item);
+                    let first = self.points.len();
+                    let flow = self.flow(&rewritten.expr)?;
+                    let name = quote::ToTokens::to_token_stream(&m.mac.path).to_string();
+                    if let Some(point) = self.points.get_mut(first) {
+                        let name = name.replace(' ', "");
+                        point.source = format!("{name}! {{ .. }}");
+                        point.note = Some(format!(
+                            "`{name}!` expands to an `.await` of its own, which a proc macro \
+                             cannot split: it is awaited as an inner `async move` block{}",
+                            if kind == AwaitingMacro::Select {
+                                ", and the winning branch's handler runs after it, in this function"
+                            } else {
+                                ""
+                            }
+                        ));
+                    }
+                    Ok(flow)
+                }
+                None => self.exploded(expr),
+            },
             _ => self.exploded(expr),
         }
     }
@@ -270,6 +295,10 @@ impl Builder {
                 Ok(syn::Expr::Break(b))
             }
             syn::Expr::Return(_) => {
+                let flow = self.flow(expr)?;
+                Ok(self.bind(flow, out))
+            }
+            syn::Expr::Macro(m) if awaiting_macro(&m.mac).is_some() => {
                 let flow = self.flow(expr)?;
                 Ok(self.bind(flow, out))
             }

@@ -10,6 +10,7 @@
 pub mod cfg;
 mod explode;
 pub mod mentions;
+pub mod select;
 pub mod suspend;
 
 use crate::parse::AsyncFn;
@@ -131,6 +132,8 @@ pub struct Point {
     pub uses: Vec<Resolved>,
     /// The locals in scope, outermost first, in declaration order.
     pub scope: Vec<LocalId>,
+    /// Why the awaited expression is not what the user wrote, if it is not.
+    pub note: Option<String>,
 }
 
 pub struct Analysis {
@@ -153,6 +156,7 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
         scopes: Vec::new(),
         next_block: 0,
         temps: 0,
+        selects: 0,
     };
     let body_id = b.open();
     let (params, mut stmts) = b.params(f)?;
@@ -193,6 +197,7 @@ pub(crate) struct Builder {
     scopes: Vec<(BlockId, Vec<LocalId>)>,
     next_block: BlockId,
     temps: usize,
+    selects: usize,
 }
 
 impl Builder {
@@ -492,6 +497,7 @@ impl Builder {
             span,
             uses,
             scope: self.in_scope(),
+            note: None,
         });
         self.points.len() - 1
     }

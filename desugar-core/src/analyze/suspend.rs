@@ -66,9 +66,44 @@ impl<'ast> Visit<'ast> for Finder {
     fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
     fn visit_item(&mut self, _: &'ast syn::Item) {}
     fn visit_macro(&mut self, mac: &'ast Macro) {
-        if self.found.is_none() && tokens_await(mac.tokens.clone()) {
+        if self.found.is_some() {
+            return;
+        }
+        if awaiting_macro(mac).is_some() {
+            self.found = Some(AwaitSite::Await(mac.path.span()));
+        } else if tokens_await(mac.tokens.clone()) {
             self.found = Some(AwaitSite::Macro(mac.path.span()));
         }
+    }
+}
+
+/// Macros that expand to an `.await` of their own.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum AwaitingMacro {
+    /// `select!` (tokio's and futures'), `select_biased!`: branches whose handlers run in the
+    /// function.
+    Select,
+    /// `join!`, `try_join!`: one future, awaited.
+    Join,
+}
+
+/// Whether `mac` is `select!`/`join!` of tokio or futures (by name, as a macro sees it).
+pub fn awaiting_macro(mac: &Macro) -> Option<AwaitingMacro> {
+    let segments: Vec<String> = mac
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let name = segments.last()?.as_str();
+    let crate_ok = segments.len() == 1 || matches!(segments[0].as_str(), "tokio" | "futures");
+    if !crate_ok {
+        return None;
+    }
+    match name {
+        "select" | "select_biased" => Some(AwaitingMacro::Select),
+        "join" | "try_join" => Some(AwaitingMacro::Join),
+        _ => None,
     }
 }
 

@@ -74,14 +74,26 @@ pub fn emit(
     let output_ty = sig.output.as_ref().map(|t| quote!(: #t));
     let items = &a.items;
     let start = &arms.start;
-    let poll_arms = arms
-        .resumes
-        .iter()
-        .zip(&names.variants)
-        .map(|(body, variant)| {
-            quote! {
-                #state_enum::#variant { #awaitee, .. } => { #body }
+    let poll_arms = arms.resumes.iter().enumerate().map(|(p, body)| {
+        let variant = &names.variants[p];
+        let pinned = a.layout[p].pinned.iter().map(|&id| {
+            let field = &names.fields[id];
+            let ident = &a.locals[id].ident;
+            if ident == "self" || *field == *ident {
+                quote!(#field)
+            } else {
+                quote!(#field: #ident)
             }
+        });
+        quote! {
+            #state_enum::#variant { #awaitee, #(#pinned,)* .. } => { #body }
+        }
+    });
+    let inputs = (0..a.points.len())
+        .filter(|&p| !a.layout[p].consumed.is_empty())
+        .map(|p| {
+            let inputs = crate::lower::inputs_ident(p);
+            quote!(let mut #inputs = ::core::option::Option::None;)
         });
     let completed = panic_resumed("completion");
     let safety_ref = comment("SAFETY: `__state` points to the pinned state, valid for this call.");
@@ -131,6 +143,7 @@ pub fn emit(
                 },
                 |#state, #cx| #annotation {
                     #(#items)*
+                    #(#inputs)*
                     #safety_ptr
                     let #state: *mut #state_enum<#(#infer),*> =
                         unsafe { ::core::pin::Pin::get_unchecked_mut(#state) };

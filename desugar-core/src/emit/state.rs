@@ -67,6 +67,9 @@ pub fn state_enum(a: &Analysis, names: &Names, fn_name: &str) -> TokenStream {
                 list(&layout.pinned)
             ));
         }
+        if let Some(note) = &point.note {
+            doc.push(format!(" Note: {note}."));
+        }
         for note in &layout.notes {
             doc.push(format!(" Guess: {note}."));
         }

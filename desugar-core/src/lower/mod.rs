@@ -290,13 +290,8 @@ impl Writer<'_> {
     /// drop it, take the kept locals back and run on.
     fn resume_arm(&mut self, p: PointId) -> TokenStream {
         let point = &self.a.points[p];
-        let (awaitee, future, result, cx) = (
-            hidden("__awaitee"),
-            hidden("__future"),
-            hidden("__result"),
-            hidden("__cx"),
-        );
-        let panicked = panic_resumed("panicking");
+        let (future, result, cx) = (hidden("__future"), hidden("__result"), hidden("__cx"));
+        let awaitee = hidden("__awaitee");
         let safety = comment(
             "SAFETY: the awaited future lives inside the pinned state and is never moved: it is \
              dropped in place (below) before the state changes.",
@@ -306,12 +301,13 @@ impl Writer<'_> {
             point.source, self.names.variants[p]
         ));
         let done = comment("Ready: drop the finished future in place, ending its borrows.");
+        let build = self.build_awaitee(p);
         let restore = self.restore(&self.names.variants[p], &self.a.layout[p].kept.clone());
         let body = self.resume_block(&self.a.body, p, Dest::Return).tokens;
         quote! {
             let #future = match #awaitee {
                 ::core::option::Option::Some(#future) => #future,
-                ::core::option::Option::None => #panicked,
+                ::core::option::Option::None => { #build }
             };
             #safety
             let #future = unsafe { ::core::pin::Pin::new_unchecked(#future) };
@@ -327,6 +323,47 @@ impl Writer<'_> {
             *#awaitee = ::core::option::Option::None;
             #restore
             #body
+        }
+    }
+
+    /// The state of point `p` was just entered: build the awaited future in place, where it may
+    /// borrow the locals kept in place; the locals it consumes come from where the state was
+    /// entered. This is the only place the awaited expression is written (the code entering the
+    /// state may be written several times), so its type is one type even if it contains an
+    /// `async` block or a closure.
+    fn build_awaitee(&mut self, p: PointId) -> TokenStream {
+        let point = &self.a.points[p];
+        let layout = &self.a.layout[p];
+        let awaitee = hidden("__awaitee");
+        let pinned_names = layout
+            .pinned
+            .iter()
+            .map(|&id| self.a.locals[id].ident.to_string())
+            .collect();
+        let mut rewriter = Rewriter::new(pinned_names, Vec::new());
+        let operand = rewriter.expr(point.operand.clone());
+        self.errors.append(&mut rewriter.errors);
+        let span = point.operand.span();
+        let into_future = quote_spanned!(span=> ::core::future::IntoFuture::into_future(#operand));
+        let take = (!layout.consumed.is_empty()).then(|| {
+            let inputs = inputs_ident(p);
+            let names = layout.consumed.iter().map(|&id| self.local_ident(id));
+            let panicked = panic_resumed("panicking");
+            quote! {
+                let ::core::option::Option::Some((#(#names,)*)) = #inputs.take() else {
+                    #panicked
+                };
+            }
+        });
+        let note = comment(&format!(
+            "Entering `{}`: build the awaited future in place (it may borrow what the state \
+             keeps in place).",
+            self.names.variants[p]
+        ));
+        quote! {
+            #note
+            #take
+            #awaitee.insert(#into_future)
         }
     }
 
@@ -542,8 +579,8 @@ impl Writer<'_> {
         out
     }
 
-    /// Enters the state of suspension point `p`: moves the kept locals into it, builds the
-    /// awaited future in place (it may borrow the pinned ones) and goes on to poll it.
+    /// Enters the state of suspension point `p`: moves the kept locals into it, hands the locals
+    /// the awaited expression consumes to its arm, and goes on to poll (the arm builds the future).
     fn suspend(&mut self, p: PointId) -> TokenStream {
         let point = &self.a.points[p];
         let layout = &self.a.layout[p];
@@ -551,28 +588,25 @@ impl Writer<'_> {
         let state = hidden("__state");
         let awaitee = hidden("__awaitee");
         let variant = &self.names.variants[p];
-        let field_of = |id: LocalId| {
-            let field = &self.names.fields[id];
-            let name = self.local_ident(id);
-            if *field == name {
-                quote!(#name)
-            } else {
-                quote!(#field: #name)
-            }
-        };
-        let fields: Vec<TokenStream> = layout.kept.iter().rev().map(|&id| field_of(id)).collect();
-        let pinned: Vec<TokenStream> = layout.pinned.iter().map(|&id| field_of(id)).collect();
-        let pinned_names = layout
-            .pinned
+        let fields: Vec<TokenStream> = layout
+            .kept
             .iter()
-            .map(|&id| self.a.locals[id].ident.to_string())
+            .rev()
+            .map(|&id| {
+                let field = &self.names.fields[id];
+                let name = self.local_ident(id);
+                if *field == name {
+                    quote!(#name)
+                } else {
+                    quote!(#field: #name)
+                }
+            })
             .collect();
-        let mut rewriter = Rewriter::new(pinned_names, self.loops.clone());
-        let operand = rewriter.expr(point.operand.clone());
-        self.errors.append(&mut rewriter.errors);
-        let span = point.operand.span();
-        let into_future = quote_spanned!(span=> ::core::future::IntoFuture::into_future(#operand));
-        let unreachable = unreachable_state();
+        let hand_over = (!layout.consumed.is_empty()).then(|| {
+            let inputs = inputs_ident(p);
+            let names = layout.consumed.iter().map(|&id| self.local_ident(id));
+            quote!(#inputs = ::core::option::Option::Some((#(#names,)*));)
+        });
         let poll = label("__poll");
         let list = |ids: &[LocalId]| -> String {
             ids.iter()
@@ -593,14 +627,21 @@ impl Writer<'_> {
                 list(&layout.pinned)
             ));
         }
-        let explain = comment(&format!("{what}."));
+        if !layout.consumed.is_empty() {
+            what.push_str(&format!(
+                "; moved into the awaited expression: {}",
+                list(&layout.consumed)
+            ));
+        }
+        let mut explain = comment(&format!("{what}."));
+        if let Some(note) = &point.note {
+            explain.extend(comment(&format!("Note: {note}.")));
+        }
         let safety = comment(
             "SAFETY: the current state was moved out (it is `Panicked`), so this overwrites \
              nothing that is pinned.",
         );
-        let safety_ref =
-            comment("SAFETY: `__state` points to the pinned state, valid for this call.");
-        let poll_now = comment("Poll the new future right away, as `.await` does.");
+        let poll_now = comment("Poll it right away, as `.await` does.");
         quote! {
             #explain
             #safety
@@ -610,10 +651,7 @@ impl Writer<'_> {
                     #(#fields,)*
                 }
             };
-            #safety_ref
-            let #state_enum::#variant { #awaitee, #(#pinned,)* .. } =
-                (unsafe { &mut *#state }) else { #unreachable };
-            *#awaitee = ::core::option::Option::Some(#into_future);
+            #hand_over
             #poll_now
             continue #poll;
         }
@@ -706,6 +744,11 @@ fn statement(value: Code, semi: bool) -> Code {
     let tokens = value.tokens;
     let semi = semi.then(|| quote!(;));
     Code::new(quote!(#tokens #semi), value.diverges)
+}
+
+/// The local of the poll closure that carries what point `p`'s awaited expression consumes.
+pub fn inputs_ident(p: PointId) -> syn::Ident {
+    hidden(&format!("__inputs{p}"))
 }
 
 fn label_n(name: &str, n: usize) -> syn::Lifetime {

@@ -138,6 +138,23 @@ impl Rewriter {
     }
 
     fn macro_body(&mut self, mac: &mut Macro) {
+        use crate::analyze::suspend::{AwaitingMacro, awaiting_macro};
+        if awaiting_macro(mac) == Some(AwaitingMacro::Select) {
+            if let Ok(mut select) = mac.parse_body::<crate::analyze::select::Select>() {
+                for branch in &mut select.branches {
+                    self.visit_expr_mut(&mut branch.future);
+                    if let Some(c) = &mut branch.condition {
+                        self.visit_expr_mut(c);
+                    }
+                    self.visit_expr_mut(&mut branch.handler);
+                }
+                for fallback in &mut select.fallbacks {
+                    self.visit_expr_mut(&mut fallback.handler);
+                }
+                mac.tokens = select.into_token_stream();
+                return;
+            }
+        }
         let parsed = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated);
         match parsed {
             Ok(mut args) if !mac.tokens.is_empty() => {

@@ -1,0 +1,201 @@
+//! `select!` and `join!` expand to an `.await` of their own, which a proc macro cannot split:
+//! the macro is awaited as an inner `async move` block instead. For `select!`, only the choice is
+//! made in there: the branch that won comes out as a value, and its handler runs in the function,
+//! where `break`, `continue`, `return`, `?` and further `.await`s keep their meaning.
+//!
+//! Input:  `tokio::select! { biased; Some(v) = rx.recv() => handle(v).await, _ = stop.changed() => break }`
+//! Output: `let __select = async move { tokio::select! { biased;
+//!              Some(v) = rx.recv() => __Select0::B0((v,)), _ = stop.changed() => __Select0::B1(()) }
+//!          }.await;
+//!          match __select { __Select0::B0((v,)) => handle(v).await, __Select0::B1(()) => break }`
+
+use super::mentions;
+use super::suspend::AwaitingMacro;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+use syn::parse::{Parse, ParseStream};
+use syn::{Pat, Result, Token};
+
+/// One `pattern = future [, if condition] => handler` of a `select!`.
+pub struct Branch {
+    pub pat: Pat,
+    pub future: syn::Expr,
+    pub condition: Option<syn::Expr>,
+    pub handler: syn::Expr,
+}
+
+/// `else => handler` (tokio), `complete => ..` / `default => ..` (futures).
+pub struct Fallback {
+    pub keyword: Ident,
+    pub handler: syn::Expr,
+}
+
+/// The body of a `select!`.
+pub struct Select {
+    pub biased: bool,
+    pub branches: Vec<Branch>,
+    pub fallbacks: Vec<Fallback>,
+}
+
+impl quote::ToTokens for Select {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        if self.biased {
+            tokens.extend(quote!(biased;));
+        }
+        for b in &self.branches {
+            let (pat, future, handler) = (&b.pat, &b.future, &b.handler);
+            let condition = b.condition.as_ref().map(|c| quote!(, if #c));
+            tokens.extend(quote!(#pat = #future #condition => #handler,));
+        }
+        for f in &self.fallbacks {
+            let (keyword, handler) = (&f.keyword, &f.handler);
+            tokens.extend(quote!(#keyword => #handler,));
+        }
+    }
+}
+
+impl Parse for Select {
+    fn parse(input: ParseStream) -> Result<Self> {
+        let mut biased = false;
+        if input.peek(syn::Ident) && input.peek2(Token![;]) {
+            let ident: Ident = input.parse()?;
+            if ident != "biased" {
+                return Err(syn::Error::new(
+                    ident.span(),
+                    "expected `biased;` or a branch",
+                ));
+            }
+            input.parse::<Token![;]>()?;
+            biased = true;
+        }
+        let mut branches = Vec::new();
+        let mut fallbacks = Vec::new();
+        while !input.is_empty() {
+            let fallback =
+                input.peek(Token![else]) || ((input.peek(syn::Ident)) && input.peek2(Token![=>]));
+            if fallback {
+                let keyword = if input.peek(Token![else]) {
+                    let e: Token![else] = input.parse()?;
+                    Ident::new("else", e.span)
+                } else {
+                    input.parse()?
+                };
+                input.parse::<Token![=>]>()?;
+                let handler = parse_handler(input)?;
+                fallbacks.push(Fallback { keyword, handler });
+                continue;
+            }
+            let pat = Pat::parse_multi_with_leading_vert(input)?;
+            input.parse::<Token![=]>()?;
+            let future = syn::Expr::parse_without_eager_brace(input)?;
+            let mut condition = None;
+            if input.peek(Token![,]) && input.peek2(Token![if]) {
+                input.parse::<Token![,]>()?;
+                input.parse::<Token![if]>()?;
+                condition = Some(syn::Expr::parse_without_eager_brace(input)?);
+            }
+            input.parse::<Token![=>]>()?;
+            let handler = parse_handler(input)?;
+            branches.push(Branch {
+                pat,
+                future,
+                condition,
+                handler,
+            });
+        }
+        Ok(Select {
+            biased,
+            branches,
+            fallbacks,
+        })
+    }
+}
+
+fn parse_handler(input: ParseStream) -> Result<syn::Expr> {
+    let handler: syn::Expr = input.parse()?;
+    let is_block = matches!(handler, syn::Expr::Block(_));
+    if input.peek(Token![,]) {
+        input.parse::<Token![,]>()?;
+    } else if !is_block && !input.is_empty() {
+        return Err(input.error("expected `,` after a `select!` branch"));
+    }
+    Ok(handler)
+}
+
+/// The expression that replaces the macro, and the item (the enum of branches) it needs.
+pub struct Rewritten {
+    pub expr: syn::Expr,
+    pub item: Option<syn::Stmt>,
+}
+
+pub fn rewrite(mac: &syn::ExprMacro, kind: AwaitingMacro, index: usize) -> Result<Rewritten> {
+    let span = mac
+        .mac
+        .path
+        .segments
+        .last()
+        .map_or(Span::call_site(), |s| s.ident.span());
+    if kind == AwaitingMacro::Join {
+        let expr = syn::parse_quote_spanned!(span=> (async move { #mac }).await);
+        return Ok(Rewritten { expr, item: None });
+    }
+    let select: Select = mac.mac.parse_body()?;
+    let enum_name = format_ident!("__Select{}", index, span = Span::mixed_site());
+    let params: Vec<Ident> = (0..select.branches.len())
+        .map(|i| format_ident!("T{}", i))
+        .collect();
+    let variants: Vec<Ident> = (0..select.branches.len())
+        .map(|i| format_ident!("B{}", i))
+        .collect();
+    let fallback_variants: Vec<Ident> = (0..select.fallbacks.len())
+        .map(|i| format_ident!("Else{}", i))
+        .collect();
+    let doc = format!(
+        " Which branch of the `select!` at line {} won, with its bindings.",
+        span.start().line
+    );
+    let item: syn::Stmt = syn::parse_quote! {
+        #[doc = #doc]
+        enum #enum_name<#(#params),*> {
+            #(#variants(#params),)*
+            #(#fallback_variants,)*
+        }
+    };
+    let path = &mac.mac.path;
+    let biased = select.biased.then(|| quote!(biased;));
+    let mut inner = Vec::new();
+    let mut arms = Vec::new();
+    for (branch, variant) in select.branches.iter().zip(&variants) {
+        let names: Vec<Ident> = mentions::bindings(&branch.pat)
+            .into_iter()
+            .map(|(i, _)| i)
+            .collect();
+        let (pat, future) = (&branch.pat, &branch.future);
+        let condition = branch.condition.as_ref().map(|c| quote!(, if #c));
+        inner.push(quote!(#pat = #future #condition => #enum_name::#variant((#(#names,)*)),));
+        let bound: Vec<TokenStream> = mentions::bindings(&branch.pat)
+            .into_iter()
+            .map(|(i, m)| if m { quote!(mut #i) } else { quote!(#i) })
+            .collect();
+        let handler = &branch.handler;
+        arms.push(quote!(#enum_name::#variant((#(#bound,)*)) => #handler,));
+    }
+    for (fallback, variant) in select.fallbacks.iter().zip(&fallback_variants) {
+        let (keyword, handler) = (&fallback.keyword, &fallback.handler);
+        inner.push(quote!(#keyword => #enum_name::#variant,));
+        arms.push(quote!(#enum_name::#variant => #handler,));
+    }
+    let chosen = Ident::new("__select", Span::mixed_site());
+    let expr = syn::parse_quote_spanned! {span=>
+        {
+            let #chosen = (async move { #path! { #biased #(#inner)* } }).await;
+            match #chosen {
+                #(#arms)*
+            }
+        }
+    };
+    Ok(Rewritten {
+        expr,
+        item: Some(item),
+    })
+}
