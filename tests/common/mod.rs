@@ -172,7 +172,7 @@ pub fn quiet_expected_panics() {
                 .map(String::as_str)
                 .or_else(|| info.payload().downcast_ref::<&str>().copied())
                 .unwrap_or("");
-            if !message.contains("resumed after") && !message.contains("expected panic") {
+            if !message.contains("resumed after") && !message.contains("boom") {
                 default(info);
             }
         }));
@@ -251,11 +251,79 @@ where
     eprintln!("size {name}: native {} desugared {}", sizes.0, sizes.1);
 }
 
+/// Polls a future that may panic: each poll under `catch_unwind`, and once more after a panic.
+pub fn run_panicking<F: Future>(future: F, trace: &Trace) -> Run
+where
+    F::Output: Debug,
+{
+    quiet_expected_panics();
+    let mut output = None;
+    let mut polls = 0;
+    {
+        let mut future = std::pin::pin!(future);
+        let mut cx = Context::from_waker(Waker::noop());
+        let mut panics = 0;
+        while polls < 1_000 && panics < 2 {
+            polls += 1;
+            trace.log(format!("-- poll {polls}"));
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                future.as_mut().poll(&mut cx)
+            }));
+            match r {
+                Ok(Poll::Ready(out)) => {
+                    output = Some(format!("{out:?}"));
+                    break;
+                }
+                Ok(Poll::Pending) => {}
+                Err(panic) => {
+                    panics += 1;
+                    trace.log(format!("-- panicked: {}", panic_message(&*panic)));
+                }
+            }
+        }
+        trace.log("-- drop");
+    }
+    Run {
+        output,
+        polls,
+        trace: trace.events(),
+    }
+}
+
+/// Checks that two versions of a case that panics while being polled are indistinguishable:
+/// what is dropped during the unwind, and the panic of polling again.
+pub fn check_panics<A, B, FA, FB>(name: &str, native: A, desugared: B)
+where
+    A: Fn(Trace) -> FA,
+    B: Fn(Trace) -> FB,
+    FA: Future,
+    FB: Future,
+    FA::Output: Debug,
+    FB::Output: Debug,
+{
+    let t = Trace::default();
+    let n = run_panicking(native(t.clone()), &t);
+    let t = Trace::default();
+    let d = run_panicking(desugared(t.clone()), &t);
+    assert!(
+        n.trace.iter().any(|e| e.contains("panicked")),
+        "{name}: the native future did not panic"
+    );
+    assert_eq!(n, d, "{name}: panicking runs differ");
+}
+
 /// Declares an equivalence case: a name, how to call the function with a `Trace`, and the
 /// function (plus any helper items it needs), compiled once natively and once desugared.
+/// `#[panics]` before the name checks a case that panics while polled (`check_panics`).
 #[macro_export]
 macro_rules! case {
+    (#[panics] $name:ident($t:ident) => $call:expr; $($item:tt)*) => {
+        $crate::case!(@case check_panics $name($t) => $call; $($item)*);
+    };
     ($name:ident($t:ident) => $call:expr; $($item:tt)*) => {
+        $crate::case!(@case check $name($t) => $call; $($item)*);
+    };
+    (@case $check:ident $name:ident($t:ident) => $call:expr; $($item:tt)*) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
@@ -277,7 +345,7 @@ macro_rules! case {
             }
             #[test]
             fn equivalent() {
-                $crate::common::check(stringify!($name), native::__call, desugared::__call);
+                $crate::common::$check(stringify!($name), native::__call, desugared::__call);
             }
         }
     };

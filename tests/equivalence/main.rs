@@ -15,5 +15,6 @@ mod control;
 mod expressions;
 mod macros;
 mod methods;
+mod panics;
 mod params;
 mod straight;

@@ -13,6 +13,7 @@ use quote::quote;
 pub fn machine(fn_name: &str) -> TokenStream {
     let machine = hidden("__Machine");
     let new_machine = hidden("__machine");
+    let poison = hidden("__PoisonOnUnwind");
     let doc = format!(" `{fn_name}`'s future: its state and the code that resumes it.");
     let safety1 = comment(
         "SAFETY: `state` is structurally pinned: it is only ever reached through `Pin<&mut S>` \
@@ -41,6 +42,17 @@ pub fn machine(fn_name: &str) -> TokenStream {
                 #safety2
                 let state = unsafe { ::core::pin::Pin::new_unchecked(&mut this.state) };
                 (this.resume)(state, cx)
+            }
+        }
+
+        /// Runs its closure when dropped: a panic while an awaited future is built or polled
+        /// unwinds through it, so the state becomes `Panicked`, dropping what it held, as
+        /// rustc's futures do.
+        struct #poison<F: FnMut()>(F);
+
+        impl<F: FnMut()> Drop for #poison<F> {
+            fn drop(&mut self) {
+                (self.0)()
             }
         }
 

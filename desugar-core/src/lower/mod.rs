@@ -304,7 +304,20 @@ impl Writer<'_> {
         let build = self.build_awaitee(p);
         let restore = self.restore(&self.names.variants[p], &self.a.layout[p].kept.clone());
         let body = self.resume_block(&self.a.body, p, Dest::Return).tokens;
+        let (poison, poison_type, state, state_enum) = (
+            hidden("__poison"),
+            hidden("__PoisonOnUnwind"),
+            hidden("__state"),
+            hidden("__State"),
+        );
+        let on_unwind = comment(
+            "If building or polling the future panics, the state becomes `Panicked` while \
+             unwinding. SAFETY: `__state` points to the pinned state; nothing borrowed from it is \
+             used after a panic.",
+        );
         quote! {
+            #on_unwind
+            let #poison = #poison_type(move || unsafe { *#state = #state_enum::Panicked });
             let #future = match #awaitee {
                 ::core::option::Option::Some(#future) => #future,
                 ::core::option::Option::None => { #build }
@@ -315,10 +328,12 @@ impl Writer<'_> {
             let #result = match ::core::future::Future::poll(#future, #cx) {
                 ::core::task::Poll::Ready(#result) => #result,
                 ::core::task::Poll::Pending => {
+                    ::core::mem::forget(#poison);
                     #pending
                     return ::core::task::Poll::Pending;
                 }
             };
+            ::core::mem::forget(#poison);
             #done
             *#awaitee = ::core::option::Option::None;
             #restore
