@@ -7,7 +7,7 @@ use std::path::Path;
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 
-/// `name(t) => call; items...`, the body of a `case!`.
+/// `[#[panics]] name(t) => call; items...`, the body of a `case!`.
 struct Case {
     name: syn::Ident,
     items: Vec<syn::Item>,
@@ -15,6 +15,7 @@ struct Case {
 
 impl Parse for Case {
     fn parse(input: ParseStream) -> syn::Result<Self> {
+        input.call(syn::Attribute::parse_outer)?;
         let name: syn::Ident = input.parse()?;
         let _args: TokenStream =
             input.step(|c| match c.group(proc_macro2::Delimiter::Parenthesis) {
