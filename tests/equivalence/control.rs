@@ -240,3 +240,28 @@ case! {
         out
     }
 }
+
+case! {
+    backoff_loop(t) => retry(t);
+    #[desugar]
+    async fn retry(t: Trace) -> Result<u32, String> {
+        let mut delay = 1;
+        let mut attempts = 0;
+        loop {
+            let outcome = t.step("connect", 1, attempts).await;
+            match outcome {
+                3 => return Ok(delay),
+                n => {
+                    if n > 5 {
+                        return Err(String::from("gave up"));
+                    } else {
+                        delay = std::cmp::max(2, delay);
+                        delay = std::cmp::min(100, delay * 2);
+                        t.step("sleep", 1, delay).await;
+                        attempts += 1;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -368,22 +368,25 @@ fn liveness(g: &Graph) -> Vec<BTreeSet<LocalId>> {
                 .filter(|&&s| s != g.exit)
                 .flat_map(|&s| live_in[s].iter().copied())
                 .collect();
+            // live-in = used here before being overwritten, plus live-out minus what is
+            // (re)defined here.
             let mut inn = out.clone();
             for d in &node.defs {
                 inn.remove(d);
             }
-            // Uses in evaluation order: a plain assignment overwrites, unless read before.
-            let mut killed = BTreeSet::new();
+            let mut assigned = BTreeSet::new();
+            let mut used = BTreeSet::new();
             for u in &node.uses {
                 if u.kind == Use::Assign && node.plain_assign {
-                    if !killed.contains(&u.local) {
-                        inn.remove(&u.local);
-                    }
-                    killed.insert(u.local);
-                } else if !killed.contains(&u.local) {
-                    inn.insert(u.local);
+                    assigned.insert(u.local);
+                } else if !assigned.contains(&u.local) {
+                    used.insert(u.local);
                 }
             }
+            for a in &assigned {
+                inn.remove(a);
+            }
+            inn.extend(used);
             if inn != live_in[i] || out != live_out[i] {
                 live_in[i] = inn;
                 live_out[i] = out;

@@ -27,6 +27,7 @@ pub fn machine(fn_name: &str) -> TokenStream {
             resume: F,
         }
 
+        #[allow(unsafe_code)] // the generated code's own, each block with its SAFETY comment
         impl<S, F, T> ::core::future::Future for #machine<S, F>
         where
             F: FnMut(::core::pin::Pin<&mut S>, &mut ::core::task::Context<'_>) -> ::core::task::Poll<T>,

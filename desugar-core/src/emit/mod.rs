@@ -53,6 +53,7 @@ pub fn emit(
         hidden("__output"),
     );
     let (ret, poll) = (label("__ret"), label("__poll"));
+    let current = hidden("__current");
     let enum_def = state::state_enum(a, names, &fn_name);
     let machine_def = machine::machine(&fn_name);
     let new_machine = hidden("__machine");
@@ -109,7 +110,9 @@ pub fn emit(
     let dispatch = quote! {
         let #output #output_ty = #ret: {
             #safety_ref
-            match unsafe { &mut *#state } {
+            #[allow(unsafe_code)]
+            let #current = unsafe { &mut *#state };
+            match #current {
                 #state_enum::Start { .. } => { #start }
                 #(#poll_arms)*
                 #state_enum::Done => #completed,
@@ -117,6 +120,7 @@ pub fn emit(
             }
         };
         #done
+        #[allow(unsafe_code)]
         unsafe { *#state = #state_enum::Done };
         return ::core::task::Poll::Ready(#output);
     };
@@ -145,6 +149,7 @@ pub fn emit(
                     #(#items)*
                     #(#inputs)*
                     #safety_ptr
+                    #[allow(unsafe_code)]
                     let #state: *mut #state_enum<#(#infer),*> =
                         unsafe { ::core::pin::Pin::get_unchecked_mut(#state) };
                     #body

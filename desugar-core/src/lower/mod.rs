@@ -317,12 +317,14 @@ impl Writer<'_> {
         );
         quote! {
             #on_unwind
+            #[allow(unsafe_code)]
             let #poison = #poison_type(move || unsafe { *#state = #state_enum::Panicked });
             let #future = match #awaitee {
                 ::core::option::Option::Some(#future) => #future,
                 ::core::option::Option::None => { #build }
             };
             #safety
+            #[allow(unsafe_code)]
             let #future = unsafe { ::core::pin::Pin::new_unchecked(#future) };
             #[allow(clippy::let_unit_value)]
             let #result = match ::core::future::Future::poll(#future, #cx) {
@@ -565,6 +567,7 @@ impl Writer<'_> {
         quote! {
             #safety
             #allow
+            #[allow(unsafe_code)]
             let #state_enum::#variant { #(#fields,)* .. } = ::core::mem::replace(
                 unsafe { &mut *#state },
                 #state_enum::Panicked,
@@ -660,6 +663,7 @@ impl Writer<'_> {
         quote! {
             #explain
             #safety
+            #[allow(unsafe_code)]
             unsafe {
                 *#state = #state_enum::#variant {
                     #awaitee: ::core::option::Option::None,
