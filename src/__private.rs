@@ -139,3 +139,12 @@ impl<B, C> FromResidual<ControlFlow<B, Infallible>> for ControlFlow<B, C> {
         }
     }
 }
+
+/// The value of an `.await` whose future borrowed locals kept in place in the state. Those
+/// locals move on once the future is done, so the value must not borrow them: it must outlive
+/// the future itself (`'fut`), which those borrows (`'pinned`) do not. A value that borrows them
+/// is refused at compile time, never left dangling.
+#[inline(always)]
+pub fn detached<'fut, T: 'fut>(value: T) -> T {
+    value
+}

@@ -160,3 +160,45 @@ case! {
         (values(t.clone(), true).await, values(t, false).await)
     }
 }
+
+case! {
+    borrowed_temporaries(t) => borrowing(t);
+    pub struct Holder {
+        trace: Trace,
+    }
+    /// Borrows the string until it is ready.
+    pub struct Len<'a> {
+        text: &'a String,
+        trace: Trace,
+        polled: bool,
+    }
+    impl std::future::Future for Len<'_> {
+        type Output = usize;
+        fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<usize> {
+            self.trace.log(format!("poll len of {}", self.text));
+            if !self.polled {
+                self.polled = true;
+                cx.waker().wake_by_ref();
+                return std::task::Poll::Pending;
+            }
+            std::task::Poll::Ready(self.text.len())
+        }
+    }
+    impl Holder {
+        fn step_len<'a>(&self, s: &'a String) -> Len<'a> {
+            Len { text: s, trace: self.trace.clone(), polled: false }
+        }
+    }
+    fn text(t: &Trace, s: &str) -> String {
+        t.log(format!("make {s}"));
+        s.to_string()
+    }
+    #[desugar]
+    async fn borrowing(t: Trace) -> usize {
+        let h = Holder { trace: t.clone() };
+        let a = h.step_len(&text(&t, "first")).await;
+        let b = h.step_len(&text(&t, "second")).await * 10;
+        let c = std::future::ready(&[1, 2, 3]).await.len();
+        a + b + c
+    }
+}

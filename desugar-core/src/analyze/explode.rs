@@ -26,7 +26,7 @@ impl Builder {
     /// Converts an expression that contains a suspension point.
     pub(super) fn flow(&mut self, expr: &syn::Expr) -> Result<Expr> {
         if let Some(a) = awaited(expr) {
-            if !has_await(a.operand) {
+            if !has_await(a.operand) && !has_borrowed_temporary(a.operand) {
                 return Ok(Expr::Await(self.point(a.operand, a.question, a.whole)));
             }
             return self.exploded(expr);
@@ -115,11 +115,25 @@ impl Builder {
 
     /// Lifts the awaits of `expr` into `out`; returns what is left to evaluate.
     fn explode(&mut self, expr: &syn::Expr, out: &mut Vec<Stmt>) -> Result<syn::Expr> {
-        if !has_await(expr) {
+        if !self.needs_lifting(expr) {
             return Ok(expr.clone());
         }
+        if let syn::Expr::Reference(r) = expr {
+            if self.lifting_borrows && is_temporary(&r.expr) {
+                let inner = self.explode(&r.expr, out)?;
+                let temp = self.lift(inner, out);
+                let mut r = r.clone();
+                *r.expr = temp;
+                return Ok(syn::Expr::Reference(r));
+            }
+        }
         if let Some(a) = awaited(expr) {
-            let operand = self.explode(a.operand, out)?;
+            // A temporary the awaited future borrows (`f(&make()).await`) must outlive the
+            // future: it becomes a local, kept in place in the state.
+            let outer = std::mem::replace(&mut self.lifting_borrows, true);
+            let operand = self.explode(a.operand, out);
+            self.lifting_borrows = outer;
+            let operand = operand?;
             let whole: syn::Expr = if a.question {
                 syn::parse_quote_spanned!(a.whole.span()=> #operand.await?)
             } else {
@@ -326,7 +340,7 @@ impl Builder {
         children: &[&syn::Expr],
         out: &mut Vec<Stmt>,
     ) -> Result<Vec<syn::Expr>> {
-        let last = children.iter().rposition(|c| has_await(c));
+        let last = children.iter().rposition(|c| self.needs_lifting(c));
         let mut parts = Vec::with_capacity(children.len());
         for (i, child) in children.iter().enumerate() {
             let part = match last {
@@ -344,6 +358,12 @@ impl Builder {
             parts.push(part);
         }
         Ok(parts)
+    }
+
+    /// Whether `expr` has something to lift: an `.await`, or (in an awaited expression) a
+    /// borrowed temporary.
+    fn needs_lifting(&self, expr: &syn::Expr) -> bool {
+        has_await(expr) || (self.lifting_borrows && has_borrowed_temporary(expr))
     }
 
     /// `let __tmpN = expr;` (plain); returns `__tmpN`.
@@ -610,6 +630,40 @@ impl Builder {
         let mut m = m.clone();
         m.mac.tokens = rebuilt.into_token_stream();
         Ok(syn::Expr::Macro(m))
+    }
+}
+
+/// `&EXPR` where `EXPR` is a value computed on the spot (not a place, not a constant that
+/// would be promoted to `'static`), outside closures and `async` blocks.
+fn has_borrowed_temporary(expr: &syn::Expr) -> bool {
+    struct Find(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_expr_reference(&mut self, r: &'ast syn::ExprReference) {
+            if is_temporary(&r.expr) {
+                self.0 = true;
+            }
+            syn::visit::visit_expr_reference(self, r);
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_macro(&mut self, _: &'ast syn::Macro) {}
+    }
+    let mut f = Find(false);
+    syn::visit::Visit::visit_expr(&mut f, expr);
+    f.0
+}
+
+fn is_temporary(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Path(_) | syn::Expr::Lit(_) => false,
+        syn::Expr::Field(f) => is_temporary(&f.base),
+        syn::Expr::Index(i) => is_temporary(&i.expr),
+        syn::Expr::Unary(u) => !matches!(u.op, syn::UnOp::Deref(_)),
+        syn::Expr::Paren(p) => is_temporary(&p.expr),
+        syn::Expr::Array(a) => !a.elems.iter().all(|e| matches!(e, syn::Expr::Lit(_))),
+        syn::Expr::Repeat(r) => !matches!(*r.expr, syn::Expr::Lit(_)),
+        _ => true,
     }
 }
 

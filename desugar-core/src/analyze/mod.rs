@@ -157,6 +157,7 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
         next_block: 0,
         temps: 0,
         selects: 0,
+        lifting_borrows: false,
     };
     let body_id = b.open();
     let (params, mut stmts) = b.params(f)?;
@@ -198,6 +199,8 @@ pub(crate) struct Builder {
     next_block: BlockId,
     temps: usize,
     selects: usize,
+    /// Inside an awaited expression: borrowed temporaries are lifted too.
+    lifting_borrows: bool,
 }
 
 impl Builder {

@@ -54,6 +54,11 @@ pub fn emit(
     );
     let (ret, poll) = (label("__ret"), label("__poll"));
     let current = hidden("__current");
+    let n_params_for_ty = names.variants.len() + state::stored_locals(a).len();
+    let current_ty = sig.pinned.as_ref().map(|pinned| {
+        let infer = (0..n_params_for_ty).map(|_| quote!(_));
+        quote!(: &#pinned mut #state_enum<#(#infer),*>)
+    });
     let enum_def = state::state_enum(a, names, &fn_name);
     let machine_def = machine::machine(&fn_name);
     let new_machine = hidden("__machine");
@@ -111,7 +116,7 @@ pub fn emit(
         let #output #output_ty = #ret: {
             #safety_ref
             #[allow(unsafe_code)]
-            let #current = unsafe { &mut *#state };
+            let #current #current_ty = unsafe { &mut *#state };
             match #current {
                 #state_enum::Start { .. } => { #start }
                 #(#poll_arms)*

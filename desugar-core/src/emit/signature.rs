@@ -8,8 +8,9 @@
 //!                 + Captures<(&'fut (), &'life0 (), &'life1 (), PhantomData<Self>)>
 //!          where 'life0: 'fut, 'life1: 'fut, Self: 'fut`
 //!
-//! `'fut` is the lifetime of the future itself: every borrow it holds outlives it, so the
-//! futures it stores that borrow its own fields can be given that lifetime.
+//! `'fut` is the lifetime of the future itself: every borrow it holds outlives it. `'pinned`
+//! (shorter) is the lifetime of the borrows of its own fields by the futures it stores: the value
+//! of an `.await` must outlive `'fut`, so it cannot keep such a borrow after the locals move on.
 
 use crate::analyze::arg_ident;
 use crate::names::private;
@@ -25,6 +26,11 @@ use syn::{
 
 pub struct Desugared {
     pub sig: Signature,
+    /// The lifetime of the future itself (`'fut`), outside trait impls.
+    pub fut: Option<Lifetime>,
+    /// The lifetime of borrows of the state's own fields (`'pinned`, shorter than `'fut`): a
+    /// value that outlives `'fut` cannot hold one.
+    pub pinned: Option<Lifetime>,
     /// The output type, with lifetimes named, if it can be written in a closure's return type.
     pub output: Option<Type>,
     pub unit_output: bool,
@@ -47,7 +53,6 @@ pub fn desugar(f: &AsyncFn) -> Desugared {
     let mut start_fields = Vec::new();
     let hidden = crate::analyze::hidden_params(&f.sig);
     let mut self_lifetime = None;
-    let mut apit = false;
     for (index, input) in sig.inputs.iter_mut().enumerate() {
         match input {
             FnArg::Receiver(r) => {
@@ -68,7 +73,6 @@ pub fn desugar(f: &AsyncFn) -> Desugared {
             }
             FnArg::Typed(t) => {
                 namer.visit_type_mut(&mut t.ty);
-                apit |= has_impl_trait(&t.ty);
                 let ident = match &*t.pat {
                     Pat::Ident(p) if !hidden => p.ident.clone(),
                     _ => arg_ident(index),
@@ -105,6 +109,8 @@ pub fn desugar(f: &AsyncFn) -> Desugared {
         .collect();
     insert_lifetimes(&mut sig.generics, new_params);
 
+    let mut fut_lifetime = None;
+    let mut pinned_lifetime = None;
     let future_bound = if f.in_trait_impl {
         quote!(::core::future::Future<Output = #output>)
     } else {
@@ -119,7 +125,9 @@ pub fn desugar(f: &AsyncFn) -> Desugared {
             .type_params()
             .map(|t| t.ident.clone())
             .collect();
-        let needs_fut = lifetimes.len() >= 2 || !types.is_empty() || apit || has_receiver;
+        // Always named: the state is reached through `&'fut mut`, which keeps the borrows of
+        // locals kept in place from passing for `'static`.
+        let needs_fut = true;
         let mut captured: Vec<TokenStream> = Vec::new();
         if needs_fut {
             let mut all_taken = taken;
@@ -129,10 +137,24 @@ pub fn desugar(f: &AsyncFn) -> Desugared {
                 .find(|n| !all_taken.iter().any(|t| t == n))
                 .unwrap_or("__desugar_fut");
             let fut = Lifetime::new(&format!("'{name}"), Span::call_site());
+            let pinned_name = ["pinned", "pinned_", "__pinned"]
+                .into_iter()
+                .find(|n| !all_taken.iter().any(|t| t == n))
+                .unwrap_or("__desugar_pinned");
+            let pinned = Lifetime::new(&format!("'{pinned_name}"), Span::call_site());
+            let mut pinned_param = LifetimeParam::new(pinned.clone());
+            pinned_param.colon_token = None;
+            let mut fut_param = LifetimeParam::new(fut.clone());
+            fut_param.colon_token = Some(Default::default());
+            fut_param.bounds.push(pinned.clone());
             insert_lifetimes(
                 &mut sig.generics,
-                vec![GenericParam::Lifetime(LifetimeParam::new(fut.clone()))],
+                vec![
+                    GenericParam::Lifetime(fut_param),
+                    GenericParam::Lifetime(pinned_param),
+                ],
             );
+            pinned_lifetime = Some(pinned.clone());
             bound_by(&mut sig.generics, &lifetimes, &types, &fut);
             if has_receiver {
                 let where_clause = sig.generics.make_where_clause();
@@ -146,6 +168,8 @@ pub fn desugar(f: &AsyncFn) -> Desugared {
                 }
             }
             captured.push(quote!(&#fut ()));
+            captured.push(quote!(&#pinned ()));
+            fut_lifetime = Some(fut.clone());
         }
         captured.extend(lifetimes.iter().map(|l| quote!(&#l ())));
         if has_receiver {
@@ -166,6 +190,8 @@ pub fn desugar(f: &AsyncFn) -> Desugared {
     let annotatable = !has_impl_trait(&output) && !has_infer(&output);
     Desugared {
         sig,
+        fut: fut_lifetime,
+        pinned: pinned_lifetime,
         output: annotatable.then_some(output),
         unit_output,
         start_fields,

@@ -39,11 +39,17 @@ pub struct Lowered {
     pub errors: Vec<syn::Error>,
 }
 
-pub fn lower(a: &Analysis, names: &Names, unit_output: bool) -> Lowered {
+pub fn lower(
+    a: &Analysis,
+    names: &Names,
+    unit_output: bool,
+    fut: Option<syn::Lifetime>,
+) -> Lowered {
     let mut w = Writer {
         a,
         names,
         unit_output,
+        fut,
         loops: Vec::new(),
         errors: Vec::new(),
         labels: 0,
@@ -74,6 +80,10 @@ struct Writer<'a> {
     a: &'a Analysis,
     names: &'a Names,
     unit_output: bool,
+    /// The future's own lifetime (not in trait impls): the borrows of locals kept in place are
+    /// shorter, so a value of an `.await` that keeps one is refused by requiring it to outlive
+    /// this.
+    fut: Option<syn::Lifetime>,
     /// Loops around the code being written, innermost last.
     loops: Vec<LoopFrame>,
     errors: Vec<syn::Error>,
@@ -301,6 +311,25 @@ impl Writer<'_> {
             point.source, self.names.variants[p]
         ));
         let done = comment("Ready: drop the finished future in place, ending its borrows.");
+        // The future borrowed locals that now move out of the state: its value must not.
+        let moves_pinned = self.a.layout[p]
+            .pinned
+            .iter()
+            .any(|&id| !self.a.locals[id].is_reference);
+        let detach = match (&self.fut, moves_pinned) {
+            (Some(fut), true) => {
+                let private = crate::names::private();
+                let note = comment(
+                    "The value must outlive `'fut`: it cannot borrow the locals that were kept in \
+                     place, which move on now.",
+                );
+                quote_spanned! {point.span=>
+                    #note
+                    let #result = #private::detached::<#fut, _>(#result);
+                }
+            }
+            _ => TokenStream::new(),
+        };
         let build = self.build_awaitee(p);
         let restore = self.restore(&self.names.variants[p], &self.a.layout[p].kept.clone());
         let body = self.resume_block(&self.a.body, p, Dest::Return).tokens;
@@ -338,6 +367,7 @@ impl Writer<'_> {
             ::core::mem::forget(#poison);
             #done
             *#awaitee = ::core::option::Option::None;
+            #detach
             #restore
             #body
         }
@@ -451,10 +481,11 @@ impl Writer<'_> {
                 debug_assert_eq!(*q, p);
                 let result = hidden("__result");
                 let point = &self.a.points[p];
+                let value = quote!(#result);
                 let tokens = if point.question {
-                    question_mark(quote!(#result), point.span)
+                    question_mark(value, point.span)
                 } else {
-                    quote!(#result)
+                    value
                 };
                 Code::new(tokens, false)
             }

@@ -1,0 +1,26 @@
+//! The value of an `.await` must not borrow a local the awaited future borrowed in place: that
+//! local moves on after the `.await`, so the expansion refuses it (rustc's own future keeps the
+//! local where it is; desugar cannot yet).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// Ready at once with the reference it holds.
+struct Echo<'a>(&'a String);
+
+impl<'a> Future for Echo<'a> {
+    type Output = &'a String;
+    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<&'a String> {
+        Poll::Ready(self.0)
+    }
+}
+
+#[desugar::desugar]
+async fn echo() -> usize {
+    let text = String::from("kept");
+    let borrowed = Echo(&text).await;
+    borrowed.len() + text.len()
+}
+
+fn main() {}
