@@ -89,7 +89,13 @@ fn desugar_fn(f: parse::AsyncFn) -> Result<TokenStream> {
     let analysis = analyze::analyze(&f)?;
     let names = names::assign(&analysis, &type_names(&f));
     let sig = emit::signature::desugar(&f);
-    let arms = lower::lower(&analysis, &names, sig.unit_output, sig.fut.clone());
+    let arms = lower::lower(
+        &analysis,
+        &names,
+        sig.unit_output,
+        sig.fut.clone(),
+        sig.pinned.clone(),
+    );
     Ok(emit::emit(&f, &analysis, &names, &sig, arms))
 }
 

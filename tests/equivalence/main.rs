@@ -3,7 +3,12 @@
 //! after completion, tokio). The expansions are snapshotted by `tests/expand.rs`.
 
 // The cases are written the way users write async fns, not the way clippy prefers.
-#![allow(clippy::needless_return, clippy::needless_lifetimes, dead_code)]
+#![allow(
+    clippy::needless_return,
+    clippy::needless_lifetimes,
+    clippy::while_let_on_iterator,
+    dead_code
+)]
 
 #[path = "../common/mod.rs"]
 #[macro_use]
@@ -11,6 +16,7 @@ pub mod common;
 
 pub use common::{Noisy, Trace};
 
+mod borrows;
 mod control;
 mod expressions;
 mod macros;

@@ -525,6 +525,10 @@ fn decide(
     let mut layout = Layout::default();
     for &id in &point.scope {
         let local = &a.locals[id];
+        if local.slot.is_some() {
+            // Reached in place in every state; never moves.
+            continue;
+        }
         let name = local.ident.to_string();
         let in_operand: Vec<&Use> = point
             .uses
@@ -615,6 +619,30 @@ fn decide(
     layout
 }
 
+/// The locals that must not move: another local kept or consumed at some suspension point
+/// borrows them (as far as the syntax shows), and they are declared by a plain `let`.
+pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
+    let mut out = Vec::new();
+    for (p, point) in a.points.iter().enumerate() {
+        let layout = &a.layout[p];
+        for &borrower in layout.kept.iter().chain(&layout.consumed) {
+            for source in borrowed_from(a, borrower) {
+                let local = &a.locals[source];
+                if source != borrower
+                    && local.simple_let
+                    && !local.is_reference
+                    && point.scope.contains(&source)
+                    && !out.contains(&source)
+                {
+                    out.push(source);
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
 /// Another local with the same name, declared later, is in scope at point `p`.
 fn shadowed(a: &Analysis, p: PointId, id: LocalId) -> bool {
     let scope = &a.points[p].scope;
@@ -625,22 +653,42 @@ fn shadowed(a: &Analysis, p: PointId, id: LocalId) -> bool {
         .any(|&other| a.locals[other].ident == *ident)
 }
 
-/// The locals whose value `id` may borrow: those its declaring `let` takes a reference to, that
-/// a non-`move` closure it holds captures, or whose borrowing accessor it calls (`v.iter()`).
-/// A reference-typed local is only copied, so borrowing through it is fine.
+/// The locals whose value `id` may borrow (see `Local::borrows`). A reference-typed local is
+/// only copied, so borrowing through it is fine.
 fn borrowed_from(a: &Analysis, id: LocalId) -> Vec<LocalId> {
-    let local = &a.locals[id];
-    local
-        .init_uses
+    a.locals[id]
+        .borrows
         .iter()
-        .filter(|m| !a.locals[m.local].is_reference)
-        .filter(|m| match &m.kind {
-            Use::Borrow => true,
-            Use::Receiver(method) => local.init_is_closure || returns_borrow(method),
-            Use::Move | Use::Assign => false,
-        })
-        .map(|m| m.local)
+        .copied()
+        .filter(|&b| !a.locals[b].is_reference)
         .collect()
+}
+
+/// Methods whose result owns its data even when their receiver borrows.
+pub fn makes_owned(method: &str) -> bool {
+    matches!(
+        method,
+        "collect"
+            | "to_vec"
+            | "to_string"
+            | "to_owned"
+            | "cloned"
+            | "copied"
+            | "count"
+            | "sum"
+            | "product"
+            | "len"
+            | "is_empty"
+            | "clone"
+            | "into_owned"
+            | "max"
+            | "min"
+            | "fold"
+            | "any"
+            | "all"
+            | "position"
+            | "contains"
+    )
 }
 
 /// Method names that take `self` by value on the types commonly awaited or consumed.
@@ -752,7 +800,7 @@ fn borrowing(method: &str) -> bool {
 }
 
 /// Accessors whose result usually borrows the receiver.
-fn returns_borrow(method: &str) -> bool {
+pub fn returns_borrow(method: &str) -> bool {
     [
         "as_", "iter", "borrow", "get", "split", "trim", "lock", "read", "write", "chars", "lines",
     ]

@@ -38,10 +38,14 @@ pub struct Local {
     pub uninit: bool,
     /// The scope that declares it.
     pub block: BlockId,
-    /// What the declaring `let` mentions (for "does it borrow another local").
-    pub init_uses: Vec<Resolved>,
-    /// Declared by `let x = || ..` (a non-`move` closure borrows what it mentions).
-    pub init_is_closure: bool,
+    /// The locals its value borrows, as far as the syntax of its `let` shows (`&x`, `x.iter()`,
+    /// a closure or `async` block capturing `x`).
+    pub borrows: Vec<LocalId>,
+    /// Declared by a plain `let [mut] x [: T] = value;`: it can live in a slot.
+    pub simple_let: bool,
+    /// Lives in a slot of the future, at one address for its whole life, instead of moving
+    /// through the states: another local borrows it across an `.await`.
+    pub slot: Option<usize>,
 }
 
 /// A mention resolved to the local it names.
@@ -146,6 +150,8 @@ pub struct Analysis {
     pub items: Vec<syn::Stmt>,
     /// Per suspension point: what it keeps.
     pub layout: Vec<Layout>,
+    /// The locals that live in slots, by slot.
+    pub slots: Vec<LocalId>,
 }
 
 pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
@@ -170,8 +176,18 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
         points: b.points,
         items: b.items,
         layout: Vec::new(),
+        slots: Vec::new(),
     };
     a.layout = cfg::layouts(&a);
+    // A local another kept local borrows cannot move through the states: it gets a slot.
+    let slots = cfg::slot_locals(&a);
+    if !slots.is_empty() {
+        for (n, &id) in slots.iter().enumerate() {
+            a.locals[id].slot = Some(n);
+        }
+        a.slots = slots;
+        a.layout = cfg::layouts(&a);
+    }
     Ok(a)
 }
 
@@ -256,8 +272,9 @@ impl Builder {
             is_reference,
             uninit: false,
             block: self.current_block(),
-            init_uses: Vec::new(),
-            init_is_closure: false,
+            borrows: Vec::new(),
+            simple_let: false,
+            slot: None,
         });
         if let Some(scope) = self.scopes.last_mut() {
             scope.1.push(id);
@@ -273,15 +290,26 @@ impl Builder {
         uses: &[Resolved],
     ) -> Vec<LocalId> {
         let is_reference = matches!(pat, Pat::Type(t) if matches!(*t.ty, Type::Reference(_)));
-        let is_closure = matches!(init, Some(syn::Expr::Closure(c)) if c.capture.is_none());
+        let borrows: Vec<LocalId> = match init {
+            Some(syn::Expr::Closure(c)) if c.capture.is_none() => {
+                uses.iter().map(|u| u.local).collect()
+            }
+            Some(syn::Expr::Async(a)) if a.capture.is_none() => {
+                uses.iter().map(|u| u.local).collect()
+            }
+            Some(init) => borrow_roots(init)
+                .iter()
+                .filter_map(|name| self.lookup(name))
+                .collect(),
+            None => Vec::new(),
+        };
         mentions::bindings(pat)
             .into_iter()
             .map(|(ident, mutable)| {
                 let id = self.declare(ident, mutable, is_reference);
                 let local = &mut self.locals[id];
                 local.uninit = init.is_none();
-                local.init_uses = uses.to_vec();
-                local.init_is_closure = is_closure;
+                local.borrows = borrows.clone();
                 id
             })
             .collect()
@@ -439,7 +467,15 @@ impl Builder {
         let declares = match stmt {
             syn::Stmt::Local(local) => {
                 let init = local.init.as_ref().map(|i| &*i.expr);
-                self.declare_let(&local.pat, init, &uses)
+                let declares = self.declare_let(&local.pat, init, &uses);
+                let simple = local.init.as_ref().is_some_and(|i| i.diverge.is_none())
+                    && simple_binding(&local.pat);
+                if simple {
+                    for &id in &declares {
+                        self.locals[id].simple_let = true;
+                    }
+                }
+                declares
             }
             _ => Vec::new(),
         };
@@ -503,6 +539,59 @@ impl Builder {
             note: None,
         });
         self.points.len() - 1
+    }
+}
+
+/// The locals a value borrows, read off its expression: `&x`, `&mut x.f`, `&x[..]`, and method
+/// chains rooted at a local through an accessor that lends (`x.iter().map(..)`, `x.as_str()`),
+/// unless a later call makes an owned value (`.collect()`, `.to_vec()`, `.cloned()`).
+fn borrow_roots(expr: &syn::Expr) -> Vec<String> {
+    match expr {
+        syn::Expr::Reference(r) => place_root(&r.expr).into_iter().collect(),
+        syn::Expr::Paren(p) => borrow_roots(&p.expr),
+        syn::Expr::Group(g) => borrow_roots(&g.expr),
+        // `IntoIterator::into_iter(&v)`: a `for` loop over a borrowed collection.
+        syn::Expr::Call(c)
+            if c.args.len() == 1
+                && matches!(&*c.func, syn::Expr::Path(p)
+                    if p.path.segments.last().is_some_and(|s| s.ident == "into_iter")) =>
+        {
+            borrow_roots(&c.args[0])
+        }
+        syn::Expr::MethodCall(m) => {
+            let method = m.method.to_string();
+            if cfg::makes_owned(&method) {
+                Vec::new()
+            } else if cfg::returns_borrow(&method) {
+                match place_root(&m.receiver) {
+                    Some(root) => vec![root],
+                    None => borrow_roots(&m.receiver),
+                }
+            } else {
+                borrow_roots(&m.receiver)
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The local at the root of a place expression: `x`, `x.f`, `x[i]`, `(*x).f`.
+fn place_root(expr: &syn::Expr) -> Option<String> {
+    match expr {
+        syn::Expr::Path(_) => mentions::plain_ident(expr).map(|i| i.to_string()),
+        syn::Expr::Field(f) => place_root(&f.base),
+        syn::Expr::Index(i) => place_root(&i.expr),
+        syn::Expr::Paren(p) => place_root(&p.expr),
+        _ => None,
+    }
+}
+
+/// `x`, `mut x`, `x: T`, `mut x: T`.
+fn simple_binding(pat: &Pat) -> bool {
+    match pat {
+        Pat::Ident(p) => p.subpat.is_none() && p.by_ref.is_none(),
+        Pat::Type(t) => simple_binding(&t.pat),
+        _ => false,
     }
 }
 

@@ -13,24 +13,29 @@ use quote::quote;
 pub fn machine(fn_name: &str) -> TokenStream {
     let machine = hidden("__Machine");
     let new_machine = hidden("__machine");
-    let poison = hidden("__PoisonOnUnwind");
+    let poison = hidden("__OnDrop");
     let doc = format!(" `{fn_name}`'s future: its state and the code that resumes it.");
     let safety1 = comment(
-        "SAFETY: `state` is structurally pinned: it is only ever reached through `Pin<&mut S>` \
-         and never moved out; `resume` is not pinned, only called.",
+        "SAFETY: `state` and `slots` are structurally pinned: they are only ever reached \
+         through `Pin<&mut _>` and never moved out; `resume` is not pinned, only called.",
     );
     let safety2 = comment("SAFETY: as above; `this` is not used to move `state` afterwards.");
     quote! {
         #[doc = #doc]
-        struct #machine<S, F> {
+        struct #machine<S, L, F> {
             state: S,
+            slots: L,
             resume: F,
         }
 
         #[allow(unsafe_code)] // the generated code's own, each block with its SAFETY comment
-        impl<S, F, T> ::core::future::Future for #machine<S, F>
+        impl<S, L, F, T> ::core::future::Future for #machine<S, L, F>
         where
-            F: FnMut(::core::pin::Pin<&mut S>, &mut ::core::task::Context<'_>) -> ::core::task::Poll<T>,
+            F: FnMut(
+                ::core::pin::Pin<&mut S>,
+                ::core::pin::Pin<&mut L>,
+                &mut ::core::task::Context<'_>,
+            ) -> ::core::task::Poll<T>,
         {
             type Output = T;
 
@@ -42,13 +47,15 @@ pub fn machine(fn_name: &str) -> TokenStream {
                 let this = unsafe { self.get_unchecked_mut() };
                 #safety2
                 let state = unsafe { ::core::pin::Pin::new_unchecked(&mut this.state) };
-                (this.resume)(state, cx)
+                #safety2
+                let slots = unsafe { ::core::pin::Pin::new_unchecked(&mut this.slots) };
+                (this.resume)(state, slots, cx)
             }
         }
 
-        /// Runs its closure when dropped: a panic while an awaited future is built or polled
-        /// unwinds through it, so the state becomes `Panicked`, dropping what it held, as
-        /// rustc's futures do.
+        /// Runs its closure when dropped: when a panic unwinds through an awaited future being
+        /// built or polled (the state becomes `Panicked`, dropping what it held, as rustc's
+        /// futures do), and at the end of the scope of a local that lives in a slot.
         struct #poison<F: FnMut()>(F);
 
         impl<F: FnMut()> Drop for #poison<F> {
@@ -57,11 +64,15 @@ pub fn machine(fn_name: &str) -> TokenStream {
             }
         }
 
-        fn #new_machine<S, F, T>(state: S, resume: F) -> #machine<S, F>
+        fn #new_machine<S, L, F, T>(state: S, slots: L, resume: F) -> #machine<S, L, F>
         where
-            F: FnMut(::core::pin::Pin<&mut S>, &mut ::core::task::Context<'_>) -> ::core::task::Poll<T>,
+            F: FnMut(
+                ::core::pin::Pin<&mut S>,
+                ::core::pin::Pin<&mut L>,
+                &mut ::core::task::Context<'_>,
+            ) -> ::core::task::Poll<T>,
         {
-            #machine { state, resume }
+            #machine { state, slots, resume }
         }
     }
 }

@@ -54,6 +54,20 @@ pub fn emit(
     );
     let (ret, poll) = (label("__ret"), label("__poll"));
     let current = hidden("__current");
+    let slots = hidden("__slots");
+    let nones = a.slots.iter().map(|_| quote!(::core::option::Option::None));
+    let slots_init = quote!((#(#nones,)*));
+    let slots_ptr = (!a.slots.is_empty()).then(|| {
+        let safety = comment(
+            "SAFETY: the slots are pinned: a local in a slot stays at one address until its scope \
+             ends (or the future is dropped).",
+        );
+        quote! {
+            #safety
+            #[allow(unsafe_code)]
+            let #slots: *mut _ = unsafe { ::core::pin::Pin::get_unchecked_mut(#slots) };
+        }
+    });
     let n_params_for_ty = names.variants.len() + state::stored_locals(a).len();
     let current_ty = sig.pinned.as_ref().map(|pinned| {
         let infer = (0..n_params_for_ty).map(|_| quote!(_));
@@ -150,7 +164,9 @@ pub fn emit(
                     #pinned_marker: ::core::marker::PhantomPinned,
                     #(#start_fields,)*
                 },
-                |#state, #cx| #annotation {
+                #slots_init,
+                |#state, #slots, #cx| #annotation {
+                    #slots_ptr
                     #(#items)*
                     #(#inputs)*
                     #safety_ptr

@@ -44,12 +44,15 @@ pub fn lower(
     names: &Names,
     unit_output: bool,
     fut: Option<syn::Lifetime>,
+    pinned: Option<syn::Lifetime>,
 ) -> Lowered {
     let mut w = Writer {
         a,
         names,
         unit_output,
         fut,
+        slot_scope: Vec::new(),
+        pinned,
         loops: Vec::new(),
         errors: Vec::new(),
         labels: 0,
@@ -86,6 +89,10 @@ struct Writer<'a> {
     fut: Option<syn::Lifetime>,
     /// Loops around the code being written, innermost last.
     loops: Vec<LoopFrame>,
+    /// Locals in slots whose reference is bound where the code is being written.
+    slot_scope: Vec<LocalId>,
+    /// The lifetime of borrows of the future's own memory (`'pinned`), where there is one.
+    pinned: Option<syn::Lifetime>,
     errors: Vec<syn::Error>,
     labels: usize,
 }
@@ -108,6 +115,13 @@ impl Writer<'_> {
 
     /// The statements of `b` (without braces), stopping after one that always suspends.
     fn block(&mut self, b: &Block, dest: Dest) -> Code {
+        let scope = self.slot_scope.len();
+        let code = self.block_inner(b, dest);
+        self.slot_scope.truncate(scope);
+        code
+    }
+
+    fn block_inner(&mut self, b: &Block, dest: Dest) -> Code {
         let mut out = TokenStream::new();
         for stmt in &b.stmts {
             let code = self.stmt(stmt);
@@ -125,6 +139,9 @@ impl Writer<'_> {
     fn tail(&mut self, b: &Block, dest: Dest) -> Code {
         if let Some(Expr::Await(p)) = b.tail.as_deref() {
             return Code::new(self.suspend(*p), true);
+        }
+        if let Some(taken) = self.take_slot_tail(b) {
+            return self.deliver(Code::new(taken, false), dest);
         }
         match (&b.tail, dest) {
             (Some(tail), dest) => {
@@ -159,6 +176,11 @@ impl Writer<'_> {
             return Code::new(self.suspend(p), true);
         }
         match stmt {
+            Stmt::Plain { stmt, declares, .. }
+                if declares.iter().any(|&id| self.a.locals[id].slot.is_some()) =>
+            {
+                Code::new(self.slot_declaration(stmt, declares[0]), false)
+            }
             Stmt::Plain { stmt, declares, .. } => {
                 let jumps = match stmt {
                     syn::Stmt::Expr(e, _) => is_jump(e),
@@ -335,7 +357,7 @@ impl Writer<'_> {
         let body = self.resume_block(&self.a.body, p, Dest::Return).tokens;
         let (poison, poison_type, state, state_enum) = (
             hidden("__poison"),
-            hidden("__PoisonOnUnwind"),
+            hidden("__OnDrop"),
             hidden("__state"),
             hidden("__State"),
         );
@@ -382,9 +404,17 @@ impl Writer<'_> {
         let point = &self.a.points[p];
         let layout = &self.a.layout[p];
         let awaitee = hidden("__awaitee");
+        let slots_here: Vec<LocalId> = point
+            .scope
+            .iter()
+            .copied()
+            .filter(|&id| self.a.locals[id].slot.is_some())
+            .collect();
+        let slot_refs: Vec<TokenStream> = slots_here.iter().map(|&id| self.slot_ref(id)).collect();
         let pinned_names = layout
             .pinned
             .iter()
+            .chain(&slots_here)
             .map(|&id| self.a.locals[id].ident.to_string())
             .collect();
         let mut rewriter = Rewriter::new(pinned_names, Vec::new());
@@ -410,6 +440,7 @@ impl Writer<'_> {
         quote! {
             #note
             #take
+            #(#slot_refs)*
             #awaitee.insert(#into_future)
         }
     }
@@ -417,7 +448,15 @@ impl Writer<'_> {
     /// The rest of block `b` from point `p` on (without braces), after re-binding the locals
     /// it declared before `p`.
     fn resume_block(&mut self, b: &Block, p: PointId, dest: Dest) -> Code {
-        let mut out = self.rebind(b.id, p);
+        let scope = self.slot_scope.len();
+        let code = self.resume_block_inner(b, p, dest);
+        self.slot_scope.truncate(scope);
+        code
+    }
+
+    fn resume_block_inner(&mut self, b: &Block, p: PointId, dest: Dest) -> Code {
+        let mut out = self.rebind_slots(b.id, p);
+        out.extend(self.rebind(b.id, p));
         let Some(i) = b.stmts.iter().position(|s| stmt_contains(s, p)) else {
             let tail = b.tail.as_ref().expect("the point is in the tail");
             let value = self.resume_expr(tail, p);
@@ -691,8 +730,16 @@ impl Writer<'_> {
              nothing that is pinned.",
         );
         let poll_now = comment("Poll it right away, as `.await` does.");
+        let keep_slots = self.slot_scope.iter().map(|&id| {
+            let guard = slot_guard(&self.names.fields[id]);
+            quote!(::core::mem::forget(#guard);)
+        });
+        let keep_note = (!self.slot_scope.is_empty())
+            .then(|| comment("The locals in slots stay where they are."));
         quote! {
             #explain
+            #keep_note
+            #(#keep_slots)*
             #safety
             #[allow(unsafe_code)]
             unsafe {
@@ -705,6 +752,125 @@ impl Writer<'_> {
             #poll_now
             continue #poll;
         }
+    }
+
+    // ---- slots ----
+
+    /// `let x = value;` for a local that lives in a slot: the value goes into the slot, `x` is a
+    /// reference to it (the code reaches it as `*x`), and a guard drops it at the end of the
+    /// scope, where the local would have been dropped.
+    fn slot_declaration(&mut self, stmt: &syn::Stmt, id: LocalId) -> TokenStream {
+        let syn::Stmt::Local(local) = stmt else {
+            unreachable!("slots are declared by `let`")
+        };
+        let init = local.init.as_ref().expect("a slot local has a value");
+        let value = self.rewrite_expr((*init.expr).clone());
+        let value = match &local.pat {
+            syn::Pat::Type(t) => {
+                let ty = &t.ty;
+                quote!({ let __value: #ty = #value; __value })
+            }
+            _ => value.into_token_stream(),
+        };
+        let slot = self.a.locals[id].slot.expect("a slot local");
+        let index = syn::Index::from(slot);
+        let name = self.local_ident(id);
+        let slots = hidden("__slots");
+        let annotation = self
+            .pinned
+            .as_ref()
+            .map(|l| quote!(: &#l mut ::core::option::Option<_>));
+        let slot_ident = hidden("__slot");
+        let guard = self.slot_guard_decl(id);
+        let note = comment(&format!(
+            "`{name}` lives in a slot of the future, at one address until the end of its scope: \
+             another local borrows it across an `.await`. SAFETY: the slots are pinned."
+        ));
+        self.slot_scope.push(id);
+        quote! {
+            #note
+            #[allow(unsafe_code)]
+            let #slot_ident #annotation = unsafe { &mut (*#slots).#index };
+            #[allow(unused_variables)]
+            let #name = #slot_ident.insert(#value);
+            #guard
+        }
+    }
+
+    /// A block ending in a local that lives in a slot (`.. seen }`): its value is moved out of
+    /// the slot, as the original moves the local out.
+    fn take_slot_tail(&self, b: &Block) -> Option<TokenStream> {
+        let Some(Expr::Plain(e, _)) = b.tail.as_deref() else {
+            return None;
+        };
+        let ident = crate::analyze::mentions::plain_ident(e)?;
+        let id = *self
+            .slot_scope
+            .iter()
+            .rev()
+            .find(|&&id| self.a.locals[id].ident == *ident)?;
+        let index = syn::Index::from(self.a.locals[id].slot?);
+        let slots = hidden("__slots");
+        let unreachable = unreachable_state();
+        let note = comment(
+            "The value moves out of its slot. SAFETY: the slots are pinned; taking the value moves nothing else.",
+        );
+        Some(quote! {{
+            #note
+            #[allow(unsafe_code)]
+            let __value = match ::core::option::Option::take(unsafe { &mut (*#slots).#index }) {
+                ::core::option::Option::Some(__value) => __value,
+                ::core::option::Option::None => #unreachable,
+            };
+            __value
+        }})
+    }
+
+    /// `x`, bound again to its slot (without taking over its drop).
+    fn slot_ref(&self, id: LocalId) -> TokenStream {
+        let slot = self.a.locals[id].slot.expect("a slot local");
+        let index = syn::Index::from(slot);
+        let name = self.local_ident(id);
+        let slots = hidden("__slots");
+        let annotation = self.pinned.as_ref().map(|l| quote!(: &#l mut _));
+        let unreachable = unreachable_state();
+        quote! {
+            #[allow(unsafe_code, unused_variables)]
+            let #name #annotation = match unsafe { &mut (*#slots).#index } {
+                ::core::option::Option::Some(__value) => __value,
+                ::core::option::Option::None => #unreachable,
+            };
+        }
+    }
+
+    /// The guard that drops the local in slot `id` at the end of its scope.
+    fn slot_guard_decl(&self, id: LocalId) -> TokenStream {
+        let slot = self.a.locals[id].slot.expect("a slot local");
+        let index = syn::Index::from(slot);
+        let slots = hidden("__slots");
+        let guard = slot_guard(&self.names.fields[id]);
+        let on_drop = hidden("__OnDrop");
+        quote! {
+            #[allow(unsafe_code)]
+            let #guard = #on_drop(move || unsafe { (*#slots).#index = ::core::option::Option::None });
+        }
+    }
+
+    /// At the top of scope `block` when resuming at `p`: the locals in slots it declared.
+    fn rebind_slots(&mut self, block: usize, p: PointId) -> TokenStream {
+        let ids: Vec<LocalId> = self.a.points[p]
+            .scope
+            .iter()
+            .copied()
+            .filter(|&id| self.a.locals[id].slot.is_some() && self.a.locals[id].block == block)
+            .collect();
+        let mut out = TokenStream::new();
+        for id in ids {
+            out.extend(self.slot_ref(id));
+            out.extend(self.slot_guard_decl(id));
+            self.slot_scope.push(id);
+        }
+        out
     }
 
     // ---- helpers ----
@@ -730,8 +896,15 @@ impl Writer<'_> {
         }
     }
 
+    fn slot_names(&self) -> Vec<String> {
+        self.slot_scope
+            .iter()
+            .map(|&id| self.a.locals[id].ident.to_string())
+            .collect()
+    }
+
     fn rewrite_stmt(&mut self, stmt: syn::Stmt) -> syn::Stmt {
-        let mut r = Rewriter::new(Vec::new(), self.loops.clone());
+        let mut r = Rewriter::new(self.slot_names(), self.loops.clone());
         let stmt = r.stmt(stmt);
         self.errors.append(&mut r.errors);
         self.sync_loops(&r);
@@ -739,7 +912,7 @@ impl Writer<'_> {
     }
 
     fn rewrite_expr(&mut self, expr: syn::Expr) -> syn::Expr {
-        let mut r = Rewriter::new(Vec::new(), self.loops.clone());
+        let mut r = Rewriter::new(self.slot_names(), self.loops.clone());
         let expr = r.expr(expr);
         self.errors.append(&mut r.errors);
         self.sync_loops(&r);
@@ -794,6 +967,14 @@ fn statement(value: Code, semi: bool) -> Code {
     let tokens = value.tokens;
     let semi = semi.then(|| quote!(;));
     Code::new(quote!(#tokens #semi), value.diverges)
+}
+
+/// The guard that drops a local living in a slot.
+fn slot_guard(field: &syn::Ident) -> syn::Ident {
+    hidden(&format!(
+        "__drop_{}",
+        field.to_string().trim_start_matches("__")
+    ))
 }
 
 /// The local of the poll closure that carries what point `p`'s awaited expression consumes.

@@ -1,0 +1,75 @@
+//! Locals borrowed by other locals across suspension points: they live in slots of the future
+//! and never move.
+
+use super::*;
+
+case! {
+    slice_across_await(t) => slicing(t);
+    #[desugar]
+    async fn slicing(t: Trace) -> u32 {
+        let data = vec![1u32, 2, 3, 4];
+        let tail = &data[1..];
+        t.step("pause", 1, ()).await;
+        let extra = t.step("extra", 1, 10).await;
+        tail.iter().sum::<u32>() + extra + data.len() as u32
+    }
+}
+
+case! {
+    iterator_across_await(t) => iterating(t);
+    #[desugar]
+    async fn iterating(t: Trace) -> Vec<String> {
+        let items = vec![t.noisy("a"), t.noisy("b")];
+        let mut it = items.iter();
+        let mut out = Vec::new();
+        while let Some(item) = it.next() {
+            let name = t.step("name", 1, item.name).await;
+            out.push(name.to_uppercase());
+        }
+        out
+    }
+}
+
+case! {
+    for_over_borrowed(t) => looping(t);
+    #[desugar]
+    async fn looping(t: Trace) -> u32 {
+        let values = vec![3u32, 4, 5];
+        let mut total = 0;
+        for v in &values {
+            total += t.step("value", 1, *v).await;
+        }
+        total + values.len() as u32
+    }
+}
+
+case! {
+    closure_borrowing_local(t) => recording(t);
+    #[desugar]
+    async fn recording(t: Trace) -> Vec<u32> {
+        let mut seen = Vec::new();
+        let mut record = |x: u32| seen.push(x * 10);
+        record(1);
+        let two = t.step("two", 1, 2).await;
+        record(two);
+        seen
+    }
+}
+
+case! {
+    async_block_borrowing_locals(t) => waiting(t);
+    #[desugar]
+    async fn waiting(t: Trace) -> (u32, Option<&'static str>) {
+        let mut kind = 0;
+        let mut note = None;
+        let tr = t.clone();
+        let work = async {
+            kind = 1;
+            let v = tr.step("inner", 2, 5).await;
+            note = Some("waited");
+            v
+        };
+        let v = work.await;
+        (v + kind, note)
+    }
+}
