@@ -73,3 +73,19 @@ case! {
         (v + kind, note)
     }
 }
+
+case! {
+    slot_moved_out_last(t) => handing(t);
+    fn consume(t: &Trace, v: Vec<Noisy>, extra: &str) -> usize {
+        t.log(format!("consumed {} {extra}", v.len()));
+        v.len()
+    }
+    #[desugar]
+    async fn handing(t: Trace) -> usize {
+        let items = vec![t.noisy("x"), t.noisy("y")];
+        let first = items.first();
+        let name = t.step("name", 1, first.map(|n| n.name)).await;
+        let label = String::from("done");
+        consume(&t, items, &label) + name.map_or(0, str::len)
+    }
+}

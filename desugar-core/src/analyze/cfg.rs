@@ -40,6 +40,8 @@ struct Node {
     point: Option<PointId>,
     /// A plain `x = value;` statement: an `Assign` use overwrites.
     plain_assign: bool,
+    /// The statement or expression of the tree this node is (by address), for plain code.
+    stmt: Option<usize>,
 }
 
 struct Graph {
@@ -102,6 +104,7 @@ impl Builder {
             succ,
             point: None,
             plain_assign,
+            stmt: None,
         })
     }
 
@@ -133,10 +136,14 @@ impl Builder {
     fn stmt(&mut self, stmt: &Stmt, next: usize) -> usize {
         match stmt {
             Stmt::Plain {
-                stmt,
+                stmt: code,
                 uses,
                 declares,
-            } => self.plain(uses, declares.clone(), Code::Stmt(stmt), next),
+            } => {
+                let n = self.plain(uses, declares.clone(), Code::Stmt(code), next);
+                self.nodes[n].stmt = Some(stmt as *const Stmt as usize);
+                n
+            }
             Stmt::Let {
                 local,
                 init,
@@ -157,7 +164,11 @@ impl Builder {
 
     fn expr(&mut self, expr: &Expr, next: usize) -> usize {
         match expr {
-            Expr::Plain(e, uses) => self.plain(uses, Vec::new(), Code::Expr(e), next),
+            Expr::Plain(e, uses) => {
+                let n = self.plain(uses, Vec::new(), Code::Expr(e), next);
+                self.nodes[n].stmt = Some(expr as *const Expr as usize);
+                n
+            }
             Expr::Await(p) => self.node(Node {
                 succ: vec![next, self.exit],
                 point: Some(*p),
@@ -617,6 +628,31 @@ fn decide(
         }
     }
     layout
+}
+
+/// Per plain statement or expression (by address): the locals in slots it moves by value for the last time,
+/// which it can then take out of their slots.
+pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<LocalId>> {
+    let g = graph(a);
+    let live_out = liveness(&g);
+    let mut out = std::collections::HashMap::new();
+    for (i, node) in g.nodes.iter().enumerate() {
+        let Some(key) = node.stmt else { continue };
+        let moved: Vec<LocalId> = node
+            .uses
+            .iter()
+            .filter(|u| {
+                u.kind == Use::Move
+                    && a.locals[u.local].slot.is_some()
+                    && !live_out[i].contains(&u.local)
+            })
+            .map(|u| u.local)
+            .collect();
+        if !moved.is_empty() {
+            out.insert(key, moved);
+        }
+    }
+    out
 }
 
 /// The locals that must not move: another local kept or consumed at some suspension point

@@ -152,6 +152,8 @@ pub struct Analysis {
     pub layout: Vec<Layout>,
     /// The locals that live in slots, by slot.
     pub slots: Vec<LocalId>,
+    /// Per plain statement (by address): the locals in slots it moves out for the last time.
+    pub last_moves: std::collections::HashMap<usize, Vec<LocalId>>,
 }
 
 pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
@@ -177,6 +179,7 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
         items: b.items,
         layout: Vec::new(),
         slots: Vec::new(),
+        last_moves: Default::default(),
     };
     a.layout = cfg::layouts(&a);
     // A local another kept local borrows cannot move through the states: it gets a slot.
@@ -187,6 +190,7 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
         }
         a.slots = slots;
         a.layout = cfg::layouts(&a);
+        a.last_moves = cfg::last_moves(&a);
     }
     Ok(a)
 }

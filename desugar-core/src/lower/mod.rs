@@ -181,13 +181,22 @@ impl Writer<'_> {
             {
                 Code::new(self.slot_declaration(stmt, declares[0]), false)
             }
-            Stmt::Plain { stmt, declares, .. } => {
-                let jumps = match stmt {
+            Stmt::Plain {
+                stmt: plain,
+                declares,
+                ..
+            } => {
+                let jumps = match plain {
                     syn::Stmt::Expr(e, _) => is_jump(e),
                     syn::Stmt::Macro(m) => is_panic(&m.mac),
                     _ => false,
                 };
-                let mut stmt = self.rewrite_stmt(stmt.clone());
+                let take = self.takes(stmt as *const Stmt as usize);
+                let mut r = Rewriter::new(self.slot_names(), self.loops.clone());
+                r.take = take;
+                let mut stmt = r.stmt(plain.clone());
+                self.errors.append(&mut r.errors);
+                self.sync_loops(&r);
                 if let syn::Stmt::Local(local) = &mut stmt {
                     self.allow_unused_mut(declares, &mut local.attrs);
                 }
@@ -230,7 +239,12 @@ impl Writer<'_> {
         match expr {
             Expr::Plain(e, _) => {
                 let jumps = is_jump(e);
-                Code::new(self.rewrite_expr(e.clone()).into_token_stream(), jumps)
+                let mut r = Rewriter::new(self.slot_names(), self.loops.clone());
+                r.take = self.takes(expr as *const Expr as usize);
+                let e = r.expr(e.clone());
+                self.errors.append(&mut r.errors);
+                self.sync_loops(&r);
+                Code::new(e.into_token_stream(), jumps)
             }
             Expr::Await(p) => {
                 let suspend = self.suspend(*p);
@@ -826,6 +840,33 @@ impl Writer<'_> {
         }})
     }
 
+    /// The locals in slots that the plain code at `key` moves out for the last time, with the
+    /// expression that takes each out of its slot.
+    fn takes(&self, key: usize) -> Vec<(String, TokenStream)> {
+        let Some(ids) = self.a.last_moves.get(&key) else {
+            return Vec::new();
+        };
+        ids.iter()
+            .filter(|id| self.slot_scope.contains(id))
+            .map(|&id| {
+                let index = syn::Index::from(self.a.locals[id].slot.expect("a slot local"));
+                let slots = hidden("__slots");
+                let unreachable = unreachable_state();
+                let note = comment("Its last use: the value moves out of its slot. SAFETY: the slots are pinned; only this value moves.");
+                let take = quote! {{
+                    #note
+                    #[allow(unsafe_code)]
+                    let __slot = unsafe { &mut (*#slots).#index };
+                    match ::core::option::Option::take(__slot) {
+                        ::core::option::Option::Some(__value) => __value,
+                        ::core::option::Option::None => #unreachable,
+                    }
+                }};
+                (self.a.locals[id].ident.to_string(), take)
+            })
+            .collect()
+    }
+
     /// `x`, bound again to its slot (without taking over its drop).
     fn slot_ref(&self, id: LocalId) -> TokenStream {
         let slot = self.a.locals[id].slot.expect("a slot local");
@@ -901,14 +942,6 @@ impl Writer<'_> {
             .iter()
             .map(|&id| self.a.locals[id].ident.to_string())
             .collect()
-    }
-
-    fn rewrite_stmt(&mut self, stmt: syn::Stmt) -> syn::Stmt {
-        let mut r = Rewriter::new(self.slot_names(), self.loops.clone());
-        let stmt = r.stmt(stmt);
-        self.errors.append(&mut r.errors);
-        self.sync_loops(&r);
-        stmt
     }
 
     fn rewrite_expr(&mut self, expr: syn::Expr) -> syn::Expr {

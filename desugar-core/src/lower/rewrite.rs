@@ -67,6 +67,9 @@ impl LoopFrame {
 pub struct Rewriter {
     /// Locals reached through a reference (pinned in an awaited expression).
     pub pinned: Vec<String>,
+    /// Locals in slots moved out by value here for the last time: name and the expression that
+    /// takes the value out of the slot.
+    pub take: Vec<(String, TokenStream)>,
     /// Loops around the code, innermost last.
     pub loops: Vec<LoopFrame>,
     /// Loops and labeled blocks inside the code being rewritten.
@@ -82,6 +85,7 @@ impl Rewriter {
     pub fn new(pinned: Vec<String>, loops: Vec<LoopFrame>) -> Self {
         Rewriter {
             pinned,
+            take: Vec::new(),
             loops,
             inner_loops: 0,
             inner_labels: Vec::new(),
@@ -130,6 +134,23 @@ impl Rewriter {
             self.inner_labels.pop();
         }
         self.inner_loops -= 1;
+    }
+
+    /// A by-value use of a local that is moved out of its slot here.
+    fn take_value(&mut self, expr: &mut Expr) {
+        if self.closure_depth > 0 {
+            return;
+        }
+        let Some(ident) = crate::analyze::mentions::plain_ident(expr) else {
+            return;
+        };
+        let name = ident.to_string();
+        if self.shadowed.contains(&name) {
+            return;
+        }
+        if let Some((_, take)) = self.take.iter().find(|(n, _)| *n == name) {
+            *expr = syn::Expr::Verbatim(take.clone());
+        }
     }
 
     fn is_pinned(&self, ident: &syn::Ident) -> bool {
@@ -214,6 +235,24 @@ impl VisitMut for Rewriter {
                 self.closure_depth += 1;
                 visit_mut::visit_expr_mut(self, expr);
                 self.closure_depth -= 1;
+            }
+            Expr::Call(c) if !self.take.is_empty() => {
+                c.args.iter_mut().for_each(|a| self.take_value(a));
+                visit_mut::visit_expr_mut(self, expr);
+            }
+            Expr::MethodCall(m) if !self.take.is_empty() => {
+                m.args.iter_mut().for_each(|a| self.take_value(a));
+                visit_mut::visit_expr_mut(self, expr);
+            }
+            Expr::Struct(st) if !self.take.is_empty() => {
+                st.fields
+                    .iter_mut()
+                    .for_each(|f| self.take_value(&mut f.expr));
+                visit_mut::visit_expr_mut(self, expr);
+            }
+            Expr::Tuple(t) if !self.take.is_empty() => {
+                t.elems.iter_mut().for_each(|e| self.take_value(e));
+                visit_mut::visit_expr_mut(self, expr);
             }
             Expr::Loop(l) => {
                 let label = l.label.clone();
@@ -312,6 +351,13 @@ impl VisitMut for Rewriter {
     }
 
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+
+    fn visit_local_mut(&mut self, local: &mut syn::Local) {
+        if let Some(init) = &mut local.init {
+            self.take_value(&mut init.expr);
+        }
+        visit_mut::visit_local_mut(self, local);
+    }
 }
 
 fn starts_with_colons(expr: &Expr) -> bool {
