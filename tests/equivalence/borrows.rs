@@ -89,3 +89,31 @@ case! {
         consume(&t, items, &label) + name.map_or(0, str::len)
     }
 }
+
+case! {
+    accessor_borrow_then_consume(t) => recycle(t);
+    pub struct Unready {
+        value: Option<u32>,
+        guard: Noisy,
+    }
+    impl Unready {
+        fn inner(&mut self) -> &mut u32 {
+            self.value.as_mut().expect("a value")
+        }
+        fn ready(mut self) -> u32 {
+            self.guard.touch();
+            self.value.take().expect("a value")
+        }
+    }
+    #[desugar]
+    async fn recycle(t: Trace) -> Option<u32> {
+        let mut unready = Unready { value: Some(1), guard: t.noisy("guard") };
+        let inner = unready.inner();
+        *inner += t.step("add", 1, 10).await;
+        if *inner > 100 {
+            return None;
+        }
+        *inner *= t.step("mul", 1, 2).await;
+        Some(unready.ready())
+    }
+}

@@ -642,9 +642,13 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<LocalId>
             .uses
             .iter()
             .filter(|u| {
-                u.kind == Use::Move
-                    && a.locals[u.local].slot.is_some()
-                    && !live_out[i].contains(&u.local)
+                let moves = match &u.kind {
+                    Use::Move => true,
+                    // A method that may take `self` by value (the guess that compiles).
+                    Use::Receiver(m) => !borrowing(m),
+                    _ => false,
+                };
+                moves && a.locals[u.local].slot.is_some() && !live_out[i].contains(&u.local)
             })
             .map(|u| u.local)
             .collect();
@@ -759,9 +763,9 @@ fn borrowing(method: &str) -> bool {
     method.starts_with("as_")
         || method.starts_with("is_")
         || method.starts_with("to_")
-        || method.starts_with("get")
-        || method.starts_with("read")
-        || method.starts_with("write")
+        || ["get", "read", "write"]
+            .iter()
+            .any(|w| method == *w || method.strip_prefix(w).is_some_and(|r| r.starts_with('_')))
         || method.starts_with("try_")
         || matches!(
             method,
@@ -839,6 +843,7 @@ fn borrowing(method: &str) -> bool {
 pub fn returns_borrow(method: &str) -> bool {
     [
         "as_", "iter", "borrow", "get", "split", "trim", "lock", "read", "write", "chars", "lines",
+        "inner",
     ]
     .iter()
     .any(|p| method.starts_with(p))
