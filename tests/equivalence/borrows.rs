@@ -117,3 +117,42 @@ case! {
         Some(unready.ready())
     }
 }
+
+case! {
+    split_halves_across_awaits(t) => echo(t.clone(), Stream { trace: t.clone(), data: vec![1, 2, 3], sent: Vec::new() });
+    /// A stream whose `split` lends two halves, like `TcpStream::split`.
+    pub struct Stream {
+        trace: Trace,
+        data: Vec<u8>,
+        sent: Vec<u8>,
+    }
+    pub struct ReadHalf<'a>(&'a Trace, &'a [u8], usize);
+    pub struct WriteHalf<'a>(&'a Trace, &'a mut Vec<u8>);
+    impl Stream {
+        fn split(&mut self) -> (ReadHalf<'_>, WriteHalf<'_>) {
+            (ReadHalf(&self.trace, &self.data, 0), WriteHalf(&self.trace, &mut self.sent))
+        }
+    }
+    impl ReadHalf<'_> {
+        fn read(&mut self) -> common::Step<Option<u8>> {
+            let b = self.1.get(self.2).copied();
+            self.2 += 1;
+            self.0.step("read", 1, b)
+        }
+    }
+    impl WriteHalf<'_> {
+        fn write(&mut self, b: u8) -> common::Step<()> {
+            self.1.push(b * 2);
+            self.0.step("write", 1, ())
+        }
+    }
+    #[desugar]
+    async fn echo(t: Trace, mut stream: Stream) -> Vec<u8> {
+        let (mut rd, mut wr) = stream.split();
+        while let Some(b) = rd.read().await {
+            wr.write(b).await;
+        }
+        t.log("echoed");
+        stream.sent
+    }
+}

@@ -668,8 +668,10 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
         for &borrower in layout.kept.iter().chain(&layout.consumed) {
             for source in borrowed_from(a, borrower) {
                 let local = &a.locals[source];
+                let movable =
+                    local.simple_let || (a.params.contains(&source) && local.ident != "self");
                 if source != borrower
-                    && local.simple_let
+                    && movable
                     && !local.is_reference
                     && point.scope.contains(&source)
                     && !out.contains(&source)

@@ -56,11 +56,24 @@ pub fn machine(fn_name: &str) -> TokenStream {
         /// Runs its closure when dropped: when a panic unwinds through an awaited future being
         /// built or polled (the state becomes `Panicked`, dropping what it held, as rustc's
         /// futures do), and at the end of the scope of a local that lives in a slot.
-        struct #poison<F: FnMut()>(F);
+        struct #poison<F: FnMut()>(::core::option::Option<F>);
+
+        impl<F: FnMut()> #poison<F> {
+            fn new(f: F) -> Self {
+                #poison(::core::option::Option::Some(f))
+            }
+
+            /// Dropping it does nothing any more.
+            fn defuse(&mut self) {
+                self.0 = ::core::option::Option::None;
+            }
+        }
 
         impl<F: FnMut()> Drop for #poison<F> {
             fn drop(&mut self) {
-                (self.0)()
+                if let ::core::option::Option::Some(f) = &mut self.0 {
+                    f()
+                }
             }
         }
 

@@ -59,8 +59,9 @@ pub fn lower(
     };
     let start = {
         let restore = w.restore(&names.start_variant(), &a.params);
+        let slotted = w.param_slots();
         let body = w.block(&a.body, Dest::Return).tokens;
-        quote!(#restore #body)
+        quote!(#restore #slotted #body)
     };
     let resumes = (0..a.points.len()).map(|p| w.resume_arm(p)).collect();
     Lowered {
@@ -383,7 +384,7 @@ impl Writer<'_> {
         quote! {
             #on_unwind
             #[allow(unsafe_code)]
-            let #poison = #poison_type(move || unsafe { *#state = #state_enum::Panicked });
+            let mut #poison = #poison_type::new(move || unsafe { *#state = #state_enum::Panicked });
             let #future = match #awaitee {
                 ::core::option::Option::Some(#future) => #future,
                 ::core::option::Option::None => { #build }
@@ -395,12 +396,12 @@ impl Writer<'_> {
             let #result = match ::core::future::Future::poll(#future, #cx) {
                 ::core::task::Poll::Ready(#result) => #result,
                 ::core::task::Poll::Pending => {
-                    ::core::mem::forget(#poison);
+                    #poison.defuse();
                     #pending
                     return ::core::task::Poll::Pending;
                 }
             };
-            ::core::mem::forget(#poison);
+            #poison.defuse();
             #done
             *#awaitee = ::core::option::Option::None;
             #detach
@@ -746,7 +747,7 @@ impl Writer<'_> {
         let poll_now = comment("Poll it right away, as `.await` does.");
         let keep_slots = self.slot_scope.iter().map(|&id| {
             let guard = slot_guard(&self.names.fields[id]);
-            quote!(::core::mem::forget(#guard);)
+            quote!(#guard.defuse();)
         });
         let keep_note = (!self.slot_scope.is_empty())
             .then(|| comment("The locals in slots stay where they are."));
@@ -817,7 +818,15 @@ impl Writer<'_> {
         let Some(Expr::Plain(e, _)) = b.tail.as_deref() else {
             return None;
         };
-        let ident = crate::analyze::mentions::plain_ident(e)?;
+        // `x` or `x.field`: the root moves out of its slot.
+        let mut fields = Vec::new();
+        let mut root = e;
+        while let syn::Expr::Field(f) = root {
+            fields.push(&f.member);
+            root = &f.base;
+        }
+        fields.reverse();
+        let ident = crate::analyze::mentions::plain_ident(root)?;
         let id = *self
             .slot_scope
             .iter()
@@ -836,7 +845,7 @@ impl Writer<'_> {
                 ::core::option::Option::Some(__value) => __value,
                 ::core::option::Option::None => #unreachable,
             };
-            __value
+            __value #(.#fields)*
         }})
     }
 
@@ -867,6 +876,44 @@ impl Writer<'_> {
             .collect()
     }
 
+    /// Parameters that live in slots move there first thing.
+    fn param_slots(&mut self) -> TokenStream {
+        let ids: Vec<LocalId> = self
+            .a
+            .params
+            .iter()
+            .copied()
+            .filter(|&id| self.a.locals[id].slot.is_some())
+            .collect();
+        let mut out = TokenStream::new();
+        for id in ids {
+            let slot = self.a.locals[id].slot.expect("a slot local");
+            let index = syn::Index::from(slot);
+            let name = self.local_ident(id);
+            let slots = hidden("__slots");
+            let slot_ident = hidden("__slot");
+            let annotation = self
+                .pinned
+                .as_ref()
+                .map(|l| quote!(: &#l mut ::core::option::Option<_>));
+            let guard = self.slot_guard_decl(id);
+            let note = comment(&format!(
+                "`{name}` lives in a slot of the future from here on: another local borrows it \
+                 across an `.await`. SAFETY: the slots are pinned."
+            ));
+            out.extend(quote! {
+                #note
+                #[allow(unsafe_code)]
+                let #slot_ident #annotation = unsafe { &mut (*#slots).#index };
+                #[allow(unused_variables)]
+                let #name = #slot_ident.insert(#name);
+                #guard
+            });
+            self.slot_scope.push(id);
+        }
+        out
+    }
+
     /// `x`, bound again to its slot (without taking over its drop).
     fn slot_ref(&self, id: LocalId) -> TokenStream {
         let slot = self.a.locals[id].slot.expect("a slot local");
@@ -893,7 +940,7 @@ impl Writer<'_> {
         let on_drop = hidden("__OnDrop");
         quote! {
             #[allow(unsafe_code)]
-            let #guard = #on_drop(move || unsafe { (*#slots).#index = ::core::option::Option::None });
+            let mut #guard = #on_drop::new(move || unsafe { (*#slots).#index = ::core::option::Option::None });
         }
     }
 

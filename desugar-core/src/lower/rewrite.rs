@@ -141,6 +141,10 @@ impl Rewriter {
         if self.closure_depth > 0 {
             return;
         }
+        // `x.field` by value moves the field out: take `x` out of its slot first.
+        if let Expr::Field(f) = expr {
+            return self.take_value(&mut f.base);
+        }
         let Some(ident) = crate::analyze::mentions::plain_ident(expr) else {
             return;
         };
