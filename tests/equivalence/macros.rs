@@ -60,3 +60,35 @@ case! {
         )
     }
 }
+
+case! {
+    pinned_future_in_select_loop(t) => pinned(t);
+    #[desugar]
+    async fn pinned(t: Trace) -> Vec<u32> {
+        let deadline = t.step("deadline", 4, 99);
+        tokio::pin!(deadline);
+        let mut got = Vec::new();
+        loop {
+            tokio::select! {
+                biased;
+                v = &mut deadline => {
+                    got.push(v);
+                    break;
+                }
+                n = t.step("tick", 1, got.len() as u32) => got.push(n),
+            }
+        }
+        got
+    }
+}
+
+case! {
+    std_pin_macro(t) => std_pinned(t);
+    #[desugar]
+    async fn std_pinned(t: Trace) -> u32 {
+        let mut fut = std::pin::pin!(t.step("pinned", 2, 7));
+        let before = t.step("before", 1, 1).await;
+        let v = fut.as_mut().await;
+        before + v
+    }
+}

@@ -428,6 +428,23 @@ impl Builder {
                         self.plain(stmt, out);
                     }
                 }
+                syn::Stmt::Macro(m) if pin_macro(&m.mac).is_some() => {
+                    // `tokio::pin!(fut);`: `fut` stays where it is, shadowed by a `Pin` to it.
+                    let names = m
+                        .mac
+                        .parse_body_with(
+                            syn::punctuated::Punctuated::<Ident, syn::Token![,]>::parse_terminated,
+                        )
+                        .map_err(|_| {
+                            Error::new(
+                                m.mac.path.span(),
+                                "desugar supports `pin!(name, ..)` of locals",
+                            )
+                        })?;
+                    for name in names {
+                        self.pin_in_place(&name, out);
+                    }
+                }
                 syn::Stmt::Macro(m) => {
                     if suspend::first_await(stmt).is_some() {
                         let as_expr = syn::Expr::Macro(syn::ExprMacro {
@@ -495,6 +512,23 @@ impl Builder {
             self.plain(&syn::Stmt::Local(local.clone()), out);
             return Ok(());
         };
+        if let (syn::Expr::Macro(m), None) = (&*init.expr, &init.diverge) {
+            if pin_macro(&m.mac) == Some(PinMacro::Expr)
+                && suspend::first_await(&*init.expr).is_none()
+            {
+                // `let fut = pin!(make());`: the value gets a local of its own that stays where it
+                // is, and `fut` is a `Pin` to it.
+                let value: syn::Expr = m.mac.parse_body()?;
+                let hidden = Ident::new(&format!("__pinned{}", self.temps), Span::mixed_site());
+                self.temps += 1;
+                let stmt: syn::Stmt =
+                    syn::parse_quote_spanned!(m.mac.path.span()=> let mut #hidden = #value;);
+                self.plain(&stmt, out);
+                let mut shadow = local.clone();
+                self.pin_binding(&hidden, &mut shadow, out);
+                return Ok(());
+            }
+        }
         if suspend::first_await(&*init.expr).is_none() {
             if let Some((_, diverge)) = &init.diverge {
                 unsupported(&**diverge)?;
@@ -521,6 +555,44 @@ impl Builder {
             declares,
         });
         Ok(())
+    }
+
+    /// `tokio::pin!(name);` as `let mut name = Pin::new_unchecked(&mut name);`, the old `name`
+    /// borrowed (so it gets a slot and never moves).
+    fn pin_in_place(&mut self, name: &Ident, out: &mut Vec<Stmt>) {
+        let local: syn::Stmt =
+            syn::parse_quote_spanned!(name.span()=> #[allow(unused_variables)] let mut #name = (););
+        let syn::Stmt::Local(mut local) = local else {
+            unreachable!("parse_quote of a let")
+        };
+        self.pin_binding(name, &mut local, out);
+    }
+
+    /// `let PAT = Pin::new_unchecked(&mut target);` where `target` now never moves.
+    fn pin_binding(&mut self, target: &Ident, local: &mut syn::Local, out: &mut Vec<Stmt>) {
+        let safety = crate::comments::comment(
+            "SAFETY: the pinned value lives in a slot of the future that never moves until the \
+             end of its scope, and it is only reached through this `Pin` (the name is shadowed).",
+        );
+        let init: syn::Expr = syn::parse_quote_spanned! {target.span()=> {
+            #safety
+            #[allow(unsafe_code)]
+            let __pin = unsafe { ::core::pin::Pin::new_unchecked(&mut #target) };
+            __pin
+        }};
+        local.init = Some(syn::LocalInit {
+            eq_token: Default::default(),
+            expr: Box::new(init.clone()),
+            diverge: None,
+        });
+        let source = self.lookup(&target.to_string());
+        let stmt = syn::Stmt::Local(local.clone());
+        self.plain(&stmt, out);
+        if let (Some(source), Some(Stmt::Plain { declares, .. })) = (source, out.last()) {
+            for &id in declares.clone().iter() {
+                self.locals[id].borrows = vec![source];
+            }
+        }
     }
 
     /// Records a suspension point awaiting `operand` (which has no `.await` of its own).
@@ -586,6 +658,34 @@ fn place_root(expr: &syn::Expr) -> Option<String> {
         syn::Expr::Field(f) => place_root(&f.base),
         syn::Expr::Index(i) => place_root(&i.expr),
         syn::Expr::Paren(p) => place_root(&p.expr),
+        _ => None,
+    }
+}
+
+/// The pinning macros, by name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PinMacro {
+    /// `tokio::pin!(x);` / `futures::pin_mut!(x);`: pins locals in place, shadowing them.
+    Stmt,
+    /// `std::pin::pin!(value)`: an expression.
+    Expr,
+}
+
+fn pin_macro(mac: &syn::Macro) -> Option<PinMacro> {
+    let segments: Vec<String> = mac
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    match segments
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["tokio", "pin"] | ["futures", "pin_mut"] | ["pin_mut"] => Some(PinMacro::Stmt),
+        ["pin"] | ["std", "pin", "pin"] | ["core", "pin", "pin"] => Some(PinMacro::Expr),
         _ => None,
     }
 }

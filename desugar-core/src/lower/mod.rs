@@ -61,6 +61,7 @@ pub fn lower(
         let restore = w.restore(&names.start_variant(), &a.params);
         let slotted = w.param_slots();
         let body = w.block(&a.body, Dest::Return).tokens;
+        w.slot_scope.clear();
         quote!(#restore #slotted #body)
     };
     let resumes = (0..a.points.len()).map(|p| w.resume_arm(p)).collect();
@@ -368,8 +369,13 @@ impl Writer<'_> {
             _ => TokenStream::new(),
         };
         let build = self.build_awaitee(p);
+        // The function body's locals in slots come first: they are the oldest (what borrows
+        // them was declared after them), so they drop last.
+        let scope = self.slot_scope.len();
+        let slots = self.rebind_slots(self.a.body.id, p);
         let restore = self.restore(&self.names.variants[p], &self.a.layout[p].kept.clone());
         let body = self.resume_block(&self.a.body, p, Dest::Return).tokens;
+        self.slot_scope.truncate(scope);
         let (poison, poison_type, state, state_enum) = (
             hidden("__poison"),
             hidden("__OnDrop"),
@@ -405,6 +411,7 @@ impl Writer<'_> {
             #done
             *#awaitee = ::core::option::Option::None;
             #detach
+            #slots
             #restore
             #body
         }
@@ -419,11 +426,19 @@ impl Writer<'_> {
         let point = &self.a.points[p];
         let layout = &self.a.layout[p];
         let awaitee = hidden("__awaitee");
+        // The locals in slots the awaited expression can name (not shadowed by a later local).
         let slots_here: Vec<LocalId> = point
             .scope
             .iter()
-            .copied()
-            .filter(|&id| self.a.locals[id].slot.is_some())
+            .enumerate()
+            .filter(|&(i, &id)| {
+                let name = &self.a.locals[id].ident;
+                self.a.locals[id].slot.is_some()
+                    && !point.scope[i + 1..]
+                        .iter()
+                        .any(|&later| self.a.locals[later].ident == *name)
+            })
+            .map(|(_, &id)| id)
             .collect();
         let slot_refs: Vec<TokenStream> = slots_here.iter().map(|&id| self.slot_ref(id)).collect();
         let pinned_names = layout
@@ -951,6 +966,7 @@ impl Writer<'_> {
             .iter()
             .copied()
             .filter(|&id| self.a.locals[id].slot.is_some() && self.a.locals[id].block == block)
+            .filter(|id| !self.slot_scope.contains(id))
             .collect();
         let mut out = TokenStream::new();
         for id in ids {
