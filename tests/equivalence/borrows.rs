@@ -156,3 +156,37 @@ case! {
         stream.sent
     }
 }
+
+case! {
+    mutex_guards(t) => both(t);
+    // An `Arc`'d tokio mutex, its guard held across an await; a std guard dropped before one.
+    #[desugar]
+    async fn guarded(t: Trace, shared: std::sync::Arc<tokio::sync::Mutex<u32>>) -> u32 {
+        let before = {
+            let counter = std::sync::Mutex::new(10);
+            let mut c = counter.lock().unwrap();
+            *c += 1;
+            *c
+        };
+        let mut guard = shared.lock().await;
+        *guard += t.step("add while locked", 1, 5).await;
+        let held = *guard;
+        drop(guard);
+        held + before
+    }
+    // A borrowed tokio mutex (`self.state.lock().await`-style).
+    #[desugar]
+    async fn borrowed(t: Trace, shared: &tokio::sync::Mutex<u32>) -> u32 {
+        let mut guard = shared.lock().await;
+        let add = t.step("add", 1, 7).await;
+        *guard += add;
+        *guard
+    }
+    async fn both(t: Trace) -> (u32, u32) {
+        let m: &'static tokio::sync::Mutex<u32> = Box::leak(Box::new(tokio::sync::Mutex::new(1)));
+        (
+            guarded(t.clone(), std::sync::Arc::new(tokio::sync::Mutex::new(1))).await,
+            borrowed(t, m).await,
+        )
+    }
+}

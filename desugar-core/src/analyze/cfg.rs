@@ -659,12 +659,75 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<LocalId>
     out
 }
 
+/// Whether, at every suspension point where `id` is in scope, it is older than every local kept
+/// in the state: slots are dropped after the state when the future is dropped, so only then is
+/// the drop order rustc's.
+fn oldest_kept(a: &Analysis, id: LocalId) -> bool {
+    a.points.iter().zip(&a.layout).all(|(point, layout)| {
+        let Some(at) = point.scope.iter().position(|&x| x == id) else {
+            return true;
+        };
+        !point.scope[at + 1..].iter().any(|x| layout.kept.contains(x))
+    })
+}
+
+/// The suspension points whose value is dropped at once (`fut.await;`).
+fn discarded_points(a: &Analysis) -> Vec<PointId> {
+    fn block(b: &Block, out: &mut Vec<PointId>) {
+        for stmt in &b.stmts {
+            match stmt {
+                Stmt::Expr {
+                    expr: Expr::Await(p),
+                    semi: true,
+                } => out.push(*p),
+                Stmt::Expr { expr, .. } | Stmt::Let { init: expr, .. } => walk(expr, out),
+                Stmt::Plain { .. } => {}
+            }
+        }
+        if let Some(t) = &b.tail {
+            walk(t, out);
+        }
+    }
+    fn walk(e: &Expr, out: &mut Vec<PointId>) {
+        match e {
+            Expr::Block(b) => block(b, out),
+            Expr::If {
+                then, otherwise, ..
+            } => {
+                block(then, out);
+                if let Some(o) = otherwise {
+                    walk(o, out);
+                }
+            }
+            Expr::Match { arms, .. } => arms.iter().for_each(|a| walk(&a.body, out)),
+            Expr::Loop { body, .. } => block(body, out),
+            Expr::Return(Some(v)) => walk(v, out),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    block(&a.body, &mut out);
+    out
+}
+
 /// The locals that must not move: another local kept or consumed at some suspension point
 /// borrows them (as far as the syntax shows), and they are declared by a plain `let`.
 pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
     let mut out = Vec::new();
+    let discarded = discarded_points(a);
     for (p, point) in a.points.iter().enumerate() {
         let layout = &a.layout[p];
+        // The value of the await may borrow what the future borrowed in place (a guard from
+        // `shared.lock().await`): those locals must not move on after it either.
+        if !discarded.contains(&p) {
+            for &id in &layout.pinned {
+                let local = &a.locals[id];
+                let movable = local.simple_let || (a.params.contains(&id) && local.ident != "self");
+                if movable && !local.is_reference && !out.contains(&id) && oldest_kept(a, id) {
+                    out.push(id);
+                }
+            }
+        }
         for &borrower in layout.kept.iter().chain(&layout.consumed) {
             for source in borrowed_from(a, borrower) {
                 let local = &a.locals[source];
