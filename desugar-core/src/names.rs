@@ -155,6 +155,19 @@ fn awaited_name(expr: &Expr) -> String {
 }
 
 impl Names {
+    /// The state field and local holding the drop guard of a local in a slot.
+    pub fn guard_field(&self, id: LocalId) -> Ident {
+        hidden(&format!(
+            "__drop_{}",
+            self.fields[id].to_string().trim_start_matches("__")
+        ))
+    }
+
+    /// The type parameter standing for that guard's type.
+    pub fn guard_param(&self, id: LocalId) -> Ident {
+        Ident::new(&format!("{}Drop", self.local_params[id]), Span::call_site())
+    }
+
     /// The state before the first poll.
     pub fn start_variant(&self) -> Ident {
         Ident::new("Start", Span::call_site())

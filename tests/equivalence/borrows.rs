@@ -190,3 +190,27 @@ case! {
         )
     }
 }
+
+case! {
+    await_value_borrows_local(t) => echo(t);
+    /// Ready on its second poll with the reference it holds.
+    pub struct Echo<'a>(&'a String, bool);
+    impl<'a> std::future::Future for Echo<'a> {
+        type Output = &'a String;
+        fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<&'a String> {
+            if !self.1 {
+                self.1 = true;
+                cx.waker().wake_by_ref();
+                return std::task::Poll::Pending;
+            }
+            std::task::Poll::Ready(self.0)
+        }
+    }
+    #[desugar]
+    async fn echo(t: Trace) -> usize {
+        let text = String::from("kept");
+        let borrowed = Echo(&text, false).await;
+        let more = t.step("more", 1, 1).await;
+        borrowed.len() + text.len() + more
+    }
+}

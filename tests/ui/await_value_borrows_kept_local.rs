@@ -1,6 +1,6 @@
-//! The value of an `.await` must not borrow a local the awaited future borrowed in place: that
-//! local moves on after the `.await`, so the expansion refuses it (rustc's own future keeps the
-//! local where it is; desugar cannot yet).
+//! The value of an `.await` must not borrow a local the awaited future borrowed in place when
+//! that local cannot get a slot (here it comes from a tuple pattern): it moves on after the
+//! `.await`, so the expansion refuses it (rustc's own future keeps the local where it is).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -18,9 +18,9 @@ impl<'a> Future for Echo<'a> {
 
 #[desugar::desugar]
 async fn echo() -> usize {
-    let text = String::from("kept");
+    let (text, n) = (String::from("kept"), 1);
     let borrowed = Echo(&text).await;
-    borrowed.len() + text.len()
+    borrowed.len() + text.len() + n
 }
 
 fn main() {}

@@ -27,6 +27,8 @@ pub struct Layout {
     /// Moved into the awaited expression (not kept): carried from where the state is entered to
     /// where the future is built.
     pub consumed: Vec<LocalId>,
+    /// Locals in slots in scope: the state keeps their drop guards.
+    pub slotted: Vec<LocalId>,
     /// Guesses the tool had to make, in words.
     pub notes: Vec<String>,
 }
@@ -537,7 +539,8 @@ fn decide(
     for &id in &point.scope {
         let local = &a.locals[id];
         if local.slot.is_some() {
-            // Reached in place in every state; never moves.
+            // Reached in place in every state; never moves. Its drop guard is kept.
+            layout.slotted.push(id);
             continue;
         }
         let name = local.ident.to_string();
@@ -659,18 +662,6 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<LocalId>
     out
 }
 
-/// Whether, at every suspension point where `id` is in scope, it is older than every local kept
-/// in the state: slots are dropped after the state when the future is dropped, so only then is
-/// the drop order rustc's.
-fn oldest_kept(a: &Analysis, id: LocalId) -> bool {
-    a.points.iter().zip(&a.layout).all(|(point, layout)| {
-        let Some(at) = point.scope.iter().position(|&x| x == id) else {
-            return true;
-        };
-        !point.scope[at + 1..].iter().any(|x| layout.kept.contains(x))
-    })
-}
-
 /// The suspension points whose value is dropped at once (`fut.await;`).
 fn discarded_points(a: &Analysis) -> Vec<PointId> {
     fn block(b: &Block, out: &mut Vec<PointId>) {
@@ -723,7 +714,7 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
             for &id in &layout.pinned {
                 let local = &a.locals[id];
                 let movable = local.simple_let || (a.params.contains(&id) && local.ident != "self");
-                if movable && !local.is_reference && !out.contains(&id) && oldest_kept(a, id) {
+                if movable && !local.is_reference && !out.contains(&id) {
                     out.push(id);
                 }
             }
@@ -924,4 +915,23 @@ pub fn returns_borrow(method: &str) -> bool {
                 | "deref_mut"
                 | "peek"
         )
+}
+
+impl Layout {
+    /// What the state holds besides the future, in declaration order: kept locals and the drop
+    /// guards of locals in slots (`true`).
+    pub fn held(&self, scope: &[LocalId]) -> Vec<(LocalId, bool)> {
+        scope
+            .iter()
+            .filter_map(|&id| {
+                if self.kept.contains(&id) {
+                    Some((id, false))
+                } else if self.slotted.contains(&id) {
+                    Some((id, true))
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
 }

@@ -14,6 +14,15 @@ pub fn machine(fn_name: &str) -> TokenStream {
     let machine = hidden("__Machine");
     let new_machine = hidden("__machine");
     let poison = hidden("__OnDrop");
+    let slot_guard = hidden("__SlotGuard");
+    let send_safety = comment(
+        "SAFETY: the guard only drops the slot's value (a `T`): it may move to another thread, \
+         or be shared, exactly when a `T` may.",
+    );
+    let slot_safety = comment(
+        "SAFETY: the pointer is to a slot of the pinned future, which outlives its state (the \
+         guard lives in the state or in the poll closure while the future is polled).",
+    );
     let doc = format!(" `{fn_name}`'s future: its state and the code that resumes it.");
     let safety1 = comment(
         "SAFETY: `state` and `slots` are structurally pinned: they are only ever reached \
@@ -54,8 +63,8 @@ pub fn machine(fn_name: &str) -> TokenStream {
         }
 
         /// Runs its closure when dropped: when a panic unwinds through an awaited future being
-        /// built or polled (the state becomes `Panicked`, dropping what it held, as rustc's
-        /// futures do), and at the end of the scope of a local that lives in a slot.
+        /// built or polled, the state becomes `Panicked`, dropping what it held, as rustc's
+        /// futures do.
         struct #poison<F: FnMut()>(::core::option::Option<F>);
 
         impl<F: FnMut()> #poison<F> {
@@ -73,6 +82,27 @@ pub fn machine(fn_name: &str) -> TokenStream {
             fn drop(&mut self) {
                 if let ::core::option::Option::Some(f) = &mut self.0 {
                     f()
+                }
+            }
+        }
+
+        /// The drop of a local that lives in a slot: it travels through the states like a kept
+        /// local, so that the local is dropped where rustc drops it — at the end of its scope,
+        /// or in order with the others when the future is dropped.
+        struct #slot_guard<T>(*mut ::core::option::Option<T>);
+
+        #send_safety
+        #[allow(unsafe_code)]
+        unsafe impl<T: Send> Send for #slot_guard<T> {}
+        #[allow(unsafe_code)]
+        unsafe impl<T: Sync> Sync for #slot_guard<T> {}
+
+        impl<T> Drop for #slot_guard<T> {
+            fn drop(&mut self) {
+                #slot_safety
+                #[allow(unsafe_code)]
+                unsafe {
+                    *self.0 = ::core::option::Option::None;
                 }
             }
         }

@@ -68,7 +68,7 @@ pub fn emit(
             let #slots: *mut _ = unsafe { ::core::pin::Pin::get_unchecked_mut(#slots) };
         }
     });
-    let n_params_for_ty = names.variants.len() + state::stored_locals(a).len();
+    let n_params_for_ty = names.variants.len() + state::stored_locals(a).len() + a.slots.len();
     let current_ty = sig.pinned.as_ref().map(|pinned| {
         let infer = (0..n_params_for_ty).map(|_| quote!(_));
         quote!(: &#pinned mut #state_enum<#(#infer),*>)
@@ -78,7 +78,7 @@ pub fn emit(
     let new_machine = hidden("__machine");
     let pinned_marker = hidden("__pinned");
 
-    let n_params = names.variants.len() + state::stored_locals(a).len();
+    let n_params = names.variants.len() + state::stored_locals(a).len() + a.slots.len();
     let infer = (0..n_params).map(|_| quote!(_));
     let start_fields = sig.start_fields.iter().map(|(field, value)| {
         if field == value {

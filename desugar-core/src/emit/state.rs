@@ -26,10 +26,12 @@ pub fn state_enum(a: &Analysis, names: &Names, fn_name: &str) -> TokenStream {
     let awaitee = hidden("__awaitee");
     let pinned_marker = hidden("__pinned");
     let stored = stored_locals(a);
+    let guard_params: Vec<syn::Ident> = a.slots.iter().map(|&id| names.guard_param(id)).collect();
     let params: Vec<&syn::Ident> = names
         .variants
         .iter()
         .chain(stored.iter().map(|&id| &names.local_params[id]))
+        .chain(&guard_params)
         .collect();
     let start_fields = a.params.iter().map(|&id| {
         let (field, ty) = (&names.fields[id], &names.local_params[id]);
@@ -38,9 +40,15 @@ pub fn state_enum(a: &Analysis, names: &Names, fn_name: &str) -> TokenStream {
     let variants = a.points.iter().enumerate().map(|(p, point)| {
         let layout = &a.layout[p];
         let variant = &names.variants[p];
-        let fields = layout.kept.iter().rev().map(|&id| {
-            let (field, ty) = (&names.fields[id], &names.local_params[id]);
-            quote!(#field: #ty)
+        let held = layout.held(&point.scope);
+        let fields = held.iter().rev().map(|&(id, guard)| {
+            if guard {
+                let (field, ty) = (names.guard_field(id), names.guard_param(id));
+                quote!(#field: #ty)
+            } else {
+                let (field, ty) = (&names.fields[id], &names.local_params[id]);
+                quote!(#field: #ty)
+            }
         });
         let mut doc = vec![format!(
             " Suspended at `{}` (line {}, column {}).",

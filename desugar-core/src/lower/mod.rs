@@ -58,7 +58,8 @@ pub fn lower(
         labels: 0,
     };
     let start = {
-        let restore = w.restore(&names.start_variant(), &a.params);
+        let params: Vec<(LocalId, bool)> = a.params.iter().map(|&id| (id, false)).collect();
+        let restore = w.restore(&names.start_variant(), &params);
         let slotted = w.param_slots();
         let body = w.block(&a.body, Dest::Return).tokens;
         w.slot_scope.clear();
@@ -199,6 +200,7 @@ impl Writer<'_> {
                 let mut stmt = r.stmt(plain.clone());
                 self.errors.append(&mut r.errors);
                 self.sync_loops(&r);
+                self.shadow(declares);
                 if let syn::Stmt::Local(local) = &mut stmt {
                     self.allow_unused_mut(declares, &mut local.attrs);
                 }
@@ -211,7 +213,9 @@ impl Writer<'_> {
                 ..
             } => {
                 let value = self.expr(init);
-                self.local(local, value, declares)
+                let code = self.local(local, value, declares);
+                self.shadow(declares);
+                code
             }
             Stmt::Expr { expr, semi } => {
                 let value = self.expr(expr);
@@ -373,7 +377,8 @@ impl Writer<'_> {
         // them was declared after them), so they drop last.
         let scope = self.slot_scope.len();
         let slots = self.rebind_slots(self.a.body.id, p);
-        let restore = self.restore(&self.names.variants[p], &self.a.layout[p].kept.clone());
+        let held = self.a.layout[p].held(&self.a.points[p].scope);
+        let restore = self.restore(&self.names.variants[p], &held);
         let body = self.resume_block(&self.a.body, p, Dest::Return).tokens;
         self.slot_scope.truncate(scope);
         let (poison, poison_type, state, state_enum) = (
@@ -521,7 +526,9 @@ impl Writer<'_> {
                 ..
             } => {
                 let value = self.resume_expr(init, p);
-                self.local(local, value, declares)
+                let code = self.local(local, value, declares);
+                self.shadow(declares);
+                code
             }
             Stmt::Expr { expr, semi } => {
                 let value = self.resume_expr(expr, p);
@@ -630,25 +637,33 @@ impl Writer<'_> {
     /// Moves the state out (leaving `Panicked`) and binds the locals it kept: those of the
     /// function body by their names, the others to hidden names, re-bound in their block by
     /// [`Self::rebind`] so that they drop where they did.
-    fn restore(&mut self, variant: &syn::Ident, kept: &[LocalId]) -> TokenStream {
+    fn restore(&mut self, variant: &syn::Ident, held: &[(LocalId, bool)]) -> TokenStream {
         let state_enum = hidden("__State");
         let state = hidden("__state");
         let mut fields = Vec::new();
         let mut any_mut = false;
-        for &id in kept {
+        for &(id, guard) in held {
             let local = &self.a.locals[id];
-            let field = &self.names.fields[id];
+            let field = if guard {
+                self.names.guard_field(id)
+            } else {
+                self.names.fields[id].clone()
+            };
             if local.block == self.a.body.id {
+                if guard {
+                    fields.push(quote!(#field));
+                    continue;
+                }
                 let name = self.local_ident(id);
                 let mutability = local.mutable.then(|| quote!(mut));
                 any_mut |= local.mutable;
-                if *field == name {
+                if field == name {
                     fields.push(quote!(#mutability #name));
                 } else {
                     fields.push(quote!(#field: #mutability #name));
                 }
             } else {
-                let temp = keep_ident(field);
+                let temp = keep_ident(&field);
                 fields.push(quote!(#field: #temp));
             }
         }
@@ -681,9 +696,15 @@ impl Writer<'_> {
             return TokenStream::new();
         }
         let mut out = TokenStream::new();
-        for &id in &self.a.layout[p].kept {
+        for (id, guard) in self.a.layout[p].held(&self.a.points[p].scope) {
             let local = &self.a.locals[id];
             if local.block != block {
+                continue;
+            }
+            if guard {
+                let field = self.names.guard_field(id);
+                let temp = keep_ident(&field);
+                out.extend(quote!(let #field = #temp;));
                 continue;
             }
             let name = self.local_ident(id);
@@ -707,10 +728,14 @@ impl Writer<'_> {
         let awaitee = hidden("__awaitee");
         let variant = &self.names.variants[p];
         let fields: Vec<TokenStream> = layout
-            .kept
-            .iter()
+            .held(&point.scope)
+            .into_iter()
             .rev()
-            .map(|&id| {
+            .map(|(id, guard)| {
+                if guard {
+                    let field = self.names.guard_field(id);
+                    return quote!(#field);
+                }
                 let field = &self.names.fields[id];
                 let name = self.local_ident(id);
                 if *field == name {
@@ -760,16 +785,8 @@ impl Writer<'_> {
              nothing that is pinned.",
         );
         let poll_now = comment("Poll it right away, as `.await` does.");
-        let keep_slots = self.slot_scope.iter().map(|&id| {
-            let guard = slot_guard(&self.names.fields[id]);
-            quote!(#guard.defuse();)
-        });
-        let keep_note = (!self.slot_scope.is_empty())
-            .then(|| comment("The locals in slots stay where they are."));
         quote! {
             #explain
-            #keep_note
-            #(#keep_slots)*
             #safety
             #[allow(unsafe_code)]
             unsafe {
@@ -951,27 +968,44 @@ impl Writer<'_> {
         let slot = self.a.locals[id].slot.expect("a slot local");
         let index = syn::Index::from(slot);
         let slots = hidden("__slots");
-        let guard = slot_guard(&self.names.fields[id]);
-        let on_drop = hidden("__OnDrop");
+        let guard = self.names.guard_field(id);
+        let slot_guard = hidden("__SlotGuard");
         quote! {
             #[allow(unsafe_code)]
-            let mut #guard = #on_drop::new(move || unsafe { (*#slots).#index = ::core::option::Option::None });
+            let #guard = #slot_guard(unsafe { ::core::ptr::addr_of_mut!((*#slots).#index) });
         }
     }
 
-    /// At the top of scope `block` when resuming at `p`: the locals in slots it declared.
+    /// New locals hide the locals in slots with the same name from the code after them.
+    fn shadow(&mut self, declares: &[LocalId]) {
+        for &id in declares {
+            let name = &self.a.locals[id].ident;
+            self.slot_scope
+                .retain(|&s| s == id || self.a.locals[s].ident != *name);
+        }
+    }
+
+    /// At the top of scope `block` when resuming at `p`: the locals in slots it declared (those
+    /// that a later local does not hide).
     fn rebind_slots(&mut self, block: usize, p: PointId) -> TokenStream {
-        let ids: Vec<LocalId> = self.a.points[p]
-            .scope
+        let scope = &self.a.points[p].scope;
+        let ids: Vec<LocalId> = scope
             .iter()
-            .copied()
-            .filter(|&id| self.a.locals[id].slot.is_some() && self.a.locals[id].block == block)
+            .enumerate()
+            .filter(|&(i, &id)| {
+                let local = &self.a.locals[id];
+                local.slot.is_some()
+                    && local.block == block
+                    && !scope[i + 1..]
+                        .iter()
+                        .any(|&l| self.a.locals[l].ident == local.ident)
+            })
+            .map(|(_, &id)| id)
             .filter(|id| !self.slot_scope.contains(id))
             .collect();
         let mut out = TokenStream::new();
         for id in ids {
             out.extend(self.slot_ref(id));
-            out.extend(self.slot_guard_decl(id));
             self.slot_scope.push(id);
         }
         out
@@ -1079,14 +1113,6 @@ fn statement(value: Code, semi: bool) -> Code {
     let tokens = value.tokens;
     let semi = semi.then(|| quote!(;));
     Code::new(quote!(#tokens #semi), value.diverges)
-}
-
-/// The guard that drops a local living in a slot.
-fn slot_guard(field: &syn::Ident) -> syn::Ident {
-    hidden(&format!(
-        "__drop_{}",
-        field.to_string().trim_start_matches("__")
-    ))
 }
 
 /// The local of the poll closure that carries what point `p`'s awaited expression consumes.
