@@ -706,6 +706,15 @@ fn discarded_points(a: &Analysis) -> Vec<PointId> {
 pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
     let mut out = Vec::new();
     let discarded = discarded_points(a);
+    // Locals used by value somewhere: a slot could not always give them up (inside a closure,
+    // say), so for them a borrowing await value is refused instead.
+    let moved: BTreeSet<LocalId> = graph(a)
+        .nodes
+        .iter()
+        .flat_map(|n| n.uses.iter())
+        .filter(|u| u.kind == Use::Move)
+        .map(|u| u.local)
+        .collect();
     for (p, point) in a.points.iter().enumerate() {
         let layout = &a.layout[p];
         // The value of the await may borrow what the future borrowed in place (a guard from
@@ -714,7 +723,7 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
             for &id in &layout.pinned {
                 let local = &a.locals[id];
                 let movable = local.simple_let || (a.params.contains(&id) && local.ident != "self");
-                if movable && !local.is_reference && !out.contains(&id) {
+                if movable && !local.is_reference && !moved.contains(&id) && !out.contains(&id) {
                     out.push(id);
                 }
             }
