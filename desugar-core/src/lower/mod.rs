@@ -125,8 +125,13 @@ impl Writer<'_> {
     }
 
     fn block_inner(&mut self, b: &Block, dest: Dest) -> Code {
-        let mut out = TokenStream::new();
-        for stmt in &b.stmts {
+        self.rest(b, 0, dest, TokenStream::new())
+    }
+
+    /// Appends to `out` the statements of `b` from `from` on, stopping after one that never
+    /// completes, then its tail.
+    fn rest(&mut self, b: &Block, from: usize, dest: Dest, mut out: TokenStream) -> Code {
+        for stmt in &b.stmts[from..] {
             let code = self.stmt(stmt);
             out.extend(code.tokens);
             if code.diverges {
@@ -504,16 +509,7 @@ impl Writer<'_> {
         if first.diverges {
             return Code::new(out, true);
         }
-        for stmt in &b.stmts[i + 1..] {
-            let code = self.stmt(stmt);
-            out.extend(code.tokens);
-            if code.diverges {
-                return Code::new(out, true);
-            }
-        }
-        let tail = self.tail(b, dest);
-        out.extend(tail.tokens);
-        Code::new(out, tail.diverges)
+        self.rest(b, i + 1, dest, out)
     }
 
     fn resume_stmt(&mut self, stmt: &Stmt, p: PointId) -> Code {
