@@ -75,7 +75,7 @@ macro_rules! both {
 
         /// A shared reference to a `Sync` value held across the await.
         $($attr)*
-        pub async fn shared_ref(v: &Vec<u8>) -> usize {
+        pub async fn shared_ref(v: &[u8]) -> usize {
             tick().await;
             v.len()
         }
