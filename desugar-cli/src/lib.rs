@@ -26,7 +26,47 @@ pub fn run(opts: &opts::Opts) -> Result<String, Error> {
             source,
         })?
     };
+    if opts.explain {
+        return explain_source(&source, &path, opts.all, opts.function.as_deref());
+    }
     expand_source(&source, &path, opts.all, opts.function.as_deref())
+}
+
+/// The `--explain` tables of the functions of `source`.
+pub fn explain_source(
+    source: &str,
+    path: &std::path::Path,
+    all: bool,
+    function: Option<&str>,
+) -> Result<String, Error> {
+    let path = path.to_path_buf();
+    let file = syn::parse_file(source).map_err(|source| Error::Parse {
+        path: path.clone(),
+        source,
+    })?;
+    let (fns, errors) = desugar_core::explain::explain_file(&file, all);
+    if !errors.is_empty() {
+        return Err(Error::Desugar { path, errors });
+    }
+    let known: Vec<String> = fns.iter().map(|f| f.name.clone()).collect();
+    let selected: Vec<_> = fns
+        .iter()
+        .filter(|f| match function {
+            Some(name) => f.name == name || f.name.ends_with(&format!("::{name}")),
+            None => true,
+        })
+        .collect();
+    if let (Some(name), true) = (function, selected.is_empty()) {
+        return Err(Error::NoSuchFn {
+            name: name.to_string(),
+            known,
+        });
+    }
+    Ok(selected
+        .iter()
+        .map(|f| print::state_table(f))
+        .collect::<Vec<_>>()
+        .join("\n"))
 }
 
 /// Expands the `#[desugar]` items (or, with `all`, every async fn) of `source` and renders the

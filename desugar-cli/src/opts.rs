@@ -18,6 +18,12 @@ pub struct Opts {
     /// Print only this function (`name`, or `Type::name` for a method).
     #[arg(long = "fn", value_name = "NAME")]
     pub function: Option<String>,
+
+    /// Instead of the expansion, a table per function: its states, what each awaits and where,
+    /// what it keeps (moved into the state, or in place for the awaited future to borrow), the
+    /// locals in slots, and the guesses made.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[cfg(test)]

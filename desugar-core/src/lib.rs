@@ -28,6 +28,7 @@
 mod analyze;
 mod comments;
 mod emit;
+pub mod explain;
 pub mod file;
 mod lower;
 mod names;
@@ -100,7 +101,7 @@ fn desugar_fn(f: parse::AsyncFn) -> Result<TokenStream> {
 }
 
 /// Capitalized identifiers in the function: the names of types users will read next to ours.
-fn type_names(f: &parse::AsyncFn) -> Vec<String> {
+pub(crate) fn type_names(f: &parse::AsyncFn) -> Vec<String> {
     fn walk(tokens: TokenStream, out: &mut Vec<String>) {
         for tt in tokens {
             match tt {

@@ -1,0 +1,130 @@
+//! What the CLI's `--explain` shows: for each desugared function, its states — what each awaits,
+//! where, what it keeps (moved into the state, or in place for the awaited future to borrow),
+//! which locals live in slots, and the guesses made. The same analysis as the expansion.
+
+use crate::{analyze, names, parse};
+use syn::{ImplItem, Item};
+
+/// One suspension point's state.
+pub struct StateInfo {
+    pub name: String,
+    pub awaited: String,
+    pub line: usize,
+    pub column: usize,
+    /// Locals moved into the state.
+    pub keeps: Vec<String>,
+    /// Locals kept in place: the awaited future borrows them.
+    pub in_place: Vec<String>,
+    /// Locals in slots (they never move) in scope here.
+    pub slots: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+pub struct FnInfo {
+    /// `name` or `Type::name`.
+    pub name: String,
+    pub states: Vec<StateInfo>,
+}
+
+/// The states of every function `expand_file` would desugar (with `all`, every async fn).
+pub fn explain_file(file: &syn::File, all: bool) -> (Vec<FnInfo>, Vec<syn::Error>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    items(&file.items, all, None, &mut out, &mut errors);
+    (out, errors)
+}
+
+fn items(
+    items: &[Item],
+    all: bool,
+    self_ty: Option<&str>,
+    out: &mut Vec<FnInfo>,
+    errors: &mut Vec<syn::Error>,
+) {
+    for item in items {
+        match item {
+            Item::Fn(f) => {
+                let marked = f.attrs.iter().any(crate::file::is_desugar_attr);
+                if marked || (all && f.sig.asyncness.is_some()) {
+                    explain_fn(f.clone(), false, self_ty, out, errors);
+                }
+            }
+            Item::Impl(block) => {
+                let marked = block.attrs.iter().any(crate::file::is_desugar_attr);
+                let ty = quote::ToTokens::to_token_stream(&block.self_ty).to_string();
+                for member in &block.items {
+                    let ImplItem::Fn(m) = member else { continue };
+                    let wanted = m.sig.asyncness.is_some()
+                        && (marked || all || m.attrs.iter().any(crate::file::is_desugar_attr));
+                    if wanted {
+                        let f = syn::ItemFn {
+                            attrs: m.attrs.clone(),
+                            vis: m.vis.clone(),
+                            sig: m.sig.clone(),
+                            block: Box::new(m.block.clone()),
+                        };
+                        explain_fn(f, block.trait_.is_some(), Some(&ty), out, errors);
+                    }
+                }
+            }
+            Item::Mod(m) => {
+                if let Some((_, content)) = &m.content {
+                    self::items(content, all, None, out, errors);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn explain_fn(
+    f: syn::ItemFn,
+    in_trait_impl: bool,
+    self_ty: Option<&str>,
+    out: &mut Vec<FnInfo>,
+    errors: &mut Vec<syn::Error>,
+) {
+    let name = match self_ty {
+        Some(ty) => format!("{ty}::{}", f.sig.ident),
+        None => f.sig.ident.to_string(),
+    };
+    let analysis = parse::Target::async_fns(f, in_trait_impl).and_then(|f| {
+        let a = analyze::analyze(&f)?;
+        Ok((crate::type_names(&f), a))
+    });
+    let (type_names, a) = match analysis {
+        Ok(x) => x,
+        Err(e) => {
+            errors.push(e);
+            return;
+        }
+    };
+    let names = names::assign(&a, &type_names);
+    let ident = |id: usize| a.locals[id].ident.to_string();
+    let states = a
+        .points
+        .iter()
+        .enumerate()
+        .map(|(p, point)| {
+            let layout = &a.layout[p];
+            let mut notes = layout.notes.clone();
+            notes.extend(point.note.clone());
+            StateInfo {
+                name: names.variants[p].to_string(),
+                awaited: point.source.clone(),
+                line: point.line,
+                column: point.column,
+                keeps: layout
+                    .kept
+                    .iter()
+                    .filter(|id| !layout.pinned.contains(id))
+                    .map(|&id| ident(id))
+                    .collect(),
+                in_place: layout.pinned.iter().map(|&id| ident(id)).collect(),
+                slots: layout.slotted.iter().map(|&id| ident(id)).collect(),
+                notes,
+            }
+        })
+        .collect();
+    out.push(FnInfo { name, states });
+}
