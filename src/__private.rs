@@ -22,16 +22,11 @@ pub trait FromResidual<R> {
     fn from_residual(residual: R) -> Self;
 }
 
-/// `expr?` is `match branch(expr) { Continue(v) => v, Break(r) => return from_residual(r) }`.
+/// `expr?` is `match branch(expr) { Continue(v) => v, Break(r) => return
+/// <_ as FromResidual<_>>::from_residual(r) }`.
 #[inline(always)]
 pub fn branch<T: Branch>(value: T) -> ControlFlow<T::Residual, T::Output> {
     value.branch()
-}
-
-/// See [`branch`].
-#[inline(always)]
-pub fn from_residual<T: FromResidual<R>, R>(residual: R) -> T {
-    T::from_residual(residual)
 }
 
 impl<T, E> Branch for Result<T, E> {

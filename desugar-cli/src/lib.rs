@@ -40,10 +40,7 @@ pub fn explain_source(
     function: Option<&str>,
 ) -> Result<String, Error> {
     let path = path.to_path_buf();
-    let file = syn::parse_file(source).map_err(|source| Error::Parse {
-        path: path.clone(),
-        source,
-    })?;
+    let file = parse(source, &path)?;
     let (fns, errors) = desugar_core::explain::explain_file(&file, all);
     if !errors.is_empty() {
         return Err(Error::Desugar { path, errors });
@@ -78,10 +75,7 @@ pub fn expand_source(
     function: Option<&str>,
 ) -> Result<String, Error> {
     let path = path.to_path_buf();
-    let mut file = syn::parse_file(source).map_err(|source| Error::Parse {
-        path: path.clone(),
-        source,
-    })?;
+    let mut file = parse(source, &path)?;
     let options = desugar_core::file::Options {
         all,
         comments: true,
@@ -94,6 +88,13 @@ pub fn expand_source(
         select(&mut file, name)?;
     }
     Ok(print::render(&file))
+}
+
+fn parse(source: &str, path: &std::path::Path) -> Result<syn::File, Error> {
+    syn::parse_file(source).map_err(|source| Error::Parse {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Keeps only the function `name` (or `Type::name`).

@@ -29,12 +29,7 @@ pub fn expand_file(file: &mut syn::File, options: Options) -> Vec<syn::Error> {
 
 /// Whether an attribute is `#[desugar]` or `#[desugar::desugar]`.
 pub fn is_desugar_attr(attr: &Attribute) -> bool {
-    let segments: Vec<String> = attr
-        .path()
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
+    let segments = crate::analyze::mentions::path_segments(attr.path());
     matches!(
         segments
             .iter()

@@ -570,34 +570,10 @@ impl Builder {
     /// `println!("{}", a.await)`: the arguments of format-like macros are lifted like call
     /// arguments; any other macro cannot be looked into.
     fn macro_args(&mut self, m: &syn::ExprMacro, out: &mut Vec<Stmt>) -> Result<syn::Expr> {
-        let name = m
-            .mac
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
+        let name = mentions::path_segments(&m.mac.path)
+            .pop()
             .unwrap_or_default();
-        let format_like = matches!(
-            name.as_str(),
-            "format"
-                | "print"
-                | "println"
-                | "eprint"
-                | "eprintln"
-                | "write"
-                | "writeln"
-                | "panic"
-                | "assert"
-                | "assert_eq"
-                | "assert_ne"
-                | "debug_assert"
-                | "debug_assert_eq"
-                | "debug_assert_ne"
-                | "format_args"
-                | "unreachable"
-                | "todo"
-                | "unimplemented"
-        );
+        let format_like = mentions::format_like(&name).is_some();
         let site = first_await(&syn::Expr::Macro(m.clone())).expect("an await");
         if !format_like {
             return Err(unsupported_at(site));

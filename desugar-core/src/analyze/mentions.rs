@@ -126,7 +126,7 @@ fn binds_by_value(pat: &Pat) -> bool {
 
 /// Macros whose arguments are only borrowed (they go through `format_args!`), with how many
 /// leading arguments are evaluated as plain expressions instead.
-fn format_like(name: &str) -> Option<usize> {
+pub fn format_like(name: &str) -> Option<usize> {
     Some(match name {
         "format" | "print" | "println" | "eprint" | "eprintln" | "format_args" | "panic"
         | "unreachable" | "todo" | "unimplemented" | "trace" | "debug" | "info" | "warn"
@@ -381,12 +381,7 @@ impl Collector {
     }
 
     fn mac(&mut self, mac: &Macro) {
-        let name = mac
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
+        let name = path_segments(&mac.path).pop().unwrap_or_default();
         let parsed = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated);
         match (format_like(&name), parsed) {
             (Some(plain), Ok(args)) => {
@@ -493,4 +488,9 @@ pub fn plain_ident(expr: &Expr) -> Option<&syn::Ident> {
         }
         _ => None,
     }
+}
+
+/// The identifiers of a path: `tokio::select` -> `["tokio", "select"]`.
+pub fn path_segments(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
 }

@@ -672,12 +672,7 @@ enum PinMacro {
 }
 
 fn pin_macro(mac: &syn::Macro) -> Option<PinMacro> {
-    let segments: Vec<String> = mac
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
+    let segments = mentions::path_segments(&mac.path);
     match segments
         .iter()
         .map(String::as_str)

@@ -89,12 +89,7 @@ pub enum AwaitingMacro {
 
 /// Whether `mac` is `select!`/`join!` of tokio or futures (by name, as a macro sees it).
 pub fn awaiting_macro(mac: &Macro) -> Option<AwaitingMacro> {
-    let segments: Vec<String> = mac
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
+    let segments = super::mentions::path_segments(&mac.path);
     let name = segments.last()?.as_str();
     let crate_ok = segments.len() == 1 || matches!(segments[0].as_str(), "tokio" | "futures");
     if !crate_ok {

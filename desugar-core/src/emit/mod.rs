@@ -68,18 +68,18 @@ pub fn emit(
             let #slots: *mut _ = unsafe { ::core::pin::Pin::get_unchecked_mut(#slots) };
         }
     });
-    let n_params_for_ty = names.variants.len() + state::stored_locals(a).len() + a.slots.len();
-    let current_ty = sig.pinned.as_ref().map(|pinned| {
-        let infer = (0..n_params_for_ty).map(|_| quote!(_));
-        quote!(: &#pinned mut #state_enum<#(#infer),*>)
-    });
+    // The state enum's type parameters, all inferred: `__State<_, _, ..>`.
+    let n_params = names.variants.len() + state::stored_locals(a).len() + a.slots.len();
+    let infer: Vec<TokenStream> = (0..n_params).map(|_| quote!(_)).collect();
+    let current_ty = sig
+        .pinned
+        .as_ref()
+        .map(|pinned| quote!(: &#pinned mut #state_enum<#(#infer),*>));
     let enum_def = state::state_enum(a, names, &fn_name);
     let machine_def = machine::machine(&fn_name);
     let new_machine = hidden("__machine");
     let pinned_marker = hidden("__pinned");
 
-    let n_params = names.variants.len() + state::stored_locals(a).len() + a.slots.len();
-    let infer = (0..n_params).map(|_| quote!(_));
     let start_fields = sig.start_fields.iter().map(|(field, value)| {
         if field == value {
             quote!(#field)
