@@ -1,5 +1,10 @@
-//! What the generated code calls: a mirror of std's unstable `Try` machinery, so that `?`
-//! behaves exactly like `?` for every type stable Rust allows it on, selected by type.
+//! What the generated code calls: the future type every expansion returns ([`Machine`]) and its
+//! guards, and a mirror of std's unstable `Try` machinery, so that `?` behaves exactly like `?`
+//! for every type stable Rust allows it on, selected by type.
+
+mod machine;
+
+pub use machine::{Machine, OnDrop, SlotGuard, machine};
 
 use core::convert::Infallible;
 use core::ops::ControlFlow;

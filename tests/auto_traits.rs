@@ -87,6 +87,66 @@ macro_rules! both {
             tick().await;
             c.get()
         }
+
+        /// An array kept across awaits (it lives in a slot).
+        $($attr)*
+        pub async fn array_in_slot() -> u8 {
+            let mut buf = [0u8; 16];
+            buf[1] = 2;
+            tick().await;
+            buf[1]
+        }
+
+        /// A boxed `Send` closure held across the await.
+        $($attr)*
+        pub async fn boxed_send_closure() -> u32 {
+            let f: Box<dyn Fn() -> u32 + Send> = Box::new(|| 3);
+            tick().await;
+            f()
+        }
+
+        /// `select!` between two futures, both `Send`.
+        $($attr)*
+        pub async fn select_of_send() -> u32 {
+            tokio::select! {
+                _ = tick() => 1,
+                _ = tick() => 2,
+            }
+        }
+
+        /// Iterating over a borrowed `Vec` across awaits (the `Vec` lives in a slot).
+        $($attr)*
+        pub async fn iterator_across() -> u32 {
+            let v = vec![1u32, 2];
+            let mut sum = 0;
+            for x in v.iter() {
+                tick().await;
+                sum += x;
+            }
+            sum
+        }
+
+        /// An `Rc` temporary used up within a statement before the await.
+        $($attr)*
+        pub async fn rc_temporary_before() -> u32 {
+            let n = *Rc::new(3);
+            tick().await;
+            n
+        }
+
+        /// A reference to a generic `T: Sync` held across the await.
+        $($attr)*
+        pub async fn generic_sync_ref<T: Sync>(value: &T) -> usize {
+            tick().await;
+            std::mem::size_of_val(value)
+        }
+
+        /// An `Arc` held across the await.
+        $($attr)*
+        pub async fn arc_held(a: Arc<u32>) -> u32 {
+            tick().await;
+            *a
+        }
     };
 }
 
@@ -119,9 +179,19 @@ macro_rules! check_send {
         assert_send(&$m::slice_held());
         assert_send(&$m::shared_ref(&v));
         assert_send(&$m::cell_owned());
+        assert_send(&$m::array_in_slot());
+        assert_send(&$m::boxed_send_closure());
+        assert_send(&$m::select_of_send());
+        assert_send(&$m::iterator_across());
+        assert_send(&$m::rc_temporary_before());
+        assert_send(&$m::generic_sync_ref(&5u8));
+        assert_send(&$m::arc_held(Arc::new(1)));
         assert_sync(&$m::plain(1));
         assert_sync(&$m::slice_held());
         assert_sync(&$m::shared_ref(&v));
+        assert_sync(&$m::array_in_slot());
+        assert_sync(&$m::iterator_across());
+        assert_sync(&$m::arc_held(Arc::new(1)));
     }};
 }
 

@@ -4,7 +4,7 @@
 
 use crate::analyze::{Analysis, LocalId};
 use proc_macro2::Span;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use syn::{Expr, Ident, Lifetime};
 
 /// A generated identifier that user code cannot refer to.
@@ -37,7 +37,14 @@ const RESERVED: [&str; 3] = ["Start", "Done", "Panicked"];
 /// `type_names`: capitalized identifiers the function mentions, which the type parameters of
 /// locals must not look like.
 pub fn assign(a: &Analysis, type_names: &[String]) -> Names {
-    let base: Vec<String> = a.points.iter().map(|p| awaited_name(&p.operand)).collect();
+    let base: Vec<String> = a
+        .points
+        .iter()
+        .map(|p| match p.join {
+            Some(kind) => format!("After{}", camel_case(kind)),
+            None => awaited_name(&p.operand),
+        })
+        .collect();
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for name in &base {
         *counts.entry(name).or_default() += 1;
@@ -57,9 +64,10 @@ pub fn assign(a: &Analysis, type_names: &[String]) -> Names {
         })
         .collect();
 
-    let mut taken: Vec<String> = variants.iter().map(Ident::to_string).collect();
+    let mut taken: HashSet<String> = variants.iter().map(Ident::to_string).collect();
     taken.extend(RESERVED.iter().map(|s| s.to_string()));
-    let mut field_names: Vec<String> = Vec::new();
+    let type_names: HashSet<&str> = type_names.iter().map(String::as_str).collect();
+    let mut field_names: HashSet<String> = HashSet::new();
     let mut fields = Vec::new();
     let mut local_params = Vec::new();
     for (id, local) in a.locals.iter().enumerate() {
@@ -70,7 +78,7 @@ pub fn assign(a: &Analysis, type_names: &[String]) -> Names {
             &field_names,
             "_",
         );
-        field_names.push(field.clone());
+        field_names.insert(field.clone());
         fields.push(if raw == "self" {
             hidden("__self")
         } else if field == raw {
@@ -83,13 +91,13 @@ pub fn assign(a: &Analysis, type_names: &[String]) -> Names {
         } else {
             camel_case(&field)
         };
-        let camel = if type_names.contains(&camel) {
+        let camel = if type_names.contains(camel.as_str()) {
             format!("{camel}Ty")
         } else {
             camel
         };
         let param = unique(&camel, &taken, "");
-        taken.push(param.clone());
+        taken.insert(param.clone());
         local_params.push(Ident::new(&param, Span::call_site()));
         let _: LocalId = id;
     }
@@ -100,8 +108,8 @@ pub fn assign(a: &Analysis, type_names: &[String]) -> Names {
     }
 }
 
-fn unique(name: &str, taken: &[String], sep: &str) -> String {
-    if !taken.iter().any(|t| t == name) {
+fn unique(name: &str, taken: &HashSet<String>, sep: &str) -> String {
+    if !taken.contains(name) {
         return name.to_string();
     }
     (2..)

@@ -88,6 +88,44 @@ impl Source for Counter {
     }
 }
 
+/// Loops, `match`, an array and a borrowed iterator across awaits, early `return`, `?` with a
+/// conversion, a closure.
+#[desugar::desugar]
+pub async fn checksum(words: &[&str], limit: usize) -> Result<u32, String> {
+    let mut table = [0u32; 8];
+    let mut total = 0;
+    for (i, word) in words.iter().enumerate() {
+        let len = later(word.len()).await;
+        if len > limit {
+            return Err(format!("{} is too long", word));
+        }
+        table[i % 8] += len as u32;
+        match later(len % 3).await {
+            0 => total += 1,
+            n => total += later(n as u32).await,
+        }
+    }
+    let parsed: u32 = later("7").await.parse().map_err(|e| format!("{:?}", e))?;
+    let weigh = |x: u32| x * 2;
+    Ok(weigh(total) + table.iter().sum::<u32>() + parsed)
+}
+
+/// `while let` over a borrowed iterator, `loop` with `break` value, labels.
+#[desugar::desugar]
+pub async fn first_even(values: Vec<u32>) -> Option<u32> {
+    let mut it = values.iter();
+    let found = 'outer: loop {
+        while let Some(v) = later(it.next()).await {
+            if v % 2 == 0 {
+                break 'outer Some(*v);
+            }
+        }
+        break None;
+    };
+    later(()).await;
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,5 +140,12 @@ mod tests {
         assert_eq!(block_on(c.add(2)), 3);
         assert_eq!(block_on(c.name()), "counter");
         assert_eq!(block_on(c.fetch(4)), 7);
+        assert_eq!(block_on(checksum(&["ab", "abc", "abcd"], 5)), Ok(24));
+        assert_eq!(
+            block_on(checksum(&["ab", "abcdef"], 5)),
+            Err("abcdef is too long".to_string())
+        );
+        assert_eq!(block_on(first_even(vec![3, 5, 8, 9])), Some(8));
+        assert_eq!(block_on(first_even(vec![3, 5])), None);
     }
 }

@@ -214,3 +214,31 @@ case! {
         borrowed.len() + text.len() + more
     }
 }
+
+case! {
+    arrays_in_slots(t) => arrays(t);
+    #[desugar]
+    async fn arrays(t: Trace) -> usize {
+        let pair = [t.noisy("a"), t.noisy("b")];
+        let mut buf = [0u8; 64];
+        t.step("one", 1, ()).await;
+        buf[3] = t.step("fill", 1, 7).await;
+        let kept: [Noisy; 1] = [t.noisy("c")];
+        t.step("two", 1, ()).await;
+        drop(pair);
+        t.step("three", 1, ()).await;
+        buf[3] as usize + kept.len()
+    }
+}
+
+case! {
+    array_moved_after_await(t) => array_moved(t);
+    #[desugar]
+    async fn array_moved(t: Trace) -> Vec<Noisy> {
+        let items = [t.noisy("x"), t.noisy("y")];
+        t.step("one", 1, ()).await;
+        let out = Vec::from(items);
+        t.step("two", 1, ()).await;
+        out
+    }
+}

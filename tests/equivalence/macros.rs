@@ -92,3 +92,39 @@ case! {
         before + v
     }
 }
+
+case! {
+    select_as_tail(t) => racing(t);
+    #[desugar]
+    async fn racing(t: Trace) -> u32 {
+        let _guard = t.noisy("guard");
+        tokio::select! {
+            biased;
+            a = t.step("slow", 2, 1) => a,
+            b = t.step("fast", 1, 2) => t.step("handler", 1, b * 10).await,
+        }
+    }
+}
+
+case! {
+    sequential_branches_join(t) => branching(t);
+    #[desugar]
+    async fn branching(t: Trace) -> u32 {
+        let mut acc = t.step("start", 1, 1).await;
+        let kept = t.noisy("kept");
+        if acc > 0 {
+            acc += t.step("then", 1, 2).await;
+        }
+        match acc % 2 {
+            0 => acc += 10,
+            _ => acc += t.step("odd", 1, 3).await,
+        }
+        for i in 0..2 {
+            if i == 1 {
+                acc += t.step("loop", 1, i).await;
+            }
+        }
+        drop(kept);
+        acc + t.step("end", 1, 100).await
+    }
+}

@@ -365,15 +365,57 @@ fn graph(a: &Analysis) -> Graph {
     }
 }
 
+/// The nodes reachable from the start (the last node), in reverse postorder: each before its
+/// successors, but for loop back edges. The exit node is left out.
+fn reverse_postorder(g: &Graph) -> Vec<usize> {
+    let n = g.nodes.len();
+    let start = n - 1;
+    let mut seen = vec![false; n];
+    let mut post = Vec::with_capacity(n);
+    // Iterative depth-first search: (node, index of the next successor to visit).
+    let mut stack = vec![(start, 0)];
+    seen[start] = true;
+    while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+        match g.nodes[node].succ.get(*next) {
+            Some(&s) => {
+                *next += 1;
+                if s != g.exit && !seen[s] {
+                    seen[s] = true;
+                    stack.push((s, 0));
+                }
+            }
+            None => {
+                post.push(node);
+                stack.pop();
+            }
+        }
+    }
+    post.reverse();
+    post
+}
+
 /// Live-out sets: locals used after each node on some path before being overwritten.
 fn liveness(g: &Graph) -> Vec<BTreeSet<LocalId>> {
     let n = g.nodes.len();
     let mut live_in: Vec<BTreeSet<LocalId>> = vec![BTreeSet::new(); n];
     let mut live_out: Vec<BTreeSet<LocalId>> = vec![BTreeSet::new(); n];
+    // Backward: successors before predecessors (postorder), then any unreachable code, so that
+    // each sweep carries facts as far as they go and a few sweeps suffice.
+    let order = reverse_postorder(g);
+    let mut reached = vec![false; n];
+    for &i in &order {
+        reached[i] = true;
+    }
+    let sweep: Vec<usize> = order
+        .iter()
+        .rev()
+        .copied()
+        .chain((0..n).rev().filter(|&i| !reached[i]))
+        .collect();
     let mut changed = true;
     while changed {
         changed = false;
-        for i in (0..n).rev() {
+        for &i in &sweep {
             let node = &g.nodes[i];
             let out: BTreeSet<LocalId> = node
                 .succ
@@ -468,18 +510,26 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
     let mut state_in: Vec<Option<HashMap<LocalId, Init>>> = vec![None; n];
     let start = n - 1;
     state_in[start] = Some(HashMap::new());
-    let mut work: Vec<usize> = vec![start];
-    let mut rounds = 0;
-    while let Some(i) = work.pop() {
-        rounds += 1;
-        if rounds > 100_000 {
-            break;
-        }
+    // The worklist is taken in reverse postorder, so that a node is visited after its
+    // predecessors (but for loop back edges): each loop settles before the code after it, and
+    // the analysis stays linear in the size of the function.
+    let order = reverse_postorder(&g);
+    let mut rank = vec![usize::MAX; n];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r;
+    }
+    let mut work: BTreeSet<usize> = BTreeSet::from([rank[start]]);
+    while let Some(r) = work.pop_first() {
+        let i = order[r];
         let mut state = state_in[i].clone().unwrap_or_default();
         let node = &g.nodes[i];
         if let Some(p) = node.point {
             let layout = decide(a, p, &state, &live_out[i]);
-            for &id in &a.points[p].scope {
+            // What is out of scope here can only be used again after being declared again:
+            // forgetting it keeps the states small (and the analysis linear).
+            let scope = &a.points[p].scope;
+            state.retain(|id, _| scope.contains(id));
+            for &id in scope {
                 if !layout.kept.contains(&id) {
                     state.insert(id, Init::No);
                 }
@@ -514,7 +564,7 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
             };
             if state_in[s].as_ref() != Some(&merged) {
                 state_in[s] = Some(merged);
-                work.push(s);
+                work.insert(rank[s]);
             }
         }
     }
@@ -726,6 +776,13 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
                 if movable && !local.is_reference && !moved.contains(&id) && !out.contains(&id) {
                     out.push(id);
                 }
+            }
+        }
+        // Arrays are not copied from state to state.
+        for &id in layout.kept.iter().chain(&layout.pinned) {
+            let local = &a.locals[id];
+            if local.array && !local.is_reference && !moved.contains(&id) && !out.contains(&id) {
+                out.push(id);
             }
         }
         for &borrower in layout.kept.iter().chain(&layout.consumed) {

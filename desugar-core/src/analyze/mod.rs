@@ -43,6 +43,9 @@ pub struct Local {
     pub borrows: Vec<LocalId>,
     /// Declared by a plain `let [mut] x [: T] = value;`: it can live in a slot.
     pub simple_let: bool,
+    /// Declared as an array (`[x; N]`, `[a, b]`, `: [T; N]`): moving it from state to state
+    /// would copy all of it at every `.await`, so it lives in a slot.
+    pub array: bool,
     /// Lives in a slot of the future, at one address for its whole life, instead of moving
     /// through the states: another local borrows it across an `.await`.
     pub slot: Option<usize>,
@@ -138,6 +141,9 @@ pub struct Point {
     pub scope: Vec<LocalId>,
     /// Why the awaited expression is not what the user wrote, if it is not.
     pub note: Option<String>,
+    /// Not a suspension point but a join after an `if`, `match` or loop (the construct's
+    /// keyword): see `Builder::join_after`.
+    pub join: Option<&'static str>,
 }
 
 pub struct Analysis {
@@ -278,6 +284,7 @@ impl Builder {
             block: self.current_block(),
             borrows: Vec::new(),
             simple_let: false,
+            array: false,
             slot: None,
         });
         if let Some(scope) = self.scopes.last_mut() {
@@ -406,6 +413,7 @@ impl Builder {
         let mut tail = None;
         for (i, stmt) in stmts.iter().enumerate() {
             let last = i + 1 == stmts.len();
+            let before = out.len();
             match stmt {
                 syn::Stmt::Item(_) => self.items.push(stmt.clone()),
                 syn::Stmt::Local(local) => self.local(local, out)?,
@@ -452,11 +460,19 @@ impl Builder {
                             mac: m.mac.clone(),
                         });
                         let expr = self.flow(&as_expr)?;
-                        out.push(Stmt::Expr { expr, semi: true });
+                        if last && m.semi_token.is_none() {
+                            // `select! { .. }` ending the block: its value is the block's.
+                            tail = Some(Box::new(expr));
+                        } else {
+                            out.push(Stmt::Expr { expr, semi: true });
+                        }
                     } else {
                         self.plain(stmt, out);
                     }
                 }
+            }
+            if !last && out.len() > before {
+                self.join_after(stmt, out);
             }
         }
         Ok(Block {
@@ -492,8 +508,10 @@ impl Builder {
                 let simple = local.init.as_ref().is_some_and(|i| i.diverge.is_none())
                     && simple_binding(&local.pat);
                 if simple {
+                    let array = is_array(local);
                     for &id in &declares {
                         self.locals[id].simple_let = true;
+                        self.locals[id].array = array;
                     }
                 }
                 declares
@@ -596,6 +614,33 @@ impl Builder {
     }
 
     /// Records a suspension point awaiting `operand` (which has no `.await` of its own).
+    /// After a statement holding an `if`, `match` or loop with awaits inside, whose paths meet
+    /// again after it: a join, a state that is not a suspension point. Every path through the
+    /// statement enters it, so the code after the statement is written once, in the join's
+    /// state, instead of once in every state that reaches it (which grows quadratically with
+    /// the number of such statements in a row). Its future is `ready(())`: it never returns
+    /// `Pending`, so the number of polls is unchanged.
+    fn join_after(&mut self, stmt: &syn::Stmt, out: &mut Vec<Stmt>) {
+        let Some(kind) = out.last().and_then(branching) else {
+            return;
+        };
+        let end = stmt.span().end();
+        let operand: syn::Expr = syn::parse_quote_spanned!(stmt.span()=> ::core::future::ready(()));
+        let p = self.point(&operand, false, &operand);
+        let point = &mut self.points[p];
+        point.source = format!(
+            "the paths through the `{kind}` ending at line {} meet",
+            end.line
+        );
+        point.line = end.line;
+        point.column = end.column + 1;
+        point.join = Some(kind);
+        out.push(Stmt::Expr {
+            expr: Expr::Await(p),
+            semi: true,
+        });
+    }
+
     fn point(&mut self, operand: &syn::Expr, question: bool, whole: &syn::Expr) -> PointId {
         let span = whole.span();
         let start = span.start();
@@ -613,6 +658,7 @@ impl Builder {
             uses,
             scope: self.in_scope(),
             note: None,
+            join: None,
         });
         self.points.len() - 1
     }
@@ -715,5 +761,62 @@ fn unsupported_at(site: suspend::AwaitSite) -> Error {
             "desugar cannot see inside this macro, and its arguments contain `.await`: bind the \
              awaited value with `let` before the macro",
         ),
+    }
+}
+
+/// `let x: [T; N] = ..`, `let x = [v; N]` or `let x = [a, b, ..]`.
+fn is_array(local: &syn::Local) -> bool {
+    let typed = matches!(&local.pat, Pat::Type(t) if matches!(&*t.ty, syn::Type::Array(_)));
+    let literal = local
+        .init
+        .as_ref()
+        .is_some_and(|i| matches!(&*i.expr, syn::Expr::Repeat(_) | syn::Expr::Array(_)));
+    typed || literal
+}
+
+/// The kind of the first `if`, `match` or loop in a statement that has an `.await` inside.
+fn branching(stmt: &Stmt) -> Option<&'static str> {
+    fn block(b: &Block) -> Option<&'static str> {
+        b.stmts
+            .iter()
+            .find_map(branching)
+            .or_else(|| b.tail.as_deref().and_then(expr))
+    }
+    fn expr(e: &Expr) -> Option<&'static str> {
+        let has_point = |e: &Expr| contains_point(e);
+        match e {
+            Expr::If { .. } if has_point(e) => Some("if"),
+            Expr::Match { .. } if has_point(e) => Some("match"),
+            Expr::Loop { .. } if has_point(e) => Some("loop"),
+            Expr::Block(b) => block(b),
+            Expr::Return(Some(v)) => expr(v),
+            _ => None,
+        }
+    }
+    match stmt {
+        Stmt::Plain { .. } => None,
+        Stmt::Let { init, .. } => expr(init),
+        Stmt::Expr { expr: e, .. } => expr(e),
+    }
+}
+
+/// Whether an expression of the tree has an `.await` inside.
+fn contains_point(e: &Expr) -> bool {
+    fn block(b: &Block) -> bool {
+        b.stmts.iter().any(|s| match s {
+            Stmt::Plain { .. } => false,
+            Stmt::Let { init, .. } => contains_point(init),
+            Stmt::Expr { expr, .. } => contains_point(expr),
+        }) || b.tail.as_deref().is_some_and(contains_point)
+    }
+    match e {
+        Expr::Plain(..) | Expr::Return(None) => false,
+        Expr::Await(_) => true,
+        Expr::Block(b) | Expr::Loop { body: b, .. } => block(b),
+        Expr::If {
+            then, otherwise, ..
+        } => block(then) || otherwise.as_deref().is_some_and(contains_point),
+        Expr::Match { arms, .. } => arms.iter().any(|a| contains_point(&a.body)),
+        Expr::Return(Some(v)) => contains_point(v),
     }
 }

@@ -6,8 +6,8 @@
 //! ```text
 //! fn name(args) -> impl Future<Output = T> {
 //!     enum __State<..> { Start { args }, Get { __awaitee, locals }, .., Done, Panicked }
-//!     struct __Machine<S, F> { state: S, resume: F }   // + impl Future, fn __machine
-//!     __machine(__State::Start { args }, |__state, __cx| -> Poll<T> {
+//!     // `Machine { state, slots, resume }` implements `Future` once, in `desugar::__private`
+//!     machine(__State::Start { args }, (slots), |__state, __slots, __cx| -> Poll<T> {
 //!         let __state: *mut __State<_, ..> = ..;        // the pinned state
 //!         '__poll: loop {
 //!             let __output = '__ret: {
@@ -25,7 +25,6 @@
 //! }
 //! ```
 
-pub mod machine;
 pub mod signature;
 pub mod state;
 
@@ -76,8 +75,13 @@ pub fn emit(
         .as_ref()
         .map(|pinned| quote!(: &#pinned mut #state_enum<#(#infer),*>));
     let enum_def = state::state_enum(a, names, &fn_name);
-    let machine_def = machine::machine(&fn_name);
-    let new_machine = hidden("__machine");
+    let private = crate::names::private();
+    let machine_note = comment(
+        "The future: `desugar::__private::Machine { state, slots, resume }`, defined once for \
+         all desugared functions. Its `Future::poll` pins the state and the slots and calls \
+         `resume`, this closure, which is where the work happens: it runs the code of the \
+         current state until it completes or an awaited future returns `Poll::Pending`.",
+    );
     let pinned_marker = hidden("__pinned");
 
     let start_fields = sig.start_fields.iter().map(|(field, value)| {
@@ -126,7 +130,10 @@ pub fn emit(
          out of a state only after the future that borrowed them was dropped.",
     );
     let panicked = panic_resumed("panicking");
+    // A user's labeled loop is written again in each state that re-enters it; in a copy that
+    // suspends before reaching the `break 'label` inside, the label is unused.
     let dispatch = quote! {
+        #[allow(unused_labels)]
         let #output #output_ty = #ret: {
             #safety_ref
             #[allow(unsafe_code)]
@@ -158,8 +165,8 @@ pub fn emit(
         #vis #signature {
             #(#errors)*
             #enum_def
-            #machine_def
-            #new_machine(
+            #machine_note
+            #private::machine(
                 #state_enum::Start {
                     #pinned_marker: ::core::marker::PhantomPinned,
                     #(#start_fields,)*

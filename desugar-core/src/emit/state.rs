@@ -50,10 +50,18 @@ pub fn state_enum(a: &Analysis, names: &Names, fn_name: &str) -> TokenStream {
                 quote!(#field: #ty)
             }
         });
-        let mut doc = vec![format!(
-            " Suspended at `{}` (line {}, column {}).",
-            point.source, point.line, point.column
-        )];
+        let mut doc = vec![match point.join {
+            Some(kind) => format!(
+                " Not a suspension point: where {}. The code after the `{kind}` is written \
+                 once, here, rather than in every state that reaches it; its future, \
+                 `ready(())`, is always ready, so this state never returns `Pending`.",
+                point.source
+            ),
+            None => format!(
+                " Suspended at `{}` (line {}, column {}).",
+                point.source, point.line, point.column
+            ),
+        }];
         let list = |ids: &[LocalId]| {
             ids.iter()
                 .map(|&id| format!("`{}`", a.locals[id].ident))
@@ -69,10 +77,20 @@ pub fn state_enum(a: &Analysis, names: &Names, fn_name: &str) -> TokenStream {
         if !moved.is_empty() {
             doc.push(format!(" Keeps {}.", list(&moved)));
         }
+        let them = |ids: &[LocalId]| if ids.len() == 1 { "it" } else { "them" };
         if !layout.pinned.is_empty() {
             doc.push(format!(
-                " Keeps in place {}: the awaited future borrows them.",
-                list(&layout.pinned)
+                " Keeps in place {}: the awaited future borrows {}.",
+                list(&layout.pinned),
+                them(&layout.pinned)
+            ));
+        }
+        if !layout.slotted.is_empty() {
+            doc.push(format!(
+                " Keeps the drop guard{} of {}, which live{} in slots of the future.",
+                if layout.slotted.len() == 1 { "" } else { "s" },
+                list(&layout.slotted),
+                if layout.slotted.len() == 1 { "s" } else { "" },
             ));
         }
         if let Some(note) = &point.note {

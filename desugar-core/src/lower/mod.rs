@@ -20,11 +20,13 @@
 //!   (`Panicked`), so nothing pinned is ever overwritten;
 //! - a future that borrows locals kept in place is dropped in place before they move again.
 
+mod locate;
 pub mod rewrite;
 
 use crate::analyze::{Analysis, Block, Expr, LocalId, PointId, Stmt};
 use crate::comments::comment;
 use crate::names::{Names, hidden, label};
+use locate::Locations;
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
 use rewrite::{LoopFrame, Rewriter, question_mark};
@@ -56,6 +58,12 @@ pub fn lower(
         loops: Vec::new(),
         errors: Vec::new(),
         labels: 0,
+        kept_somewhere: a
+            .layout
+            .iter()
+            .flat_map(|l| l.kept.iter().copied())
+            .collect(),
+        locations: Locations::new(&a.body, a.points.len()),
     };
     let start = {
         let params: Vec<(LocalId, bool)> = a.params.iter().map(|&id| (id, false)).collect();
@@ -98,6 +106,9 @@ struct Writer<'a> {
     pinned: Option<syn::Lifetime>,
     errors: Vec<syn::Error>,
     labels: usize,
+    /// The locals some state keeps.
+    kept_somewhere: std::collections::HashSet<LocalId>,
+    locations: Locations,
 }
 
 /// Emitted code, and whether it never completes normally (it suspends, or jumps away), which
@@ -386,9 +397,10 @@ impl Writer<'_> {
         let restore = self.restore(&self.names.variants[p], &held);
         let body = self.resume_block(&self.a.body, p, Dest::Return).tokens;
         self.slot_scope.truncate(scope);
+        let private = crate::names::private();
         let (poison, poison_type, state, state_enum) = (
             hidden("__poison"),
-            hidden("__OnDrop"),
+            quote!(#private::OnDrop),
             hidden("__state"),
             hidden("__State"),
         );
@@ -497,7 +509,7 @@ impl Writer<'_> {
     fn resume_block_inner(&mut self, b: &Block, p: PointId, dest: Dest) -> Code {
         let mut out = self.rebind_slots(b.id, p);
         out.extend(self.rebind(b.id, p));
-        let Some(i) = b.stmts.iter().position(|s| stmt_contains(s, p)) else {
+        let Some(Some(i)) = self.locations.in_block(b.id, p) else {
             let tail = b.tail.as_ref().expect("the point is in the tail");
             let value = self.resume_expr(tail, p);
             let value = self.deliver(value, dest);
@@ -570,7 +582,7 @@ impl Writer<'_> {
             Expr::If {
                 then, otherwise, ..
             } => {
-                if block_contains(then, p) {
+                if self.locations.contains(then.id, p) {
                     let body = self.resume_block(then, p, Dest::Value);
                     let tokens = body.tokens;
                     Code::new(quote!({ #tokens }), body.diverges)
@@ -582,7 +594,7 @@ impl Writer<'_> {
             Expr::Match { arms, .. } => {
                 let arm = arms
                     .iter()
-                    .find(|arm| expr_contains(&arm.body, p))
+                    .find(|arm| self.locations.contains(arm.scope, p))
                     .expect("the point is in an arm");
                 let rebind = self.rebind(arm.scope, p);
                 let body = self.resume_expr(&arm.body, p);
@@ -753,10 +765,14 @@ impl Writer<'_> {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let mut what = format!(
-            "`{}` (line {}): enter state `{}`",
-            point.source, point.line, variant
-        );
+        let mut what = if point.join.is_some() {
+            format!("{}: enter state `{}`", point.source, variant)
+        } else {
+            format!(
+                "`{}` (line {}): enter state `{}`",
+                point.source, point.line, variant
+            )
+        };
         if !layout.kept.is_empty() {
             what.push_str(&format!(", keeping {}", list(&layout.kept)));
         }
@@ -777,20 +793,21 @@ impl Writer<'_> {
             explain.extend(comment(&format!("Note: {note}.")));
         }
         let safety = comment(
-            "SAFETY: the current state was moved out (it is `Panicked`), so this overwrites \
-             nothing that is pinned.",
+            "SAFETY: `__state` points to the pinned state, whose current value was moved out \
+             (it is `Panicked`, which owns nothing): writing over it without a drop loses \
+             nothing and moves nothing that is pinned.",
         );
         let poll_now = comment("Poll it right away, as `.await` does.");
+        let next = hidden("__next_state");
         quote! {
             #explain
+            let #next = #state_enum::#variant {
+                #awaitee: ::core::option::Option::None,
+                #(#fields,)*
+            };
             #safety
             #[allow(unsafe_code)]
-            unsafe {
-                *#state = #state_enum::#variant {
-                    #awaitee: ::core::option::Option::None,
-                    #(#fields,)*
-                }
-            };
+            unsafe { ::core::ptr::write(#state, #next) };
             #hand_over
             #poll_now
             continue #poll;
@@ -827,7 +844,8 @@ impl Writer<'_> {
         let guard = self.slot_guard_decl(id);
         let note = comment(&format!(
             "`{name}` lives in a slot of the future, at one address until the end of its scope: \
-             another local borrows it across an `.await`. SAFETY: the slots are pinned."
+             {}. SAFETY: the slots are pinned.",
+            slot_reason(&self.a.locals[id])
         ));
         self.slot_scope.push(id);
         quote! {
@@ -926,8 +944,9 @@ impl Writer<'_> {
                 .map(|l| quote!(: &#l mut ::core::option::Option<_>));
             let guard = self.slot_guard_decl(id);
             let note = comment(&format!(
-                "`{name}` lives in a slot of the future from here on: another local borrows it \
-                 across an `.await`. SAFETY: the slots are pinned."
+                "`{name}` lives in a slot of the future from here on: {}. SAFETY: the slots are \
+                 pinned.",
+                slot_reason(&self.a.locals[id])
             ));
             out.extend(quote! {
                 #note
@@ -965,10 +984,17 @@ impl Writer<'_> {
         let index = syn::Index::from(slot);
         let slots = hidden("__slots");
         let guard = self.names.guard_field(id);
-        let slot_guard = hidden("__SlotGuard");
+        let private = crate::names::private();
+        let safety = comment(
+            "SAFETY: the slot is a field of the pinned future, which outlives the guard; only the \
+             guard empties it.",
+        );
         quote! {
+            #safety
             #[allow(unsafe_code)]
-            let #guard = #slot_guard(unsafe { ::core::ptr::addr_of_mut!((*#slots).#index) });
+            let #guard = unsafe {
+                #private::SlotGuard::new(::core::ptr::addr_of_mut!((*#slots).#index))
+            };
         }
     }
 
@@ -1012,9 +1038,9 @@ impl Writer<'_> {
     /// A `let mut` whose local is kept across a suspension point may be mutated only in a later
     /// state's code: the `mut` is still needed, rustc just cannot see it from here.
     fn allow_unused_mut(&self, declares: &[LocalId], attrs: &mut Vec<syn::Attribute>) {
-        let crosses = declares.iter().any(|&id| {
-            self.a.locals[id].mutable && self.a.layout.iter().any(|l| l.kept.contains(&id))
-        });
+        let crosses = declares
+            .iter()
+            .any(|&id| self.a.locals[id].mutable && self.kept_somewhere.contains(&id));
         if crosses {
             attrs.push(syn::parse_quote!(#[allow(unused_mut)]));
         }
@@ -1127,33 +1153,6 @@ fn keep_ident(field: &syn::Ident) -> syn::Ident {
     ))
 }
 
-fn stmt_contains(stmt: &Stmt, p: PointId) -> bool {
-    match stmt {
-        Stmt::Plain { .. } => false,
-        Stmt::Let { init, .. } => expr_contains(init, p),
-        Stmt::Expr { expr, .. } => expr_contains(expr, p),
-    }
-}
-
-fn block_contains(b: &Block, p: PointId) -> bool {
-    b.stmts.iter().any(|s| stmt_contains(s, p))
-        || b.tail.as_ref().is_some_and(|t| expr_contains(t, p))
-}
-
-fn expr_contains(expr: &Expr, p: PointId) -> bool {
-    match expr {
-        Expr::Plain(..) => false,
-        Expr::Await(q) => *q == p,
-        Expr::Block(b) => block_contains(b, p),
-        Expr::If {
-            then, otherwise, ..
-        } => block_contains(then, p) || otherwise.as_ref().is_some_and(|e| expr_contains(e, p)),
-        Expr::Match { arms, .. } => arms.iter().any(|a| expr_contains(&a.body, p)),
-        Expr::Loop { body, .. } => block_contains(body, p),
-        Expr::Return(v) => v.as_ref().is_some_and(|v| expr_contains(v, p)),
-    }
-}
-
 /// The panic rustc's futures raise when polled again.
 pub fn panic_resumed(after: &str) -> TokenStream {
     let message = format!("`async fn` resumed after {after}");
@@ -1162,4 +1161,13 @@ pub fn panic_resumed(after: &str) -> TokenStream {
 
 fn unreachable_state() -> TokenStream {
     quote!(::core::unreachable!())
+}
+
+/// Why a local lives in a slot, for the comment at its declaration.
+fn slot_reason(local: &crate::analyze::Local) -> &'static str {
+    if local.array {
+        "it is an array, which moving from state to state would copy at every `.await`"
+    } else {
+        "something borrows it across an `.await`"
+    }
 }

@@ -1,0 +1,84 @@
+//! Expansion speed: `#[desugar]` on functions with 1 to 10,000 awaits, in three shapes. The
+//! time per await should stay flat as the functions grow (no quadratic blow-up).
+
+use std::fmt::Write;
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use proc_macro2::TokenStream;
+
+const SIZES: [usize; 5] = [1, 10, 100, 1_000, 10_000];
+
+/// One shape of function, as source text with `awaits` awaits.
+type Shape = fn(usize) -> String;
+
+/// Awaits one after the other.
+fn straight(awaits: usize) -> String {
+    let mut body = String::new();
+    for i in 0..awaits {
+        writeln!(body, "    acc += source.get({i}).await;").unwrap();
+    }
+    function(&body)
+}
+
+/// Awaits in loops, ten per loop body.
+fn in_loops(awaits: usize) -> String {
+    let mut body = String::new();
+    for chunk in 0..awaits.div_ceil(10) {
+        writeln!(body, "    for i in 0..{chunk} {{").unwrap();
+        for j in 0..10.min(awaits - chunk * 10) {
+            writeln!(body, "        acc += source.get(i + {j}).await;").unwrap();
+        }
+        body.push_str("    }\n");
+    }
+    function(&body)
+}
+
+/// Awaits in the arms of matches, two per match, one of them in a nested `if`.
+fn in_matches(awaits: usize) -> String {
+    let mut body = String::new();
+    for m in 0..awaits.div_ceil(2) {
+        writeln!(body, "    match acc % 3 {{").unwrap();
+        writeln!(body, "        0 => acc += source.get({m}).await,").unwrap();
+        if m * 2 + 1 < awaits {
+            writeln!(
+                body,
+                "        1 => if acc > 7 {{ acc -= source.get({m}).await; }},"
+            )
+            .unwrap();
+        }
+        body.push_str("        _ => acc += 1,\n    }\n");
+    }
+    function(&body)
+}
+
+fn function(body: &str) -> String {
+    format!(
+        "async fn many(source: &Source) -> u64 {{\n    let mut acc = 0u64;\n{body}    acc\n}}\n"
+    )
+}
+
+fn expansion(c: &mut Criterion) {
+    let shapes: [(&str, Shape); 3] = [
+        ("straight", straight),
+        ("in_loops", in_loops),
+        ("in_matches", in_matches),
+    ];
+    for (name, shape) in shapes {
+        let mut group = c.benchmark_group(format!("expand_{name}"));
+        group.sample_size(10);
+        for awaits in SIZES {
+            let item: TokenStream = shape(awaits).parse().unwrap();
+            group.throughput(Throughput::Elements(awaits as u64));
+            group.bench_with_input(BenchmarkId::from_parameter(awaits), &item, |b, item| {
+                b.iter(|| {
+                    desugar_core::expand(TokenStream::new(), black_box(item.clone())).unwrap()
+                })
+            });
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(benches, expansion);
+criterion_main!(benches);

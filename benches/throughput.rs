@@ -1,0 +1,247 @@
+//! Poll throughput: each workload is one async fn compiled twice, by rustc and through
+//! `#[desugar]`, and driven the same way. `scripts/perf.sh` turns the timings into the
+//! desugared/native ratios of docs/PERFORMANCE.md.
+
+use std::future::Future;
+use std::hint::black_box;
+use std::pin::{Pin, pin};
+use std::task::{Context, Poll, Waker};
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+/// The same async fns twice: `native::*` as rustc lowers them, `desugared::*` through the macro.
+macro_rules! twins {
+    ($($item:item)*) => {
+        mod native {
+            use super::*;
+            $($item)*
+        }
+        mod desugared {
+            use super::*;
+            $(#[desugar::desugar] $item)*
+        }
+    };
+}
+
+twins! {
+    /// (a) Awaits of futures that are always ready: the cost of entering and leaving a state.
+    pub async fn ready_loop(n: u64) -> u64 {
+        let mut acc = 0u64;
+        for i in 0..n {
+            acc = acc.wrapping_add(std::future::ready(black_box(i)).await);
+        }
+        acc
+    }
+
+    /// (b) Every await returns `Pending` once: the cost of a real suspension and resumption.
+    pub async fn pending_loop(n: u64) -> u64 {
+        let mut acc = 0u64;
+        for i in 0..n {
+            acc = acc.wrapping_add(YieldOnce::new(i).await);
+        }
+        acc
+    }
+
+    /// (c) An echo server's connection handler, as in tokio's examples.
+    pub async fn echo<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S) -> std::io::Result<u64> {
+        let mut buf = [0u8; 4096];
+        let mut total = 0u64;
+        loop {
+            let n = stream.read(&mut buf).await?;
+            if n == 0 {
+                break;
+            }
+            stream.write_all(&buf[..n]).await?;
+            total += n as u64;
+        }
+        Ok(total)
+    }
+
+    /// (d) A 4 KiB buffer that the awaited future fills, read between awaits, each await
+    /// suspending once: a state machine that moved its saved locals would copy it at every await.
+    pub async fn buffer_loop(n: usize) -> u64 {
+        let mut buf = [0u8; 4096];
+        let mut sum = 0u64;
+        for i in 0..n {
+            Fill::new(&mut buf, i).await;
+            sum = sum.wrapping_add(u64::from(buf[i % 4096]));
+        }
+        sum
+    }
+}
+
+/// Returns `Pending` once (waking its task at once), then its value.
+struct YieldOnce<T> {
+    value: Option<T>,
+    yielded: bool,
+}
+
+impl<T> YieldOnce<T> {
+    fn new(value: T) -> Self {
+        YieldOnce {
+            value: Some(value),
+            yielded: false,
+        }
+    }
+}
+
+impl<T> Unpin for YieldOnce<T> {}
+
+impl<T> Future for YieldOnce<T> {
+    type Output = T;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        if !self.yielded {
+            self.yielded = true;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        Poll::Ready(
+            self.value
+                .take()
+                .expect("YieldOnce polled after completion"),
+        )
+    }
+}
+
+/// Writes one byte of the borrowed buffer after suspending once, like a read into a buffer.
+struct Fill<'a> {
+    buf: &'a mut [u8; 4096],
+    round: usize,
+    yielded: bool,
+}
+
+impl<'a> Fill<'a> {
+    fn new(buf: &'a mut [u8; 4096], round: usize) -> Self {
+        Fill {
+            buf,
+            round,
+            yielded: false,
+        }
+    }
+}
+
+impl Future for Fill<'_> {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if !self.yielded {
+            self.yielded = true;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        let round = self.round;
+        self.buf[round % 4096] = round as u8;
+        Poll::Ready(())
+    }
+}
+
+/// The minimal executor: polls with a no-op waker until the future is ready. It polls through
+/// `dyn Future`, as a real executor polls its tasks, so that neither future's `poll` is inlined
+/// into the loop that drives it: inlining would measure the optimizer's mood, not the futures.
+fn block_on<F: Future>(future: F) -> F::Output {
+    let future = pin!(future);
+    let mut future: Pin<&mut dyn Future<Output = F::Output>> = future;
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(output) = black_box(future.as_mut()).poll(&mut cx) {
+            return output;
+        }
+    }
+}
+
+const READY_AWAITS: u64 = 1_000_000;
+const PENDING_AWAITS: u64 = 100_000;
+const BUFFER_AWAITS: usize = 100_000;
+const ECHO_BYTES: usize = 64 << 20;
+const CHUNK: usize = 4096;
+
+fn ready(c: &mut Criterion) {
+    let mut group = c.benchmark_group("a_ready_loop");
+    group.throughput(Throughput::Elements(READY_AWAITS));
+    group.bench_function("native", |b| {
+        b.iter(|| block_on(native::ready_loop(black_box(READY_AWAITS))))
+    });
+    group.bench_function("desugared", |b| {
+        b.iter(|| block_on(desugared::ready_loop(black_box(READY_AWAITS))))
+    });
+    group.finish();
+}
+
+fn pending(c: &mut Criterion) {
+    let mut group = c.benchmark_group("b_pending_loop");
+    group.throughput(Throughput::Elements(PENDING_AWAITS));
+    group.bench_function("native", |b| {
+        b.iter(|| block_on(native::pending_loop(black_box(PENDING_AWAITS))))
+    });
+    group.bench_function("desugared", |b| {
+        b.iter(|| block_on(desugared::pending_loop(black_box(PENDING_AWAITS))))
+    });
+    group.finish();
+}
+
+/// Sends `ECHO_BYTES` through the handler over an in-memory duplex pipe, in `CHUNK`-byte writes,
+/// and reads the echo back, all on one current-thread runtime.
+async fn echo_through<F, Fut>(handler: F) -> u64
+where
+    F: FnOnce(tokio::io::DuplexStream) -> Fut,
+    Fut: Future<Output = std::io::Result<u64>>,
+{
+    let (client, server) = tokio::io::duplex(16 * CHUNK);
+    let (mut from_server, mut to_server) = tokio::io::split(client);
+    let send = async move {
+        let chunk = [7u8; CHUNK];
+        for _ in 0..ECHO_BYTES / CHUNK {
+            to_server.write_all(&chunk).await.unwrap();
+        }
+        to_server.shutdown().await.unwrap();
+    };
+    let receive = async move {
+        let mut buf = [0u8; CHUNK];
+        let mut received = 0;
+        while received < ECHO_BYTES {
+            received += from_server.read(&mut buf).await.unwrap();
+        }
+        received
+    };
+    let (echoed, (), received) = tokio::join!(handler(server), send, receive);
+    assert_eq!(received, ECHO_BYTES);
+    echoed.unwrap()
+}
+
+fn echo(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let mut group = c.benchmark_group("c_duplex_echo");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(ECHO_BYTES as u64));
+    group.bench_function("native", |b| {
+        b.iter(|| runtime.block_on(echo_through(native::echo)))
+    });
+    group.bench_function("desugared", |b| {
+        b.iter(|| runtime.block_on(echo_through(desugared::echo)))
+    });
+    group.finish();
+}
+
+fn buffer(c: &mut Criterion) {
+    let mut group = c.benchmark_group("d_buffer_loop");
+    group.throughput(Throughput::Elements(BUFFER_AWAITS as u64));
+    for (name, run) in [
+        (
+            "native",
+            (|n| block_on(native::buffer_loop(n))) as fn(usize) -> u64,
+        ),
+        ("desugared", |n| block_on(desugared::buffer_loop(n))),
+    ] {
+        group.bench_with_input(
+            BenchmarkId::from_parameter(name),
+            &BUFFER_AWAITS,
+            |b, &n| b.iter(|| run(black_box(n))),
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, ready, pending, echo, buffer);
+criterion_main!(benches);

@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Writes docs/PERFORMANCE.md: the desugared future against rustc's, on speed and scale.
+
+    python3 scripts/perf.py            # everything (about 15 minutes on 2 cores)
+    python3 scripts/perf.py --quick    # shorter measurements, for a first look
+
+1. Poll throughput: `cargo bench --bench throughput` (criterion), ratio desugared/native of the
+   mean time of each workload.
+2. Expansion speed: `cargo bench --bench expansion`, time per function and per await.
+3. Compile time: a crate of 200 async fns built natively and with `#[desugar]` on each, in a
+   scratch directory under target/; the crate alone is rebuilt (dependencies built first), and
+   the median of 3 builds is reported.
+"""
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import string
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CRITERION = ROOT / "target" / "criterion"
+QUICK = "--quick" in sys.argv
+
+
+def run(*args, cwd=ROOT, env=None):
+    subprocess.run(args, cwd=cwd, check=True, env={**os.environ, **(env or {})})
+
+
+def output(*args):
+    return subprocess.run(args, cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def bench(name):
+    timing = ["--warm-up-time", "1", "--measurement-time", "3"] if QUICK else []
+    run("cargo", "bench", "--bench", name, "--", *timing)
+
+
+def mean_ns(group, function):
+    path = CRITERION / group / function / "new" / "estimates.json"
+    return json.loads(path.read_text())["mean"]["point_estimate"]
+
+
+def fmt_time(ns):
+    for unit, scale in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
+        if ns >= scale:
+            return f"{ns / scale:.3g} {unit}"
+    return f"{ns:.3g} ns"
+
+
+WORKLOADS = [
+    ("a_ready_loop", "(a) 1,000,000 awaits of always-ready futures in a loop"),
+    ("b_pending_loop", "(b) 100,000 awaits, each `Pending` once, on a minimal executor"),
+    ("c_duplex_echo", "(c) tokio duplex echo of 64 MiB in 4 KiB chunks"),
+    ("d_buffer_loop", "(d) 100,000 awaits borrowing a 4 KiB local buffer, each `Pending` once"),
+]
+
+SHAPES = ["straight", "in_loops", "in_matches"]
+SIZES = [1, 10, 100, 1000, 10000]
+
+
+def throughput():
+    bench("throughput")
+    rows = []
+    for group, what in WORKLOADS:
+        native, desugared = mean_ns(group, "native"), mean_ns(group, "desugared")
+        rows.append(
+            f"| {what} | {fmt_time(native)} | {fmt_time(desugared)} | {desugared / native:.2f} |"
+        )
+    return rows
+
+
+def expansion():
+    bench("expansion")
+    rows = []
+    for shape in SHAPES:
+        cells = []
+        for n in SIZES:
+            ns = mean_ns(f"expand_{shape}", str(n))
+            cells.append(f"{fmt_time(ns)} ({fmt_time(ns / n)}/await)")
+        rows.append(f"| {shape} | " + " | ".join(cells) + " |")
+    return rows
+
+
+FUNCTION = """
+{attr}pub async fn fetch_{i}(source: &Source, rounds: u32) -> Result<u32, Error> {{
+    let mut total = {i};
+    for round in 0..rounds {{
+        let value = source.get(round).await?;
+        if value % 2 == 0 {{
+            total += source.get(value).await?;
+        }} else {{
+            total += value;
+        }}
+    }}
+    let name = source.name().await;
+    Ok(total + name.len() as u32)
+}}
+"""
+
+PRELUDE = """
+pub struct Source;
+#[derive(Debug)]
+pub struct Error;
+
+impl Source {
+    pub async fn get(&self, key: u32) -> Result<u32, Error> {
+        if key < 1000 { Ok(key) } else { Err(Error) }
+    }
+    pub async fn name(&self) -> String {
+        String::from("source")
+    }
+}
+"""
+
+
+def build_time(crate, env, source, build_override=False):
+    """The median of 3 rebuilds of `crate` alone, after a first build of its dependencies."""
+    manifest = crate / "Cargo.toml"
+    text = manifest.read_text()
+    if build_override:
+        text += "\n[profile.dev.build-override]\nopt-level = 3\n"
+    manifest.write_text(text)
+    lib = crate / "src" / "lib.rs"
+    lib.write_text(source)
+    run("cargo", "build", "-q", cwd=crate, env=env)  # dependencies
+    times = []
+    for _ in range(3):
+        lib.write_text(source)  # a new mtime: only the crate itself is rebuilt
+        start = time.perf_counter()
+        run("cargo", "build", "-q", cwd=crate, env=env)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def new_crate(scratch, kind):
+    crate = scratch / kind
+    (crate / "src").mkdir(parents=True)
+    (crate / "Cargo.toml").write_text(
+        f'[package]\nname = "compile-time-{kind}"\nversion = "0.0.0"\nedition = "2024"\n'
+        f'publish = false\n\n[dependencies]\ndesugar = {{ path = "{ROOT}" }}\n\n[workspace]\n'
+    )
+    return crate
+
+
+def compile_time(functions=200):
+    """`cargo build` (debug) of the same crate four ways; each kind has its own target
+    directory, so that the proc macro's profile does not leak from one to the other."""
+    scratch = ROOT / "target" / "compile-time"
+    shutil.rmtree(scratch, ignore_errors=True)
+    native = PRELUDE + "".join(FUNCTION.format(attr="", i=i) for i in range(functions))
+    marked = PRELUDE + "".join(
+        FUNCTION.format(attr="#[desugar::desugar]\n", i=i) for i in range(functions)
+    )
+    run("cargo", "build", "-q", "--release", "-p", "desugar-cli")
+    expanded = subprocess.run(
+        [str(ROOT / "target" / "release" / "desugar"), "-"],
+        input=marked, check=True, capture_output=True, text=True,
+    ).stdout
+    kinds = [
+        ("native", native, False, f"{functions} native `async fn`s"),
+        ("desugared", marked, False, f"the same {functions} with `#[desugar]`"),
+        ("optimized", marked, True,
+         "the same, the proc macro built with `opt-level = 3` (`[profile.dev.build-override]`)"),
+        ("expanded", expanded, False,
+         "the CLI's expansion of them as plain source (no macro: type checking and codegen only)"),
+    ]
+    results = {}
+    for kind, source, override, _ in kinds:
+        env = {"CARGO_TARGET_DIR": str(scratch / kind / "target")}
+        results[kind] = build_time(new_crate(scratch, kind), env, source, override)
+    base = results["native"]
+    return [
+        f"| {what} | {results[kind]:.2f} s | {results[kind] / base:.2f} |"
+        for kind, _, _, what in kinds
+    ]
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}, {output('rustc', '--version')}"
+
+
+def main():
+    through = throughput()
+    expand = expansion()
+    compile_rows = compile_time()
+    doc = ROOT / "docs" / "PERFORMANCE.md"
+    template = string.Template((ROOT / "docs" / "PERFORMANCE.in.md").read_text())
+    text = template.substitute(
+        machine=machine(),
+        date=time.strftime("%Y-%m-%d"),
+        mode="quick (`--quick`)" if QUICK else "full",
+        throughput="\n".join(through),
+        expansion="\n".join(expand),
+        sizes=" | ".join(f"{n:,}" for n in SIZES),
+        compile="\n".join(compile_rows),
+        notes=(ROOT / "docs" / "PERFORMANCE.notes.md").read_text().strip(),
+    )
+    doc.write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
