@@ -207,7 +207,6 @@ def main():
         expansion="\n".join(expand),
         sizes=" | ".join(f"{n:,}" for n in SIZES),
         compile="\n".join(compile_rows),
-        notes=(ROOT / "docs" / "PERFORMANCE.notes.md").read_text().strip(),
     )
     doc.write_text(text)
     print(text)

@@ -195,6 +195,35 @@ macro_rules! check_send {
     }};
 }
 
+/// Where rustc is more conservative: the std `MutexGuard` temporary lives to the end of the
+/// statement in rustc's future, across the `.await`, so that future is `!Send`
+/// (tests/ui/native_guard_temporary_not_send.rs); the expansion evaluates the first argument
+/// into a local first and drops the guard there, so its future is `Send`.
+#[desugar::desugar]
+async fn guard_temporary_in_call(m: Arc<Mutex<u32>>) -> u32 {
+    add(*m.lock().unwrap(), later_one().await)
+}
+
+fn add(a: u32, b: u32) -> u32 {
+    a + b
+}
+
+async fn later_one() -> u32 {
+    tick().await;
+    1
+}
+
+#[test]
+fn desugared_drops_a_guard_temporary_before_the_await() {
+    let m = Arc::new(Mutex::new(2));
+    let future = guard_temporary_in_call(m.clone());
+    assert_send(&future);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    assert_eq!(rt.block_on(future), 3);
+}
+
 #[test]
 fn send_and_sync_where_rustc_has_them() {
     check_send!(native);

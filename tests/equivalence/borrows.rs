@@ -183,10 +183,10 @@ case! {
         *guard
     }
     async fn both(t: Trace) -> (u32, u32) {
-        let m: &'static tokio::sync::Mutex<u32> = Box::leak(Box::new(tokio::sync::Mutex::new(1)));
+        let m = tokio::sync::Mutex::new(1);
         (
             guarded(t.clone(), std::sync::Arc::new(tokio::sync::Mutex::new(1))).await,
-            borrowed(t, m).await,
+            borrowed(t, &m).await,
         )
     }
 }

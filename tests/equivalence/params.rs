@@ -36,8 +36,8 @@ case! {
         response.text().await
     }
     async fn both(t: Trace) -> (Result<String, Error>, Result<String, Error>) {
-        let client: &'static Client = Box::leak(Box::new(Client { trace: t, pages: vec![("/", "hi")] }));
-        (fetch_data(client, "/").await, fetch_data(client, "/nope").await)
+        let client = Client { trace: t, pages: vec![("/", "hi")] };
+        (fetch_data(&client, "/").await, fetch_data(&client, "/nope").await)
     }
 }
 
@@ -81,7 +81,7 @@ case! {
 }
 
 case! {
-    named_lifetimes(t) => longest(t, Box::leak(Box::new(String::from("long one"))), "short");
+    named_lifetimes(t) => longest(t, "long one", "short");
     #[desugar]
     async fn longest<'a, 'b: 'a>(t: Trace, x: &'a str, y: &'b str) -> &'a str {
         t.step("compare", 1, ()).await;
