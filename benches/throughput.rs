@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::pin::{Pin, pin};
 use std::task::{Context, Poll, Waker};
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// The same async fns twice: `native::*` as rustc lowers them, `desugared::*` through the macro.
@@ -155,28 +155,46 @@ const BUFFER_AWAITS: usize = 100_000;
 const ECHO_BYTES: usize = 64 << 20;
 const CHUNK: usize = 4096;
 
-fn ready(c: &mut Criterion) {
-    let mut group = c.benchmark_group("a_ready_loop");
-    group.throughput(Throughput::Elements(READY_AWAITS));
-    group.bench_function("native", |b| {
-        b.iter(|| block_on(native::ready_loop(black_box(READY_AWAITS))))
-    });
-    group.bench_function("desugared", |b| {
-        b.iter(|| block_on(desugared::ready_loop(black_box(READY_AWAITS))))
-    });
+/// One workload: the native and the desugared fn, each driven to completion by `run`.
+fn twins<T: Copy>(
+    c: &mut Criterion,
+    group: &str,
+    input: T,
+    elements: u64,
+    runs: [fn(T) -> u64; 2],
+) {
+    let mut group = c.benchmark_group(group);
+    group.throughput(Throughput::Elements(elements));
+    for (name, run) in ["native", "desugared"].into_iter().zip(runs) {
+        group.bench_function(name, |b| b.iter(|| run(black_box(input))));
+    }
     group.finish();
 }
 
+fn ready(c: &mut Criterion) {
+    twins(
+        c,
+        "a_ready_loop",
+        READY_AWAITS,
+        READY_AWAITS,
+        [
+            |n| block_on(native::ready_loop(n)),
+            |n| block_on(desugared::ready_loop(n)),
+        ],
+    );
+}
+
 fn pending(c: &mut Criterion) {
-    let mut group = c.benchmark_group("b_pending_loop");
-    group.throughput(Throughput::Elements(PENDING_AWAITS));
-    group.bench_function("native", |b| {
-        b.iter(|| block_on(native::pending_loop(black_box(PENDING_AWAITS))))
-    });
-    group.bench_function("desugared", |b| {
-        b.iter(|| block_on(desugared::pending_loop(black_box(PENDING_AWAITS))))
-    });
-    group.finish();
+    twins(
+        c,
+        "b_pending_loop",
+        PENDING_AWAITS,
+        PENDING_AWAITS,
+        [
+            |n| block_on(native::pending_loop(n)),
+            |n| block_on(desugared::pending_loop(n)),
+        ],
+    );
 }
 
 /// Sends `ECHO_BYTES` through the handler over an in-memory duplex pipe, in `CHUNK`-byte writes,
@@ -225,22 +243,16 @@ fn echo(c: &mut Criterion) {
 }
 
 fn buffer(c: &mut Criterion) {
-    let mut group = c.benchmark_group("d_buffer_loop");
-    group.throughput(Throughput::Elements(BUFFER_AWAITS as u64));
-    for (name, run) in [
-        (
-            "native",
-            (|n| block_on(native::buffer_loop(n))) as fn(usize) -> u64,
-        ),
-        ("desugared", |n| block_on(desugared::buffer_loop(n))),
-    ] {
-        group.bench_with_input(
-            BenchmarkId::from_parameter(name),
-            &BUFFER_AWAITS,
-            |b, &n| b.iter(|| run(black_box(n))),
-        );
-    }
-    group.finish();
+    twins(
+        c,
+        "d_buffer_loop",
+        BUFFER_AWAITS,
+        BUFFER_AWAITS as u64,
+        [
+            |n| block_on(native::buffer_loop(n)),
+            |n| block_on(desugared::buffer_loop(n)),
+        ],
+    );
 }
 
 criterion_group!(benches, ready, pending, echo, buffer);
