@@ -778,8 +778,8 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
                 }
             }
         }
-        // Arrays are not copied from state to state.
-        for &id in layout.kept.iter().chain(&layout.pinned) {
+        // Arrays are not copied from state to state (`kept` includes the locals kept in place).
+        for &id in &layout.kept {
             let local = &a.locals[id];
             if local.array && !local.is_reference && !moved.contains(&id) && !out.contains(&id) {
                 out.push(id);

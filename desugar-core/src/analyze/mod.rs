@@ -414,6 +414,22 @@ impl Builder {
         for (i, stmt) in stmts.iter().enumerate() {
             let last = i + 1 == stmts.len();
             let before = out.len();
+            // A macro statement with an `.await` inside (`select! { .. }`) is lowered as the
+            // expression statement it is, a block's tail included.
+            let as_expr;
+            let stmt = match stmt {
+                syn::Stmt::Macro(m)
+                    if pin_macro(&m.mac).is_none() && suspend::first_await(stmt).is_some() =>
+                {
+                    let mac = syn::Expr::Macro(syn::ExprMacro {
+                        attrs: m.attrs.clone(),
+                        mac: m.mac.clone(),
+                    });
+                    as_expr = syn::Stmt::Expr(mac, m.semi_token);
+                    &as_expr
+                }
+                _ => stmt,
+            };
             match stmt {
                 syn::Stmt::Item(_) => self.items.push(stmt.clone()),
                 syn::Stmt::Local(local) => self.local(local, out)?,
@@ -453,23 +469,7 @@ impl Builder {
                         self.pin_in_place(&name, out);
                     }
                 }
-                syn::Stmt::Macro(m) => {
-                    if suspend::first_await(stmt).is_some() {
-                        let as_expr = syn::Expr::Macro(syn::ExprMacro {
-                            attrs: m.attrs.clone(),
-                            mac: m.mac.clone(),
-                        });
-                        let expr = self.flow(&as_expr)?;
-                        if last && m.semi_token.is_none() {
-                            // `select! { .. }` ending the block: its value is the block's.
-                            tail = Some(Box::new(expr));
-                        } else {
-                            out.push(Stmt::Expr { expr, semi: true });
-                        }
-                    } else {
-                        self.plain(stmt, out);
-                    }
-                }
+                syn::Stmt::Macro(_) => self.plain(stmt, out),
             }
             if !last && out.len() > before {
                 self.join_after(stmt, out);
@@ -783,11 +783,10 @@ fn branching(stmt: &Stmt) -> Option<&'static str> {
             .or_else(|| b.tail.as_deref().and_then(expr))
     }
     fn expr(e: &Expr) -> Option<&'static str> {
-        let has_point = |e: &Expr| contains_point(e);
         match e {
-            Expr::If { .. } if has_point(e) => Some("if"),
-            Expr::Match { .. } if has_point(e) => Some("match"),
-            Expr::Loop { .. } if has_point(e) => Some("loop"),
+            Expr::If { .. } if contains_point(e) => Some("if"),
+            Expr::Match { .. } if contains_point(e) => Some("match"),
+            Expr::Loop { .. } if contains_point(e) => Some("loop"),
             Expr::Block(b) => block(b),
             Expr::Return(Some(v)) => expr(v),
             _ => None,
