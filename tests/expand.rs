@@ -60,7 +60,7 @@ fn cases() -> Vec<(String, String)> {
             let padding = "\n".repeat(span.start().line - 1);
             let indent = " ".repeat(span.start().column);
             let source = format!("{padding}{indent}{text}");
-            let rendered = desugar_cli::expand_source(&source, &path, false, None)
+            let rendered = desugar_cli::expand_source(&source, &path.display().to_string(), false)
                 .unwrap_or_else(|e| panic!("{}: {e}", case.name));
             out.push((case.name.to_string(), rendered));
         }

@@ -1,143 +1,426 @@
-//! The `desugar` command as a library: reading a source file, expanding it through
-//! `desugar-core` (the same code path as the attribute) and rendering it for people.
+//! The `desugar` and `cargo desugar` commands as a library. A run is a pipeline:
+//!
+//! ```text
+//! input      read and parse the file, standard input, or a crate's module files
+//! select     --fn NAME / ITEM: narrow each file to the functions named
+//! expand     desugar-core, the attribute's own code path (or its analysis, for --explain)
+//! print      the expansion as source, the --explain table or JSON, the side-by-side view
+//! terminal   highlight (syntect) and page when printing to a terminal
+//! ```
+//!
+//! Exit codes: 0; 1 when a function cannot be desugared; 2 for input that cannot be read or
+//! parsed, an unknown function, or a bad option.
 
-pub mod error;
+pub mod cargo;
+pub mod diagnostic;
+pub mod highlight;
+pub mod input;
 pub mod opts;
+pub mod pager;
 pub mod print;
+pub mod select;
 
-use error::Error;
-use std::io::Read;
+use desugar_core::explain::FnInfo;
+use diagnostic::{Diagnostic, Severity};
+use input::{Input, Unit};
+use opts::{Format, View, When};
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use syn::{ImplItem, Item};
 
-/// Reads, expands and renders the file named by `opts`.
-pub fn run(opts: &opts::Opts) -> Result<String, Error> {
-    let path = opts.file.clone();
-    let source = if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|source| Error::Read {
-                path: path.clone(),
-                source,
-            })?;
-        s
-    } else {
-        std::fs::read_to_string(&path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?
-    };
-    if opts.explain {
-        return explain_source(&source, &path, opts.all, opts.function.as_deref());
-    }
-    expand_source(&source, &path, opts.all, opts.function.as_deref())
+/// What a run produced: text for standard output, diagnostics for standard error.
+pub struct Outcome {
+    pub output: Output,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The `--explain` tables of the functions of `source`.
-pub fn explain_source(
-    source: &str,
-    path: &std::path::Path,
-    all: bool,
-    function: Option<&str>,
-) -> Result<String, Error> {
-    let path = path.to_path_buf();
-    let file = parse(source, &path)?;
-    let (fns, errors) = desugar_core::explain::explain_file(&file, all);
-    if !errors.is_empty() {
-        return Err(Error::Desugar { path, errors });
-    }
-    let known: Vec<String> = fns.iter().map(|f| f.name.clone()).collect();
-    let selected: Vec<_> = fns
-        .iter()
-        .filter(|f| match function {
-            Some(name) => f.name == name || f.name.ends_with(&format!("::{name}")),
-            None => true,
-        })
-        .collect();
-    if let (Some(name), true) = (function, selected.is_empty()) {
-        return Err(Error::NoSuchFn {
-            name: name.to_string(),
-            known,
-        });
-    }
-    Ok(selected
-        .iter()
-        .map(|f| print::state_table(f))
-        .collect::<Vec<_>>()
-        .join("\n"))
+pub enum Output {
+    /// The expanded source.
+    Source(String),
+    /// The `--explain` tables.
+    Table(String),
+    Json(String),
+    SideBySide(Vec<print::side_by_side::Block>),
+    /// `--check`: the summary line (for standard error).
+    Checked(String),
 }
 
-/// Expands the `#[desugar]` items (or, with `all`, every async fn) of `source` and renders the
-/// result; `function` keeps only that item.
-pub fn expand_source(
-    source: &str,
-    path: &std::path::Path,
-    all: bool,
-    function: Option<&str>,
-) -> Result<String, Error> {
-    let path = path.to_path_buf();
-    let mut file = parse(source, &path)?;
-    let options = desugar_core::file::Options {
+impl Outcome {
+    /// 1 if a function could not be desugared, else 0.
+    pub fn exit_code(&self) -> u8 {
+        let failed = self
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error);
+        u8::from(failed)
+    }
+}
+
+/// Runs the pipeline on `input`, narrowed to `item` if given. `Err`: the input could not be read
+/// or parsed, or `item` names no function (exit code 2).
+pub fn run(input: &Input, item: Option<&str>, view: &View) -> Result<Outcome, Diagnostic> {
+    let (units, diagnostics) = input::load(input)?;
+    run_units(units, diagnostics, input, item, view)
+}
+
+/// The expansion of `source` (the text of the file `path`) as `desugar FILE` prints it, without
+/// colors; `Err`: the diagnostics, rendered.
+pub fn expand_source(source: &str, path: &str, all: bool) -> Result<String, String> {
+    let unit = input::parse(path.to_string(), source.into(), Vec::new())
+        .map_err(|d| diagnostic::render(&[d], false))?;
+    let view = View {
         all,
-        comments: true,
+        ..View::default()
     };
-    let errors = desugar_core::file::expand_file(&mut file, options);
-    if !errors.is_empty() {
-        return Err(Error::Desugar { path, errors });
+    let input = Input::File(path.into());
+    let outcome = run_units(vec![unit], Vec::new(), &input, None, &view)
+        .map_err(|d| diagnostic::render(&[d], false))?;
+    match outcome.output {
+        Output::Source(text) if outcome.exit_code() == 0 => Ok(text),
+        _ => Err(diagnostic::render(&outcome.diagnostics, false)),
     }
-    if let Some(name) = function {
-        select(&mut file, name)?;
-    }
-    Ok(print::render(&file))
 }
 
-fn parse(source: &str, path: &std::path::Path) -> Result<syn::File, Error> {
-    syn::parse_file(source).map_err(|source| Error::Parse {
-        path: path.to_path_buf(),
-        source,
+fn run_units(
+    mut units: Vec<Unit>,
+    mut diagnostics: Vec<Diagnostic>,
+    input: &Input,
+    item: Option<&str>,
+    view: &View,
+) -> Result<Outcome, Diagnostic> {
+    let mut matched = vec![true; units.len()];
+    if let Some(text) = item {
+        let query = select::Query::new(text);
+        let known: Vec<String> = units
+            .iter()
+            .flat_map(|u| select::names(&u.file.items, &u.module))
+            .collect();
+        for (unit, matched) in units.iter_mut().zip(&mut matched) {
+            *matched = select::narrow(&mut unit.file, &unit.module, &query);
+        }
+        if !matched.contains(&true) {
+            return Err(no_such_function(&query, &known, input));
+        }
+    }
+    let output = if view.check {
+        check(&units, view.all, &mut diagnostics)
+    } else if view.explain || view.format == Format::Json {
+        explain(&units, view, &mut diagnostics)
+    } else if view.side_by_side {
+        Output::SideBySide(side_by_side(&units, view.all, &mut diagnostics))
+    } else {
+        Output::Source(expand(
+            units,
+            &matched,
+            item.is_some(),
+            view.all,
+            &mut diagnostics,
+        ))
+    };
+    Ok(Outcome {
+        output,
+        diagnostics,
     })
 }
 
-/// Keeps only the function `name` (or `Type::name`).
-fn select(file: &mut syn::File, name: &str) -> Result<(), Error> {
-    let (ty, func) = match name.rsplit_once("::") {
-        Some((ty, func)) => (Some(ty), func),
-        None => (None, name),
+fn options(all: bool) -> desugar_core::file::Options {
+    desugar_core::file::Options {
+        all,
+        comments: true,
+    }
+}
+
+fn report(unit: &Unit, errors: Vec<syn::Error>, diagnostics: &mut Vec<Diagnostic>) {
+    for error in errors {
+        diagnostics.extend(Diagnostic::from_syn(&unit.path, &unit.source, error));
+    }
+}
+
+fn nothing_to_desugar(all: bool) -> Diagnostic {
+    let d = Diagnostic::warning("nothing to desugar: no function is marked `#[desugar]`");
+    if all {
+        Diagnostic::warning("nothing to desugar: no `async fn` with a body")
+    } else {
+        d.help("`--all` desugars every `async fn`, marked or not")
+    }
+}
+
+/// The functions of every unit, with module paths before their names, and the unit of each.
+fn functions<'u>(
+    units: &'u [Unit],
+    all: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(FnInfo, &'u Unit)> {
+    let mut out = Vec::new();
+    for unit in units {
+        let (infos, errors) = desugar_core::explain::explain_file(&unit.file, all);
+        report(unit, errors, diagnostics);
+        for mut info in infos {
+            if !unit.module.is_empty() {
+                info.name = format!("{}::{}", unit.module.join("::"), info.name);
+            }
+            out.push((info, unit));
+        }
+    }
+    out
+}
+
+fn check(units: &[Unit], all: bool, diagnostics: &mut Vec<Diagnostic>) -> Output {
+    let mut count = 0;
+    let mut failed = 0;
+    for unit in units {
+        let (infos, explain_errors) = desugar_core::explain::explain_file(&unit.file, all);
+        count += infos.len() + explain_errors.len();
+        let errors = desugar_core::file::expand_file(&mut unit.file.clone(), options(all));
+        failed += errors.len();
+        report(unit, errors, diagnostics);
+    }
+    if count == 0 {
+        diagnostics.push(nothing_to_desugar(all));
+    }
+    let files = match units.len() {
+        1 => "1 file".to_string(),
+        n => format!("{n} files"),
     };
-    let mut known = Vec::new();
-    let mut found = Vec::new();
-    for item in &file.items {
-        match item {
-            syn::Item::Fn(f) => {
-                known.push(f.sig.ident.to_string());
-                if ty.is_none() && f.sig.ident == func {
-                    found.push(item.clone());
+    Output::Checked(match failed {
+        0 => format!("checked {count} async fn(s) in {files}: all can be desugared"),
+        _ => format!("checked {count} async fn(s) in {files}: {failed} cannot be desugared"),
+    })
+}
+
+fn explain(units: &[Unit], view: &View, diagnostics: &mut Vec<Diagnostic>) -> Output {
+    let functions = functions(units, view.all, diagnostics);
+    if functions.is_empty() && diagnostics.is_empty() {
+        diagnostics.push(nothing_to_desugar(view.all));
+    }
+    if view.format == Format::Json {
+        let pairs: Vec<(&FnInfo, &str)> = functions
+            .iter()
+            .map(|(f, u)| (f, u.path.as_str()))
+            .collect();
+        return Output::Json(print::json::render(&pairs, diagnostics));
+    }
+    let tables: Vec<String> = functions
+        .iter()
+        .map(|(f, unit)| print::table::state_table(f, &unit.path))
+        .collect();
+    Output::Table(tables.join("\n"))
+}
+
+/// Expands every unit and puts the module files in place of their `mod name;` declarations.
+fn expand(
+    mut units: Vec<Unit>,
+    matched: &[bool],
+    narrowed: bool,
+    all: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> String {
+    let mut changed = false;
+    for unit in &mut units {
+        let before = unit.file.clone();
+        let errors = desugar_core::file::expand_file(&mut unit.file, options(all));
+        changed |= unit.file != before || !errors.is_empty();
+        report(unit, errors, diagnostics);
+    }
+    if !changed {
+        diagnostics.push(nothing_to_desugar(all));
+    }
+    let mut units = units.into_iter().zip(matched.iter().copied());
+    let Some((mut root, _)) = units.next() else {
+        return String::new();
+    };
+    let mut children: HashMap<Vec<String>, (syn::File, bool)> =
+        units.map(|(u, m)| (u.module, (u.file, m))).collect();
+    inline_modules(&mut root.file.items, &[], &mut children, narrowed);
+    print::render(&root.file)
+}
+
+/// Replaces each `mod name;` of `items` (in module `module`) by the module's file, if loaded.
+/// When `narrowed`, declarations of modules with nothing selected go, as do emptied modules.
+fn inline_modules(
+    items: &mut Vec<Item>,
+    module: &[String],
+    children: &mut HashMap<Vec<String>, (syn::File, bool)>,
+    narrowed: bool,
+) {
+    items.retain_mut(|item| {
+        let Item::Mod(m) = item else { return true };
+        let path = [module, &[m.ident.to_string()]].concat();
+        if let Some((_, content)) = &mut m.content {
+            inline_modules(content, &path, children, narrowed);
+            return !narrowed || !content.is_empty();
+        }
+        match children.remove(&path) {
+            Some((_, false)) if narrowed => false,
+            Some((mut file, _)) => {
+                inline_modules(&mut file.items, &path, children, narrowed);
+                m.attrs.extend(file.attrs);
+                m.content = Some((Default::default(), file.items));
+                m.semi = None;
+                true
+            }
+            None => !narrowed,
+        }
+    });
+}
+
+fn side_by_side(
+    units: &[Unit],
+    all: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<print::side_by_side::Block> {
+    // The errors are reported once, by the analysis; the expansion's are the same.
+    let functions = functions(units, all, diagnostics);
+    if functions.is_empty() && diagnostics.is_empty() {
+        diagnostics.push(nothing_to_desugar(all));
+    }
+    let mut expansions: HashMap<(&str, usize), String> = HashMap::new();
+    for unit in units {
+        let mut after = unit.file.clone();
+        let _ = desugar_core::file::expand_file(&mut after, options(all));
+        let mut found = Vec::new();
+        changed_functions(&unit.file.items, &after.items, &mut found);
+        for (line, item) in found {
+            let text = print::render(&syn::File {
+                shebang: None,
+                attrs: Vec::new(),
+                items: vec![item],
+            });
+            expansions.insert((unit.path.as_str(), line), text);
+        }
+    }
+    functions
+        .iter()
+        .filter_map(|(f, unit)| {
+            let expansion = expansions.get(&(unit.path.as_str(), f.line))?;
+            Some(print::side_by_side::Block::new(
+                f,
+                &unit.path,
+                &unit.source,
+                expansion,
+            ))
+        })
+        .collect()
+}
+
+/// The functions the expansion changed, by the line they start on: free functions as they are,
+/// methods inside their (otherwise emptied) impl block.
+fn changed_functions(before: &[Item], after: &[Item], out: &mut Vec<(usize, Item)>) {
+    let line = |s: &dyn syn::spanned::Spanned| s.span().start().line;
+    for pair in before.iter().zip(after) {
+        match pair {
+            (Item::Fn(b), Item::Fn(a)) if b != a => out.push((line(b), Item::Fn(a.clone()))),
+            (Item::Impl(b), Item::Impl(a)) if b.items.len() == a.items.len() => {
+                for (bm, am) in b.items.iter().zip(&a.items) {
+                    if let (ImplItem::Fn(bm), ImplItem::Fn(_)) = (bm, am) {
+                        if ImplItem::Fn(bm.clone()) != *am {
+                            let mut shell = a.clone();
+                            shell.items = vec![am.clone()];
+                            out.push((line(bm), Item::Impl(shell)));
+                        }
+                    }
                 }
             }
-            syn::Item::Impl(block) => {
-                let self_ty = quote::ToTokens::to_token_stream(&block.self_ty).to_string();
-                let mut kept = block.clone();
-                kept.items.retain(|member| match member {
-                    syn::ImplItem::Fn(m) => {
-                        known.push(format!("{self_ty}::{}", m.sig.ident));
-                        m.sig.ident == func && ty.is_none_or(|t| t == self_ty)
-                    }
-                    _ => false,
-                });
-                if !kept.items.is_empty() {
-                    found.push(syn::Item::Impl(kept));
+            (Item::Mod(b), Item::Mod(a)) => {
+                if let (Some((_, b)), Some((_, a))) = (&b.content, &a.content) {
+                    changed_functions(b, a, out);
                 }
             }
             _ => {}
         }
     }
-    if found.is_empty() {
-        return Err(Error::NoSuchFn {
-            name: name.to_string(),
-            known,
-        });
+}
+
+fn no_such_function(query: &select::Query, known: &[String], input: &Input) -> Diagnostic {
+    let place = match input {
+        Input::File(path) if path.as_os_str() == "-" => "standard input".to_string(),
+        Input::File(path) => path.display().to_string(),
+        Input::Crate(_) => "the crate".to_string(),
+    };
+    let d = Diagnostic::error(format!("no function `{}` in {place}", query.text));
+    let close = select::suggest(query, known);
+    let quoted = |names: &[String]| {
+        let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        names.join(", ")
+    };
+    if !close.is_empty() {
+        d.help(format!(
+            "a function with a similar name exists: {}",
+            quoted(&close)
+        ))
+    } else if known.is_empty() {
+        d.help(format!("{place} has no functions"))
+    } else if known.len() <= 12 {
+        d.help(format!("the functions: {}", quoted(known)))
+    } else {
+        d
     }
-    file.items = found;
-    file.shebang = None;
-    file.attrs.clear();
-    Ok(())
+}
+
+/// Whether to use colors on a stream that is (or is not) a terminal.
+fn colored(when: When, terminal: bool) -> bool {
+    match when {
+        When::Always => true,
+        When::Never => false,
+        When::Auto => {
+            terminal
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+/// Prints `diagnostics` to standard error.
+pub fn print_diagnostics(diagnostics: &[Diagnostic], view: &View) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    let styled = colored(view.color, std::io::stderr().is_terminal());
+    let _ = std::io::stderr().write_all(diagnostic::render(diagnostics, styled).as_bytes());
+}
+
+/// Both commands after their arguments are read: runs, prints (highlighted and paged as the
+/// options and the terminal say) and returns the exit code.
+pub fn main(input: &Input, item: Option<&str>, view: &View) -> ExitCode {
+    let terminal = std::io::stdout().is_terminal();
+    let highlighter = if colored(view.color, terminal) {
+        highlight::Highlighter::new(&view.theme).map(Some)
+    } else {
+        highlight::Highlighter::check_theme(&view.theme).map(|()| None)
+    };
+    let highlighter = match highlighter {
+        Ok(h) => h,
+        Err(known) => {
+            let d = Diagnostic::error(format!("unknown theme `{}`", view.theme))
+                .help(format!("the themes: {}", known.join(", ")));
+            print_diagnostics(&[d], view);
+            return ExitCode::from(2);
+        }
+    };
+    let outcome = match run(input, item, view) {
+        Ok(outcome) => outcome,
+        Err(d) => {
+            print_diagnostics(&[d], view);
+            return ExitCode::from(2);
+        }
+    };
+    print_diagnostics(&outcome.diagnostics, view);
+    let h = highlighter.as_ref();
+    let (text, wide) = match &outcome.output {
+        Output::Source(text) => (h.map_or_else(|| text.clone(), |h| h.rust_text(text)), false),
+        Output::Table(text) | Output::Json(text) => (text.clone(), false),
+        Output::SideBySide(blocks) => (print::side_by_side::render(blocks, h), true),
+        Output::Checked(summary) => {
+            let _ = writeln!(std::io::stderr(), "{summary}");
+            (String::new(), false)
+        }
+    };
+    let page = match view.paging {
+        When::Always => true,
+        When::Never => false,
+        When::Auto => terminal,
+    };
+    pager::write(&text, page && !text.is_empty(), wide);
+    ExitCode::from(outcome.exit_code())
 }

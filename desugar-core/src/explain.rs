@@ -21,8 +21,13 @@ pub struct StateInfo {
 }
 
 pub struct FnInfo {
-    /// `name` or `Type::name`.
+    /// `name` or `Type::name`, after the path of the inline modules around it
+    /// (`net::Server::run`).
     pub name: String,
+    /// Where the function starts (its first attribute, if any), 1-based.
+    pub line: usize,
+    /// Where its body ends, 1-based.
+    pub end_line: usize,
     pub states: Vec<StateInfo>,
 }
 
@@ -30,13 +35,14 @@ pub struct FnInfo {
 pub fn explain_file(file: &syn::File, all: bool) -> (Vec<FnInfo>, Vec<syn::Error>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    items(&file.items, all, None, &mut out, &mut errors);
+    items(&file.items, all, "", None, &mut out, &mut errors);
     (out, errors)
 }
 
 fn items(
     items: &[Item],
     all: bool,
+    prefix: &str,
     self_ty: Option<&str>,
     out: &mut Vec<FnInfo>,
     errors: &mut Vec<syn::Error>,
@@ -46,12 +52,13 @@ fn items(
             Item::Fn(f) => {
                 let marked = f.attrs.iter().any(crate::file::is_desugar_attr);
                 if marked || (all && f.sig.asyncness.is_some()) {
-                    explain_fn(f.clone(), false, self_ty, out, errors);
+                    let name = qualified(prefix, self_ty, &f.sig.ident);
+                    explain_fn(f.clone(), false, name, out, errors);
                 }
             }
             Item::Impl(block) => {
                 let marked = block.attrs.iter().any(crate::file::is_desugar_attr);
-                let ty = quote::ToTokens::to_token_stream(&block.self_ty).to_string();
+                let ty = type_name(&block.self_ty);
                 for member in &block.items {
                     let ImplItem::Fn(m) = member else { continue };
                     let wanted = m.sig.asyncness.is_some()
@@ -63,13 +70,15 @@ fn items(
                             sig: m.sig.clone(),
                             block: Box::new(m.block.clone()),
                         };
-                        explain_fn(f, block.trait_.is_some(), Some(&ty), out, errors);
+                        let name = qualified(prefix, Some(&ty), &m.sig.ident);
+                        explain_fn(f, block.trait_.is_some(), name, out, errors);
                     }
                 }
             }
             Item::Mod(m) => {
                 if let Some((_, content)) = &m.content {
-                    self::items(content, all, None, out, errors);
+                    let prefix = format!("{prefix}{}::", m.ident);
+                    self::items(content, all, &prefix, None, out, errors);
                 }
             }
             _ => {}
@@ -77,17 +86,35 @@ fn items(
     }
 }
 
+/// `prefix` (`a::b::` or empty), then `Type::` for a method, then the name.
+fn qualified(prefix: &str, self_ty: Option<&str>, ident: &syn::Ident) -> String {
+    match self_ty {
+        Some(ty) => format!("{prefix}{ty}::{ident}"),
+        None => format!("{prefix}{ident}"),
+    }
+}
+
+/// How a user names an impl's type in a path: `Server` for `Server<T>` or `crate::net::Server`;
+/// other types (`&str`, tuples) as written.
+pub fn type_name(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => match p.path.segments.last() {
+            Some(last) => last.ident.to_string(),
+            None => String::new(),
+        },
+        other => quote::ToTokens::to_token_stream(other).to_string(),
+    }
+}
+
 fn explain_fn(
     f: syn::ItemFn,
     in_trait_impl: bool,
-    self_ty: Option<&str>,
+    name: String,
     out: &mut Vec<FnInfo>,
     errors: &mut Vec<syn::Error>,
 ) {
-    let name = match self_ty {
-        Some(ty) => format!("{ty}::{}", f.sig.ident),
-        None => f.sig.ident.to_string(),
-    };
+    let line = syn::spanned::Spanned::span(&f).start().line;
+    let end_line = f.block.brace_token.span.close().end().line;
     let analysis = parse::Target::async_fns(f, in_trait_impl).and_then(|f| {
         let a = analyze::analyze(&f)?;
         Ok((crate::type_names(&f), a))
@@ -126,5 +153,10 @@ fn explain_fn(
             }
         })
         .collect();
-    out.push(FnInfo { name, states });
+    out.push(FnInfo {
+        name,
+        line,
+        end_line,
+        states,
+    });
 }

@@ -17,6 +17,7 @@ pub mod common;
 pub use common::{Noisy, Trace};
 
 mod borrows;
+mod captures;
 mod control;
 mod expressions;
 mod macros;

@@ -594,12 +594,20 @@ fn decide(
             continue;
         }
         let name = local.ident.to_string();
+        let by_reference = local.is_reference || local.copy;
         let in_operand: Vec<&Use> = point
             .uses
             .iter()
-            .filter(|m| m.local == id)
+            .filter(|m| m.local == id && !(m.kind == Use::Move && m.captured && by_reference))
             .map(|m| &m.kind)
             .collect();
+        // Used by value only inside a closure or async block without `move`, which captures a
+        // `Copy` value or a reference by reference.
+        let captured = in_operand.is_empty()
+            && point
+                .uses
+                .iter()
+                .any(|m| m.local == id && m.kind == Use::Move && m.captured);
         let is_live = live.contains(&id);
         let init = state.get(&id).cloned().unwrap_or(Init::No);
         let mut keep;
@@ -617,6 +625,19 @@ fn decide(
                 keep = true;
                 pin = true;
             } else if moves
+                && point
+                    .uses
+                    .iter()
+                    .all(|m| m.local != id || m.kind != Use::Move || m.captured)
+            {
+                keep = false;
+                layout.notes.push(format!(
+                    "`{name}` is used by value in a closure or async block without `move`, which \
+                     takes it by value unless it is `Copy`; its type does not show that it is, so \
+                     it is assumed moved into the awaited future (if it is `Copy`, the expansion \
+                     fails to compile with E0597: give it a type or write `async move`)"
+                ));
+            } else if moves
                 || (!receivers.is_empty() && local.is_reference)
                 || receivers.iter().any(|m| consuming(m))
             {
@@ -632,6 +653,9 @@ fn decide(
                     ));
                 }
             }
+        } else if captured {
+            keep = true;
+            pin = true;
         } else if is_live {
             // Used later, so it holds a value: a by-value use before was a copy.
             keep = true;

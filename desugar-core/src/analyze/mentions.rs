@@ -28,6 +28,9 @@ pub struct Mention {
     pub name: String,
     pub kind: Use,
     pub span: Span,
+    /// Inside a closure or async block without `move`: a by-value use there captures by
+    /// reference if the local is `Copy`, by value if not, which a macro cannot tell.
+    pub captured: bool,
 }
 
 /// Mentions of free names in an expression evaluated by value.
@@ -137,12 +140,38 @@ pub fn format_like(name: &str) -> Option<usize> {
     })
 }
 
+/// The names a format string captures (`"{total} {x:?}"` -> `total`, `x`).
+pub fn in_format_string(lit: &syn::LitStr) -> Vec<String> {
+    let text = lit.value();
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c != '{' {
+            continue;
+        }
+        if chars.peek().is_some_and(|&(_, n)| n == '{') {
+            chars.next();
+            continue;
+        }
+        let name: String = text[i + 1..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if !name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit()) {
+            out.push(name);
+        }
+    }
+    out
+}
+
 #[derive(Default)]
 struct Collector {
     shadowed: Vec<String>,
     out: Vec<Mention>,
     /// Inside a `move` closure or `async move` block: every capture is a move.
     forced_move: usize,
+    /// Inside a closure or async block without `move`.
+    lazy_capture: usize,
 }
 
 impl Collector {
@@ -155,7 +184,13 @@ impl Collector {
         } else {
             kind
         };
-        self.out.push(Mention { name, kind, span });
+        let captured = self.lazy_capture > 0 && self.forced_move == 0;
+        self.out.push(Mention {
+            name,
+            kind,
+            span,
+            captured,
+        });
     }
 
     fn shadow_pat(&mut self, pat: &Pat) -> usize {
@@ -266,14 +301,18 @@ impl Collector {
                 }
                 let forced = c.capture.is_some();
                 self.forced_move += usize::from(forced);
+                self.lazy_capture += usize::from(!forced);
                 self.expr(&c.body, Use::Move);
+                self.lazy_capture -= usize::from(!forced);
                 self.forced_move -= usize::from(forced);
                 self.unshadow(bound);
             }
             Expr::Async(a) => {
                 let forced = a.capture.is_some();
                 self.forced_move += usize::from(forced);
+                self.lazy_capture += usize::from(!forced);
                 self.block(&a.block);
+                self.lazy_capture -= usize::from(!forced);
                 self.forced_move -= usize::from(forced);
             }
             Expr::Block(b) => self.block(&b.block),
@@ -410,24 +449,8 @@ impl Collector {
 
     /// `"{total}"`: format strings capture locals by name.
     fn inline_captures(&mut self, lit: &syn::LitStr) {
-        let text = lit.value();
-        let mut chars = text.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            if c != '{' {
-                continue;
-            }
-            if chars.peek().is_some_and(|&(_, n)| n == '{') {
-                chars.next();
-                continue;
-            }
-            let rest = &text[i + 1..];
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            if !name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit()) {
-                self.push(name, Use::Borrow, lit.span());
-            }
+        for name in in_format_string(lit) {
+            self.push(name, Use::Borrow, lit.span());
         }
     }
 

@@ -34,6 +34,9 @@ pub struct Local {
     pub mutable: bool,
     /// Declared with a reference type (`&T`, `&self`): moving it out only copies the reference.
     pub is_reference: bool,
+    /// Its type is `Copy` as far as the syntax shows: declared as a primitive (`n: u32`) or
+    /// initialized by a literal (`let n = 5;`). References count as `is_reference`.
+    pub copy: bool,
     /// Declared without a value (`let x;`).
     pub uninit: bool,
     /// The scope that declares it.
@@ -57,6 +60,8 @@ pub struct Resolved {
     pub local: LocalId,
     pub kind: Use,
     pub span: Span,
+    /// See [`mentions::Mention::captured`].
+    pub captured: bool,
 }
 
 /// A block around a suspension point.
@@ -260,6 +265,7 @@ impl Builder {
                     local,
                     kind: m.kind,
                     span: m.span,
+                    captured: m.captured,
                 })
             })
             .collect()
@@ -280,6 +286,7 @@ impl Builder {
             ident,
             mutable,
             is_reference,
+            copy: false,
             uninit: false,
             block: self.current_block(),
             borrows: Vec::new(),
@@ -301,13 +308,27 @@ impl Builder {
         uses: &[Resolved],
     ) -> Vec<LocalId> {
         let is_reference = matches!(pat, Pat::Type(t) if matches!(*t.ty, Type::Reference(_)));
+        let copy = match (pat, init) {
+            (Pat::Type(t), _) => copy_type(&t.ty),
+            (Pat::Ident(_), Some(syn::Expr::Lit(_))) => true,
+            _ => false,
+        };
+        // A closure or async block without `move` borrows what it mentions, except the locals
+        // it uses by value whose type does not show they are `Copy`: those it takes.
+        let captures = || {
+            let taken = |id: LocalId| {
+                let l = &self.locals[id];
+                !(l.is_reference || l.copy)
+                    && uses.iter().any(|u| u.local == id && u.kind == Use::Move)
+            };
+            uses.iter()
+                .map(|u| u.local)
+                .filter(|&id| !taken(id))
+                .collect()
+        };
         let borrows: Vec<LocalId> = match init {
-            Some(syn::Expr::Closure(c)) if c.capture.is_none() => {
-                uses.iter().map(|u| u.local).collect()
-            }
-            Some(syn::Expr::Async(a)) if a.capture.is_none() => {
-                uses.iter().map(|u| u.local).collect()
-            }
+            Some(syn::Expr::Closure(c)) if c.capture.is_none() => captures(),
+            Some(syn::Expr::Async(a)) if a.capture.is_none() => captures(),
             Some(init) => borrow_roots(init)
                 .iter()
                 .filter_map(|name| self.lookup(name))
@@ -319,6 +340,7 @@ impl Builder {
             .map(|(ident, mutable)| {
                 let id = self.declare(ident, mutable, is_reference);
                 let local = &mut self.locals[id];
+                local.copy = copy;
                 local.uninit = init.is_none();
                 local.borrows = borrows.clone();
                 id
@@ -361,7 +383,9 @@ impl Builder {
                     match &*t.pat {
                         Pat::Ident(p) if !hidden => {
                             let mutable = p.mutability.is_some();
-                            params.push(self.declare(p.ident.clone(), mutable, is_reference));
+                            let id = self.declare(p.ident.clone(), mutable, is_reference);
+                            self.locals[id].copy = copy_type(&t.ty);
+                            params.push(id);
                         }
                         pat => {
                             let arg = arg_ident(index);
@@ -817,5 +841,39 @@ fn contains_point(e: &Expr) -> bool {
         } => block(then) || otherwise.as_deref().is_some_and(contains_point),
         Expr::Match { arms, .. } => arms.iter().any(|a| contains_point(&a.body)),
         Expr::Return(Some(v)) => contains_point(v),
+    }
+}
+
+/// Whether `ty` is a type whose values are `Copy` whatever the crate defines: the primitive
+/// numbers, `bool`, `char`, `()`, shared references, raw pointers, and tuples and arrays of them.
+fn copy_type(ty: &Type) -> bool {
+    match ty {
+        Type::Path(p) if p.qself.is_none() => p.path.get_ident().is_some_and(|i| {
+            matches!(
+                i.to_string().as_str(),
+                "i8" | "i16"
+                    | "i32"
+                    | "i64"
+                    | "i128"
+                    | "isize"
+                    | "u8"
+                    | "u16"
+                    | "u32"
+                    | "u64"
+                    | "u128"
+                    | "usize"
+                    | "f32"
+                    | "f64"
+                    | "bool"
+                    | "char"
+            )
+        }),
+        Type::Reference(r) => r.mutability.is_none(),
+        Type::Ptr(_) | Type::Never(_) => true,
+        Type::Tuple(t) => t.elems.iter().all(copy_type),
+        Type::Array(a) => copy_type(&a.elem),
+        Type::Paren(p) => copy_type(&p.elem),
+        Type::Group(g) => copy_type(&g.elem),
+        _ => false,
     }
 }

@@ -162,6 +162,44 @@ impl Rewriter {
         self.pinned.contains(&name) && !self.shadowed.contains(&name)
     }
 
+    /// `format!("{x}")` inside a closure or async block, `x` pinned: the block would capture the
+    /// binding `x` (a reference into the state) by reference, which dies with the poll; with
+    /// `x = (*x)` appended it captures the place `*x`, which lives as long as the state.
+    fn name_inline_captures(&self, mac: &Macro, args: &mut Punctuated<Expr, Token![,]>) {
+        let name = crate::analyze::mentions::path_segments(&mac.path)
+            .pop()
+            .unwrap_or_default();
+        if crate::analyze::mentions::format_like(&name).is_none() {
+            return;
+        }
+        let mut named: Vec<String> = args
+            .iter()
+            .filter_map(|a| match a {
+                Expr::Assign(a) => crate::analyze::mentions::plain_ident(&a.left),
+                _ => None,
+            })
+            .map(ToString::to_string)
+            .collect();
+        let mut inline = Vec::new();
+        for arg in args.iter() {
+            if let Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) = arg
+            {
+                for m in crate::analyze::mentions::in_format_string(s) {
+                    inline.push(syn::Ident::new(&m, s.span()));
+                }
+            }
+        }
+        for ident in inline {
+            if self.is_pinned(&ident) && !named.contains(&ident.to_string()) {
+                named.push(ident.to_string());
+                args.push(syn::parse_quote_spanned!(ident.span()=> #ident = (*#ident)));
+            }
+        }
+    }
+
     fn macro_body(&mut self, mac: &mut Macro) {
         use crate::analyze::suspend::{AwaitingMacro, awaiting_macro};
         if awaiting_macro(mac) == Some(AwaitingMacro::Select) {
@@ -185,6 +223,9 @@ impl Rewriter {
             Ok(mut args) if !mac.tokens.is_empty() => {
                 for arg in args.iter_mut() {
                     self.visit_expr_mut(arg);
+                }
+                if self.closure_depth > 0 {
+                    self.name_inline_captures(mac, &mut args);
                 }
                 mac.tokens = args.into_token_stream();
             }

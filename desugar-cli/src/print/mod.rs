@@ -1,8 +1,14 @@
-//! Formatting: prettyplease, then the comment markers of the expansion turned back into `//`
-//! lines at their indentation.
+//! What the CLI prints, before colors and paging: the expansion as source (here), the
+//! `--explain` table, its JSON form, the side-by-side view.
+
+pub mod json;
+pub mod side_by_side;
+pub mod table;
 
 use desugar_core::COMMENT_MARKER;
 
+/// The file as source: prettyplease, then the comment markers of the expansion turned back into
+/// `//` lines at their indentation.
 pub fn render(file: &syn::File) -> String {
     let text = prettyplease::unparse(file);
     let mut out = String::with_capacity(text.len());
@@ -53,67 +59,8 @@ fn comment_of(line: &str) -> Option<(&str, String)> {
     Some((indent, lit.value()))
 }
 
-/// The `--explain` table of one function.
-pub fn state_table(f: &desugar_core::explain::FnInfo) -> String {
-    let list = |v: &[String]| {
-        if v.is_empty() {
-            "-".to_string()
-        } else {
-            v.join(", ")
-        }
-    };
-    let header = ["state", "at", "awaits", "keeps", "in place", "in slots"].map(String::from);
-    let rows: Vec<[String; 6]> = f
-        .states
-        .iter()
-        .map(|s| {
-            [
-                s.name.clone(),
-                format!("{}:{}", s.line, s.column),
-                s.awaited.clone(),
-                list(&s.keeps),
-                list(&s.in_place),
-                list(&s.slots),
-            ]
-        })
-        .collect();
-    let mut widths = header.clone().map(|h| h.len());
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |cells: &[String; 6]| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        format!("  {}", padded.join("  ").trim_end())
-    };
-    let mut out = format!(
-        "{}: {} suspension point(s), besides `Start`, `Done` and `Panicked`\n",
-        f.name,
-        f.states.len()
-    );
-    out.push_str(&line(&header));
-    out.push('\n');
-    for (row, state) in rows.iter().zip(&f.states) {
-        out.push_str(&line(row));
-        out.push('\n');
-        for note in &state.notes {
-            for (i, wrapped) in wrap(note, 96).iter().enumerate() {
-                let lead = if i == 0 { "    note: " } else { "          " };
-                out.push_str(lead);
-                out.push_str(wrapped);
-                out.push('\n');
-            }
-        }
-    }
-    out
-}
-
-fn wrap(text: &str, width: usize) -> Vec<String> {
+/// `text` in lines of at most `width` characters (longer words stay whole).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut current = String::new();
     for word in text.split_whitespace() {

@@ -1,0 +1,30 @@
+//! `cargo desugar [-p PACKAGE] [ITEM]`: `desugar` for a whole crate, whose root file `cargo
+//! metadata` names. Cargo runs it as `cargo-desugar desugar ARGS`.
+
+use clap::Parser;
+use desugar_cli::cargo::{Selection, crate_root};
+use desugar_cli::input::Input;
+use desugar_cli::opts::Cargo;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let Cargo::Desugar(opts) = Cargo::parse();
+    let selection = Selection {
+        package: opts.package.as_deref(),
+        bin: opts.bin.as_deref(),
+        manifest_path: opts.manifest_path.as_deref(),
+    };
+    let root = match crate_root(&selection) {
+        Ok(root) => root,
+        Err(d) => {
+            desugar_cli::print_diagnostics(&[d], &opts.view);
+            return ExitCode::from(2);
+        }
+    };
+    // Paths in messages relative to where the user is, as cargo prints them.
+    let root = std::env::current_dir()
+        .ok()
+        .and_then(|here| root.strip_prefix(here).ok().map(|p| p.to_path_buf()))
+        .unwrap_or(root);
+    desugar_cli::main(&Input::Crate(root), opts.item.as_deref(), &opts.view)
+}

@@ -1,0 +1,138 @@
+//! `cargo desugar`: which file is the crate root, as `cargo metadata` tells.
+
+use crate::diagnostic::Diagnostic;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The part of `cargo metadata --format-version 1 --no-deps` read here.
+#[derive(Deserialize)]
+struct Metadata {
+    packages: Vec<Package>,
+    workspace_members: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Package {
+    name: String,
+    id: String,
+    manifest_path: PathBuf,
+    targets: Vec<Target>,
+}
+
+#[derive(Deserialize)]
+struct Target {
+    name: String,
+    kind: Vec<String>,
+    src_path: PathBuf,
+}
+
+/// What to expand.
+pub struct Selection<'a> {
+    pub package: Option<&'a str>,
+    pub bin: Option<&'a str>,
+    pub manifest_path: Option<&'a Path>,
+}
+
+/// The root source file of the selected target (the library, unless a binary is named, or the
+/// package's only binary if it has no library).
+pub fn crate_root(selection: &Selection<'_>) -> Result<PathBuf, Diagnostic> {
+    let metadata = metadata(selection.manifest_path)?;
+    let package = package(&metadata, selection)?;
+    let targets = &package.targets;
+    let is = |t: &&Target, kind: &str| t.kind.iter().any(|k| k == kind);
+    let target = match selection.bin {
+        Some(bin) => targets.iter().find(|t| is(t, "bin") && t.name == bin),
+        None => targets
+            .iter()
+            .find(|t| is(t, "lib") || is(t, "proc-macro"))
+            .or_else(|| {
+                let mut bins = targets.iter().filter(|t| is(t, "bin"));
+                match (bins.next(), bins.next()) {
+                    (Some(only), None) => Some(only),
+                    _ => None,
+                }
+            }),
+    };
+    let bins: Vec<&str> = targets
+        .iter()
+        .filter(|t| is(t, "bin"))
+        .map(|t| t.name.as_str())
+        .collect();
+    match target {
+        Some(t) => Ok(t.src_path.clone()),
+        None => Err(Diagnostic::error(match selection.bin {
+            Some(bin) => format!("package `{}` has no binary `{bin}`", package.name),
+            None => format!(
+                "package `{}` has no library and several binaries",
+                package.name
+            ),
+        })
+        .help(format!("its binaries: {}", bins.join(", ")))),
+    }
+}
+
+fn metadata(manifest_path: Option<&Path>) -> Result<Metadata, Diagnostic> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.args(["metadata", "--format-version", "1", "--no-deps"]);
+    if let Some(path) = manifest_path {
+        command.arg("--manifest-path").arg(path);
+    }
+    let output = command
+        .output()
+        .map_err(|e| Diagnostic::error(format!("cannot run `cargo metadata`: {e}")))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(Diagnostic::error(format!(
+            "`cargo metadata` failed: {}",
+            stderr.trim().trim_start_matches("error: ")
+        )));
+    }
+    serde_json::from_slice(&output.stdout)
+        .map_err(|e| Diagnostic::error(format!("cannot read the output of `cargo metadata`: {e}")))
+}
+
+/// The package named by `-p`, else the workspace member whose directory holds the current
+/// directory, else the workspace's only member.
+fn package<'m>(
+    metadata: &'m Metadata,
+    selection: &Selection<'_>,
+) -> Result<&'m Package, Diagnostic> {
+    let members: Vec<&Package> = metadata
+        .packages
+        .iter()
+        .filter(|p| metadata.workspace_members.contains(&p.id))
+        .collect();
+    let names = || {
+        let names: Vec<&str> = members.iter().map(|p| p.name.as_str()).collect();
+        format!("the workspace's packages: {}", names.join(", "))
+    };
+    if let Some(name) = selection.package {
+        return members
+            .iter()
+            .find(|p| p.name == name)
+            .copied()
+            .ok_or_else(|| {
+                Diagnostic::error(format!("no package `{name}` in the workspace")).help(names())
+            });
+    }
+    if let [only] = members.as_slice() {
+        return Ok(only);
+    }
+    let here = std::env::current_dir().ok();
+    let base = selection
+        .manifest_path
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .or(here);
+    let within = base.as_deref().and_then(|dir| {
+        members
+            .iter()
+            .filter(|p| p.manifest_path.parent().is_some_and(|m| dir.starts_with(m)))
+            .max_by_key(|p| p.manifest_path.as_os_str().len())
+    });
+    within.copied().ok_or_else(|| {
+        Diagnostic::error("the workspace has several packages: choose one with `-p`").help(names())
+    })
+}

@@ -1,0 +1,66 @@
+//! The `--explain` table: one row per suspension point, notes under their row.
+
+use super::wrap;
+
+/// The `--explain` table of one function of the file `path`.
+pub fn state_table(f: &desugar_core::explain::FnInfo, path: &str) -> String {
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "-".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    let header = ["state", "at", "awaits", "keeps", "in place", "in slots"].map(String::from);
+    let rows: Vec<[String; 6]> = f
+        .states
+        .iter()
+        .map(|s| {
+            [
+                s.name.clone(),
+                format!("{}:{}", s.line, s.column),
+                s.awaited.clone(),
+                list(&s.keeps),
+                list(&s.in_place),
+                list(&s.slots),
+            ]
+        })
+        .collect();
+    let mut widths = header.clone().map(|h| h.len());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String; 6]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        format!("  {}", padded.join("  ").trim_end())
+    };
+    let points = match f.states.len() {
+        1 => "1 suspension point".to_string(),
+        n => format!("{n} suspension points"),
+    };
+    let mut out = format!(
+        "{} ({path}:{}): {points}, besides `Start`, `Done` and `Panicked`\n",
+        f.name, f.line,
+    );
+    out.push_str(&line(&header));
+    out.push('\n');
+    for (row, state) in rows.iter().zip(&f.states) {
+        out.push_str(&line(row));
+        out.push('\n');
+        for note in &state.notes {
+            for (i, wrapped) in wrap(note, 96).iter().enumerate() {
+                let lead = if i == 0 { "    note: " } else { "          " };
+                out.push_str(lead);
+                out.push_str(wrapped);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
