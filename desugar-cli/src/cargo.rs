@@ -121,10 +121,11 @@ fn package<'m>(
         return Ok(only);
     }
     let here = std::env::current_dir().ok();
+    // Absolute, as cargo writes `manifest_path`.
     let base = selection
         .manifest_path
-        .and_then(Path::parent)
-        .map(Path::to_path_buf)
+        .and_then(|m| std::fs::canonicalize(m).ok())
+        .and_then(|m| m.parent().map(Path::to_path_buf))
         .or(here);
     let within = base.as_deref().and_then(|dir| {
         members

@@ -184,8 +184,8 @@ fn check(units: &[Unit], all: bool, diagnostics: &mut Vec<Diagnostic>) -> Output
         n => format!("{n} files"),
     };
     Output::Checked(match failed {
-        0 => format!("checked {count} async fn(s) in {files}: all can be desugared"),
-        _ => format!("checked {count} async fn(s) in {files}: {failed} cannot be desugared"),
+        0 => format!("checked {count} function(s) in {files}: all can be desugared"),
+        _ => format!("checked {count} function(s) in {files}: {failed} cannot be desugared"),
     })
 }
 

@@ -1,72 +1,412 @@
-//! The `desugar` command, run as users run it.
+//! `desugar` and `cargo desugar`, run as users run them: every flag, the exit codes, and
+//! snapshots of what they print (colors off, as when piped).
 
-use std::process::Command;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
-fn desugar(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_desugar"))
-        .args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .output()
-        .expect("the desugar binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
 }
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Runs `program` in `dir` with `args`, `stdin` as its input, `env` added.
+fn run_in(program: &str, dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
+    let mut command = Command::new(program);
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("PAGER")
+        .env_remove("DESUGAR_PAGER")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `desugar ARGS` from the workspace root.
+fn desugar(args: &[&str]) -> Run {
+    run_in(env!("CARGO_BIN_EXE_desugar"), &workspace(), args, &[], "")
+}
+
+fn desugar_env(args: &[&str], env: &[(&str, &str)]) -> Run {
+    run_in(env!("CARGO_BIN_EXE_desugar"), &workspace(), args, env, "")
+}
+
+/// `cargo desugar ARGS` in `dir`, as cargo runs it.
+fn cargo_desugar(dir: &Path, args: &[&str]) -> Run {
+    let args = [&["desugar"], args].concat();
+    run_in(env!("CARGO_BIN_EXE_cargo-desugar"), dir, &args, &[], "")
+}
+
+const EXAMPLE: &str = "examples/fetch_data.rs";
+const CANNOT: &str = "desugar-cli/tests/fixtures/cannot.rs";
+const PATHS: &str = "desugar-cli/tests/fixtures/paths.rs";
 
 #[test]
 fn expands_the_example() {
-    let (code, out, _) = desugar(&["examples/fetch_data.rs", "--fn", "fetch_data"]);
-    assert_eq!(code, 0);
-    assert!(out.contains("enum __State<Get, Text"), "{out}");
-    assert!(out.contains("// SAFETY:"), "{out}");
-    assert!(!out.contains("__desugar_comment"), "{out}");
-    assert!(!out.contains("async fn fetch_data"), "{out}");
+    let run = desugar(&[EXAMPLE]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    assert!(run.stdout.contains("enum __State<Get, Text"));
+    assert!(!run.stdout.contains("async fn fetch_data("));
+    assert!(!run.stdout.contains("__desugar_comment"));
+    // The rest of the file is printed too.
+    assert!(run.stdout.contains("async fn fetch_data_native"));
+    let only = desugar(&[EXAMPLE, "--fn", "fetch_data"]);
+    assert_eq!(only.code, 0);
+    insta::assert_snapshot!("example_fn", only.stdout);
+}
+
+#[test]
+fn reads_standard_input() {
+    let source = std::fs::read_to_string(workspace().join(EXAMPLE)).unwrap();
+    let from_stdin = run_in(
+        env!("CARGO_BIN_EXE_desugar"),
+        &workspace(),
+        &["-", "--fn", "fetch_data"],
+        &[],
+        &source,
+    );
+    assert_eq!(from_stdin.code, 0, "{}", from_stdin.stderr);
+    assert_eq!(
+        from_stdin.stdout,
+        desugar(&[EXAMPLE, "--fn", "fetch_data"]).stdout
+    );
+    let broken = run_in(
+        env!("CARGO_BIN_EXE_desugar"),
+        &workspace(),
+        &["-"],
+        &[],
+        "fn f( {",
+    );
+    assert_eq!(broken.code, 2);
+    assert!(
+        broken.stderr.contains("--> <stdin>:1:"),
+        "{}",
+        broken.stderr
+    );
+}
+
+#[test]
+fn all_expands_unmarked_async_fns() {
+    let marked = desugar(&[PATHS]);
+    assert_eq!(marked.code, 0);
+    assert!(marked.stdout.contains("pub async fn run() -> u32"));
+    assert!(
+        marked.stderr.contains("nothing to desugar"),
+        "{}",
+        marked.stderr
+    );
+    assert!(marked.stderr.contains("--all"), "{}", marked.stderr);
+    let all = desugar(&[PATHS, "--all"]);
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    assert!(!all.stdout.contains("async fn run"), "{}", all.stdout);
+    assert!(!all.stdout.contains("async fn read"), "{}", all.stdout);
+    assert_eq!(all.stdout.matches("enum __State").count(), 3);
+    assert!(all.stdout.contains("pub fn stop(&self) {}"));
+}
+
+#[test]
+fn fn_selects_by_name_or_path() {
+    let by_name = desugar(&[PATHS, "--all", "--fn", "run"]);
+    assert_eq!(by_name.code, 0);
+    assert_eq!(by_name.stdout.matches("enum __State").count(), 2);
+    assert!(!by_name.stdout.contains("stop") && !by_name.stdout.contains("use std"));
+
+    let method = desugar(&[PATHS, "--all", "--fn", "Server::run"]);
+    assert_eq!(method.stdout.matches("enum __State").count(), 1);
+    assert!(method.stdout.contains("impl Server {"), "{}", method.stdout);
+
+    let nested = desugar(&[PATHS, "--all", "--fn", "net::Conn::read"]);
+    assert_eq!(nested.code, 0);
+    insta::assert_snapshot!("fn_nested_path", nested.stdout);
+}
+
+#[test]
+fn unknown_fn_suggests_close_names() {
+    let run = desugar(&[EXAMPLE, "--fn", "fetch"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout, "");
+    insta::assert_snapshot!("unknown_fn", run.stderr);
+    let far = desugar(&[PATHS, "--fn", "zzz"]);
+    assert_eq!(far.code, 2);
+    assert!(
+        far.stderr.contains("the functions: `run`, `Server::run`"),
+        "{}",
+        far.stderr
+    );
 }
 
 #[test]
 fn explains_the_states() {
-    let (code, out, _) = desugar(&["examples/fetch_data.rs", "--explain"]);
-    assert_eq!(code, 0);
-    let get = out
+    let run = desugar(&[EXAMPLE, "--explain"]);
+    assert_eq!(run.code, 0);
+    insta::assert_snapshot!("explain", run.stdout);
+    let guesses = desugar(&[CANNOT, "--explain", "--fn", "fine"]);
+    assert!(guesses.stdout.contains("Ready"), "{}", guesses.stdout);
+}
+
+#[test]
+fn json_gives_the_same_data() {
+    let run = desugar(&[EXAMPLE, "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let f = &json["functions"][0];
+    assert_eq!(f["name"], "fetch_data");
+    assert_eq!(f["file"], EXAMPLE);
+    let get = &f["states"][0];
+    assert_eq!(get["name"], "Get");
+    assert_eq!(get["awaits"], "client.get(url).await?");
+    assert_eq!(
+        (get["line"].as_u64(), get["column"].as_u64()),
+        (Some(13), Some(20))
+    );
+    assert_eq!(f["states"][1]["name"], "Text");
+    assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(0));
+
+    let failing = desugar(&[CANNOT, "--format", "json"]);
+    assert_eq!(failing.code, 1);
+    let json: serde_json::Value = serde_json::from_str(&failing.stdout).unwrap();
+    assert_eq!(json["functions"][0]["name"], "fine");
+    let messages = json["diagnostics"].as_array().unwrap();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert_eq!(messages[0]["line"], 4);
+    assert_eq!(messages[0]["severity"], "error");
+}
+
+#[test]
+fn side_by_side_marks_the_suspension_points() {
+    let run = desugar(&[EXAMPLE, "--side-by-side"]);
+    assert_eq!(run.code, 0);
+    let get = run
+        .stdout
         .lines()
-        .find(|l| l.trim_start().starts_with("Get "))
-        .expect("a Get row");
-    assert!(
-        get.contains("13:20") && get.contains("client.get(url).await?"),
-        "{out}"
+        .find(|l| l.contains("◀ Get"))
+        .expect("a marked line");
+    assert!(get.starts_with("13 "), "{get}");
+    insta::assert_snapshot!("side_by_side", run.stdout);
+    assert_eq!(desugar(&[EXAMPLE, "--diff"]).stdout, run.stdout);
+}
+
+#[test]
+fn check_reports_what_cannot_be_desugared() {
+    let ok = desugar(&[EXAMPLE, "--check"]);
+    assert_eq!(ok.code, 0);
+    assert_eq!(ok.stdout, "");
+    assert_eq!(
+        ok.stderr,
+        "checked 1 function(s) in 1 file: all can be desugared\n"
     );
-    assert!(
-        out.lines().any(|l| l.trim_start().starts_with("Text ")),
-        "{out}"
+
+    let bad = desugar(&[CANNOT, "--check"]);
+    assert_eq!(bad.code, 1);
+    assert_eq!(bad.stdout, "");
+    insta::assert_snapshot!("check_failures", bad.stderr);
+
+    let selected = desugar(&[CANNOT, "--check", "--fn", "fine"]);
+    assert_eq!(
+        selected.code, 0,
+        "only `fine` is checked: {}",
+        selected.stderr
     );
 }
 
 #[test]
-fn reports_bad_input_with_exit_code_2() {
-    let (code, _, err) = desugar(&["no/such/file.rs"]);
-    assert_eq!(code, 2);
-    assert!(err.contains("cannot read no/such/file.rs"), "{err}");
-
-    let (code, _, err) = desugar(&["examples/fetch_data.rs", "--fn", "fetch"]);
-    assert_eq!(code, 2);
+fn expansion_goes_on_past_a_function_it_cannot_desugar() {
+    let run = desugar(&[CANNOT]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("enum __State<Ready"), "{}", run.stdout);
+    assert!(run.stdout.contains("async fn guarded"), "left as it was");
     assert!(
-        err.contains("no function `fetch`") && err.contains("fetch_data"),
-        "{err}"
+        run.stderr
+            .contains("--> desugar-cli/tests/fixtures/cannot.rs:4:1"),
+        "{}",
+        run.stderr
     );
 }
 
 #[test]
-fn reports_what_cannot_be_desugared() {
-    let dir = std::env::temp_dir().join(format!("desugar-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("bad.rs");
-    std::fs::write(&file, "#[desugar]\nfn not_async() {}\n").unwrap();
-    let (code, _, err) = desugar(&[file.to_str().unwrap()]);
-    assert_eq!(code, 1);
+fn bad_input_exits_with_2() {
+    let missing = desugar(&["no/such/file.rs"]);
+    assert_eq!(missing.code, 2);
     assert!(
-        err.contains("bad.rs:2:1") && err.contains("not async"),
-        "{err}"
+        missing
+            .stderr
+            .starts_with("error: cannot read no/such/file.rs"),
+        "{}",
+        missing.stderr
+    );
+
+    let invalid = desugar(&["desugar-cli/tests/fixtures/invalid.rs"]);
+    assert_eq!(invalid.code, 2);
+    insta::assert_snapshot!("invalid_rust", invalid.stderr);
+
+    let flag = desugar(&[EXAMPLE, "--color", "sometimes"]);
+    assert_eq!(flag.code, 2);
+    let conflict = desugar(&[EXAMPLE, "--check", "--explain"]);
+    assert_eq!(conflict.code, 2);
+}
+
+#[test]
+fn colors_follow_the_option() {
+    let never = desugar(&[EXAMPLE, "--fn", "fetch_data", "--color", "never"]);
+    assert!(!never.stdout.contains('\x1b'));
+    let auto = desugar(&[EXAMPLE, "--fn", "fetch_data"]);
+    assert!(!auto.stdout.contains('\x1b'), "piped: no colors");
+    let always = desugar(&[EXAMPLE, "--fn", "fetch_data", "--color", "always"]);
+    assert!(always.stdout.contains("\x1b[38;2;"), "{}", always.stdout);
+    let light = desugar(&[
+        EXAMPLE,
+        "--fn",
+        "fetch_data",
+        "--color",
+        "always",
+        "--theme",
+        "InspiredGitHub",
+    ]);
+    assert_eq!(light.code, 0);
+    assert_ne!(light.stdout, always.stdout);
+    let unknown = desugar(&[EXAMPLE, "--theme", "no-such-theme"]);
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains("unknown theme `no-such-theme`"));
+    assert!(unknown.stderr.contains("InspiredGitHub"));
+    // Diagnostics are colored on the same terms.
+    let bad = desugar(&[CANNOT, "--check", "--color", "always"]);
+    assert!(bad.stderr.contains('\x1b'), "{}", bad.stderr);
+}
+
+#[test]
+fn pages_through_the_configured_pager() {
+    let pager = [("DESUGAR_PAGER", "sed s/^/paged:/")];
+    let paged = desugar_env(&[EXAMPLE, "--explain", "--paging", "always"], &pager);
+    assert_eq!(paged.code, 0);
+    assert!(!paged.stdout.is_empty());
+    assert!(
+        paged.stdout.lines().all(|l| l.starts_with("paged:")),
+        "{}",
+        paged.stdout
+    );
+    let piped = desugar_env(&[EXAMPLE, "--explain"], &pager);
+    assert!(
+        !piped.stdout.contains("paged:"),
+        "auto: no pager when piped"
+    );
+    let missing = desugar_env(
+        &[EXAMPLE, "--explain", "--paging", "always"],
+        &[("DESUGAR_PAGER", "no-such-pager-program")],
+    );
+    assert_eq!(missing.stdout, piped.stdout, "falls back to printing");
+}
+
+#[test]
+fn cargo_desugar_expands_a_whole_crate() {
+    let ws = fixtures().join("workspace");
+    let app = ws.join("app");
+    let explain = cargo_desugar(&app, &["--explain"]);
+    assert_eq!(explain.code, 0, "{}", explain.stderr);
+    insta::assert_snapshot!("cargo_explain", explain.stdout);
+
+    let crate_text = cargo_desugar(&app, &[]);
+    assert_eq!(crate_text.code, 0, "{}", crate_text.stderr);
+    let file = syn::parse_file(&crate_text.stdout).expect("one file of Rust");
+    assert!(crate_text.stdout.contains("pub mod net {"));
+    assert!(crate_text.stdout.contains("mod wire {"));
+    assert!(
+        crate_text.stdout.contains("pub async fn read() -> u32"),
+        "unmarked"
+    );
+    assert_eq!(crate_text.stdout.matches("enum __State").count(), 2);
+    assert!(!file.items.is_empty());
+
+    let all = cargo_desugar(&app, &["--all", "--check"]);
+    assert_eq!(all.code, 0);
+    assert_eq!(
+        all.stderr,
+        "checked 3 function(s) in 3 files: all can be desugared\n"
+    );
+
+    let item = cargo_desugar(&app, &["net::Server::run"]);
+    assert_eq!(item.code, 0, "{}", item.stderr);
+    insta::assert_snapshot!("cargo_item", item.stdout);
+
+    let close = cargo_desugar(&app, &["wire::reed", "--all"]);
+    assert_eq!(close.code, 2);
+    assert!(
+        close.stderr.contains("`net::wire::read`"),
+        "{}",
+        close.stderr
+    );
+}
+
+#[test]
+fn cargo_desugar_chooses_the_package() {
+    let ws = fixtures().join("workspace");
+    let several = cargo_desugar(&ws, &["--explain"]);
+    assert_eq!(several.code, 2);
+    assert!(
+        several.stderr.contains("choose one with `-p`"),
+        "{}",
+        several.stderr
+    );
+    assert!(several.stderr.contains("app, tool"), "{}", several.stderr);
+
+    let by_name = cargo_desugar(&ws, &["-p", "tool", "--explain"]);
+    assert_eq!(by_name.code, 0, "{}", by_name.stderr);
+    assert!(
+        by_name.stdout.starts_with("work (tool/src/main.rs:1)"),
+        "{}",
+        by_name.stdout
+    );
+
+    let manifest = cargo_desugar(
+        &workspace(),
+        &[
+            "--manifest-path",
+            "desugar-cli/tests/fixtures/workspace/tool/Cargo.toml",
+            "--explain",
+        ],
+    );
+    assert_eq!(manifest.code, 0, "{}", manifest.stderr);
+    assert!(manifest.stdout.starts_with("work ("), "{}", manifest.stdout);
+
+    let unknown = cargo_desugar(&ws, &["-p", "nope"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("no package `nope`"),
+        "{}",
+        unknown.stderr
+    );
+    let no_bin = cargo_desugar(&ws, &["-p", "tool", "--bin", "other"]);
+    assert_eq!(no_bin.code, 2);
+    assert!(
+        no_bin.stderr.contains("its binaries: tool"),
+        "{}",
+        no_bin.stderr
     );
 }

@@ -1,6 +1,7 @@
 //! `--side-by-side`: a function's source, with line numbers and a mark at every suspension
-//! point (its state, what it keeps), next to the function's expansion. Lines are not wrapped:
-//! the pager scrolls sideways.
+//! point (its state, what it keeps), next to the function's expansion. Each marked line is
+//! aligned with the `match` arm that resumes its state. Lines are not wrapped: the pager
+//! scrolls sideways.
 
 use crate::highlight::Highlighter;
 use desugar_core::explain::FnInfo;
@@ -15,6 +16,8 @@ pub struct Block {
     /// `(line, mark)`: where a state begins, and what it keeps.
     pub marks: Vec<(usize, String)>,
     pub expansion: Vec<String>,
+    /// `(source line, expansion row)` pairs to put side by side, in order.
+    pub anchors: Vec<(usize, usize)>,
 }
 
 impl Block {
@@ -44,12 +47,28 @@ impl Block {
                 (s.line, mark)
             })
             .collect();
+        let expansion: Vec<String> = expansion.lines().map(str::to_string).collect();
+        // The arm `__State::Name { .. } => {` of each state, in order.
+        let mut anchors = Vec::new();
+        let mut from = 0;
+        for state in &f.states {
+            let arm = format!("__State::{} {{", state.name);
+            let found = expansion[from..].iter().position(|l| {
+                let l = l.trim_start();
+                l.starts_with(&arm) && l.ends_with("=> {")
+            });
+            if let Some(row) = found {
+                anchors.push((state.line, from + row));
+                from += row + 1;
+            }
+        }
         Block {
             title: format!("{} ({path}:{})", f.name, f.line),
             source: lines,
             first_line: f.line,
             marks,
-            expansion: expansion.lines().map(str::to_string).collect(),
+            expansion,
+            anchors,
         }
     }
 }
@@ -110,7 +129,14 @@ fn render_block(block: &Block, highlighter: Option<&Highlighter>, out: &mut Stri
     out.push('\n');
     out.push_str(&format!("{:<width$} │ expansion\n", "source"));
     out.push_str(&format!("{}─┼─{}\n", "─".repeat(width), "─".repeat(9)));
-    for row in 0..block.source.len().max(block.expansion.len()) {
+    let anchors: Vec<(usize, usize)> = block
+        .anchors
+        .iter()
+        .filter(|(line, _)| *line >= block.first_line)
+        .map(|&(line, row)| (line - block.first_line, row))
+        .collect();
+    for (left_row, right_row) in rows(block.source.len(), block.expansion.len(), &anchors) {
+        let row = left_row.unwrap_or(usize::MAX);
         let (left, visible) = match source.get(row).zip(left_plain.get(row)) {
             Some((code, plain)) => {
                 let mark = mark_of(row);
@@ -128,11 +154,45 @@ fn render_block(block: &Block, highlighter: Option<&Highlighter>, out: &mut Stri
             }
             None => (String::new(), 0),
         };
-        let right = expansion.get(row).map_or("", String::as_str);
+        let right = right_row
+            .and_then(|r| expansion.get(r))
+            .map_or("", String::as_str);
         let padding = " ".repeat(width - visible);
         out.push_str(format!("{left}{padding} │ {right}").trim_end());
         out.push('\n');
     }
+}
+
+/// The rows of the view: which left and right lines each shows. Both sides advance together,
+/// except that before an anchor `(left, right)` the side that reaches it first waits (blank) so
+/// that the two anchored lines share a row. Anchors that would go backwards are skipped.
+fn rows(
+    left: usize,
+    right: usize,
+    anchors: &[(usize, usize)],
+) -> Vec<(Option<usize>, Option<usize>)> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    let mut advance = |i: &mut usize, j: &mut usize, to_i: usize, to_j: usize| {
+        while *i < to_i || *j < to_j {
+            let l = (*i < to_i).then(|| {
+                *i += 1;
+                *i - 1
+            });
+            let r = (*j < to_j).then(|| {
+                *j += 1;
+                *j - 1
+            });
+            out.push((l, r));
+        }
+    };
+    for &(a, b) in anchors {
+        if a >= i && b >= j && a < left && b < right {
+            advance(&mut i, &mut j, a, b);
+        }
+    }
+    advance(&mut i, &mut j, left, right);
+    out
 }
 
 #[cfg(test)]
@@ -147,6 +207,7 @@ mod tests {
             first_line: 3,
             marks: vec![(4, "◀ G".into())],
             expansion: (0..5).map(|i| format!("line {i}")).collect(),
+            anchors: Vec::new(),
         };
         let text = render(&[block], None);
         let lines: Vec<&str> = text.lines().collect();
@@ -159,5 +220,28 @@ mod tests {
             }
         }
         assert_eq!(lines[7].trim_start(), "│ line 4");
+    }
+
+    #[test]
+    fn anchors_line_up() {
+        let rows = rows(4, 6, &[(1, 3), (2, 4)]);
+        let expected = [
+            (Some(0), Some(0)),
+            (None, Some(1)),
+            (None, Some(2)),
+            (Some(1), Some(3)),
+            (Some(2), Some(4)),
+            (Some(3), Some(5)),
+        ];
+        assert_eq!(rows, expected);
+        // More source than expansion before an anchor: the expansion waits.
+        let rows = super::rows(4, 3, &[(3, 1)]);
+        assert_eq!(
+            rows[..3],
+            [(Some(0), Some(0)), (Some(1), None), (Some(2), None)]
+        );
+        assert_eq!(rows[3], (Some(3), Some(1)));
+        // An anchor going backwards is ignored.
+        assert_eq!(super::rows(2, 2, &[(1, 1), (0, 0)]).len(), 2);
     }
 }

@@ -1,0 +1,171 @@
+//! The CLI prints what the attribute emits: for every `#[desugar]` item of the example, of the
+//! test files and of the equivalence cases, the item in `desugar FILE`'s output (its comments dropped by parsing) equals
+//! the attribute's expansion, `desugar_core::desugar` (the proc macro's whole body), token for
+//! token once both went through prettyplease (which adds trailing commas and writes doc
+//! attributes as `///`).
+
+#[path = "../../tests/common/cases.rs"]
+mod cases;
+
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use syn::{ImplItem, Item};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The files with `#[desugar]` items outside macros.
+fn corpus() -> Vec<PathBuf> {
+    let root = workspace();
+    let mut files = Vec::new();
+    for dir in [
+        "examples",
+        "tests",
+        "tests/editions/e2018/src",
+        "tests/editions/e2024/src",
+    ] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let is_rust = path.extension().is_some_and(|e| e == "rs");
+            if is_rust
+                && std::fs::read_to_string(&path)
+                    .unwrap()
+                    .contains("#[desugar")
+            {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// `tokens` as the CLI prints them: through prettyplease and parsed back.
+fn formatted(tokens: TokenStream, method: bool) -> String {
+    let item: Item = if method {
+        let f: syn::ImplItemFn = syn::parse2(tokens).unwrap();
+        syn::parse_quote!(impl X { #f })
+    } else {
+        syn::parse2(tokens).unwrap()
+    };
+    let text = prettyplease::unparse(&syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items: vec![item],
+    });
+    let item: Item = syn::parse_str(&text).unwrap();
+    match item {
+        Item::Impl(i) if method => i.items[0].to_token_stream().to_string(),
+        other => other.to_token_stream().to_string(),
+    }
+}
+
+/// The arguments of a `#[desugar]` attribute, if `attrs` has one (removed).
+fn take_marker(attrs: &mut Vec<syn::Attribute>) -> Option<TokenStream> {
+    let index = attrs.iter().position(desugar_core::file::is_desugar_attr)?;
+    Some(match attrs.remove(index).meta {
+        syn::Meta::List(list) => list.tokens,
+        _ => TokenStream::new(),
+    })
+}
+
+/// Compares each marked item of `original` with the item at the same place of `printed`;
+/// returns how many were compared.
+fn compare(original: &[Item], printed: &[Item], file: &Path) -> usize {
+    assert_eq!(original.len(), printed.len(), "{}", file.display());
+    let mut compared = 0;
+    for (before, after) in original.iter().zip(printed) {
+        let mut before = before.clone();
+        let marker = match &mut before {
+            Item::Fn(f) => take_marker(&mut f.attrs),
+            Item::Impl(i) => take_marker(&mut i.attrs),
+            Item::Mod(m) => {
+                if let (
+                    Some((_, b)),
+                    Item::Mod(syn::ItemMod {
+                        content: Some((_, a)),
+                        ..
+                    }),
+                ) = (&m.content, after)
+                {
+                    compared += compare(b, a, file);
+                }
+                None
+            }
+            _ => None,
+        };
+        if let Item::Impl(i) = &mut before {
+            // Methods marked one by one (the impl block itself unmarked).
+            if let Item::Impl(after) = after {
+                for (m, printed) in i.items.iter_mut().zip(&after.items) {
+                    let ImplItem::Fn(m) = m else { continue };
+                    let Some(args) = take_marker(&mut m.attrs) else {
+                        continue;
+                    };
+                    // The attribute on a method sees the method alone.
+                    let expanded = desugar_core::desugar(args, m.to_token_stream());
+                    assert_eq!(
+                        formatted(expanded, true),
+                        formatted(printed.to_token_stream(), true),
+                        "{}: method {}",
+                        file.display(),
+                        m.sig.ident
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        if let Some(args) = marker {
+            let expanded = desugar_core::desugar(args, before.to_token_stream());
+            assert_eq!(
+                formatted(expanded, false),
+                formatted(after.to_token_stream(), false),
+                "{}: the CLI and the attribute differ",
+                file.display()
+            );
+            compared += 1;
+        }
+    }
+    compared
+}
+
+#[test]
+fn the_cli_prints_what_the_attribute_emits() {
+    let mut files = corpus();
+    assert!(files.len() >= 5, "corpus: {files:?}");
+    // Each equivalence case as a file of its own.
+    let scratch = std::env::temp_dir().join(format!("desugar-same-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).unwrap();
+    let equivalence = cases::cases(&workspace().join("tests/equivalence"));
+    assert!(equivalence.len() >= 80, "{} cases", equivalence.len());
+    for case in equivalence {
+        let file = scratch.join(format!("{}.rs", case.name));
+        std::fs::write(&file, case.source).unwrap();
+        files.push(file);
+    }
+    let mut compared = 0;
+    for file in &files {
+        let output = Command::new(env!("CARGO_BIN_EXE_desugar"))
+            .arg(file)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        // Test files may hold items the attribute rejects on purpose (compile_error! tests):
+        // those the CLI reports and leaves as they are; the attribute's output for them is
+        // its `compile_error!`, so they are not compared.
+        let printed = String::from_utf8(output.stdout).unwrap();
+        let printed = syn::parse_file(&printed)
+            .unwrap_or_else(|e| panic!("{}: output does not parse: {e}", file.display()));
+        let original = syn::parse_file(&std::fs::read_to_string(file).unwrap()).unwrap();
+        assert!(output.status.success(), "{}: {stderr}", file.display());
+        compared += compare(&original.items, &printed.items, file);
+    }
+    assert!(compared >= 90, "only {compared} items compared");
+    let _ = std::fs::remove_dir_all(&scratch);
+}
