@@ -14,6 +14,17 @@ async fn fetch_data(client: &Client, url: &str) -> Result<String, Error> {
     response.text().await
 }
 
+/// Fetches the pages one after the other: its future keeps `pages` and the loop's iterator
+/// alive while it waits for each page (`desugar --explain` shows them).
+#[desugar::desugar]
+async fn fetch_all(client: &Client, urls: &[&str]) -> Result<Vec<String>, Error> {
+    let mut pages = Vec::new();
+    for url in urls {
+        pages.push(fetch_data(client, url).await?);
+    }
+    Ok(pages)
+}
+
 /// The same function, left to rustc, for comparison.
 async fn fetch_data_native(client: &Client, url: &str) -> Result<String, Error> {
     let response = client.get(url).await?;
@@ -104,7 +115,7 @@ where
         } else {
             ""
         };
-        println!("poll #{n} of fetch_data's future{from}");
+        println!("poll #{n}{from}");
         match future.as_mut().poll(&mut cx) {
             Poll::Pending => println!("  -> Poll::Pending: suspended, the state stays as it is"),
             Poll::Ready(output) => {
@@ -133,4 +144,11 @@ fn main() {
     println!("\nAn unknown page: `?` returns the error at the first await.");
     let missing = drive(fetch_data(&client, "https://example.org/missing"));
     assert!(missing.is_err());
+
+    println!(
+        "\nfetch_all over two pages: each poll goes through fetch_all's state to fetch_data's."
+    );
+    let urls = ["https://example.org/", "https://example.org/"];
+    let pages = drive(fetch_all(&client, &urls));
+    assert_eq!(pages.expect("both pages exist").len(), 2);
 }

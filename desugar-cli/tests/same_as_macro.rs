@@ -145,7 +145,12 @@ fn the_cli_prints_what_the_attribute_emits() {
     let equivalence = cases::cases(&workspace().join("tests/equivalence"));
     assert!(equivalence.len() >= 80, "{} cases", equivalence.len());
     for case in equivalence {
-        let group = case.path.file_stem().unwrap().to_string_lossy().into_owned();
+        let group = case
+            .path
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let file = scratch.join(format!("{group}-{}.rs", case.name));
         std::fs::write(&file, case.source).unwrap();
         files.push(file);

@@ -18,6 +18,9 @@ pub struct StateInfo {
     /// Locals in slots (they never move) in scope here.
     pub slots: Vec<String>,
     pub notes: Vec<String>,
+    /// Not a suspension point: the join after an `if`, `match` or loop whose paths meet there
+    /// (its future is `ready(())`).
+    pub join: bool,
 }
 
 pub struct FnInfo {
@@ -86,6 +89,18 @@ fn items(
     }
 }
 
+/// A local's name as users read it: hidden locals the expansion introduced say what they are.
+fn describe(ident: &syn::Ident) -> String {
+    let name = ident.to_string();
+    match name.strip_prefix(crate::analyze::FOR_ITERATOR) {
+        Some(_) => format!(
+            "{name} (the iterator of the `for` at line {})",
+            ident.span().start().line
+        ),
+        None => name,
+    }
+}
+
 /// `prefix` (`a::b::` or empty), then `Type::` for a method, then the name.
 fn qualified(prefix: &str, self_ty: Option<&str>, ident: &syn::Ident) -> String {
     match self_ty {
@@ -127,7 +142,7 @@ fn explain_fn(
         }
     };
     let names = names::assign(&a, &type_names);
-    let ident = |id: usize| a.locals[id].ident.to_string();
+    let ident = |id: usize| describe(&a.locals[id].ident);
     let states = a
         .points
         .iter()
@@ -150,6 +165,7 @@ fn explain_fn(
                 in_place: layout.pinned.iter().map(|&id| ident(id)).collect(),
                 slots: layout.slotted.iter().map(|&id| ident(id)).collect(),
                 notes,
+                join: point.join.is_some(),
             }
         })
         .collect();

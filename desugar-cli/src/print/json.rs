@@ -37,6 +37,8 @@ struct State<'a> {
     in_slots: &'a [String],
     /// Guesses the tool made, and other remarks.
     notes: &'a [String],
+    /// Not a suspension point: where the paths through an `if`, `match` or loop meet.
+    join: bool,
 }
 
 #[derive(Serialize)]
@@ -70,6 +72,7 @@ pub fn render(functions: &[(&FnInfo, &str)], diagnostics: &[Diagnostic]) -> Stri
                         in_place: &s.in_place,
                         in_slots: &s.slots,
                         notes: &s.notes,
+                        join: s.join,
                     })
                     .collect(),
             })

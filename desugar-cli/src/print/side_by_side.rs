@@ -33,14 +33,17 @@ impl Block {
             .states
             .iter()
             .map(|s| {
-                let mark = if s.keeps.is_empty() && s.in_place.is_empty() {
+                let mark = if s.join {
+                    format!("· {} (join: no suspension)", s.name)
+                } else if s.keeps.is_empty() && s.in_place.is_empty() {
                     format!("◀ {}", s.name)
                 } else {
                     let kept: Vec<&str> = s
                         .keeps
                         .iter()
                         .chain(&s.in_place)
-                        .map(String::as_str)
+                        // The name only: the table says what a hidden local is.
+                        .map(|k| k.split(" (").next().unwrap_or(k))
                         .collect();
                     format!("◀ {} keeps {}", s.name, kept.join(", "))
                 };

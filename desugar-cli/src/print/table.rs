@@ -19,7 +19,11 @@ pub fn state_table(f: &desugar_core::explain::FnInfo, path: &str) -> String {
             [
                 s.name.clone(),
                 format!("{}:{}", s.line, s.column),
-                s.awaited.clone(),
+                if s.join {
+                    format!("no await: {}", s.awaited)
+                } else {
+                    s.awaited.clone()
+                },
                 list(&s.keeps),
                 list(&s.in_place),
                 list(&s.slots),
@@ -40,10 +44,16 @@ pub fn state_table(f: &desugar_core::explain::FnInfo, path: &str) -> String {
             .collect();
         format!("  {}", padded.join("  ").trim_end())
     };
-    let points = match f.states.len() {
+    let joins = f.states.iter().filter(|s| s.join).count();
+    let mut points = match f.states.len() - joins {
         1 => "1 suspension point".to_string(),
         n => format!("{n} suspension points"),
     };
+    match joins {
+        0 => {}
+        1 => points.push_str(" and 1 join state"),
+        n => points.push_str(&format!(" and {n} join states")),
+    }
     let mut out = format!(
         "{} ({path}:{}): {points}, besides `Start`, `Done` and `Panicked`\n",
         f.name, f.line,

@@ -551,7 +551,7 @@ impl Builder {
     /// `for PAT in EXPR { BODY }` around a suspension point: the iterator must live in the state,
     /// so the loop is written out as the standard library defines it.
     fn for_expr(&mut self, f: &syn::ExprForLoop) -> Result<Expr> {
-        let iter = self.temp();
+        let iter = self.for_iterator(f.for_token.span);
         let next = crate::names::hidden("__next");
         let (label, pat, expr, body) = (&f.label, &f.pat, &f.expr, &f.body);
         let rewritten: syn::Expr = syn::parse_quote_spanned!(f.span()=> {

@@ -22,6 +22,9 @@ use syn::{Error, FnArg, Ident, Pat, Result, Type};
 
 pub use cfg::Layout;
 
+/// The prefix of the hidden locals holding a `for` loop's iterator.
+pub const FOR_ITERATOR: &str = "__iter";
+
 pub type LocalId = usize;
 pub type PointId = usize;
 pub type BlockId = usize;
@@ -360,6 +363,13 @@ impl Builder {
         let ident = Ident::new(&format!("__tmp{}", self.temps), Span::mixed_site());
         self.temps += 1;
         ident
+    }
+
+    /// The hidden local holding the iterator of the `for` loop at `span`.
+    fn for_iterator(&mut self, span: Span) -> Ident {
+        let name = format!("{FOR_ITERATOR}{}", self.temps);
+        self.temps += 1;
+        Ident::new(&name, Span::mixed_site().located_at(span))
     }
 
     /// Parameters: plain `name: T` bindings are locals of the body. When some parameter is a
