@@ -655,9 +655,17 @@ impl Builder {
     /// the number of such statements in a row). Its future is `ready(())`: it never returns
     /// `Pending`, so the number of polls is unchanged.
     fn join_after(&mut self, stmt: &syn::Stmt, out: &mut Vec<Stmt>) {
-        let Some(kind) = out.last().and_then(branching) else {
+        let Some(mut kind) = out.last().and_then(branching) else {
             return;
         };
+        // Loops reach here desugared into `loop`; name them as written.
+        if let syn::Stmt::Expr(e, _) = stmt {
+            match e {
+                syn::Expr::ForLoop(_) => kind = "for",
+                syn::Expr::While(_) => kind = "while",
+                _ => {}
+            }
+        }
         let end = stmt.span().end();
         let operand: syn::Expr = syn::parse_quote_spanned!(stmt.span()=> ::core::future::ready(()));
         let p = self.point(&operand, false, &operand);
