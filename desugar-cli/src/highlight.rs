@@ -1,7 +1,8 @@
 //! Syntax highlighting for terminals, by syntect with its bundled Rust syntax and themes.
 
+use std::fmt::Write;
 use syntect::easy::HighlightLines;
-use syntect::highlighting::{Theme, ThemeSet};
+use syntect::highlighting::{Color, Theme, ThemeSet};
 use syntect::parsing::SyntaxSet;
 
 pub const DEFAULT_THEME: &str = "base16-ocean.dark";
@@ -9,6 +10,8 @@ pub const DEFAULT_THEME: &str = "base16-ocean.dark";
 pub struct Highlighter {
     syntaxes: SyntaxSet,
     theme: Theme,
+    /// 24-bit color escapes; else the nearest of the 256 colors most terminals have.
+    truecolor: bool,
 }
 
 impl Highlighter {
@@ -19,6 +22,9 @@ impl Highlighter {
             Some(theme) => Ok(Highlighter {
                 syntaxes: SyntaxSet::load_defaults_nonewlines(),
                 theme,
+                // How terminals say they take 24-bit colors (bat and delta ask the same).
+                truecolor: std::env::var("COLORTERM")
+                    .is_ok_and(|v| v == "truecolor" || v == "24bit"),
             }),
             None => Err(themes.into_keys().collect()),
         }
@@ -48,7 +54,10 @@ impl Highlighter {
                 let line = line.as_ref();
                 match state.highlight_line(line, &self.syntaxes) {
                     Ok(ranges) => {
-                        let mut out = syntect::util::as_24_bit_terminal_escaped(&ranges, false);
+                        let mut out = String::new();
+                        for (style, text) in ranges {
+                            let _ = write!(out, "{}{text}", self.foreground(style.foreground));
+                        }
                         out.push_str(RESET);
                         out
                     }
@@ -57,6 +66,13 @@ impl Highlighter {
                 }
             })
             .collect()
+    }
+
+    fn foreground(&self, c: Color) -> String {
+        match self.truecolor {
+            true => format!("\x1b[38;2;{};{};{}m", c.r, c.g, c.b),
+            false => format!("\x1b[38;5;{}m", ansi256(c)),
+        }
     }
 
     /// A whole text of Rust.
@@ -75,13 +91,40 @@ impl Highlighter {
 
 const RESET: &str = "\x1b[0m";
 
+/// The xterm-256 color nearest to `c`: from the 6×6×6 cube or the 24 grays.
+fn ansi256(c: Color) -> u8 {
+    const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
+    let nearest = |v: u8| {
+        (0..6)
+            .min_by_key(|&i| (i32::from(LEVELS[i]) - i32::from(v)).abs())
+            .unwrap_or(0)
+    };
+    let (r, g, b) = (nearest(c.r), nearest(c.g), nearest(c.b));
+    let distance = |x: (u8, u8, u8)| {
+        let d = |a: u8, b: u8| (i32::from(a) - i32::from(b)).pow(2);
+        d(x.0, c.r) + d(x.1, c.g) + d(x.2, c.b)
+    };
+    let cube = (LEVELS[r], LEVELS[g], LEVELS[b]);
+    let average = (u32::from(c.r) + u32::from(c.g) + u32::from(c.b)) / 3;
+    let gray_index = (average.saturating_sub(3) / 10).min(23) as u8;
+    let level = 8 + 10 * gray_index;
+    if distance((level, level, level)) < distance(cube) {
+        232 + gray_index
+    } else {
+        16 + 36 * r as u8 + 6 * g as u8 + b as u8
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn colors_rust_and_keeps_the_text() {
-        let h = Highlighter::new(DEFAULT_THEME).unwrap();
+        let mut h = Highlighter::new(DEFAULT_THEME).unwrap();
+        h.truecolor = false;
+        assert!(h.rust(&["fn f() {}"])[0].starts_with("\x1b[38;5;"));
+        h.truecolor = true;
         let lines = h.rust(&["fn f() -> u8 { /* a", "comment */ 1 }"]);
         assert_eq!(lines.len(), 2);
         assert!(lines[0].contains("\x1b[38;2;"), "{:?}", lines[0]);
@@ -107,6 +150,16 @@ mod tests {
             lines[1].starts_with(&format!("\x1b[38;2;{color}m")),
             "{lines:?}"
         );
+    }
+
+    #[test]
+    fn the_256_colors_are_the_nearest() {
+        let rgb = |r, g, b| Color { r, g, b, a: 255 };
+        assert_eq!(ansi256(rgb(0, 0, 0)), 16);
+        assert_eq!(ansi256(rgb(255, 255, 255)), 231);
+        assert_eq!(ansi256(rgb(255, 0, 0)), 196);
+        assert_eq!(ansi256(rgb(128, 128, 128)), 244);
+        assert_eq!(ansi256(rgb(180, 142, 173)), 139);
     }
 
     #[test]

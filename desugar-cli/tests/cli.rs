@@ -28,6 +28,7 @@ fn run_in(program: &str, dir: &Path, args: &[&str], env: &[(&str, &str)], stdin:
         .env_remove("PAGER")
         .env_remove("DESUGAR_PAGER")
         .env_remove("NO_COLOR")
+        .env_remove("COLORTERM")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -280,16 +281,33 @@ fn colors_follow_the_option() {
     let auto = desugar(&[EXAMPLE, "--fn", "fetch_data"]);
     assert!(!auto.stdout.contains('\x1b'), "piped: no colors");
     let always = desugar(&[EXAMPLE, "--fn", "fetch_data", "--color", "always"]);
-    assert!(always.stdout.contains("\x1b[38;2;"), "{}", always.stdout);
-    let light = desugar(&[
-        EXAMPLE,
-        "--fn",
-        "fetch_data",
-        "--color",
-        "always",
-        "--theme",
-        "InspiredGitHub",
-    ]);
+    assert!(
+        always.stdout.contains("\x1b[38;5;"),
+        "256 colors: {}",
+        always.stdout
+    );
+    let truecolor = [("COLORTERM", "truecolor")];
+    let always = desugar_env(
+        &[EXAMPLE, "--fn", "fetch_data", "--color", "always"],
+        &truecolor,
+    );
+    assert!(
+        always.stdout.contains("\x1b[38;2;"),
+        "24-bit: {}",
+        always.stdout
+    );
+    let light = desugar_env(
+        &[
+            EXAMPLE,
+            "--fn",
+            "fetch_data",
+            "--color",
+            "always",
+            "--theme",
+            "InspiredGitHub",
+        ],
+        &truecolor,
+    );
     assert_eq!(light.code, 0);
     assert_ne!(light.stdout, always.stdout);
     let unknown = desugar(&[EXAMPLE, "--theme", "no-such-theme"]);
