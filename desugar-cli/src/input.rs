@@ -82,6 +82,19 @@ fn load_tree(
     units: &mut Vec<Unit>,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<(), Diagnostic> {
+    // A `#[path]` can name a file already loaded (even an ancestor): load it once.
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if units
+        .iter()
+        .any(|u| std::fs::canonicalize(&u.path).is_ok_and(|p| p == canonical))
+    {
+        warnings.push(Diagnostic::warning(format!(
+            "{} is declared as module `{}` but already loaded; left as a declaration",
+            path.display(),
+            module.join("::")
+        )));
+        return Ok(());
+    }
     let unit = read(path, module.clone())?;
     let file_dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
     let mut children = Vec::new();
@@ -224,7 +237,8 @@ mod tests {
             &[
                 (
                     "src/lib.rs",
-                    "mod a; mod b; mod inline { mod c; } #[path = \"other.rs\"] mod d; mod gone;",
+                    "mod a; mod b; mod inline { mod c; } #[path = \"other.rs\"] mod d; mod gone; \
+                     #[path = \"lib.rs\"] mod again;",
                 ),
                 ("src/a.rs", "mod nested;"),
                 ("src/a/nested.rs", "fn n() {}"),
@@ -240,7 +254,12 @@ mod tests {
             modules,
             ["", "a", "a::nested", "b", "b::e", "inline::c", "d"]
         );
-        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings.len(), 2);
+        assert!(
+            warnings[1]
+                .short()
+                .contains("module `again` but already loaded")
+        );
         let warning = warnings[0].short();
         assert!(
             warning.contains("lib.rs:1:") && warning.contains("`gone`"),

@@ -72,7 +72,7 @@ pub struct View {
     pub format: Format,
 
     /// Each function's source (its suspension points marked) next to its expansion.
-    #[arg(long, visible_alias = "diff")]
+    #[arg(long, visible_alias = "diff", conflicts_with = "format")]
     pub side_by_side: bool,
 
     /// Only check that every selected async fn can be desugared: diagnostics on standard
