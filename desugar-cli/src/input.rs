@@ -107,6 +107,14 @@ fn load_tree(
         &mut children,
     );
     let (unit_path, source) = (unit.path.clone(), unit.source.clone());
+    for (name, span) in modules_in_macros(&unit.file.items) {
+        warnings.push(
+            Diagnostic::warning(format!(
+                "modules declared inside `{name}!` are not followed: only rustc expands macros"
+            ))
+            .at(Location::new(&unit_path, &source, span.start(), span.end())),
+        );
+    }
     units.push(unit);
     for child in children {
         match child.candidates.iter().find(|p| p.is_file()) {
@@ -199,6 +207,34 @@ fn declared_files(
             }
         }
     }
+}
+
+/// Item macros (`cfg_io! { mod io; }`) whose bodies declare module files.
+fn modules_in_macros(items: &[Item]) -> Vec<(String, proc_macro2::Span)> {
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            Item::Macro(m) => {
+                let declares = syn::parse2::<syn::File>(m.mac.tokens.clone()).is_ok_and(|f| {
+                    f.items
+                        .iter()
+                        .any(|i| matches!(i, Item::Mod(m) if m.content.is_none()))
+                });
+                if declares {
+                    let name = m.mac.path.segments.last().map(|s| s.ident.to_string());
+                    let span = syn::spanned::Spanned::span(&m.mac.path);
+                    out.push((name.unwrap_or_default(), span));
+                }
+            }
+            Item::Mod(m) => {
+                if let Some((_, items)) = &m.content {
+                    out.extend(modules_in_macros(items));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The value of `#[path = "..."]`.
