@@ -274,7 +274,7 @@ mod tests {
                 (
                     "src/lib.rs",
                     "mod a; mod b; mod inline { mod c; } #[path = \"other.rs\"] mod d; mod gone; \
-                     #[path = \"lib.rs\"] mod again;",
+                     #[path = \"lib.rs\"] mod again; m! { mod hidden; }",
                 ),
                 ("src/a.rs", "mod nested;"),
                 ("src/a/nested.rs", "fn n() {}"),
@@ -290,13 +290,11 @@ mod tests {
             modules,
             ["", "a", "a::nested", "b", "b::e", "inline::c", "d"]
         );
-        assert_eq!(warnings.len(), 2);
-        assert!(
-            warnings[1]
-                .short()
-                .contains("module `again` but already loaded")
-        );
-        let warning = warnings[0].short();
+        let warnings: Vec<String> = warnings.iter().map(Diagnostic::short).collect();
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        assert!(warnings[0].contains("inside `m!` are not followed"));
+        assert!(warnings[2].contains("module `again` but already loaded"));
+        let warning = &warnings[1];
         assert!(
             warning.contains("lib.rs:1:") && warning.contains("`gone`"),
             "{warning}"
