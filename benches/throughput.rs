@@ -255,5 +255,45 @@ fn buffer(c: &mut Criterion) {
     );
 }
 
+/// Runs one workload once (`a`..`d`, `native` or `desugared`): for instruction counts under
+/// callgrind (`scripts/perf.py`), which do not vary from run to run as times do.
+fn probe(spec: &str) {
+    let Some((workload, variant)) = spec.split_once('/') else {
+        panic!("DESUGAR_PROBE is `workload/variant`, e.g. `a/native`");
+    };
+    let native = match variant {
+        "native" => true,
+        "desugared" => false,
+        other => panic!("unknown variant {other}"),
+    };
+    let result = match (workload, native) {
+        ("a", true) => block_on(native::ready_loop(READY_AWAITS)),
+        ("a", false) => block_on(desugared::ready_loop(READY_AWAITS)),
+        ("b", true) => block_on(native::pending_loop(PENDING_AWAITS)),
+        ("b", false) => block_on(desugared::pending_loop(PENDING_AWAITS)),
+        ("c", _) => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap();
+            match native {
+                true => runtime.block_on(echo_through(native::echo)),
+                false => runtime.block_on(echo_through(desugared::echo)),
+            }
+        }
+        ("d", true) => block_on(native::buffer_loop(BUFFER_AWAITS)),
+        ("d", false) => block_on(desugared::buffer_loop(BUFFER_AWAITS)),
+        (other, _) => panic!("unknown workload {other}"),
+    };
+    black_box(result);
+}
+
 criterion_group!(benches, ready, pending, echo, buffer);
-criterion_main!(benches);
+
+fn main() {
+    if let Ok(spec) = std::env::var("DESUGAR_PROBE") {
+        probe(&spec);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -546,7 +546,7 @@ impl Writer<'_> {
                         let tokens = value.tokens;
                         return Code::new(
                             quote! {
-                                #[allow(clippy::drop_non_drop)]
+                                #[allow(clippy::drop_non_drop, dropping_copy_types, dropping_references)]
                                 ::core::mem::drop(#tokens);
                             },
                             false,
