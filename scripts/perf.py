@@ -5,7 +5,9 @@
     python3 scripts/perf.py --quick    # shorter measurements, for a first look
 
 1. Poll throughput: `cargo bench --bench throughput` (criterion), ratio desugared/native of the
-   mean time of each workload.
+   mean time of each workload; and the instructions each workload executes, counted by
+   valgrind's callgrind on one run of the same benchmark binary (`DESUGAR_PROBE`), which do not
+   vary from run to run as times do.
 2. Expansion speed: `cargo bench --bench expansion`, time per function and per await.
 3. Compile time: a crate of 200 async fns built natively and with `#[desugar]` on each, in a
    scratch directory under target/; the crate alone is rebuilt (dependencies built first), and
@@ -71,6 +73,44 @@ def throughput():
         native, desugared = mean_ns(group, "native"), mean_ns(group, "desugared")
         rows.append(
             f"| {what} | {fmt_time(native)} | {fmt_time(desugared)} | {desugared / native:.2f} |"
+        )
+    return rows
+
+
+# Awaits executed per workload: (c) reads and writes each 4 KiB chunk once.
+AWAITS = {"a": 1_000_000, "b": 100_000, "c": 2 * (64 << 20) // 4096, "d": 100_000}
+
+
+def bench_binary(name):
+    """The path of the benchmark executable `cargo bench --no-run` builds."""
+    out = subprocess.run(
+        ["cargo", "bench", "--bench", name, "--no-run", "--message-format=json"],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout
+    for line in out.splitlines():
+        message = json.loads(line)
+        if message.get("target", {}).get("name") == name and message.get("executable"):
+            return message["executable"]
+    raise SystemExit(f"no executable for bench {name}")
+
+
+def instructions():
+    binary = bench_binary("throughput")
+    rows = []
+    for (group, what), key in zip(WORKLOADS, "abcd"):
+        counts = {}
+        for variant in ("native", "desugared"):
+            result = subprocess.run(
+                ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", binary],
+                cwd=ROOT, check=True, capture_output=True, text=True,
+                env={**os.environ, "DESUGAR_PROBE": f"{key}/{variant}"},
+            )
+            collected = [l for l in result.stderr.splitlines() if "Collected" in l]
+            counts[variant] = int(collected[-1].split()[-1])
+        native, desugared = counts["native"], counts["desugared"]
+        extra = (desugared - native) / AWAITS[key]
+        rows.append(
+            f"| {what} | {native:,} | {desugared:,} | {desugared / native:.2f} | {extra:+.1f} |"
         )
     return rows
 
@@ -195,6 +235,7 @@ def machine():
 
 def main():
     through = throughput()
+    counted = instructions()
     expand = expansion()
     compile_rows = compile_time()
     doc = ROOT / "docs" / "PERFORMANCE.md"
@@ -204,6 +245,7 @@ def main():
         date=time.strftime("%Y-%m-%d"),
         mode="quick (`--quick`)" if QUICK else "full",
         throughput="\n".join(through),
+        instructions="\n".join(counted),
         expansion="\n".join(expand),
         sizes=" | ".join(f"{n:,}" for n in SIZES),
         compile="\n".join(compile_rows),
