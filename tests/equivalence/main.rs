@@ -18,6 +18,7 @@ pub use common::{Noisy, Trace};
 
 mod borrows;
 mod captures;
+mod eager;
 mod control;
 mod expressions;
 mod macros;

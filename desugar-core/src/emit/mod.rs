@@ -114,7 +114,7 @@ pub fn emit(
         }
     });
     let inputs = (0..a.points.len())
-        .filter(|&p| !a.layout[p].consumed.is_empty())
+        .filter(|&p| !a.layout[p].consumed.is_empty() && !crate::lower::eager(a, p))
         .map(|p| {
             let inputs = crate::lower::inputs_ident(p);
             quote!(let mut #inputs = ::core::option::Option::None;)

@@ -388,7 +388,13 @@ impl Writer<'_> {
             }
             _ => TokenStream::new(),
         };
-        let build = self.build_awaitee(p);
+        let build = if eager(self.a, p) {
+            let panicked = panic_resumed("panicking");
+            let note = comment("Built when the state was entered.");
+            quote!(#note #panicked)
+        } else {
+            self.build_awaitee(p)
+        };
         // The function body's locals in slots come first: they are the oldest (what borrows
         // them was declared after them), so they drop last.
         let scope = self.slot_scope.len();
@@ -753,7 +759,8 @@ impl Writer<'_> {
                 }
             })
             .collect();
-        let hand_over = (!layout.consumed.is_empty()).then(|| {
+        let eager = eager(self.a, p);
+        let hand_over = (!eager && !layout.consumed.is_empty()).then(|| {
             let inputs = inputs_ident(p);
             let names = layout.consumed.iter().map(|&id| self.local_ident(id));
             quote!(#inputs = ::core::option::Option::Some((#(#names,)*));)
@@ -799,10 +806,24 @@ impl Writer<'_> {
         );
         let poll_now = comment("Poll it right away, as `.await` does.");
         let next = hidden("__next_state");
+        let future = if eager {
+            let mut rewriter = Rewriter::new(Vec::new(), Vec::new());
+            let operand = rewriter.expr(point.operand.clone());
+            self.errors.append(&mut rewriter.errors);
+            let span = point.operand.span();
+            explain.extend(comment(
+                "The awaited future borrows nothing the state keeps: build it now.",
+            ));
+            quote_spanned!(span=> ::core::option::Option::Some(
+                ::core::future::IntoFuture::into_future(#operand)
+            ))
+        } else {
+            quote!(::core::option::Option::None)
+        };
         quote! {
             #explain
             let #next = #state_enum::#variant {
-                #awaitee: ::core::option::Option::None,
+                #awaitee: #future,
                 #(#fields,)*
             };
             #safety
@@ -1135,6 +1156,35 @@ fn statement(value: Code, semi: bool) -> Code {
     let tokens = value.tokens;
     let semi = semi.then(|| quote!(;));
     Code::new(quote!(#tokens #semi), value.diverges)
+}
+
+/// Whether point `p`'s awaited future is built where its state is entered, before the state is
+/// written, instead of in its arm once the state is in place: when it borrows nothing the state
+/// keeps in place, no local in a slot is in scope, and its type is the same wherever the code
+/// entering the state is written (no closure, `async` block or macro, whose types or expansions
+/// could differ from copy to copy). Saves handing the consumed locals to the arm.
+pub fn eager(a: &Analysis, p: PointId) -> bool {
+    struct Anonymous(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Anonymous {
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {
+            self.0 = true;
+        }
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {
+            self.0 = true;
+        }
+        fn visit_macro(&mut self, _: &'ast syn::Macro) {
+            self.0 = true;
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {
+            self.0 = true;
+        }
+    }
+    let point = &a.points[p];
+    let mut anonymous = Anonymous(false);
+    syn::visit::Visit::visit_expr(&mut anonymous, &point.operand);
+    a.layout[p].pinned.is_empty()
+        && !point.scope.iter().any(|&id| a.locals[id].slot.is_some())
+        && !anonymous.0
 }
 
 /// The local of the poll closure that carries what point `p`'s awaited expression consumes.
