@@ -1160,7 +1160,7 @@ fn statement(value: Code, semi: bool) -> Code {
 
 /// Whether point `p`'s awaited future is built where its state is entered, before the state is
 /// written, instead of in its arm once the state is in place: when it borrows nothing the state
-/// keeps in place, no local in a slot is in scope, and its type is the same wherever the code
+/// keeps in place, names no local in a slot, and its type is the same wherever the code
 /// entering the state is written (no closure, `async` block or macro, whose types or expansions
 /// could differ from copy to copy). Saves handing the consumed locals to the arm.
 pub fn eager(a: &Analysis, p: PointId) -> bool {
@@ -1183,7 +1183,7 @@ pub fn eager(a: &Analysis, p: PointId) -> bool {
     let mut anonymous = Anonymous(false);
     syn::visit::Visit::visit_expr(&mut anonymous, &point.operand);
     a.layout[p].pinned.is_empty()
-        && !point.scope.iter().any(|&id| a.locals[id].slot.is_some())
+        && !point.uses.iter().any(|u| a.locals[u.local].slot.is_some())
         && !anonymous.0
 }
 
