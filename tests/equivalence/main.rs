@@ -18,8 +18,8 @@ pub use common::{Noisy, Trace};
 
 mod borrows;
 mod captures;
-mod eager;
 mod control;
+mod eager;
 mod expressions;
 mod macros;
 mod methods;
