@@ -138,11 +138,10 @@ fn report(unit: &Unit, errors: Vec<syn::Error>, diagnostics: &mut Vec<Diagnostic
 }
 
 fn nothing_to_desugar(all: bool) -> Diagnostic {
-    let d = Diagnostic::warning("nothing to desugar: no function is marked `#[desugar]`");
-    if all {
-        Diagnostic::warning("nothing to desugar: no `async fn` with a body")
-    } else {
-        d.help("`--all` desugars every `async fn`, marked or not")
+    match all {
+        true => Diagnostic::warning("nothing to desugar: no `async fn` with a body"),
+        false => Diagnostic::warning("nothing to desugar: no function is marked `#[desugar]`")
+            .help("`--all` desugars every `async fn`, marked or not"),
     }
 }
 
