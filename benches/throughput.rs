@@ -171,30 +171,36 @@ fn twins<T: Copy>(
     group.finish();
 }
 
+/// Each workload's twins, native first, as the benchmarks and the probe run them.
+const READY: [fn(u64) -> u64; 2] = [
+    |n| block_on(native::ready_loop(n)),
+    |n| block_on(desugared::ready_loop(n)),
+];
+const PENDING: [fn(u64) -> u64; 2] = [
+    |n| block_on(native::pending_loop(n)),
+    |n| block_on(desugared::pending_loop(n)),
+];
+const ECHO: [fn(&tokio::runtime::Runtime) -> u64; 2] = [
+    |runtime| runtime.block_on(echo_through(native::echo)),
+    |runtime| runtime.block_on(echo_through(desugared::echo)),
+];
+const BUFFER: [fn(usize) -> u64; 2] = [
+    |n| block_on(native::buffer_loop(n)),
+    |n| block_on(desugared::buffer_loop(n)),
+];
+
+fn current_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+}
+
 fn ready(c: &mut Criterion) {
-    twins(
-        c,
-        "a_ready_loop",
-        READY_AWAITS,
-        READY_AWAITS,
-        [
-            |n| block_on(native::ready_loop(n)),
-            |n| block_on(desugared::ready_loop(n)),
-        ],
-    );
+    twins(c, "a_ready_loop", READY_AWAITS, READY_AWAITS, READY);
 }
 
 fn pending(c: &mut Criterion) {
-    twins(
-        c,
-        "b_pending_loop",
-        PENDING_AWAITS,
-        PENDING_AWAITS,
-        [
-            |n| block_on(native::pending_loop(n)),
-            |n| block_on(desugared::pending_loop(n)),
-        ],
-    );
+    twins(c, "b_pending_loop", PENDING_AWAITS, PENDING_AWAITS, PENDING);
 }
 
 /// Sends `ECHO_BYTES` through the handler over an in-memory duplex pipe, in `CHUNK`-byte writes,
@@ -227,18 +233,13 @@ where
 }
 
 fn echo(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
+    let runtime = current_thread();
     let mut group = c.benchmark_group("c_duplex_echo");
     group.sample_size(10);
     group.throughput(Throughput::Bytes(ECHO_BYTES as u64));
-    group.bench_function("native", |b| {
-        b.iter(|| runtime.block_on(echo_through(native::echo)))
-    });
-    group.bench_function("desugared", |b| {
-        b.iter(|| runtime.block_on(echo_through(desugared::echo)))
-    });
+    for (name, run) in ["native", "desugared"].into_iter().zip(ECHO) {
+        group.bench_function(name, |b| b.iter(|| run(&runtime)));
+    }
     group.finish();
 }
 
@@ -248,10 +249,7 @@ fn buffer(c: &mut Criterion) {
         "d_buffer_loop",
         BUFFER_AWAITS,
         BUFFER_AWAITS as u64,
-        [
-            |n| block_on(native::buffer_loop(n)),
-            |n| block_on(desugared::buffer_loop(n)),
-        ],
+        BUFFER,
     );
 }
 
@@ -261,28 +259,17 @@ fn probe(spec: &str) {
     let Some((workload, variant)) = spec.split_once('/') else {
         panic!("DESUGAR_PROBE is `workload/variant`, e.g. `a/native`");
     };
-    let native = match variant {
-        "native" => true,
-        "desugared" => false,
+    let twin = match variant {
+        "native" => 0,
+        "desugared" => 1,
         other => panic!("unknown variant {other}"),
     };
-    let result = match (workload, native) {
-        ("a", true) => block_on(native::ready_loop(READY_AWAITS)),
-        ("a", false) => block_on(desugared::ready_loop(READY_AWAITS)),
-        ("b", true) => block_on(native::pending_loop(PENDING_AWAITS)),
-        ("b", false) => block_on(desugared::pending_loop(PENDING_AWAITS)),
-        ("c", _) => {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .build()
-                .unwrap();
-            match native {
-                true => runtime.block_on(echo_through(native::echo)),
-                false => runtime.block_on(echo_through(desugared::echo)),
-            }
-        }
-        ("d", true) => block_on(native::buffer_loop(BUFFER_AWAITS)),
-        ("d", false) => block_on(desugared::buffer_loop(BUFFER_AWAITS)),
-        (other, _) => panic!("unknown workload {other}"),
+    let result = match workload {
+        "a" => READY[twin](READY_AWAITS),
+        "b" => PENDING[twin](PENDING_AWAITS),
+        "c" => ECHO[twin](&current_thread()),
+        "d" => BUFFER[twin](BUFFER_AWAITS),
+        other => panic!("unknown workload {other}"),
     };
     black_box(result);
 }
