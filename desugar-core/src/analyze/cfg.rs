@@ -594,7 +594,7 @@ fn decide(
             continue;
         }
         let name = local.ident.to_string();
-        let by_reference = local.is_reference || local.copy;
+        let by_reference = local.captured_by_reference();
         let in_operand: Vec<&Use> = point
             .uses
             .iter()

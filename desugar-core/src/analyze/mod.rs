@@ -57,6 +57,14 @@ pub struct Local {
     pub slot: Option<usize>,
 }
 
+impl Local {
+    /// Whether a closure or `async` block without `move` that uses it by value captures it by
+    /// reference (a reference, or a type the syntax shows `Copy`) rather than taking it.
+    pub fn captured_by_reference(&self) -> bool {
+        self.is_reference || self.copy
+    }
+}
+
 /// A mention resolved to the local it names.
 #[derive(Clone)]
 pub struct Resolved {
@@ -320,8 +328,7 @@ impl Builder {
         // it uses by value whose type does not show they are `Copy`: those it takes.
         let captures = || {
             let taken = |id: LocalId| {
-                let l = &self.locals[id];
-                !(l.is_reference || l.copy)
+                !self.locals[id].captured_by_reference()
                     && uses.iter().any(|u| u.local == id && u.kind == Use::Move)
             };
             uses.iter()
