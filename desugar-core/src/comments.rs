@@ -24,8 +24,15 @@ pub fn printing<T>(f: impl FnOnce() -> T) -> T {
 
 /// A comment statement (empty unless printing).
 pub fn comment(text: &str) -> TokenStream {
+    comment_with(|| text.to_owned())
+}
+
+/// A comment statement whose text is only written when printing: the macro, which emits no
+/// comments, does not format them once per `.await`.
+pub fn comment_with(text: impl FnOnce() -> String) -> TokenStream {
     if PRINTING.with(Cell::get) {
         let marker = proc_macro2::Ident::new(MARKER, proc_macro2::Span::call_site());
+        let text = text();
         quote!(#marker!(#text);)
     } else {
         TokenStream::new()

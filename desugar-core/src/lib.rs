@@ -33,6 +33,7 @@ pub mod file;
 mod lower;
 mod names;
 mod parse;
+mod syntax;
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;

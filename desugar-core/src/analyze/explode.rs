@@ -13,6 +13,8 @@
 
 use super::suspend::{AwaitingMacro, awaited, awaiting_macro, first_await};
 use super::{Arm, Block, Builder, Expr, Stmt, mentions, unsupported_at};
+use crate::syntax;
+use proc_macro2::Span;
 use quote::{ToTokens, quote};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
@@ -134,16 +136,11 @@ impl Builder {
             let operand = self.explode(a.operand, out);
             self.lifting_borrows = outer;
             let operand = operand?;
-            let whole: syn::Expr = if a.question {
-                syn::parse_quote_spanned!(a.whole.span()=> #operand.await?)
-            } else {
-                syn::parse_quote_spanned!(a.whole.span()=> #operand.await)
-            };
             // Keep the user's tokens for the description when nothing was lifted.
             let whole = if operand == *a.operand {
                 a.whole.clone()
             } else {
-                whole
+                syntax::await_expr(operand.clone(), a.question, a.whole.span())
             };
             let point = self.point(&operand, a.question, &whole);
             return Ok(self.bind(Expr::Await(point), out));
@@ -369,30 +366,27 @@ impl Builder {
     /// `let __tmpN = expr;` (plain); returns `__tmpN`.
     fn lift(&mut self, expr: syn::Expr, out: &mut Vec<Stmt>) -> syn::Expr {
         let temp = self.temp();
-        let stmt: syn::Stmt = syn::parse_quote_spanned!(expr.span()=>
-            #[allow(unused_mut)]
-            let mut #temp = #expr;
-        );
         let uses = self.resolve(mentions::in_expr(&expr));
-        let pat: syn::Pat = syn::parse_quote!(mut #temp);
+        let pat = syntax::mut_binding(temp.clone(), Span::call_site());
         let declares = self.declare_let(&pat, Some(&expr), &uses);
+        let span = expr.span();
         out.push(Stmt::Plain {
-            stmt,
+            stmt: syn::Stmt::Local(syntax::let_mut(temp.clone(), expr, span)),
             uses,
             declares,
         });
-        syn::parse_quote!(#temp)
+        syntax::name_expr(temp)
     }
 
     /// `let __tmpN = <flow>;`; returns `__tmpN`.
     fn bind(&mut self, flow: Expr, out: &mut Vec<Stmt>) -> syn::Expr {
         let temp = self.temp();
-        let local: syn::Stmt = syn::parse_quote!(#[allow(unused_mut)] let mut #temp = (););
-        let syn::Stmt::Local(local) = local else {
-            unreachable!("parse_quote of a let")
-        };
-        let pat: syn::Pat = syn::parse_quote!(mut #temp);
-        let declares = self.declare_let(&pat, None, &[]);
+        let local = syntax::let_mut(
+            temp.clone(),
+            syntax::unit(Span::call_site()),
+            Span::call_site(),
+        );
+        let declares = self.declare_let(&local.pat, None, &[]);
         for &id in &declares {
             self.locals[id].uninit = false;
         }
@@ -402,7 +396,7 @@ impl Builder {
             else_uses: Vec::new(),
             declares,
         });
-        syn::parse_quote!(#temp)
+        syntax::name_expr(temp)
     }
 
     fn if_expr(&mut self, i: &syn::ExprIf) -> Result<Expr> {

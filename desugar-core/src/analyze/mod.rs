@@ -674,7 +674,7 @@ impl Builder {
             }
         }
         let end = stmt.span().end();
-        let operand: syn::Expr = syn::parse_quote_spanned!(stmt.span()=> ::core::future::ready(()));
+        let operand = crate::syntax::ready_unit(stmt.span());
         let p = self.point(&operand, false, &operand);
         let point = &mut self.points[p];
         point.source = format!(

@@ -33,6 +33,7 @@ use crate::comments::comment;
 use crate::lower::{Lowered, panic_resumed};
 use crate::names::{Names, hidden, label};
 use crate::parse::AsyncFn;
+use crate::syntax::splice;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 
@@ -74,7 +75,7 @@ pub fn emit(
         .pinned
         .as_ref()
         .map(|pinned| quote!(: &#pinned mut #state_enum<#(#infer),*>));
-    let enum_def = state::state_enum(a, names, &fn_name);
+    let enum_def = splice(state::state_enum(a, names, &fn_name));
     let private = crate::names::private();
     let machine_note = comment(
         "The future: `desugar::__private::Machine { state, slots, resume }`, defined once for \
@@ -97,8 +98,9 @@ pub fn emit(
         .map(|t| quote!(-> ::core::task::Poll<#t>));
     let output_ty = sig.output.as_ref().map(|t| quote!(: #t));
     let items = &a.items;
-    let start = &arms.start;
-    let poll_arms = arms.resumes.iter().enumerate().map(|(p, body)| {
+    let start = splice(arms.start);
+    let poll_arms = arms.resumes.into_iter().enumerate().map(|(p, body)| {
+        let body = splice(body);
         let variant = &names.variants[p];
         let pinned = a.layout[p].pinned.iter().map(|&id| {
             let field = &names.fields[id];
@@ -132,7 +134,7 @@ pub fn emit(
     let panicked = panic_resumed("panicking");
     // A user's labeled loop is written again in each state that re-enters it; in a copy that
     // suspends before reaching the `break 'label` inside, the label is unused.
-    let dispatch = quote! {
+    let dispatch = splice(quote! {
         #[allow(unused_labels)]
         let #output #output_ty = #ret: {
             #safety_ref
@@ -149,12 +151,12 @@ pub fn emit(
         #[allow(unsafe_code)]
         unsafe { *#state = #state_enum::Done };
         return ::core::task::Poll::Ready(#output);
-    };
-    let body = if a.points.is_empty() {
-        dispatch
+    });
+    let body = splice(if a.points.is_empty() {
+        quote!(#dispatch)
     } else {
         quote!(#poll: loop { #dispatch })
-    };
+    });
     let errors = arms.errors.iter().map(syn::Error::to_compile_error);
     let attrs = &f.attrs;
     let vis = &f.vis;

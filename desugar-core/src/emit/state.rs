@@ -7,6 +7,7 @@
 
 use crate::analyze::{Analysis, LocalId};
 use crate::names::{Names, hidden};
+use crate::syntax::splice;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -99,13 +100,13 @@ pub fn state_enum(a: &Analysis, names: &Names, fn_name: &str) -> TokenStream {
         for note in &layout.notes {
             doc.push(format!(" Guess: {note}."));
         }
-        quote! {
+        splice(quote! {
             #(#[doc = #doc])*
             #variant {
                 #awaitee: ::core::option::Option<#variant>,
                 #(#fields,)*
             }
-        }
+        })
     });
     let doc = format!(
         " The states of `{fn_name}`'s future: one per `.await`, each holding what lives across it."

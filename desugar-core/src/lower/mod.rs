@@ -24,8 +24,9 @@ mod locate;
 pub mod rewrite;
 
 use crate::analyze::{Analysis, Block, Expr, LocalId, PointId, Stmt};
-use crate::comments::comment;
+use crate::comments::{comment, comment_with};
 use crate::names::{Names, hidden, label};
+use crate::syntax::splice;
 use locate::Locations;
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
@@ -67,9 +68,9 @@ pub fn lower(
     };
     let start = {
         let params: Vec<(LocalId, bool)> = a.params.iter().map(|&id| (id, false)).collect();
-        let restore = w.restore(&names.start_variant(), &params);
-        let slotted = w.param_slots();
-        let body = w.block(&a.body, Dest::Return).tokens;
+        let restore = splice(w.restore(&names.start_variant(), &params));
+        let slotted = splice(w.param_slots());
+        let body = splice(w.block(&a.body, Dest::Return).tokens);
         w.slot_scope.clear();
         quote!(#restore #slotted #body)
     };
@@ -184,7 +185,7 @@ impl Writer<'_> {
             Dest::Return if value.diverges => value,
             Dest::Return => {
                 let ret = label("__ret");
-                let tokens = value.tokens;
+                let tokens = splice(value.tokens);
                 Code::new(quote!(break #ret #tokens;), true)
             }
         }
@@ -246,15 +247,20 @@ impl Writer<'_> {
         if value.diverges {
             return statement(value, true);
         }
-        let mut local = local.clone();
-        self.allow_unused_mut(declares, &mut local.attrs);
-        if let Some(init) = &mut local.init {
-            *init.expr = syn::Expr::Verbatim(value.tokens);
-            if let Some((_, diverge)) = &mut init.diverge {
-                **diverge = self.rewrite_expr((**diverge).clone());
-            }
-        }
-        Code::new(local.into_token_stream(), false)
+        let mut attrs = local.attrs.clone();
+        self.allow_unused_mut(declares, &mut attrs);
+        let (let_token, pat, semi) = (&local.let_token, &local.pat, &local.semi_token);
+        let (eq, value) = (
+            local.init.as_ref().map(|i| i.eq_token),
+            splice(value.tokens),
+        );
+        let otherwise = local.init.as_ref().and_then(|init| init.diverge.as_ref());
+        let otherwise = otherwise.map(|(token, diverge)| {
+            let diverge = self.rewrite_expr((**diverge).clone());
+            quote!(#token #diverge)
+        });
+        let tokens = quote!(#(#attrs)* #let_token #pat #eq #value #otherwise #semi);
+        Code::new(tokens, false)
     }
 
     fn expr(&mut self, expr: &Expr) -> Code {
@@ -274,7 +280,7 @@ impl Writer<'_> {
             }
             Expr::Block(b) => {
                 let body = self.block(b, Dest::Value);
-                let (label, tokens) = (&b.label, body.tokens);
+                let (label, tokens) = (&b.label, splice(body.tokens));
                 // A labeled block can be left by `break 'label`.
                 let diverges = body.diverges && b.label.is_none();
                 Code::new(quote!(#label { #tokens }), diverges)
@@ -289,9 +295,9 @@ impl Writer<'_> {
                 let then = self.block(then, Dest::Value);
                 let otherwise = otherwise.as_ref().map(|e| self.expr(e));
                 let diverges = then.diverges && otherwise.as_ref().is_some_and(|o| o.diverges);
-                let then = then.tokens;
+                let then = splice(then.tokens);
                 let otherwise = otherwise.map(|o| {
-                    let o = o.tokens;
+                    let o = splice(o.tokens);
                     quote!(else #o)
                 });
                 Code::new(quote!(if #cond { #then } #otherwise), diverges)
@@ -311,7 +317,7 @@ impl Writer<'_> {
                         });
                         let body = self.expr(&arm.body);
                         diverges &= body.diverges;
-                        let body = body.tokens;
+                        let body = splice(body.tokens);
                         quote!(#(#attrs)* #pat #guard => #body,)
                     })
                     .collect();
@@ -321,7 +327,7 @@ impl Writer<'_> {
                 self.loops.push(LoopFrame::written(label));
                 let body = self.block(body, Dest::Value);
                 let frame = self.loops.pop().expect("the frame pushed above");
-                let tokens = body.tokens;
+                let tokens = splice(body.tokens);
                 match cond {
                     Some((c, _)) => {
                         let c = self.rewrite_expr(c.clone());
@@ -343,7 +349,7 @@ impl Writer<'_> {
                         if value.diverges {
                             return value;
                         }
-                        let tokens = value.tokens;
+                        let tokens = splice(value.tokens);
                         Code::new(quote!(break #ret #tokens), true)
                     }
                     None => Code::new(quote!(break #ret ()), true),
@@ -364,17 +370,19 @@ impl Writer<'_> {
             "SAFETY: the awaited future lives inside the pinned state and is never moved: it is \
              dropped in place (below) before the state changes.",
         );
-        let pending = comment(&format!(
-            "`{}` is not ready: suspend here, in state `{}`.",
-            point.source, self.names.variants[p]
-        ));
+        let pending = comment_with(|| {
+            format!(
+                "`{}` is not ready: suspend here, in state `{}`.",
+                point.source, self.names.variants[p]
+            )
+        });
         let done = comment("Ready: drop the finished future in place, ending its borrows.");
         // The future borrowed locals that now move out of the state: its value must not.
         let moves_pinned = self.a.layout[p]
             .pinned
             .iter()
             .any(|&id| !self.a.locals[id].is_reference);
-        let detach = match (&self.fut, moves_pinned) {
+        let detach = splice(match (&self.fut, moves_pinned) {
             (Some(fut), true) => {
                 let private = crate::names::private();
                 let note = comment(
@@ -387,21 +395,21 @@ impl Writer<'_> {
                 }
             }
             _ => TokenStream::new(),
-        };
-        let build = if eager(self.a, p) {
+        });
+        let build = splice(if eager(self.a, p) {
             let panicked = panic_resumed("panicking");
             let note = comment("Built when the state was entered.");
             quote!(#note #panicked)
         } else {
             self.build_awaitee(p)
-        };
+        });
         // The function body's locals in slots come first: they are the oldest (what borrows
         // them was declared after them), so they drop last.
         let scope = self.slot_scope.len();
-        let slots = self.rebind_slots(self.a.body.id, p);
+        let slots = splice(self.rebind_slots(self.a.body.id, p));
         let held = self.a.layout[p].held(&self.a.points[p].scope);
-        let restore = self.restore(&self.names.variants[p], &held);
-        let body = self.resume_block(&self.a.body, p, Dest::Return).tokens;
+        let restore = splice(self.restore(&self.names.variants[p], &held));
+        let body = splice(self.resume_block(&self.a.body, p, Dest::Return).tokens);
         self.slot_scope.truncate(scope);
         let private = crate::names::private();
         let (poison, poison_type, state, state_enum) = (
@@ -549,7 +557,7 @@ impl Writer<'_> {
                 if let (Expr::Await(_), true) = (expr, semi) {
                     // `fut.await;`: the value is dropped at the end of the statement.
                     if !self.a.points[p].question {
-                        let tokens = value.tokens;
+                        let tokens = splice(value.tokens);
                         return Code::new(
                             quote! {
                                 #[allow(clippy::drop_non_drop, dropping_copy_types, dropping_references)]
@@ -581,7 +589,7 @@ impl Writer<'_> {
             }
             Expr::Block(b) => {
                 let body = self.resume_block(b, p, Dest::Value);
-                let (label, tokens) = (&b.label, body.tokens);
+                let (label, tokens) = (&b.label, splice(body.tokens));
                 let diverges = body.diverges && b.label.is_none();
                 Code::new(quote!(#label { #tokens }), diverges)
             }
@@ -590,7 +598,7 @@ impl Writer<'_> {
             } => {
                 if self.locations.contains(then.id, p) {
                     let body = self.resume_block(then, p, Dest::Value);
-                    let tokens = body.tokens;
+                    let tokens = splice(body.tokens);
                     Code::new(quote!({ #tokens }), body.diverges)
                 } else {
                     let otherwise = otherwise.as_ref().expect("the point is in the else branch");
@@ -602,9 +610,9 @@ impl Writer<'_> {
                     .iter()
                     .find(|arm| self.locations.contains(arm.scope, p))
                     .expect("the point is in an arm");
-                let rebind = self.rebind(arm.scope, p);
+                let rebind = splice(self.rebind(arm.scope, p));
                 let body = self.resume_expr(&arm.body, p);
-                let tokens = body.tokens;
+                let tokens = splice(body.tokens);
                 Code::new(quote!({ #rebind #tokens }), body.diverges)
             }
             Expr::Loop { label, body, .. } => {
@@ -615,7 +623,7 @@ impl Writer<'_> {
                     .push(LoopFrame::resumed(label, brk.clone(), cont.clone()));
                 let rest = self.resume_block(body, p, Dest::Value);
                 let frame = self.loops.pop().expect("the frame pushed above");
-                let rest_tokens = rest.tokens;
+                let rest_tokens = splice(rest.tokens);
                 let cont_label = frame.continue_used().then(|| quote!(#cont:));
                 let brk_label = frame.break_used().then(|| quote!(#brk:));
                 let note = comment("The rest of this iteration, then the loop again.");
@@ -626,7 +634,7 @@ impl Writer<'_> {
                     self.expr(expr)
                 };
                 let diverges = again.diverges && !frame.break_used();
-                let again = again.tokens;
+                let again = splice(again.tokens);
                 Code::new(
                     quote!(#brk_label { #note #cont_label { #rest_tokens } #again }),
                     diverges,
@@ -639,7 +647,7 @@ impl Writer<'_> {
                     return v;
                 }
                 let ret = label("__ret");
-                let tokens = v.tokens;
+                let tokens = splice(v.tokens);
                 Code::new(quote!(break #ret #tokens), true)
             }
             Expr::Plain(..) => unreachable!("plain expressions do not suspend"),
@@ -654,7 +662,7 @@ impl Writer<'_> {
     fn restore(&mut self, variant: &syn::Ident, held: &[(LocalId, bool)]) -> TokenStream {
         let state_enum = hidden("__State");
         let state = hidden("__state");
-        let mut fields = Vec::new();
+        let mut fields = TokenStream::new();
         let mut any_mut = false;
         for &(id, guard) in held {
             let local = &self.a.locals[id];
@@ -665,25 +673,27 @@ impl Writer<'_> {
             };
             if local.block == self.a.body.id {
                 if guard {
-                    fields.push(quote!(#field));
+                    fields.extend(quote!(#field,));
                     continue;
                 }
                 let name = self.local_ident(id);
                 let mutability = local.mutable.then(|| quote!(mut));
                 any_mut |= local.mutable;
                 if field == name {
-                    fields.push(quote!(#mutability #name));
+                    fields.extend(quote!(#mutability #name,));
                 } else {
-                    fields.push(quote!(#field: #mutability #name));
+                    fields.extend(quote!(#field: #mutability #name,));
                 }
             } else {
                 let temp = keep_ident(&field);
-                fields.push(quote!(#field: #temp));
+                fields.extend(quote!(#field: #temp,));
             }
         }
+        let any_field = !fields.is_empty();
+        let fields = splice(fields);
         let allow = if any_mut {
             quote!(#[allow(unused_mut, unused_variables)])
-        } else if !fields.is_empty() {
+        } else if any_field {
             quote!(#[allow(unused_variables)])
         } else {
             TokenStream::new()
@@ -697,7 +707,7 @@ impl Writer<'_> {
             #safety
             #allow
             #[allow(unsafe_code)]
-            let #state_enum::#variant { #(#fields,)* .. } = ::core::mem::replace(
+            let #state_enum::#variant { #fields .. } = ::core::mem::replace(
                 unsafe { &mut *#state },
                 #state_enum::Panicked,
             ) else { #unreachable };
@@ -741,24 +751,22 @@ impl Writer<'_> {
         let state = hidden("__state");
         let awaitee = hidden("__awaitee");
         let variant = &self.names.variants[p];
-        let fields: Vec<TokenStream> = layout
-            .held(&point.scope)
-            .into_iter()
-            .rev()
-            .map(|(id, guard)| {
-                if guard {
-                    let field = self.names.guard_field(id);
-                    return quote!(#field);
-                }
-                let field = &self.names.fields[id];
-                let name = self.local_ident(id);
-                if *field == name {
-                    quote!(#name)
-                } else {
-                    quote!(#field: #name)
-                }
-            })
-            .collect();
+        let mut fields = TokenStream::new();
+        for (id, guard) in layout.held(&point.scope).into_iter().rev() {
+            if guard {
+                let field = self.names.guard_field(id);
+                fields.extend(quote!(#field,));
+                continue;
+            }
+            let field = &self.names.fields[id];
+            let name = self.local_ident(id);
+            if *field == name {
+                fields.extend(quote!(#name,));
+            } else {
+                fields.extend(quote!(#field: #name,));
+            }
+        }
+        let fields = splice(fields);
         let eager = eager(self.a, p);
         let hand_over = (!eager && !layout.consumed.is_empty()).then(|| {
             let inputs = inputs_ident(p);
@@ -766,6 +774,50 @@ impl Writer<'_> {
             quote!(#inputs = ::core::option::Option::Some((#(#names,)*));)
         });
         let poll = label("__poll");
+        let mut explain = comment_with(|| self.entering(p));
+        if let Some(note) = &point.note {
+            explain.extend(comment_with(|| format!("Note: {note}.")));
+        }
+        let safety = comment(
+            "SAFETY: `__state` points to the pinned state, whose current value was moved out \
+             (it is `Panicked`, which owns nothing): writing over it without a drop loses \
+             nothing and moves nothing that is pinned.",
+        );
+        let poll_now = comment("Poll it right away, as `.await` does.");
+        let next = hidden("__next_state");
+        let future = splice(if eager {
+            let mut rewriter = Rewriter::new(Vec::new(), Vec::new());
+            let operand = rewriter.expr(point.operand.clone());
+            self.errors.append(&mut rewriter.errors);
+            let span = point.operand.span();
+            explain.extend(comment(
+                "The awaited future borrows nothing the state keeps: build it now.",
+            ));
+            quote_spanned!(span=> ::core::option::Option::Some(
+                ::core::future::IntoFuture::into_future(#operand)
+            ))
+        } else {
+            quote!(::core::option::Option::None)
+        });
+        quote! {
+            #explain
+            let #next = #state_enum::#variant {
+                #awaitee: #future,
+                #fields
+            };
+            #safety
+            #[allow(unsafe_code)]
+            unsafe { ::core::ptr::write(#state, #next) };
+            #hand_over
+            #poll_now
+            continue #poll;
+        }
+    }
+
+    /// The comment where the state of point `p` is entered: what it keeps, and how.
+    fn entering(&self, p: PointId) -> String {
+        let (point, layout) = (&self.a.points[p], &self.a.layout[p]);
+        let variant = &self.names.variants[p];
         let list = |ids: &[LocalId]| -> String {
             ids.iter()
                 .map(|&id| format!("`{}`", self.a.locals[id].ident))
@@ -795,44 +847,8 @@ impl Writer<'_> {
                 list(&layout.consumed)
             ));
         }
-        let mut explain = comment(&format!("{what}."));
-        if let Some(note) = &point.note {
-            explain.extend(comment(&format!("Note: {note}.")));
-        }
-        let safety = comment(
-            "SAFETY: `__state` points to the pinned state, whose current value was moved out \
-             (it is `Panicked`, which owns nothing): writing over it without a drop loses \
-             nothing and moves nothing that is pinned.",
-        );
-        let poll_now = comment("Poll it right away, as `.await` does.");
-        let next = hidden("__next_state");
-        let future = if eager {
-            let mut rewriter = Rewriter::new(Vec::new(), Vec::new());
-            let operand = rewriter.expr(point.operand.clone());
-            self.errors.append(&mut rewriter.errors);
-            let span = point.operand.span();
-            explain.extend(comment(
-                "The awaited future borrows nothing the state keeps: build it now.",
-            ));
-            quote_spanned!(span=> ::core::option::Option::Some(
-                ::core::future::IntoFuture::into_future(#operand)
-            ))
-        } else {
-            quote!(::core::option::Option::None)
-        };
-        quote! {
-            #explain
-            let #next = #state_enum::#variant {
-                #awaitee: #future,
-                #(#fields,)*
-            };
-            #safety
-            #[allow(unsafe_code)]
-            unsafe { ::core::ptr::write(#state, #next) };
-            #hand_over
-            #poll_now
-            continue #poll;
-        }
+        what.push('.');
+        what
     }
 
     // ---- slots ----
@@ -1063,7 +1079,7 @@ impl Writer<'_> {
             .iter()
             .any(|&id| self.a.locals[id].mutable && self.kept_somewhere.contains(&id));
         if crosses {
-            attrs.push(syn::parse_quote!(#[allow(unused_mut)]));
+            attrs.push(crate::syntax::allow(&["unused_mut"], Span::call_site()));
         }
     }
 
@@ -1153,7 +1169,7 @@ fn is_panic(mac: &syn::Macro) -> bool {
 
 /// A value used as a statement.
 fn statement(value: Code, semi: bool) -> Code {
-    let tokens = value.tokens;
+    let tokens = splice(value.tokens);
     let semi = semi.then(|| quote!(;));
     Code::new(quote!(#tokens #semi), value.diverges)
 }
