@@ -11,7 +11,8 @@
 2. Expansion speed: `cargo bench --bench expansion`, time per function and per await.
 3. Compile time: a crate of 200 async fns built natively and with `#[desugar]` on each, in a
    scratch directory under target/; the crate alone is rebuilt (dependencies built first), and
-   the median of 3 builds is reported.
+   the median of 3 builds is reported. Then `cargo check` of one function with 10 to 100 awaits,
+   native and desugared: how type checking grows with the number of states.
 """
 
 import json
@@ -159,7 +160,7 @@ impl Source {
 """
 
 
-def build_time(crate, env, source, build_override=False):
+def build_time(crate, env, source, build_override=False, command="build"):
     """The median of 3 rebuilds of `crate` alone, after a first build of its dependencies."""
     manifest = crate / "Cargo.toml"
     text = manifest.read_text()
@@ -168,12 +169,12 @@ def build_time(crate, env, source, build_override=False):
     manifest.write_text(text)
     lib = crate / "src" / "lib.rs"
     lib.write_text(source)
-    run("cargo", "build", "-q", cwd=crate, env=env)  # dependencies
+    run("cargo", command, "-q", cwd=crate, env=env)  # dependencies
     times = []
     for _ in range(3):
         lib.write_text(source)  # a new mtime: only the crate itself is rebuilt
         start = time.perf_counter()
-        run("cargo", "build", "-q", cwd=crate, env=env)
+        run("cargo", command, "-q", cwd=crate, env=env)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -221,6 +222,40 @@ def compile_time(functions=200):
     ]
 
 
+LONG_SIZES = [10, 25, 50, 100]
+
+
+def long_function(awaits, attr):
+    body = "".join(f"    total += source.get({i}).await?;\n" for i in range(awaits))
+    return (
+        PRELUDE
+        + f"{attr}pub async fn long(source: &Source) -> Result<u32, Error> {{\n"
+        + f"    let mut total = 0;\n{body}    Ok(total)\n}}\n"
+    )
+
+
+def long_functions():
+    """`cargo check` of one function with N awaits in a row, native and desugared (the proc macro
+    optimized, so that the time is rustc's): how type checking grows with the states."""
+    scratch = ROOT / "target" / "compile-time-long"
+    shutil.rmtree(scratch, ignore_errors=True)
+    cells = {"native": [], "desugared": []}
+    for kind, attr in [("native", ""), ("desugared", "#[desugar::desugar]\n")]:
+        env = {"CARGO_TARGET_DIR": str(scratch / kind / "target")}
+        crate = new_crate(scratch, kind)
+        for n in LONG_SIZES:
+            cells[kind].append(
+                build_time(crate, env, long_function(n, attr), n == LONG_SIZES[0], "check")
+            )
+    rows = [
+        f"| {kind} | " + " | ".join(f"{t:.2f} s" for t in cells[kind]) + " |"
+        for kind in cells
+    ]
+    ratios = [d / n for d, n in zip(cells["desugared"], cells["native"])]
+    rows.append("| ratio | " + " | ".join(f"{r:.1f}" for r in ratios) + " |")
+    return rows
+
+
 def machine():
     cpu = "unknown CPU"
     try:
@@ -238,6 +273,7 @@ def main():
     counted = instructions()
     expand = expansion()
     compile_rows = compile_time()
+    long_rows = long_functions()
     doc = ROOT / "docs" / "PERFORMANCE.md"
     template = string.Template((ROOT / "docs" / "PERFORMANCE.in.md").read_text())
     text = template.substitute(
@@ -249,6 +285,8 @@ def main():
         expansion="\n".join(expand),
         sizes=" | ".join(f"{n:,}" for n in SIZES),
         compile="\n".join(compile_rows),
+        long_sizes=" | ".join(f"{n}" for n in LONG_SIZES),
+        long="\n".join(long_rows),
     )
     doc.write_text(text)
     print(text)
