@@ -3,6 +3,7 @@
 
     python3 scripts/perf.py            # everything (about 15 minutes on 2 cores)
     python3 scripts/perf.py --quick    # shorter measurements, for a first look
+    python3 scripts/perf.py --reuse-benches  # criterion results of the last run, the rest anew
 
 1. Poll throughput: `cargo bench --bench throughput` (criterion), ratio desugared/native of the
    mean time of each workload; and the instructions each workload executes, counted by
@@ -29,6 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CRITERION = ROOT / "target" / "criterion"
 QUICK = "--quick" in sys.argv
+# Read the criterion results of the last run instead of running the benchmarks again (to
+# redo the other measurements).
+REUSE = "--reuse-benches" in sys.argv
 
 
 def run(*args, cwd=ROOT, env=None):
@@ -40,6 +44,8 @@ def output(*args):
 
 
 def bench(name):
+    if REUSE:
+        return
     timing = ["--warm-up-time", "1", "--measurement-time", "3"] if QUICK else []
     run("cargo", "bench", "--bench", name, "--", *timing)
 
@@ -162,6 +168,9 @@ impl Source {
 
 def build_time(crate, env, source, build_override=False, command="build"):
     """The median of 3 rebuilds of `crate` alone, after a first build of its dependencies."""
+    # Without incremental compilation: rebuilding an unchanged source would reuse the type
+    # checking and code generation of the build before and measure little but the macro.
+    env = {**env, "CARGO_INCREMENTAL": "0"}
     manifest = crate / "Cargo.toml"
     text = manifest.read_text()
     if build_override:
@@ -269,6 +278,9 @@ def machine():
 
 
 def main():
+    unknown = [a for a in sys.argv[1:] if a not in ("--quick", "--reuse-benches")]
+    if unknown:
+        sys.exit(f"unknown argument {unknown[0]}\n{__doc__}")
     through = throughput()
     counted = instructions()
     expand = expansion()
@@ -280,6 +292,9 @@ def main():
         machine=machine(),
         date=time.strftime("%Y-%m-%d"),
         mode="quick (`--quick`)" if QUICK else "full",
+        benches="criterion results of an earlier run, the rest measured anew (`--reuse-benches`)"
+        if REUSE
+        else "everything measured in this run",
         throughput="\n".join(through),
         instructions="\n".join(counted),
         expansion="\n".join(expand),
