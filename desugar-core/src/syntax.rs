@@ -15,7 +15,7 @@ pub fn name_expr(name: Ident) -> Expr {
 }
 
 /// `mut name` as a pattern.
-pub fn mut_binding(name: Ident, span: Span) -> Pat {
+fn mut_binding(name: Ident, span: Span) -> Pat {
     Pat::Ident(syn::PatIdent {
         attrs: Vec::new(),
         by_ref: None,

@@ -366,12 +366,13 @@ impl Builder {
     /// `let __tmpN = expr;` (plain); returns `__tmpN`.
     fn lift(&mut self, expr: syn::Expr, out: &mut Vec<Stmt>) -> syn::Expr {
         let temp = self.temp();
-        let uses = self.resolve(mentions::in_expr(&expr));
-        let pat = syntax::mut_binding(temp.clone(), Span::call_site());
-        let declares = self.declare_let(&pat, Some(&expr), &uses);
         let span = expr.span();
+        let local = syntax::let_mut(temp.clone(), expr, span);
+        let init = &local.init.as_ref().expect("a value").expr;
+        let uses = self.resolve(mentions::in_expr(init));
+        let declares = self.declare_let(&local.pat, Some(init), &uses);
         out.push(Stmt::Plain {
-            stmt: syn::Stmt::Local(syntax::let_mut(temp.clone(), expr, span)),
+            stmt: syn::Stmt::Local(local),
             uses,
             declares,
         });

@@ -250,10 +250,11 @@ impl Writer<'_> {
         let mut attrs = local.attrs.clone();
         self.allow_unused_mut(declares, &mut attrs);
         let (let_token, pat, semi) = (&local.let_token, &local.pat, &local.semi_token);
-        let (eq, value) = (
-            local.init.as_ref().map(|i| i.eq_token),
-            splice(value.tokens),
-        );
+        let eq = local
+            .init
+            .as_ref()
+            .map_or_else(Default::default, |i| i.eq_token);
+        let value = splice(value.tokens);
         let otherwise = local.init.as_ref().and_then(|init| init.diverge.as_ref());
         let otherwise = otherwise.map(|(token, diverge)| {
             let diverge = self.rewrite_expr((**diverge).clone());
