@@ -4,7 +4,7 @@
 use std::fmt::Write;
 use std::hint::black_box;
 
-use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group};
 use proc_macro2::TokenStream;
 
 const SIZES: [usize; 5] = [1, 10, 100, 1_000, 10_000];
@@ -58,13 +58,14 @@ fn function(body: &str) -> String {
     )
 }
 
+const SHAPES: [(&str, Shape); 3] = [
+    ("straight", straight),
+    ("in_loops", in_loops),
+    ("in_matches", in_matches),
+];
+
 fn expansion(c: &mut Criterion) {
-    let shapes: [(&str, Shape); 3] = [
-        ("straight", straight),
-        ("in_loops", in_loops),
-        ("in_matches", in_matches),
-    ];
-    for (name, shape) in shapes {
+    for (name, shape) in SHAPES {
         let mut group = c.benchmark_group(format!("expand_{name}"));
         group.sample_size(10);
         for awaits in SIZES {
@@ -84,5 +85,35 @@ fn expansion(c: &mut Criterion) {
     }
 }
 
+/// `DESUGAR_PROBE=straight/1000` expands that function once (`.../input` only builds its
+/// input), for `scripts/perf.py` to count the instructions under callgrind: unlike times, they
+/// do not move from run to run.
+fn probe(spec: &str) {
+    let mut parts = spec.split('/');
+    let (Some(name), Some(awaits)) = (parts.next(), parts.next()) else {
+        panic!("DESUGAR_PROBE is `shape/awaits[/input]`, e.g. `straight/1000`");
+    };
+    let shape = SHAPES
+        .iter()
+        .find(|(shape, _)| *shape == name)
+        .unwrap_or_else(|| panic!("unknown shape {name}"))
+        .1;
+    let awaits = awaits.parse().expect("a number of awaits");
+    let item: TokenStream = shape(awaits).parse().unwrap();
+    if parts.next() != Some("input") {
+        let expansion = desugar_core::expand(TokenStream::new(), black_box(item)).unwrap();
+        // As in the benchmark, dropping the output is the compiler's side.
+        std::mem::forget(black_box(expansion));
+    }
+}
+
 criterion_group!(benches, expansion);
-criterion_main!(benches);
+
+fn main() {
+    if let Ok(spec) = std::env::var("DESUGAR_PROBE") {
+        probe(&spec);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

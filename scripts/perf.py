@@ -9,7 +9,8 @@
    mean time of each workload; and the instructions each workload executes, counted by
    valgrind's callgrind on one run of the same benchmark binary (`DESUGAR_PROBE`), which do not
    vary from run to run as times do.
-2. Expansion speed: `cargo bench --bench expansion`, time per function and per await.
+2. Expansion speed: `cargo bench --bench expansion`, time per function and per await; and the
+   instructions of one expansion under callgrind (the same binary, `DESUGAR_PROBE`).
 3. Compile time: a crate of 200 async fns built natively and with `#[desugar]` on each, in a
    scratch directory under target/; the crate alone is rebuilt (dependencies built first), and
    the median of 3 builds is reported. Then `cargo check` of one function with 10 to 100 awaits,
@@ -101,24 +102,45 @@ def bench_binary(name):
     raise SystemExit(f"no executable for bench {name}")
 
 
+def callgrind(binary, probe):
+    """Instructions one run of `binary` executes with `DESUGAR_PROBE=probe`."""
+    result = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", binary],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+        env={**os.environ, "DESUGAR_PROBE": probe},
+    )
+    collected = [l for l in result.stderr.splitlines() if "Collected" in l]
+    return int(collected[-1].split()[-1])
+
+
 def instructions():
     binary = bench_binary("throughput")
     rows = []
     for (group, what), key in zip(WORKLOADS, "abcd"):
         counts = {}
         for variant in ("native", "desugared"):
-            result = subprocess.run(
-                ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", binary],
-                cwd=ROOT, check=True, capture_output=True, text=True,
-                env={**os.environ, "DESUGAR_PROBE": f"{key}/{variant}"},
-            )
-            collected = [l for l in result.stderr.splitlines() if "Collected" in l]
-            counts[variant] = int(collected[-1].split()[-1])
+            counts[variant] = callgrind(binary, f"{key}/{variant}")
         native, desugared = counts["native"], counts["desugared"]
         extra = (desugared - native) / AWAITS[key]
         rows.append(
             f"| {what} | {native:,} | {desugared:,} | {desugared / native:.2f} | {extra:+.1f} |"
         )
+    return rows
+
+
+COUNTED_SIZES = [100, 1000]
+
+
+def expansion_instructions():
+    """Instructions of one expansion: the probe run minus the run that only builds the input."""
+    binary = bench_binary("expansion")
+    rows = []
+    for shape in SHAPES:
+        cells = []
+        for n in COUNTED_SIZES:
+            count = callgrind(binary, f"{shape}/{n}") - callgrind(binary, f"{shape}/{n}/input")
+            cells.append(f"{count / 1e6:,.1f} M ({count / n / 1e3:,.0f} k/await)")
+        rows.append(f"| {shape} | " + " | ".join(cells) + " |")
     return rows
 
 
@@ -284,6 +306,7 @@ def main():
     through = throughput()
     counted = instructions()
     expand = expansion()
+    expand_counted = expansion_instructions()
     compile_rows = compile_time()
     long_rows = long_functions()
     doc = ROOT / "docs" / "PERFORMANCE.md"
@@ -299,6 +322,8 @@ def main():
         instructions="\n".join(counted),
         expansion="\n".join(expand),
         sizes=" | ".join(f"{n:,}" for n in SIZES),
+        counted_sizes=" | ".join(f"{n:,}" for n in COUNTED_SIZES),
+        expansion_instructions="\n".join(expand_counted),
         compile="\n".join(compile_rows),
         long_sizes=" | ".join(f"{n}" for n in LONG_SIZES),
         long="\n".join(long_rows),
