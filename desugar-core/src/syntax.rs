@@ -1,7 +1,8 @@
-//! Small pieces of syntax built as syn values, not parsed from tokens: `parse_quote!` runs syn's
-//! parser, thousands of instructions a call, and these are made for every `.await`.
+//! Building the expansion cheaply: small pieces of syntax built as syn values, not parsed from
+//! tokens (`parse_quote!` runs syn's parser, thousands of instructions a call, and these are made
+//! for every `.await`), and code moved into `quote!` rather than copied ([`Splice`]).
 
-use proc_macro2::{Ident, Span};
+use proc_macro2::{Ident, Span, TokenStream};
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Expr, Local, LocalInit, Pat, Token};
 
@@ -110,15 +111,15 @@ pub fn ready_unit(span: Span) -> Expr {
 /// `TokenStream` in `#code` is copied token by token; the code of a state is nested a few
 /// levels deep and was copied at every level. Interpolate a `Splice` once: it hands its tokens
 /// over and is empty after that.
-pub struct Splice(std::cell::Cell<proc_macro2::TokenStream>);
+pub struct Splice(std::cell::Cell<TokenStream>);
 
 /// Wraps `tokens` to be moved into the `quote!` that interpolates them.
-pub fn splice(tokens: proc_macro2::TokenStream) -> Splice {
+pub fn splice(tokens: TokenStream) -> Splice {
     Splice(std::cell::Cell::new(tokens))
 }
 
 impl quote::ToTokens for Splice {
-    fn to_tokens(&self, out: &mut proc_macro2::TokenStream) {
+    fn to_tokens(&self, out: &mut TokenStream) {
         out.extend(self.0.take());
     }
 }
