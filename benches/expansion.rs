@@ -1,6 +1,8 @@
 //! Expansion speed: `#[desugar]` on functions with 1 to 10,000 awaits, in three shapes. The
 //! time per await should stay flat as the functions grow (no quadratic blow-up).
 
+mod common;
+
 use std::fmt::Write;
 use std::hint::black_box;
 
@@ -110,10 +112,5 @@ fn probe(spec: &str) {
 criterion_group!(benches, expansion);
 
 fn main() {
-    if let Ok(spec) = std::env::var("DESUGAR_PROBE") {
-        probe(&spec);
-        return;
-    }
-    benches();
-    Criterion::default().configure_from_args().final_summary();
+    common::probe_or_bench(probe, benches);
 }

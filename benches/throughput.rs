@@ -1,6 +1,8 @@
 //! Poll throughput: each workload is one async fn compiled twice, by rustc and through
-//! `#[desugar]`, and driven the same way. `scripts/perf.sh` turns the timings into the
+//! `#[desugar]`, and driven the same way. `scripts/perf.py` turns the timings into the
 //! desugared/native ratios of docs/PERFORMANCE.md.
+
+mod common;
 
 use std::future::Future;
 use std::hint::black_box;
@@ -277,10 +279,5 @@ fn probe(spec: &str) {
 criterion_group!(benches, ready, pending, echo, buffer);
 
 fn main() {
-    if let Ok(spec) = std::env::var("DESUGAR_PROBE") {
-        probe(&spec);
-        return;
-    }
-    benches();
-    Criterion::default().configure_from_args().final_summary();
+    common::probe_or_bench(probe, benches);
 }
