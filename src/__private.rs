@@ -4,7 +4,7 @@
 
 mod machine;
 
-pub use machine::{Machine, OnDrop, SlotGuard, machine};
+pub use machine::{Machine, SlotGuard, State, machine};
 
 use core::convert::Infallible;
 use core::ops::ControlFlow;

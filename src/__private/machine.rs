@@ -1,4 +1,5 @@
-//! The future every expansion returns, and the two guards its code uses. They are generic, so
+//! The future every expansion returns, what it asks of a state enum, and its guards. They are
+//! generic, so
 //! they are defined once here rather than in every desugared function: a crate with hundreds of
 //! desugared functions would otherwise carry hundreds of `impl Future` / `impl Drop` blocks,
 //! which rustc's coherence check compares pairwise.
@@ -32,7 +33,7 @@ where
     }
 }
 
-impl<S, L, F, T> Future for Machine<S, L, F>
+impl<S: State, L, F, T> Future for Machine<S, L, F>
 where
     F: FnMut(Pin<&mut S>, Pin<&mut L>, &mut Context<'_>) -> Poll<T>,
 {
@@ -41,40 +42,46 @@ where
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         // SAFETY: `state` and `slots` are structurally pinned: they are only ever reached through
-        // `Pin<&mut _>` and never moved out; `resume` is not pinned, only called.
+        // `Pin<&mut _>` (or `poison`, in place) and never moved out; `resume` is not pinned, only
+        // called.
         let this = unsafe { self.get_unchecked_mut() };
+        let state: *mut S = &mut this.state;
+        let poison = Poison(state);
         // SAFETY: as above; `this` is not used to move `state` afterwards.
-        let state = unsafe { Pin::new_unchecked(&mut this.state) };
+        let pinned = unsafe { Pin::new_unchecked(&mut *state) };
         // SAFETY: as above; `this` is not used to move `slots` afterwards.
         let slots = unsafe { Pin::new_unchecked(&mut this.slots) };
-        (this.resume)(state, slots, cx)
+        let poll = (this.resume)(pinned, slots, cx);
+        core::mem::forget(poison);
+        poll
     }
 }
 
-/// Runs its closure when dropped, unless defused: when a panic unwinds through an awaited future
-/// being built or polled, the state becomes `Panicked`, dropping what it held, as rustc's
-/// futures do.
-pub struct OnDrop<F: FnMut()>(Option<F>);
-
-impl<F: FnMut()> OnDrop<F> {
-    #[inline(always)]
-    pub fn new(f: F) -> Self {
-        OnDrop(Some(f))
-    }
-
-    /// Dropping it does nothing any more.
-    #[inline(always)]
-    pub fn defuse(&mut self) {
-        self.0 = None;
-    }
+/// What [`Machine`] needs of a state enum, implemented by each expansion for its own `__State`
+/// (the variants are the function's own, so the methods must be written there).
+pub trait State {
+    /// Moves the current state out, leaving `Panicked` in its place until the next state is
+    /// written: the code that runs between two states owns the locals, and a panic there finds
+    /// nothing to drop in the state.
+    fn leave(&mut self) -> Self;
+    /// A panic unwound out of `resume`: from now on the future is `Panicked` (polling it again
+    /// panics), and what the state held is dropped in place, as rustc's futures do. A finished
+    /// future stays `Done`: polling it again panics the same way every time.
+    fn poison(&mut self);
 }
 
-impl<F: FnMut()> Drop for OnDrop<F> {
-    #[inline(always)]
+/// Poisons the state if dropped, that is, if `resume` unwinds; forgotten when it returns. One
+/// guard per `poll`, not one per `.await`: everything a state holds is dropped in place,
+/// whichever code panicked.
+struct Poison<S: State>(*mut S);
+
+impl<S: State> Drop for Poison<S> {
+    #[inline]
     fn drop(&mut self) {
-        if let Some(f) = &mut self.0 {
-            f()
-        }
+        // SAFETY: `self.0` points to the machine's pinned state, which outlives this guard; the
+        // `Pin<&mut S>` handed to `resume` was dropped while unwinding out of it, so this is the
+        // only access. `poison` drops and writes in place: nothing pinned moves.
+        unsafe { (*self.0).poison() }
     }
 }
 

@@ -139,17 +139,22 @@ where
     }
 }
 
-/// The panic message of polling a finished future once more.
-fn poll_after_completion<F: Future>(future: F) -> String {
+/// The panic messages of polling a finished future twice more: the first panic must leave it
+/// finished, not poisoned.
+fn poll_after_completion<F: Future>(future: F) -> Vec<String> {
     quiet_expected_panics();
     let mut future = pin!(future);
     let mut cx = Context::from_waker(Waker::noop());
     while future.as_mut().poll(&mut cx).is_pending() {}
-    let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let _ = future.as_mut().poll(&mut cx);
-    }))
-    .expect_err("polling a finished future must panic");
-    panic_message(&*panic)
+    (0..2)
+        .map(|_| {
+            let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let _ = future.as_mut().poll(&mut cx);
+            }))
+            .expect_err("polling a finished future must panic");
+            panic_message(&*panic)
+        })
+        .collect()
 }
 
 pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {

@@ -81,3 +81,39 @@ case! {
         two
     }
 }
+
+/// Ready at once, then panics ("boom") when dropped; it borrows a local of the caller, so the
+/// desugared function builds it in place, in the state.
+pub struct BoomOnDrop<'a> {
+    keep: &'a Noisy,
+}
+
+impl std::future::Future for BoomOnDrop<'_> {
+    type Output = u32;
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<u32> {
+        self.keep.touch();
+        std::task::Poll::Ready(1)
+    }
+}
+
+impl Drop for BoomOnDrop<'_> {
+    fn drop(&mut self) {
+        panic!("boom in drop");
+    }
+}
+
+case! {
+    #[panics]
+    panic_dropping_finished_future(t) => explode(t);
+    #[desugar]
+    async fn explode(t: Trace) -> u32 {
+        let keep = t.noisy("keep");
+        let n = t.step("first", 1, 1).await;
+        let one = super::BoomOnDrop { keep: &keep }.await;
+        Noisy::touch(&keep);
+        n + one
+    }
+}

@@ -6,6 +6,7 @@
 //! ```text
 //! fn name(args) -> impl Future<Output = T> {
 //!     enum __State<..> { Start { args }, Get { __awaitee, locals }, .., Done, Panicked }
+//!     impl State for __State<..> { leave: replace(self, Panicked); poison: on a panic }
 //!     // `Machine { state, slots, resume }` implements `Future` once, in `desugar::__private`
 //!     machine(__State::Start { args }, (slots), |__state, __slots, __cx| -> Poll<T> {
 //!         let __state: *mut __State<_, ..> = ..;        // the pinned state
@@ -81,7 +82,8 @@ pub fn emit(
         "The future: `desugar::__private::Machine { state, slots, resume }`, defined once for \
          all desugared functions. Its `Future::poll` pins the state and the slots and calls \
          `resume`, this closure, which is where the work happens: it runs the code of the \
-         current state until it completes or an awaited future returns `Poll::Pending`.",
+         current state until it completes or an awaited future returns `Poll::Pending`. If \
+         `resume` panics, `poll` poisons the state (`State::poison`) while unwinding.",
     );
     let pinned_marker = hidden("__pinned");
 

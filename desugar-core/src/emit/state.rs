@@ -26,6 +26,7 @@ pub fn state_enum(a: &Analysis, names: &Names, fn_name: &str) -> TokenStream {
     let state_enum = hidden("__State");
     let awaitee = hidden("__awaitee");
     let pinned_marker = hidden("__pinned");
+    let private = crate::names::private();
     let stored = stored_locals(a);
     let guard_params: Vec<syn::Ident> = a.slots.iter().map(|&id| names.guard_param(id)).collect();
     let params: Vec<&syn::Ident> = names
@@ -126,6 +127,19 @@ pub fn state_enum(a: &Analysis, names: &Names, fn_name: &str) -> TokenStream {
             Done,
             /// Panicked while being polled, or between two states; polling again panics.
             Panicked,
+        }
+        /// What `Machine` asks of the states: how the code leaves one, and what a panic leaves.
+        impl<#(#params),*> #private::State for #state_enum<#(#params),*> {
+            #[inline(always)]
+            fn leave(&mut self) -> Self {
+                ::core::mem::replace(self, #state_enum::Panicked)
+            }
+            #[inline(always)]
+            fn poison(&mut self) {
+                if !::core::matches!(self, #state_enum::Done) {
+                    *self = #state_enum::Panicked;
+                }
+            }
         }
     }
 }

@@ -412,22 +412,7 @@ impl Writer<'_> {
         let restore = splice(self.restore(&self.names.variants[p], &held));
         let body = splice(self.resume_block(&self.a.body, p, Dest::Return).tokens);
         self.slot_scope.truncate(scope);
-        let private = crate::names::private();
-        let (poison, poison_type, state, state_enum) = (
-            hidden("__poison"),
-            quote!(#private::OnDrop),
-            hidden("__state"),
-            hidden("__State"),
-        );
-        let on_unwind = comment(
-            "If building or polling the future panics, the state becomes `Panicked` while \
-             unwinding. SAFETY: `__state` points to the pinned state; nothing borrowed from it is \
-             used after a panic.",
-        );
         quote! {
-            #on_unwind
-            #[allow(unsafe_code)]
-            let mut #poison = #poison_type::new(move || unsafe { *#state = #state_enum::Panicked });
             let #future = match #awaitee {
                 ::core::option::Option::Some(#future) => #future,
                 ::core::option::Option::None => { #build }
@@ -439,12 +424,10 @@ impl Writer<'_> {
             let #result = match ::core::future::Future::poll(#future, #cx) {
                 ::core::task::Poll::Ready(#result) => #result,
                 ::core::task::Poll::Pending => {
-                    #poison.defuse();
                     #pending
                     return ::core::task::Poll::Pending;
                 }
             };
-            #poison.defuse();
             #done
             *#awaitee = ::core::option::Option::None;
             #detach
@@ -700,6 +683,7 @@ impl Writer<'_> {
             TokenStream::new()
         };
         let unreachable = unreachable_state();
+        let private = crate::names::private();
         let safety = comment(
             "SAFETY: `__state` points to the pinned state, valid for this call; the state being \
              left holds no future any more, so its locals may move.",
@@ -708,9 +692,8 @@ impl Writer<'_> {
             #safety
             #allow
             #[allow(unsafe_code)]
-            let #state_enum::#variant { #fields .. } = ::core::mem::replace(
+            let #state_enum::#variant { #fields .. } = #private::State::leave(
                 unsafe { &mut *#state },
-                #state_enum::Panicked,
             ) else { #unreachable };
         }
     }
