@@ -130,11 +130,9 @@ pub fn state_enum(a: &Analysis, names: &Names, fn_name: &str) -> TokenStream {
         }
         /// What `Machine` asks of the states: how the code leaves one, and what a panic leaves.
         impl<#(#params),*> #private::State for #state_enum<#(#params),*> {
-            #[inline(always)]
             fn leave(&mut self) -> Self {
                 ::core::mem::replace(self, #state_enum::Panicked)
             }
-            #[inline(always)]
             fn poison(&mut self) {
                 if !::core::matches!(self, #state_enum::Done) {
                     *self = #state_enum::Panicked;
