@@ -1,8 +1,7 @@
 //! The future every expansion returns, what it asks of a state enum, and its guards. They are
-//! generic, so
-//! they are defined once here rather than in every desugared function: a crate with hundreds of
-//! desugared functions would otherwise carry hundreds of `impl Future` / `impl Drop` blocks,
-//! which rustc's coherence check compares pairwise.
+//! generic, so they are defined once here rather than in every desugared function: a crate with
+//! hundreds of desugared functions would otherwise carry hundreds of `impl Future` / `impl Drop`
+//! blocks, which rustc's coherence check compares pairwise.
 
 use core::future::Future;
 use core::pin::Pin;
