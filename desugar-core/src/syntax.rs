@@ -15,6 +15,47 @@ pub fn name_expr(name: Ident) -> Expr {
     })
 }
 
+/// `*name`, or `(*name)` where it stands for `name` inside a larger expression: how the code
+/// reaches a local kept in place.
+pub fn deref(name: Ident, parenthesized: bool) -> Expr {
+    let span = name.span();
+    let deref = Expr::Unary(syn::ExprUnary {
+        attrs: Vec::new(),
+        op: syn::UnOp::Deref(Token![*](span)),
+        expr: Box::new(name_expr(name)),
+    });
+    if !parenthesized {
+        return deref;
+    }
+    Expr::Paren(syn::ExprParen {
+        attrs: Vec::new(),
+        paren_token: syn::token::Paren(span),
+        expr: Box::new(deref),
+    })
+}
+
+/// `break 'label value`: how a `break`, `continue` or `return` leaves the code of a state.
+pub fn break_expr(label: syn::Lifetime, value: Option<Expr>, span: Span) -> Expr {
+    Expr::Break(syn::ExprBreak {
+        attrs: Vec::new(),
+        break_token: Token![break](span),
+        label: Some(label),
+        expr: value.map(Box::new),
+    })
+}
+
+/// `{ value }`.
+pub fn block_expr(value: Expr, span: Span) -> Expr {
+    Expr::Block(syn::ExprBlock {
+        attrs: Vec::new(),
+        label: None,
+        block: syn::Block {
+            brace_token: syn::token::Brace(span),
+            stmts: vec![syn::Stmt::Expr(value, None)],
+        },
+    })
+}
+
 /// `mut name` as a pattern.
 fn mut_binding(name: Ident, span: Span) -> Pat {
     Pat::Ident(syn::PatIdent {

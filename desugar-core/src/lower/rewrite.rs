@@ -12,8 +12,9 @@
 //! Nested items are left alone.
 
 use crate::names::{hidden, label, private};
+use crate::syntax::{block_expr, break_expr, deref, name_expr, unit};
 use proc_macro2::{Group, Span, TokenStream, TokenTree};
-use quote::{ToTokens, quote, quote_spanned};
+use quote::{ToTokens, quote_spanned};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
@@ -158,8 +159,8 @@ impl Rewriter {
     }
 
     fn is_pinned(&self, ident: &syn::Ident) -> bool {
-        let name = ident.to_string();
-        self.pinned.contains(&name) && !self.shadowed.contains(&name)
+        self.pinned.iter().any(|name| ident == name)
+            && !self.shadowed.iter().any(|name| ident == name)
     }
 
     /// `format!("{x}")` inside a closure or async block, `x` pinned: the block would capture the
@@ -327,8 +328,7 @@ impl VisitMut for Rewriter {
                 if let Some(frame) = self.resumed_target(b.label.as_ref()) {
                     frame.break_used = true;
                     if let Some((brk, _)) = frame.resumed.clone() {
-                        *expr = syn::parse2(quote_spanned!(span=> break #brk #value))
-                            .expect("a break expression");
+                        *expr = break_expr(brk, value.map(|v| *v), span);
                     }
                 }
             }
@@ -337,8 +337,7 @@ impl VisitMut for Rewriter {
                 if let Some(frame) = self.resumed_target(c.label.as_ref()) {
                     frame.continue_used = true;
                     if let Some((_, cont)) = frame.resumed.clone() {
-                        *expr = syn::parse2(quote_spanned!(span=> break #cont))
-                            .expect("a break expression");
+                        *expr = break_expr(cont, None, span);
                     }
                 }
             }
@@ -352,37 +351,30 @@ impl VisitMut for Rewriter {
                 if let Some(e) = &mut r.expr {
                     self.visit_expr_mut(e);
                 }
-                let ret = label("__ret");
+                let span = r.return_token.span;
                 // `break 'ret ::path` would read as a labeled block `'ret: ...`.
-                let value = match &r.expr {
-                    Some(e) if starts_with_colons(e) => quote!({ #e }),
-                    Some(e) => e.to_token_stream(),
-                    None => quote!(()),
+                let value = match r.expr.take() {
+                    Some(e) if starts_with_colons(&e) => block_expr(*e, span),
+                    Some(e) => *e,
+                    None => unit(span),
                 };
-                *expr = syn::parse2(quote_spanned!(r.return_token.span=> break #ret #value))
-                    .expect("a break expression");
+                *expr = break_expr(label("__ret"), Some(value), span);
             }
             Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
                 let ident = &p.path.segments[0].ident;
                 if ident == "self" {
                     let renamed = hidden("__self").to_string();
                     let span = Span::mixed_site().located_at(ident.span());
-                    *expr = syn::parse2(syn::Ident::new(&renamed, span).into_token_stream())
-                        .expect("an identifier");
+                    *expr = name_expr(syn::Ident::new(&renamed, span));
                 } else if self.is_pinned(ident) {
-                    let span = ident.span();
-                    let ident = ident.clone();
-                    *expr = syn::parse2(quote_spanned!(span=> (*#ident))).expect("a dereference");
+                    *expr = deref(ident.clone(), true);
                 }
             }
             Expr::Reference(r) => {
                 // `&mut buf` -> `&mut *buf` rather than `&mut (*buf)`.
                 if let Some(ident) = crate::analyze::mentions::plain_ident(&r.expr) {
                     if self.is_pinned(ident) {
-                        let ident = ident.clone();
-                        let span = ident.span();
-                        *r.expr =
-                            syn::parse2(quote_spanned!(span=> *#ident)).expect("a dereference");
+                        *r.expr = deref(ident.clone(), false);
                         return;
                     }
                 }
