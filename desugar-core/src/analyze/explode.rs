@@ -515,7 +515,6 @@ impl Builder {
                     syn::parse_quote_spanned!(w.span()=>
                         #label loop {
                             let #pat = #scrutinee else { break };
-                            #body
                         }
                     )
                 }
@@ -527,10 +526,13 @@ impl Builder {
                         if !(#cond) {
                             break;
                         }
-                        #body
                     }
                 ),
             };
+            let mut rewritten = rewritten;
+            if let syn::Expr::Loop(l) = &mut rewritten {
+                append_body(&mut l.body, body);
+            }
             return self.flow(&rewritten);
         }
         let uses = self.resolve(mentions::in_expr(&w.cond));
@@ -549,16 +551,20 @@ impl Builder {
         let iter = self.for_iterator(f.for_token.span);
         let next = crate::names::hidden("__next");
         let (label, pat, expr, body) = (&f.label, &f.pat, &f.expr, &f.body);
-        let rewritten: syn::Expr = syn::parse_quote_spanned!(f.span()=> {
+        let mut rewritten: syn::Expr = syn::parse_quote_spanned!(f.span()=> {
             let mut #iter = ::core::iter::IntoIterator::into_iter(#expr);
             #label loop {
                 let #pat = match ::core::iter::Iterator::next(&mut #iter) {
                     ::core::option::Option::Some(#next) => #next,
                     ::core::option::Option::None => break,
                 };
-                #body
             }
         });
+        if let syn::Expr::Block(outer) = &mut rewritten
+            && let Some(syn::Stmt::Expr(syn::Expr::Loop(l), _)) = outer.block.stmts.last_mut()
+        {
+            append_body(&mut l.body, body);
+        }
         self.flow(&rewritten)
     }
 
@@ -693,4 +699,15 @@ fn let_patterns(cond: &syn::Expr) -> Vec<&syn::Pat> {
         syn::Expr::Paren(p) => let_patterns(&p.expr),
         _ => Vec::new(),
     }
+}
+
+/// Ends a rewritten loop's block with the original body, as a block statement. The body is put
+/// in as syntax rather than parsed again with the rest of the loop: it is most of the function.
+fn append_body(block: &mut syn::Block, body: &syn::Block) {
+    let body = syn::Expr::Block(syn::ExprBlock {
+        attrs: Vec::new(),
+        label: None,
+        block: body.clone(),
+    });
+    block.stmts.push(syn::Stmt::Expr(body, None));
 }
