@@ -509,7 +509,7 @@ impl Builder {
         if has_await(&w.cond) {
             // `while c.await { body }` is `loop { if !c.await { break } body }`, and
             // `while let P = e.await { body }` is `loop { let P = e.await else { break }; body }`.
-            let rewritten: syn::Expr = match &*w.cond {
+            let mut rewritten: syn::Expr = match &*w.cond {
                 syn::Expr::Let(l) => {
                     let (pat, scrutinee) = (&l.pat, &l.expr);
                     syn::parse_quote_spanned!(w.span()=>
@@ -529,10 +529,7 @@ impl Builder {
                     }
                 ),
             };
-            let mut rewritten = rewritten;
-            if let syn::Expr::Loop(l) = &mut rewritten {
-                append_body(&mut l.body, body);
-            }
+            append_body(&mut rewritten, body);
             return self.flow(&rewritten);
         }
         let uses = self.resolve(mentions::in_expr(&w.cond));
@@ -560,11 +557,7 @@ impl Builder {
                 };
             }
         });
-        if let syn::Expr::Block(outer) = &mut rewritten
-            && let Some(syn::Stmt::Expr(syn::Expr::Loop(l), _)) = outer.block.stmts.last_mut()
-        {
-            append_body(&mut l.body, body);
-        }
+        append_body(&mut rewritten, body);
         self.flow(&rewritten)
     }
 
@@ -701,13 +694,22 @@ fn let_patterns(cond: &syn::Expr) -> Vec<&syn::Pat> {
     }
 }
 
-/// Ends a rewritten loop's block with the original body, as a block statement. The body is put
-/// in as syntax rather than parsed again with the rest of the loop: it is most of the function.
-fn append_body(block: &mut syn::Block, body: &syn::Block) {
+/// Ends the block of a rewritten loop (alone, or the last statement of a block) with the original
+/// body, as a block statement. The body is put in as syntax rather than parsed again with the
+/// rest of the loop: it is most of the function.
+fn append_body(rewritten: &mut syn::Expr, body: &syn::Block) {
+    let l = match rewritten {
+        syn::Expr::Loop(l) => l,
+        syn::Expr::Block(b) => match b.block.stmts.last_mut() {
+            Some(syn::Stmt::Expr(syn::Expr::Loop(l), _)) => l,
+            _ => unreachable!("the rewritten loop ends its block"),
+        },
+        _ => unreachable!("a rewritten loop"),
+    };
     let body = syn::Expr::Block(syn::ExprBlock {
         attrs: Vec::new(),
         label: None,
         block: body.clone(),
     });
-    block.stmts.push(syn::Stmt::Expr(body, None));
+    l.body.stmts.push(syn::Stmt::Expr(body, None));
 }
