@@ -17,14 +17,22 @@ rows = []
 for snap in sorted(Path("tests/snapshots").glob("*.snap")):
     case = snap.stem.removeprefix("expand__")
     state = None
-    for line in snap.read_text().splitlines():
-        line = line.strip()
+    lines = [line.strip() for line in snap.read_text().splitlines()]
+    for i, line in enumerate(lines):
         m = re.match(r"/// Suspended at `(.*)` \(line (\d+)", line)
         if m:
             state = f"`{m.group(1)}` (line {m.group(2)})"
         if line.startswith("/// Guess: "):
             guess = line.removeprefix("/// Guess: ").rstrip(".").replace("|", "\\|")
             rows.append(f"| {case} | {state} | {guess} |")
+        if line.startswith("// Guess: "):
+            # About the whole function: a comment, wrapped over lines until its full stop.
+            guess = line.removeprefix("// Guess: ")
+            while not guess.endswith(".") and lines[i + 1].startswith("//"):
+                i += 1
+                guess += " " + lines[i].removeprefix("//").strip()
+            guess = guess.rstrip(".").replace("|", "\\|")
+            rows.append(f"| {case} | (the function) | {guess} |")
 table = "\n".join(
     [
         f"{len(rows)} guesses in {len({r.split(' | ')[0] for r in rows})} of "

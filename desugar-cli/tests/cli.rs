@@ -428,3 +428,29 @@ fn cargo_desugar_chooses_the_package() {
         no_bin.stderr
     );
 }
+
+#[test]
+fn says_which_macros_it_takes_to_declare_items() {
+    const ITEMS: &str = "desugar-cli/tests/fixtures/items.rs";
+    let guess = "`declare! { .. }` (line 8) is taken to declare items";
+    let text = desugar(&[ITEMS, "--explain"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    // Under the table, not under a state: it is about the function.
+    assert!(
+        text.stdout.contains(&format!("\n  note: {guess}")),
+        "{}",
+        text.stdout
+    );
+    let json = desugar(&[ITEMS, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let note = json["functions"][0]["notes"][0]
+        .as_str()
+        .unwrap_or_default();
+    assert!(note.starts_with(guess), "{json}");
+    let expansion = desugar(&[ITEMS]);
+    assert!(
+        expansion.stdout.contains(&format!("// Guess: {guess}")),
+        "{}",
+        expansion.stdout
+    );
+}

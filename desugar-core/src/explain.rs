@@ -32,6 +32,8 @@ pub struct FnInfo {
     /// Where its body ends, 1-based.
     pub end_line: usize,
     pub states: Vec<StateInfo>,
+    /// Guesses about the function as a whole (a macro statement taken to declare items).
+    pub notes: Vec<String>,
 }
 
 /// The states of every function `expand_file` would desugar (with `all`, every async fn).
@@ -174,5 +176,6 @@ fn explain_fn(
         line,
         end_line,
         states,
+        notes: a.notes.clone(),
     });
 }

@@ -109,24 +109,6 @@ pub fn unit(span: Span) -> Expr {
     })
 }
 
-/// `operand.await`, or `operand.await?`.
-pub fn await_expr(operand: Expr, question: bool, span: Span) -> Expr {
-    let awaited = Expr::Await(syn::ExprAwait {
-        attrs: Vec::new(),
-        base: Box::new(operand),
-        dot_token: Token![.](span),
-        await_token: Token![await](span),
-    });
-    if !question {
-        return awaited;
-    }
-    Expr::Try(syn::ExprTry {
-        attrs: Vec::new(),
-        expr: Box::new(awaited),
-        question_token: Token![?](span),
-    })
-}
-
 /// `::core::future::ready(())`, every token spanned at `span`.
 pub fn ready_unit(span: Span) -> Expr {
     let mut path = syn::Path {

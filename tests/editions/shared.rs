@@ -74,6 +74,17 @@ impl Counter {
         later(()).await;
         "counter"
     }
+
+    /// A closure and an `async` block that borrow `self` and a local kept in place, in awaited
+    /// expressions and held across an `.await`. In edition 2018 a closure captures whole
+    /// variables, not places: these capture as in 2021 (async-std's `File::sync_all`).
+    pub async fn captured(&self, extra: String) -> usize {
+        let n = std::future::poll_fn(|_| Poll::Ready(self.count as usize + extra.len())).await;
+        let m = async { extra.len() + self.count as usize }.await;
+        let len = || extra.len();
+        later(()).await;
+        n + m + len()
+    }
 }
 
 pub trait Source {
@@ -139,6 +150,7 @@ mod tests {
         let mut c = Counter { count: 1 };
         assert_eq!(block_on(c.add(2)), 3);
         assert_eq!(block_on(c.name()), "counter");
+        assert_eq!(block_on(c.captured("abc".to_string())), 6 + 6 + 3);
         assert_eq!(block_on(c.fetch(4)), 7);
         assert_eq!(block_on(checksum(&["ab", "abc", "abcd"], 5)), Ok(24));
         assert_eq!(

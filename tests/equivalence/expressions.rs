@@ -202,3 +202,47 @@ case! {
         a + b + c
     }
 }
+
+case! {
+    borrowed_temporary_receivers(t) => writing(t);
+    /// Logs its drop, so that the suite sees when the temporary goes.
+    pub struct Sink {
+        trace: Trace,
+        name: String,
+    }
+    impl Drop for Sink {
+        fn drop(&mut self) {
+            self.trace.log(format!("drop {}", self.name));
+        }
+    }
+    impl Sink {
+        /// The future borrows the sink, as `io::Write::write_fmt`'s futures do.
+        fn write_all(&mut self, n: usize) -> impl std::future::Future<Output = usize> + '_ {
+            let step = self.trace.step("write", 1, n);
+            async move {
+                let n = step.await;
+                self.name.push('!');
+                self.name.len() + n
+            }
+        }
+        fn as_str(&self) -> &str {
+            &self.name
+        }
+    }
+    fn sink(t: &Trace, name: &str) -> Sink {
+        t.log(format!("make {name}"));
+        Sink { trace: t.clone(), name: name.to_string() }
+    }
+    async fn measure(t: Trace, s: &str) -> usize {
+        t.step("measure", 1, s.len()).await
+    }
+    #[desugar]
+    async fn writing(t: Trace) -> usize {
+        // The receivers are temporaries that the futures borrow (async-std's
+        // `stdout().write_fmt(args).await`): they must live until the `.await` is done.
+        let a = sink(&t, "out").write_all(2).await;
+        let b = measure(t.clone(), sink(&t, "name").as_str()).await;
+        t.log("after");
+        a + b * 10
+    }
+}

@@ -128,3 +128,41 @@ case! {
         acc + t.step("end", 1, 100).await
     }
 }
+
+/// Declares its input items, as `pin_project_lite::pin_project!` does (with more to it).
+macro_rules! declare {
+    ($($item:item)*) => { $($item)* };
+}
+
+case! {
+    macro_declaring_items(t) => wrapped(t);
+    #[desugar]
+    async fn wrapped(t: Trace) -> u32 {
+        // Items a macro declares, and an `impl` of one of them, used in a later state: the
+        // macro statement is hoisted with the items (async-std's `io::copy` does this).
+        declare! {
+            struct Doubled<F> {
+                inner: F,
+            }
+        }
+        impl<F: std::future::Future<Output = u32>> std::future::Future for Doubled<F> {
+            type Output = u32;
+            fn poll(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<u32> {
+                // SAFETY: `inner` is never moved out of the pinned `Doubled`.
+                let inner = unsafe { self.map_unchecked_mut(|d| &mut d.inner) };
+                inner.poll(cx).map(|v| v * 2)
+            }
+        }
+        thread_local! {
+            static SEEN: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+        }
+        SEEN.with(|s| s.set(0));
+        let first = t.step("first", 1, 1).await;
+        SEEN.with(|s| s.set(s.get() + first));
+        let doubled = Doubled { inner: t.step("inner", 1, 20) }.await;
+        doubled + SEEN.with(std::cell::Cell::get)
+    }
+}

@@ -131,3 +131,26 @@ case! {
         w.show("v").await
     }
 }
+
+case! {
+    awaited_method_consumes_a_local(t) => cancelling(t);
+    /// Like async-task's `Task`: `cancel` takes it by value (async-std's `JoinHandle::cancel`).
+    pub struct Task {
+        trace: Trace,
+        _guard: Noisy,
+    }
+    impl Task {
+        pub async fn cancel(self) -> Option<u32> {
+            self.trace.step("cancel", 1, Some(7)).await
+        }
+    }
+    fn spawn(t: &Trace) -> Task {
+        Task { trace: t.clone(), _guard: t.noisy("task") }
+    }
+    #[desugar]
+    async fn cancelling(t: Trace) -> Option<u32> {
+        let handle = spawn(&t);
+        t.step("before", 1, ()).await;
+        handle.cancel().await
+    }
+}

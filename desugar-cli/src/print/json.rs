@@ -19,6 +19,8 @@ struct Function<'a> {
     line: usize,
     end_line: usize,
     states: Vec<State<'a>>,
+    /// Guesses about the function as a whole.
+    notes: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -75,6 +77,7 @@ pub fn render(functions: &[(&FnInfo, &str)], diagnostics: &[Diagnostic]) -> Stri
                         join: s.join,
                     })
                     .collect(),
+                notes: &f.notes,
             })
             .collect(),
         diagnostics: diagnostics

@@ -1,4 +1,5 @@
-//! The `--explain` table: one row per suspension point, notes under their row.
+//! The `--explain` table: one row per suspension point, notes under their row; the function's
+//! own notes after the table.
 
 use super::wrap;
 
@@ -63,14 +64,21 @@ pub fn state_table(f: &desugar_core::explain::FnInfo, path: &str) -> String {
     for (row, state) in rows.iter().zip(&f.states) {
         out.push_str(&line(row));
         out.push('\n');
-        for note in &state.notes {
-            for (i, wrapped) in wrap(note, 96).iter().enumerate() {
-                let lead = if i == 0 { "    note: " } else { "          " };
-                out.push_str(lead);
-                out.push_str(wrapped);
-                out.push('\n');
-            }
+        notes(&state.notes, "    ", &mut out);
+    }
+    notes(&f.notes, "  ", &mut out);
+    out
+}
+
+/// `notes`, each as `note: ..` wrapped under itself, indented by `indent`.
+fn notes(notes: &[String], indent: &str, out: &mut String) {
+    for note in notes {
+        for (i, wrapped) in wrap(note, 96).iter().enumerate() {
+            let lead = if i == 0 { "note: " } else { "      " };
+            out.push_str(indent);
+            out.push_str(lead);
+            out.push_str(wrapped);
+            out.push('\n');
         }
     }
-    out
 }

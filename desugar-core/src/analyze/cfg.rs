@@ -877,7 +877,8 @@ pub fn makes_owned(method: &str) -> bool {
     )
 }
 
-/// Method names that take `self` by value on the types commonly awaited or consumed.
+/// Method names that take `self` by value on the types commonly awaited or consumed
+/// (reqwest's `Response`, `Option`, `Result`, iterators, futures' combinators, tasks).
 fn consuming(method: &str) -> bool {
     method.starts_with("into_")
         || matches!(
@@ -901,11 +902,13 @@ fn consuming(method: &str) -> bool {
                 | "ok_or_else"
                 | "then"
                 | "boxed"
+                // async-task's `Task::cancel(self)` (smol, async-std, async-executor).
+                | "cancel"
         )
 }
 
 /// Method names that take `&self` or `&mut self` on the types commonly held across awaits.
-fn borrowing(method: &str) -> bool {
+pub fn borrowing(method: &str) -> bool {
     method.starts_with("as_")
         || method.starts_with("is_")
         || method.starts_with("to_")

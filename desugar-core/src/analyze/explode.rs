@@ -129,20 +129,30 @@ impl Builder {
                 return Ok(syn::Expr::Reference(r));
             }
         }
+        if let syn::Expr::MethodCall(m) = expr {
+            if self.lifting_borrows && lends_temporary_receiver(m) {
+                return self.lift_receiver(m, out);
+            }
+        }
         if let Some(a) = awaited(expr) {
             // A temporary the awaited future borrows (`f(&make()).await`) must outlive the
             // future: it becomes a local, kept in place in the state.
             let outer = std::mem::replace(&mut self.lifting_borrows, true);
-            let operand = self.explode(a.operand, out);
+            let operand = match a.operand {
+                // `stdout().write_fmt(args).await`: the future is the result of a method known
+                // to borrow its receiver, a temporary.
+                syn::Expr::MethodCall(m)
+                    if is_temporary(&m.receiver)
+                        && super::cfg::borrowing(&m.method.to_string()) =>
+                {
+                    self.lift_receiver(m, out)
+                }
+                operand => self.explode(operand, out),
+            };
             self.lifting_borrows = outer;
             let operand = operand?;
-            // Keep the user's tokens for the description when nothing was lifted.
-            let whole = if operand == *a.operand {
-                a.whole.clone()
-            } else {
-                syntax::await_expr(operand.clone(), a.question, a.whole.span())
-            };
-            let point = self.point(&operand, a.question, &whole);
+            // Described as the user wrote it, where it is, even if parts were lifted.
+            let point = self.point(&operand, a.question, a.whole);
             return Ok(self.bind(Expr::Await(point), out));
         }
         match expr {
@@ -361,6 +371,19 @@ impl Builder {
     /// borrowed temporary.
     fn needs_lifting(&self, expr: &syn::Expr) -> bool {
         has_await(expr) || (self.lifting_borrows && has_borrowed_temporary(expr))
+    }
+
+    /// `RECEIVER.m(args)` with the receiver, a temporary the result borrows, lifted into a local.
+    fn lift_receiver(&mut self, m: &syn::ExprMethodCall, out: &mut Vec<Stmt>) -> Result<syn::Expr> {
+        let receiver = self.explode(&m.receiver, out)?;
+        let mut m = m.clone();
+        *m.receiver = self.lift(receiver, out);
+        let args: Vec<&syn::Expr> = m.args.iter().collect();
+        let parts = self.children_vec(&args, out)?;
+        for (arg, new) in m.args.iter_mut().zip(parts) {
+            *arg = new;
+        }
+        Ok(syn::Expr::MethodCall(m))
     }
 
     /// `let __tmpN = expr;` (plain); returns `__tmpN`.
@@ -603,8 +626,9 @@ impl Builder {
     }
 }
 
-/// `&EXPR` where `EXPR` is a value computed on the spot (not a place, not a constant that
-/// would be promoted to `'static`), outside closures and `async` blocks.
+/// `&EXPR`, or `EXPR.m(..)` with `m` an accessor that lends its receiver, where `EXPR` is a value
+/// computed on the spot (not a place, not a constant that would be promoted to `'static`),
+/// outside closures and `async` blocks.
 fn has_borrowed_temporary(expr: &syn::Expr) -> bool {
     struct Find(bool);
     impl<'ast> syn::visit::Visit<'ast> for Find {
@@ -614,6 +638,12 @@ fn has_borrowed_temporary(expr: &syn::Expr) -> bool {
             }
             syn::visit::visit_expr_reference(self, r);
         }
+        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+            if lends_temporary_receiver(m) {
+                self.0 = true;
+            }
+            syn::visit::visit_expr_method_call(self, m);
+        }
         fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
         fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
         fn visit_item(&mut self, _: &'ast syn::Item) {}
@@ -622,6 +652,13 @@ fn has_borrowed_temporary(expr: &syn::Expr) -> bool {
     let mut f = Find(false);
     syn::visit::Visit::visit_expr(&mut f, expr);
     f.0
+}
+
+/// An accessor whose result usually borrows its receiver (`as_str`, `lock`, `get`..) called on a
+/// temporary. Other methods are taken to give an owned result (`make().len()`) or to consume the
+/// receiver (builders: `client.get(url).send()`), which needs no lifting.
+fn lends_temporary_receiver(m: &syn::ExprMethodCall) -> bool {
+    is_temporary(&m.receiver) && super::cfg::returns_borrow(&m.method.to_string())
 }
 
 fn is_temporary(expr: &syn::Expr) -> bool {

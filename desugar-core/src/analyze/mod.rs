@@ -170,6 +170,8 @@ pub struct Analysis {
     pub points: Vec<Point>,
     /// Items and `use` declarations of the body: visible everywhere, hoisted.
     pub items: Vec<syn::Stmt>,
+    /// Guesses about the function as a whole (the states have their own), in words.
+    pub notes: Vec<String>,
     /// Per suspension point: what it keeps.
     pub layout: Vec<Layout>,
     /// The locals that live in slots, by slot.
@@ -183,6 +185,7 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
         locals: Vec::new(),
         points: Vec::new(),
         items: Vec::new(),
+        notes: Vec::new(),
         scopes: Vec::new(),
         next_block: 0,
         temps: 0,
@@ -199,6 +202,7 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
         body,
         points: b.points,
         items: b.items,
+        notes: b.notes,
         layout: Vec::new(),
         slots: Vec::new(),
         last_moves: Default::default(),
@@ -236,6 +240,7 @@ pub(crate) struct Builder {
     locals: Vec<Local>,
     points: Vec<Point>,
     items: Vec<syn::Stmt>,
+    notes: Vec<String>,
     /// Open scopes, innermost last: their id and the locals declared so far.
     scopes: Vec<(BlockId, Vec<LocalId>)>,
     next_block: BlockId,
@@ -510,6 +515,22 @@ impl Builder {
                         self.pin_in_place(&name, out);
                     }
                 }
+                // Not the block's last statement: that may be its value.
+                syn::Stmt::Macro(m) if !last && declares_items(&m.mac) => {
+                    let (open, close) = match m.mac.delimiter {
+                        syn::MacroDelimiter::Paren(_) => ("(", ")"),
+                        syn::MacroDelimiter::Brace(_) => (" { ", " }"),
+                        syn::MacroDelimiter::Bracket(_) => ("[", "]"),
+                    };
+                    self.notes.push(format!(
+                        "`{}!{open}..{close}` (line {}) is taken to declare items, as its input \
+                         parses as items: it is hoisted with the body's items, where every state \
+                         sees them",
+                        mentions::path_segments(&m.mac.path).join("::"),
+                        m.mac.path.span().start().line,
+                    ));
+                    self.items.push(stmt.clone());
+                }
                 syn::Stmt::Macro(_) => self.plain(stmt, out),
             }
             if !last && out.len() > before {
@@ -778,6 +799,26 @@ fn pin_macro(mac: &syn::Macro) -> Option<PinMacro> {
         ["pin"] | ["std", "pin", "pin"] | ["core", "pin", "pin"] => Some(PinMacro::Expr),
         _ => None,
     }
+}
+
+/// Whether a macro statement is taken to declare items: its input parses as items that declare
+/// something (`pin_project! { struct .. }`, `thread_local! { static .. }`). What a macro expands
+/// to cannot be known here; one that declares items must be hoisted with the body's items, or the
+/// items would be visible only in the state where the statement lands. A guess, said so.
+fn declares_items(mac: &syn::Macro) -> bool {
+    let items = |input: syn::parse::ParseStream| {
+        let mut any = false;
+        while !input.is_empty() {
+            match input.parse::<syn::Item>()? {
+                // A macro call or something syn does not know: may be a statement.
+                syn::Item::Macro(m) if m.ident.is_none() => return Ok(false),
+                syn::Item::Verbatim(_) => return Ok(false),
+                _ => any = true,
+            }
+        }
+        Ok(any)
+    };
+    mac.parse_body_with(items).unwrap_or(false)
 }
 
 /// `x`, `mut x`, `x: T`, `mut x: T`.

@@ -100,6 +100,10 @@ pub fn emit(
         .map(|t| quote!(-> ::core::task::Poll<#t>));
     let output_ty = sig.output.as_ref().map(|t| quote!(: #t));
     let items = &a.items;
+    let guesses = a
+        .notes
+        .iter()
+        .map(|note| comment(&format!("Guess: {note}.")));
     let start = splice(arms.start);
     let poll_arms = arms.resumes.into_iter().enumerate().map(|(p, body)| {
         let body = splice(body);
@@ -178,6 +182,7 @@ pub fn emit(
                 #slots_init,
                 |#state, #slots, #cx| #annotation {
                     #slots_ptr
+                    #(#guesses)*
                     #(#items)*
                     #(#inputs)*
                     #safety_ptr

@@ -254,8 +254,18 @@ impl Writer<'_> {
             .init
             .as_ref()
             .map_or_else(Default::default, |i| i.eq_token);
-        let value = splice(value.tokens);
         let otherwise = local.init.as_ref().and_then(|init| init.diverge.as_ref());
+        // `let PAT = { .. } else { .. };` does not parse: a lifted block needs parentheses.
+        let ends_in_brace = matches!(
+            value.tokens.clone().into_iter().last(),
+            Some(proc_macro2::TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Brace
+        );
+        let value = splice(if otherwise.is_some() && ends_in_brace {
+            let tokens = value.tokens;
+            quote!((#tokens))
+        } else {
+            value.tokens
+        });
         let otherwise = otherwise.map(|(token, diverge)| {
             let diverge = self.rewrite_expr((**diverge).clone());
             quote!(#token #diverge)

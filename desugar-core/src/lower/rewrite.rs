@@ -6,7 +6,11 @@
 //! - in an awaited expression, a local kept in place is reached through its reference: `buf`
 //!   becomes `(*buf)`;
 //! - `break`/`continue` of a loop whose iteration is being resumed (the code is no longer inside
-//!   the loop syntactically) become `break`s to labels around the resumed iteration.
+//!   the loop syntactically) become `break`s to labels around the resumed iteration;
+//! - a closure or `async` block without `move` has its first token (`|`, `async`) given the
+//!   macro's span at the same place, which makes it capture places, as in edition 2021, in
+//!   every edition: in 2018 it would capture whole variables, and what names a kept local here
+//!   is a reference that lives for one poll, while the closure may live in the state.
 //!
 //! Closures and async blocks have their own `return` and `?`; only `self` is renamed inside them.
 //! Nested items are left alone.
@@ -270,6 +274,9 @@ impl VisitMut for Rewriter {
                     .map(|(i, _)| i.to_string())
                     .collect();
                 let n = bound.len();
+                if c.capture.is_none() {
+                    c.or1_token.span = capturing_places(c.or1_token.span);
+                }
                 self.shadowed.extend(bound);
                 self.closure_depth += 1;
                 visit_mut::visit_expr_mut(self, expr);
@@ -277,7 +284,10 @@ impl VisitMut for Rewriter {
                 let len = self.shadowed.len();
                 self.shadowed.truncate(len - n);
             }
-            Expr::Async(_) => {
+            Expr::Async(a) => {
+                if a.capture.is_none() {
+                    a.async_token.span = capturing_places(a.async_token.span);
+                }
                 self.closure_depth += 1;
                 visit_mut::visit_expr_mut(self, expr);
                 self.closure_depth -= 1;
@@ -396,6 +406,12 @@ impl VisitMut for Rewriter {
         }
         visit_mut::visit_local_mut(self, local);
     }
+}
+
+/// The span for the first token of a closure or `async` block: where it was, with the edition of
+/// the macro's own code, edition 2024 (rustc decides precise capture by the closure's span).
+fn capturing_places(span: Span) -> Span {
+    Span::call_site().located_at(span)
 }
 
 fn starts_with_colons(expr: &Expr) -> bool {
