@@ -2,7 +2,7 @@
 # Dogfood: runs the test suites of published crates with async code after putting
 # #[desugar::desugar] on every async fn of their src/ (their tests unchanged).
 #
-#   scripts/dogfood.sh [crate@version ...]     (default: bb8@0.9 deadpool@0.13)
+#   scripts/dogfood.sh [crate@version ...]     (default: bb8@0.9 deadpool@0.13 async-std@1.13)
 #
 # Each crate's source is fetched through cargo, copied to a scratch directory, annotated by
 # scripts/annotate.py, given a path dependency on this checkout's `desugar`, and tested with
@@ -11,7 +11,7 @@ set -uo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 scratch="${DOGFOOD_DIR:-${TMPDIR:-/tmp}/desugar-dogfood}"
 crates=("$@")
-[ ${#crates[@]} -gt 0 ] || crates=(bb8@0.9 deadpool@0.13)
+[ ${#crates[@]} -gt 0 ] || crates=(bb8@0.9 deadpool@0.13 async-std@1.13)
 mkdir -p "$scratch"
 status=0
 for spec in "${crates[@]}"; do

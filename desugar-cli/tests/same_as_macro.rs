@@ -46,23 +46,35 @@ fn corpus() -> Vec<PathBuf> {
     files
 }
 
-/// `tokens` as the CLI prints them: through prettyplease and parsed back.
-fn formatted(tokens: TokenStream, method: bool) -> String {
-    let item: Item = if method {
-        let f: syn::ImplItemFn = syn::parse2(tokens).unwrap();
-        syn::parse_quote!(impl X { #f })
+/// `tokens`, items or methods (a function written once per configuration is several), as the
+/// CLI prints them: through prettyplease and parsed back; and how many there are.
+fn formatted(tokens: TokenStream, method: bool) -> (String, usize) {
+    let items: Vec<Item> = if method {
+        vec![syn::parse_quote!(impl X { #tokens })]
     } else {
-        syn::parse2(tokens).unwrap()
+        syn::parse2::<syn::File>(tokens).unwrap().items
     };
     let text = prettyplease::unparse(&syn::File {
         shebang: None,
         attrs: Vec::new(),
-        items: vec![item],
+        items,
     });
-    let item: Item = syn::parse_str(&text).unwrap();
-    match item {
-        Item::Impl(i) if method => i.items[0].to_token_stream().to_string(),
-        other => other.to_token_stream().to_string(),
+    let file = syn::parse_file(&text).unwrap();
+    match &file.items[..] {
+        [Item::Impl(i)] if method => (
+            i.items
+                .iter()
+                .map(|m| m.to_token_stream().to_string())
+                .collect(),
+            i.items.len(),
+        ),
+        items => (
+            items
+                .iter()
+                .map(|i| i.to_token_stream().to_string())
+                .collect(),
+            items.len(),
+        ),
     }
 }
 
@@ -75,13 +87,14 @@ fn take_marker(attrs: &mut Vec<syn::Attribute>) -> Option<TokenStream> {
     })
 }
 
-/// Compares each marked item of `original` with the item at the same place of `printed`;
-/// returns how many were compared.
+/// Compares each marked item of `original` with the items in its place in `printed` (one, or
+/// one per configuration); returns how many were compared.
 fn compare(original: &[Item], printed: &[Item], file: &Path) -> usize {
-    assert_eq!(original.len(), printed.len(), "{}", file.display());
     let mut compared = 0;
-    for (before, after) in original.iter().zip(printed) {
+    let mut at = 0;
+    for before in original {
         let mut before = before.clone();
+        let after = &printed[at];
         let marker = match &mut before {
             Item::Fn(f) => take_marker(&mut f.attrs),
             Item::Impl(i) => take_marker(&mut i.attrs),
@@ -103,35 +116,51 @@ fn compare(original: &[Item], printed: &[Item], file: &Path) -> usize {
         if let Item::Impl(i) = &mut before {
             // Methods marked one by one (the impl block itself unmarked).
             if let Item::Impl(after) = after {
-                for (m, printed) in i.items.iter_mut().zip(&after.items) {
-                    let ImplItem::Fn(m) = m else { continue };
+                let mut printed_at = 0;
+                for m in i.items.iter_mut() {
+                    let ImplItem::Fn(m) = m else {
+                        printed_at += 1;
+                        continue;
+                    };
                     let Some(args) = take_marker(&mut m.attrs) else {
+                        printed_at += 1;
                         continue;
                     };
                     // The attribute on a method sees the method alone.
-                    let expanded = desugar_core::desugar(args, m.to_token_stream());
+                    let (expanded, n) =
+                        formatted(desugar_core::desugar(args, m.to_token_stream()), true);
+                    let shown = &after.items[printed_at..printed_at + n];
+                    let shown = formatted(quote::quote!(#(#shown)*), true).0;
                     assert_eq!(
-                        formatted(expanded, true),
-                        formatted(printed.to_token_stream(), true),
+                        expanded,
+                        shown,
                         "{}: method {}",
                         file.display(),
                         m.sig.ident
                     );
+                    printed_at += n;
                     compared += 1;
                 }
             }
         }
         if let Some(args) = marker {
-            let expanded = desugar_core::desugar(args, before.to_token_stream());
+            let (expanded, n) =
+                formatted(desugar_core::desugar(args, before.to_token_stream()), false);
+            let shown = &printed[at..at + n];
+            let shown = formatted(quote::quote!(#(#shown)*), false).0;
             assert_eq!(
-                formatted(expanded, false),
-                formatted(after.to_token_stream(), false),
+                expanded,
+                shown,
                 "{}: the CLI and the attribute differ",
                 file.display()
             );
+            at += n;
             compared += 1;
+        } else {
+            at += 1;
         }
     }
+    assert_eq!(at, printed.len(), "{}", file.display());
     compared
 }
 

@@ -91,6 +91,17 @@ fn items(
     }
 }
 
+/// What `--explain` shows of a function written once per configuration (`configs`).
+fn configured_note(configured: &[String]) -> Option<String> {
+    (!configured.is_empty()).then(|| {
+        format!(
+            "a macro cannot evaluate `#[cfg]`: the function is written once per configuration of \
+             its `#[cfg]` statements that await; shown is the copy {}",
+            configured.join(", ")
+        )
+    })
+}
+
 /// A local's name as users read it: hidden locals the expansion introduced say what they are.
 fn describe(ident: &syn::Ident) -> String {
     let name = ident.to_string();
@@ -132,11 +143,16 @@ fn explain_fn(
 ) {
     let line = syn::spanned::Spanned::span(&f).start().line;
     let end_line = f.block.brace_token.span.close().end().line;
-    let analysis = parse::Target::async_fns(f, in_trait_impl).and_then(|f| {
+    let analysis = parse::Target::async_fns(f, in_trait_impl).and_then(|mut f| {
+        // Written once per configuration of its `#[cfg]` statements that await: shown is the
+        // copy with all of them.
+        while let Some(split) = crate::configs::split(&f)? {
+            f = split.with;
+        }
         let a = analyze::analyze(&f)?;
-        Ok((crate::type_names(&f), a))
+        Ok((crate::type_names(&f), a, f.configured))
     });
-    let (type_names, a) = match analysis {
+    let (type_names, a, configured) = match analysis {
         Ok(x) => x,
         Err(e) => {
             errors.push(e);
@@ -176,6 +192,9 @@ fn explain_fn(
         line,
         end_line,
         states,
-        notes: a.notes.clone(),
+        notes: configured_note(&configured)
+            .into_iter()
+            .chain(a.notes.iter().cloned())
+            .collect(),
     });
 }

@@ -50,16 +50,23 @@ fn take_marker(attrs: &mut Vec<Attribute>) -> Option<TokenStream> {
     })
 }
 
-fn expand_items(items: &mut [Item], options: Options, errors: &mut Vec<syn::Error>) {
-    for item in items.iter_mut() {
-        match item {
+fn expand_items(items: &mut Vec<Item>, options: Options, errors: &mut Vec<syn::Error>) {
+    let mut out = Vec::with_capacity(items.len());
+    for mut item in std::mem::take(items) {
+        match &mut item {
             Item::Fn(f) => {
                 let args = take_marker(&mut f.attrs);
                 let wanted = args.is_some() || (options.all && f.sig.asyncness.is_some());
                 if wanted {
                     let tokens = f.to_token_stream();
-                    match crate::expand(args.unwrap_or_default(), tokens).and_then(syn::parse2) {
-                        Ok(new) => *item = new,
+                    // One function, or one per configuration (`configs`).
+                    let expanded = crate::expand(args.unwrap_or_default(), tokens)
+                        .and_then(syn::parse2::<syn::File>);
+                    match expanded {
+                        Ok(new) => {
+                            out.extend(new.items);
+                            continue;
+                        }
                         Err(e) => errors.push(e),
                     }
                 }
@@ -68,30 +75,11 @@ fn expand_items(items: &mut [Item], options: Options, errors: &mut Vec<syn::Erro
                 if let Some(args) = take_marker(&mut block.attrs) {
                     let tokens = block.to_token_stream();
                     match crate::expand(args, tokens).and_then(syn::parse2) {
-                        Ok(new) => *item = new,
+                        Ok(new) => item = new,
                         Err(e) => errors.push(e),
                     }
-                    continue;
-                }
-                let in_trait_impl = block.trait_.is_some();
-                for member in block.items.iter_mut() {
-                    let ImplItem::Fn(method) = member else {
-                        continue;
-                    };
-                    let args = take_marker(&mut method.attrs);
-                    let wanted = args.is_some() || (options.all && method.sig.asyncness.is_some());
-                    if !wanted {
-                        continue;
-                    }
-                    let result = if in_trait_impl && args.is_none() {
-                        crate::expand_method(method.to_token_stream(), true)
-                    } else {
-                        crate::expand(args.unwrap_or_default(), method.to_token_stream())
-                    };
-                    match result.and_then(syn::parse2) {
-                        Ok(new) => *method = new,
-                        Err(e) => errors.push(e),
-                    }
+                } else {
+                    expand_members(block, options, errors);
                 }
             }
             Item::Mod(m) => {
@@ -101,5 +89,35 @@ fn expand_items(items: &mut [Item], options: Options, errors: &mut Vec<syn::Erro
             }
             _ => {}
         }
+        out.push(item);
     }
+    *items = out;
+}
+
+/// The async methods of an impl block without `#[desugar]` on the block itself.
+fn expand_members(block: &mut syn::ItemImpl, options: Options, errors: &mut Vec<syn::Error>) {
+    let in_trait_impl = block.trait_.is_some();
+    let mut out = Vec::with_capacity(block.items.len());
+    for mut member in std::mem::take(&mut block.items) {
+        if let ImplItem::Fn(method) = &mut member {
+            let args = take_marker(&mut method.attrs);
+            let wanted = args.is_some() || (options.all && method.sig.asyncness.is_some());
+            if wanted {
+                let result = if in_trait_impl && args.is_none() {
+                    crate::expand_method(method.to_token_stream(), true)
+                } else {
+                    crate::expand(args.unwrap_or_default(), method.to_token_stream())
+                };
+                match result.and_then(syn::parse2::<crate::ImplItems>) {
+                    Ok(new) => {
+                        out.extend(new.0.into_iter().map(ImplItem::Fn));
+                        continue;
+                    }
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+        out.push(member);
+    }
+    block.items = out;
 }

@@ -27,6 +27,7 @@
 
 mod analyze;
 mod comments;
+mod configs;
 mod emit;
 pub mod explain;
 pub mod file;
@@ -61,6 +62,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream> {
         Target::Fn(item_fn) => desugar_fn(parse::Target::async_fns(item_fn, false)?),
         Target::Impl(mut item_impl) => {
             let (methods, in_trait_impl) = parse::async_methods(&item_impl);
+            let mut replaced = Vec::new();
             for index in methods {
                 let ImplItem::Fn(method) = &item_impl.items[index] else {
                     continue;
@@ -72,12 +74,37 @@ pub fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream> {
                     block: Box::new(method.block.clone()),
                 };
                 let tokens = desugar_fn(parse::Target::async_fns(item_fn, in_trait_impl)?)?;
-                let mut desugared: syn::ImplItemFn = syn::parse2(tokens)?;
-                desugared.defaultness = method.defaultness;
-                item_impl.items[index] = ImplItem::Fn(desugared);
+                // One method, or one per configuration (`configs`).
+                let defaultness = method.defaultness;
+                let mut copies = syn::parse2::<ImplItems>(tokens)?
+                    .0
+                    .into_iter()
+                    .map(|mut f| {
+                        f.defaultness = defaultness;
+                        ImplItem::Fn(f)
+                    });
+                item_impl.items[index] = copies.next().expect("a method");
+                replaced.push((index, copies.collect::<Vec<_>>()));
+            }
+            // The further copies go after their method, from the last so that indices hold.
+            for (index, copies) in replaced.into_iter().rev() {
+                item_impl.items.splice(index + 1..index + 1, copies);
             }
             Ok(item_impl.into_token_stream())
         }
+    }
+}
+
+/// Methods one after the other: a method's expansion, one copy per configuration (`configs`).
+pub(crate) struct ImplItems(pub Vec<syn::ImplItemFn>);
+
+impl syn::parse::Parse for ImplItems {
+    fn parse(input: syn::parse::ParseStream) -> Result<Self> {
+        let mut out = Vec::new();
+        while !input.is_empty() {
+            out.push(input.parse()?);
+        }
+        Ok(ImplItems(out))
     }
 }
 
@@ -88,6 +115,11 @@ pub fn expand_method(item: TokenStream, in_trait_impl: bool) -> Result<TokenStre
 }
 
 fn desugar_fn(f: parse::AsyncFn) -> Result<TokenStream> {
+    if let Some(split) = configs::split(&f)? {
+        let mut out = desugar_fn(split.with)?;
+        out.extend(desugar_fn(split.without)?);
+        return Ok(out);
+    }
     let analysis = analyze::analyze(&f)?;
     let names = names::assign(&analysis, &type_names(&f));
     let sig = emit::signature::desugar(&f);

@@ -12,6 +12,7 @@ pub enum Target {
 }
 
 /// One `async fn` to desugar, with what the expansion needs to know about where it stands.
+#[derive(Clone)]
 pub struct AsyncFn {
     pub attrs: Vec<Attribute>,
     pub vis: Visibility,
@@ -20,6 +21,9 @@ pub struct AsyncFn {
     /// Inside `impl Trait for Type`: the return type must stay a plain `impl Future` (RPITIT
     /// captures everything) and no bounds may be added to the method.
     pub in_trait_impl: bool,
+    /// For one of the copies written for `#[cfg]` statements that await (`configs`): which
+    /// configuration it is, in words.
+    pub configured: Vec<String>,
 }
 
 pub fn parse_target(args: TokenStream, item: TokenStream) -> Result<Target> {
@@ -95,6 +99,7 @@ impl Target {
             sig: item_fn.sig,
             block: *item_fn.block,
             in_trait_impl,
+            configured: Vec::new(),
         })
     }
 }

@@ -265,3 +265,29 @@ case! {
         }
     }
 }
+
+case! {
+    cfg_statements(t) => configured(t);
+    #[desugar]
+    async fn configured(t: Trace) -> u32 {
+        let mut n = t.step("first", 1, 1).await;
+        // Never compiled in: a macro cannot tell, so the function is written with and without
+        // each such statement, under `#[cfg]`s rustc settles.
+        #[cfg(any())]
+        {
+            n += not_even_defined().await;
+        }
+        match n {
+            #[cfg(all())]
+            1 => n += t.step("arm", 1, 10).await,
+            _ => n += 1,
+        }
+        // An attribute that is not `#[cfg]` on a block that awaits.
+        #[allow(unused_mut)]
+        {
+            let mut m = t.step("block", 1, 100).await;
+            n += m;
+        }
+        n
+    }
+}

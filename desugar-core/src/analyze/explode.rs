@@ -37,6 +37,26 @@ impl Builder {
             syn::Expr::Block(b) if b.attrs.is_empty() => {
                 Ok(Expr::Block(self.block(&b.block, b.label.clone(), &[])?))
             }
+            // `#[cfg]` was settled before (`configs`): the attributes left are lint levels and
+            // the like, which go on the block's statements, as the block is split into states.
+            syn::Expr::Block(b) => {
+                let mut block = b.block.clone();
+                let count = block.stmts.len();
+                for (i, stmt) in block.stmts.iter_mut().enumerate() {
+                    let attrs = match stmt {
+                        syn::Stmt::Local(l) => Some(&mut l.attrs),
+                        syn::Stmt::Macro(m) => Some(&mut m.attrs),
+                        // Not the block's value: an attribute on an expression is unstable.
+                        syn::Stmt::Expr(e, Some(_)) => crate::configs::expr_attrs(e),
+                        syn::Stmt::Expr(e, None) if i + 1 < count => crate::configs::expr_attrs(e),
+                        _ => None,
+                    };
+                    if let Some(attrs) = attrs {
+                        attrs.splice(0..0, b.attrs.iter().cloned());
+                    }
+                }
+                Ok(Expr::Block(self.block(&block, b.label.clone(), &[])?))
+            }
             syn::Expr::Paren(p) => self.flow(&p.expr),
             syn::Expr::If(i) => self.if_expr(i),
             syn::Expr::Match(m) => self.match_expr(m),

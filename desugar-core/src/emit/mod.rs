@@ -164,6 +164,13 @@ pub fn emit(
         quote!(#poll: loop { #dispatch })
     });
     let errors = arms.errors.iter().map(syn::Error::to_compile_error);
+    let configured = (!f.configured.is_empty()).then(|| {
+        comment(&format!(
+            "The copy of `{fn_name}` {}: a macro cannot evaluate `#[cfg]`, so the function is \
+             written for each configuration and rustc keeps the one that applies.",
+            f.configured.join(", ")
+        ))
+    });
     let attrs = &f.attrs;
     let vis = &f.vis;
     let signature = &sig.sig;
@@ -171,6 +178,7 @@ pub fn emit(
     quote_spanned! {span=>
         #(#attrs)*
         #vis #signature {
+            #configured
             #(#errors)*
             #enum_def
             #machine_note

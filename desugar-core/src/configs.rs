@@ -1,0 +1,225 @@
+//! `#[cfg(..)]` on a statement or `match` arm that awaits. A proc macro cannot evaluate the
+//! predicate, and the states differ with and without the statement, so the function is expanded
+//! twice: with the statement, under `#[cfg(pred)]`, and without it, under `#[cfg(not(pred))]`;
+//! rustc keeps the copy that applies. Each such statement doubles the copies, so only a few are
+//! accepted.
+
+use crate::analyze::suspend::first_await;
+use crate::parse::AsyncFn;
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::spanned::Spanned;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Attribute, Error, Result};
+
+/// At most this many conditional statements with awaits: 2^N copies of the function.
+const MOST: usize = 3;
+
+/// The function with and without its first conditional statement that awaits, if it has one.
+pub struct Split {
+    pub with: AsyncFn,
+    pub without: AsyncFn,
+}
+
+pub fn split(f: &AsyncFn) -> Result<Option<Split>> {
+    let mut count = Edit::Count(0);
+    count.visit_block_mut(&mut f.block.clone());
+    if let Edit::Count(n) = count {
+        if n > MOST {
+            let mut find = Edit::Find(MOST, None);
+            find.visit_block_mut(&mut f.block.clone());
+            let span = match find {
+                Edit::Find(_, Some(span)) => span,
+                _ => f.sig.ident.span(),
+            };
+            return Err(Error::new(
+                span,
+                format!(
+                    "desugar supports at most {MOST} `#[cfg]` statements with `.await` in a \
+                     function ({n} here): each doubles the expansion, written once with and once \
+                     without it; move some into functions of their own"
+                ),
+            ));
+        }
+    }
+    let mut keep = Edit::Keep(None);
+    let mut with = f.clone();
+    keep.visit_block_mut(&mut with.block);
+    let Edit::Keep(Some(Kept {
+        predicate,
+        text,
+        line,
+    })) = keep
+    else {
+        return Ok(None);
+    };
+    let mut without = f.clone();
+    Edit::Remove(false).visit_block_mut(&mut without.block);
+    with.attrs.push(syn::parse_quote!(#[cfg(#predicate)]));
+    without
+        .attrs
+        .push(syn::parse_quote!(#[cfg(not(#predicate))]));
+    with.configured
+        .push(format!("with the `#[cfg({text})]` code at line {line}"));
+    without
+        .configured
+        .push(format!("without the `#[cfg({text})]` code at line {line}"));
+    Ok(Some(Split { with, without }))
+}
+
+/// The condition taken off a statement: the predicate, as written, and the line.
+struct Kept {
+    predicate: TokenStream,
+    text: String,
+    line: usize,
+}
+
+/// What to do with the conditional statements that await: count them, find one, or take the
+/// first one's condition off (keep it) or take it out (remove it).
+enum Edit {
+    Count(usize),
+    /// The one after skipping that many.
+    Find(usize, Option<proc_macro2::Span>),
+    Keep(Option<Kept>),
+    Remove(bool),
+}
+
+impl Edit {
+    /// Whether the edit is done (only counting goes on to the end).
+    fn done(&self) -> bool {
+        matches!(
+            self,
+            Edit::Find(_, Some(_)) | Edit::Keep(Some(_)) | Edit::Remove(true)
+        )
+    }
+
+    /// Applies the edit to a node with these attributes, which awaits; returns whether the node
+    /// is to be removed.
+    fn conditional(&mut self, attrs: &mut Vec<Attribute>) -> bool {
+        let Some(at) = attrs.iter().position(|a| a.path().is_ident("cfg")) else {
+            return false;
+        };
+        match self {
+            Edit::Count(n) => *n += 1,
+            Edit::Find(0, found) => *found = Some(attrs[at].path().span()),
+            Edit::Find(skip, _) => *skip -= 1,
+            Edit::Keep(kept) => {
+                let attr = attrs.remove(at);
+                let predicate = attr
+                    .parse_args::<TokenStream>()
+                    .unwrap_or_else(|_| quote!(any()));
+                // As written, where the source is at hand (the CLI).
+                let text = attr
+                    .span()
+                    .source_text()
+                    .and_then(|t| Some(t.strip_prefix("#[cfg(")?.strip_suffix(")]")?.to_owned()))
+                    .unwrap_or_else(|| predicate.to_string());
+                *kept = Some(Kept {
+                    predicate,
+                    text,
+                    line: attr.span().start().line,
+                });
+            }
+            Edit::Remove(removed) => {
+                *removed = true;
+                return true;
+            }
+        }
+        false
+    }
+}
+
+impl VisitMut for Edit {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let mut i = 0;
+        while i < block.stmts.len() {
+            if self.done() {
+                return;
+            }
+            let stmt = &mut block.stmts[i];
+            let awaits = first_await(&*stmt).is_some();
+            let attrs = match stmt {
+                syn::Stmt::Local(l) => Some(&mut l.attrs),
+                syn::Stmt::Macro(m) => Some(&mut m.attrs),
+                syn::Stmt::Expr(e, _) => expr_attrs(e),
+                syn::Stmt::Item(_) => None,
+            };
+            if let Some(attrs) = attrs.filter(|_| awaits) {
+                if self.conditional(attrs) {
+                    block.stmts.remove(i);
+                    continue;
+                }
+            }
+            if !self.done() {
+                self.visit_stmt_mut(&mut block.stmts[i]);
+            }
+            i += 1;
+        }
+    }
+
+    fn visit_expr_match_mut(&mut self, m: &mut syn::ExprMatch) {
+        self.visit_expr_mut(&mut m.expr);
+        let mut i = 0;
+        while i < m.arms.len() {
+            if self.done() {
+                return;
+            }
+            let arm = &mut m.arms[i];
+            let awaits = first_await(&*arm.body).is_some()
+                || arm
+                    .guard
+                    .as_ref()
+                    .is_some_and(|(_, g)| first_await(&**g).is_some());
+            if awaits && self.conditional(&mut arm.attrs) {
+                m.arms.remove(i);
+                continue;
+            }
+            if !self.done() {
+                self.visit_arm_mut(&mut m.arms[i]);
+            }
+            i += 1;
+        }
+    }
+
+    // Separate futures and items: their awaits are not the function's.
+    fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
+    fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+
+    fn visit_expr_mut(&mut self, e: &mut syn::Expr) {
+        if !self.done() {
+            visit_mut::visit_expr_mut(self, e);
+        }
+    }
+}
+
+/// The attributes of the expressions that can stand as statements with an `.await` in them.
+pub(crate) fn expr_attrs(e: &mut syn::Expr) -> Option<&mut Vec<Attribute>> {
+    use syn::Expr::*;
+    Some(match e {
+        Await(x) => &mut x.attrs,
+        Try(x) => &mut x.attrs,
+        Call(x) => &mut x.attrs,
+        MethodCall(x) => &mut x.attrs,
+        Assign(x) => &mut x.attrs,
+        Binary(x) => &mut x.attrs,
+        Block(x) => &mut x.attrs,
+        If(x) => &mut x.attrs,
+        Match(x) => &mut x.attrs,
+        Loop(x) => &mut x.attrs,
+        While(x) => &mut x.attrs,
+        ForLoop(x) => &mut x.attrs,
+        Macro(x) => &mut x.attrs,
+        Return(x) => &mut x.attrs,
+        Paren(x) => &mut x.attrs,
+        Unary(x) => &mut x.attrs,
+        Field(x) => &mut x.attrs,
+        Index(x) => &mut x.attrs,
+        Cast(x) => &mut x.attrs,
+        Reference(x) => &mut x.attrs,
+        Tuple(x) => &mut x.attrs,
+        Struct(x) => &mut x.attrs,
+        Break(x) => &mut x.attrs,
+        _ => return None,
+    })
+}
