@@ -71,3 +71,73 @@ case! {
         scale(v)
     }
 }
+
+case! {
+    closures_from_tokio(t) => shapes(t);
+    // Shapes from tokio's sources that did not compile desugared.
+    pub struct Lines {
+        trace: Trace,
+        n: u32,
+    }
+    #[desugar]
+    impl Lines {
+        fn poll_line(self: std::pin::Pin<&mut Self>) -> std::task::Poll<u32> {
+            self.trace.log(format!("poll line {}", self.n));
+            std::task::Poll::Ready(self.n)
+        }
+        /// `self` kept in place, reborrowed in a closure (`io::Lines::next_line`).
+        pub async fn next_line(&mut self) -> u32 {
+            self.n += self.trace.step("before", 1, 1).await;
+            std::future::poll_fn(|_| std::pin::Pin::new(&mut *self).poll_line()).await
+        }
+    }
+    #[desugar]
+    // A `mut` local moved into a `move` closure that assigns to it (`coop::consume_budget`).
+    async fn budget(t: Trace) -> u32 {
+        let mut status = std::task::Poll::Pending;
+        t.step("before", 1, ()).await;
+        std::future::poll_fn(move |cx| {
+            if status.is_ready() {
+                return status;
+            }
+            status = std::task::Poll::Ready(3);
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
+        })
+        .await
+    }
+    #[desugar]
+    // A closure's own `let` shadowing a local kept in place (`copy_bidirectional`).
+    async fn shadowed(t: Trace) -> u64 {
+        let mut count: u64 = t.step("count", 1, 5).await;
+        std::future::poll_fn(|_| {
+            count += 1;
+            let count = std::task::Poll::Ready(count * 2);
+            let doubled = std::task::ready!(count);
+            std::task::Poll::Ready(doubled)
+        })
+        .await
+    }
+    #[desugar]
+    // A closure called once in the awaited expression (`OnceCell::get_or_init`).
+    async fn call_once<F, Fut>(t: Trace, f: F) -> u32
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = u32>,
+    {
+        t.step("before", 1, ()).await;
+        let value = f().await;
+        value + 1
+    }
+    async fn shapes(t: Trace) -> (u32, u32, u64, u32) {
+        let mut lines = Lines { trace: t.clone(), n: 1 };
+        let line = lines.next_line().await;
+        let guard = t.noisy("captured");
+        let t2 = t.clone();
+        let once = call_once(t.clone(), move || {
+            let _guard = guard;
+            t2.step("once", 1, 40)
+        });
+        (line, budget(t.clone()).await, shadowed(t.clone()).await, once.await)
+    }
+}

@@ -640,6 +640,9 @@ fn decide(
             } else if moves
                 || (!receivers.is_empty() && local.is_reference)
                 || receivers.iter().any(|m| consuming(m))
+                // `f()`: what a call returns cannot borrow a closure or function (`FnOnce`
+                // takes it), except an `async` closure's future.
+                || (receivers.contains(&"call") && !local.async_closure)
             {
                 keep = false;
             } else {

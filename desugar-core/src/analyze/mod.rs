@@ -52,6 +52,8 @@ pub struct Local {
     /// Declared as an array (`[x; N]`, `[a, b]`, `: [T; N]`): moving it from state to state
     /// would copy all of it at every `.await`, so it lives in a slot.
     pub array: bool,
+    /// Initialized by an `async` closure: the future a call returns borrows it.
+    pub async_closure: bool,
     /// Lives in a slot of the future, at one address for its whole life, instead of moving
     /// through the states: another local borrows it across an `.await`.
     pub slot: Option<usize>,
@@ -308,6 +310,7 @@ impl Builder {
             borrows: Vec::new(),
             simple_let: false,
             array: false,
+            async_closure: false,
             slot: None,
         });
         if let Some(scope) = self.scopes.last_mut() {
@@ -357,6 +360,8 @@ impl Builder {
                 let local = &mut self.locals[id];
                 local.copy = copy;
                 local.uninit = init.is_none();
+                local.async_closure =
+                    matches!(init, Some(syn::Expr::Closure(c)) if c.asyncness.is_some());
                 local.borrows = borrows.clone();
                 id
             })

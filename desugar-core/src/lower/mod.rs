@@ -62,7 +62,7 @@ pub fn lower(
         kept_somewhere: a
             .layout
             .iter()
-            .flat_map(|l| l.kept.iter().copied())
+            .flat_map(|l| l.kept.iter().chain(&l.consumed).copied())
             .collect(),
         locations: Locations::new(&a.body, a.points.len()),
     };
@@ -107,7 +107,8 @@ struct Writer<'a> {
     pinned: Option<syn::Lifetime>,
     errors: Vec<syn::Error>,
     labels: usize,
-    /// The locals some state keeps.
+    /// The locals some state keeps, or hands over to the future it builds in place: moved from
+    /// binding to binding, their `mut` may be needed on another binding than the user's.
     kept_somewhere: std::collections::HashSet<LocalId>,
     locations: Locations,
 }
@@ -484,9 +485,17 @@ impl Writer<'_> {
         let into_future = quote_spanned!(span=> ::core::future::IntoFuture::into_future(#operand));
         let take = (!layout.consumed.is_empty()).then(|| {
             let inputs = inputs_ident(p);
-            let names = layout.consumed.iter().map(|&id| self.local_ident(id));
+            // `mut` as declared: a `move` closure may assign to what it captures.
+            let any_mut = layout.consumed.iter().any(|&id| self.a.locals[id].mutable);
+            let names = layout.consumed.iter().map(|&id| {
+                let name = self.local_ident(id);
+                let mutability = self.a.locals[id].mutable.then(|| quote!(mut));
+                quote!(#mutability #name)
+            });
+            let allow = any_mut.then(|| quote!(#[allow(unused_mut)]));
             let panicked = panic_resumed("panicking");
             quote! {
+                #allow
                 let ::core::option::Option::Some((#(#names,)*)) = #inputs.take() else {
                     #panicked
                 };

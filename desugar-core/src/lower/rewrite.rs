@@ -372,19 +372,17 @@ impl VisitMut for Rewriter {
             }
             Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
                 let ident = &p.path.segments[0].ident;
-                if ident == "self" {
-                    let renamed = hidden("__self").to_string();
-                    let span = Span::mixed_site().located_at(ident.span());
-                    *expr = name_expr(syn::Ident::new(&renamed, span));
-                } else if self.is_pinned(ident) {
-                    *expr = deref(ident.clone(), true);
+                if self.is_pinned(ident) {
+                    *expr = deref(renamed(ident), true);
+                } else if ident == "self" {
+                    *expr = name_expr(renamed(ident));
                 }
             }
             Expr::Reference(r) => {
                 // `&mut buf` -> `&mut *buf` rather than `&mut (*buf)`.
                 if let Some(ident) = crate::analyze::mentions::plain_ident(&r.expr) {
                     if self.is_pinned(ident) {
-                        *r.expr = deref(ident.clone(), false);
+                        *r.expr = deref(renamed(ident), false);
                         return;
                     }
                 }
@@ -392,6 +390,20 @@ impl VisitMut for Rewriter {
             }
             _ => visit_mut::visit_expr_mut(self, expr),
         }
+    }
+
+    /// A nested block's `let`s hide the locals they shadow from there on.
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let n = self.shadowed.len();
+        for stmt in &mut block.stmts {
+            self.visit_stmt_mut(stmt);
+            if let syn::Stmt::Local(local) = stmt {
+                let bound = crate::analyze::mentions::bindings(&local.pat);
+                self.shadowed
+                    .extend(bound.into_iter().map(|(i, _)| i.to_string()));
+            }
+        }
+        self.shadowed.truncate(n);
     }
 
     fn visit_macro_mut(&mut self, mac: &mut Macro) {
@@ -405,6 +417,17 @@ impl VisitMut for Rewriter {
             self.take_value(&mut init.expr);
         }
         visit_mut::visit_local_mut(self, local);
+    }
+}
+
+/// `self` as the closure that runs the states names it (`__self`: a closure cannot bind
+/// `self`); other locals as they are.
+fn renamed(ident: &syn::Ident) -> syn::Ident {
+    if ident == "self" {
+        let span = Span::mixed_site().located_at(ident.span());
+        syn::Ident::new(&hidden("__self").to_string(), span)
+    } else {
+        ident.clone()
     }
 }
 
