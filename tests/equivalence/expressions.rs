@@ -228,6 +228,15 @@ case! {
         fn as_str(&self) -> &str {
             &self.name
         }
+        /// A setter of a builder that lends it (`OpenOptions::read`).
+        fn read(&mut self, suffix: &str) -> &mut Self {
+            self.name.push_str(suffix);
+            self
+        }
+        /// Known to borrow, not an accessor (`mpsc::Receiver::recv`).
+        fn recv(&mut self) -> impl std::future::Future<Output = usize> + '_ {
+            self.write_all(0)
+        }
     }
     fn sink(t: &Trace, name: &str) -> Sink {
         t.log(format!("make {name}"));
@@ -242,7 +251,10 @@ case! {
         // `stdout().write_fmt(args).await`): they must live until the `.await` is done.
         let a = sink(&t, "out").write_all(2).await;
         let b = measure(t.clone(), sink(&t, "name").as_str()).await;
+        let c = sink(&t, "channel").recv().await;
+        // The chain borrows its root all along (`OpenOptions::new().read(true).open(path)`).
+        let d = sink(&t, "options").read("+r").write_all(1).await;
         t.log("after");
-        a + b * 10
+        a + b * 10 + c * 100 + d * 1000
     }
 }

@@ -641,8 +641,13 @@ fn decide(
                 || (!receivers.is_empty() && local.is_reference)
                 || receivers.iter().any(|m| consuming(m))
                 // `f()`: what a call returns cannot borrow a closure or function (`FnOnce`
-                // takes it), except an `async` closure's future.
-                || (receivers.contains(&"call") && !local.async_closure)
+                // takes it), except an `async` closure's future; a closure calling `f` borrows
+                // it (`|| f(x)`).
+                || (receivers.contains(&"call")
+                    && !local.async_closure
+                    && point.uses.iter().all(|u| {
+                        u.local != id || !matches!(&u.kind, Use::Receiver(m) if m == "call") || !u.captured
+                    }))
             {
                 keep = false;
             } else {

@@ -150,25 +150,15 @@ impl Builder {
             }
         }
         if let syn::Expr::MethodCall(m) = expr {
-            if self.lifting_borrows && lends_temporary_receiver(m) {
-                return self.lift_receiver(m, out);
+            if self.lifting_borrows && lends_chain_root(m) {
+                return self.lift_chain_root(m, out);
             }
         }
         if let Some(a) = awaited(expr) {
             // A temporary the awaited future borrows (`f(&make()).await`) must outlive the
             // future: it becomes a local, kept in place in the state.
             let outer = std::mem::replace(&mut self.lifting_borrows, true);
-            let operand = match a.operand {
-                // `stdout().write_fmt(args).await`: the future is the result of a method known
-                // to borrow its receiver, a temporary.
-                syn::Expr::MethodCall(m)
-                    if is_temporary(&m.receiver)
-                        && super::cfg::borrowing(&m.method.to_string()) =>
-                {
-                    self.lift_receiver(m, out)
-                }
-                operand => self.explode(operand, out),
-            };
+            let operand = self.explode(a.operand, out);
             self.lifting_borrows = outer;
             let operand = operand?;
             // Described as the user wrote it, where it is, even if parts were lifted.
@@ -393,11 +383,21 @@ impl Builder {
         has_await(expr) || (self.lifting_borrows && has_borrowed_temporary(expr))
     }
 
-    /// `RECEIVER.m(args)` with the receiver, a temporary the result borrows, lifted into a local.
-    fn lift_receiver(&mut self, m: &syn::ExprMethodCall, out: &mut Vec<Stmt>) -> Result<syn::Expr> {
-        let receiver = self.explode(&m.receiver, out)?;
+    /// A method chain with its root, a temporary the chain borrows, lifted into a local
+    /// (`lends_chain_root`); the calls are then made on the local, arguments in order.
+    fn lift_chain_root(
+        &mut self,
+        m: &syn::ExprMethodCall,
+        out: &mut Vec<Stmt>,
+    ) -> Result<syn::Expr> {
         let mut m = m.clone();
-        *m.receiver = self.lift(receiver, out);
+        *m.receiver = match &*m.receiver {
+            syn::Expr::MethodCall(inner) => self.lift_chain_root(inner, out)?,
+            root => {
+                let root = self.explode(root, out)?;
+                self.lift(root, out)
+            }
+        };
         let args: Vec<&syn::Expr> = m.args.iter().collect();
         let parts = self.children_vec(&args, out)?;
         for (arg, new) in m.args.iter_mut().zip(parts) {
@@ -646,7 +646,7 @@ impl Builder {
     }
 }
 
-/// `&EXPR`, or `EXPR.m(..)` with `m` an accessor that lends its receiver, where `EXPR` is a value
+/// `&EXPR`, or a method chain that borrows its root `EXPR` (`lends_chain_root`), where `EXPR` is a value
 /// computed on the spot (not a place, not a constant that would be promoted to `'static`),
 /// outside closures and `async` blocks.
 fn has_borrowed_temporary(expr: &syn::Expr) -> bool {
@@ -659,7 +659,7 @@ fn has_borrowed_temporary(expr: &syn::Expr) -> bool {
             syn::visit::visit_expr_reference(self, r);
         }
         fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-            if lends_temporary_receiver(m) {
+            if lends_chain_root(m) {
                 self.0 = true;
             }
             syn::visit::visit_expr_method_call(self, m);
@@ -674,11 +674,19 @@ fn has_borrowed_temporary(expr: &syn::Expr) -> bool {
     f.0
 }
 
-/// An accessor whose result usually borrows its receiver (`as_str`, `lock`, `get`..) called on a
-/// temporary. Other methods are taken to give an owned result (`make().len()`) or to consume the
-/// receiver (builders: `client.get(url).send()`), which needs no lifting.
-fn lends_temporary_receiver(m: &syn::ExprMethodCall) -> bool {
-    is_temporary(&m.receiver) && super::cfg::returns_borrow(&m.method.to_string())
+/// A method chain whose root is a temporary and whose first method is known to borrow it
+/// (`stdout().write_fmt(args)`, `OpenOptions::new().read(true).open(path)`,
+/// `make().as_str()`): the futures and values made from it may borrow it, so, as rustc keeps
+/// temporaries to the end of the statement, it must outlive the `.await`. A first method not
+/// known to borrow is taken to consume the root (builders: `Client::builder().build()`).
+fn lends_chain_root(m: &syn::ExprMethodCall) -> bool {
+    let mut first = m;
+    while let syn::Expr::MethodCall(inner) = &*first.receiver {
+        first = inner;
+    }
+    let method = first.method.to_string();
+    is_temporary(&first.receiver)
+        && (super::cfg::borrowing(&method) || super::cfg::returns_borrow(&method))
 }
 
 fn is_temporary(expr: &syn::Expr) -> bool {

@@ -919,26 +919,46 @@ fn contains_point(e: &Expr) -> bool {
 /// numbers, `bool`, `char`, `()`, shared references, raw pointers, and tuples and arrays of them.
 fn copy_type(ty: &Type) -> bool {
     match ty {
-        Type::Path(p) if p.qself.is_none() => p.path.get_ident().is_some_and(|i| {
-            matches!(
-                i.to_string().as_str(),
-                "i8" | "i16"
-                    | "i32"
-                    | "i64"
-                    | "i128"
-                    | "isize"
-                    | "u8"
-                    | "u16"
-                    | "u32"
-                    | "u64"
-                    | "u128"
-                    | "usize"
-                    | "f32"
-                    | "f64"
-                    | "bool"
-                    | "char"
-            )
-        }),
+        Type::Path(p) if p.qself.is_none() => {
+            let primitive = p.path.get_ident().is_some_and(|i| {
+                matches!(
+                    i.to_string().as_str(),
+                    "i8" | "i16"
+                        | "i32"
+                        | "i64"
+                        | "i128"
+                        | "isize"
+                        | "u8"
+                        | "u16"
+                        | "u32"
+                        | "u64"
+                        | "u128"
+                        | "usize"
+                        | "f32"
+                        | "f64"
+                        | "bool"
+                        | "char"
+                )
+            });
+            // The standard library's `Copy` types that async code passes around by value, by
+            // the last segment of their path (`std::time::Duration` or `Duration`).
+            primitive
+                || p.path.segments.last().is_some_and(|s| {
+                    s.arguments.is_none()
+                        && matches!(
+                            s.ident.to_string().as_str(),
+                            "Duration"
+                                | "Instant"
+                                | "SystemTime"
+                                | "SocketAddr"
+                                | "SocketAddrV4"
+                                | "SocketAddrV6"
+                                | "IpAddr"
+                                | "Ipv4Addr"
+                                | "Ipv6Addr"
+                        )
+                })
+        }
         Type::Reference(r) => r.mutability.is_none(),
         Type::Ptr(_) | Type::Never(_) => true,
         Type::Tuple(t) => t.elems.iter().all(copy_type),
