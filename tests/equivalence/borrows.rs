@@ -242,3 +242,25 @@ case! {
         out
     }
 }
+
+case! {
+    futures_lent_locals(t) => piping(t);
+    async fn read_all(t: Trace, pipe: &mut Option<Vec<Noisy>>) -> usize {
+        let n = t.step("read", 1, pipe.as_ref().map_or(0, Vec::len)).await;
+        pipe.take();
+        n
+    }
+    #[desugar]
+    async fn piping(t: Trace) -> (usize, usize) {
+        // Futures built ahead, lent locals by `&mut`, then awaited together
+        // (`tokio::process::Child::wait_with_output`): the locals must not move meanwhile.
+        let mut out = Some(vec![t.noisy("o1"), t.noisy("o2")]);
+        let mut err = Some(vec![t.noisy("e1")]);
+        let out_fut = read_all(t.clone(), &mut out);
+        let err_fut = read_all(t.clone(), &mut err);
+        let both = tokio::join!(out_fut, err_fut);
+        t.step("after", 1, ()).await;
+        drop((out, err));
+        both
+    }
+}

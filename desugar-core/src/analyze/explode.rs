@@ -391,19 +391,30 @@ impl Builder {
         out: &mut Vec<Stmt>,
     ) -> Result<syn::Expr> {
         let mut m = m.clone();
-        *m.receiver = match &*m.receiver {
-            syn::Expr::MethodCall(inner) => self.lift_chain_root(inner, out)?,
-            root => {
-                let root = self.explode(root, out)?;
-                self.lift(root, out)
-            }
-        };
+        *m.receiver = self.lift_chain(&m.receiver, out)?;
         let args: Vec<&syn::Expr> = m.args.iter().collect();
         let parts = self.children_vec(&args, out)?;
         for (arg, new) in m.args.iter_mut().zip(parts) {
             *arg = new;
         }
         Ok(syn::Expr::MethodCall(m))
+    }
+
+    /// The receiver part of `lift_chain_root`: calls and fields down to the root, lifted.
+    fn lift_chain(&mut self, e: &syn::Expr, out: &mut Vec<Stmt>) -> Result<syn::Expr> {
+        match e {
+            syn::Expr::MethodCall(m) => self.lift_chain_root(m, out),
+            syn::Expr::Field(f) => {
+                let mut f = f.clone();
+                *f.base = self.lift_chain(&f.base, out)?;
+                Ok(syn::Expr::Field(f))
+            }
+            syn::Expr::Paren(p) => self.lift_chain(&p.expr, out),
+            root => {
+                let root = self.explode(root, out)?;
+                Ok(self.lift(root, out))
+            }
+        }
     }
 
     /// `let __tmpN = expr;` (plain); returns `__tmpN`.
@@ -680,13 +691,23 @@ fn has_borrowed_temporary(expr: &syn::Expr) -> bool {
 /// temporaries to the end of the statement, it must outlive the `.await`. A first method not
 /// known to borrow is taken to consume the root (builders: `Client::builder().build()`).
 fn lends_chain_root(m: &syn::ExprMethodCall) -> bool {
+    // Down the receivers, through calls and fields (`make().field.m()`), to the root; `first`
+    // is the method called on it.
     let mut first = m;
-    while let syn::Expr::MethodCall(inner) = &*first.receiver {
-        first = inner;
+    let mut at = &*m.receiver;
+    loop {
+        match at {
+            syn::Expr::MethodCall(inner) => {
+                first = inner;
+                at = &inner.receiver;
+            }
+            syn::Expr::Field(f) => at = &f.base,
+            syn::Expr::Paren(p) => at = &p.expr,
+            _ => break,
+        }
     }
     let method = first.method.to_string();
-    is_temporary(&first.receiver)
-        && (super::cfg::borrowing(&method) || super::cfg::returns_borrow(&method))
+    is_temporary(at) && (super::cfg::borrowing(&method) || super::cfg::returns_borrow(&method))
 }
 
 fn is_temporary(expr: &syn::Expr) -> bool {

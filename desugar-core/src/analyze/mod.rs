@@ -54,6 +54,9 @@ pub struct Local {
     pub array: bool,
     /// Initialized by an `async` closure: the future a call returns borrows it.
     pub async_closure: bool,
+    /// Initialized by a call lent these locals (`read_to_end(&mut buf)`): if it is awaited
+    /// later, it is a future taken to borrow them, as an `async fn`'s does.
+    pub lent_to_call: Vec<LocalId>,
     /// Lives in a slot of the future, at one address for its whole life, instead of moving
     /// through the states: another local borrows it across an `.await`.
     pub slot: Option<usize>,
@@ -209,6 +212,22 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
         slots: Vec::new(),
         last_moves: Default::default(),
     };
+    // `let fut = read_to_end(&mut buf); .. fut.await` (or `join(fut, ..).await`): the future
+    // borrows `buf`.
+    let awaited: Vec<LocalId> = a
+        .points
+        .iter()
+        .flat_map(|point| &point.uses)
+        .filter(|u| u.kind == Use::Move)
+        .map(|u| u.local)
+        .collect();
+    for id in awaited {
+        for source in a.locals[id].lent_to_call.clone() {
+            if !a.locals[id].borrows.contains(&source) {
+                a.locals[id].borrows.push(source);
+            }
+        }
+    }
     a.layout = cfg::layouts(&a);
     // A local another kept local borrows cannot move through the states: it gets a slot.
     let slots = cfg::slot_locals(&a);
@@ -311,6 +330,7 @@ impl Builder {
             simple_let: false,
             array: false,
             async_closure: false,
+            lent_to_call: Vec::new(),
             slot: None,
         });
         if let Some(scope) = self.scopes.last_mut() {
@@ -353,6 +373,16 @@ impl Builder {
                 .collect(),
             None => Vec::new(),
         };
+        let lent: Vec<LocalId> = match init {
+            Some(syn::Expr::Call(c)) => c
+                .args
+                .iter()
+                .filter(|a| matches!(a, syn::Expr::Reference(_)))
+                .flat_map(borrow_roots)
+                .filter_map(|name| self.lookup(&name))
+                .collect(),
+            _ => Vec::new(),
+        };
         mentions::bindings(pat)
             .into_iter()
             .map(|(ident, mutable)| {
@@ -362,6 +392,7 @@ impl Builder {
                 local.uninit = init.is_none();
                 local.async_closure =
                     matches!(init, Some(syn::Expr::Closure(c)) if c.asyncness.is_some());
+                local.lent_to_call = lent.clone();
                 local.borrows = borrows.clone();
                 id
             })
