@@ -643,11 +643,7 @@ fn decide(
                 // `f()`: what a call returns cannot borrow a closure or function (`FnOnce`
                 // takes it), except an `async` closure's future; a closure calling `f` borrows
                 // it (`|| f(x)`).
-                || (receivers.contains(&"call")
-                    && !local.async_closure
-                    && point.uses.iter().all(|u| {
-                        u.local != id || !matches!(&u.kind, Use::Receiver(m) if m == "call") || !u.captured
-                    }))
+                || (receivers.contains(&"call") && !local.async_closure && called_directly(a, p, id))
             {
                 keep = false;
             } else {
@@ -713,6 +709,16 @@ fn decide(
         }
     }
     layout
+}
+
+/// Whether the awaited expression of point `p` calls local `id` only directly (`f()`), not from
+/// inside a closure (`|| f(x)`), which borrows it.
+fn called_directly(a: &Analysis, p: PointId, id: LocalId) -> bool {
+    a.points[p]
+        .uses
+        .iter()
+        .filter(|u| u.local == id && matches!(&u.kind, Use::Receiver(m) if m == "call"))
+        .all(|u| !u.captured)
 }
 
 /// Per plain statement or expression (by address): the locals in slots it moves by value for the last time,
