@@ -154,3 +154,76 @@ case! {
         handle.cancel().await
     }
 }
+
+case! {
+    future_of_self_held_in_a_local(t) => run(t);
+    pub struct Gate {
+        trace: Trace,
+        _guard: Noisy,
+    }
+    impl Gate {
+        /// Borrows the gate until it is ready, as a semaphore's `acquire` does.
+        async fn acquire(&self, n: u32) -> u32 {
+            self.trace.step("acquire", 1, n).await
+        }
+    }
+    pub struct Permit {
+        gate: std::sync::Arc<Gate>,
+        n: u32,
+    }
+    #[desugar]
+    impl Gate {
+        // `self` by value lives in a slot: the future held in `inner` borrows it
+        // (tokio's `Semaphore::acquire_owned`).
+        pub async fn acquire_owned(self: std::sync::Arc<Self>) -> Permit {
+            let inner = self.acquire(1);
+            let n = inner.await;
+            Permit { gate: self, n }
+        }
+    }
+    async fn run(t: Trace) -> u32 {
+        let gate = std::sync::Arc::new(Gate { trace: t.clone(), _guard: t.noisy("gate") });
+        let permit = gate.acquire_owned().await;
+        permit.gate.trace.log("permit");
+        permit.n
+    }
+}
+
+case! {
+    mut_self_reborrowed(t) => run(t);
+    pub struct Child {
+        trace: Trace,
+        child: Option<u32>,
+        items: Vec<Noisy>,
+    }
+    #[desugar]
+    impl Child {
+        // The arm's binding borrows through `&mut self` across the `.await`: `self` must stay
+        // in place (tokio's `process::Child::wait`).
+        pub async fn wait(&mut self) -> u32 {
+            match &mut self.child {
+                Some(c) => {
+                    let r = self_trace_step(&self.trace, *c).await;
+                    *c += r;
+                    *c
+                }
+                None => 0,
+            }
+        }
+        // A guard-like borrow through `&mut self` held across an `.await`
+        // (tokio's `watch::Receiver::wait_for`).
+        pub async fn first(&mut self) -> usize {
+            let first = self.items.first();
+            self.trace.step("between", 1, ()).await;
+            first.map_or(0, |n| n.name.len())
+        }
+    }
+    fn self_trace_step(t: &Trace, n: u32) -> common::Step<u32> {
+        t.step("wait", 1, n)
+    }
+    async fn run(t: Trace) -> (u32, usize) {
+        let mut child = Child { trace: t.clone(), child: Some(2), items: vec![t.noisy("item")] };
+        let a = child.wait().await;
+        (a, child.first().await)
+    }
+}

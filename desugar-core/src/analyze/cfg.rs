@@ -810,7 +810,7 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
         if !discarded.contains(&p) {
             for &id in &layout.pinned {
                 let local = &a.locals[id];
-                let movable = local.simple_let || (a.params.contains(&id) && local.ident != "self");
+                let movable = local.simple_let || a.params.contains(&id);
                 if movable && !local.is_reference && !moved.contains(&id) && !out.contains(&id) {
                     out.push(id);
                 }
@@ -826,11 +826,10 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
         for &borrower in layout.kept.iter().chain(&layout.consumed) {
             for source in borrowed_from(a, borrower) {
                 let local = &a.locals[source];
-                let movable =
-                    local.simple_let || (a.params.contains(&source) && local.ident != "self");
+                let movable = local.simple_let || a.params.contains(&source);
                 if source != borrower
                     && movable
-                    && !local.is_reference
+                    && (!local.is_reference || local.mut_reference)
                     && point.scope.contains(&source)
                     && !out.contains(&source)
                 {
@@ -853,14 +852,14 @@ fn shadowed(a: &Analysis, p: PointId, id: LocalId) -> bool {
         .any(|&other| a.locals[other].ident == *ident)
 }
 
-/// The locals whose value `id` may borrow (see `Local::borrows`). A reference-typed local is
-/// only copied, so borrowing through it is fine.
+/// The locals whose value `id` may borrow (see `Local::borrows`). A shared reference is only
+/// copied, so borrowing through it is fine; a `&mut` one is moved, which its reborrows forbid.
 fn borrowed_from(a: &Analysis, id: LocalId) -> Vec<LocalId> {
     a.locals[id]
         .borrows
         .iter()
         .copied()
-        .filter(|&b| !a.locals[b].is_reference)
+        .filter(|&b| !a.locals[b].is_reference || a.locals[b].mut_reference)
         .collect()
 }
 
@@ -1021,6 +1020,8 @@ pub fn returns_borrow(method: &str) -> bool {
                 | "deref"
                 | "deref_mut"
                 | "peek"
+                // A semaphore's permit (tokio's `Semaphore::acquire`).
+                | "acquire"
         )
 }
 

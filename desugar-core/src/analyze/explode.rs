@@ -521,6 +521,12 @@ impl Builder {
             }));
         }
         let uses = self.resolve(mentions::in_expr(&m.expr));
+        // `match &mut self.child { Some(c) => .. }`: the arms' bindings borrow what the
+        // scrutinee borrows.
+        let lent: Vec<_> = super::borrow_roots(&m.expr)
+            .iter()
+            .filter_map(|name| self.lookup(name))
+            .collect();
         let mut arms = Vec::new();
         for arm in &m.arms {
             if let Some((_, guard)) = &arm.guard {
@@ -530,6 +536,9 @@ impl Builder {
             }
             let scope = self.open();
             let bound = self.declare_pats(&[&arm.pat]);
+            for &id in &bound {
+                self.locals[id].borrows.clone_from(&lent);
+            }
             let guard = arm.guard.as_ref().map(|(_, g)| {
                 let uses = self.resolve(mentions::in_expr(g));
                 ((**g).clone(), uses)

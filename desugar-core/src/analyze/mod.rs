@@ -37,6 +37,9 @@ pub struct Local {
     pub mutable: bool,
     /// Declared with a reference type (`&T`, `&self`): moving it out only copies the reference.
     pub is_reference: bool,
+    /// Declared with a `&mut` type (`&mut self`): unlike a shared reference it cannot be copied,
+    /// so what borrows through it holds it in place.
+    pub mut_reference: bool,
     /// Its type is `Copy` as far as the syntax shows: declared as a primitive (`n: u32`) or
     /// initialized by a literal (`let n = 5;`). References count as `is_reference`.
     pub copy: bool,
@@ -323,6 +326,7 @@ impl Builder {
             ident,
             mutable,
             is_reference,
+            mut_reference: false,
             copy: false,
             uninit: false,
             block: self.current_block(),
@@ -434,7 +438,11 @@ impl Builder {
                         r.reference.is_some() || matches!(&*r.ty, Type::Reference(_));
                     let ident = Ident::new("self", r.self_token.span);
                     let mutable = r.reference.is_none() && r.mutability.is_some();
-                    params.push(self.declare(ident, mutable, is_reference));
+                    let id = self.declare(ident, mutable, is_reference);
+                    self.locals[id].mut_reference = (r.reference.is_some()
+                        && r.mutability.is_some())
+                        || is_mut_reference(&r.ty);
+                    params.push(id);
                 }
                 FnArg::Typed(t) => {
                     let is_reference = matches!(&*t.ty, Type::Reference(_));
@@ -443,6 +451,7 @@ impl Builder {
                             let mutable = p.mutability.is_some();
                             let id = self.declare(p.ident.clone(), mutable, is_reference);
                             self.locals[id].copy = copy_type(&t.ty);
+                            self.locals[id].mut_reference = is_mut_reference(&t.ty);
                             params.push(id);
                         }
                         pat => {
@@ -948,6 +957,10 @@ fn contains_point(e: &Expr) -> bool {
 
 /// Whether `ty` is a type whose values are `Copy` whatever the crate defines: the primitive
 /// numbers, `bool`, `char`, `()`, shared references, raw pointers, and tuples and arrays of them.
+fn is_mut_reference(ty: &Type) -> bool {
+    matches!(ty, Type::Reference(r) if r.mutability.is_some())
+}
+
 fn copy_type(ty: &Type) -> bool {
     match ty {
         Type::Path(p) if p.qself.is_none() => {
