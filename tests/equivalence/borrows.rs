@@ -264,3 +264,23 @@ case! {
         both
     }
 }
+
+case! {
+    ref_binding_awaited(t) => busy(t);
+    pub struct Holder {
+        state: Option<common::Step<u32>>,
+        _guard: Noisy,
+    }
+    #[desugar]
+    async fn busy(t: Trace) -> u32 {
+        // A `ref mut` binding into a local, awaited: the local must not move meanwhile
+        // (tokio's `File::set_len`, whose local comes from an `.await`, is not covered yet).
+        let mut holder = Holder { state: Some(t.step("busy", 2, 7)), _guard: t.noisy("holder") };
+        let n = match holder.state {
+            Some(ref mut fut) => fut.await,
+            None => 0,
+        };
+        holder.state = None;
+        n + t.step("after", 1, 1).await
+    }
+}

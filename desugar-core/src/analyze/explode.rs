@@ -522,11 +522,13 @@ impl Builder {
         }
         let uses = self.resolve(mentions::in_expr(&m.expr));
         // `match &mut self.child { Some(c) => .. }`: the arms' bindings borrow what the
-        // scrutinee borrows.
+        // scrutinee borrows; `ref` bindings of a place (`match x.state { Busy(ref mut rx) .. }`)
+        // borrow the place.
         let lent: Vec<_> = super::borrow_roots(&m.expr)
             .iter()
             .filter_map(|name| self.lookup(name))
             .collect();
+        let place = super::place_root(&m.expr).and_then(|name| self.lookup(&name));
         let mut arms = Vec::new();
         for arm in &m.arms {
             if let Some((_, guard)) = &arm.guard {
@@ -536,8 +538,10 @@ impl Builder {
             }
             let scope = self.open();
             let bound = self.declare_pats(&[&arm.pat]);
+            let mut borrows = lent.clone();
+            borrows.extend(place.filter(|_| binds_by_reference(&arm.pat)));
             for &id in &bound {
-                self.locals[id].borrows.clone_from(&lent);
+                self.locals[id].borrows.clone_from(&borrows);
             }
             let guard = arm.guard.as_ref().map(|(_, g)| {
                 let uses = self.resolve(mentions::in_expr(g));
@@ -730,6 +734,20 @@ fn is_temporary(expr: &syn::Expr) -> bool {
         syn::Expr::Repeat(r) => !matches!(*r.expr, syn::Expr::Lit(_)),
         _ => true,
     }
+}
+
+/// Whether a pattern has `ref` or `ref mut` bindings.
+fn binds_by_reference(pat: &syn::Pat) -> bool {
+    struct Find(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+            self.0 |= p.by_ref.is_some();
+            syn::visit::visit_pat_ident(self, p);
+        }
+    }
+    let mut f = Find(false);
+    syn::visit::Visit::visit_pat(&mut f, pat);
+    f.0
 }
 
 fn is_compound_assignment(op: &syn::BinOp) -> bool {
