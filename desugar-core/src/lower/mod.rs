@@ -1081,7 +1081,15 @@ impl Writer<'_> {
         let crosses = declares
             .iter()
             .any(|&id| self.a.locals[id].mutable && self.kept_somewhere.contains(&id));
-        if crosses {
+        // A lifted temporary's `let` has it already (`syntax::let_mut`).
+        let allowed = attrs.iter().any(|a| {
+            a.path().is_ident("allow")
+                && a.parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Ident, syn::Token![,]>::parse_terminated,
+                )
+                .is_ok_and(|lints| lints.iter().any(|l| l == "unused_mut"))
+        });
+        if crosses && !allowed {
             attrs.push(crate::syntax::allow(&["unused_mut"], Span::call_site()));
         }
     }
