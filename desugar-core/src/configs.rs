@@ -6,6 +6,7 @@
 
 use crate::analyze::suspend::first_await;
 use crate::parse::AsyncFn;
+use crate::syntax::stmt_attrs;
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::spanned::Spanned;
@@ -22,22 +23,17 @@ pub struct Split {
 }
 
 pub fn split(f: &AsyncFn) -> Result<Option<Split>> {
-    let mut count = Edit::Count(0);
-    count.visit_block_mut(&mut f.block.clone());
-    if let Edit::Count(n) = count {
-        if n > MOST {
-            let mut find = Edit::Find(MOST, None);
-            find.visit_block_mut(&mut f.block.clone());
-            let span = match find {
-                Edit::Find(_, Some(span)) => span,
-                _ => f.sig.ident.span(),
-            };
+    let mut all = Edit::Find(Vec::new());
+    all.visit_block_mut(&mut f.block.clone());
+    if let Edit::Find(spans) = all {
+        if spans.len() > MOST {
             return Err(Error::new(
-                span,
+                spans[MOST],
                 format!(
                     "desugar supports at most {MOST} `#[cfg]` statements with `.await` in a \
-                     function ({n} here): each doubles the expansion, written once with and once \
-                     without it; move some into functions of their own"
+                     function ({} here): each doubles the expansion, written once with and once \
+                     without it; move some into functions of their own",
+                    spans.len()
                 ),
             ));
         }
@@ -74,23 +70,18 @@ struct Kept {
     line: usize,
 }
 
-/// What to do with the conditional statements that await: count them, find one, or take the
-/// first one's condition off (keep it) or take it out (remove it).
+/// What to do with the conditional statements that await: find them all (where their `cfg`
+/// is), or take the first one's condition off (keep it) or take it out (remove it).
 enum Edit {
-    Count(usize),
-    /// The one after skipping that many.
-    Find(usize, Option<proc_macro2::Span>),
+    Find(Vec<proc_macro2::Span>),
     Keep(Option<Kept>),
     Remove(bool),
 }
 
 impl Edit {
-    /// Whether the edit is done (only counting goes on to the end).
+    /// Whether the edit is done (finding goes on to the end).
     fn done(&self) -> bool {
-        matches!(
-            self,
-            Edit::Find(_, Some(_)) | Edit::Keep(Some(_)) | Edit::Remove(true)
-        )
+        matches!(self, Edit::Keep(Some(_)) | Edit::Remove(true))
     }
 
     /// Applies the edit to a node with these attributes, which awaits; returns whether the node
@@ -100,9 +91,7 @@ impl Edit {
             return false;
         };
         match self {
-            Edit::Count(n) => *n += 1,
-            Edit::Find(0, found) => *found = Some(attrs[at].path().span()),
-            Edit::Find(skip, _) => *skip -= 1,
+            Edit::Find(spans) => spans.push(attrs[at].path().span()),
             Edit::Keep(kept) => {
                 let attr = attrs.remove(at);
                 let predicate = attr
@@ -138,13 +127,7 @@ impl VisitMut for Edit {
             }
             let stmt = &mut block.stmts[i];
             let awaits = first_await(&*stmt).is_some();
-            let attrs = match stmt {
-                syn::Stmt::Local(l) => Some(&mut l.attrs),
-                syn::Stmt::Macro(m) => Some(&mut m.attrs),
-                syn::Stmt::Expr(e, _) => expr_attrs(e),
-                syn::Stmt::Item(_) => None,
-            };
-            if let Some(attrs) = attrs.filter(|_| awaits) {
+            if let Some(attrs) = stmt_attrs(stmt).filter(|_| awaits) {
                 if self.conditional(attrs) {
                     block.stmts.remove(i);
                     continue;
@@ -191,35 +174,4 @@ impl VisitMut for Edit {
             visit_mut::visit_expr_mut(self, e);
         }
     }
-}
-
-/// The attributes of the expressions that can stand as statements with an `.await` in them.
-pub(crate) fn expr_attrs(e: &mut syn::Expr) -> Option<&mut Vec<Attribute>> {
-    use syn::Expr::*;
-    Some(match e {
-        Await(x) => &mut x.attrs,
-        Try(x) => &mut x.attrs,
-        Call(x) => &mut x.attrs,
-        MethodCall(x) => &mut x.attrs,
-        Assign(x) => &mut x.attrs,
-        Binary(x) => &mut x.attrs,
-        Block(x) => &mut x.attrs,
-        If(x) => &mut x.attrs,
-        Match(x) => &mut x.attrs,
-        Loop(x) => &mut x.attrs,
-        While(x) => &mut x.attrs,
-        ForLoop(x) => &mut x.attrs,
-        Macro(x) => &mut x.attrs,
-        Return(x) => &mut x.attrs,
-        Paren(x) => &mut x.attrs,
-        Unary(x) => &mut x.attrs,
-        Field(x) => &mut x.attrs,
-        Index(x) => &mut x.attrs,
-        Cast(x) => &mut x.attrs,
-        Reference(x) => &mut x.attrs,
-        Tuple(x) => &mut x.attrs,
-        Struct(x) => &mut x.attrs,
-        Break(x) => &mut x.attrs,
-        _ => return None,
-    })
 }

@@ -146,3 +146,44 @@ impl quote::ToTokens for Splice {
         out.extend(self.0.take());
     }
 }
+
+/// The attributes of a statement (not an item: those stay with it, hoisted).
+pub fn stmt_attrs(stmt: &mut syn::Stmt) -> Option<&mut Vec<syn::Attribute>> {
+    match stmt {
+        syn::Stmt::Local(l) => Some(&mut l.attrs),
+        syn::Stmt::Macro(m) => Some(&mut m.attrs),
+        syn::Stmt::Expr(e, _) => expr_attrs(e),
+        syn::Stmt::Item(_) => None,
+    }
+}
+
+/// The attributes of the expressions that can stand as statements with an `.await` in them.
+pub fn expr_attrs(e: &mut syn::Expr) -> Option<&mut Vec<syn::Attribute>> {
+    use syn::Expr::*;
+    Some(match e {
+        Await(x) => &mut x.attrs,
+        Try(x) => &mut x.attrs,
+        Call(x) => &mut x.attrs,
+        MethodCall(x) => &mut x.attrs,
+        Assign(x) => &mut x.attrs,
+        Binary(x) => &mut x.attrs,
+        Block(x) => &mut x.attrs,
+        If(x) => &mut x.attrs,
+        Match(x) => &mut x.attrs,
+        Loop(x) => &mut x.attrs,
+        While(x) => &mut x.attrs,
+        ForLoop(x) => &mut x.attrs,
+        Macro(x) => &mut x.attrs,
+        Return(x) => &mut x.attrs,
+        Paren(x) => &mut x.attrs,
+        Unary(x) => &mut x.attrs,
+        Field(x) => &mut x.attrs,
+        Index(x) => &mut x.attrs,
+        Cast(x) => &mut x.attrs,
+        Reference(x) => &mut x.attrs,
+        Tuple(x) => &mut x.attrs,
+        Struct(x) => &mut x.attrs,
+        Break(x) => &mut x.attrs,
+        _ => return None,
+    })
+}

@@ -803,6 +803,8 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
         .filter(|u| u.kind == Use::Move)
         .map(|u| u.local)
         .collect();
+    // What the lowering can put in a slot: a parameter, or a local from a plain `let`.
+    let slottable = |id: LocalId| a.locals[id].simple_let || a.params.contains(&id);
     for (p, point) in a.points.iter().enumerate() {
         let layout = &a.layout[p];
         // The value of the await may borrow what the future borrowed in place (a guard from
@@ -810,8 +812,11 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
         if !discarded.contains(&p) {
             for &id in &layout.pinned {
                 let local = &a.locals[id];
-                let movable = local.simple_let || a.params.contains(&id);
-                if movable && !local.is_reference && !moved.contains(&id) && !out.contains(&id) {
+                if slottable(id)
+                    && !local.is_reference
+                    && !moved.contains(&id)
+                    && !out.contains(&id)
+                {
                     out.push(id);
                 }
             }
@@ -825,11 +830,8 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
         }
         for &borrower in layout.kept.iter().chain(&layout.consumed) {
             for source in borrowed_from(a, borrower) {
-                let local = &a.locals[source];
-                let movable = local.simple_let || a.params.contains(&source);
                 if source != borrower
-                    && movable
-                    && (!local.is_reference || local.mut_reference)
+                    && slottable(source)
                     && point.scope.contains(&source)
                     && !out.contains(&source)
                 {

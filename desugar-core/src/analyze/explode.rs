@@ -43,15 +43,9 @@ impl Builder {
                 let mut block = b.block.clone();
                 let count = block.stmts.len();
                 for (i, stmt) in block.stmts.iter_mut().enumerate() {
-                    let attrs = match stmt {
-                        syn::Stmt::Local(l) => Some(&mut l.attrs),
-                        syn::Stmt::Macro(m) => Some(&mut m.attrs),
-                        // Not the block's value: an attribute on an expression is unstable.
-                        syn::Stmt::Expr(e, Some(_)) => crate::configs::expr_attrs(e),
-                        syn::Stmt::Expr(e, None) if i + 1 < count => crate::configs::expr_attrs(e),
-                        _ => None,
-                    };
-                    if let Some(attrs) = attrs {
+                    // Not the block's value: an attribute on an expression is unstable.
+                    let value = i + 1 == count && matches!(stmt, syn::Stmt::Expr(_, None));
+                    if let Some(attrs) = syntax::stmt_attrs(stmt).filter(|_| !value) {
                         attrs.splice(0..0, b.attrs.iter().cloned());
                     }
                 }

@@ -351,6 +351,7 @@ impl Builder {
         uses: &[Resolved],
     ) -> Vec<LocalId> {
         let is_reference = matches!(pat, Pat::Type(t) if matches!(*t.ty, Type::Reference(_)));
+        let mut_reference = matches!(pat, Pat::Type(t) if is_mut_reference(&t.ty));
         let copy = match (pat, init) {
             (Pat::Type(t), _) => copy_type(&t.ty),
             (Pat::Ident(_), Some(syn::Expr::Lit(_))) => true,
@@ -397,6 +398,7 @@ impl Builder {
                 local.async_closure =
                     matches!(init, Some(syn::Expr::Closure(c)) if c.asyncness.is_some());
                 local.lent_to_call = lent.clone();
+                local.mut_reference = mut_reference;
                 local.borrows = borrows.clone();
                 id
             })

@@ -1096,12 +1096,7 @@ impl Writer<'_> {
 
     /// The identifier the user's code uses for a local (`self` is renamed).
     fn local_ident(&self, id: LocalId) -> syn::Ident {
-        let ident = &self.a.locals[id].ident;
-        if ident == "self" {
-            syn::Ident::new("__self", Span::mixed_site().located_at(ident.span()))
-        } else {
-            ident.clone()
-        }
+        rewrite::renamed(&self.a.locals[id].ident)
     }
 
     fn slot_names(&self) -> Vec<String> {

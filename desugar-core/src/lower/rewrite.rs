@@ -422,7 +422,7 @@ impl VisitMut for Rewriter {
 
 /// `self` as the closure that runs the states names it (`__self`: a closure cannot bind
 /// `self`); other locals as they are.
-fn renamed(ident: &syn::Ident) -> syn::Ident {
+pub fn renamed(ident: &syn::Ident) -> syn::Ident {
     if ident == "self" {
         let span = Span::mixed_site().located_at(ident.span());
         syn::Ident::new(&hidden("__self").to_string(), span)
