@@ -71,3 +71,157 @@ case! {
         two
     }
 }
+
+// States in loops that resume in place: what they keep stays in the state while the loop runs
+// (`lower::in_place`). Drops, cancellation and panics inside the loop must not change, nor the
+// drop order once the loop ends and the locals move on.
+
+case! {
+    in_place_loop_then_more(t) => tally(t);
+    #[desugar]
+    async fn tally(t: Trace) -> u32 {
+        let before = t.noisy("before");
+        let mut total = 0;
+        let second = t.noisy("second");
+        let items = vec![t.noisy("a"), t.noisy("b"), t.noisy("c")];
+        for item in items {
+            let name = item.touch();
+            drop(item);
+            let tr = t.clone();
+            total += super::owned(tr, name, 1, 2).await;
+        }
+        let after = t.noisy("after");
+        let tr = t.clone();
+        total += super::owned(tr, "after", 1, 1).await;
+        Noisy::touch(&before);
+        Noisy::touch(&second);
+        Noisy::touch(&after);
+        total
+    }
+}
+
+case! {
+    in_place_return_from_loop(t) => search(t);
+    #[desugar]
+    async fn search(t: Trace) -> Result<u32, String> {
+        let guard = t.noisy("guard");
+        let mut seen = 0u32;
+        loop {
+            let tr = t.clone();
+            seen += super::owned(tr, "probe", 1, 1u32).await;
+            let inner = t.noisy("inner");
+            if seen == 3 {
+                Noisy::touch(&guard);
+                return Ok(seen);
+            }
+            if seen > 10 {
+                Err(String::from("too many"))?;
+            }
+            Noisy::touch(&inner);
+        }
+    }
+}
+
+case! {
+    in_place_error_from_loop(t) => give_up(t);
+    #[desugar]
+    async fn give_up(t: Trace) -> Result<u32, String> {
+        let guard = t.noisy("guard");
+        let mut seen = 0u32;
+        while seen < 100 {
+            let tr = t.clone();
+            seen += super::owned(tr, "probe", 1, 2u32).await;
+            let inner = t.noisy("inner");
+            if seen > 4 {
+                Err(format!("gave up at {seen}"))?;
+            }
+            Noisy::touch(&inner);
+        }
+        Noisy::touch(&guard);
+        Ok(seen)
+    }
+}
+
+case! {
+    in_place_two_awaits_in_loop(t) => ping_pong(t);
+    #[desugar]
+    async fn ping_pong(t: Trace) -> u32 {
+        let kept = t.noisy("kept");
+        let mut n = 0u32;
+        while n < 6 {
+            let tr = t.clone();
+            n += super::owned(tr, "ping", 1, 1u32).await;
+            let between = t.noisy("between");
+            let tr = t.clone();
+            n += super::owned(tr, "pong", 0, 2u32).await;
+            Noisy::touch(&between);
+        }
+        Noisy::touch(&kept);
+        n
+    }
+}
+
+case! {
+    in_place_loop_value_in_block(t) => nested(t);
+    #[desugar]
+    async fn nested(t: Trace) -> usize {
+        let outer = t.noisy("outer");
+        let got = {
+            let mut names = Vec::new();
+            let marker = t.noisy("marker");
+            let other = t.noisy("other");
+            let found = loop {
+                let tr = t.clone();
+                let name = super::owned(tr, "next", 1, "x").await;
+                names.push(name);
+                if names.len() == 3 {
+                    break names.len();
+                }
+            };
+            Noisy::touch(&marker);
+            Noisy::touch(&other);
+            found + names.len()
+        };
+        Noisy::touch(&outer);
+        got
+    }
+}
+
+case! {
+    #[panics]
+    in_place_panic_in_loop(t) => boom(t);
+    #[desugar]
+    async fn boom(t: Trace) -> u32 {
+        let kept = t.noisy("kept");
+        let mut n = 0u32;
+        loop {
+            let tr = t.clone();
+            n += super::owned(tr, "tick", 1, 1u32).await;
+            let inner = t.noisy("inner");
+            if n == 2 {
+                panic!("boom at {n}");
+            }
+            Noisy::touch(&inner);
+            Noisy::touch(&kept);
+        }
+    }
+}
+
+case! {
+    in_place_loop_as_tail(t) => last(t);
+    #[desugar]
+    async fn last(t: Trace) -> u32 {
+        let first = t.noisy("first");
+        let second = t.noisy("second");
+        let mut n = 0u32;
+        loop {
+            let tr = t.clone();
+            n += super::owned(tr, "tick", 1, 1u32).await;
+            if n == 3 {
+                Noisy::touch(&first);
+                Noisy::touch(&second);
+                break n;
+            }
+        }
+    }
+}

@@ -253,9 +253,9 @@ enum Code<'a> {
 /// The jumps out of a piece of code: `break`/`continue` (label, is continue) not caught by a
 /// loop inside it, and whether it may return (`return`, `?`).
 #[derive(Default)]
-struct Jumps {
-    found: Vec<(Option<String>, bool)>,
-    exits: bool,
+pub struct Jumps {
+    pub found: Vec<(Option<String>, bool)>,
+    pub exits: bool,
     loop_depth: usize,
     labels: Vec<String>,
 }
@@ -745,6 +745,35 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<LocalId>
             .collect();
         if !moved.is_empty() {
             out.insert(key, moved);
+        }
+    }
+    out
+}
+
+/// The locals some code may move out: a by-value use (`x`, `x.f`, a method that may take
+/// `self`) after which the local is not used again, or that the same code assigns again
+/// (`x = f(x)`). A local used again after a by-value use was not moved by it (it is `Copy`, or
+/// the method borrows), or the original would not compile.
+pub fn moved_locals(a: &Analysis) -> BTreeSet<LocalId> {
+    let g = graph(a);
+    let live_out = liveness(&g);
+    let mut out = BTreeSet::new();
+    for (i, node) in g.nodes.iter().enumerate() {
+        for u in &node.uses {
+            let local = &a.locals[u.local];
+            let by_value = match &u.kind {
+                Use::Move => true,
+                Use::Receiver(m) => !borrowing(m),
+                Use::Borrow | Use::Assign => false,
+            };
+            let copied = local.copy || (local.is_reference && !local.mut_reference);
+            let reassigned = node
+                .uses
+                .iter()
+                .any(|other| other.local == u.local && other.kind == Use::Assign);
+            if by_value && !copied && (reassigned || !live_out[i].contains(&u.local)) {
+                out.insert(u.local);
+            }
         }
     }
     out

@@ -105,9 +105,20 @@ pub fn emit(
         .iter()
         .map(|note| comment(&format!("Guess: {note}.")));
     let start = splice(arms.start);
+    let in_place = arms.in_place;
+    // A function that never returns: rustc sees it when an arm resumes in place and never
+    // leaves its loop (its `loop` has type `!`).
+    let allow_unreachable = in_place
+        .iter()
+        .any(|&p| p)
+        .then(|| quote!(#[allow(unreachable_code)]));
     let poll_arms = arms.resumes.into_iter().enumerate().map(|(p, body)| {
         let body = splice(body);
         let variant = &names.variants[p];
+        if in_place[p] {
+            // The arm binds what it needs itself, at each new poll of the state.
+            return quote!(#state_enum::#variant { .. } => { #body });
+        }
         let pinned = a.layout[p].pinned.iter().map(|&id| {
             let field = &names.fields[id];
             let ident = &a.locals[id].ident;
@@ -155,7 +166,9 @@ pub fn emit(
         };
         #done
         #[allow(unsafe_code)]
+        #allow_unreachable
         unsafe { *#state = #state_enum::Done };
+        #allow_unreachable
         return ::core::task::Poll::Ready(#output);
     });
     let body = splice(if a.points.is_empty() {

@@ -20,10 +20,11 @@
 //!   (`Panicked`), so nothing pinned is ever overwritten;
 //! - a future that borrows locals kept in place is dropped in place before they move again.
 
+mod in_place;
 mod locate;
 pub mod rewrite;
 
-use crate::analyze::{Analysis, Block, Expr, LocalId, PointId, Stmt};
+use crate::analyze::{Analysis, Block, BlockId, Expr, LocalId, PointId, Stmt};
 use crate::comments::{comment, comment_with};
 use crate::names::{Names, hidden, label};
 use crate::syntax::splice;
@@ -40,6 +41,8 @@ pub struct Lowered {
     pub resumes: Vec<TokenStream>,
     /// Errors found while rewriting user code.
     pub errors: Vec<syn::Error>,
+    /// Per suspension point: its arm resumes in place (and binds the state's fields itself).
+    pub in_place: Vec<bool>,
 }
 
 pub fn lower(
@@ -65,6 +68,8 @@ pub fn lower(
             .flat_map(|l| l.kept.iter().chain(&l.consumed).copied())
             .collect(),
         locations: Locations::new(&a.body, a.points.len()),
+        regions: in_place::regions(a),
+        in_place: None,
     };
     let start = {
         let params: Vec<(LocalId, bool)> = a.params.iter().map(|&id| (id, false)).collect();
@@ -79,6 +84,7 @@ pub fn lower(
         start,
         resumes,
         errors: w.errors,
+        in_place: w.regions.iter().map(Option::is_some).collect(),
     }
 }
 
@@ -111,6 +117,24 @@ struct Writer<'a> {
     /// binding to binding, their `mut` may be needed on another binding than the user's.
     kept_somewhere: std::collections::HashSet<LocalId>,
     locations: Locations,
+    /// Per point: the loop whose resumption its arm runs in place (see [`in_place`]).
+    regions: Vec<Option<BlockId>>,
+    /// The arm being written resumes in place.
+    in_place: Option<InPlace>,
+}
+
+/// The arm of a state that resumes in place, being written.
+struct InPlace {
+    point: PointId,
+    /// The body of the loop whose resumption is the region.
+    region: BlockId,
+    /// What the state holds, in declaration order (drop guards `true`).
+    held: Vec<(LocalId, bool)>,
+    /// Writing the region: the held locals are references into the state.
+    inside: bool,
+    /// The region can end: the locals then move out of the state, into bindings declared where
+    /// the locals were declared.
+    completes: bool,
 }
 
 /// Emitted code, and whether it never completes normally (it suspends, or jumps away), which
@@ -420,10 +444,29 @@ impl Writer<'_> {
         let scope = self.slot_scope.len();
         let slots = splice(self.rebind_slots(self.a.body.id, p));
         let held = self.a.layout[p].held(&self.a.points[p].scope);
-        let restore = splice(self.restore(&self.names.variants[p], &held));
+        self.in_place = self.regions[p].map(|region| InPlace {
+            point: p,
+            region,
+            held: held.clone(),
+            inside: false,
+            completes: false,
+        });
         let body = splice(self.resume_block(&self.a.body, p, Dest::Return).tokens);
+        let in_place = self.in_place.take();
+        let (top, restore) = match &in_place {
+            Some(in_place) => (
+                self.restore_in_place(&self.names.variants[p], in_place),
+                TokenStream::new(),
+            ),
+            None => (
+                TokenStream::new(),
+                self.restore(&self.names.variants[p], &held),
+            ),
+        };
+        let (top, restore) = (splice(top), splice(restore));
         self.slot_scope.truncate(scope);
-        quote! {
+        let arm = quote! {
+            #top
             let #future = match #awaitee {
                 ::core::option::Option::Some(#future) => #future,
                 ::core::option::Option::None => { #build }
@@ -445,6 +488,14 @@ impl Writer<'_> {
             #slots
             #restore
             #body
+        };
+        match in_place {
+            // Entering the state again polls it again, from the top of the arm.
+            Some(_) => {
+                let again = label("__again");
+                quote!(#[allow(unused_labels)] #again: loop { #arm })
+            }
+            None => arm,
         }
     }
 
@@ -524,16 +575,20 @@ impl Writer<'_> {
     }
 
     fn resume_block_inner(&mut self, b: &Block, p: PointId, dest: Dest) -> Code {
-        let mut out = self.rebind_slots(b.id, p);
-        out.extend(self.rebind(b.id, p));
+        let slots = self.rebind_slots(b.id, p);
+        // (Written after the rest: an arm in place declares its locals only if its region ends.)
         let Some(Some(i)) = self.locations.in_block(b.id, p) else {
             let tail = b.tail.as_ref().expect("the point is in the tail");
             let value = self.resume_expr(tail, p);
             let value = self.deliver(value, dest);
+            let mut out = slots;
+            out.extend(self.rebind(b.id, p));
             out.extend(value.tokens);
             return Code::new(out, value.diverges);
         };
         let first = self.resume_stmt(&b.stmts[i], p);
+        let mut out = slots;
+        out.extend(self.rebind(b.id, p));
         out.extend(first.tokens);
         if first.diverges {
             return Code::new(out, true);
@@ -613,36 +668,20 @@ impl Writer<'_> {
                     .iter()
                     .find(|arm| self.locations.contains(arm.scope, p))
                     .expect("the point is in an arm");
-                let rebind = splice(self.rebind(arm.scope, p));
                 let body = self.resume_expr(&arm.body, p);
+                let rebind = splice(self.rebind(arm.scope, p));
                 let tokens = splice(body.tokens);
                 Code::new(quote!({ #rebind #tokens }), body.diverges)
             }
-            Expr::Loop { label, body, .. } => {
-                self.labels += 1;
-                let n = self.labels;
-                let (brk, cont) = (label_n("__break", n), label_n("__continue", n));
-                self.loops
-                    .push(LoopFrame::resumed(label, brk.clone(), cont.clone()));
-                let rest = self.resume_block(body, p, Dest::Value);
-                let frame = self.loops.pop().expect("the frame pushed above");
-                let rest_tokens = splice(rest.tokens);
-                let cont_label = frame.continue_used().then(|| quote!(#cont:));
-                let brk_label = frame.break_used().then(|| quote!(#brk:));
-                let note = comment("The rest of this iteration, then the loop again.");
-                // The loop runs again unless the rest of the iteration never gets to its end.
-                let again = if rest.diverges && !frame.continue_used() {
-                    Code::new(TokenStream::new(), true)
-                } else {
-                    self.expr(expr)
-                };
-                let diverges = again.diverges && !frame.break_used();
-                let again = splice(again.tokens);
-                Code::new(
-                    quote!(#brk_label { #note #cont_label { #rest_tokens } #again }),
-                    diverges,
-                )
+            Expr::Loop { body, .. }
+                if self
+                    .in_place
+                    .as_ref()
+                    .is_some_and(|ip| ip.region == body.id) =>
+            {
+                self.region(expr, p)
             }
+            Expr::Loop { .. } => self.resumed_loop(expr, p, TokenStream::new()),
             Expr::Return(value) => {
                 let value = value.as_ref().expect("the point is in the value");
                 let v = self.resume_expr(value, p);
@@ -654,6 +693,244 @@ impl Writer<'_> {
                 Code::new(quote!(break #ret #tokens), true)
             }
             Expr::Plain(..) => unreachable!("plain expressions do not suspend"),
+        }
+    }
+
+    /// The rest of the iteration of loop `expr` from point `p` on, then the loop again; `prefix`
+    /// is written first, inside the block that `break` leaves.
+    fn resumed_loop(&mut self, expr: &Expr, p: PointId, prefix: TokenStream) -> Code {
+        let Expr::Loop { label, body, .. } = expr else {
+            unreachable!("a loop")
+        };
+        self.labels += 1;
+        let n = self.labels;
+        let (brk, cont) = (label_n("__break", n), label_n("__continue", n));
+        self.loops
+            .push(LoopFrame::resumed(label, brk.clone(), cont.clone()));
+        let rest = self.resume_block(body, p, Dest::Value);
+        let frame = self.loops.pop().expect("the frame pushed above");
+        let rest_tokens = splice(rest.tokens);
+        let cont_label = frame.continue_used().then(|| quote!(#cont:));
+        let brk_label = frame.break_used().then(|| quote!(#brk:));
+        let note = comment("The rest of this iteration, then the loop again.");
+        // The loop runs again unless the rest of the iteration never gets to its end.
+        let again = if rest.diverges && !frame.continue_used() {
+            Code::new(TokenStream::new(), true)
+        } else {
+            self.expr(expr)
+        };
+        let diverges = again.diverges && !frame.break_used();
+        let again = splice(again.tokens);
+        Code::new(
+            quote!(#brk_label { #prefix #note #cont_label { #rest_tokens } #again }),
+            diverges,
+        )
+    }
+
+    // ---- arms that resume in place ----
+
+    /// The region of an arm that resumes in place: the loop resumed with the locals the state
+    /// keeps bound to references into it; if the loop can end, they move out of the state after
+    /// it, into the bindings declared for them where they were declared.
+    fn region(&mut self, expr: &Expr, p: PointId) -> Code {
+        let ip = self.in_place.as_mut().expect("an arm in place");
+        ip.inside = true;
+        let mut refs = TokenStream::new();
+        for &(id, guard) in &ip.held {
+            if guard {
+                continue;
+            }
+            let name = rewrite::renamed(&self.a.locals[id].ident);
+            let temp = keep_ident(&self.names.fields[id]);
+            refs.extend(quote!(#[allow(unused_variables)] let #name = #temp;));
+        }
+        let construct = self.resumed_loop(expr, p, refs);
+        let ip = self.in_place.as_mut().expect("an arm in place");
+        ip.inside = false;
+        if construct.diverges {
+            return construct;
+        }
+        ip.completes = true;
+        let ip = self.in_place.as_ref().expect("an arm in place");
+        let variant = &self.names.variants[ip.point];
+        let (state_enum, here) = (hidden("__State"), hidden("__here"));
+        let mut fields = TokenStream::new();
+        let mut moves = TokenStream::new();
+        for &(id, guard) in &ip.held {
+            let field = self.held_field(id, guard);
+            let temp = keep_ident(&field);
+            let name = self.held_name(id, guard);
+            fields.extend(quote!(#field: #temp,));
+            moves.extend(quote!(#name = #temp;));
+        }
+        let (fields, moves) = (splice(fields), splice(moves));
+        let note = comment(
+            "The loop is over: what the state kept in place moves out of it, to the bindings it \
+             has from here on (the references into the state are dead: `leave` borrows \
+             `__here` again).",
+        );
+        let unreachable = unreachable_state();
+        let private = crate::names::private();
+        let value = hidden("__value");
+        let tokens = splice(construct.tokens);
+        Code::new(
+            quote! {{
+                #[allow(clippy::let_unit_value)]
+                let #value = #tokens;
+                #note
+                let #state_enum::#variant { #fields .. } = #private::State::leave(
+                    &mut *#here,
+                ) else { #unreachable };
+                #moves
+                #value
+            }},
+            false,
+        )
+    }
+
+    /// The top of an arm that resumes in place: the state stays where it is and its locals are
+    /// bound to references into it (`__keep_x`, bound to `x` in the region); if the region can
+    /// end, the function body's locals get the bindings they move to after it.
+    fn restore_in_place(&self, variant: &syn::Ident, ip: &InPlace) -> TokenStream {
+        let (state_enum, state, here) = (hidden("__State"), hidden("__state"), hidden("__here"));
+        let awaitee = hidden("__awaitee");
+        let mut fields = TokenStream::new();
+        for &(id, guard) in &ip.held {
+            let field = self.held_field(id, guard);
+            let temp = keep_ident(&field);
+            fields.extend(quote!(#field: #temp,));
+        }
+        let fields = splice(fields);
+        let body_level = ip
+            .held
+            .iter()
+            .filter(|&&(id, _)| ip.completes && self.a.locals[id].block == self.a.body.id);
+        let deferred = splice(self.deferred(body_level));
+        let safety = comment(
+            "SAFETY: `__state` points to the pinned state, valid for this call; nothing else \
+             reaches into it while `__here` does.",
+        );
+        let note = comment(&format!(
+            "`{variant}` resumes in place: what it keeps stays in the state, reached through \
+             references, while the loop around its `.await` runs; entering it again only writes \
+             the new awaited future."
+        ));
+        let unreachable = unreachable_state();
+        quote! {
+            #safety
+            #[allow(unsafe_code)]
+            let #here = unsafe { &mut *#state };
+            #note
+            #[allow(unused_variables)]
+            let #state_enum::#variant { #awaitee, #fields .. } = &mut *#here else {
+                #unreachable
+            };
+            #deferred
+        }
+    }
+
+    /// `let x;` for held locals that move out of the state when the region ends: declared where
+    /// the local was, so that it drops where it did.
+    fn deferred<'h>(&self, held: impl Iterator<Item = &'h (LocalId, bool)>) -> TokenStream {
+        let mut out = TokenStream::new();
+        for &(id, guard) in held {
+            let name = self.held_name(id, guard);
+            let mutability = (!guard && self.a.locals[id].mutable).then(|| quote!(mut));
+            out.extend(quote! {
+                #[allow(unused_mut, unused_variables, unused_assignments)]
+                let #mutability #name;
+            });
+        }
+        out
+    }
+
+    /// Inside a region: the state of point `p` is the one kept in place.
+    fn reenters(&self, p: PointId) -> bool {
+        self.in_place
+            .as_ref()
+            .is_some_and(|ip| ip.inside && ip.point == p)
+    }
+
+    /// Entering the state kept in place again, from its own region: its locals are where they
+    /// were; only the awaited future is new.
+    fn reenter(&mut self, p: PointId) -> TokenStream {
+        let point = &self.a.points[p];
+        let awaitee = hidden("__awaitee");
+        let mut rewriter = Rewriter::new(self.slot_names(), Vec::new());
+        let operand = rewriter.expr(point.operand.clone());
+        self.errors.append(&mut rewriter.errors);
+        let span = point.operand.span();
+        let mut explain = comment_with(|| {
+            format!(
+                "`{}` (line {}): state `{}` again; what it keeps is still in place, only the \
+                 awaited future is new.",
+                point.source, point.line, self.names.variants[p]
+            )
+        });
+        if let Some(note) = &point.note {
+            explain.extend(comment_with(|| format!("Note: {note}.")));
+        }
+        let poll_now = comment("Poll it right away, as `.await` does.");
+        let again = label("__again");
+        let future = quote_spanned!(span=> ::core::option::Option::Some(
+            ::core::future::IntoFuture::into_future(#operand)
+        ));
+        quote! {
+            #explain
+            *#awaitee = #future;
+            #poll_now
+            continue #again;
+        }
+    }
+
+    /// Inside a region, entering another state: the state kept in place is left first, its
+    /// locals bound by their names (shadowing the references) to move into the next one.
+    fn leave_in_place(&self) -> TokenStream {
+        let Some(ip) = self.in_place.as_ref().filter(|ip| ip.inside) else {
+            return TokenStream::new();
+        };
+        let variant = &self.names.variants[ip.point];
+        let (state_enum, here) = (hidden("__State"), hidden("__here"));
+        let mut fields = TokenStream::new();
+        for &(id, guard) in &ip.held {
+            let field = self.held_field(id, guard);
+            let name = self.held_name(id, guard);
+            if field == name {
+                fields.extend(quote!(#name,));
+            } else {
+                fields.extend(quote!(#field: #name,));
+            }
+        }
+        let fields = splice(fields);
+        let unreachable = unreachable_state();
+        let private = crate::names::private();
+        let note = comment(&format!(
+            "Leaving `{variant}`, which was kept in place: what it keeps moves out of it."
+        ));
+        quote! {
+            #note
+            #[allow(unused_variables)]
+            let #state_enum::#variant { #fields .. } = #private::State::leave(
+                &mut *#here,
+            ) else { #unreachable };
+        }
+    }
+
+    /// The field of the state that holds a held local (or its drop guard).
+    fn held_field(&self, id: LocalId, guard: bool) -> syn::Ident {
+        if guard {
+            self.names.guard_field(id)
+        } else {
+            self.names.fields[id].clone()
+        }
+    }
+
+    /// The name the code gives a held local (or its drop guard).
+    fn held_name(&self, id: LocalId, guard: bool) -> syn::Ident {
+        if guard {
+            self.names.guard_field(id)
+        } else {
+            self.local_ident(id)
         }
     }
 
@@ -722,6 +999,16 @@ impl Writer<'_> {
         if block == self.a.body.id {
             return TokenStream::new();
         }
+        if let Some(ip) = &self.in_place {
+            if !ip.completes {
+                return TokenStream::new();
+            }
+            let here = ip
+                .held
+                .iter()
+                .filter(|&&(id, _)| self.a.locals[id].block == block);
+            return self.deferred(here);
+        }
         let mut out = TokenStream::new();
         for (id, guard) in self.a.layout[p].held(&self.a.points[p].scope) {
             let local = &self.a.locals[id];
@@ -748,6 +1035,10 @@ impl Writer<'_> {
     /// Enters the state of suspension point `p`: moves the kept locals into it, hands the locals
     /// the awaited expression consumes to its arm, and goes on to poll (the arm builds the future).
     fn suspend(&mut self, p: PointId) -> TokenStream {
+        if self.reenters(p) {
+            return self.reenter(p);
+        }
+        let leave = splice(self.leave_in_place());
         let point = &self.a.points[p];
         let layout = &self.a.layout[p];
         let state_enum = hidden("__State");
@@ -803,6 +1094,7 @@ impl Writer<'_> {
             quote!(::core::option::Option::None)
         });
         quote! {
+            #leave
             #explain
             let #next = #state_enum::#variant {
                 #awaitee: #future,
@@ -1099,9 +1391,17 @@ impl Writer<'_> {
         rewrite::renamed(&self.a.locals[id].ident)
     }
 
+    /// The locals the code reaches through references: those in slots, and in a region those
+    /// the state keeps in place.
     fn slot_names(&self) -> Vec<String> {
+        let in_place = self
+            .in_place
+            .iter()
+            .filter(|ip| ip.inside)
+            .flat_map(|ip| ip.held.iter().filter(|&&(_, guard)| !guard));
         self.slot_scope
             .iter()
+            .chain(in_place.map(|(id, _)| id))
             .map(|&id| self.a.locals[id].ident.to_string())
             .collect()
     }

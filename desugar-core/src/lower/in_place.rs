@@ -1,0 +1,235 @@
+//! Which states resume *in place*: the arm of a suspension point inside a loop that leaves the
+//! locals its state keeps where they are, in the pinned state, instead of moving them out and
+//! back in at every iteration. Re-entering the same state then only writes the new awaited
+//! future, as rustc's generator does; moving all the kept locals out of the state and back in
+//! at every `.await` was most of what the desugared future cost over rustc's in a tight loop
+//! (docs/PERFORMANCE.md).
+//!
+//! In the arm of point `p`, the *region* is the rest of the iteration of the innermost loop
+//! around `p`, and that loop again. Inside it, the kept locals are references into the state
+//! (`acc` is written `(*acc)`); when the loop ends, they move out of the state into the
+//! bindings they have from there on, declared where the locals were. Only the states where
+//! nothing can go wrong with that get it:
+//!
+//! - the awaited future is built where the state is entered (it borrows nothing the state
+//!   keeps, see [`super::eager`]), so re-entering builds it in place from the region's locals;
+//! - every local the state holds is declared outside the loop: it stays alive, at its place,
+//!   for the whole region (a local of the iteration would end before the loop comes back);
+//! - none of them is ever moved (used by value, unless `Copy` as far as the syntax shows, and
+//!   not used again): a move out of a reference does not compile;
+//! - nothing in the loop jumps out of it past the end of the region (`break 'outer`);
+//! - no macro the lowering cannot rewrite names one of them, and no other local of the
+//!   function shares a name with one of them in the loop.
+
+use super::eager;
+use crate::analyze::cfg::{Jumps, moved_locals};
+use crate::analyze::{Analysis, Block, BlockId, Expr, LocalId, PointId, Stmt};
+use std::collections::{BTreeSet, HashSet};
+use syn::visit::Visit;
+
+/// Per point: the body of the loop whose resumption is its arm's region, if the arm resumes in
+/// place.
+pub fn regions(a: &Analysis) -> Vec<Option<BlockId>> {
+    let mut loops = Vec::new();
+    let mut innermost = vec![None; a.points.len()];
+    collect_block(&a.body, &mut Vec::new(), &mut loops, &mut innermost);
+    let moved = moved_locals(a);
+    (0..a.points.len())
+        .map(|p| {
+            let body = innermost[p]?;
+            let region = loops.iter().find(|l| l.body == body)?;
+            eligible(a, p, region, &moved).then_some(body)
+        })
+        .collect()
+}
+
+/// A loop of the body, as far as the region check needs it.
+struct Loop<'a> {
+    body: BlockId,
+    /// The blocks and arm scopes inside it, its body included.
+    blocks: HashSet<BlockId>,
+    /// The labels that a jump inside it may target without leaving it.
+    labels: Vec<String>,
+    /// The user code inside it.
+    code: Vec<Code<'a>>,
+}
+
+#[derive(Clone, Copy)]
+enum Code<'a> {
+    Stmt(&'a syn::Stmt),
+    Expr(&'a syn::Expr),
+}
+
+fn eligible(a: &Analysis, p: PointId, region: &Loop, moved: &BTreeSet<LocalId>) -> bool {
+    if a.points[p].join.is_some() || !eager(a, p) {
+        return false;
+    }
+    let mut names = HashSet::new();
+    for (id, guard) in a.layout[p].held(&a.points[p].scope) {
+        let local = &a.locals[id];
+        if region.blocks.contains(&local.block) {
+            return false;
+        }
+        // A guard (of a local in a slot) is never used by the user's code.
+        if !guard && (local.uninit || moved.contains(&id) || !names.insert(local.ident.to_string()))
+        {
+            return false;
+        }
+    }
+    // A local of the region with the same name would hide one of them for the rest of its block.
+    if a.locals
+        .iter()
+        .any(|l| region.blocks.contains(&l.block) && names.contains(&l.ident.to_string()))
+    {
+        return false;
+    }
+    region.code.iter().all(|&code| {
+        let mut scan = Scan {
+            jumps: Jumps::default(),
+            names: &names,
+            opaque: false,
+        };
+        match code {
+            Code::Stmt(s) => {
+                scan.jumps.visit_stmt(s);
+                scan.visit_stmt(s);
+            }
+            Code::Expr(e) => {
+                scan.jumps.visit_expr(e);
+                scan.visit_expr(e);
+            }
+        }
+        let leaves = scan
+            .jumps
+            .found
+            .iter()
+            .any(|(label, _)| label.as_ref().is_some_and(|l| !region.labels.contains(l)));
+        !leaves && !scan.opaque
+    })
+}
+
+/// Looks for what rules a region out in its user code: macros that cannot be rewritten naming
+/// one of the locals (`names`), and (through `jumps`) jumps out of the loop.
+struct Scan<'n> {
+    jumps: Jumps,
+    names: &'n HashSet<String>,
+    opaque: bool,
+}
+
+impl<'ast> Visit<'ast> for Scan<'_> {
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        use syn::punctuated::Punctuated;
+        let parses = mac
+            .parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+            .is_ok();
+        if !parses && mentions_any(mac.tokens.clone(), self.names) {
+            self.opaque = true;
+        }
+    }
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
+fn mentions_any(tokens: proc_macro2::TokenStream, names: &HashSet<String>) -> bool {
+    tokens.into_iter().any(|tt| match tt {
+        proc_macro2::TokenTree::Ident(i) => names.contains(&i.to_string()),
+        proc_macro2::TokenTree::Group(g) => mentions_any(g.stream(), names),
+        _ => false,
+    })
+}
+
+// ---- the loops of the body ----
+
+fn collect_block<'a>(
+    b: &'a Block,
+    open: &mut Vec<usize>,
+    loops: &mut Vec<Loop<'a>>,
+    innermost: &mut [Option<BlockId>],
+) {
+    for &l in open.iter() {
+        loops[l].blocks.insert(b.id);
+        if let Some(label) = &b.label {
+            loops[l].labels.push(label.name.ident.to_string());
+        }
+    }
+    for stmt in &b.stmts {
+        match stmt {
+            Stmt::Plain { stmt, .. } => code(open, loops, Code::Stmt(stmt)),
+            Stmt::Let { local, init, .. } => {
+                if let Some((_, otherwise)) = local.init.as_ref().and_then(|i| i.diverge.as_ref()) {
+                    code(open, loops, Code::Expr(otherwise));
+                }
+                collect_expr(init, open, loops, innermost);
+            }
+            Stmt::Expr { expr, .. } => collect_expr(expr, open, loops, innermost),
+        }
+    }
+    if let Some(t) = &b.tail {
+        collect_expr(t, open, loops, innermost);
+    }
+}
+
+fn collect_expr<'a>(
+    e: &'a Expr,
+    open: &mut Vec<usize>,
+    loops: &mut Vec<Loop<'a>>,
+    innermost: &mut [Option<BlockId>],
+) {
+    match e {
+        Expr::Plain(e, _) => code(open, loops, Code::Expr(e)),
+        Expr::Await(p) => innermost[*p] = open.last().map(|&l| loops[l].body),
+        Expr::Return(None) => {}
+        Expr::Block(b) => collect_block(b, open, loops, innermost),
+        Expr::If {
+            cond,
+            then,
+            otherwise,
+            ..
+        } => {
+            code(open, loops, Code::Expr(cond));
+            collect_block(then, open, loops, innermost);
+            if let Some(o) = otherwise {
+                collect_expr(o, open, loops, innermost);
+            }
+        }
+        Expr::Match {
+            scrutinee, arms, ..
+        } => {
+            code(open, loops, Code::Expr(scrutinee));
+            for arm in arms {
+                for &l in open.iter() {
+                    loops[l].blocks.insert(arm.scope);
+                }
+                if let Some((g, _)) = &arm.guard {
+                    code(open, loops, Code::Expr(g));
+                }
+                collect_expr(&arm.body, open, loops, innermost);
+            }
+        }
+        Expr::Loop { label, cond, body } => {
+            for &l in open.iter() {
+                loops[l]
+                    .labels
+                    .extend(label.iter().map(|l| l.name.ident.to_string()));
+            }
+            loops.push(Loop {
+                body: body.id,
+                blocks: HashSet::new(),
+                labels: label.iter().map(|l| l.name.ident.to_string()).collect(),
+                code: Vec::new(),
+            });
+            open.push(loops.len() - 1);
+            if let Some((c, _)) = cond {
+                code(open, loops, Code::Expr(c));
+            }
+            collect_block(body, open, loops, innermost);
+            open.pop();
+        }
+        Expr::Return(Some(v)) => collect_expr(v, open, loops, innermost),
+    }
+}
+
+fn code<'a>(open: &[usize], loops: &mut [Loop<'a>], c: Code<'a>) {
+    for &l in open {
+        loops[l].code.push(c);
+    }
+}
