@@ -225,3 +225,39 @@ case! {
         }
     }
 }
+
+case! {
+    in_place_loop_variable_kept(t) => fill(t);
+    #[desugar]
+    async fn fill(t: Trace) -> u64 {
+        let mut buf = [0u8; 4];
+        let kept = t.noisy("kept");
+        let mut sum = 0u64;
+        for i in 0..6 {
+            let n = t.step("fill", 1, i).await;
+            buf[i % 4] = n as u8;
+            sum += u64::from(buf[i % 4]);
+        }
+        Noisy::touch(&kept);
+        sum
+    }
+}
+
+case! {
+    in_place_future_borrows_a_buffer(t) => fill_buffer(t);
+    #[desugar]
+    async fn fill_buffer(t: Trace) -> u32 {
+        let mut buf = [0u8; 4];
+        let kept = t.noisy("kept");
+        let mut sum = 0u32;
+        for i in (1..7).rev() {
+            let slot = t.step("fill", 2, &mut buf).await;
+            slot[i % 4] = i as u8;
+            let inner = t.noisy("inner");
+            sum += u32::from(buf[i % 4]);
+            Noisy::touch(&inner);
+        }
+        Noisy::touch(&kept);
+        sum
+    }
+}

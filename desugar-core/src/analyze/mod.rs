@@ -45,6 +45,9 @@ pub struct Local {
     pub copy: bool,
     /// Declared without a value (`let x;`).
     pub uninit: bool,
+    /// A `for` loop's iterator over a range with a literal bound (`0..n`): its items are
+    /// integers or `char`s, which are `Copy`.
+    pub copy_items: bool,
     /// The scope that declares it.
     pub block: BlockId,
     /// The locals its value borrows, as far as the syntax of its `let` shows (`&x`, `x.iter()`,
@@ -329,6 +332,7 @@ impl Builder {
             mut_reference: false,
             copy: false,
             uninit: false,
+            copy_items: false,
             block: self.current_block(),
             borrows: Vec::new(),
             simple_let: false,
@@ -355,8 +359,13 @@ impl Builder {
         let copy = match (pat, init) {
             (Pat::Type(t), _) => copy_type(&t.ty),
             (Pat::Ident(_), Some(syn::Expr::Lit(_))) => true,
+            // The variable of `for i in 0..n`.
+            (Pat::Ident(_), Some(init)) => next_of(init)
+                .and_then(|it| self.lookup(&it.to_string()))
+                .is_some_and(|it| self.locals[it].copy_items),
             _ => false,
         };
+        let copy_items = init.is_some_and(into_literal_range);
         // A closure or async block without `move` borrows what it mentions, except the locals
         // it uses by value whose type does not show they are `Copy`: those it takes.
         let captures = || {
@@ -394,6 +403,7 @@ impl Builder {
                 let id = self.declare(ident, mutable, is_reference);
                 let local = &mut self.locals[id];
                 local.copy = copy;
+                local.copy_items = copy_items;
                 local.uninit = init.is_none();
                 local.async_closure =
                     matches!(init, Some(syn::Expr::Closure(c)) if c.asyncness.is_some());
@@ -961,6 +971,57 @@ fn contains_point(e: &Expr) -> bool {
 /// numbers, `bool`, `char`, `()`, shared references, raw pointers, and tuples and arrays of them.
 fn is_mut_reference(ty: &Type) -> bool {
     matches!(ty, Type::Reference(r) if r.mutability.is_some())
+}
+
+/// `IntoIterator::into_iter(RANGE)`, a `for` loop's iterator, over a range with a literal
+/// bound (`0..n`, `(1..=n).rev()`): its items are integers or `char`s.
+fn into_literal_range(init: &syn::Expr) -> bool {
+    fn literal(bound: &syn::Expr) -> bool {
+        match bound {
+            syn::Expr::Lit(_) => true,
+            syn::Expr::Unary(u) => matches!(u.op, syn::UnOp::Neg(_)) && literal(&u.expr),
+            _ => false,
+        }
+    }
+    fn range(expr: &syn::Expr) -> bool {
+        match expr {
+            syn::Expr::Range(r) => [&r.start, &r.end]
+                .into_iter()
+                .any(|b| b.as_deref().is_some_and(literal)),
+            syn::Expr::Paren(p) => range(&p.expr),
+            syn::Expr::MethodCall(m) => {
+                matches!(
+                    m.method.to_string().as_str(),
+                    "rev" | "step_by" | "skip" | "take"
+                ) && range(&m.receiver)
+            }
+            _ => false,
+        }
+    }
+    match init {
+        syn::Expr::Call(c) if c.args.len() == 1 => {
+            matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "into_iter"))
+                && range(&c.args[0])
+        }
+        _ => false,
+    }
+}
+
+/// `match Iterator::next(&mut it) { .. }`, a `for` loop's next item: `it`.
+fn next_of(init: &syn::Expr) -> Option<&Ident> {
+    let syn::Expr::Match(m) = init else {
+        return None;
+    };
+    let syn::Expr::Call(c) = &*m.expr else {
+        return None;
+    };
+    let is_next = matches!(&*c.func, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "next"));
+    match c.args.first() {
+        Some(syn::Expr::Reference(r)) if is_next && c.args.len() == 1 => {
+            mentions::plain_ident(&r.expr)
+        }
+        _ => None,
+    }
 }
 
 fn copy_type(ty: &Type) -> bool {

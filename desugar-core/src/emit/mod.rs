@@ -119,15 +119,7 @@ pub fn emit(
             // The arm binds what it needs itself, at each new poll of the state.
             return quote!(#state_enum::#variant { .. } => { #body });
         }
-        let pinned = a.layout[p].pinned.iter().map(|&id| {
-            let field = &names.fields[id];
-            let ident = &a.locals[id].ident;
-            if ident == "self" || *field == *ident {
-                quote!(#field)
-            } else {
-                quote!(#field: #ident)
-            }
-        });
+        let pinned = crate::lower::pinned_bindings(a, names, p);
         quote! {
             #state_enum::#variant { #awaitee, #(#pinned,)* .. } => { #body }
         }

@@ -11,25 +11,32 @@
 //! bindings they have from there on, declared where the locals were. Only the states where
 //! nothing can go wrong with that get it:
 //!
-//! - the awaited future is built where the state is entered (it borrows nothing the state
-//!   keeps, see [`super::eager`]), so re-entering builds it in place from the region's locals;
-//! - every local the state holds is declared outside the loop: it stays alive, at its place,
-//!   for the whole region (a local of the iteration would end before the loop comes back);
+//! - every local the state holds is declared outside the loop, so it stays alive, at its
+//!   place, for the whole region; or it is a local of the iteration whose type the syntax shows
+//!   `Copy` (`for i in 0..n`), which is copied out of the state where it is declared and back
+//!   in when the state is entered again (one with something to drop would end before the loop
+//!   comes back);
 //! - none of them is ever moved (used by value, unless `Copy` as far as the syntax shows, and
 //!   not used again): a move out of a reference does not compile;
 //! - nothing in the loop jumps out of it past the end of the region (`break 'outer`);
 //! - no macro the lowering cannot rewrite names one of them, and no other local of the
 //!   function shares a name with one of them in the loop.
 
-use super::eager;
 use crate::analyze::cfg::{Jumps, moved_locals};
 use crate::analyze::{Analysis, Block, BlockId, Expr, LocalId, PointId, Stmt};
 use std::collections::{BTreeSet, HashSet};
 use syn::visit::Visit;
 
-/// Per point: the body of the loop whose resumption is its arm's region, if the arm resumes in
-/// place.
-pub fn regions(a: &Analysis) -> Vec<Option<BlockId>> {
+/// An arm's region.
+pub struct Region {
+    /// The body of the loop whose resumption it is.
+    pub body: BlockId,
+    /// The locals the state holds that are declared inside the loop (all `Copy`).
+    pub per_iteration: Vec<LocalId>,
+}
+
+/// Per point: its arm's region, if the arm resumes in place.
+pub fn regions(a: &Analysis) -> Vec<Option<Region>> {
     let mut loops = Vec::new();
     let mut innermost = vec![None; a.points.len()];
     collect_block(&a.body, &mut Vec::new(), &mut loops, &mut innermost);
@@ -38,7 +45,11 @@ pub fn regions(a: &Analysis) -> Vec<Option<BlockId>> {
         .map(|p| {
             let body = innermost[p]?;
             let region = loops.iter().find(|l| l.body == body)?;
-            eligible(a, p, region, &moved).then_some(body)
+            let per_iteration = eligible(a, p, region, &moved)?;
+            Some(Region {
+                body,
+                per_iteration,
+            })
         })
         .collect()
 }
@@ -60,30 +71,45 @@ enum Code<'a> {
     Expr(&'a syn::Expr),
 }
 
-fn eligible(a: &Analysis, p: PointId, region: &Loop, moved: &BTreeSet<LocalId>) -> bool {
-    if a.points[p].join.is_some() || !eager(a, p) {
-        return false;
+/// The locals of the iteration the state holds, if the arm can resume in place.
+fn eligible(
+    a: &Analysis,
+    p: PointId,
+    region: &Loop,
+    moved: &BTreeSet<LocalId>,
+) -> Option<Vec<LocalId>> {
+    if a.points[p].join.is_some() {
+        return None;
     }
     let mut names = HashSet::new();
+    let mut per_iteration = Vec::new();
     for (id, guard) in a.layout[p].held(&a.points[p].scope) {
         let local = &a.locals[id];
         if region.blocks.contains(&local.block) {
-            return false;
+            // A local of the iteration ends before the state is entered again: only one that
+            // is `Copy` (nothing to drop) can be copied out and back in.
+            let copied = local.copy || (local.is_reference && !local.mut_reference);
+            if guard || !copied || local.uninit || !names.insert(local.ident.to_string()) {
+                return None;
+            }
+            per_iteration.push(id);
+            continue;
         }
         // A guard (of a local in a slot) is never used by the user's code.
         if !guard && (local.uninit || moved.contains(&id) || !names.insert(local.ident.to_string()))
         {
-            return false;
+            return None;
         }
     }
     // A local of the region with the same name would hide one of them for the rest of its block.
-    if a.locals
-        .iter()
-        .any(|l| region.blocks.contains(&l.block) && names.contains(&l.ident.to_string()))
-    {
-        return false;
+    if a.locals.iter().enumerate().any(|(id, l)| {
+        region.blocks.contains(&l.block)
+            && !per_iteration.contains(&id)
+            && names.contains(&l.ident.to_string())
+    }) {
+        return None;
     }
-    region.code.iter().all(|&code| {
+    let clear = region.code.iter().all(|&code| {
         let mut scan = Scan {
             jumps: Jumps::default(),
             names: &names,
@@ -105,7 +131,8 @@ fn eligible(a: &Analysis, p: PointId, region: &Loop, moved: &BTreeSet<LocalId>) 
             .iter()
             .any(|(label, _)| label.as_ref().is_some_and(|l| !region.labels.contains(l)));
         !leaves && !scan.opaque
-    })
+    });
+    clear.then_some(per_iteration)
 }
 
 /// Looks for what rules a region out in its user code: macros that cannot be rewritten naming

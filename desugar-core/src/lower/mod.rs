@@ -118,7 +118,7 @@ struct Writer<'a> {
     kept_somewhere: std::collections::HashSet<LocalId>,
     locations: Locations,
     /// Per point: the loop whose resumption its arm runs in place (see [`in_place`]).
-    regions: Vec<Option<BlockId>>,
+    regions: Vec<Option<in_place::Region>>,
     /// The arm being written resumes in place.
     in_place: Option<InPlace>,
 }
@@ -128,6 +128,9 @@ struct InPlace {
     point: PointId,
     /// The body of the loop whose resumption is the region.
     region: BlockId,
+    /// The held locals declared inside the loop (`Copy`): copied out of the state where they are
+    /// declared, and back in when the state is entered again.
+    per_iteration: Vec<LocalId>,
     /// What the state holds, in declaration order (drop guards `true`).
     held: Vec<(LocalId, bool)>,
     /// Writing the region: the held locals are references into the state.
@@ -444,9 +447,10 @@ impl Writer<'_> {
         let scope = self.slot_scope.len();
         let slots = splice(self.rebind_slots(self.a.body.id, p));
         let held = self.a.layout[p].held(&self.a.points[p].scope);
-        self.in_place = self.regions[p].map(|region| InPlace {
+        self.in_place = self.regions[p].as_ref().map(|region| InPlace {
             point: p,
-            region,
+            region: region.body,
+            per_iteration: region.per_iteration.clone(),
             held: held.clone(),
             inside: false,
             completes: false,
@@ -455,8 +459,8 @@ impl Writer<'_> {
         let in_place = self.in_place.take();
         let (top, restore) = match &in_place {
             Some(in_place) => (
+                self.poll_in_place(p),
                 self.restore_in_place(&self.names.variants[p], in_place),
-                TokenStream::new(),
             ),
             None => (
                 TokenStream::new(),
@@ -737,7 +741,7 @@ impl Writer<'_> {
         ip.inside = true;
         let mut refs = TokenStream::new();
         for &(id, guard) in &ip.held {
-            if guard {
+            if guard || ip.per_iteration.contains(&id) {
                 continue;
             }
             let name = rewrite::renamed(&self.a.locals[id].ident);
@@ -756,7 +760,12 @@ impl Writer<'_> {
         let (state_enum, here) = (hidden("__State"), hidden("__here"));
         let mut fields = TokenStream::new();
         let mut moves = TokenStream::new();
-        for &(id, guard) in &ip.held {
+        // (A local of the iteration is over, and `Copy`: left in the state, dropped with it.)
+        for &(id, guard) in ip
+            .held
+            .iter()
+            .filter(|(id, _)| !ip.per_iteration.contains(id))
+        {
             let field = self.held_field(id, guard);
             let temp = keep_ident(&field);
             let name = self.held_name(id, guard);
@@ -788,9 +797,28 @@ impl Writer<'_> {
         )
     }
 
-    /// The top of an arm that resumes in place: the state stays where it is and its locals are
-    /// bound to references into it (`__keep_x`, bound to `x` in the region); if the region can
-    /// end, the function body's locals get the bindings they move to after it.
+    /// The top of an arm that resumes in place, at each poll of its state: the awaited future,
+    /// and what building it borrows, as the other arms get them from the `match` on the state.
+    fn poll_in_place(&self, p: PointId) -> TokenStream {
+        let (state_enum, state) = (hidden("__State"), hidden("__state"));
+        let awaitee = hidden("__awaitee");
+        let variant = &self.names.variants[p];
+        let pinned = pinned_bindings(self.a, self.names, p);
+        let safety = comment("SAFETY: `__state` points to the pinned state, valid for this call.");
+        let unreachable = unreachable_state();
+        quote! {
+            #safety
+            #[allow(unsafe_code)]
+            let #state_enum::#variant { #awaitee, #(#pinned,)* .. } = (unsafe { &mut *#state }) else {
+                #unreachable
+            };
+        }
+    }
+
+    /// Once the awaited future is done, in an arm that resumes in place: the state stays where it
+    /// is and its locals are bound to references into it (`__keep_x`, bound to `x` in the
+    /// region), through one borrow of it, `__here`, separate from the future's; if the region
+    /// can end, the function body's locals get the bindings they move to after it.
     fn restore_in_place(&self, variant: &syn::Ident, ip: &InPlace) -> TokenStream {
         let (state_enum, state, here) = (hidden("__State"), hidden("__state"), hidden("__here"));
         let awaitee = hidden("__awaitee");
@@ -852,32 +880,59 @@ impl Writer<'_> {
     }
 
     /// Entering the state kept in place again, from its own region: its locals are where they
-    /// were; only the awaited future is new.
+    /// were, but for those of the iteration, copied in; then the awaited future is written, or,
+    /// if the arm builds it, what it consumes is handed over.
     fn reenter(&mut self, p: PointId) -> TokenStream {
+        let ip = self.in_place.as_ref().expect("an arm in place");
+        let mut copies = TokenStream::new();
+        for &id in &ip.per_iteration {
+            let name = self.local_ident(id);
+            let temp = keep_ident(&self.names.fields[id]);
+            copies.extend(quote!(*#temp = #name;));
+        }
+        let copies = splice(copies);
         let point = &self.a.points[p];
-        let awaitee = hidden("__awaitee");
-        let mut rewriter = Rewriter::new(self.slot_names(), Vec::new());
-        let operand = rewriter.expr(point.operand.clone());
-        self.errors.append(&mut rewriter.errors);
-        let span = point.operand.span();
         let mut explain = comment_with(|| {
             format!(
-                "`{}` (line {}): state `{}` again; what it keeps is still in place, only the \
-                 awaited future is new.",
-                point.source, point.line, self.names.variants[p]
+                "`{}` (line {}): state `{}` again; what it keeps is still in place{}.",
+                point.source,
+                point.line,
+                self.names.variants[p],
+                if ip.per_iteration.is_empty() {
+                    ""
+                } else {
+                    " (this iteration's locals are copied in)"
+                }
             )
         });
         if let Some(note) = &point.note {
             explain.extend(comment_with(|| format!("Note: {note}.")));
         }
+        let write = splice(if eager(self.a, p) {
+            let awaitee = hidden("__awaitee");
+            let mut rewriter = Rewriter::new(self.slot_names(), Vec::new());
+            let operand = rewriter.expr(point.operand.clone());
+            self.errors.append(&mut rewriter.errors);
+            let span = point.operand.span();
+            let future = quote_spanned!(span=> ::core::option::Option::Some(
+                ::core::future::IntoFuture::into_future(#operand)
+            ));
+            quote!(*#awaitee = #future;)
+        } else {
+            // The arm builds the future, from what the state keeps in place and these.
+            let layout = &self.a.layout[p];
+            let inputs = inputs_ident(p);
+            let names = layout.consumed.iter().map(|&id| self.local_ident(id));
+            (!layout.consumed.is_empty())
+                .then(|| quote!(#inputs = ::core::option::Option::Some((#(#names,)*));))
+                .unwrap_or_default()
+        });
         let poll_now = comment("Poll it right away, as `.await` does.");
         let again = label("__again");
-        let future = quote_spanned!(span=> ::core::option::Option::Some(
-            ::core::future::IntoFuture::into_future(#operand)
-        ));
         quote! {
             #explain
-            *#awaitee = #future;
+            #copies
+            #write
             #poll_now
             continue #again;
         }
@@ -892,7 +947,12 @@ impl Writer<'_> {
         let variant = &self.names.variants[ip.point];
         let (state_enum, here) = (hidden("__State"), hidden("__here"));
         let mut fields = TokenStream::new();
-        for &(id, guard) in &ip.held {
+        // (The locals of the iteration are the region's own, newer than the state's copies.)
+        for &(id, guard) in ip
+            .held
+            .iter()
+            .filter(|(id, _)| !ip.per_iteration.contains(id))
+        {
             let field = self.held_field(id, guard);
             let name = self.held_name(id, guard);
             if field == name {
@@ -1000,14 +1060,28 @@ impl Writer<'_> {
             return TokenStream::new();
         }
         if let Some(ip) = &self.in_place {
-            if !ip.completes {
-                return TokenStream::new();
-            }
-            let here = ip
+            let here: Vec<&(LocalId, bool)> = ip
                 .held
                 .iter()
-                .filter(|&&(id, _)| self.a.locals[id].block == block);
-            return self.deferred(here);
+                .filter(|&&(id, _)| self.a.locals[id].block == block)
+                .collect();
+            let (copied, moved): (Vec<_>, Vec<_>) = here
+                .into_iter()
+                .partition(|(id, _)| ip.per_iteration.contains(id));
+            let mut out = TokenStream::new();
+            for &(id, _) in copied {
+                let name = self.local_ident(id);
+                let temp = keep_ident(&self.names.fields[id]);
+                let mutability = self.a.locals[id].mutable.then(|| quote!(mut));
+                out.extend(quote! {
+                    #[allow(unused_mut, unused_variables)]
+                    let #mutability #name = *#temp;
+                });
+            }
+            if ip.completes {
+                out.extend(self.deferred(moved.into_iter()));
+            }
+            return out;
         }
         let mut out = TokenStream::new();
         for (id, guard) in self.a.layout[p].held(&self.a.points[p].scope) {
@@ -1394,11 +1468,11 @@ impl Writer<'_> {
     /// The locals the code reaches through references: those in slots, and in a region those
     /// the state keeps in place.
     fn slot_names(&self) -> Vec<String> {
-        let in_place = self
-            .in_place
-            .iter()
-            .filter(|ip| ip.inside)
-            .flat_map(|ip| ip.held.iter().filter(|&&(_, guard)| !guard));
+        let in_place = self.in_place.iter().filter(|ip| ip.inside).flat_map(|ip| {
+            ip.held
+                .iter()
+                .filter(|&(id, guard)| !guard && !ip.per_iteration.contains(id))
+        });
         self.slot_scope
             .iter()
             .chain(in_place.map(|(id, _)| id))
@@ -1507,6 +1581,24 @@ pub fn eager(a: &Analysis, p: PointId) -> bool {
     a.layout[p].pinned.is_empty()
         && !point.uses.iter().any(|u| a.locals[u.local].slot.is_some())
         && !anonymous.0
+}
+
+/// The fields of point `p`'s state that its awaited expression borrows in place, bound by the
+/// names the expression uses (`field: name`), for the pattern of its arm.
+pub fn pinned_bindings(a: &Analysis, names: &Names, p: PointId) -> Vec<TokenStream> {
+    a.layout[p]
+        .pinned
+        .iter()
+        .map(|&id| {
+            let field = &names.fields[id];
+            let ident = &a.locals[id].ident;
+            if ident == "self" || *field == *ident {
+                quote!(#field)
+            } else {
+                quote!(#field: #ident)
+            }
+        })
+        .collect()
 }
 
 /// The local of the poll closure that carries what point `p`'s awaited expression consumes.
