@@ -923,9 +923,11 @@ impl Writer<'_> {
             let layout = &self.a.layout[p];
             let inputs = inputs_ident(p);
             let names = layout.consumed.iter().map(|&id| self.local_ident(id));
-            (!layout.consumed.is_empty())
-                .then(|| quote!(#inputs = ::core::option::Option::Some((#(#names,)*));))
-                .unwrap_or_default()
+            if layout.consumed.is_empty() {
+                TokenStream::new()
+            } else {
+                quote!(#inputs = ::core::option::Option::Some((#(#names,)*));)
+            }
         });
         let poll_now = comment("Poll it right away, as `.await` does.");
         let again = label("__again");
