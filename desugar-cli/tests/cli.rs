@@ -202,6 +202,27 @@ fn json_gives_the_same_data() {
 }
 
 #[test]
+fn says_which_states_resume_in_place() {
+    let path = fixtures().join("in_place.rs");
+    let path = path.to_str().unwrap();
+    let text = desugar(&[path, "--explain"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert_eq!(
+        text.stdout.matches("resumes in place").count(),
+        1,
+        "{}",
+        text.stdout
+    );
+    let json = desugar(&[path, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let resumes = |f: usize| json["functions"][f]["states"][0]["resumes_in_place"].clone();
+    assert_eq!(json["functions"][0]["name"], "sum");
+    assert_eq!(resumes(0), true);
+    assert_eq!(json["functions"][1]["name"], "lengths");
+    assert_eq!(resumes(1), false);
+}
+
+#[test]
 fn side_by_side_marks_the_suspension_points() {
     let run = desugar(&[EXAMPLE, "--side-by-side"]);
     assert_eq!(run.code, 0);

@@ -21,6 +21,8 @@ pub struct StateInfo {
     /// Not a suspension point: the join after an `if`, `match` or loop whose paths meet there
     /// (its future is `ready(())`).
     pub join: bool,
+    /// The loop around it comes back to it without moving what it keeps out of the state.
+    pub resumes_in_place: bool,
 }
 
 pub struct FnInfo {
@@ -161,6 +163,7 @@ fn explain_fn(
     };
     let names = names::assign(&a, &type_names);
     let ident = |id: usize| describe(&a.locals[id].ident);
+    let resumes_in_place = crate::lower::resumes_in_place(&a);
     let states = a
         .points
         .iter()
@@ -184,6 +187,7 @@ fn explain_fn(
                 slots: layout.slotted.iter().map(|&id| ident(id)).collect(),
                 notes,
                 join: point.join.is_some(),
+                resumes_in_place: resumes_in_place[p],
             }
         })
         .collect();

@@ -41,6 +41,8 @@ struct State<'a> {
     notes: &'a [String],
     /// Not a suspension point: where the paths through an `if`, `match` or loop meet.
     join: bool,
+    /// The loop around it comes back to it without moving what it keeps out of the state.
+    resumes_in_place: bool,
 }
 
 #[derive(Serialize)]
@@ -75,6 +77,7 @@ pub fn render(functions: &[(&FnInfo, &str)], diagnostics: &[Diagnostic]) -> Stri
                         in_slots: &s.slots,
                         notes: &s.notes,
                         join: s.join,
+                        resumes_in_place: s.resumes_in_place,
                     })
                     .collect(),
                 notes: &f.notes,

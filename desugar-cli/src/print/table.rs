@@ -64,6 +64,11 @@ pub fn state_table(f: &desugar_core::explain::FnInfo, path: &str) -> String {
     for (row, state) in rows.iter().zip(&f.states) {
         out.push_str(&line(row));
         out.push('\n');
+        if state.resumes_in_place {
+            let note = "resumes in place: the loop around it comes back to it without moving what \
+                        it keeps out of the state";
+            notes(&[note.to_string()], "    ", &mut out);
+        }
         notes(&state.notes, "    ", &mut out);
     }
     notes(&f.notes, "  ", &mut out);

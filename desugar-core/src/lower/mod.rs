@@ -1585,6 +1585,11 @@ pub fn eager(a: &Analysis, p: PointId) -> bool {
         && !anonymous.0
 }
 
+/// Per suspension point: whether its arm resumes in place (see [`in_place`]).
+pub fn resumes_in_place(a: &Analysis) -> Vec<bool> {
+    in_place::regions(a).iter().map(Option::is_some).collect()
+}
+
 /// The fields of point `p`'s state that its awaited expression borrows in place, bound by the
 /// names the expression uses (`field: name`), for the pattern of its arm.
 pub fn pinned_bindings(a: &Analysis, names: &Names, p: PointId) -> Vec<TokenStream> {
