@@ -24,7 +24,7 @@
 
 use crate::analyze::cfg::{Jumps, moved_locals};
 use crate::analyze::{Analysis, Block, BlockId, Expr, LocalId, PointId, Stmt};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use syn::visit::Visit;
 
 /// An arm's region.
@@ -40,18 +40,74 @@ pub fn regions(a: &Analysis) -> Vec<Option<Region>> {
     let mut loops = Vec::new();
     let mut innermost = vec![None; a.points.len()];
     collect_block(&a.body, &mut Vec::new(), &mut loops, &mut innermost);
+    if loops.is_empty() || innermost.iter().all(Option::is_none) {
+        return innermost.iter().map(|_| None).collect();
+    }
+    // What each loop's checks need, computed once per loop rather than once per point in it
+    // (which would make expansion quadratic in a long loop).
+    let summaries: Vec<Summary> = loops.iter().map(Summary::of).collect();
+    let mut around: HashMap<BlockId, Vec<usize>> = HashMap::new();
+    for (l, region) in loops.iter().enumerate() {
+        for &b in &region.blocks {
+            around.entry(b).or_default().push(l);
+        }
+    }
+    let mut declared: Vec<HashMap<String, Vec<LocalId>>> = vec![HashMap::new(); loops.len()];
+    for (id, local) in a.locals.iter().enumerate() {
+        for &l in around.get(&local.block).into_iter().flatten() {
+            declared[l]
+                .entry(local.ident.to_string())
+                .or_default()
+                .push(id);
+        }
+    }
     let moved = moved_locals(a);
     (0..a.points.len())
         .map(|p| {
-            let body = innermost[p]?;
-            let region = loops.iter().find(|l| l.body == body)?;
-            let per_iteration = eligible(a, p, region, &moved)?;
+            let l = innermost[p]?;
+            let per_iteration = eligible(a, p, &loops[l], &summaries[l], &declared[l], &moved)?;
             Some(Region {
-                body,
+                body: loops[l].body,
                 per_iteration,
             })
         })
         .collect()
+}
+
+/// What rules points out in a loop's user code, whatever the point.
+struct Summary {
+    /// A jump out of the loop past its end (`break 'outer`).
+    leaves: bool,
+    /// The identifiers named in macros that the lowering cannot rewrite.
+    opaque: HashSet<String>,
+}
+
+impl Summary {
+    fn of(region: &Loop) -> Self {
+        let mut summary = Summary {
+            leaves: false,
+            opaque: HashSet::new(),
+        };
+        for &code in &region.code {
+            let mut jumps = Jumps::default();
+            let mut scan = Scan(&mut summary.opaque);
+            match code {
+                Code::Stmt(s) => {
+                    jumps.visit_stmt(s);
+                    scan.visit_stmt(s);
+                }
+                Code::Expr(e) => {
+                    jumps.visit_expr(e);
+                    scan.visit_expr(e);
+                }
+            }
+            summary.leaves |= jumps
+                .found
+                .iter()
+                .any(|(label, _)| label.as_ref().is_some_and(|l| !region.labels.contains(l)));
+        }
+        summary
+    }
 }
 
 /// A loop of the body, as far as the region check needs it.
@@ -76,9 +132,11 @@ fn eligible(
     a: &Analysis,
     p: PointId,
     region: &Loop,
+    summary: &Summary,
+    declared: &HashMap<String, Vec<LocalId>>,
     moved: &BTreeSet<LocalId>,
 ) -> Option<Vec<LocalId>> {
-    if a.points[p].join.is_some() {
+    if a.points[p].join.is_some() || summary.leaves {
         return None;
     }
     let mut names = HashSet::new();
@@ -101,47 +159,20 @@ fn eligible(
             return None;
         }
     }
-    // A local of the region with the same name would hide one of them for the rest of its block.
-    if a.locals.iter().enumerate().any(|(id, l)| {
-        region.blocks.contains(&l.block)
-            && !per_iteration.contains(&id)
-            && names.contains(&l.ident.to_string())
-    }) {
-        return None;
-    }
-    let clear = region.code.iter().all(|&code| {
-        let mut scan = Scan {
-            jumps: Jumps::default(),
-            names: &names,
-            opaque: false,
-        };
-        match code {
-            Code::Stmt(s) => {
-                scan.jumps.visit_stmt(s);
-                scan.visit_stmt(s);
-            }
-            Code::Expr(e) => {
-                scan.jumps.visit_expr(e);
-                scan.visit_expr(e);
-            }
-        }
-        let leaves = scan
-            .jumps
-            .found
-            .iter()
-            .any(|(label, _)| label.as_ref().is_some_and(|l| !region.labels.contains(l)));
-        !leaves && !scan.opaque
+    // A local of the region with the same name would hide one of them for the rest of its block;
+    // a macro the lowering cannot rewrite would not reach them through their references.
+    let clear = names.iter().all(|name| {
+        !summary.opaque.contains(name)
+            && declared
+                .get(name)
+                .is_none_or(|ids| ids.iter().all(|id| per_iteration.contains(id)))
     });
     clear.then_some(per_iteration)
 }
 
-/// Looks for what rules a region out in its user code: macros that cannot be rewritten naming
-/// one of the locals (`names`), and (through `jumps`) jumps out of the loop.
-struct Scan<'n> {
-    jumps: Jumps,
-    names: &'n HashSet<String>,
-    opaque: bool,
-}
+/// Collects the identifiers named in macros the lowering cannot rewrite (their arguments are
+/// not expressions).
+struct Scan<'s>(&'s mut HashSet<String>);
 
 impl<'ast> Visit<'ast> for Scan<'_> {
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
@@ -149,19 +180,23 @@ impl<'ast> Visit<'ast> for Scan<'_> {
         let parses = mac
             .parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
             .is_ok();
-        if !parses && mentions_any(mac.tokens.clone(), self.names) {
-            self.opaque = true;
+        if !parses {
+            idents(mac.tokens.clone(), self.0);
         }
     }
     fn visit_item(&mut self, _: &'ast syn::Item) {}
 }
 
-fn mentions_any(tokens: proc_macro2::TokenStream, names: &HashSet<String>) -> bool {
-    tokens.into_iter().any(|tt| match tt {
-        proc_macro2::TokenTree::Ident(i) => names.contains(&i.to_string()),
-        proc_macro2::TokenTree::Group(g) => mentions_any(g.stream(), names),
-        _ => false,
-    })
+fn idents(tokens: proc_macro2::TokenStream, out: &mut HashSet<String>) {
+    for tt in tokens {
+        match tt {
+            proc_macro2::TokenTree::Ident(i) => {
+                out.insert(i.to_string());
+            }
+            proc_macro2::TokenTree::Group(g) => idents(g.stream(), out),
+            _ => {}
+        }
+    }
 }
 
 // ---- the loops of the body ----
@@ -170,7 +205,7 @@ fn collect_block<'a>(
     b: &'a Block,
     open: &mut Vec<usize>,
     loops: &mut Vec<Loop<'a>>,
-    innermost: &mut [Option<BlockId>],
+    innermost: &mut [Option<usize>],
 ) {
     for &l in open.iter() {
         loops[l].blocks.insert(b.id);
@@ -199,11 +234,11 @@ fn collect_expr<'a>(
     e: &'a Expr,
     open: &mut Vec<usize>,
     loops: &mut Vec<Loop<'a>>,
-    innermost: &mut [Option<BlockId>],
+    innermost: &mut [Option<usize>],
 ) {
     match e {
         Expr::Plain(e, _) => code(open, loops, Code::Expr(e)),
-        Expr::Await(p) => innermost[*p] = open.last().map(|&l| loops[l].body),
+        Expr::Await(p) => innermost[*p] = open.last().copied(),
         Expr::Return(None) => {}
         Expr::Block(b) => collect_block(b, open, loops, innermost),
         Expr::If {

@@ -755,31 +755,20 @@ impl Writer<'_> {
             return construct;
         }
         ip.completes = true;
-        let ip = self.in_place.as_ref().expect("an arm in place");
-        let variant = &self.names.variants[ip.point];
-        let (state_enum, here) = (hidden("__State"), hidden("__here"));
         let mut fields = TokenStream::new();
         let mut moves = TokenStream::new();
-        // (A local of the iteration is over, and `Copy`: left in the state, dropped with it.)
-        for &(id, guard) in ip
-            .held
-            .iter()
-            .filter(|(id, _)| !ip.per_iteration.contains(id))
-        {
-            let field = self.held_field(id, guard);
+        for (field, name) in self.moved_out() {
             let temp = keep_ident(&field);
-            let name = self.held_name(id, guard);
             fields.extend(quote!(#field: #temp,));
             moves.extend(quote!(#name = #temp;));
         }
-        let (fields, moves) = (splice(fields), splice(moves));
+        let leave = splice(self.leave_here(fields));
+        let moves = splice(moves);
         let note = comment(
             "The loop is over: what the state kept in place moves out of it, to the bindings it \
              has from here on (the references into the state are dead: `leave` borrows \
              `__here` again).",
         );
-        let unreachable = unreachable_state();
-        let private = crate::names::private();
         let value = hidden("__value");
         let tokens = splice(construct.tokens);
         Code::new(
@@ -787,14 +776,40 @@ impl Writer<'_> {
                 #[allow(clippy::let_unit_value)]
                 let #value = #tokens;
                 #note
-                let #state_enum::#variant { #fields .. } = #private::State::leave(
-                    &mut *#here,
-                ) else { #unreachable };
+                #leave
                 #moves
                 #value
             }},
             false,
         )
+    }
+
+    /// The fields of the state kept in place that move out when it is left, with the names the
+    /// code gives them. (A local of the iteration is the region's own: the state's copy of it is
+    /// `Copy`, dropped with the state.)
+    fn moved_out(&self) -> Vec<(syn::Ident, syn::Ident)> {
+        let ip = self.in_place.as_ref().expect("an arm in place");
+        ip.held
+            .iter()
+            .filter(|(id, _)| !ip.per_iteration.contains(id))
+            .map(|&(id, guard)| (self.held_field(id, guard), self.held_name(id, guard)))
+            .collect()
+    }
+
+    /// `let __State::V { fields .. } = State::leave(&mut *__here) else { .. };`: leaves the
+    /// state kept in place, through the borrow its references come from.
+    fn leave_here(&self, fields: TokenStream) -> TokenStream {
+        let ip = self.in_place.as_ref().expect("an arm in place");
+        let variant = &self.names.variants[ip.point];
+        let (state_enum, here) = (hidden("__State"), hidden("__here"));
+        let unreachable = unreachable_state();
+        let private = crate::names::private();
+        let fields = splice(fields);
+        quote! {
+            let #state_enum::#variant { #fields .. } = #private::State::leave(
+                &mut *#here,
+            ) else { #unreachable };
+        }
     }
 
     /// The top of an arm that resumes in place, at each poll of its state: the awaited future,
@@ -946,35 +961,23 @@ impl Writer<'_> {
         let Some(ip) = self.in_place.as_ref().filter(|ip| ip.inside) else {
             return TokenStream::new();
         };
-        let variant = &self.names.variants[ip.point];
-        let (state_enum, here) = (hidden("__State"), hidden("__here"));
         let mut fields = TokenStream::new();
-        // (The locals of the iteration are the region's own, newer than the state's copies.)
-        for &(id, guard) in ip
-            .held
-            .iter()
-            .filter(|(id, _)| !ip.per_iteration.contains(id))
-        {
-            let field = self.held_field(id, guard);
-            let name = self.held_name(id, guard);
+        for (field, name) in self.moved_out() {
             if field == name {
                 fields.extend(quote!(#name,));
             } else {
                 fields.extend(quote!(#field: #name,));
             }
         }
-        let fields = splice(fields);
-        let unreachable = unreachable_state();
-        let private = crate::names::private();
+        let leave = splice(self.leave_here(fields));
         let note = comment(&format!(
-            "Leaving `{variant}`, which was kept in place: what it keeps moves out of it."
+            "Leaving `{}`, which was kept in place: what it keeps moves out of it.",
+            self.names.variants[ip.point]
         ));
         quote! {
             #note
             #[allow(unused_variables)]
-            let #state_enum::#variant { #fields .. } = #private::State::leave(
-                &mut *#here,
-            ) else { #unreachable };
+            #leave
         }
     }
 
