@@ -10,6 +10,24 @@ use core::convert::Infallible;
 use core::ops::ControlFlow;
 use core::task::Poll;
 
+/// The panic of a desugared future polled again after it panicked, with rustc's message. Out of
+/// line and cold, so that each poll does not pay for setting up its arguments; the location is
+/// the desugared function's, as with an inline `panic!`.
+#[cold]
+#[inline(never)]
+#[track_caller]
+pub fn resumed_after_panicking() -> ! {
+    panic!("`async fn` resumed after panicking")
+}
+
+/// The same, polled again after it returned `Ready`.
+#[cold]
+#[inline(never)]
+#[track_caller]
+pub fn resumed_after_completion() -> ! {
+    panic!("`async fn` resumed after completion")
+}
+
 /// Lets an `impl Future` name a lifetime it holds without promising to outlive it (edition
 /// 2018/2021 capture only the lifetimes an `impl Trait` names).
 pub trait Captures<T: ?Sized> {}

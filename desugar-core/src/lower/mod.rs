@@ -1629,8 +1629,9 @@ fn keep_ident(field: &syn::Ident) -> syn::Ident {
 
 /// The panic rustc's futures raise when polled again.
 pub fn panic_resumed(after: &str) -> TokenStream {
-    let message = format!("`async fn` resumed after {after}");
-    quote!(::core::panic!(#message))
+    let private = crate::names::private();
+    let function = quote::format_ident!("resumed_after_{}", after);
+    quote!(#private::#function())
 }
 
 fn unreachable_state() -> TokenStream {
