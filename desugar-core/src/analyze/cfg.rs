@@ -44,6 +44,8 @@ struct Node {
     plain_assign: bool,
     /// The statement or expression of the tree this node is (by address), for plain code.
     stmt: Option<usize>,
+    /// The user code this node runs (the `syn` statement or expression, by address).
+    code: Option<usize>,
 }
 
 struct Graph {
@@ -100,6 +102,11 @@ impl Builder {
             }
         }
         let plain_assign = matches!(code, Code::Stmt(syn::Stmt::Expr(syn::Expr::Assign(a), _)) if super::mentions::is_plain_path(&a.left));
+        let code = match code {
+            Code::Stmt(s) => Some(s as *const syn::Stmt as usize),
+            Code::Expr(e) => Some(e as *const syn::Expr as usize),
+            Code::None => None,
+        };
         self.node(Node {
             uses: uses.to_vec(),
             defs,
@@ -107,6 +114,7 @@ impl Builder {
             point: None,
             plain_assign,
             stmt: None,
+            code,
         })
     }
 
@@ -750,15 +758,28 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<LocalId>
     out
 }
 
-/// The locals some code may move out: a by-value use (`x`, `x.f`, a method that may take
+/// Where a use is: in user code (the `syn` statement or expression, by address), or in the
+/// awaited expression of a suspension point.
+#[derive(Clone, Copy)]
+pub enum Site {
+    Code(usize),
+    Point(PointId),
+}
+
+/// The uses that may move a local out: a by-value use (`x`, `x.f`, a method that may take
 /// `self`) after which the local is not used again, or that the same code assigns again
 /// (`x = f(x)`). A local used again after a by-value use was not moved by it (it is `Copy`, or
 /// the method borrows), or the original would not compile.
-pub fn moved_locals(a: &Analysis) -> BTreeSet<LocalId> {
+pub fn moving_uses(a: &Analysis) -> Vec<(LocalId, Site)> {
     let g = graph(a);
     let live_out = liveness(&g);
-    let mut out = BTreeSet::new();
+    let mut out = Vec::new();
     for (i, node) in g.nodes.iter().enumerate() {
+        let site = match (node.code, node.point) {
+            (Some(code), _) => Site::Code(code),
+            (None, Some(p)) => Site::Point(p),
+            (None, None) => continue,
+        };
         for u in &node.uses {
             let local = &a.locals[u.local];
             let by_value = match &u.kind {
@@ -772,7 +793,7 @@ pub fn moved_locals(a: &Analysis) -> BTreeSet<LocalId> {
                 .iter()
                 .any(|other| other.local == u.local && other.kind == Use::Assign);
             if by_value && !copied && (reassigned || !live_out[i].contains(&u.local)) {
-                out.insert(u.local);
+                out.push((u.local, site));
             }
         }
     }

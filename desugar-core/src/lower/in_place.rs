@@ -16,13 +16,14 @@
 //!   `Copy` (`for i in 0..n`), which is copied out of the state where it is declared and back
 //!   in when the state is entered again (one with something to drop would end before the loop
 //!   comes back);
-//! - none of them is ever moved (used by value, unless `Copy` as far as the syntax shows, and
-//!   not used again): a move out of a reference does not compile;
+//! - none of them is moved inside the loop (used by value, unless `Copy` as far as the syntax
+//!   shows, and not used again): a move out of a reference does not compile (before and after
+//!   the loop they are the code's own, and may move);
 //! - nothing in the loop jumps out of it past the end of the region (`break 'outer`);
 //! - no macro the lowering cannot rewrite names one of them, and no other local of the
 //!   function shares a name with one of them in the loop.
 
-use crate::analyze::cfg::{Jumps, moved_locals};
+use crate::analyze::cfg::{Jumps, Site, moving_uses};
 use crate::analyze::{Analysis, Block, BlockId, Expr, LocalId, PointId, Stmt};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use syn::visit::Visit;
@@ -61,11 +62,32 @@ pub fn regions(a: &Analysis) -> Vec<Option<Region>> {
                 .push(id);
         }
     }
-    let moved = moved_locals(a);
+    // The locals each loop's code may move: there they are references into the state, which
+    // cannot be moved out of. (Before and after the loop they are the code's own.)
+    let mut by_site: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut by_point: HashMap<PointId, Vec<usize>> = HashMap::new();
+    for (l, region) in loops.iter().enumerate() {
+        for &site in &region.sites {
+            by_site.entry(site).or_default().push(l);
+        }
+        for &p in &region.points {
+            by_point.entry(p).or_default().push(l);
+        }
+    }
+    let mut moved: Vec<BTreeSet<LocalId>> = vec![BTreeSet::new(); loops.len()];
+    for (id, site) in moving_uses(a) {
+        let around = match site {
+            Site::Code(code) => by_site.get(&code),
+            Site::Point(p) => by_point.get(&p),
+        };
+        for &l in around.into_iter().flatten() {
+            moved[l].insert(id);
+        }
+    }
     (0..a.points.len())
         .map(|p| {
             let l = innermost[p]?;
-            let per_iteration = eligible(a, p, &loops[l], &summaries[l], &declared[l], &moved)?;
+            let per_iteration = eligible(a, p, &loops[l], &summaries[l], &declared[l], &moved[l])?;
             Some(Region {
                 body: loops[l].body,
                 per_iteration,
@@ -117,8 +139,11 @@ struct Loop<'a> {
     blocks: HashSet<BlockId>,
     /// The labels that a jump inside it may target without leaving it.
     labels: Vec<String>,
-    /// The user code inside it.
+    /// The user code inside it, and the same by address.
     code: Vec<Code<'a>>,
+    sites: HashSet<usize>,
+    /// The suspension points inside it.
+    points: HashSet<PointId>,
 }
 
 #[derive(Clone, Copy)]
@@ -238,7 +263,12 @@ fn collect_expr<'a>(
 ) {
     match e {
         Expr::Plain(e, _) => code(open, loops, Code::Expr(e)),
-        Expr::Await(p) => innermost[*p] = open.last().copied(),
+        Expr::Await(p) => {
+            innermost[*p] = open.last().copied();
+            for &l in open.iter() {
+                loops[l].points.insert(*p);
+            }
+        }
         Expr::Return(None) => {}
         Expr::Block(b) => collect_block(b, open, loops, innermost),
         Expr::If {
@@ -278,6 +308,8 @@ fn collect_expr<'a>(
                 blocks: HashSet::new(),
                 labels: label.iter().map(|l| l.name.ident.to_string()).collect(),
                 code: Vec::new(),
+                sites: HashSet::new(),
+                points: HashSet::new(),
             });
             open.push(loops.len() - 1);
             if let Some((c, _)) = cond {
@@ -291,7 +323,12 @@ fn collect_expr<'a>(
 }
 
 fn code<'a>(open: &[usize], loops: &mut [Loop<'a>], c: Code<'a>) {
+    let site = match c {
+        Code::Stmt(s) => s as *const syn::Stmt as usize,
+        Code::Expr(e) => e as *const syn::Expr as usize,
+    };
     for &l in open {
         loops[l].code.push(c);
+        loops[l].sites.insert(site);
     }
 }
