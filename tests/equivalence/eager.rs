@@ -261,3 +261,19 @@ case! {
         sum
     }
 }
+
+case! {
+    in_place_locals_moved_after_the_loop(t) => collect(t);
+    #[desugar]
+    async fn collect(t: Trace) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        let kept = t.noisy("kept");
+        while names.len() < 3 {
+            let tr = t.clone();
+            let name = super::owned(tr, "next", 1, "n").await;
+            names.push(name.to_string());
+        }
+        drop(kept);
+        names
+    }
+}
