@@ -741,13 +741,10 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<LocalId>
             .uses
             .iter()
             .filter(|u| {
-                let moves = match &u.kind {
-                    Use::Move => true,
-                    // A method that may take `self` by value (the guess that compiles).
-                    Use::Receiver(m) => !borrowing(m),
-                    _ => false,
-                };
-                moves && a.locals[u.local].slot.is_some() && !live_out[i].contains(&u.local)
+                // (A method that may take `self` by value: the guess that compiles.)
+                by_value(&u.kind)
+                    && a.locals[u.local].slot.is_some()
+                    && !live_out[i].contains(&u.local)
             })
             .map(|u| u.local)
             .collect();
@@ -756,6 +753,16 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<LocalId>
         }
     }
     out
+}
+
+/// A use that moves the local unless its type is `Copy`: by value, or as the receiver of a
+/// method not known to borrow.
+fn by_value(kind: &Use) -> bool {
+    match kind {
+        Use::Move => true,
+        Use::Receiver(m) => !borrowing(m),
+        Use::Borrow | Use::Assign => false,
+    }
 }
 
 /// Where a use is: in user code (the `syn` statement or expression, by address), or in the
@@ -781,18 +788,12 @@ pub fn moving_uses(a: &Analysis) -> Vec<(LocalId, Site)> {
             (None, None) => continue,
         };
         for u in &node.uses {
-            let local = &a.locals[u.local];
-            let by_value = match &u.kind {
-                Use::Move => true,
-                Use::Receiver(m) => !borrowing(m),
-                Use::Borrow | Use::Assign => false,
-            };
-            let copied = local.copy || (local.is_reference && !local.mut_reference);
             let reassigned = node
                 .uses
                 .iter()
                 .any(|other| other.local == u.local && other.kind == Use::Assign);
-            if by_value && !copied && (reassigned || !live_out[i].contains(&u.local)) {
+            let dead_after = reassigned || !live_out[i].contains(&u.local);
+            if by_value(&u.kind) && !a.locals[u.local].copied() && dead_after {
                 out.push((u.local, site));
             }
         }

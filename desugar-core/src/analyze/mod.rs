@@ -74,6 +74,12 @@ impl Local {
     pub fn captured_by_reference(&self) -> bool {
         self.is_reference || self.copy
     }
+
+    /// Whether using it by value copies it, as far as the syntax shows: a `Copy` type or a shared
+    /// reference (a `&mut` one is moved).
+    pub fn copied(&self) -> bool {
+        self.copy || (self.is_reference && !self.mut_reference)
+    }
 }
 
 /// A mention resolved to the local it names.

@@ -67,8 +67,8 @@ pub fn regions(a: &Analysis) -> Vec<Option<Region>> {
     let mut by_site: HashMap<usize, Vec<usize>> = HashMap::new();
     let mut by_point: HashMap<PointId, Vec<usize>> = HashMap::new();
     for (l, region) in loops.iter().enumerate() {
-        for &site in &region.sites {
-            by_site.entry(site).or_default().push(l);
+        for code in &region.code {
+            by_site.entry(code.site()).or_default().push(l);
         }
         for &p in &region.points {
             by_point.entry(p).or_default().push(l);
@@ -139,9 +139,8 @@ struct Loop<'a> {
     blocks: HashSet<BlockId>,
     /// The labels that a jump inside it may target without leaving it.
     labels: Vec<String>,
-    /// The user code inside it, and the same by address.
+    /// The user code inside it.
     code: Vec<Code<'a>>,
-    sites: HashSet<usize>,
     /// The suspension points inside it.
     points: HashSet<PointId>,
 }
@@ -150,6 +149,16 @@ struct Loop<'a> {
 enum Code<'a> {
     Stmt(&'a syn::Stmt),
     Expr(&'a syn::Expr),
+}
+
+impl Code<'_> {
+    /// The code by address, as [`Site::Code`] names it.
+    fn site(self) -> usize {
+        match self {
+            Code::Stmt(s) => s as *const syn::Stmt as usize,
+            Code::Expr(e) => e as *const syn::Expr as usize,
+        }
+    }
 }
 
 /// The locals of the iteration the state holds, if the arm can resume in place.
@@ -171,8 +180,7 @@ fn eligible(
         if region.blocks.contains(&local.block) {
             // A local of the iteration ends before the state is entered again: only one that
             // is `Copy` (nothing to drop) can be copied out and back in.
-            let copied = local.copy || (local.is_reference && !local.mut_reference);
-            if guard || !copied || local.uninit || !names.insert(local.ident.to_string()) {
+            if guard || !local.copied() || local.uninit || !names.insert(local.ident.to_string()) {
                 return None;
             }
             per_iteration.push(id);
@@ -308,7 +316,6 @@ fn collect_expr<'a>(
                 blocks: HashSet::new(),
                 labels: label.iter().map(|l| l.name.ident.to_string()).collect(),
                 code: Vec::new(),
-                sites: HashSet::new(),
                 points: HashSet::new(),
             });
             open.push(loops.len() - 1);
@@ -323,12 +330,7 @@ fn collect_expr<'a>(
 }
 
 fn code<'a>(open: &[usize], loops: &mut [Loop<'a>], c: Code<'a>) {
-    let site = match c {
-        Code::Stmt(s) => s as *const syn::Stmt as usize,
-        Code::Expr(e) => e as *const syn::Expr as usize,
-    };
     for &l in open {
         loops[l].code.push(c);
-        loops[l].sites.insert(site);
     }
 }
