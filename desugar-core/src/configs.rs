@@ -22,21 +22,27 @@ pub struct Split {
     pub without: AsyncFn,
 }
 
-pub fn split(f: &AsyncFn) -> Result<Option<Split>> {
+pub fn split(f: &mut AsyncFn) -> Result<Option<Split>> {
+    // Finding edits nothing: no copy of the body for the usual function, which has none.
     let mut all = Edit::Find(Vec::new());
-    all.visit_block_mut(&mut f.block.clone());
-    if let Edit::Find(spans) = all {
-        if spans.len() > MOST {
-            return Err(Error::new(
-                spans[MOST],
-                format!(
-                    "desugar supports at most {MOST} `#[cfg]` statements with `.await` in a \
-                     function ({} here): each doubles the expansion, written once with and once \
-                     without it; move some into functions of their own",
-                    spans.len()
-                ),
-            ));
-        }
+    all.visit_block_mut(&mut f.block);
+    let spans = match all {
+        Edit::Find(spans) => spans,
+        Edit::Keep(_) | Edit::Remove(_) => Vec::new(),
+    };
+    if spans.len() > MOST {
+        return Err(Error::new(
+            spans[MOST],
+            format!(
+                "desugar supports at most {MOST} `#[cfg]` statements with `.await` in a \
+                 function ({} here): each doubles the expansion, written once with and once \
+                 without it; move some into functions of their own",
+                spans.len()
+            ),
+        ));
+    }
+    if spans.is_empty() {
+        return Ok(None);
     }
     let mut keep = Edit::Keep(None);
     let mut with = f.clone();

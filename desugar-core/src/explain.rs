@@ -148,7 +148,7 @@ fn explain_fn(
     let analysis = parse::Target::async_fns(f, in_trait_impl).and_then(|mut f| {
         // Written once per configuration of its `#[cfg]` statements that await: shown is the
         // copy with all of them.
-        while let Some(split) = crate::configs::split(&f)? {
+        while let Some(split) = crate::configs::split(&mut f)? {
             f = split.with;
         }
         let a = analyze::analyze(&f)?;

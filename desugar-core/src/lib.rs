@@ -114,8 +114,8 @@ pub fn expand_method(item: TokenStream, in_trait_impl: bool) -> Result<TokenStre
     desugar_fn(parse::Target::async_fns(item_fn, in_trait_impl)?)
 }
 
-fn desugar_fn(f: parse::AsyncFn) -> Result<TokenStream> {
-    if let Some(split) = configs::split(&f)? {
+fn desugar_fn(mut f: parse::AsyncFn) -> Result<TokenStream> {
+    if let Some(split) = configs::split(&mut f)? {
         let mut out = desugar_fn(split.with)?;
         out.extend(desugar_fn(split.without)?);
         return Ok(out);
@@ -135,22 +135,36 @@ fn desugar_fn(f: parse::AsyncFn) -> Result<TokenStream> {
 
 /// Capitalized identifiers in the function: the names of types users will read next to ours.
 pub(crate) fn type_names(f: &parse::AsyncFn) -> Vec<String> {
-    fn walk(tokens: TokenStream, out: &mut Vec<String>) {
+    /// Visits the syntax where it is (turning it into tokens would copy every identifier).
+    struct Capitalized(Vec<String>);
+    impl<'ast> syn::visit::Visit<'ast> for Capitalized {
+        fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
+            let s = i.to_string();
+            if s.starts_with(|c: char| c.is_ascii_uppercase()) && !self.0.contains(&s) {
+                self.0.push(s);
+            }
+        }
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            syn::visit::visit_macro(self, m);
+            // A macro's input is tokens to syn: walk them too.
+            walk(m.tokens.clone(), self);
+        }
+        fn visit_meta_list(&mut self, m: &'ast syn::MetaList) {
+            syn::visit::visit_meta_list(self, m);
+            walk(m.tokens.clone(), self);
+        }
+    }
+    fn walk(tokens: TokenStream, out: &mut Capitalized) {
         for tt in tokens {
             match tt {
-                proc_macro2::TokenTree::Ident(i) => {
-                    let s = i.to_string();
-                    if s.starts_with(|c: char| c.is_ascii_uppercase()) && !out.contains(&s) {
-                        out.push(s);
-                    }
-                }
+                proc_macro2::TokenTree::Ident(i) => syn::visit::Visit::visit_ident(out, &i),
                 proc_macro2::TokenTree::Group(g) => walk(g.stream(), out),
                 _ => {}
             }
         }
     }
-    let mut out = Vec::new();
-    walk(f.sig.to_token_stream(), &mut out);
-    walk(f.block.to_token_stream(), &mut out);
-    out
+    let mut out = Capitalized(Vec::new());
+    syn::visit::Visit::visit_signature(&mut out, &f.sig);
+    syn::visit::Visit::visit_block(&mut out, &f.block);
+    out.0
 }
