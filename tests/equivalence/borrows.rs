@@ -273,14 +273,36 @@ case! {
     }
     #[desugar]
     async fn busy(t: Trace) -> u32 {
-        // A `ref mut` binding into a local, awaited: the local must not move meanwhile
-        // (tokio's `File::set_len`, whose local comes from an `.await`, is not covered yet).
+        // A `ref mut` binding into a local, awaited: the local must not move meanwhile.
         let mut holder = Holder { state: Some(t.step("busy", 2, 7)), _guard: t.noisy("holder") };
         let n = match holder.state {
             Some(ref mut fut) => fut.await,
             None => 0,
         };
         holder.state = None;
+        n + t.step("after", 1, 1).await
+    }
+}
+
+case! {
+    ref_binding_into_awaited_value(t) => busy_after_lock(t);
+    pub struct Locked {
+        state: Option<common::Step<u32>>,
+        _guard: Noisy,
+    }
+    #[desugar]
+    async fn busy_after_lock(t: Trace) -> u32 {
+        // The same, the local's value from an `.await` (tokio's `File::set_len`:
+        // `let mut inner = self.inner.lock().await;`): its slot is filled when the value arrives.
+        let mut inner = t
+            .step("lock", 1, Locked { state: None, _guard: t.noisy("inner") })
+            .await;
+        inner.state = Some(t.step("busy", 2, 7));
+        let n = match inner.state {
+            Some(ref mut fut) => fut.await,
+            None => 0,
+        };
+        inner.state = None;
         n + t.step("after", 1, 1).await
     }
 }

@@ -53,7 +53,8 @@ pub struct Local {
     /// The locals its value borrows, as far as the syntax of its `let` shows (`&x`, `x.iter()`,
     /// a closure or `async` block capturing `x`).
     pub borrows: Vec<LocalId>,
-    /// Declared by a plain `let [mut] x [: T] = value;`: it can live in a slot.
+    /// Declared by a plain `let [mut] x [: T] = value;` (the value awaited or not): it can live
+    /// in a slot.
     pub simple_let: bool,
     /// Declared as an array (`[x; N]`, `[a, b]`, `: [T; N]`): moving it from state to state
     /// would copy all of it at every `.await`, so it lives in a slot.
@@ -688,8 +689,12 @@ impl Builder {
             None => Vec::new(),
         };
         let declares = self.declare_let(&local.pat, None, &[]);
+        // `let guard = m.lock().await;`: a plain binding can live in a slot as well, filled
+        // when the value arrives.
+        let simple = init.diverge.is_none() && simple_binding(&local.pat);
         for &id in &declares {
             self.locals[id].uninit = false;
+            self.locals[id].simple_let = simple;
         }
         out.push(Stmt::Let {
             local: local.clone(),

@@ -275,6 +275,11 @@ impl Writer<'_> {
         if value.diverges {
             return statement(value, true);
         }
+        if let [id] = *declares {
+            if self.a.locals[id].slot.is_some() {
+                return Code::new(self.slot_fill(local, id, value.tokens), false);
+            }
+        }
         let mut attrs = local.attrs.clone();
         self.allow_unused_mut(declares, &mut attrs);
         let (let_token, pat, semi) = (&local.let_token, &local.pat, &local.semi_token);
@@ -1236,12 +1241,17 @@ impl Writer<'_> {
         };
         let init = local.init.as_ref().expect("a slot local has a value");
         let value = self.rewrite_expr((*init.expr).clone());
+        self.slot_fill(local, id, value.into_token_stream())
+    }
+
+    /// The slot declaration of `local` (declaring `id`), given its value as lowered.
+    fn slot_fill(&mut self, local: &syn::Local, id: LocalId, value: TokenStream) -> TokenStream {
         let value = match &local.pat {
             syn::Pat::Type(t) => {
                 let ty = &t.ty;
                 quote!({ let __value: #ty = #value; __value })
             }
-            _ => value.into_token_stream(),
+            _ => value,
         };
         let slot = self.a.locals[id].slot.expect("a slot local");
         let index = syn::Index::from(slot);
