@@ -306,3 +306,74 @@ case! {
         n + t.step("after", 1, 1).await
     }
 }
+
+case! {
+    pattern_local_borrowed_across_await(t) => pattern_slots(t);
+    #[desugar]
+    async fn pattern_slots(t: Trace) -> u32 {
+        // A local from a pattern, borrowed across an `.await`: it moves into a slot after the
+        // `let`, and the bindings after it are declared again, so that `last` still drops
+        // before `data` and `data` before `first`.
+        let (first, data, mut last) = (
+            t.noisy("first"),
+            (t.noisy("data"), vec![1u32, 2, 3]),
+            t.noisy("last"),
+        );
+        let tail = &data.1[1..];
+        t.step("pause", 1, ()).await;
+        last.name = "last, renamed";
+        let n = tail.iter().sum::<u32>() + data.1.len() as u32;
+        let _keep = &first;
+        n + t.step("after", 1, 1).await
+    }
+}
+
+case! {
+    ref_binding_into_awaited_pattern(t) => busy_pair(t);
+    pub struct Pair {
+        state: Option<common::Step<u32>>,
+        _guard: Noisy,
+    }
+    #[desugar]
+    async fn busy_pair(t: Trace) -> u32 {
+        // The same for a local bound by a pattern from an `.await`.
+        let (before, mut inner, after) = t
+            .step(
+                "lock",
+                1,
+                (t.noisy("before"), Pair { state: None, _guard: t.noisy("inner") }, t.noisy("after")),
+            )
+            .await;
+        inner.state = Some(t.step("busy", 2, 7));
+        let n = match inner.state {
+            Some(ref mut fut) => fut.await,
+            None => 0,
+        };
+        inner.state = None;
+        drop(before);
+        let _keep = &after;
+        n + t.step("after", 1, 1).await
+    }
+}
+
+case! {
+    pattern_local_in_slot_dropped_early(t) => early_return(t);
+    #[desugar]
+    async fn early_return(t: Trace) -> u32 {
+        // The same, the function returning before the `.await`: the drops happen in the code
+        // that declared the locals, so the order comes from the declarations written there.
+        let (first, data, mut last) = (
+            t.noisy("first"),
+            (t.noisy("data"), vec![1u32, 2, 3]),
+            t.noisy("last"),
+        );
+        let tail = &data.1[1..];
+        if tail.len() == 2 {
+            last.name = "last, renamed";
+            let _keep = &first;
+            return tail.iter().sum::<u32>();
+        }
+        t.step("pause", 1, ()).await;
+        tail.len() as u32
+    }
+}

@@ -1,6 +1,7 @@
 //! The value of an `.await` must not borrow a local the awaited future borrowed in place when
-//! that local cannot get a slot (here it comes from a tuple pattern): it moves on after the
-//! `.await`, so the expansion refuses it (rustc's own future keeps the local where it is).
+//! that local cannot get a slot (here it is bound by `if let`; a `let`, with a pattern or not,
+//! gives it one): it moves on after the `.await`, so the expansion refuses it (rustc's own
+//! future keeps the local where it is).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -18,9 +19,12 @@ impl<'a> Future for Echo<'a> {
 
 #[desugar::desugar]
 async fn echo() -> usize {
-    let (text, n) = (String::from("kept"), 1);
-    let borrowed = Echo(&text).await;
-    borrowed.len() + text.len() + n
+    if let Some(text) = Some(String::from("kept")) {
+        let borrowed = Echo(&text).await;
+        borrowed.len() + text.len()
+    } else {
+        0
+    }
 }
 
 fn main() {}

@@ -53,8 +53,8 @@ pub struct Local {
     /// The locals its value borrows, as far as the syntax of its `let` shows (`&x`, `x.iter()`,
     /// a closure or `async` block capturing `x`).
     pub borrows: Vec<LocalId>,
-    /// Declared by a plain `let [mut] x [: T] = value;` (the value awaited or not): it can live
-    /// in a slot.
+    /// Declared by a plain `let` (`let [mut] x [: T] = value;`, or a pattern binding by value:
+    /// `let (a, b) = value;`), the value awaited or not: it can live in a slot.
     pub simple_let: bool,
     /// Declared as an array (`[x; N]`, `[a, b]`, `: [T; N]`): moving it from state to state
     /// would copy all of it at every `.await`, so it lives in a slot.
@@ -632,9 +632,9 @@ impl Builder {
                 let init = local.init.as_ref().map(|i| &*i.expr);
                 let declares = self.declare_let(&local.pat, init, &uses);
                 let simple = local.init.as_ref().is_some_and(|i| i.diverge.is_none())
-                    && simple_binding(&local.pat);
+                    && by_value_bindings(&local.pat);
                 if simple {
-                    let array = is_array(local);
+                    let array = simple_binding(&local.pat) && is_array(local);
                     for &id in &declares {
                         self.locals[id].simple_let = true;
                         self.locals[id].array = array;
@@ -691,7 +691,7 @@ impl Builder {
         let declares = self.declare_let(&local.pat, None, &[]);
         // `let guard = m.lock().await;`: a plain binding can live in a slot as well, filled
         // when the value arrives.
-        let simple = init.diverge.is_none() && simple_binding(&local.pat);
+        let simple = init.diverge.is_none() && by_value_bindings(&local.pat);
         for &id in &declares {
             self.locals[id].uninit = false;
             self.locals[id].simple_let = simple;
@@ -890,6 +890,23 @@ fn declares_items(mac: &syn::Macro) -> bool {
 }
 
 /// `x`, `mut x`, `x: T`, `mut x: T`.
+/// A pattern whose bindings all bind by value (no `ref`, no `x @ ..`, no `|`): after the
+/// `let`, each binding can move into a slot of its own.
+fn by_value_bindings(pat: &Pat) -> bool {
+    match pat {
+        Pat::Ident(p) => p.subpat.is_none() && p.by_ref.is_none(),
+        Pat::Type(t) => by_value_bindings(&t.pat),
+        Pat::Paren(p) => by_value_bindings(&p.pat),
+        Pat::Reference(r) => by_value_bindings(&r.pat),
+        Pat::Tuple(t) => t.elems.iter().all(by_value_bindings),
+        Pat::TupleStruct(t) => t.elems.iter().all(by_value_bindings),
+        Pat::Slice(s) => s.elems.iter().all(by_value_bindings),
+        Pat::Struct(s) => s.fields.iter().all(|f| by_value_bindings(&f.pat)),
+        Pat::Wild(_) | Pat::Rest(_) | Pat::Lit(_) | Pat::Path(_) | Pat::Range(_) => true,
+        _ => false,
+    }
+}
+
 fn simple_binding(pat: &Pat) -> bool {
     match pat {
         Pat::Ident(p) => p.subpat.is_none() && p.by_ref.is_none(),

@@ -224,8 +224,12 @@ impl Writer<'_> {
             return Code::new(self.suspend(p), true);
         }
         match stmt {
-            Stmt::Plain { stmt, declares, .. }
-                if declares.iter().any(|&id| self.a.locals[id].slot.is_some()) =>
+            Stmt::Plain {
+                stmt: stmt @ syn::Stmt::Local(local),
+                declares,
+                ..
+            } if simple_pat(&local.pat)
+                && declares.iter().any(|&id| self.a.locals[id].slot.is_some()) =>
             {
                 Code::new(self.slot_declaration(stmt, declares[0]), false)
             }
@@ -249,7 +253,11 @@ impl Writer<'_> {
                 if let syn::Stmt::Local(local) = &mut stmt {
                     self.allow_unused_mut(declares, &mut local.attrs);
                 }
-                Code::new(stmt.into_token_stream(), jumps)
+                let mut tokens = stmt.into_token_stream();
+                if declares.iter().any(|&id| self.a.locals[id].slot.is_some()) {
+                    tokens.extend(self.move_into_slots(declares));
+                }
+                Code::new(tokens, jumps)
             }
             Stmt::Let {
                 local,
@@ -275,9 +283,13 @@ impl Writer<'_> {
         if value.diverges {
             return statement(value, true);
         }
-        if let [id] = *declares {
-            if self.a.locals[id].slot.is_some() {
-                return Code::new(self.slot_fill(local, id, value.tokens), false);
+        let slotted = declares.iter().any(|&id| self.a.locals[id].slot.is_some());
+        if let ([id], true) = (declares, slotted) {
+            if simple_pat(&local.pat) {
+                return Code::new(
+                    self.slot_fill(pat_type(&local.pat), *id, value.tokens),
+                    false,
+                );
             }
         }
         let mut attrs = local.attrs.clone();
@@ -303,7 +315,13 @@ impl Writer<'_> {
             let diverge = self.rewrite_expr((**diverge).clone());
             quote!(#token #diverge)
         });
-        let tokens = quote!(#(#attrs)* #let_token #pat #eq #value #otherwise #semi);
+        let move_into_slots = splice(if slotted {
+            self.move_into_slots(declares)
+        } else {
+            TokenStream::new()
+        });
+        let tokens =
+            quote!(#(#attrs)* #let_token #pat #eq #value #otherwise #semi #move_into_slots);
         Code::new(tokens, false)
     }
 
@@ -1241,17 +1259,20 @@ impl Writer<'_> {
         };
         let init = local.init.as_ref().expect("a slot local has a value");
         let value = self.rewrite_expr((*init.expr).clone());
-        self.slot_fill(local, id, value.into_token_stream())
+        self.slot_fill(pat_type(&local.pat), id, value.into_token_stream())
     }
 
-    /// The slot declaration of `local` (declaring `id`), given its value as lowered.
-    fn slot_fill(&mut self, local: &syn::Local, id: LocalId, value: TokenStream) -> TokenStream {
-        let value = match &local.pat {
-            syn::Pat::Type(t) => {
-                let ty = &t.ty;
-                quote!({ let __value: #ty = #value; __value })
-            }
-            _ => value,
+    /// The declaration of local `id` in its slot, given its value as lowered (and its type, if
+    /// the `let` gives one).
+    fn slot_fill(
+        &mut self,
+        ty: Option<&syn::Type>,
+        id: LocalId,
+        value: TokenStream,
+    ) -> TokenStream {
+        let value = match ty {
+            Some(ty) => quote!({ let __value: #ty = #value; __value }),
+            None => value,
         };
         let slot = self.a.locals[id].slot.expect("a slot local");
         let index = syn::Index::from(slot);
@@ -1277,6 +1298,32 @@ impl Writer<'_> {
             let #name = #slot_ident.insert(#value);
             #guard
         }
+    }
+
+    /// After `let PAT = value;` that binds locals in slots: each moves into its slot, and the
+    /// bindings after the first one that does are declared again, so that they all still drop
+    /// in reverse order of declaration, as the pattern's bindings do.
+    fn move_into_slots(&mut self, declares: &[LocalId]) -> TokenStream {
+        let mut out = TokenStream::new();
+        let Some(first) = declares
+            .iter()
+            .position(|&id| self.a.locals[id].slot.is_some())
+        else {
+            return out;
+        };
+        for &id in &declares[first..] {
+            let name = self.local_ident(id);
+            if self.a.locals[id].slot.is_some() {
+                out.extend(self.slot_fill(None, id, name.into_token_stream()));
+            } else {
+                let mutable = self.a.locals[id].mutable.then(<syn::Token![mut]>::default);
+                out.extend(quote! {
+                    #[allow(unused_mut, unused_variables)]
+                    let #mutable #name = #name;
+                });
+            }
+        }
+        out
     }
 
     /// A block ending in a local that lives in a slot (`.. seen }`): its value is moved out of
@@ -1459,9 +1506,12 @@ impl Writer<'_> {
     /// A `let mut` whose local is kept across a suspension point may be mutated only in a later
     /// state's code: the `mut` is still needed, rustc just cannot see it from here.
     fn allow_unused_mut(&self, declares: &[LocalId], attrs: &mut Vec<syn::Attribute>) {
-        let crosses = declares
-            .iter()
-            .any(|&id| self.a.locals[id].mutable && self.kept_somewhere.contains(&id));
+        // Kept across an `.await`, or moved into a slot right after the `let`: the user's
+        // mutation then happens elsewhere.
+        let crosses = declares.iter().any(|&id| {
+            self.a.locals[id].mutable
+                && (self.kept_somewhere.contains(&id) || self.a.locals[id].slot.is_some())
+        });
         // A lifted temporary's `let` has it already (`syntax::let_mut`).
         let allowed = attrs.iter().any(|a| {
             a.path().is_ident("allow")
@@ -1530,6 +1580,23 @@ fn direct_await(stmt: &Stmt) -> Option<PointId> {
 }
 
 /// `return`, `break`, `continue` or a panicking macro: code that never completes normally.
+/// `x` or `x: T`: a `let` a slot declaration writes as `let x = slot.insert(value)`.
+fn simple_pat(pat: &syn::Pat) -> bool {
+    match pat {
+        syn::Pat::Ident(_) => true,
+        syn::Pat::Type(t) => matches!(&*t.pat, syn::Pat::Ident(_)),
+        _ => false,
+    }
+}
+
+/// The type a `let x: T` gives.
+fn pat_type(pat: &syn::Pat) -> Option<&syn::Type> {
+    match pat {
+        syn::Pat::Type(t) => Some(&t.ty),
+        _ => None,
+    }
+}
+
 fn is_jump(expr: &syn::Expr) -> bool {
     match expr {
         syn::Expr::Return(_) | syn::Expr::Break(_) | syn::Expr::Continue(_) => true,
