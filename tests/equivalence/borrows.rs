@@ -377,3 +377,69 @@ case! {
         tail.len() as u32
     }
 }
+
+case! {
+    if_let_binding_in_slot(t) => if_let_slot(t);
+    #[desugar]
+    async fn if_let_slot(t: Trace) -> u32 {
+        // An `if let` binding borrowed across an `.await` moves into a slot at the top of the
+        // body.
+        if let Some(data) = Some((t.noisy("data"), vec![1u32, 2, 3])) {
+            let tail = &data.1[1..];
+            t.step("pause", 1, ()).await;
+            tail.iter().sum::<u32>()
+        } else {
+            0
+        }
+    }
+}
+
+case! {
+    match_bindings_in_slot(t) => arm_slots(t);
+    #[desugar]
+    async fn arm_slots(t: Trace) -> u32 {
+        // The same in a match arm, one binding in a slot, the others declared again (`mut`
+        // included) so that they drop in the same order.
+        let a = match Some((t.noisy("a"), (t.noisy("data"), vec![1u32, 2, 3]), t.noisy("b"))) {
+            Some((a, data, mut b)) => {
+                let tail = &data.1[1..];
+                t.step("pause", 1, ()).await;
+                b.name = "b, renamed";
+                let _keep = &a;
+                tail.iter().sum::<u32>()
+            }
+            None => 0,
+        };
+        let b = match Some((t.noisy("c"), (t.noisy("data 2"), vec![4u32, 5]), t.noisy("d"))) {
+            Some((c, data, d)) => {
+                let tail = &data.1[1..];
+                if tail.len() == 1 {
+                    // Dropped before any `.await`: in the code that moved them.
+                    let _keep = (&c, &d);
+                    return a + tail[0];
+                }
+                t.step("never", 1, ()).await;
+                0
+            }
+            None => 0,
+        };
+        a + b
+    }
+}
+
+case! {
+    while_let_mut_binding_kept(t) => while_let_mut(t);
+    #[desugar]
+    async fn while_let_mut(t: Trace) -> u32 {
+        // A `mut` binding of a `while let` kept across an `.await`: mutated only in the next
+        // state, declared again with its `mut` (no `unused_mut` in the expansion).
+        let mut items = vec![t.noisy("x"), t.noisy("y")];
+        let mut n = 0;
+        while let Some(mut item) = items.pop() {
+            t.step("tick", 1, ()).await;
+            item.name = "seen";
+            n += 1;
+        }
+        n
+    }
+}

@@ -1,7 +1,7 @@
 //! The value of an `.await` must not borrow a local the awaited future borrowed in place when
-//! that local cannot get a slot (here it is bound by `if let`; a `let`, with a pattern or not,
-//! gives it one): it moves on after the `.await`, so the expansion refuses it (rustc's own
-//! future keeps the local where it is).
+//! that local cannot get a slot (here it is bound by an or-pattern; a `let`, an `if let` or a
+//! plain match arm gives it one): it moves on after the `.await`, so the expansion refuses it
+//! (rustc's own future keeps the local where it is).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -19,11 +19,12 @@ impl<'a> Future for Echo<'a> {
 
 #[desugar::desugar]
 async fn echo() -> usize {
-    if let Some(text) = Some(String::from("kept")) {
-        let borrowed = Echo(&text).await;
-        borrowed.len() + text.len()
-    } else {
-        0
+    let result: Result<String, String> = Ok(String::from("kept"));
+    match result {
+        Ok(text) | Err(text) => {
+            let borrowed = Echo(&text).await;
+            borrowed.len() + text.len()
+        }
     }
 }
 

@@ -12,7 +12,7 @@
 //! `while` loops whose head awaits become `loop`s.
 
 use super::suspend::{AwaitingMacro, awaited, awaiting_macro, first_await};
-use super::{Arm, Block, Builder, Expr, Stmt, mentions, unsupported_at};
+use super::{Arm, Block, Builder, Expr, LocalId, Stmt, mentions, unsupported_at};
 use crate::syntax;
 use proc_macro2::Span;
 use quote::{ToTokens, quote};
@@ -448,6 +448,17 @@ impl Builder {
         syntax::name_expr(temp)
     }
 
+    /// The bindings of a `let` chain (`if let A = a && ..`) stay out of slots: the lowering
+    /// moves bindings into slots at the top of the body, and a chain's later conditions may
+    /// use them before.
+    fn chained(&mut self, cond: &syn::Expr, bound: &[LocalId]) {
+        if !matches!(cond, syn::Expr::Let(_)) {
+            for &id in bound {
+                self.locals[id].simple_let = false;
+            }
+        }
+    }
+
     fn if_expr(&mut self, i: &syn::ExprIf) -> Result<Expr> {
         if has_await(&i.cond) {
             // `if f().await {}` / `if let P = f().await {}`: evaluate the condition first.
@@ -480,6 +491,7 @@ impl Builder {
         let uses = self.resolve(mentions::in_expr(&i.cond));
         let pats = let_patterns(&i.cond);
         let then = self.block(&i.then_branch, None, &pats)?;
+        self.chained(&i.cond, &then.bound);
         let otherwise = match &i.else_branch {
             None => None,
             Some((_, e)) if has_await(e) => Some(Box::new(self.flow(e)?)),
@@ -596,6 +608,7 @@ impl Builder {
         let uses = self.resolve(mentions::in_expr(&w.cond));
         let pats = let_patterns(&w.cond);
         let body = self.block(&w.body, None, &pats)?;
+        self.chained(&w.cond, &body.bound);
         Ok(Expr::Loop {
             label: w.label.clone(),
             cond: Some(((*w.cond).clone(), uses)),

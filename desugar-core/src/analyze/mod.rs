@@ -53,8 +53,8 @@ pub struct Local {
     /// The locals its value borrows, as far as the syntax of its `let` shows (`&x`, `x.iter()`,
     /// a closure or `async` block capturing `x`).
     pub borrows: Vec<LocalId>,
-    /// Declared by a plain `let` (`let [mut] x [: T] = value;`, or a pattern binding by value:
-    /// `let (a, b) = value;`), the value awaited or not: it can live in a slot.
+    /// Bound by value by a `let` (`let [mut] x [: T] = value;`, `let (a, b) = value;`, the
+    /// value awaited or not), an `if let`, a `while let` or a match arm: it can live in a slot.
     pub simple_let: bool,
     /// Declared as an array (`[x; N]`, `[a, b]`, `: [T; N]`): moving it from state to state
     /// would copy all of it at every `.await`, so it lives in a slot.
@@ -422,11 +422,19 @@ impl Builder {
             .collect()
     }
 
+    /// The bindings of `if let`, `while let` and match arm patterns. Those of a pattern that
+    /// binds by value can live in slots: they move in at the top of the body.
     fn declare_pats(&mut self, pats: &[&Pat]) -> Vec<LocalId> {
-        pats.iter()
-            .flat_map(|p| mentions::bindings(p))
-            .map(|(ident, mutable)| self.declare(ident, mutable, false))
-            .collect()
+        let mut out = Vec::new();
+        for pat in pats {
+            let by_value = by_value_bindings(pat);
+            for (ident, mutable) in mentions::bindings(pat) {
+                let id = self.declare(ident, mutable, false);
+                self.locals[id].simple_let = by_value;
+                out.push(id);
+            }
+        }
+        out
     }
 
     /// A fresh temporary for a lifted subexpression.

@@ -353,8 +353,14 @@ impl Writer<'_> {
                 otherwise,
                 ..
             } => {
-                let cond = self.rewrite_expr(cond.clone());
+                let mut cond = self.rewrite_expr(cond.clone());
+                let scope = self.slot_scope.len();
+                let rebound = splice(match &mut cond {
+                    syn::Expr::Let(l) => self.rebound(&then.bound, &mut l.pat),
+                    _ => TokenStream::new(),
+                });
                 let then = self.block(then, Dest::Value);
+                self.slot_scope.truncate(scope);
                 let otherwise = otherwise.as_ref().map(|e| self.expr(e));
                 let diverges = then.diverges && otherwise.as_ref().is_some_and(|o| o.diverges);
                 let then = splice(then.tokens);
@@ -362,7 +368,7 @@ impl Writer<'_> {
                     let o = splice(o.tokens);
                     quote!(else #o)
                 });
-                Code::new(quote!(if #cond { #then } #otherwise), diverges)
+                Code::new(quote!(if #cond { #rebound #then } #otherwise), diverges)
             }
             Expr::Match {
                 scrutinee, arms, ..
@@ -372,29 +378,41 @@ impl Writer<'_> {
                 let arms: Vec<TokenStream> = arms
                     .iter()
                     .map(|arm| {
-                        let (attrs, pat) = (&arm.attrs, &arm.pat);
+                        let (attrs, mut pat) = (&arm.attrs, arm.pat.clone());
                         let guard = arm.guard.as_ref().map(|(g, _)| {
                             let g = self.rewrite_expr(g.clone());
                             quote!(if #g)
                         });
+                        let scope = self.slot_scope.len();
+                        let rebound = self.rebound(&arm.bound, &mut pat);
                         let body = self.expr(&arm.body);
+                        self.slot_scope.truncate(scope);
                         diverges &= body.diverges;
-                        let body = splice(body.tokens);
+                        let body = splice(if rebound.is_empty() {
+                            body.tokens
+                        } else {
+                            let (rebound, body) = (splice(rebound), splice(body.tokens));
+                            quote!({ #rebound #body })
+                        });
                         quote!(#(#attrs)* #pat #guard => #body,)
                     })
                     .collect();
                 Code::new(quote!(match #scrutinee { #(#arms)* }), diverges)
             }
             Expr::Loop { label, cond, body } => {
+                let mut c = cond.as_ref().map(|(c, _)| self.rewrite_expr(c.clone()));
                 self.loops.push(LoopFrame::written(label));
+                let scope = self.slot_scope.len();
+                let rebound = splice(match &mut c {
+                    Some(syn::Expr::Let(l)) => self.rebound(&body.bound, &mut l.pat),
+                    _ => TokenStream::new(),
+                });
                 let body = self.block(body, Dest::Value);
+                self.slot_scope.truncate(scope);
                 let frame = self.loops.pop().expect("the frame pushed above");
                 let tokens = splice(body.tokens);
-                match cond {
-                    Some((c, _)) => {
-                        let c = self.rewrite_expr(c.clone());
-                        Code::new(quote!(#label while #c { #tokens }), false)
-                    }
+                match c {
+                    Some(c) => Code::new(quote!(#label while #c { #rebound #tokens }), false),
                     None => {
                         // A `loop` that the emitted code never breaks out of does not complete
                         // here (its `break`s may come after a suspension point, in later states).
@@ -695,10 +713,13 @@ impl Writer<'_> {
                     .iter()
                     .find(|arm| self.locations.contains(arm.scope, p))
                     .expect("the point is in an arm");
+                let scope = self.slot_scope.len();
+                let slots = splice(self.rebind_slots(arm.scope, p));
                 let body = self.resume_expr(&arm.body, p);
+                self.slot_scope.truncate(scope);
                 let rebind = splice(self.rebind(arm.scope, p));
                 let tokens = splice(body.tokens);
-                Code::new(quote!({ #rebind #tokens }), body.diverges)
+                Code::new(quote!({ #slots #rebind #tokens }), body.diverges)
             }
             Expr::Loop { body, .. }
                 if self
@@ -1304,14 +1325,20 @@ impl Writer<'_> {
     /// bindings after the first one that does are declared again, so that they all still drop
     /// in reverse order of declaration, as the pattern's bindings do.
     fn move_into_slots(&mut self, declares: &[LocalId]) -> TokenStream {
-        let mut out = TokenStream::new();
-        let Some(first) = declares
+        match declares
             .iter()
             .position(|&id| self.a.locals[id].slot.is_some())
-        else {
-            return out;
-        };
-        for &id in &declares[first..] {
+        {
+            Some(first) => self.redeclare(&declares[first..]),
+            None => TokenStream::new(),
+        }
+    }
+
+    /// The locals `declares`, declared again in order: those in slots move into them, the others
+    /// are bound again by value, with their `mut`.
+    fn redeclare(&mut self, declares: &[LocalId]) -> TokenStream {
+        let mut out = TokenStream::new();
+        for &id in declares {
             let name = self.local_ident(id);
             if self.a.locals[id].slot.is_some() {
                 out.extend(self.slot_fill(None, id, name.into_token_stream()));
@@ -1324,6 +1351,26 @@ impl Writer<'_> {
             }
         }
         out
+    }
+
+    /// The bindings of an `if let`, `while let` or match arm pattern, at the top of its body: from
+    /// the first one that lives in a slot, or that is mutable and kept across an `.await` (its
+    /// `mut` is used only in a later state, where rustc cannot see it from the pattern), they are
+    /// declared again (`redeclare`), and `pat` loses their `mut`.
+    fn rebound(&mut self, bound: &[LocalId], pat: &mut syn::Pat) -> TokenStream {
+        let Some(first) = bound.iter().position(|&id| {
+            let local = &self.a.locals[id];
+            local.slot.is_some() || (local.mutable && self.kept_somewhere.contains(&id))
+        }) else {
+            return TokenStream::new();
+        };
+        let again = &bound[first..];
+        let names: Vec<syn::Ident> = again
+            .iter()
+            .map(|&id| self.a.locals[id].ident.clone())
+            .collect();
+        rewrite::immutable_bindings(pat, &names);
+        self.redeclare(again)
     }
 
     /// A block ending in a local that lives in a slot (`.. seen }`): its value is moved out of

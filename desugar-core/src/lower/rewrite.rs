@@ -420,6 +420,21 @@ impl VisitMut for Rewriter {
     }
 }
 
+/// Takes the `mut` off the by-value bindings of `pat` named in `names`: they are declared
+/// again, with it, at the top of the body the pattern scopes.
+pub fn immutable_bindings(pat: &mut syn::Pat, names: &[syn::Ident]) {
+    struct Immutable<'a>(&'a [syn::Ident]);
+    impl syn::visit_mut::VisitMut for Immutable<'_> {
+        fn visit_pat_ident_mut(&mut self, p: &mut syn::PatIdent) {
+            if p.by_ref.is_none() && self.0.contains(&p.ident) {
+                p.mutability = None;
+            }
+            syn::visit_mut::visit_pat_ident_mut(self, p);
+        }
+    }
+    syn::visit_mut::VisitMut::visit_pat_mut(&mut Immutable(names), pat);
+}
+
 /// `self` as the closure that runs the states names it (`__self`: a closure cannot bind
 /// `self`); other locals as they are.
 pub fn renamed(ident: &syn::Ident) -> syn::Ident {
