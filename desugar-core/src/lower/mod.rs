@@ -1553,12 +1553,12 @@ impl Writer<'_> {
     /// A `let mut` whose local is kept across a suspension point may be mutated only in a later
     /// state's code: the `mut` is still needed, rustc just cannot see it from here.
     fn allow_unused_mut(&self, declares: &[LocalId], attrs: &mut Vec<syn::Attribute>) {
-        // Kept across an `.await`, or moved into a slot right after the `let`: the user's
-        // mutation then happens elsewhere.
-        let crosses = declares.iter().any(|&id| {
-            self.a.locals[id].mutable
-                && (self.kept_somewhere.contains(&id) || self.a.locals[id].slot.is_some())
-        });
+        // Kept across an `.await`, or declared again after the `let` because a binding of the
+        // same pattern moves into a slot: the user's mutation then happens elsewhere.
+        let slotted = declares.iter().any(|&id| self.a.locals[id].slot.is_some());
+        let crosses = declares
+            .iter()
+            .any(|&id| self.a.locals[id].mutable && (self.kept_somewhere.contains(&id) || slotted));
         // A lifted temporary's `let` has it already (`syntax::let_mut`).
         let allowed = attrs.iter().any(|a| {
             a.path().is_ident("allow")
