@@ -254,9 +254,7 @@ impl Writer<'_> {
                     self.allow_unused_mut(declares, &mut local.attrs);
                 }
                 let mut tokens = stmt.into_token_stream();
-                if declares.iter().any(|&id| self.a.locals[id].slot.is_some()) {
-                    tokens.extend(self.move_into_slots(declares));
-                }
+                tokens.extend(self.move_into_slots(declares));
                 Code::new(tokens, jumps)
             }
             Stmt::Let {
@@ -315,11 +313,7 @@ impl Writer<'_> {
             let diverge = self.rewrite_expr((**diverge).clone());
             quote!(#token #diverge)
         });
-        let move_into_slots = splice(if slotted {
-            self.move_into_slots(declares)
-        } else {
-            TokenStream::new()
-        });
+        let move_into_slots = splice(self.move_into_slots(declares));
         let tokens =
             quote!(#(#attrs)* #let_token #pat #eq #value #otherwise #semi #move_into_slots);
         Code::new(tokens, false)
