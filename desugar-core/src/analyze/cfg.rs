@@ -841,7 +841,8 @@ fn discarded_points(a: &Analysis) -> Vec<PointId> {
 }
 
 /// The locals that must not move: another local kept or consumed at some suspension point
-/// borrows them (as far as the syntax shows), and they are declared by a plain `let`.
+/// borrows them (as far as the syntax shows), and they can have a slot (`Local::slottable`, or
+/// a parameter).
 pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
     let mut out = Vec::new();
     let discarded = discarded_points(a);
@@ -854,8 +855,9 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
         .filter(|u| u.kind == Use::Move)
         .map(|u| u.local)
         .collect();
-    // What the lowering can put in a slot: a parameter, or a local from a plain `let`.
-    let slottable = |id: LocalId| a.locals[id].simple_let || a.params.contains(&id);
+    // What the lowering can put in a slot: a parameter, or a local bound by value by a `let`,
+    // an `if let`, a `while let` or a match arm.
+    let slottable = |id: LocalId| a.locals[id].slottable || a.params.contains(&id);
     for (p, point) in a.points.iter().enumerate() {
         let layout = &a.layout[p];
         // The value of the await may borrow what the future borrowed in place (a guard from

@@ -454,7 +454,7 @@ impl Builder {
     fn chained(&mut self, cond: &syn::Expr, bound: &[LocalId]) {
         if !matches!(cond, syn::Expr::Let(_)) {
             for &id in bound {
-                self.locals[id].simple_let = false;
+                self.locals[id].slottable = false;
             }
         }
     }

@@ -55,7 +55,7 @@ pub struct Local {
     pub borrows: Vec<LocalId>,
     /// Bound by value by a `let` (`let [mut] x [: T] = value;`, `let (a, b) = value;`, the
     /// value awaited or not), an `if let`, a `while let` or a match arm: it can live in a slot.
-    pub simple_let: bool,
+    pub slottable: bool,
     /// Declared as an array (`[x; N]`, `[a, b]`, `: [T; N]`): moving it from state to state
     /// would copy all of it at every `.await`, so it lives in a slot.
     pub array: bool,
@@ -342,7 +342,7 @@ impl Builder {
             copy_items: false,
             block: self.current_block(),
             borrows: Vec::new(),
-            simple_let: false,
+            slottable: false,
             array: false,
             async_closure: false,
             lent_to_call: Vec::new(),
@@ -430,7 +430,7 @@ impl Builder {
             let by_value = by_value_bindings(pat);
             for (ident, mutable) in mentions::bindings(pat) {
                 let id = self.declare(ident, mutable, false);
-                self.locals[id].simple_let = by_value;
+                self.locals[id].slottable = by_value;
                 out.push(id);
             }
         }
@@ -644,7 +644,7 @@ impl Builder {
                 if simple {
                     let array = simple_binding(&local.pat) && is_array(local);
                     for &id in &declares {
-                        self.locals[id].simple_let = true;
+                        self.locals[id].slottable = true;
                         self.locals[id].array = array;
                     }
                 }
@@ -697,12 +697,12 @@ impl Builder {
             None => Vec::new(),
         };
         let declares = self.declare_let(&local.pat, None, &[]);
-        // `let guard = m.lock().await;`: a plain binding can live in a slot as well, filled
-        // when the value arrives.
+        // `let guard = m.lock().await;`: its bindings can live in slots as well, filled when
+        // the value arrives.
         let simple = init.diverge.is_none() && by_value_bindings(&local.pat);
         for &id in &declares {
             self.locals[id].uninit = false;
-            self.locals[id].simple_let = simple;
+            self.locals[id].slottable = simple;
         }
         out.push(Stmt::Let {
             local: local.clone(),
@@ -897,7 +897,6 @@ fn declares_items(mac: &syn::Macro) -> bool {
     mac.parse_body_with(items).unwrap_or(false)
 }
 
-/// `x`, `mut x`, `x: T`, `mut x: T`.
 /// A pattern whose bindings all bind by value (no `ref`, no `x @ ..`, no `|`): after the
 /// `let`, each binding can move into a slot of its own.
 fn by_value_bindings(pat: &Pat) -> bool {
@@ -915,6 +914,7 @@ fn by_value_bindings(pat: &Pat) -> bool {
     }
 }
 
+/// `x`, `mut x`, `x: T`, `mut x: T`.
 fn simple_binding(pat: &Pat) -> bool {
     match pat {
         Pat::Ident(p) => p.subpat.is_none() && p.by_ref.is_none(),
