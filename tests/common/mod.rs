@@ -10,6 +10,8 @@
 
 #![allow(dead_code)]
 
+pub mod fuzz;
+
 use std::fmt::Debug;
 use std::future::Future;
 use std::pin::{Pin, pin};
