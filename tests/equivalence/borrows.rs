@@ -443,3 +443,23 @@ case! {
         n
     }
 }
+
+case! {
+    slot_moved_out_before_a_later_await(t) => moved_on(t);
+    #[desugar]
+    async fn moved_on(t: Trace) -> usize {
+        // `v` lives in a slot (`first` borrows it across an `.await`); once it moved out of its
+        // slot, the state of the next `.await` must not reach for it there (issue 16: this
+        // panicked with "entered unreachable code").
+        let mut v = vec![t.noisy("a")];
+        {
+            let first = &v[0];
+            t.step("borrowed", 1, ()).await;
+            t.log(format!("first {}", first.name));
+        }
+        v.push(t.noisy("b"));
+        let moved = v;
+        t.step("after the move", 1, ()).await;
+        moved.len()
+    }
+}

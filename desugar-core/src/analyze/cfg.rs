@@ -29,6 +29,9 @@ pub struct Layout {
     pub consumed: Vec<LocalId>,
     /// Locals in slots in scope: the state keeps their drop guards.
     pub slotted: Vec<LocalId>,
+    /// The locals in slots that the awaited expression or the code after the point uses: its
+    /// arm reaches them in their slots. (The others may have moved out of theirs already.)
+    pub slots_used: Vec<LocalId>,
     /// Guesses the tool had to make, in words.
     pub notes: Vec<String>,
 }
@@ -599,6 +602,9 @@ fn decide(
         if local.slot.is_some() {
             // Reached in place in every state; never moves. Its drop guard is kept.
             layout.slotted.push(id);
+            if live.contains(&id) || point.uses.iter().any(|u| u.local == id) {
+                layout.slots_used.push(id);
+            }
             continue;
         }
         let name = local.ident.to_string();

@@ -547,14 +547,15 @@ impl Writer<'_> {
         let point = &self.a.points[p];
         let layout = &self.a.layout[p];
         let awaitee = hidden("__awaitee");
-        // The locals in slots the awaited expression can name (not shadowed by a later local).
+        // The locals in slots the awaited expression can name (not shadowed by a later local)
+        // and may use (a local that moved out of its slot before cannot be reached there).
         let slots_here: Vec<LocalId> = point
             .scope
             .iter()
             .enumerate()
             .filter(|&(i, &id)| {
                 let name = &self.a.locals[id].ident;
-                self.a.locals[id].slot.is_some()
+                layout.slots_used.contains(&id)
                     && !point.scope[i + 1..]
                         .iter()
                         .any(|&later| self.a.locals[later].ident == *name)
@@ -1516,16 +1517,18 @@ impl Writer<'_> {
         }
     }
 
-    /// At the top of scope `block` when resuming at `p`: the locals in slots it declared (those
-    /// that a later local does not hide).
+    /// At the top of scope `block` when resuming at `p`: the locals in slots it declared that the
+    /// code uses from there on (those that a later local does not hide; one that moved out of
+    /// its slot before `p` is not used again, and its slot is empty).
     fn rebind_slots(&mut self, block: usize, p: PointId) -> TokenStream {
         let scope = &self.a.points[p].scope;
+        let used = &self.a.layout[p].slots_used;
         let ids: Vec<LocalId> = scope
             .iter()
             .enumerate()
             .filter(|&(i, &id)| {
                 let local = &self.a.locals[id];
-                local.slot.is_some()
+                used.contains(&id)
                     && local.block == block
                     && !scope[i + 1..]
                         .iter()
