@@ -463,3 +463,23 @@ case! {
         moved.len()
     }
 }
+
+case! {
+    slot_local_returned_from_a_loop(t) => returned(t);
+    #[desugar]
+    async fn returned(t: Trace) -> Vec<Noisy> {
+        // `items` lives in a slot (`first` borrows it across an `.await`) and is returned from
+        // inside the loop: it moves out of its slot there, although the loop goes on using it
+        // on its other path.
+        let items = vec![t.noisy("a"), t.noisy("bb")];
+        let mut seen = 0;
+        loop {
+            let first = items.first();
+            t.step("tick", 1, ()).await;
+            seen += first.map_or(0, |n| n.name.len());
+            if seen > 2 {
+                return items;
+            }
+        }
+    }
+}

@@ -72,9 +72,12 @@ impl LoopFrame {
 pub struct Rewriter {
     /// Locals reached through a reference (pinned in an awaited expression).
     pub pinned: Vec<String>,
-    /// Locals in slots moved out by value here for the last time: name and the expression that
-    /// takes the value out of the slot.
-    pub take: Vec<(String, TokenStream)>,
+    /// Locals in slots moved out by value here for the last time: name, the expression that
+    /// takes the value out of the slot, and whether that is only in the value of a jump
+    /// (`return out`; see `cfg::last_moves`).
+    pub take: Vec<(String, TokenStream, bool)>,
+    /// Inside the value of a `return` or `break`.
+    jump_values: usize,
     /// Loops around the code, innermost last.
     pub loops: Vec<LoopFrame>,
     /// Loops and labeled blocks inside the code being rewritten.
@@ -91,6 +94,7 @@ impl Rewriter {
         Rewriter {
             pinned,
             take: Vec::new(),
+            jump_values: 0,
             loops,
             inner_loops: 0,
             inner_labels: Vec::new(),
@@ -157,9 +161,24 @@ impl Rewriter {
         if self.shadowed.contains(&name) {
             return;
         }
-        if let Some((_, take)) = self.take.iter().find(|(n, _)| *n == name) {
+        let in_jump = self.jump_values > 0;
+        if let Some((_, take, _)) = self
+            .take
+            .iter()
+            .find(|(n, _, only_in_jump)| *n == name && (in_jump || !only_in_jump))
+        {
             *expr = syn::Expr::Verbatim(take.clone());
         }
+    }
+
+    /// The value of a `return` or `break`: moved out.
+    fn jump_value(&mut self, value: &mut Expr) {
+        self.jump_values += 1;
+        if !self.take.is_empty() {
+            self.take_value(value);
+        }
+        self.visit_expr_mut(value);
+        self.jump_values -= 1;
     }
 
     fn is_pinned(&self, ident: &syn::Ident) -> bool {
@@ -331,7 +350,7 @@ impl VisitMut for Rewriter {
             }
             Expr::Break(b) if self.closure_depth == 0 => {
                 if let Some(value) = &mut b.expr {
-                    self.visit_expr_mut(value);
+                    self.jump_value(value);
                 }
                 let span = b.break_token.span;
                 let value = b.expr.clone();
@@ -359,7 +378,7 @@ impl VisitMut for Rewriter {
             }
             Expr::Return(r) if self.closure_depth == 0 => {
                 if let Some(e) = &mut r.expr {
-                    self.visit_expr_mut(e);
+                    self.jump_value(e);
                 }
                 let span = r.return_token.span;
                 // `break 'ret ::path` would read as a labeled block `'ret: ...`.
