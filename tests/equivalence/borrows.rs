@@ -443,3 +443,43 @@ case! {
         n
     }
 }
+
+case! {
+    slot_moved_out_before_a_later_await(t) => moved_on(t);
+    #[desugar]
+    async fn moved_on(t: Trace) -> usize {
+        // `v` lives in a slot (`first` borrows it across an `.await`); once it moved out of its
+        // slot, the state of the next `.await` must not reach for it there (issue 16: this
+        // panicked with "entered unreachable code").
+        let mut v = vec![t.noisy("a")];
+        {
+            let first = &v[0];
+            t.step("borrowed", 1, ()).await;
+            t.log(format!("first {}", first.name));
+        }
+        v.push(t.noisy("b"));
+        let moved = v;
+        t.step("after the move", 1, ()).await;
+        moved.len()
+    }
+}
+
+case! {
+    slot_local_returned_from_a_loop(t) => returned(t);
+    #[desugar]
+    async fn returned(t: Trace) -> Vec<Noisy> {
+        // `items` lives in a slot (`first` borrows it across an `.await`) and is returned from
+        // inside the loop: it moves out of its slot there, although the loop goes on using it
+        // on its other path.
+        let items = vec![t.noisy("a"), t.noisy("bb")];
+        let mut seen = 0;
+        loop {
+            let first = items.first();
+            t.step("tick", 1, ()).await;
+            seen += first.map_or(0, |n| n.name.len());
+            if seen > 2 {
+                return items;
+            }
+        }
+    }
+}

@@ -141,3 +141,42 @@ case! {
         (line, budget(t.clone()).await, shadowed(t.clone()).await, once.await)
     }
 }
+
+case! {
+    move_closure_for_a_static_api(t) => squares(t);
+    pub struct Blocking<F>(Option<F>);
+    impl<F> Unpin for Blocking<F> {}
+    impl<R, F: FnOnce() -> R> std::future::Future for Blocking<F> {
+        type Output = R;
+        fn poll(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<R> {
+            std::task::Poll::Ready((self.0.take().expect("polled after completion"))())
+        }
+    }
+    /// Like tokio's `spawn_blocking`: what it runs must be `'static`.
+    pub fn blocking<R, F: FnOnce() -> R + Send + 'static>(f: F) -> Blocking<F> {
+        Blocking(Some(f))
+    }
+    /// Like `tokio::spawn`: the future must be `'static`.
+    pub fn detached<F: std::future::Future + Send + 'static>(f: F) -> F {
+        f
+    }
+    #[desugar]
+    async fn squares(t: Trace) -> u64 {
+        // A `move` closure and an `async move` block take `id` by value (a copy: it is used
+        // again after), not a reference into the future (issue 16: not `'static`, E0521).
+        let id = t.step("id", 1, 7u64).await;
+        let square = blocking(move || id * id).await;
+        let tr = t.clone();
+        let cube = blocking(move || {
+            tr.log("cube");
+            id * id * id
+        })
+        .await;
+        let doubled = detached(async move { id * 2 }).await;
+        t.step("after", 1, ()).await;
+        square + cube + doubled + id
+    }
+}

@@ -291,3 +291,32 @@ case! {
         n
     }
 }
+
+case! {
+    reassigned_from_its_own_await(t) => refill(t);
+    async fn consume(t: Trace, mut buf: Vec<Noisy>) -> Vec<Noisy> {
+        t.step("consume", 1, ()).await;
+        let name = if buf.is_empty() { "first" } else { "more" };
+        buf.push(t.noisy(name));
+        buf
+    }
+    #[desugar]
+    async fn refill(t: Trace) -> usize {
+        // `buf` moves into the awaited future and gets its value back from it (issue 16: E0507,
+        // and in a loop an error pointing into the machine); `late` gets its first value after
+        // an `.await`. Both are declared again, without a value, where they were declared, so
+        // that they drop in the same order.
+        let _guard = t.noisy("guard");
+        let mut buf = Vec::new();
+        let late;
+        buf = consume(t.clone(), buf).await;
+        let other = t.noisy("other");
+        buf = consume(t.clone(), buf).await;
+        late = t.noisy("late");
+        for _ in 0..2 {
+            buf = consume(t.clone(), buf).await;
+        }
+        t.log(format!("{} {}", other.name, late.name));
+        buf.len()
+    }
+}

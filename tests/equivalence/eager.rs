@@ -277,3 +277,42 @@ case! {
         names
     }
 }
+
+case! {
+    in_place_local_returned_from_the_loop(t) => collect(t);
+    #[desugar]
+    async fn collect(t: Trace) -> Vec<Noisy> {
+        // `return out` moves `out` out of the loop: its state cannot keep it in place (issue 16:
+        // E0507).
+        let _guard = t.noisy("guard");
+        let mut out = Vec::new();
+        loop {
+            let tr = t.clone();
+            let n = super::owned(tr, "next", 1, out.len()).await;
+            out.push(t.noisy("item"));
+            if n == 2 {
+                return out;
+            }
+        }
+    }
+}
+
+case! {
+    in_place_local_broken_out_of_the_loop(t) => gather(t);
+    #[desugar]
+    async fn gather(t: Trace) -> usize {
+        // `break out` moves `out` out of the loop, as above (issue 16: E0507, and a bogus
+        // "value assigned is never read").
+        let mut out = Vec::new();
+        let got = loop {
+            let tr = t.clone();
+            let n = super::owned(tr, "next", 1, out.len()).await;
+            out.push(t.noisy("item"));
+            if n == 2 {
+                break out;
+            }
+        };
+        t.log("after the loop");
+        got.len()
+    }
+}

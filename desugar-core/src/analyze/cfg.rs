@@ -12,7 +12,7 @@
 //! Without types, `x.m()` may move or borrow `x`. Where that matters the choice is written down
 //! in [`Layout::notes`] for the CLI to show.
 
-use super::mentions::Use;
+use super::mentions::{Leave, Use};
 use super::{Analysis, Block, Expr, LocalId, PointId, Resolved, Stmt};
 use std::collections::{BTreeSet, HashMap};
 use syn::visit::Visit;
@@ -29,6 +29,14 @@ pub struct Layout {
     pub consumed: Vec<LocalId>,
     /// Locals in slots in scope: the state keeps their drop guards.
     pub slotted: Vec<LocalId>,
+    /// The locals in slots that the awaited expression or the code after the point uses: its
+    /// arm reaches them in their slots. (The others may have moved out of theirs already.)
+    pub slots_used: Vec<LocalId>,
+    /// Locals in scope that the state does not keep (moved, into the awaited future or before,
+    /// or not given a value yet) and that the code after the point assigns before it suspends
+    /// again (`buf = consume(buf).await`): declared again, without a value, where they were
+    /// declared, so that the assignment has its binding and the value drops where it did.
+    pub redeclared: Vec<LocalId>,
     /// Guesses the tool had to make, in words.
     pub notes: Vec<String>,
 }
@@ -46,6 +54,19 @@ struct Node {
     stmt: Option<usize>,
     /// The user code this node runs (the `syn` statement or expression, by address).
     code: Option<usize>,
+    /// Where the jumps its uses are followed by go (`Resolved::leaves`).
+    leave_targets: Vec<(Leave, usize)>,
+}
+
+impl Node {
+    /// Where control goes after use `u` of this node, if a jump out of the node follows it.
+    fn leave_target(&self, u: &Resolved) -> Option<usize> {
+        let leaves = u.leaves.as_ref()?;
+        self.leave_targets
+            .iter()
+            .find(|(l, _)| l == leaves)
+            .map(|&(_, t)| t)
+    }
 }
 
 struct Graph {
@@ -101,12 +122,41 @@ impl Builder {
                 succ.push(if is_continue { t.cont } else { t.brk });
             }
         }
-        let plain_assign = matches!(code, Code::Stmt(syn::Stmt::Expr(syn::Expr::Assign(a), _)) if super::mentions::is_plain_path(&a.left));
+        // `x = value;` as a statement, or as the value of a block or arm (`buf = f(buf).await`
+        // is lifted into `{ let __tmp0 = f(buf).await; buf = __tmp0 }`): on every path through
+        // the node `x` gets a new value.
+        let plain_assign = match code {
+            Code::Stmt(syn::Stmt::Expr(e, _)) | Code::Expr(e) => is_plain_assign(e),
+            _ => false,
+        };
         let code = match code {
             Code::Stmt(s) => Some(s as *const syn::Stmt as usize),
             Code::Expr(e) => Some(e as *const syn::Expr as usize),
             Code::None => None,
         };
+        let mut leave_targets: Vec<(Leave, usize)> = Vec::new();
+        for leaves in uses.iter().filter_map(|u| u.leaves.as_ref()) {
+            if leave_targets.iter().any(|(l, _)| l == leaves) {
+                continue;
+            }
+            let target = match leaves {
+                Leave::Return => Some(self.exit),
+                Leave::Break(label) | Leave::Continue(label) => {
+                    let is_continue = matches!(leaves, Leave::Continue(_));
+                    self.targets
+                        .iter()
+                        .rev()
+                        .find(|t| match label {
+                            Some(l) => t.label.as_deref() == Some(l.as_str()),
+                            None => t.is_loop,
+                        })
+                        .map(|t| if is_continue { t.cont } else { t.brk })
+                }
+            };
+            if let Some(target) = target {
+                leave_targets.push((leaves.clone(), target));
+            }
+        }
         self.node(Node {
             uses: uses.to_vec(),
             defs,
@@ -115,6 +165,7 @@ impl Builder {
             plain_assign,
             stmt: None,
             code,
+            leave_targets,
         })
     }
 
@@ -250,6 +301,11 @@ impl Builder {
             }
         }
     }
+}
+
+/// `x = value`, `x` a local.
+fn is_plain_assign(e: &syn::Expr) -> bool {
+    matches!(e, syn::Expr::Assign(a) if super::mentions::is_plain_path(&a.left))
 }
 
 enum Code<'a> {
@@ -402,8 +458,36 @@ fn reverse_postorder(g: &Graph) -> Vec<usize> {
     post
 }
 
+/// Locals used after each node on some path before being overwritten: on entry to it and on
+/// exit from it.
+struct Liveness {
+    live_in: Vec<BTreeSet<LocalId>>,
+    live_out: Vec<BTreeSet<LocalId>>,
+}
+
+impl Liveness {
+    /// Whether use `u` of node `i` is the last of its local on its path: it is not used after
+    /// the node or, if a jump out of the node follows the use, after where the jump goes. (A
+    /// method call followed by a jump is taken as a use followed by the rest of the node, unless
+    /// it is the jump's value: only there does a `return` or `break` show that it moves.)
+    fn dead_after(&self, g: &Graph, i: usize, u: &Resolved) -> bool {
+        let target = match u.kind {
+            Use::Receiver(_) if !u.jump_value => None,
+            _ => g.nodes[i].leave_target(u),
+        };
+        match target {
+            Some(target) => !self.live_in[target].contains(&u.local),
+            None => !self.live_out[i].contains(&u.local),
+        }
+    }
+}
+
 /// Live-out sets: locals used after each node on some path before being overwritten.
 fn liveness(g: &Graph) -> Vec<BTreeSet<LocalId>> {
+    live_sets(g).live_out
+}
+
+fn live_sets(g: &Graph) -> Liveness {
     let n = g.nodes.len();
     let mut live_in: Vec<BTreeSet<LocalId>> = vec![BTreeSet::new(); n];
     let mut live_out: Vec<BTreeSet<LocalId>> = vec![BTreeSet::new(); n];
@@ -457,7 +541,7 @@ fn liveness(g: &Graph) -> Vec<BTreeSet<LocalId>> {
             }
         }
     }
-    live_out
+    Liveness { live_in, live_out }
 }
 
 /// Whether a local still holds a value.
@@ -504,6 +588,7 @@ fn transfer_use(state: &mut HashMap<LocalId, Init>, u: &Resolved, plain_assign: 
 pub fn layouts(a: &Analysis) -> Vec<Layout> {
     let g = graph(a);
     let live_out = liveness(&g);
+    let ahead = assigned_ahead(&g, true);
     let n = g.nodes.len();
     let point_node: HashMap<PointId, usize> = g
         .nodes
@@ -532,7 +617,7 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
         let mut state = state_in[i].clone().unwrap_or_default();
         let node = &g.nodes[i];
         if let Some(p) = node.point {
-            let layout = decide(a, p, &state, &live_out[i]);
+            let layout = decide(a, p, &state, &live_out[i], &ahead[i]);
             // What is out of scope here can only be used again after being declared again:
             // forgetting it keeps the states small (and the analysis linear).
             let scope = &a.points[p].scope;
@@ -578,7 +663,7 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
     }
     for (p, &i) in &point_node {
         if let Some(state) = &state_in[i] {
-            layouts[*p] = decide(a, *p, state, &live_out[i]);
+            layouts[*p] = decide(a, *p, state, &live_out[i], &ahead[i]);
         }
     }
     layouts
@@ -591,6 +676,7 @@ fn decide(
     p: PointId,
     state: &HashMap<LocalId, Init>,
     live: &BTreeSet<LocalId>,
+    assigned: &BTreeSet<LocalId>,
 ) -> Layout {
     let point = &a.points[p];
     let mut layout = Layout::default();
@@ -599,6 +685,9 @@ fn decide(
         if local.slot.is_some() {
             // Reached in place in every state; never moves. Its drop guard is kept.
             layout.slotted.push(id);
+            if live.contains(&id) || point.uses.iter().any(|u| u.local == id) {
+                layout.slots_used.push(id);
+            }
             continue;
         }
         let name = local.ident.to_string();
@@ -715,8 +804,81 @@ fn decide(
         } else if !in_operand.is_empty() {
             layout.consumed.push(id);
         }
+        if !keep && assigned.contains(&id) && !shadowed(a, p, id) {
+            layout.redeclared.push(id);
+        }
     }
     layout
+}
+
+/// The `let x;` statements (by address) whose locals get no value before the code suspends: the
+/// state of that code would declare them without anything to infer their type from. They are
+/// declared where they get their value, in a later state (`Layout::redeclared`).
+pub fn declared_for_later(a: &Analysis) -> std::collections::HashSet<usize> {
+    let mut out = std::collections::HashSet::new();
+    if !a.locals.iter().any(|l| l.uninit) {
+        return out;
+    }
+    let g = graph(a);
+    let ahead = assigned_ahead(&g, true);
+    for (i, node) in g.nodes.iter().enumerate() {
+        let Some(key) = node.stmt else { continue };
+        let uninit = !node.defs.is_empty() && node.defs.iter().all(|&d| a.locals[d].uninit);
+        if uninit && node.defs.iter().all(|d| !ahead[i].contains(d)) {
+            out.insert(key);
+        }
+    }
+    out
+}
+
+/// Per node: the locals that the code after it assigns (`x = ..`, anywhere in a statement) on
+/// some path, before it reaches a suspension point if `to_suspension`. Backward, as liveness;
+/// empty in a function that assigns no local.
+fn assigned_ahead(g: &Graph, to_suspension: bool) -> Vec<BTreeSet<LocalId>> {
+    let n = g.nodes.len();
+    let mut ahead_out: Vec<BTreeSet<LocalId>> = vec![BTreeSet::new(); n];
+    let assigns = |node: &Node| -> BTreeSet<LocalId> {
+        node.uses
+            .iter()
+            .filter(|u| u.kind == Use::Assign)
+            .map(|u| u.local)
+            .collect()
+    };
+    if g.nodes
+        .iter()
+        .all(|node| node.point.is_some() || assigns(node).is_empty())
+    {
+        return ahead_out;
+    }
+    let mut ahead_in: Vec<BTreeSet<LocalId>> = vec![BTreeSet::new(); n];
+    let sweep: Vec<usize> = reverse_postorder(g).into_iter().rev().collect();
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &i in &sweep {
+            let node = &g.nodes[i];
+            let out: BTreeSet<LocalId> = node
+                .succ
+                .iter()
+                .filter(|&&s| s != g.exit)
+                .flat_map(|&s| ahead_in[s].iter().copied())
+                .collect();
+            // A suspension point ends the code of the state before it.
+            let inn = if to_suspension && node.point.is_some() {
+                BTreeSet::new()
+            } else {
+                let mut inn = out.clone();
+                inn.extend(assigns(node));
+                inn
+            };
+            if inn != ahead_in[i] || out != ahead_out[i] {
+                ahead_in[i] = inn;
+                ahead_out[i] = out;
+                changed = true;
+            }
+        }
+    }
+    ahead_out
 }
 
 /// Whether the awaited expression of point `p` calls local `id` only directly (`f()`), not from
@@ -729,25 +891,44 @@ fn called_directly(a: &Analysis, p: PointId, id: LocalId) -> bool {
         .all(|u| !u.captured)
 }
 
-/// Per plain statement or expression (by address): the locals in slots it moves by value for the last time,
-/// which it can then take out of their slots.
-pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<LocalId>> {
+/// Per plain statement or expression (by address): the locals in slots it moves by value for
+/// the last time, which it can then take out of their slots; `true` for a local whose last move
+/// is in the value of a jump out of the code (`if done { return out; }`, where the code goes on
+/// using `out` on its other path): only there is it taken.
+pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<(LocalId, bool)>> {
     let g = graph(a);
-    let live_out = liveness(&g);
+    let lv = live_sets(&g);
+    // A local given a new value after it moved out of its slot would be written through a
+    // reference to the emptied slot: one that the code may assign after the move is not taken
+    // out (moving it out of its slot does not compile, E0507).
+    let assigned_after = assigned_ahead(&g, false);
     let mut out = std::collections::HashMap::new();
     for (i, node) in g.nodes.iter().enumerate() {
         let Some(key) = node.stmt else { continue };
-        let moved: Vec<LocalId> = node
-            .uses
-            .iter()
-            .filter(|u| {
-                // (A method that may take `self` by value: the guess that compiles.)
-                by_value(&u.kind)
-                    && a.locals[u.local].slot.is_some()
-                    && !live_out[i].contains(&u.local)
-            })
-            .map(|u| u.local)
-            .collect();
+        let mut moved: Vec<(LocalId, bool)> = Vec::new();
+        for u in &node.uses {
+            // (A method that may take `self` by value: the guess that compiles.)
+            if !by_value(&u.kind)
+                || a.locals[u.local].slot.is_none()
+                || assigned_after[i].contains(&u.local)
+            {
+                continue;
+            }
+            // Taken once: a second by-value use would find the slot empty.
+            let by_value_uses = node
+                .uses
+                .iter()
+                .filter(|o| o.local == u.local && by_value(&o.kind))
+                .count();
+            if by_value_uses != 1 {
+                continue;
+            }
+            if !lv.live_out[i].contains(&u.local) {
+                moved.push((u.local, false));
+            } else if u.jump_value && lv.dead_after(&g, i, u) {
+                moved.push((u.local, true));
+            }
+        }
         if !moved.is_empty() {
             out.insert(key, moved);
         }
@@ -774,12 +955,13 @@ pub enum Site {
 }
 
 /// The uses that may move a local out: a by-value use (`x`, `x.f`, a method that may take
-/// `self`) after which the local is not used again, or that the same code assigns again
-/// (`x = f(x)`). A local used again after a by-value use was not moved by it (it is `Copy`, or
+/// `self`) after which the local is not used again (after the code, or, for a use followed by
+/// a jump out of it, `return out` or `break out`, after where the jump goes), or that the same
+/// code assigns again (`x = f(x)`). A local used again after a by-value use was not moved by it (it is `Copy`, or
 /// the method borrows), or the original would not compile.
 pub fn moving_uses(a: &Analysis) -> Vec<(LocalId, Site)> {
     let g = graph(a);
-    let live_out = liveness(&g);
+    let lv = live_sets(&g);
     let mut out = Vec::new();
     for (i, node) in g.nodes.iter().enumerate() {
         let site = match (node.code, node.point) {
@@ -792,7 +974,7 @@ pub fn moving_uses(a: &Analysis) -> Vec<(LocalId, Site)> {
                 .uses
                 .iter()
                 .any(|other| other.local == u.local && other.kind == Use::Assign);
-            let dead_after = reassigned || !live_out[i].contains(&u.local);
+            let dead_after = reassigned || lv.dead_after(&g, i, u);
             if by_value(&u.kind) && !a.locals[u.local].copied() && dead_after {
                 out.push((u.local, site));
             }

@@ -31,6 +31,23 @@ pub struct Mention {
     /// Inside a closure or async block without `move`: a by-value use there captures by
     /// reference if the local is `Copy`, by value if not, which a macro cannot tell.
     pub captured: bool,
+    /// Control leaves the code after the mention, by this jump, with nothing but the rest of the
+    /// jump's block in between: the mention is in the value of a `return` or `break`, or in a
+    /// block that ends in one. What comes after the code as a whole does not follow it.
+    pub leaves: Option<Leave>,
+    /// In the value of that jump itself (`return out`, `break Ok(out)`).
+    pub jump_value: bool,
+}
+
+/// A jump out of the code a mention is in (one of a loop or labeled block inside the code does
+/// not count).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Leave {
+    Return,
+    /// `break` of the loop or labeled block with this label, or of the innermost loop.
+    Break(Option<String>),
+    /// `continue` of the loop with this label, or of the innermost loop.
+    Continue(Option<String>),
 }
 
 /// Mentions of free names in an expression evaluated by value.
@@ -172,6 +189,13 @@ struct Collector {
     forced_move: usize,
     /// Inside a closure or async block without `move`.
     lazy_capture: usize,
+    /// The jump that follows the code being walked, if control leaves by it (`Mention::leaves`).
+    leaves: Option<Leave>,
+    jump_value: bool,
+    /// Loops inside the code around the code being walked, and the labels of those and of
+    /// labeled blocks: a jump they catch does not leave the code.
+    inner_loops: usize,
+    inner_labels: Vec<String>,
 }
 
 impl Collector {
@@ -190,7 +214,66 @@ impl Collector {
             kind,
             span,
             captured,
+            leaves: self.leaves.clone(),
+            jump_value: self.jump_value && self.leaves.is_some(),
         });
+    }
+
+    /// The jump out of the code that `expr` is, if it is one (outside closures and `async`
+    /// blocks, whose jumps are their own).
+    fn leaving(&self, expr: &Expr) -> Option<Leave> {
+        if self.forced_move + self.lazy_capture > 0 {
+            return None;
+        }
+        let label = |l: &Option<syn::Lifetime>| l.as_ref().map(|l| l.ident.to_string());
+        let caught = |l: &Option<String>| match l {
+            Some(l) => self.inner_labels.contains(l),
+            None => self.inner_loops > 0,
+        };
+        match expr {
+            Expr::Return(_) => Some(Leave::Return),
+            Expr::Break(b) => Some(label(&b.label))
+                .filter(|l| !caught(l))
+                .map(Leave::Break),
+            Expr::Continue(c) => Some(label(&c.label))
+                .filter(|l| !caught(l))
+                .map(Leave::Continue),
+            _ => None,
+        }
+    }
+
+    /// Walks `walk` with `leaves` as what follows it.
+    fn followed_by(&mut self, leaves: Option<Leave>, walk: impl FnOnce(&mut Self)) {
+        let outer = std::mem::replace(&mut self.leaves, leaves);
+        let value = std::mem::replace(&mut self.jump_value, false);
+        walk(self);
+        self.leaves = outer;
+        self.jump_value = value;
+    }
+
+    /// Walks the value of the jump `jump` (`return value`, `break value`).
+    fn jump_value(&mut self, jump: &Expr, value: &Expr) {
+        match self.leaving(jump) {
+            Some(leaves) => self.followed_by(Some(leaves), |s| {
+                s.jump_value = true;
+                s.expr(value, Use::Move);
+            }),
+            // A `break` caught inside the code.
+            None => self.expr(value, Use::Move),
+        }
+    }
+
+    /// Walks the body of a loop inside the code, or of a closure or `async` block: what follows
+    /// it is not known (another iteration, or a later call).
+    fn nested(&mut self, label: Option<&syn::Label>, is_loop: bool, walk: impl FnOnce(&mut Self)) {
+        self.inner_loops += usize::from(is_loop);
+        self.inner_labels
+            .extend(label.map(|l| l.name.ident.to_string()));
+        self.followed_by(None, walk);
+        if label.is_some() {
+            self.inner_labels.pop();
+        }
+        self.inner_loops -= usize::from(is_loop);
     }
 
     fn shadow_pat(&mut self, pat: &Pat) -> usize {
@@ -207,11 +290,18 @@ impl Collector {
     }
 
     fn block(&mut self, block: &Block) {
-        let mut bound = 0;
-        for stmt in &block.stmts {
-            bound += self.stmt(stmt);
-        }
-        self.unshadow(bound);
+        let ends_in = match block.stmts.last() {
+            Some(Stmt::Expr(e, _)) => self.leaving(e),
+            _ => None,
+        };
+        let leaves = ends_in.or_else(|| self.leaves.clone());
+        self.followed_by(leaves, |c| {
+            let mut bound = 0;
+            for stmt in &block.stmts {
+                bound += c.stmt(stmt);
+            }
+            c.unshadow(bound);
+        });
     }
 
     /// Walks a statement; returns how many names it binds for the rest of its block.
@@ -302,7 +392,7 @@ impl Collector {
                 let forced = c.capture.is_some();
                 self.forced_move += usize::from(forced);
                 self.lazy_capture += usize::from(!forced);
-                self.expr(&c.body, Use::Move);
+                self.nested(None, false, |s| s.expr(&c.body, Use::Move));
                 self.lazy_capture -= usize::from(!forced);
                 self.forced_move -= usize::from(forced);
                 self.unshadow(bound);
@@ -311,24 +401,33 @@ impl Collector {
                 let forced = a.capture.is_some();
                 self.forced_move += usize::from(forced);
                 self.lazy_capture += usize::from(!forced);
-                self.block(&a.block);
+                self.nested(None, false, |s| s.block(&a.block));
                 self.lazy_capture -= usize::from(!forced);
                 self.forced_move -= usize::from(forced);
+            }
+            // A labeled block is left by its `break`s to what follows it.
+            Expr::Block(b) if b.label.is_some() => {
+                let label = b.label.as_ref().map(|l| l.name.ident.to_string());
+                self.inner_labels.extend(label);
+                self.followed_by(None, |s| s.block(&b.block));
+                self.inner_labels.pop();
             }
             Expr::Block(b) => self.block(&b.block),
             Expr::Unsafe(b) => self.block(&b.block),
             Expr::Const(_) => {}
-            Expr::Loop(l) => self.block(&l.body),
-            Expr::While(w) => {
-                let bound = self.condition(&w.cond);
-                self.block(&w.body);
-                self.unshadow(bound);
-            }
+            Expr::Loop(l) => self.nested(l.label.as_ref(), true, |s| s.block(&l.body)),
+            Expr::While(w) => self.nested(w.label.as_ref(), true, |s| {
+                let bound = s.condition(&w.cond);
+                s.block(&w.body);
+                s.unshadow(bound);
+            }),
             Expr::ForLoop(f) => {
                 self.expr(&f.expr, Use::Move);
-                let bound = self.shadow_pat(&f.pat);
-                self.block(&f.body);
-                self.unshadow(bound);
+                self.nested(f.label.as_ref(), true, |s| {
+                    let bound = s.shadow_pat(&f.pat);
+                    s.block(&f.body);
+                    s.unshadow(bound);
+                });
             }
             Expr::If(i) => {
                 let bound = self.condition(&i.cond);
@@ -390,12 +489,12 @@ impl Collector {
             }
             Expr::Return(r) => {
                 if let Some(e) = &r.expr {
-                    self.expr(e, Use::Move);
+                    self.jump_value(expr, e);
                 }
             }
             Expr::Break(b) => {
                 if let Some(e) = &b.expr {
-                    self.expr(e, Use::Move);
+                    self.jump_value(expr, e);
                 }
             }
             Expr::Try(t) => self.expr(&t.expr, Use::Move),

@@ -91,6 +91,10 @@ pub struct Resolved {
     pub span: Span,
     /// See [`mentions::Mention::captured`].
     pub captured: bool,
+    /// See [`mentions::Mention::leaves`].
+    pub leaves: Option<mentions::Leave>,
+    /// See [`mentions::Mention::jump_value`].
+    pub jump_value: bool,
 }
 
 /// A block around a suspension point.
@@ -194,8 +198,12 @@ pub struct Analysis {
     pub layout: Vec<Layout>,
     /// The locals that live in slots, by slot.
     pub slots: Vec<LocalId>,
-    /// Per plain statement (by address): the locals in slots it moves out for the last time.
-    pub last_moves: std::collections::HashMap<usize, Vec<LocalId>>,
+    /// Per plain statement (by address): the locals in slots it moves out for the last time
+    /// (see `cfg::last_moves`).
+    pub last_moves: std::collections::HashMap<usize, Vec<(LocalId, bool)>>,
+    /// The `let x;` statements (by address) that only later states need: see
+    /// `cfg::declared_for_later`.
+    pub declared_for_later: std::collections::HashSet<usize>,
 }
 
 pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
@@ -224,6 +232,7 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
         layout: Vec::new(),
         slots: Vec::new(),
         last_moves: Default::default(),
+        declared_for_later: Default::default(),
     };
     // `let fut = read_to_end(&mut buf); .. fut.await` (or `join(fut, ..).await`): the future
     // borrows `buf`.
@@ -252,6 +261,7 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
         a.layout = cfg::layouts(&a);
         a.last_moves = cfg::last_moves(&a);
     }
+    a.declared_for_later = cfg::declared_for_later(&a);
     Ok(a)
 }
 
@@ -316,6 +326,8 @@ impl Builder {
                     kind: m.kind,
                     span: m.span,
                     captured: m.captured,
+                    leaves: m.leaves,
+                    jump_value: m.jump_value,
                 })
             })
             .collect()

@@ -20,6 +20,8 @@
 //!   shows, and not used again): a move out of a reference does not compile (before and after
 //!   the loop they are the code's own, and may move);
 //! - nothing in the loop jumps out of it past the end of the region (`break 'outer`);
+//! - the code after the point assigns no local that the state does not hold (moved into the
+//!   awaited future, as in `buf = consume(buf).await`): the arm declares it again by value;
 //! - no macro the lowering cannot rewrite names one of them, and no other local of the
 //!   function shares a name with one of them in the loop.
 
@@ -170,7 +172,9 @@ fn eligible(
     declared: &HashMap<String, Vec<LocalId>>,
     moved: &BTreeSet<LocalId>,
 ) -> Option<Vec<LocalId>> {
-    if a.points[p].join.is_some() || summary.leaves {
+    // A local the state does not hold but the loop assigns again (`buf = consume(buf).await`)
+    // is declared again by the arm, by value: it has no place in the state kept in place.
+    if a.points[p].join.is_some() || summary.leaves || !a.layout[p].redeclared.is_empty() {
         return None;
     }
     let mut names = HashSet::new();

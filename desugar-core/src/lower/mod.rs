@@ -72,7 +72,7 @@ pub fn lower(
         in_place: None,
     };
     let start = {
-        let params: Vec<(LocalId, bool)> = a.params.iter().map(|&id| (id, false)).collect();
+        let params: Vec<(LocalId, Back)> = a.params.iter().map(|&id| (id, Back::Kept)).collect();
         let restore = splice(w.restore(&names.start_variant(), &params));
         let slotted = splice(w.param_slots());
         let body = splice(w.block(&a.body, Dest::Return).tokens);
@@ -86,6 +86,17 @@ pub fn lower(
         errors: w.errors,
         in_place: w.regions.iter().map(Option::is_some).collect(),
     }
+}
+
+/// How the arm of a suspension point gets a local back where it was declared.
+#[derive(Clone, Copy, PartialEq)]
+enum Back {
+    /// The state kept it.
+    Kept,
+    /// It lives in a slot: the state kept its drop guard.
+    Guard,
+    /// The state does not hold it, but the code assigns it: declared again, without a value.
+    Declared,
 }
 
 /// Where a block's value goes.
@@ -232,6 +243,27 @@ impl Writer<'_> {
                 && declares.iter().any(|&id| self.a.locals[id].slot.is_some()) =>
             {
                 Code::new(self.slot_declaration(stmt, declares[0]), false)
+            }
+            Stmt::Plain {
+                stmt: syn::Stmt::Local(_),
+                declares,
+                ..
+            } if self
+                .a
+                .declared_for_later
+                .contains(&(stmt as *const Stmt as usize)) =>
+            {
+                let note = comment_with(|| {
+                    let names: Vec<String> = declares
+                        .iter()
+                        .map(|&id| format!("`{}`", self.a.locals[id].ident))
+                        .collect();
+                    format!(
+                        "{} gets its value in a later state, which declares it.",
+                        names.join(", ")
+                    )
+                });
+                Code::new(note, false)
             }
             Stmt::Plain {
                 stmt: plain,
@@ -499,7 +531,7 @@ impl Writer<'_> {
             ),
             None => (
                 TokenStream::new(),
-                self.restore(&self.names.variants[p], &held),
+                self.restore(&self.names.variants[p], &self.arm_bindings(p)),
             ),
         };
         let (top, restore) = (splice(top), splice(restore));
@@ -547,14 +579,15 @@ impl Writer<'_> {
         let point = &self.a.points[p];
         let layout = &self.a.layout[p];
         let awaitee = hidden("__awaitee");
-        // The locals in slots the awaited expression can name (not shadowed by a later local).
+        // The locals in slots the awaited expression can name (not shadowed by a later local)
+        // and may use (a local that moved out of its slot before cannot be reached there).
         let slots_here: Vec<LocalId> = point
             .scope
             .iter()
             .enumerate()
             .filter(|&(i, &id)| {
                 let name = &self.a.locals[id].ident;
-                self.a.locals[id].slot.is_some()
+                layout.slots_used.contains(&id)
                     && !point.scope[i + 1..]
                         .iter()
                         .any(|&later| self.a.locals[later].ident == *name)
@@ -1041,35 +1074,48 @@ impl Writer<'_> {
 
     /// Moves the state out (leaving `Panicked`) and binds the locals it kept: those of the
     /// function body by their names, the others to hidden names, re-bound in their block by
-    /// [`Self::rebind`] so that they drop where they did.
-    fn restore(&mut self, variant: &syn::Ident, held: &[(LocalId, bool)]) -> TokenStream {
+    /// [`Self::rebind`] so that they drop where they did. `held` is in declaration order, with
+    /// the locals declared again without a value (`Back::Declared`): from the first of those at
+    /// the function body's level on, its locals are bound in order after the state is left.
+    fn restore(&mut self, variant: &syn::Ident, held: &[(LocalId, Back)]) -> TokenStream {
         let state_enum = hidden("__State");
         let state = hidden("__state");
         let mut fields = TokenStream::new();
+        let mut after = TokenStream::new();
+        let mut in_order = false;
         let mut any_mut = false;
-        for &(id, guard) in held {
+        for &(id, back) in held {
             let local = &self.a.locals[id];
-            let field = if guard {
-                self.names.guard_field(id)
-            } else {
-                self.names.fields[id].clone()
-            };
-            if local.block == self.a.body.id {
-                if guard {
-                    fields.extend(quote!(#field,));
-                    continue;
+            if local.block != self.a.body.id {
+                if back != Back::Declared {
+                    let temp = keep_ident(&self.held_field(id, back == Back::Guard));
+                    let field = self.held_field(id, back == Back::Guard);
+                    fields.extend(quote!(#field: #temp,));
                 }
-                let name = self.local_ident(id);
-                let mutability = local.mutable.then(|| quote!(mut));
-                any_mut |= local.mutable;
-                if field == name {
-                    fields.extend(quote!(#mutability #name,));
-                } else {
-                    fields.extend(quote!(#field: #mutability #name,));
+                continue;
+            }
+            in_order |= back == Back::Declared;
+            if in_order {
+                after.extend(self.bind_back(id, back));
+                if back != Back::Declared {
+                    let field = self.held_field(id, back == Back::Guard);
+                    let temp = keep_ident(&field);
+                    fields.extend(quote!(#field: #temp,));
                 }
+                continue;
+            }
+            let field = self.held_field(id, back == Back::Guard);
+            if back == Back::Guard {
+                fields.extend(quote!(#field,));
+                continue;
+            }
+            let name = self.local_ident(id);
+            let mutability = local.mutable.then(|| quote!(mut));
+            any_mut |= local.mutable;
+            if field == name {
+                fields.extend(quote!(#mutability #name,));
             } else {
-                let temp = keep_ident(&field);
-                fields.extend(quote!(#field: #temp,));
+                fields.extend(quote!(#field: #mutability #name,));
             }
         }
         let any_field = !fields.is_empty();
@@ -1094,7 +1140,67 @@ impl Writer<'_> {
             let #state_enum::#variant { #fields .. } = #private::State::leave(
                 unsafe { &mut *#state },
             ) else { #unreachable };
+            #after
         }
+    }
+
+    /// A local bound again where it was declared: from the hidden name the state's field was
+    /// bound to, or, for one the state does not hold but the code assigns, declared without a
+    /// value.
+    fn bind_back(&self, id: LocalId, back: Back) -> TokenStream {
+        let local = &self.a.locals[id];
+        match back {
+            Back::Guard => {
+                let field = self.names.guard_field(id);
+                let temp = keep_ident(&field);
+                quote!(let #field = #temp;)
+            }
+            Back::Kept => {
+                let name = self.local_ident(id);
+                let temp = keep_ident(&self.names.fields[id]);
+                let mutability = local.mutable.then(|| quote!(mut));
+                quote! {
+                    #[allow(unused_mut, unused_variables)]
+                    let #mutability #name = #temp;
+                }
+            }
+            Back::Declared => {
+                let name = self.local_ident(id);
+                let mutability = local.mutable.then(|| quote!(mut));
+                let note = comment_with(|| {
+                    format!(
+                        "`{name}` holds no value in this state (moved, or not given one yet); \
+                         the code below gives it one."
+                    )
+                });
+                quote! {
+                    #note
+                    #[allow(unused_mut, unused_variables)]
+                    let #mutability #name;
+                }
+            }
+        }
+    }
+
+    /// What the arm of point `p` binds again where it was declared, in declaration order: the
+    /// locals the state holds, and those it declares again without a value.
+    fn arm_bindings(&self, p: PointId) -> Vec<(LocalId, Back)> {
+        let layout = &self.a.layout[p];
+        self.a.points[p]
+            .scope
+            .iter()
+            .filter_map(|&id| {
+                if layout.kept.contains(&id) {
+                    Some((id, Back::Kept))
+                } else if layout.slotted.contains(&id) {
+                    Some((id, Back::Guard))
+                } else if layout.redeclared.contains(&id) {
+                    Some((id, Back::Declared))
+                } else {
+                    None
+                }
+            })
+            .collect()
     }
 
     /// Re-binds, at the top of scope `block`, the locals it declared that point `p` kept.
@@ -1127,24 +1233,10 @@ impl Writer<'_> {
             return out;
         }
         let mut out = TokenStream::new();
-        for (id, guard) in self.a.layout[p].held(&self.a.points[p].scope) {
-            let local = &self.a.locals[id];
-            if local.block != block {
-                continue;
+        for (id, back) in self.arm_bindings(p) {
+            if self.a.locals[id].block == block {
+                out.extend(self.bind_back(id, back));
             }
-            if guard {
-                let field = self.names.guard_field(id);
-                let temp = keep_ident(&field);
-                out.extend(quote!(let #field = #temp;));
-                continue;
-            }
-            let name = self.local_ident(id);
-            let temp = keep_ident(&self.names.fields[id]);
-            let mutability = local.mutable.then(|| quote!(mut));
-            out.extend(quote! {
-                #[allow(unused_mut, unused_variables)]
-                let #mutability #name = #temp;
-            });
         }
         out
     }
@@ -1406,13 +1498,13 @@ impl Writer<'_> {
 
     /// The locals in slots that the plain code at `key` moves out for the last time, with the
     /// expression that takes each out of its slot.
-    fn takes(&self, key: usize) -> Vec<(String, TokenStream)> {
+    fn takes(&self, key: usize) -> Vec<(String, TokenStream, bool)> {
         let Some(ids) = self.a.last_moves.get(&key) else {
             return Vec::new();
         };
         ids.iter()
-            .filter(|id| self.slot_scope.contains(id))
-            .map(|&id| {
+            .filter(|(id, _)| self.slot_scope.contains(id))
+            .map(|&(id, only_in_jump)| {
                 let index = syn::Index::from(self.a.locals[id].slot.expect("a slot local"));
                 let slots = hidden("__slots");
                 let unreachable = unreachable_state();
@@ -1426,7 +1518,7 @@ impl Writer<'_> {
                         ::core::option::Option::None => #unreachable,
                     }
                 }};
-                (self.a.locals[id].ident.to_string(), take)
+                (self.a.locals[id].ident.to_string(), take, only_in_jump)
             })
             .collect()
     }
@@ -1516,16 +1608,18 @@ impl Writer<'_> {
         }
     }
 
-    /// At the top of scope `block` when resuming at `p`: the locals in slots it declared (those
-    /// that a later local does not hide).
+    /// At the top of scope `block` when resuming at `p`: the locals in slots it declared that the
+    /// code uses from there on (those that a later local does not hide; one that moved out of
+    /// its slot before `p` is not used again, and its slot is empty).
     fn rebind_slots(&mut self, block: usize, p: PointId) -> TokenStream {
         let scope = &self.a.points[p].scope;
+        let used = &self.a.layout[p].slots_used;
         let ids: Vec<LocalId> = scope
             .iter()
             .enumerate()
             .filter(|&(i, &id)| {
                 let local = &self.a.locals[id];
-                local.slot.is_some()
+                used.contains(&id)
                     && local.block == block
                     && !scope[i + 1..]
                         .iter()

@@ -72,9 +72,12 @@ impl LoopFrame {
 pub struct Rewriter {
     /// Locals reached through a reference (pinned in an awaited expression).
     pub pinned: Vec<String>,
-    /// Locals in slots moved out by value here for the last time: name and the expression that
-    /// takes the value out of the slot.
-    pub take: Vec<(String, TokenStream)>,
+    /// Locals in slots moved out by value here for the last time: name, the expression that
+    /// takes the value out of the slot, and whether that is only in the value of a jump
+    /// (`return out`; see `cfg::last_moves`).
+    pub take: Vec<(String, TokenStream, bool)>,
+    /// Inside the value of a `return` or `break`.
+    jump_values: usize,
     /// Loops around the code, innermost last.
     pub loops: Vec<LoopFrame>,
     /// Loops and labeled blocks inside the code being rewritten.
@@ -91,6 +94,7 @@ impl Rewriter {
         Rewriter {
             pinned,
             take: Vec::new(),
+            jump_values: 0,
             loops,
             inner_loops: 0,
             inner_labels: Vec::new(),
@@ -157,9 +161,76 @@ impl Rewriter {
         if self.shadowed.contains(&name) {
             return;
         }
-        if let Some((_, take)) = self.take.iter().find(|(n, _)| *n == name) {
+        let in_jump = self.jump_values > 0;
+        if let Some((_, take, _)) = self
+            .take
+            .iter()
+            .find(|(n, _, only_in_jump)| *n == name && (in_jump || !only_in_jump))
+        {
             *expr = syn::Expr::Verbatim(take.clone());
         }
+    }
+
+    /// A `move` closure or `async move` block (`moves`), rewritten by `walk`: it takes the
+    /// locals it names by value, so those reached through references here are bound to their
+    /// values first, under their names, which the closure then captures: `move || id * id`
+    /// becomes `{ let id = *id; move || id * id }` (a copy: the local is used again, so its type
+    /// is `Copy`, or the original would not compile), or, where the closure moves a local out of
+    /// its slot for the last time, `{ let v = <taken out of the slot>; move || v }`. Capturing
+    /// the reference instead would make the closure borrow the future (not `'static`), and
+    /// change where the value drops.
+    fn moving_capture(
+        &mut self,
+        expr: &mut Expr,
+        moves: bool,
+        walk: impl FnOnce(&mut Self, &mut Expr),
+    ) {
+        if !moves {
+            return walk(self, expr);
+        }
+        let mut names: Vec<syn::Ident> = Vec::new();
+        for m in crate::analyze::mentions::in_expr(expr) {
+            let ident = syn::Ident::new(&m.name, m.span);
+            if self.is_pinned(&ident) && !names.iter().any(|n| *n == m.name) {
+                names.push(ident);
+            }
+        }
+        if names.is_empty() {
+            return walk(self, expr);
+        }
+        let n = self.shadowed.len();
+        self.shadowed.extend(names.iter().map(ToString::to_string));
+        walk(self, expr);
+        self.shadowed.truncate(n);
+        let in_jump = self.jump_values > 0;
+        let mut lets = TokenStream::new();
+        for ident in names {
+            let name = renamed(&ident);
+            let take = self
+                .take
+                .iter()
+                .find(|(n, _, only_in_jump)| ident == n && (in_jump || !only_in_jump))
+                .filter(|_| self.closure_depth == 0)
+                .map(|(_, take, _)| take.clone());
+            let value = match take {
+                Some(take) => take,
+                None => deref(name.clone(), false).into_token_stream(),
+            };
+            lets.extend(quote_spanned!(ident.span()=> let #name = #value;));
+        }
+        let span = expr.span();
+        let block = quote_spanned!(span=> { #lets #expr });
+        *expr = syn::parse2(block.clone()).unwrap_or(syn::Expr::Verbatim(block));
+    }
+
+    /// The value of a `return` or `break`: moved out.
+    fn jump_value(&mut self, value: &mut Expr) {
+        self.jump_values += 1;
+        if !self.take.is_empty() {
+            self.take_value(value);
+        }
+        self.visit_expr_mut(value);
+        self.jump_values -= 1;
     }
 
     fn is_pinned(&self, ident: &syn::Ident) -> bool {
@@ -277,10 +348,13 @@ impl VisitMut for Rewriter {
                 if c.capture.is_none() {
                     c.or1_token.span = capturing_places(c.or1_token.span);
                 }
+                let moves = c.capture.is_some();
                 self.shadowed.extend(bound);
-                self.closure_depth += 1;
-                visit_mut::visit_expr_mut(self, expr);
-                self.closure_depth -= 1;
+                self.moving_capture(expr, moves, |r, expr| {
+                    r.closure_depth += 1;
+                    visit_mut::visit_expr_mut(r, expr);
+                    r.closure_depth -= 1;
+                });
                 let len = self.shadowed.len();
                 self.shadowed.truncate(len - n);
             }
@@ -288,9 +362,12 @@ impl VisitMut for Rewriter {
                 if a.capture.is_none() {
                     a.async_token.span = capturing_places(a.async_token.span);
                 }
-                self.closure_depth += 1;
-                visit_mut::visit_expr_mut(self, expr);
-                self.closure_depth -= 1;
+                let moves = a.capture.is_some() && !awaits_macro(&a.block);
+                self.moving_capture(expr, moves, |r, expr| {
+                    r.closure_depth += 1;
+                    visit_mut::visit_expr_mut(r, expr);
+                    r.closure_depth -= 1;
+                });
             }
             Expr::Call(c) if !self.take.is_empty() => {
                 c.args.iter_mut().for_each(|a| self.take_value(a));
@@ -331,7 +408,7 @@ impl VisitMut for Rewriter {
             }
             Expr::Break(b) if self.closure_depth == 0 => {
                 if let Some(value) = &mut b.expr {
-                    self.visit_expr_mut(value);
+                    self.jump_value(value);
                 }
                 let span = b.break_token.span;
                 let value = b.expr.clone();
@@ -359,7 +436,7 @@ impl VisitMut for Rewriter {
             }
             Expr::Return(r) if self.closure_depth == 0 => {
                 if let Some(e) = &mut r.expr {
-                    self.visit_expr_mut(e);
+                    self.jump_value(e);
                 }
                 let span = r.return_token.span;
                 // `break 'ret ::path` would read as a labeled block `'ret: ...`.
@@ -433,6 +510,20 @@ pub fn immutable_bindings(pat: &mut syn::Pat, names: &[syn::Ident]) {
         }
     }
     syn::visit_mut::VisitMut::visit_pat_mut(&mut Immutable(names), pat);
+}
+
+/// `async move { tokio::select! { .. } }`: the block a `select!` or `join!` is awaited in
+/// (`analyze::select`). It stands for the macro written in the function, which borrows the
+/// locals it uses in place: its `move` takes the references to them (`(*t)`) that the code
+/// has where they are kept in place, not their values.
+fn awaits_macro(block: &syn::Block) -> bool {
+    match block.stmts.as_slice() {
+        [syn::Stmt::Expr(syn::Expr::Macro(m), None)] => {
+            crate::analyze::suspend::awaiting_macro(&m.mac).is_some()
+        }
+        [syn::Stmt::Macro(m)] => crate::analyze::suspend::awaiting_macro(&m.mac).is_some(),
+        _ => false,
+    }
 }
 
 /// `self` as the closure that runs the states names it (`__self`: a closure cannot bind
