@@ -320,3 +320,128 @@ case! {
         buf.len()
     }
 }
+
+case! {
+    let_else_block_awaits(t) => all_kinds(t);
+    #[desugar]
+    async fn value_form(t: Trace, n: u32) -> u32 {
+        // The temporary and the value are dropped before the `else` block runs.
+        let Some(v) = t.noisy("temp").touch().len().checked_sub(n as usize) else {
+            let why = t.step("why", 1, n).await;
+            return why + 100;
+        };
+        v as u32
+    }
+    #[desugar]
+    async fn place_form(t: Trace, o: Option<Noisy>) -> &'static str {
+        // Not matched: `o` stays, dropped when the function returns, after the `else` block.
+        let Some(kept) = o else {
+            t.step("none", 2, ()).await;
+            return "none";
+        };
+        kept.touch()
+    }
+    #[desugar]
+    async fn in_a_loop(t: Trace) -> Vec<u32> {
+        let mut out = Vec::new();
+        for i in 0..4u32 {
+            let (Some(mut a), b) = (i.checked_sub(1), t.noisy("b")) else {
+                t.step("skip", 1, ()).await;
+                continue;
+            };
+            a += t.step("a", 1, 10).await;
+            out.push(a + b.name.len() as u32);
+        }
+        out
+    }
+    async fn all_kinds(t: Trace) -> (u32, u32, &'static str, &'static str, Vec<u32>) {
+        (
+            value_form(t.clone(), 1).await,
+            value_form(t.clone(), 9).await,
+            place_form(t.clone(), Some(t.noisy("o"))).await,
+            place_form(t.clone(), None).await,
+            in_a_loop(t).await,
+        )
+    }
+}
+
+case! {
+    let_chains_that_await(t) => all_chains(t);
+    #[desugar]
+    async fn with_else(t: Trace, v: Option<u32>) -> u32 {
+        let _kept = t.noisy("kept");
+        if let Some(x) = v && t.step("check", 1, x > 1).await && let Some(y) = x.checked_sub(2) {
+            t.step("then", 1, x + y).await
+        } else {
+            t.step("else", 1, 0).await
+        }
+    }
+    #[desugar]
+    async fn without_else(t: Trace, v: Option<u32>) -> u32 {
+        let mut total = 1;
+        if let Some(x) = v && t.step("check", 2, x).await > 3 {
+            total += x;
+        }
+        total
+    }
+    #[desugar]
+    async fn while_chain(t: Trace) -> Vec<u32> {
+        let mut it = vec![1u32, 2, 3, 9].into_iter();
+        let mut out = Vec::new();
+        'outer: while let Some(x) = it.next() && t.step("more", 1, x < 5).await {
+            if x == 2 {
+                continue 'outer;
+            }
+            out.push(x);
+        }
+        out
+    }
+    async fn all_chains(t: Trace) -> (u32, u32, u32, u32, u32, Vec<u32>) {
+        (
+            with_else(t.clone(), Some(5)).await,
+            with_else(t.clone(), Some(1)).await,
+            with_else(t.clone(), None).await,
+            without_else(t.clone(), Some(4)).await,
+            without_else(t.clone(), Some(2)).await,
+            while_chain(t).await,
+        )
+    }
+}
+
+case! {
+    guards_that_await(t) => all_guards(t);
+    #[desugar]
+    async fn on_a_place(t: Trace, o: Option<Noisy>) -> &'static str {
+        // A guard that fails goes on to the next arm; the binding moves only in the arm taken.
+        match o {
+            Some(v) if t.step("first", 1, v.name.len()).await > 3 => v.touch(),
+            Some(ref v) if v.name == "ok" => "ok",
+            Some(v) => {
+                t.step("moved", 1, ()).await;
+                v.name
+            }
+            None => "none",
+        }
+    }
+    #[desugar]
+    async fn on_a_value(t: Trace, n: u32) -> u32 {
+        // Not a place: evaluated once, into a binding that lives to the end of the `match`.
+        match t.step("value", 1, n).await + 4 {
+            0 => 100,
+            k if t.step("odd", 1, k % 2 == 1).await => k * 10,
+            k @ 1..=6 if t.step("small", 2, k).await > 4 => k + 1,
+            k => k,
+        }
+    }
+    async fn all_guards(t: Trace) -> Vec<String> {
+        vec![
+            on_a_place(t.clone(), Some(t.noisy("long"))).await.to_string(),
+            on_a_place(t.clone(), Some(t.noisy("ok"))).await.to_string(),
+            on_a_place(t.clone(), Some(t.noisy("no"))).await.to_string(),
+            on_a_place(t.clone(), None).await.to_string(),
+            on_a_value(t.clone(), 0).await.to_string(),
+            on_a_value(t.clone(), 1).await.to_string(),
+            on_a_value(t.clone(), 2).await.to_string(),
+        ]
+    }
+}

@@ -166,3 +166,70 @@ case! {
         doubled + SEEN.with(std::cell::Cell::get)
     }
 }
+
+case! {
+    vec_and_matches_with_awaits(t) => listing(t);
+    #[desugar]
+    async fn listing(t: Trace) -> (Vec<u32>, Vec<u32>, bool, bool) {
+        let before = t.noisy("before");
+        // Elements evaluated in order, the ones before an `.await` first.
+        let items = vec![before.name.len() as u32, t.step("a", 1, 2).await, 3];
+        let repeated = vec![t.step("b", 2, 7).await; 2];
+        let small = matches!(t.step("c", 1, 4).await, 1..=5);
+        let some = matches!(t.step("d", 1, Some(9)).await, Some(n) if n > 3);
+        (items, repeated, small, some)
+    }
+}
+
+case! {
+    asserts_with_awaits(t) => asserting(t);
+    #[desugar]
+    async fn asserting(t: Trace) -> u32 {
+        assert!(t.step("a", 1, 3).await > 2);
+        assert!(t.step("b", 1, true).await, "b failed with {}", 5);
+        assert_eq!(t.step("c", 2, 4).await, 2 + 2);
+        assert_ne!(1, t.step("d", 1, 2).await, "d");
+        debug_assert!(t.step("e", 1, 1).await == 1);
+        debug_assert_eq!(t.step("f", 1, 2).await, 2);
+        7
+    }
+}
+
+case! {
+    #[panics]
+    failed_assert_quotes_the_condition(t) => failing(t);
+    #[desugar]
+    async fn failing(t: Trace) -> u32 {
+        let _kept = t.noisy("kept");
+        // The message says `assertion failed: t.step("a", 1, 3).await > 5`, as written.
+        assert!(t.step("a", 1, 3).await > 5);
+        1
+    }
+}
+
+case! {
+    #[panics]
+    failed_assert_eq_shows_the_values(t) => failing_eq(t);
+    #[desugar]
+    async fn failing_eq(t: Trace) -> u32 {
+        assert_eq!(t.step("a", 1, 3).await, 4, "boom: {}", "not four");
+        1
+    }
+}
+
+/// A macro whose `.await` runs in an `async` block of its own, as `stream!`'s do.
+macro_rules! deferred {
+    ($($body:tt)*) => { async move { $($body)* } };
+}
+
+case! {
+    macro_with_its_own_async_context(t) => deferring(t);
+    #[desugar]
+    async fn deferring(t: Trace) -> u32 {
+        let tr = t.clone();
+        // Left as written: its `.await` belongs to the block the macro makes.
+        let later = deferred! { tr.step("inner", 1, 5).await * 2 };
+        let first = t.step("first", 1, 1).await;
+        first + later.await
+    }
+}

@@ -249,6 +249,7 @@ impl Builder {
                 };
                 let c = self.plain(uses, Vec::new(), Code::Expr(cond), then_entry);
                 self.nodes[c].succ.push(else_entry);
+                self.nodes[c].stmt = Some(cond as *const syn::Expr as usize);
                 c
             }
             Expr::Match {
@@ -267,6 +268,7 @@ impl Builder {
                 }
                 let s = self.plain(uses, Vec::new(), Code::Expr(scrutinee), next);
                 self.nodes[s].succ = entries;
+                self.nodes[s].stmt = Some(scrutinee as *const syn::Expr as usize);
                 s
             }
             Expr::Loop { label, cond, body } => {

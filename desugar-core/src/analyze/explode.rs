@@ -11,14 +11,16 @@
 //! `a && b.await` becomes `if a { b.await } else { false }` (short-circuit); `for` and
 //! `while` loops whose head awaits become `loop`s.
 
-use super::suspend::{AwaitingMacro, awaited, awaiting_macro, first_await};
+use super::suspend::{
+    self, AwaitingMacro, MacroGrammar, awaited, awaiting_macro, first_await, macro_grammar,
+};
 use super::{Arm, Block, Builder, Expr, LocalId, Stmt, mentions, unsupported_at};
 use crate::syntax;
 use proc_macro2::Span;
-use quote::{ToTokens, quote};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Result, Token};
+use syn::{Ident, Result, Token};
 
 fn has_await(expr: &syn::Expr) -> bool {
     first_await(expr).is_some()
@@ -460,6 +462,9 @@ impl Builder {
     }
 
     fn if_expr(&mut self, i: &syn::ExprIf) -> Result<Expr> {
+        if has_await(&i.cond) && has_let(&i.cond) && !matches!(&*i.cond, syn::Expr::Let(_)) {
+            return self.flow(&chain_as_nested_ifs(i)?);
+        }
         if has_await(&i.cond) {
             // `if f().await {}` / `if let P = f().await {}`: evaluate the condition first.
             let mut prelude = Vec::new();
@@ -471,9 +476,6 @@ impl Builder {
                     *l.expr = e;
                     *rewritten.cond = syn::Expr::Let(l);
                 }),
-                syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) && has_let(&i.cond) => {
-                    Err(unsupported_at(first_await(&*i.cond).expect("an await")))
-                }
                 cond => self
                     .explode(cond, &mut prelude)
                     .map(|e| *rewritten.cond = e),
@@ -535,13 +537,14 @@ impl Builder {
             .filter_map(|name| self.lookup(name))
             .collect();
         let place = super::place_root(&m.expr).and_then(|name| self.lookup(&name));
+        if m.arms
+            .iter()
+            .any(|a| a.guard.as_ref().is_some_and(|(_, g)| has_await(g)))
+        {
+            return self.flow(&guards_as_two_matches(m));
+        }
         let mut arms = Vec::new();
         for arm in &m.arms {
-            if let Some((_, guard)) = &arm.guard {
-                if let Some(site) = first_await(&**guard) {
-                    return Err(unsupported_at(site));
-                }
-            }
             let scope = self.open();
             let bound = self.declare_pats(&[&arm.pat]);
             let mut borrows = lent.clone();
@@ -592,7 +595,22 @@ impl Builder {
                     )
                 }
                 cond if has_let(cond) => {
-                    return Err(unsupported_at(first_await(cond).expect("an await")));
+                    // `while let P = a && c.await { body }`:
+                    // `loop { if let P = a { if c.await { body } else { break } } else { break } }`
+                    let lifetime = label.as_ref().map(|l| &l.name);
+                    let exit: syn::Block =
+                        syn::parse_quote_spanned!(w.span()=> { break #lifetime; });
+                    let mut nested = syn::Expr::Block(syn::ExprBlock {
+                        attrs: Vec::new(),
+                        label: None,
+                        block: body.clone(),
+                    });
+                    for c in conditions(cond).into_iter().rev() {
+                        nested = syn::parse_quote_spanned!(c.span()=> if #c { #nested } else #exit);
+                    }
+                    let rewritten: syn::Expr =
+                        syn::parse_quote_spanned!(w.span()=> #label loop { #nested });
+                    return self.flow(&rewritten);
                 }
                 cond => syn::parse_quote_spanned!(w.span()=>
                     #label loop {
@@ -635,22 +653,94 @@ impl Builder {
         self.flow(&rewritten)
     }
 
-    /// `println!("{}", a.await)`: the arguments of format-like macros are lifted like call
-    /// arguments; any other macro cannot be looked into.
+    /// A macro of known grammar whose arguments await (`MacroGrammar`): what it evaluates is
+    /// lifted like a call's arguments, in order; what it evaluates only sometimes may not await.
+    ///
+    /// Input:  `assert!(x.await > 2)`
+    /// Output: `let __tmp0 = x.await;`
+    ///         `assert!(__tmp0 > 2, "{}", concat!("assertion failed: ", stringify!(x.await > 2)))`
     fn macro_args(&mut self, m: &syn::ExprMacro, out: &mut Vec<Stmt>) -> Result<syn::Expr> {
-        let name = mentions::path_segments(&m.mac.path)
-            .pop()
-            .unwrap_or_default();
-        let format_like = mentions::format_like(&name).is_some();
         let site = first_await(&syn::Expr::Macro(m.clone())).expect("an await");
-        if !format_like {
-            return Err(unsupported_at(site));
-        }
-        let args = m
-            .mac
-            .parse_body_with(Punctuated::<syn::Expr, Token![,]>::parse_terminated)
-            .map_err(|_| unsupported_at(site))?;
-        // Named arguments `name = value`: only the value is evaluated.
+        let grammar = macro_grammar(&m.mac).ok_or_else(|| unsupported_at(site))?;
+        let lazy = || unsupported_at(suspend::AwaitSite::Lazy(m.mac.path.span()));
+        let args = || {
+            m.mac
+                .parse_body_with(Punctuated::<syn::Expr, Token![,]>::parse_terminated)
+                .map_err(|_| unsupported_at(site))
+        };
+        let rebuilt = match grammar {
+            MacroGrammar::Format => return self.format_args(m, args()?, out),
+            MacroGrammar::Vec => {
+                if let Ok((value, count)) = m.mac.parse_body_with(repeat) {
+                    let [value, count] = self.children([&value, &count], out)?;
+                    quote!(#value; #count)
+                } else {
+                    let args = args()?;
+                    let values: Vec<&syn::Expr> = args.iter().collect();
+                    let parts = self.children_vec(&values, out)?;
+                    quote!(#(#parts),*)
+                }
+            }
+            MacroGrammar::Matches => {
+                let (value, rest) = m
+                    .mac
+                    .parse_body_with(first_and_rest)
+                    .map_err(|_| unsupported_at(site))?;
+                if suspend::tokens_await(rest.clone()) {
+                    return Err(unsupported_at(site));
+                }
+                let value = self.explode(&value, out)?;
+                quote!(#value, #rest)
+            }
+            MacroGrammar::Assert | MacroGrammar::AssertCmp => {
+                let args = args()?;
+                let eager = if grammar == MacroGrammar::Assert {
+                    1
+                } else {
+                    2
+                };
+                if args.iter().skip(eager).any(has_await) {
+                    return Err(lazy());
+                }
+                let values: Vec<&syn::Expr> = args.iter().take(eager).collect();
+                let parts = self.children_vec(&values, out)?;
+                let message: Vec<&syn::Expr> = args.iter().skip(eager).collect();
+                if grammar == MacroGrammar::Assert && message.is_empty() {
+                    // The message `assert!` makes quotes the condition as written.
+                    let cond = &args[0];
+                    quote!(#(#parts),*, "{}", ::core::concat!("assertion failed: ", ::core::stringify!(#cond)))
+                } else {
+                    quote!(#(#parts,)* #(#message),*)
+                }
+            }
+            MacroGrammar::DebugAssert => {
+                // `debug_assert!(..)` is `if cfg!(debug_assertions) { assert!(..) }`.
+                let name = mentions::path_segments(&m.mac.path)
+                    .pop()
+                    .unwrap_or_default();
+                let assert = syn::Ident::new(&name["debug_".len()..], m.mac.path.span());
+                let tokens = &m.mac.tokens;
+                let rewritten: syn::Expr = syn::parse_quote_spanned!(m.span()=>
+                    if ::core::cfg!(debug_assertions) { ::core::#assert!(#tokens); }
+                );
+                let flow = self.flow(&rewritten)?;
+                return Ok(self.bind(flow, out));
+            }
+            MacroGrammar::Lazy => return Err(lazy()),
+        };
+        let mut m = m.clone();
+        m.mac.tokens = rebuilt;
+        Ok(syn::Expr::Macro(m))
+    }
+
+    /// `println!("{}", a.await)`: every argument is evaluated, in order; named arguments
+    /// `name = value` evaluate their value.
+    fn format_args(
+        &mut self,
+        m: &syn::ExprMacro,
+        args: Punctuated<syn::Expr, Token![,]>,
+        out: &mut Vec<Stmt>,
+    ) -> Result<syn::Expr> {
         let values: Vec<&syn::Expr> = args
             .iter()
             .map(|a| match a {
@@ -675,6 +765,21 @@ impl Builder {
         m.mac.tokens = rebuilt.into_token_stream();
         Ok(syn::Expr::Macro(m))
     }
+}
+
+/// `value; count`, the input of `vec![v; n]`.
+fn repeat(input: syn::parse::ParseStream) -> Result<(syn::Expr, syn::Expr)> {
+    let value = input.parse()?;
+    input.parse::<Token![;]>()?;
+    let count = input.parse()?;
+    Ok((value, count))
+}
+
+/// An expression, a comma, and the tokens after it (`matches!`'s pattern and guard).
+fn first_and_rest(input: syn::parse::ParseStream) -> Result<(syn::Expr, proc_macro2::TokenStream)> {
+    let value = input.parse()?;
+    input.parse::<Token![,]>()?;
+    Ok((value, input.parse()?))
 }
 
 /// `&EXPR`, or a method chain that borrows its root `EXPR` (`lends_chain_root`), where `EXPR` is a value
@@ -794,6 +899,248 @@ fn is_place(expr: &syn::Expr) -> bool {
         syn::Expr::Paren(p) => is_place(&p.expr),
         _ => false,
     }
+}
+
+/// A `match` whose guards await, as two: the first picks the arm, in order, on a shared borrow
+/// of the scrutinee, each guard evaluated once, where rustc evaluates it (an awaiting guard is
+/// an `if` in its arm's body, the arms after it tried again in its `else`); the second binds as
+/// written and runs the arm picked. In a guard, a by-value binding is a place rustc reaches
+/// through a shared borrow: here it is `(*x)`.
+///
+/// Input:  `match s { Some(x) if ok(x).await => a, Some(x) => b, None => c }`
+/// Output: `{ let __arm = match &s {`
+///              `Some(x) => if ok((*x)).await { 0 } else { match &s { Some(x) => 1, None => 2,`
+///                  `_ => unreachable!() } },`
+///              `Some(x) => 1, None => 2 };`
+///          `match s { Some(x) if __arm == 0 => a, Some(x) if __arm == 1 => b,`
+///              `None if __arm == 2 => c, _ => unreachable!() } }`
+///
+/// A scrutinee that is not a place is evaluated once, into `__match`, which lives as long as
+/// rustc keeps the scrutinee (to the end of the `match`).
+fn guards_as_two_matches(m: &syn::ExprMatch) -> syn::Expr {
+    let span = m.span();
+    let scrutinee = &*m.expr;
+    let is_ref = matches!(scrutinee, syn::Expr::Reference(_));
+    let held = Ident::new("__match", Span::mixed_site());
+    let place = super::place_root(scrutinee).is_some();
+    let subject = if place {
+        quote!(#scrutinee)
+    } else {
+        quote!(#held)
+    };
+    // Through a reference the arms' bindings are already references, as in the guard.
+    let borrowed = if is_ref {
+        subject.clone()
+    } else {
+        quote!(&#subject)
+    };
+    let select = select_arm(&m.arms, 0, !is_ref, &borrowed);
+    let arm = Ident::new("__arm", Span::mixed_site());
+    let arms = m.arms.iter().enumerate().map(|(i, a)| {
+        let (attrs, pat, body) = (&a.attrs, &a.pat, &a.body);
+        quote!(#(#attrs)* #pat if #arm == #i => #body,)
+    });
+    let body = quote_spanned! {span=>
+        let #arm: usize = #select;
+        match #subject {
+            #(#arms)*
+            #[allow(unreachable_patterns)]
+            _ => ::core::unreachable!(),
+        }
+    };
+    if place {
+        syn::parse_quote_spanned!(span=> { #body })
+    } else {
+        syn::parse_quote_spanned!(span=> match #scrutinee { #held => { #body } })
+    }
+}
+
+/// The first phase of `guards_as_two_matches` from arm `start` on: the index of the arm
+/// taken.
+fn select_arm(
+    arms: &[syn::Arm],
+    start: usize,
+    deref: bool,
+    subject: &proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    let mut out = Vec::new();
+    let mut after_await = false;
+    for (i, arm) in arms.iter().enumerate().skip(start) {
+        let mut pat = arm.pat.clone();
+        default_binding_modes(&mut pat);
+        let attrs = &arm.attrs;
+        // Bindings only a guard uses are unused here; an arm after one whose guard moved into
+        // its body may be unreachable by pattern.
+        let allow = if after_await {
+            quote!(#[allow(unused_variables, unreachable_patterns)])
+        } else {
+            quote!(#[allow(unused_variables)])
+        };
+        let guard = arm.guard.as_ref().map(|(_, g)| {
+            let mut g = (**g).clone();
+            if deref {
+                deref_bindings(&mut g, &by_value_names(&arm.pat));
+            }
+            g
+        });
+        out.push(match guard {
+            Some(g) if has_await(&g) => {
+                after_await = true;
+                let rest = select_arm(arms, i + 1, deref, subject);
+                quote!(#(#attrs)* #allow #pat => if #g { #i } else { #rest },)
+            }
+            Some(g) => quote!(#(#attrs)* #allow #pat if #g => #i,),
+            None => quote!(#(#attrs)* #allow #pat => #i,),
+        });
+    }
+    if start > 0 {
+        // Tried again after a guard failed: the arms before are known not to match.
+        out.push(quote!(#[allow(unreachable_patterns)] _ => ::core::unreachable!(),));
+    }
+    quote!(match #subject { #(#out)* })
+}
+
+/// The pattern with `ref`, `ref mut` and `mut` taken off its bindings: matched against a
+/// shared reference, every binding is then a shared reference.
+fn default_binding_modes(pat: &mut syn::Pat) {
+    struct Strip;
+    impl syn::visit_mut::VisitMut for Strip {
+        fn visit_pat_ident_mut(&mut self, p: &mut syn::PatIdent) {
+            p.by_ref = None;
+            p.mutability = None;
+            syn::visit_mut::visit_pat_ident_mut(self, p);
+        }
+    }
+    syn::visit_mut::VisitMut::visit_pat_mut(&mut Strip, pat);
+}
+
+/// The names a pattern binds by value (not `ref`, not `ref mut`).
+fn by_value_names(pat: &syn::Pat) -> Vec<String> {
+    struct Find(Vec<String>);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+            if p.by_ref.is_none() {
+                self.0.push(p.ident.to_string());
+            }
+            syn::visit::visit_pat_ident(self, p);
+        }
+    }
+    let mut f = Find(Vec::new());
+    syn::visit::Visit::visit_pat(&mut f, pat);
+    f.0
+}
+
+/// `x` -> `(*x)` for the names in `names` (format-like macros' arguments included).
+fn deref_bindings(expr: &mut syn::Expr, names: &[String]) {
+    struct Deref<'a>(&'a [String]);
+    impl syn::visit_mut::VisitMut for Deref<'_> {
+        fn visit_expr_mut(&mut self, e: &mut syn::Expr) {
+            if let Some(ident) = mentions::plain_ident(e)
+                && self.0.iter().any(|n| ident == n)
+            {
+                let ident = ident.clone();
+                *e = syn::parse_quote_spanned!(ident.span()=> (*#ident));
+                return;
+            }
+            syn::visit_mut::visit_expr_mut(self, e);
+        }
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            if let Ok(mut args) =
+                mac.parse_body_with(Punctuated::<syn::Expr, Token![,]>::parse_terminated)
+            {
+                args.iter_mut().for_each(|a| self.visit_expr_mut(a));
+                mac.tokens = args.into_token_stream();
+            }
+        }
+    }
+    syn::visit_mut::VisitMut::visit_expr_mut(&mut Deref(names), expr);
+}
+
+/// The conditions of a `&&` chain, in order.
+fn conditions(cond: &syn::Expr) -> Vec<&syn::Expr> {
+    match cond {
+        syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+            let mut v = conditions(&b.left);
+            v.extend(conditions(&b.right));
+            v
+        }
+        other => vec![other],
+    }
+}
+
+/// `if let P = a && c.await { T } else { E }` as `if`s one in the other, each `.await` then in
+/// a condition of its own (edition 2024: the conditions' temporaries live through `T` and are
+/// dropped before `E`, as here):
+///
+/// Input:  `if let P = a && c.await { T } else { E }`
+/// Output: `'__chain: { if let P = a { if c.await { break '__chain T } } E }`
+///
+/// Without `else`, no labeled block is needed. With one, `T` and `E` may not `break` or
+/// `continue` without a label (a labeled block forbids it).
+fn chain_as_nested_ifs(i: &syn::ExprIf) -> Result<syn::Expr> {
+    let conds = conditions(&i.cond);
+    let then = syn::Expr::Block(syn::ExprBlock {
+        attrs: Vec::new(),
+        label: None,
+        block: i.then_branch.clone(),
+    });
+    let Some((_, otherwise)) = &i.else_branch else {
+        let mut nested = then;
+        for c in conds.into_iter().rev() {
+            nested = syn::parse_quote_spanned!(c.span()=> if #c { #nested });
+        }
+        return Ok(nested);
+    };
+    if unlabeled_jump(&i.then_branch) || unlabeled_jump_in_expr(otherwise) {
+        return Err(syn::Error::new(
+            i.if_token.span,
+            "desugar lowers an `if let` chain that awaits as `if`s in a labeled block, where a \
+             `break` or `continue` needs a label: label the loop it leaves (`'outer: loop`) and \
+             write `break 'outer`",
+        ));
+    }
+    let label = syn::Lifetime::new("'__chain", Span::mixed_site());
+    let mut nested: syn::Expr = syn::parse_quote_spanned!(i.span()=> break #label #then);
+    for c in conds.into_iter().rev() {
+        nested = syn::parse_quote_spanned!(c.span()=> if #c { #nested; });
+    }
+    Ok(syn::parse_quote_spanned!(i.span()=> #label: { #nested #otherwise }))
+}
+
+/// A `break` or `continue` without a label, outside loops, closures and `async` blocks of its
+/// own: it would leave a loop around.
+fn unlabeled_jump(block: &syn::Block) -> bool {
+    unlabeled_jump_in_expr(&syn::Expr::Block(syn::ExprBlock {
+        attrs: Vec::new(),
+        label: None,
+        block: block.clone(),
+    }))
+}
+
+fn unlabeled_jump_in_expr(expr: &syn::Expr) -> bool {
+    struct Find(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_expr_break(&mut self, b: &'ast syn::ExprBreak) {
+            self.0 |= b.label.is_none();
+            syn::visit::visit_expr_break(self, b);
+        }
+        fn visit_expr_continue(&mut self, c: &'ast syn::ExprContinue) {
+            self.0 |= c.label.is_none();
+        }
+        fn visit_expr_loop(&mut self, _: &'ast syn::ExprLoop) {}
+        fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
+            self.visit_expr(&w.cond);
+        }
+        fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+            self.visit_expr(&f.expr);
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut f = Find(false);
+    syn::visit::Visit::visit_expr(&mut f, expr);
+    f.0
 }
 
 fn has_let(expr: &syn::Expr) -> bool {

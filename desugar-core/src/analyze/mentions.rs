@@ -122,7 +122,8 @@ fn pattern_use(pat: &Pat) -> Use {
     }
 }
 
-fn binds_by_value(pat: &Pat) -> bool {
+/// A pattern that moves (or copies) out of what it matches: a binding by value.
+pub fn binds_by_value(pat: &Pat) -> bool {
     match pat {
         Pat::Ident(p) => {
             p.by_ref.is_none()
@@ -519,6 +520,9 @@ impl Collector {
     }
 
     fn mac(&mut self, mac: &Macro) {
+        if is_stringify(mac) {
+            return;
+        }
         let name = path_segments(&mac.path).pop().unwrap_or_default();
         let parsed = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated);
         match (format_like(&name), parsed) {
@@ -590,6 +594,13 @@ fn collect_lets<'a>(cond: &'a Expr, out: &mut Vec<&'a Pat>) {
         Expr::Paren(p) => collect_lets(&p.expr, out),
         _ => {}
     }
+}
+
+/// `stringify!(..)`: its input is code as text, which mentions nothing.
+pub fn is_stringify(mac: &Macro) -> bool {
+    path_segments(&mac.path)
+        .last()
+        .is_some_and(|n| n == "stringify")
 }
 
 /// `x` alone: a path of one segment, no generics.

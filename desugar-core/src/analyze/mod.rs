@@ -222,6 +222,14 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
     let (params, mut stmts) = b.params(f)?;
     let body = b.block_in(body_id, None, Vec::new(), &f.block.stmts, &mut stmts)?;
     b.close();
+    for (name, line) in suspend::opaque_macros(&f.block) {
+        b.notes.push(format!(
+            "`{name}!` (line {line}) holds an `.await` inside, and desugar cannot see what a \
+             macro expands to: it is left as written, which is right when its `.await`s run in \
+             an `async` context of its own (as `stream!`'s do); one that expands to an \
+             `.await` of this function fails to compile (E0728)"
+        ));
+    }
     let mut a = Analysis {
         locals: b.locals,
         params,
@@ -693,15 +701,19 @@ impl Builder {
                 return Ok(());
             }
         }
-        if suspend::first_await(&*init.expr).is_none() {
-            if let Some((_, diverge)) = &init.diverge {
-                unsupported(&**diverge)?;
-            }
+        if suspend::first_await(&*init.expr).is_none()
+            && init
+                .diverge
+                .as_ref()
+                .is_none_or(|(_, d)| suspend::first_await(&**d).is_none())
+        {
             self.plain(&syn::Stmt::Local(local.clone()), out);
             return Ok(());
         }
-        if let Some((_, diverge)) = &init.diverge {
-            unsupported(&**diverge)?;
+        if let Some((_, diverge)) = &init.diverge
+            && suspend::first_await(&**diverge).is_some()
+        {
+            return self.local(&let_else_as_match(local), out);
         }
         let flow = self.flow(&init.expr)?;
         let else_uses = match &init.diverge {
@@ -935,14 +947,6 @@ fn simple_binding(pat: &Pat) -> bool {
     }
 }
 
-/// An `.await` (or a macro hiding one) where it cannot be lowered is a spanned error.
-fn unsupported<'a, N: suspend::VisitNode<'a> + ?Sized>(node: &'a N) -> Result<()> {
-    match suspend::first_await(node) {
-        None => Ok(()),
-        Some(site) => Err(unsupported_at(site)),
-    }
-}
-
 fn unsupported_at(site: suspend::AwaitSite) -> Error {
     match site {
         suspend::AwaitSite::Await(span) => Error::new(
@@ -951,12 +955,97 @@ fn unsupported_at(site: suspend::AwaitSite) -> Error {
              a `let` chain, an `unsafe` block or an assignment target); bind the awaited value \
              with `let` first",
         ),
-        suspend::AwaitSite::Macro(span) => Error::new(
+        suspend::AwaitSite::Lazy(span) => Error::new(
             span,
-            "desugar cannot see inside this macro, and its arguments contain `.await`: bind the \
-             awaited value with `let` before the macro",
+            "desugar cannot lift an `.await` out of this macro: its arguments are evaluated only \
+             sometimes (when the log level is enabled, when the assertion fails), and lifting \
+             the `.await` would run it always; bind the awaited value with `let` before the \
+             macro, or await inside an `if`",
         ),
     }
+}
+
+/// `let PAT = INIT else { ELSE };` whose `else` block awaits, as the `match` it means, so that
+/// the `else` block is an arm like any other:
+///
+/// Input:  `let Some(mut x) = make() else { t.log().await; return };`
+/// Output: `let mut x = { let __else = make(); match __else {`
+///              `Some(x) => x, _ => { drop(__else); { t.log().await; return } } } };`
+///
+/// As in rustc's `let ... else`, `INIT`'s temporaries and its value are dropped before `ELSE`
+/// runs; a place (`let Some(x) = opt else ..`) is matched where it is, and stays if it does not
+/// match.
+fn let_else_as_match(local: &syn::Local) -> syn::Local {
+    let init = local.init.as_ref().expect("a let ... else");
+    let (_, diverge) = init.diverge.as_ref().expect("a let ... else");
+    let (pat, ty) = match &local.pat {
+        Pat::Type(t) => (&*t.pat, Some(&t.ty)),
+        pat => (pat, None),
+    };
+    // The bindings come out of the `match` by value; `mut` goes on the outer `let`.
+    let bindings = mentions::bindings(pat);
+    let mut inner = pat.clone();
+    strip_mut(&mut inner);
+    let names = bindings.iter().map(|(i, _)| i);
+    let outer = bindings.iter().map(|(i, m)| {
+        if *m {
+            quote::quote!(mut #i)
+        } else {
+            quote::quote!(#i)
+        }
+    });
+    let (value, outer): (syn::Expr, Pat) = if bindings.len() == 1 {
+        (syn::parse_quote!(#(#names)*), syn::parse_quote!(#(#outer)*))
+    } else {
+        (
+            syn::parse_quote!((#(#names),*)),
+            syn::parse_quote!((#(#outer),*)),
+        )
+    };
+    let expr = &init.expr;
+    let span = local.span();
+    let matched: syn::Expr = if place_root(expr).is_some() && ty.is_none() {
+        syn::parse_quote_spanned!(span=> match #expr { #inner => #value, _ => #diverge })
+    } else {
+        let scrutinee = Ident::new("__else", Span::mixed_site());
+        let ty = ty.map(|t| quote::quote!(: #t));
+        syn::parse_quote_spanned!(span=> {
+            let #scrutinee #ty = #expr;
+            match #scrutinee {
+                #inner => #value,
+                _ => {
+                    #[allow(clippy::drop_non_drop, dropping_copy_types, dropping_references)]
+                    ::core::mem::drop(#scrutinee);
+                    #diverge
+                }
+            }
+        })
+    };
+    syn::Local {
+        attrs: local.attrs.clone(),
+        let_token: local.let_token,
+        pat: outer,
+        init: Some(syn::LocalInit {
+            eq_token: init.eq_token,
+            expr: Box::new(matched),
+            diverge: None,
+        }),
+        semi_token: local.semi_token,
+    }
+}
+
+/// `mut x` -> `x` in a pattern (by-value bindings only).
+fn strip_mut(pat: &mut Pat) {
+    struct Strip;
+    impl syn::visit_mut::VisitMut for Strip {
+        fn visit_pat_ident_mut(&mut self, p: &mut syn::PatIdent) {
+            if p.by_ref.is_none() {
+                p.mutability = None;
+            }
+            syn::visit_mut::visit_pat_ident_mut(self, p);
+        }
+    }
+    syn::visit_mut::VisitMut::visit_pat_mut(&mut Strip, pat);
 }
 
 /// `let x: [T; N] = ..`, `let x = [v; N]` or `let x = [a, b, ..]`.

@@ -9,10 +9,12 @@ use syn::{Expr, Macro};
 /// A place in user code that suspends the function.
 #[derive(Clone, Copy)]
 pub enum AwaitSite {
-    /// `expr.await`, at the span of `await`.
+    /// `expr.await`, at the span of `await`; or a macro of known grammar whose arguments await
+    /// (lifted like a call's arguments).
     Await(Span),
-    /// A macro invocation whose tokens contain `.await`: a proc macro cannot look inside.
-    Macro(Span),
+    /// A macro whose arguments are evaluated only sometimes (`debug!`, `dbg!`, an `assert!`'s
+    /// message) and hold an `.await`: lifting it would evaluate it always.
+    Lazy(Span),
 }
 
 /// The first suspension site in a syntax node, in source order.
@@ -72,9 +74,89 @@ impl<'ast> Visit<'ast> for Finder {
         if awaiting_macro(mac).is_some() {
             self.found = Some(AwaitSite::Await(mac.path.span()));
         } else if tokens_await(mac.tokens.clone()) {
-            self.found = Some(AwaitSite::Macro(mac.path.span()));
+            // A macro of unknown grammar stays as written (`stream! { .. }` awaits in an
+            // `async` context of its own): see `opaque_macros`.
+            self.found = match macro_grammar(mac) {
+                Some(MacroGrammar::Lazy) => Some(AwaitSite::Lazy(mac.path.span())),
+                Some(_) => Some(AwaitSite::Await(mac.path.span())),
+                None => None,
+            };
         }
     }
+}
+
+/// The macros whose arguments the lifting knows how to evaluate (std's, by name, as a macro
+/// sees them: `name!`, `std::name!`, `core::name!`, `alloc::name!`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum MacroGrammar {
+    /// `format!`, `println!`, `write!`, `panic!`..: every argument evaluated, in order.
+    Format,
+    /// `vec![a, b]`, `vec![v; n]`.
+    Vec,
+    /// `matches!(value, pattern [if guard])`: the value evaluated first.
+    Matches,
+    /// `assert!(cond, message..)`: the message evaluated only if `cond` fails.
+    Assert,
+    /// `assert_eq!(a, b, message..)`, `assert_ne!`.
+    AssertCmp,
+    /// `debug_assert!`, `debug_assert_eq!`, `debug_assert_ne!`: as the `assert` they name,
+    /// in debug builds only.
+    DebugAssert,
+    /// Arguments evaluated only sometimes: logging macros (`tracing`'s, `log`'s, only when
+    /// their level is enabled), `dbg!` (which prints the expression as written).
+    Lazy,
+}
+
+pub fn macro_grammar(mac: &Macro) -> Option<MacroGrammar> {
+    let segments = super::mentions::path_segments(&mac.path);
+    let name = segments.last()?.as_str();
+    let std = segments.len() == 1 || matches!(segments[0].as_str(), "std" | "core" | "alloc");
+    let logging = segments.len() == 1 || matches!(segments[0].as_str(), "tracing" | "log");
+    Some(match name {
+        "format" | "print" | "println" | "eprint" | "eprintln" | "format_args" | "panic"
+        | "unreachable" | "todo" | "unimplemented" | "write" | "writeln"
+            if std =>
+        {
+            MacroGrammar::Format
+        }
+        "vec" if std => MacroGrammar::Vec,
+        "matches" if std => MacroGrammar::Matches,
+        "assert" if std => MacroGrammar::Assert,
+        "assert_eq" | "assert_ne" if std => MacroGrammar::AssertCmp,
+        "debug_assert" | "debug_assert_eq" | "debug_assert_ne" if std => MacroGrammar::DebugAssert,
+        "dbg" if std => MacroGrammar::Lazy,
+        "trace" | "debug" | "info" | "warn" | "error" | "event" | "log" | "trace_span"
+        | "debug_span" | "info_span" | "warn_span" | "error_span" | "span"
+            if logging =>
+        {
+            MacroGrammar::Lazy
+        }
+        _ => return None,
+    })
+}
+
+/// The macros of unknown grammar in `block` (outside closures and `async` blocks) whose input
+/// holds an `.await`: left as written, their `.await`s must belong to an `async` context of
+/// their own. Each with its name and line.
+pub fn opaque_macros(block: &syn::Block) -> Vec<(String, usize)> {
+    struct Opaque(Vec<(String, usize)>);
+    impl<'ast> Visit<'ast> for Opaque {
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_macro(&mut self, mac: &'ast Macro) {
+            if awaiting_macro(mac).is_none()
+                && macro_grammar(mac).is_none()
+                && tokens_await(mac.tokens.clone())
+            {
+                let name = super::mentions::path_segments(&mac.path).join("::");
+                self.0.push((name, mac.path.span().start().line));
+            }
+        }
+    }
+    let mut found = Opaque(Vec::new());
+    found.visit_block(block);
+    found.0
 }
 
 /// Macros that expand to an `.await` of their own.
@@ -104,7 +186,7 @@ pub fn awaiting_macro(mac: &Macro) -> Option<AwaitingMacro> {
 
 /// Whether a token stream contains `. await` outside nested `async` blocks and closures (which a
 /// token scan cannot tell apart, so any `.await` counts).
-fn tokens_await(tokens: TokenStream) -> bool {
+pub fn tokens_await(tokens: TokenStream) -> bool {
     let mut prev_dot = false;
     for tt in tokens {
         match tt {

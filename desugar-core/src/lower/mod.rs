@@ -368,9 +368,8 @@ impl Writer<'_> {
             }
             Expr::Block(b) => {
                 let body = self.block(b, Dest::Value);
+                let diverges = block_diverges(b, &body);
                 let (label, tokens) = (&b.label, splice(body.tokens));
-                // A labeled block can be left by `break 'label`.
-                let diverges = body.diverges && b.label.is_none();
                 Code::new(quote!(#label { #tokens }), diverges)
             }
             Expr::If {
@@ -379,7 +378,8 @@ impl Writer<'_> {
                 otherwise,
                 ..
             } => {
-                let mut cond = self.rewrite_expr(cond.clone());
+                let take = self.takes(cond as *const syn::Expr as usize);
+                let mut cond = self.rewrite_taking(cond.clone(), take, false);
                 let scope = self.slot_scope.len();
                 let rebound = splice(match &mut cond {
                     syn::Expr::Let(l) => self.rebound(&then.bound, &mut l.pat),
@@ -399,7 +399,13 @@ impl Writer<'_> {
             Expr::Match {
                 scrutinee, arms, ..
             } => {
-                let scrutinee = self.rewrite_expr(scrutinee.clone());
+                // Bindings by value move out of the scrutinee: if it is a local in a slot used
+                // for the last time, it is taken out.
+                let take = self.takes(scrutinee as *const syn::Expr as usize);
+                let moves = arms
+                    .iter()
+                    .any(|a| crate::analyze::mentions::binds_by_value(&a.pat));
+                let scrutinee = self.rewrite_taking(scrutinee.clone(), take, moves);
                 let mut diverges = !arms.is_empty();
                 let arms: Vec<TokenStream> = arms
                     .iter()
@@ -719,8 +725,8 @@ impl Writer<'_> {
             }
             Expr::Block(b) => {
                 let body = self.resume_block(b, p, Dest::Value);
+                let diverges = block_diverges(b, &body);
                 let (label, tokens) = (&b.label, splice(body.tokens));
-                let diverges = body.diverges && b.label.is_none();
                 Code::new(quote!(#label { #tokens }), diverges)
             }
             Expr::If {
@@ -1681,8 +1687,24 @@ impl Writer<'_> {
     }
 
     fn rewrite_expr(&mut self, expr: syn::Expr) -> syn::Expr {
+        self.rewrite_taking(expr, Vec::new(), false)
+    }
+
+    /// `rewrite_expr`, taking the locals of `take` out of their slots where the code moves
+    /// them (and `expr` itself, if `moved`).
+    fn rewrite_taking(
+        &mut self,
+        expr: syn::Expr,
+        take: Vec<(String, TokenStream, bool)>,
+        moved: bool,
+    ) -> syn::Expr {
         let mut r = Rewriter::new(self.slot_names(), self.loops.clone());
-        let expr = r.expr(expr);
+        r.take = take;
+        let expr = if moved {
+            r.moved_expr(expr)
+        } else {
+            r.expr(expr)
+        };
         self.errors.append(&mut r.errors);
         self.sync_loops(&r);
         expr
@@ -1769,6 +1791,39 @@ fn statement(value: Code, semi: bool) -> Code {
     let tokens = splice(value.tokens);
     let semi = semi.then(|| quote!(;));
     Code::new(quote!(#tokens #semi), value.diverges)
+}
+
+/// Whether a block written as `body` never completes: a labeled one completes if `break 'label`
+/// is still in its code (not in the states its paths went on to).
+fn block_diverges(b: &Block, body: &Code) -> bool {
+    body.diverges
+        && b.label
+            .as_ref()
+            .is_none_or(|l| !breaks_to(&body.tokens, &l.name.ident.to_string()))
+}
+
+/// Whether `tokens` hold a `break 'label`.
+fn breaks_to(tokens: &TokenStream, label: &str) -> bool {
+    let mut after_break = false;
+    let mut tick = false;
+    for tt in tokens.clone() {
+        match tt {
+            proc_macro2::TokenTree::Ident(i) if i == "break" => {
+                after_break = true;
+                continue;
+            }
+            proc_macro2::TokenTree::Punct(p) if p.as_char() == '\'' && after_break => {
+                tick = true;
+                continue;
+            }
+            proc_macro2::TokenTree::Ident(i) if tick && i == label => return true,
+            proc_macro2::TokenTree::Group(g) if breaks_to(&g.stream(), label) => return true,
+            _ => {}
+        }
+        after_break = false;
+        tick = false;
+    }
+    false
 }
 
 /// Whether point `p`'s awaited future is built where its state is entered, before the state is

@@ -145,6 +145,12 @@ impl Rewriter {
         self.inner_loops -= 1;
     }
 
+    /// `expr`, used by value (a scrutinee whose pattern moves out of it), rewritten.
+    pub fn moved_expr(&mut self, mut expr: Expr) -> Expr {
+        self.take_value(&mut expr);
+        self.expr(expr)
+    }
+
     /// A by-value use of a local that is moved out of its slot here.
     fn take_value(&mut self, expr: &mut Expr) {
         if self.closure_depth > 0 {
@@ -278,6 +284,10 @@ impl Rewriter {
 
     fn macro_body(&mut self, mac: &mut Macro) {
         use crate::analyze::suspend::{AwaitingMacro, awaiting_macro};
+        if crate::analyze::mentions::is_stringify(mac) {
+            // Code as text: nothing in it is a mention.
+            return;
+        }
         if awaiting_macro(mac) == Some(AwaitingMacro::Select) {
             if let Ok(mut select) = mac.parse_body::<crate::analyze::select::Select>() {
                 for branch in &mut select.branches {
@@ -386,6 +396,28 @@ impl VisitMut for Rewriter {
             }
             Expr::Tuple(t) if !self.take.is_empty() => {
                 t.elems.iter_mut().for_each(|e| self.take_value(e));
+                visit_mut::visit_expr_mut(self, expr);
+            }
+            Expr::Array(a) if !self.take.is_empty() => {
+                a.elems.iter_mut().for_each(|e| self.take_value(e));
+                visit_mut::visit_expr_mut(self, expr);
+            }
+            // `match x { Some(v) => .. }`, `if let Some(v) = x`: bindings by value move out of
+            // the scrutinee (the whole value is taken out of its slot, and what the pattern
+            // leaves is dropped with it, at the end of the `match`).
+            Expr::Match(m)
+                if !self.take.is_empty()
+                    && m.arms
+                        .iter()
+                        .any(|a| crate::analyze::mentions::binds_by_value(&a.pat)) =>
+            {
+                self.take_value(&mut m.expr);
+                visit_mut::visit_expr_mut(self, expr);
+            }
+            Expr::Let(l)
+                if !self.take.is_empty() && crate::analyze::mentions::binds_by_value(&l.pat) =>
+            {
+                self.take_value(&mut l.expr);
                 visit_mut::visit_expr_mut(self, expr);
             }
             Expr::Loop(l) => {
