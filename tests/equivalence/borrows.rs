@@ -483,3 +483,19 @@ case! {
         }
     }
 }
+
+case! {
+    slot_borrowed_and_moved_in_one_statement(t) => entry(t);
+    // From the fuzzer (seed 491, SIGSEGV): `t` lives in a slot (the awaited future borrows
+    // it), and `t.val(..)` is its last use, by an unknown method; taking it out of its slot
+    // there left `&t`, the argument before, pointing into the emptied slot. A statement that
+    // also borrows the local keeps it where it is.
+    #[desugar]
+    pub async fn entry(t: Trace) -> Option<u32> {
+        let c = maybe(&t, t.val(t.step("x", 1, 6).await).get());
+        if let Some(n) = maybe(&t, t.val(t.step("y", 1, 2).await).get()) && n % 3 != 1 {
+            return Some(n);
+        }
+        c
+    }
+}

@@ -14,6 +14,7 @@
 #[macro_use]
 pub mod common;
 
+pub use common::fuzz::*;
 pub use common::{Noisy, Trace};
 
 mod borrows;

@@ -916,13 +916,18 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<(LocalId
             {
                 continue;
             }
-            // Taken once: a second by-value use would find the slot empty.
-            let by_value_uses = node
+            // Taken only where it is the statement's one use of the local: a second by-value
+            // use would find the slot empty, and a borrow in the same statement (`f(&t,
+            // t.m())`) would point into the slot as it empties, which the borrow checker cannot
+            // see through the slot's pointer. Natively such a statement compiles only if the
+            // use does not move: it stays where it is (if it did move, the expansion does not
+            // compile, E0507).
+            let other_uses = node
                 .uses
                 .iter()
-                .filter(|o| o.local == u.local && by_value(&o.kind))
+                .filter(|o| o.local == u.local && o.kind != Use::Assign)
                 .count();
-            if by_value_uses != 1 {
+            if other_uses != 1 {
                 continue;
             }
             if !lv.live_out[i].contains(&u.local) {
