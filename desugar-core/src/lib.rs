@@ -46,7 +46,30 @@ pub use parse::Target;
 /// The attribute: `#[desugar]` applied to `item`. Errors become `compile_error!`s, emitted with
 /// the original item so that the user sees one error, not a cascade.
 pub fn desugar(args: TokenStream, item: TokenStream) -> TokenStream {
-    match expand(args, item.clone()) {
+    // A bug of ours must be an error at the function, not a panic of the compiler's plugin.
+    let expanded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        expand(args, item.clone())
+    }))
+    .unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("a panic");
+        let at = item
+            .clone()
+            .into_iter()
+            .next()
+            .map_or_else(proc_macro2::Span::call_site, |t| t.span());
+        Err(syn::Error::new(
+            at,
+            format!(
+                "desugar failed on this function (an internal error: {message}); please report \
+                 it with the function, and remove `#[desugar]` from it meanwhile"
+            ),
+        ))
+    });
+    match expanded {
         Ok(tokens) => tokens,
         Err(e) => {
             let mut out = e.into_compile_error();

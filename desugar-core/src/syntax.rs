@@ -187,3 +187,88 @@ pub fn expr_attrs(e: &mut syn::Expr) -> Option<&mut Vec<syn::Attribute>> {
         _ => return None,
     })
 }
+
+/// `expr` as the condition of an `if` or `while`: in parentheses if a struct literal would
+/// otherwise be read as the block (`(S { a }).ok()`), as rustc's `unused_parens` allows.
+pub fn condition(expr: &syn::Expr) -> syn::Expr {
+    if exterior_struct_literal(expr) {
+        syn::Expr::Paren(syn::ExprParen {
+            attrs: Vec::new(),
+            paren_token: Default::default(),
+            expr: Box::new(expr.clone()),
+        })
+    } else {
+        expr.clone()
+    }
+}
+
+/// A struct literal the expression starts or ends with, outside any delimiter (rustc's
+/// `contains_exterior_struct_lit`).
+fn exterior_struct_literal(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Struct(_) => true,
+        syn::Expr::Assign(a) => {
+            exterior_struct_literal(&a.left) || exterior_struct_literal(&a.right)
+        }
+        syn::Expr::Binary(b) => {
+            exterior_struct_literal(&b.left) || exterior_struct_literal(&b.right)
+        }
+        syn::Expr::Unary(u) => exterior_struct_literal(&u.expr),
+        syn::Expr::Reference(r) => exterior_struct_literal(&r.expr),
+        syn::Expr::Cast(c) => exterior_struct_literal(&c.expr),
+        syn::Expr::Field(f) => exterior_struct_literal(&f.base),
+        syn::Expr::Index(i) => exterior_struct_literal(&i.expr),
+        syn::Expr::MethodCall(m) => exterior_struct_literal(&m.receiver),
+        syn::Expr::Try(t) => exterior_struct_literal(&t.expr),
+        syn::Expr::Await(a) => exterior_struct_literal(&a.base),
+        syn::Expr::Range(r) => {
+            r.start.as_deref().is_some_and(exterior_struct_literal)
+                || r.end.as_deref().is_some_and(exterior_struct_literal)
+        }
+        _ => false,
+    }
+}
+
+/// `expr` as the tail of a block: in parentheses if it starts with a block-like expression that
+/// would otherwise end a statement there (`match x { .. } > 2`), as `unused_parens` allows.
+pub fn tail(expr: &syn::Expr) -> syn::Expr {
+    let block_like = |e: &syn::Expr| {
+        matches!(
+            e,
+            syn::Expr::If(_)
+                | syn::Expr::Match(_)
+                | syn::Expr::Block(_)
+                | syn::Expr::Loop(_)
+                | syn::Expr::While(_)
+                | syn::Expr::ForLoop(_)
+                | syn::Expr::Unsafe(_)
+                | syn::Expr::TryBlock(_)
+                | syn::Expr::Const(_)
+        )
+    };
+    let mut leftmost = expr;
+    loop {
+        leftmost = match leftmost {
+            syn::Expr::Binary(b) => &b.left,
+            syn::Expr::Assign(a) => &a.left,
+            syn::Expr::MethodCall(m) => &m.receiver,
+            syn::Expr::Field(f) => &f.base,
+            syn::Expr::Index(i) => &i.expr,
+            syn::Expr::Cast(c) => &c.expr,
+            syn::Expr::Try(t) => &t.expr,
+            syn::Expr::Await(a) => &a.base,
+            syn::Expr::Call(c) => &c.func,
+            syn::Expr::Range(syn::ExprRange { start: Some(s), .. }) => s,
+            _ => break,
+        };
+    }
+    if !std::ptr::eq(leftmost, expr) && block_like(leftmost) {
+        syn::Expr::Paren(syn::ExprParen {
+            attrs: Vec::new(),
+            paren_token: Default::default(),
+            expr: Box::new(expr.clone()),
+        })
+    } else {
+        expr.clone()
+    }
+}

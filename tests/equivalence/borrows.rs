@@ -499,3 +499,18 @@ case! {
         c
     }
 }
+
+case! {
+    extended_temporary_across_await(t) => extended(t);
+    // From the fuzzer (seed 1, E0716): `let r = &mut make();` keeps the temporary to the end
+    // of the block; here it becomes a local declared before `r`, so that it drops where
+    // rustc drops it, after the locals declared after it.
+    #[desugar]
+    pub async fn extended(t: Trace) -> u32 {
+        let r = &mut t.val(3);
+        let _kept = t.noisy("kept");
+        let shared = &t.noisy("shared");
+        let k = t.step("x", 1, 6).await;
+        r.take() + k + shared.name.len() as u32
+    }
+}

@@ -171,10 +171,16 @@ impl Builder {
                 let flow = self.flow(expr)?;
                 Ok(self.bind(flow, out))
             }
-            syn::Expr::Paren(p) => self.explode(&p.expr, out),
+            // The parentheses stay: `(Pair { .. }).n` in a condition needs them.
+            syn::Expr::Paren(p) => {
+                let mut p = p.clone();
+                *p.expr = self.explode(&p.expr, out)?;
+                Ok(syn::Expr::Paren(p))
+            }
             syn::Expr::Group(g) => self.explode(&g.expr, out),
             syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
-                let (left, right) = (&b.left, &b.right);
+                let left = syntax::condition(&b.left);
+                let right = syntax::tail(&b.right);
                 let rewritten: syn::Expr = if matches!(b.op, syn::BinOp::And(_)) {
                     syn::parse_quote_spanned!(b.span()=> if #left { #right } else { false })
                 } else {
@@ -835,7 +841,7 @@ fn lends_chain_root(m: &syn::ExprMethodCall) -> bool {
     is_temporary(at) && (super::cfg::borrowing(&method) || super::cfg::returns_borrow(&method))
 }
 
-fn is_temporary(expr: &syn::Expr) -> bool {
+pub(super) fn is_temporary(expr: &syn::Expr) -> bool {
     match expr {
         syn::Expr::Path(_) | syn::Expr::Lit(_) => false,
         syn::Expr::Field(f) => is_temporary(&f.base),

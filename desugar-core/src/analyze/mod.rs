@@ -684,6 +684,31 @@ impl Builder {
             self.plain(&syn::Stmt::Local(local.clone()), out);
             return Ok(());
         };
+        if init.diverge.is_none()
+            && let syn::Expr::Reference(r) = &*init.expr
+            && explode::is_temporary(&r.expr)
+        {
+            // `let r = &mut make();`: rustc keeps the temporary to the end of the block, as if
+            // it were a local declared just before `r` (and dropped just after it). It is one
+            // here, so that it can live across the states `r` lives through.
+            //
+            // Input:  `let r = &mut make();`
+            // Output: `let mut __extended0 = make(); let r = &mut __extended0;`
+            let hidden = Ident::new(&format!("__extended{}", self.temps), Span::mixed_site());
+            self.temps += 1;
+            let (value, mutability) = (&r.expr, &r.mutability);
+            let temporary: syn::Stmt =
+                syn::parse_quote_spanned!(r.expr.span()=> let #mutability #hidden = #value;);
+            let syn::Stmt::Local(temporary) = temporary else {
+                unreachable!("parse_quote of a let")
+            };
+            self.local(&temporary, out)?;
+            let mut borrow = local.clone();
+            if let Some(init) = &mut borrow.init {
+                *init.expr = syn::parse_quote_spanned!(r.expr.span()=> &#mutability #hidden);
+            }
+            return self.local(&borrow, out);
+        }
         if let (syn::Expr::Macro(m), None) = (&*init.expr, &init.diverge) {
             if pin_macro(&m.mac) == Some(PinMacro::Expr)
                 && suspend::first_await(&*init.expr).is_none()
