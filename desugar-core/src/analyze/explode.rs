@@ -1106,7 +1106,9 @@ fn chain_as_nested_ifs(i: &syn::ExprIf) -> Result<syn::Expr> {
         ));
     }
     let label = syn::Lifetime::new("'__chain", Span::mixed_site());
-    let mut nested: syn::Expr = syn::parse_quote_spanned!(i.span()=> break #label #then);
+    // Written by the macro (its spans), so that `break 'label { .. }` is not linted as if the
+    // user had written it.
+    let mut nested: syn::Expr = syn::parse_quote!(break #label #then);
     for c in conds.into_iter().rev() {
         nested = syn::parse_quote_spanned!(c.span()=> if #c { #nested; });
     }

@@ -843,6 +843,11 @@ impl Builder {
             .source_text()
             .unwrap_or_else(|| quote::ToTokens::to_token_stream(whole).to_string());
         let uses = self.resolve(mentions::in_expr(operand));
+        // `(async { .. }).await`: the operand becomes an argument, where parentheses warn.
+        let mut operand = operand;
+        while let syn::Expr::Paren(p) = operand {
+            operand = &p.expr;
+        }
         self.points.push(Point {
             operand: operand.clone(),
             question,
@@ -1027,7 +1032,11 @@ fn let_else_as_match(local: &syn::Local) -> syn::Local {
             syn::parse_quote!((#(#outer),*)),
         )
     };
-    let expr = &init.expr;
+    // `let P = (init) else`: the parentheses a `let ... else` needs are not needed here.
+    let mut expr = &*init.expr;
+    while let syn::Expr::Paren(p) = expr {
+        expr = &p.expr;
+    }
     let span = local.span();
     let matched: syn::Expr = if place_root(expr).is_some() && ty.is_none() {
         syn::parse_quote_spanned!(span=> match #expr { #inner => #value, _ => #diverge })

@@ -474,6 +474,12 @@ impl VisitMut for Rewriter {
                 // `break 'ret ::path` would read as a labeled block `'ret: ...`.
                 let value = match r.expr.take() {
                     Some(e) if starts_with_colons(&e) => block_expr(*e, span),
+                    // `break 'ret { .. }` warns (`break_with_label_and_loop`).
+                    Some(e) if block_like(&e) => syn::Expr::Paren(syn::ExprParen {
+                        attrs: Vec::new(),
+                        paren_token: Default::default(),
+                        expr: e,
+                    }),
                     Some(e) => *e,
                     None => unit(span),
                 };
@@ -577,6 +583,14 @@ fn capturing_places(span: Span) -> Span {
 
 fn starts_with_colons(expr: &Expr) -> bool {
     matches!(expr.to_token_stream().into_iter().next(), Some(TokenTree::Punct(p)) if p.as_char() == ':')
+}
+
+/// A block, a loop or a labeled block: what a labeled `break`'s value may not start with.
+fn block_like(e: &Expr) -> bool {
+    matches!(
+        e,
+        Expr::Block(_) | Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) | Expr::Unsafe(_)
+    )
 }
 
 /// Whether macro tokens contain `?` or `return` (outside closures, which a scan cannot see).
