@@ -14,6 +14,10 @@ use std::time::Instant;
 #[derive(Parser)]
 #[command(about = "A differential fuzzer for #[desugar]")]
 struct Opts {
+    /// The workspace to build in (`target/fuzz/NAME`): fuzzers with different ones can run side
+    /// by side.
+    #[arg(long, global = true, default_value = "programs")]
+    workspace: String,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -75,7 +79,7 @@ fn unit(seed: u64) -> Unit {
 
 fn main() -> ExitCode {
     let opts = Opts::parse();
-    let ws = Workspace::new(&repo());
+    let ws = Workspace::new(&repo(), &opts.workspace);
     match opts.cmd {
         Cmd::Show { seed, desugared } => {
             print!("{}", generate::generate(seed).source(desugared));

@@ -233,3 +233,19 @@ case! {
         first + later.await
     }
 }
+
+case! {
+    format_arguments_drop_inside_format(t) => entry(t);
+    // From the fuzzer (seed 35): `format!` evaluates its arguments in a block of its own, so
+    // their temporaries (here one the awaited future borrows) are dropped before the code
+    // around it goes on.
+    async fn lock_it(t: Trace, v: &mut Val) -> u32 {
+        t.log(format!("locked {}", v.lock()));
+        10
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> Result<u32, Bad> {
+        t.log(format!("len {}", format!("{}-{}", 7, lock_it(t.clone(), &mut t.val(14)).await).len()));
+        check(&t, 14)
+    }
+}

@@ -227,3 +227,17 @@ case! {
         (a, child.first().await)
     }
 }
+
+case! {
+    split_methods_borrow(t) => entry(t);
+    // From the fuzzer (seed 70): std's `split*` methods borrow; `items` lives to the end.
+    #[desugar]
+    pub async fn entry(t: Trace) -> Val {
+        let mut items = vec![t.val(18)];
+        {
+            let (first, _rest) = items.split_at_mut(1);
+            first[0].take();
+        }
+        (async { t.val(19) }).await
+    }
+}

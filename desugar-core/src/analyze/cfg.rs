@@ -1169,6 +1169,8 @@ pub fn borrowing(method: &str) -> bool {
     method.starts_with("as_")
         || method.starts_with("is_")
         || method.starts_with("to_")
+        // std's `split*` all borrow (`split_at_mut`, `split_off`, `split_whitespace`, ..).
+        || method.starts_with("split")
         || ["get", "read", "write"]
             .iter()
             .any(|w| method == *w || method.strip_prefix(w).is_some_and(|r| r.starts_with('_')))

@@ -335,6 +335,26 @@ impl Builder {
                 let flow = self.flow(expr)?;
                 Ok(self.bind(flow, out))
             }
+            // `format!` evaluates its arguments in a block of its own (`{ let res =
+            // format(format_args!(..)); res }`): their temporaries are dropped when it returns,
+            // before the code around goes on. So are those lifted out of it here.
+            syn::Expr::Macro(m) if is_format(&m.mac) => {
+                let id = self.open();
+                let mut stmts = Vec::new();
+                let residual = self.macro_args(m, &mut stmts);
+                let block = residual.map(|residual| {
+                    let uses = self.resolve(mentions::in_expr(&residual));
+                    Expr::Block(Block {
+                        id,
+                        label: None,
+                        bound: Vec::new(),
+                        stmts,
+                        tail: Some(Box::new(Expr::Plain(residual, uses))),
+                    })
+                });
+                self.close();
+                Ok(self.bind(block?, out))
+            }
             syn::Expr::Macro(m) => self.macro_args(m, out),
             _ => Err(unsupported_at(first_await(expr).expect("an await"))),
         }
@@ -771,6 +791,14 @@ impl Builder {
         m.mac.tokens = rebuilt.into_token_stream();
         Ok(syn::Expr::Macro(m))
     }
+}
+
+/// `format!` (std's, by name).
+fn is_format(mac: &syn::Macro) -> bool {
+    macro_grammar(mac) == Some(MacroGrammar::Format)
+        && mentions::path_segments(&mac.path)
+            .last()
+            .is_some_and(|n| n == "format")
 }
 
 /// `value; count`, the input of `vec![v; n]`.

@@ -13,8 +13,11 @@ pub struct Workspace {
     pub repo: PathBuf,
     /// The crate's directory.
     pub dir: PathBuf,
-    /// Its target directory, kept between batches so that dependencies build once.
+    /// Its target directory, kept between batches so that dependencies build once (shared by
+    /// the workspaces of fuzzers running side by side).
     pub target: PathBuf,
+    /// The crate's name (`fuzz-NAME`), distinct per workspace.
+    pub name: String,
 }
 
 /// What rustc said about one copy of one program.
@@ -36,12 +39,15 @@ pub struct BuildReport {
 }
 
 impl Workspace {
-    pub fn new(repo: &Path) -> Workspace {
+    /// The workspace `name` (`target/fuzz/NAME`): fuzzers with different names can run at the
+    /// same time.
+    pub fn new(repo: &Path, name: &str) -> Workspace {
         let fuzz = repo.join("target/fuzz");
         Workspace {
             repo: repo.to_path_buf(),
-            dir: fuzz.join("programs"),
+            dir: fuzz.join(name),
             target: fuzz.join("target"),
+            name: format!("fuzz-{name}"),
         }
     }
 
@@ -54,7 +60,7 @@ impl Workspace {
         std::fs::create_dir_all(&src)?;
         let manifest = format!(
             r#"[package]
-name = "fuzz-programs"
+name = "{name}"
 version = "0.0.0"
 edition = "2024"
 publish = false
@@ -71,7 +77,8 @@ debug = 0
 [profile.dev.build-override]
 opt-level = 3
 "#,
-            repo = self.repo.display()
+            repo = self.repo.display(),
+            name = self.name,
         );
         write_if_changed(&self.dir.join("Cargo.toml"), &manifest)?;
         let lock = self.dir.join("Cargo.lock");
@@ -113,7 +120,7 @@ opt-level = 3
 
     /// The runner's path once built.
     pub fn binary(&self) -> PathBuf {
-        self.target.join("debug/fuzz-programs")
+        self.target.join("debug").join(&self.name)
     }
 
     /// Builds the crate, rustc's messages on stderr as they are; whether it built.
