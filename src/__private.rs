@@ -166,3 +166,54 @@ impl<B, C> FromResidual<ControlFlow<B, Infallible>> for ControlFlow<B, C> {
 pub fn detached<'fut, T: 'fut>(value: T) -> T {
     value
 }
+
+/// `!`, named on stable (`fn() -> !` may be written, `!` alone may not).
+pub trait FnOutput {
+    type Output;
+}
+impl<T> FnOutput for fn() -> T {
+    type Output = T;
+}
+type Never = <fn() -> ! as FnOutput>::Output;
+
+/// The edition's rule for the temporaries of an `if let` scrutinee when the pattern does not
+/// match: edition 2024 drops them before the `else` block, earlier editions at the end of the
+/// `if let`. The expansion keeps such temporaries in locals, so it applies the rule itself,
+/// through [`else_scope`], which the crate's edition selects (see [`edition`]).
+pub trait IfLetRescope {
+    /// What remains of a temporary in the `else` block.
+    type Else<T>;
+    fn else_scope<T>(temporary: T) -> Self::Else<T>;
+}
+
+/// Editions 2015 to 2021: the temporary lives on through the `else` block.
+impl IfLetRescope for () {
+    type Else<T> = T;
+    #[inline(always)]
+    fn else_scope<T>(temporary: T) -> T {
+        temporary
+    }
+}
+
+/// Edition 2024: the temporary is dropped before the `else` block.
+impl IfLetRescope for Never {
+    type Else<T> = ();
+    #[inline(always)]
+    fn else_scope<T>(temporary: T) {
+        drop(temporary);
+    }
+}
+
+/// The crate's edition, as a type: the type that a closure which never returns falls back to,
+/// `()` before edition 2024 and `!` from it on. (The closure is never called.)
+#[inline(always)]
+pub fn edition<E>(_: impl FnOnce() -> E) -> core::marker::PhantomData<E> {
+    core::marker::PhantomData
+}
+
+/// A temporary of an `if let` scrutinee at the top of its `else` block: dropped there in edition
+/// 2024, kept to the end of the `if let` before.
+#[inline(always)]
+pub fn else_scope<E: IfLetRescope, T>(_: core::marker::PhantomData<E>, temporary: T) -> E::Else<T> {
+    E::else_scope(temporary)
+}

@@ -169,6 +169,28 @@ impl Builder {
         })
     }
 
+    /// Where a pattern that moves all of a local scrutinee matches (`Some(v)` on `opt`), the
+    /// local moves; a pattern that leaves part of it in place (`(_, n)`, `ref v`, `_`) does
+    /// not move it.
+    /// (The move is the scrutinee's code's, `scrutinee`, for `moving_uses`.)
+    fn moved_by(
+        &mut self,
+        moved: &Resolved,
+        scrutinee: &syn::Expr,
+        pat: &syn::Pat,
+        entry: usize,
+    ) -> usize {
+        if super::mentions::moves_whole(pat) {
+            let mut u = moved.clone();
+            u.kind = Use::Move;
+            let n = self.plain(&[u], Vec::new(), Code::None, entry);
+            self.nodes[n].code = Some(scrutinee as *const syn::Expr as usize);
+            n
+        } else {
+            entry
+        }
+    }
+
     fn block(&mut self, b: &Block, next: usize) -> usize {
         if let Some(label) = &b.label {
             self.targets.push(Target {
@@ -242,12 +264,19 @@ impl Builder {
                 then,
                 otherwise,
             } => {
-                let then_entry = self.block(then, next);
+                let (uses, moved) = match cond {
+                    syn::Expr::Let(_) => scrutinee_local(cond, uses),
+                    _ => (uses.clone(), None),
+                };
+                let mut then_entry = self.block(then, next);
+                if let (Some(moved), syn::Expr::Let(l)) = (&moved, cond) {
+                    then_entry = self.moved_by(moved, cond, &l.pat, then_entry);
+                }
                 let else_entry = match otherwise {
                     Some(e) => self.expr(e, next),
                     None => next,
                 };
-                let c = self.plain(uses, Vec::new(), Code::Expr(cond), then_entry);
+                let c = self.plain(&uses, Vec::new(), Code::Expr(cond), then_entry);
                 self.nodes[c].succ.push(else_entry);
                 c
             }
@@ -256,16 +285,20 @@ impl Builder {
                 uses,
                 arms,
             } => {
+                let (uses, moved) = scrutinee_local(scrutinee, uses);
                 let mut entries = Vec::new();
                 for arm in arms {
                     let mut entry = self.expr(&arm.body, next);
+                    if let Some(moved) = &moved {
+                        entry = self.moved_by(moved, scrutinee, &arm.pat, entry);
+                    }
                     if let Some((guard, guard_uses)) = &arm.guard {
                         entry = self.plain(guard_uses, Vec::new(), Code::Expr(guard), entry);
                     }
                     entry = self.plain(&[], arm.bound.clone(), Code::None, entry);
                     entries.push(entry);
                 }
-                let s = self.plain(uses, Vec::new(), Code::Expr(scrutinee), next);
+                let s = self.plain(&uses, Vec::new(), Code::Expr(scrutinee), next);
                 self.nodes[s].succ = entries;
                 s
             }
@@ -277,11 +310,18 @@ impl Builder {
                     brk: next,
                     cont: head,
                 });
-                let body_entry = self.block(body, head);
+                let mut body_entry = self.block(body, head);
                 self.targets.pop();
                 match cond {
                     Some((c, uses)) => {
-                        let n = self.plain(uses, Vec::new(), Code::Expr(c), body_entry);
+                        let (uses, moved) = match c {
+                            syn::Expr::Let(_) => scrutinee_local(c, uses),
+                            _ => (uses.clone(), None),
+                        };
+                        if let (Some(moved), syn::Expr::Let(l)) = (&moved, c) {
+                            body_entry = self.moved_by(moved, c, &l.pat, body_entry);
+                        }
+                        let n = self.plain(&uses, Vec::new(), Code::Expr(c), body_entry);
                         self.nodes[n].succ.push(next);
                         self.nodes[head].succ = vec![n];
                     }
@@ -300,6 +340,25 @@ impl Builder {
                 }
             }
         }
+    }
+}
+
+/// The scrutinee of a `match`, `if let` or `while let` when it is a local (`match x { .. }`):
+/// the uses of the scrutinee with that local only read, and the use to move it with in the arms
+/// whose patterns move all of it (`Builder::moved_by`).
+/// (`if let` and `while let` give their `let`; a condition, `if flag { .. }`, is no scrutinee.)
+fn scrutinee_local(scrutinee: &syn::Expr, uses: &[Resolved]) -> (Vec<Resolved>, Option<Resolved>) {
+    let place = match scrutinee {
+        syn::Expr::Let(l) => &*l.expr,
+        _ => scrutinee,
+    };
+    match uses {
+        [only] if super::mentions::is_plain_path(place) && only.kind == Use::Move => {
+            let mut read = only.clone();
+            read.kind = Use::Borrow;
+            (vec![read], Some(only.clone()))
+        }
+        _ => (uses.to_vec(), None),
     }
 }
 

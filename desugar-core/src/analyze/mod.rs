@@ -217,6 +217,7 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
         temps: 0,
         selects: 0,
         lifting_borrows: false,
+        lifting_places: false,
     };
     let body_id = b.open();
     let (params, mut stmts) = b.params(f)?;
@@ -292,6 +293,10 @@ pub(crate) struct Builder {
     selects: usize,
     /// Inside an awaited expression: borrowed temporaries are lifted too.
     lifting_borrows: bool,
+    /// In the scrutinee of a `match`, `if let` or `while let`, or the iterable of a `for`,
+    /// around a suspension point: the temporaries rustc keeps to the end of the construct are
+    /// lifted (`explode::Builder::place`).
+    lifting_places: bool,
 }
 
 impl Builder {
