@@ -607,7 +607,8 @@ fn live_sets(g: &Graph) -> Liveness {
 #[derive(Clone, PartialEq, Debug)]
 enum Init {
     Yes,
-    /// Possibly moved by `x.method()`, called at `line`.
+    /// Given a value, then used as the receiver of `x.method()`, called at `line`, a method not
+    /// known to borrow or to consume it: assumed to borrow it (and checked, `receiver_checks`).
     Unknown {
         method: String,
         line: usize,
@@ -824,10 +825,11 @@ fn decide(
                 Init::Yes => keep = true,
                 Init::No => keep = false,
                 Init::Unknown { method, line } => {
-                    keep = false;
+                    keep = true;
                     layout.notes.push(format!(
-                        "`{name}` is assumed moved by `{name}.{method}(..)` (line {line}); if it \
-                         was only borrowed, it is dropped here instead of at the end of its scope"
+                        "`{name}.{method}(..)` (line {line}) is assumed to borrow `{name}`, which is \
+                         kept to the end of its scope; if `{method}` takes `self` by value, the \
+                         expansion fails to compile"
                     ));
                 }
             }
@@ -1000,9 +1002,111 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<(LocalId
 fn by_value(kind: &Use) -> bool {
     match kind {
         Use::Move => true,
-        Use::Receiver(m) => !borrowing(m),
+        // A method not known to consume its receiver is assumed to borrow it (`receiver_checks`).
+        Use::Receiver(m) => consuming(m),
         Use::Borrow | Use::Assign => false,
     }
+}
+
+/// A guess about the receiver of `x.method(..)` that decides what the states keep, checked at
+/// compile time by the expansion (the lowering writes the check in front of the code).
+pub struct ReceiverCheck {
+    pub local: LocalId,
+    pub method: String,
+    /// The method is assumed to take `self` by value (a name known to consume); otherwise to
+    /// borrow it.
+    pub takes: bool,
+}
+
+/// Per plain statement or expression (by address): the receiver guesses its method calls make
+/// that matter, to be checked. A guess matters where the call is the local's last use on its
+/// path (a local used again was not moved), the local is not `Copy` or a reference as far as
+/// the syntax shows, and either it lives in a slot (a method taking `self` takes it out) or a
+/// suspension point has it in scope without using it after (the state keeps it only if the
+/// method borrowed it).
+pub fn receiver_checks(a: &Analysis) -> HashMap<usize, Vec<ReceiverCheck>> {
+    let g = graph(a);
+    let lv = live_sets(&g);
+    // The calls that are their receiver's last use.
+    let last = |i: usize, u: &Resolved| -> Option<String> {
+        let Use::Receiver(method) = &u.kind else {
+            return None;
+        };
+        let local = &a.locals[u.local];
+        let candidate = method != "call"
+            && !fixed_receiver(method)
+            && !u.captured
+            && !local.copied()
+            && !local.is_reference
+            && lv.dead_after(&g, i, u);
+        candidate.then(|| method.clone())
+    };
+    let candidates: BTreeSet<LocalId> = g
+        .nodes
+        .iter()
+        .enumerate()
+        .flat_map(|(i, node)| {
+            node.uses
+                .iter()
+                .filter(move |u| last(i, u).is_some())
+                .map(|u| u.local)
+        })
+        .collect();
+    if candidates.is_empty() {
+        return HashMap::new();
+    }
+    // Per node: the candidates that a suspension point reachable from it has in scope.
+    let n = g.nodes.len();
+    let mut ahead_in: Vec<BTreeSet<LocalId>> = vec![BTreeSet::new(); n];
+    let mut ahead_out: Vec<BTreeSet<LocalId>> = vec![BTreeSet::new(); n];
+    let sweep: Vec<usize> = reverse_postorder(&g).into_iter().rev().collect();
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &i in &sweep {
+            let node = &g.nodes[i];
+            let out: BTreeSet<LocalId> = node
+                .succ
+                .iter()
+                .filter(|&&s| s != g.exit)
+                .flat_map(|&s| ahead_in[s].iter().copied())
+                .collect();
+            let mut inn = out.clone();
+            if let Some(p) = node.point {
+                inn.extend(
+                    a.points[p]
+                        .scope
+                        .iter()
+                        .filter(|id| candidates.contains(id)),
+                );
+            }
+            if inn != ahead_in[i] || out != ahead_out[i] {
+                ahead_in[i] = inn;
+                ahead_out[i] = out;
+                changed = true;
+            }
+        }
+    }
+    let mut out: HashMap<usize, Vec<ReceiverCheck>> = HashMap::new();
+    for (i, node) in g.nodes.iter().enumerate() {
+        let Some(key) = node.stmt else { continue };
+        for u in &node.uses {
+            let Some(method) = last(i, u) else { continue };
+            let local = &a.locals[u.local];
+            if local.slot.is_none() && !ahead_out[i].contains(&u.local) {
+                continue;
+            }
+            let checks = out.entry(key).or_default();
+            if !checks.iter().any(|c| c.local == u.local) {
+                checks.push(ReceiverCheck {
+                    local: u.local,
+                    takes: consuming(&method),
+                    method,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Where a use is: in user code (the `syn` statement or expression, by address), or in the
@@ -1186,13 +1290,40 @@ pub fn makes_owned(method: &str) -> bool {
     )
 }
 
+/// Methods whose receiver a core trait, or a convention every type follows, fixes as `&self`
+/// (`clone`, `fmt`, `len`): their borrow is not checked (`receiver_checks`); a type whose method
+/// of that name took `self` would still fail to compile (E0382), with rustc's message.
+fn fixed_receiver(method: &str) -> bool {
+    matches!(
+        method,
+        "clone"
+            | "fmt"
+            | "eq"
+            | "ne"
+            | "cmp"
+            | "partial_cmp"
+            | "hash"
+            | "borrow"
+            | "borrow_mut"
+            | "as_ref"
+            | "as_mut"
+            | "deref"
+            | "deref_mut"
+            | "to_string"
+            | "to_owned"
+            | "len"
+            | "is_empty"
+    )
+}
+
 /// Method names that take `self` by value on the types commonly awaited or consumed
 /// (reqwest's `Response`, `Option`, `Result`, iterators, futures' combinators, tasks).
 fn consuming(method: &str) -> bool {
     method.starts_with("into_")
         || matches!(
             method,
-            "text"
+            "into"
+                | "text"
                 | "json"
                 | "bytes"
                 | "unwrap"

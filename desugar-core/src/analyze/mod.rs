@@ -204,6 +204,9 @@ pub struct Analysis {
     /// The `let x;` statements (by address) that only later states need: see
     /// `cfg::declared_for_later`.
     pub declared_for_later: std::collections::HashSet<usize>,
+    /// Per plain statement or expression (by address): the guesses about method receivers to
+    /// check there (`cfg::receiver_checks`).
+    pub receiver_checks: std::collections::HashMap<usize, Vec<cfg::ReceiverCheck>>,
 }
 
 pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
@@ -234,6 +237,7 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
         slots: Vec::new(),
         last_moves: Default::default(),
         declared_for_later: Default::default(),
+        receiver_checks: Default::default(),
     };
     // `let fut = read_to_end(&mut buf); .. fut.await` (or `join(fut, ..).await`): the future
     // borrows `buf`.
@@ -263,6 +267,7 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
         a.last_moves = cfg::last_moves(&a);
     }
     a.declared_for_later = cfg::declared_for_later(&a);
+    a.receiver_checks = cfg::receiver_checks(&a);
     Ok(a)
 }
 

@@ -16,7 +16,7 @@
 //! Nested items are left alone.
 
 use crate::names::{hidden, label, private};
-use crate::syntax::{block_expr, break_expr, deref, name_expr, unit};
+use crate::syntax::{break_expr, deref, name_expr, unit};
 use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote_spanned};
 use syn::punctuated::Punctuated;
@@ -388,6 +388,13 @@ impl VisitMut for Rewriter {
                 t.elems.iter_mut().for_each(|e| self.take_value(e));
                 visit_mut::visit_expr_mut(self, expr);
             }
+            // `{ x }.consume()`: a block's value moves out.
+            Expr::Block(b) if !self.take.is_empty() && b.label.is_none() => {
+                if let Some(syn::Stmt::Expr(tail, None)) = b.block.stmts.last_mut() {
+                    self.take_value(tail);
+                }
+                visit_mut::visit_expr_mut(self, expr);
+            }
             Expr::Loop(l) => {
                 let label = l.label.clone();
                 self.inner_loop(label.as_ref(), expr);
@@ -415,7 +422,14 @@ impl VisitMut for Rewriter {
                 if let Some(frame) = self.resumed_target(b.label.as_ref()) {
                     frame.break_used = true;
                     if let Some((brk, _)) = frame.resumed.clone() {
-                        *expr = break_expr(brk, value.map(|v| *v), span);
+                        *expr = match value {
+                            // (As for `return ::path` below.)
+                            Some(value) if starts_with_colons(&value) => {
+                                let v = hidden("__value");
+                                syn::parse_quote_spanned!(span=> { let #v = #value; break #brk #v })
+                            }
+                            value => break_expr(brk, value.map(|v| *v), span),
+                        };
                     }
                 }
             }
@@ -439,13 +453,19 @@ impl VisitMut for Rewriter {
                     self.jump_value(e);
                 }
                 let span = r.return_token.span;
-                // `break 'ret ::path` would read as a labeled block `'ret: ...`.
                 let value = match r.expr.take() {
-                    Some(e) if starts_with_colons(&e) => block_expr(*e, span),
                     Some(e) => *e,
                     None => unit(span),
                 };
-                *expr = break_expr(label("__ret"), Some(value), span);
+                // `break 'ret ::path` reads, to syn, as a labeled block `'ret: ...`: such a value
+                // is bound to a local first (braces or parentheses would be linted as unused).
+                *expr = if starts_with_colons(&value) {
+                    let v = hidden("__value");
+                    let ret = label("__ret");
+                    syn::parse_quote_spanned!(span=> { let #v = #value; break #ret #v })
+                } else {
+                    break_expr(label("__ret"), Some(value), span)
+                };
             }
             Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
                 let ident = &p.path.segments[0].ident;
