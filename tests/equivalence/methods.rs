@@ -293,3 +293,34 @@ case! {
         usize::from(sent)
     }
 }
+
+case! {
+    mut_self_reborrowed_by_a_closure(t) => ticks(t);
+    pub struct Ticker {
+        trace: Trace,
+        n: u32,
+    }
+    impl Ticker {
+        fn poll_tick(&mut self, _: &mut std::task::Context<'_>) -> std::task::Poll<u32> {
+            self.n += 1;
+            self.trace.log(format!("tick {}", self.n));
+            std::task::Poll::Ready(self.n)
+        }
+    }
+    #[desugar]
+    impl Ticker {
+        pub async fn tick(&mut self) -> u32 {
+            // `self` (a `&mut` reference, nothing to drop) is reborrowed by the closure of the
+            // awaited future: it is not kept, whatever `poll_tick` does with its receiver
+            // (tokio's `Interval::tick`, `oneshot::Sender::closed`).
+            let ticked = std::future::poll_fn(|cx| self.poll_tick(cx));
+            ticked.await
+        }
+    }
+    async fn ticks(t: Trace) -> u32 {
+        let mut ticker = Ticker { trace: t.clone(), n: 0 };
+        let a = ticker.tick().await;
+        t.step("between", 1, ()).await;
+        a + ticker.tick().await
+    }
+}

@@ -824,6 +824,9 @@ fn decide(
             match init {
                 Init::Yes => keep = true,
                 Init::No => keep = false,
+                // A reference has nothing to drop: whether the method borrowed it or not, it
+                // need not be kept (keeping a `&mut` would conflict with its reborrows).
+                Init::Unknown { .. } if local.is_reference => keep = false,
                 Init::Unknown { method, line } => {
                     keep = true;
                     layout.notes.push(format!(
