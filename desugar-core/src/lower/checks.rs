@@ -141,7 +141,8 @@ impl Writer<'_> {
         });
         let borrowed = named.iter().map(|y| quote!(let #y = #private::like(&#y);));
         let (method, turbofish, args) = (&call.method, &call.turbofish, call.args.iter());
-        let marker = hidden(&method.to_string());
+        let mut marker = method.clone();
+        marker.set_span(Span::mixed_site().located_at(span));
         let (through, assumed) = if takes {
             (
                 quote_spanned!(span=> #private::receiver_moved),

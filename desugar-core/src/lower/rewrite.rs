@@ -190,7 +190,11 @@ impl Rewriter {
         }
         let mut names: Vec<syn::Ident> = Vec::new();
         for m in crate::analyze::mentions::in_expr(expr) {
-            let ident = syn::Ident::new(&m.name, m.span);
+            // (`r#type` is a raw identifier.)
+            let ident = match m.name.strip_prefix("r#") {
+                Some(raw) => syn::Ident::new_raw(raw, m.span),
+                None => syn::Ident::new(&m.name, m.span),
+            };
             if self.is_pinned(&ident) && !names.iter().any(|n| *n == m.name) {
                 names.push(ident);
             }
