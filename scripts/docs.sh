@@ -25,6 +25,14 @@ for snap in sorted(Path("tests/snapshots").glob("*.snap")):
         if line.startswith("/// Guess: "):
             guess = line.removeprefix("/// Guess: ").rstrip(".").replace("|", "\\|")
             rows.append(f"| {case} | {state} | {guess} |")
+        if line.startswith("// Checked guess: "):
+            # About a method's receiver, at the call: checked by the expansion at compile time.
+            guess = line.removeprefix("// Checked guess: ")
+            while not guess.endswith(".") and lines[i + 1].startswith("//"):
+                i += 1
+                guess += " " + lines[i].removeprefix("//").strip()
+            guess = guess.rstrip(".").replace("|", "\\|")
+            rows.append(f"| {case} | (at the call, checked) | {guess} |")
         if line.startswith("// Guess: "):
             # About the whole function: a comment, wrapped over lines until its full stop.
             guess = line.removeprefix("// Guess: ")

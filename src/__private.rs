@@ -166,3 +166,143 @@ impl<B, C> FromResidual<ControlFlow<B, Infallible>> for ControlFlow<B, C> {
 pub fn detached<'fut, T: 'fut>(value: T) -> T {
     value
 }
+
+/// `!`, named on stable (`fn() -> !` may be written, `!` alone may not).
+pub trait FnOutput {
+    type Output;
+}
+impl<T> FnOutput for fn() -> T {
+    type Output = T;
+}
+type Never = <fn() -> ! as FnOutput>::Output;
+
+/// The edition's rule for the temporaries of an `if let` scrutinee when the pattern does not
+/// match: edition 2024 drops them before the `else` block, earlier editions at the end of the
+/// `if let`. The expansion keeps such temporaries in locals, so it applies the rule itself,
+/// through [`else_scope`], which the crate's edition selects (see [`edition`]).
+pub trait IfLetRescope {
+    /// What remains of a temporary in the `else` block.
+    type Else<T>;
+    fn else_scope<T>(temporary: T) -> Self::Else<T>;
+}
+
+/// Editions 2015 to 2021: the temporary lives on through the `else` block.
+impl IfLetRescope for () {
+    type Else<T> = T;
+    #[inline(always)]
+    fn else_scope<T>(temporary: T) -> T {
+        temporary
+    }
+}
+
+/// Edition 2024: the temporary is dropped before the `else` block.
+impl IfLetRescope for Never {
+    type Else<T> = ();
+    #[inline(always)]
+    fn else_scope<T>(temporary: T) {
+        drop(temporary);
+    }
+}
+
+/// The crate's edition, as a type: the type that a closure which never returns falls back to,
+/// `()` before edition 2024 and `!` from it on. (The closure is never called.)
+#[inline(always)]
+pub fn edition<E>(_: impl FnOnce() -> E) -> core::marker::PhantomData<E> {
+    core::marker::PhantomData
+}
+
+/// A temporary of an `if let` scrutinee at the top of its `else` block: dropped there in edition
+/// 2024, kept to the end of the `if let` before.
+#[inline(always)]
+pub fn else_scope<E: IfLetRescope, T>(_: core::marker::PhantomData<E>, temporary: T) -> E::Else<T> {
+    E::else_scope(temporary)
+}
+
+// ---- The checks of the guesses about method receivers ----
+//
+// A macro cannot see whether `x.m(..)` takes `x` by value or by reference, and where that
+// decides whether a local lives on across an `.await`, the expansion guesses and checks its
+// guess at compile time: the call is passed through `receiver_borrowed`/`receiver_moved`,
+// with a function (never called) in which a closure makes the same call on a stand-in for `x`
+// and captures it by value exactly when the method takes it by value.
+
+/// A stand-in with the type of what `_` points to. Never called: the checks are dead code.
+#[inline(always)]
+pub fn like<T>(_: &T) -> T {
+    unreachable!("desugar's checks never run")
+}
+
+/// A stand-in of the type a witness names. Never called.
+#[inline(always)]
+pub fn conjure<T>(_: core::marker::PhantomData<T>) -> T {
+    unreachable!("desugar's checks never run")
+}
+
+/// The type of what `_` points to, taken before the call that may move it.
+#[inline(always)]
+pub fn phantom<T>(_: &T) -> core::marker::PhantomData<T> {
+    core::marker::PhantomData
+}
+
+/// The call `value` was made, assuming that its method borrows its receiver (of type `T`);
+/// `check` (never called) fails to type-check if it does not (`assumed_borrowed`).
+#[inline(always)]
+pub fn receiver_borrowed<T, W, R>(
+    _: core::marker::PhantomData<T>,
+    _: W,
+    value: R,
+    _check: fn(core::marker::PhantomData<T>, W, core::marker::PhantomData<R>),
+) -> R {
+    value
+}
+
+/// The call `value` was made, assuming that its method takes its receiver (of type `T`) by value;
+/// `check` (never called, but compiled) fails to compile if it does not (`assumed_moved`).
+#[inline(always)]
+pub fn receiver_moved<T, W, R>(
+    _: core::marker::PhantomData<T>,
+    _: W,
+    value: R,
+    _check: fn(core::marker::PhantomData<T>, W, core::marker::PhantomData<R>),
+) -> R {
+    value
+}
+
+/// Makes the checking closure's call have the type of the real one, `R`.
+#[inline(always)]
+pub fn typed<R>(_: core::marker::PhantomData<R>, _: &R) {}
+
+/// Implemented by the checking closure when it only borrows the receiver (`FnMut`).
+#[diagnostic::on_unimplemented(
+    message = "desugar assumed that `{M}` borrows its receiver (a `{T}`), but it takes it by value",
+    label = "desugar keeps the receiver of `{M}` to the end of its scope, across the `.await`s \
+             after this call",
+    note = "a macro cannot see the signature of `{M}`: to say that it consumes its receiver, \
+            write the call as `{{ x }}.{M}(..)` or `Type::{M}(x, ..)`"
+)]
+pub trait Borrowing<T, M> {}
+
+#[diagnostic::do_not_recommend]
+impl<C: FnMut(), T, M> Borrowing<T, M> for C {}
+
+/// The check of a guess that a method borrows its receiver: compiles only if the closure, which
+/// makes the call, is `FnMut`, i.e. does not move the receiver out. `M` names the method.
+#[inline(always)]
+pub fn assumed_borrowed<T, C: Borrowing<T, M>, M>(_: core::marker::PhantomData<T>, _: &C, _: M) {}
+
+/// The check of a guess that a method takes its receiver by value: the closure, which makes the
+/// call, must own the receiver if dropping it does anything (a closure that only borrows it has
+/// nothing to drop). Fails when the expansion is compiled to code (`cargo build`, not `cargo
+/// check`): what a closure captures is only known to the compiler as a type.
+#[inline(always)]
+pub fn assumed_moved<T, C, M>(_: core::marker::PhantomData<T>, _: &C, _: M) {
+    const {
+        assert!(
+            core::mem::needs_drop::<C>() || !core::mem::needs_drop::<T>(),
+            "desugar assumed that a method takes its receiver by value, but it borrows it (the \
+             closure named below makes the call): a macro cannot see the method's signature; \
+             to say that it borrows its receiver, write the call as `(&x).method(..)` or \
+             `(&mut x).method(..)`"
+        )
+    }
+}

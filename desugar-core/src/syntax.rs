@@ -44,18 +44,6 @@ pub fn break_expr(label: syn::Lifetime, value: Option<Expr>, span: Span) -> Expr
     })
 }
 
-/// `{ value }`.
-pub fn block_expr(value: Expr, span: Span) -> Expr {
-    Expr::Block(syn::ExprBlock {
-        attrs: Vec::new(),
-        label: None,
-        block: syn::Block {
-            brace_token: syn::token::Brace(span),
-            stmts: vec![syn::Stmt::Expr(value, None)],
-        },
-    })
-}
-
 /// `mut name` as a pattern.
 fn mut_binding(name: Ident, span: Span) -> Pat {
     Pat::Ident(syn::PatIdent {

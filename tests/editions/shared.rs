@@ -2,6 +2,7 @@
 // and behave as the native ones in edition 2018, 2021 and 2024, whose `impl Trait` lifetime
 // capture rules differ.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
@@ -137,6 +138,54 @@ pub async fn first_even(values: Vec<u32>) -> Option<u32> {
     found
 }
 
+/// Logs its drop.
+pub struct Loud<'a>(&'a RefCell<Vec<&'static str>>, &'static str, Option<u32>);
+
+impl Drop for Loud<'_> {
+    fn drop(&mut self) {
+        self.0.borrow_mut().push(self.1);
+    }
+}
+
+impl Loud<'_> {
+    pub fn get(&self) -> Option<u32> {
+        self.2
+    }
+}
+
+/// The temporaries of a `match` and an `if let` scrutinee around an `.await`: they live to the
+/// end of the `match`; for the `if let`, to its end (edition 2021 and before) or only until the
+/// `else` block (edition 2024). Written twice: as is, and desugared.
+macro_rules! scrutinee_temporaries {
+    ($name:ident $(, #[$attr:meta])?) => {
+        $(#[$attr])?
+        pub async fn $name(log: &RefCell<Vec<&'static str>>) -> u32 {
+            let a = match Loud(log, "match temporary", Some(1)).get() {
+                Some(n) => later(n).await,
+                None => 0,
+            };
+            log.borrow_mut().push("after the match");
+            let b = if let Some(n) = Loud(log, "if let temporary", None).get() {
+                later(n).await
+            } else {
+                log.borrow_mut().push("else");
+                later(2).await
+            };
+            log.borrow_mut().push("after the if let");
+            let c = if let Some(n) = Loud(log, "if let temporary 2", None).get() {
+                later(n).await
+            } else {
+                log.borrow_mut().push("else 2");
+                3
+            };
+            a + b + c
+        }
+    };
+}
+
+scrutinee_temporaries!(native_scrutinee_temporaries);
+scrutinee_temporaries!(desugared_scrutinee_temporaries, #[desugar::desugar]);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,5 +208,14 @@ mod tests {
         );
         assert_eq!(block_on(first_even(vec![3, 5, 8, 9])), Some(8));
         assert_eq!(block_on(first_even(vec![3, 5])), None);
+    }
+
+    #[test]
+    fn scrutinee_temporaries_drop_as_in_this_edition() {
+        let native = RefCell::new(Vec::new());
+        let desugared = RefCell::new(Vec::new());
+        assert_eq!(block_on(native_scrutinee_temporaries(&native)), 6);
+        assert_eq!(block_on(desugared_scrutinee_temporaries(&desugared)), 6);
+        assert_eq!(native.into_inner(), desugared.into_inner());
     }
 }

@@ -114,7 +114,7 @@ case! {
             return None;
         }
         *inner *= t.step("mul", 1, 2).await;
-        Some(unready.ready())
+        Some({ unready }.ready()) // `ready` takes `self`: `{ unready }` says that it moves
     }
 }
 

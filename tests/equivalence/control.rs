@@ -425,8 +425,9 @@ case! {
     }
     #[desugar]
     async fn on_a_value(t: Trace, n: u32) -> u32 {
-        // Not a place: evaluated once, into a binding that lives to the end of the `match`.
-        match t.step("value", 1, n).await + 4 {
+        // Not a place: evaluated once, into a binding that lives to the end of the `match`, as
+        // the scrutinee's temporary does.
+        match t.noisy("temp").touch().len() as u32 + t.step("value", 1, n).await {
             0 => 100,
             k if t.step("odd", 1, k % 2 == 1).await => k * 10,
             k @ 1..=6 if t.step("small", 2, k).await > 4 => k + 1,

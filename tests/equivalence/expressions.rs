@@ -258,3 +258,73 @@ case! {
         a + b * 10 + c * 100 + d * 1000
     }
 }
+
+case! {
+    scrutinee_temporaries_across_arms(t) => kept(t);
+    pub struct Holder(Noisy, Option<&'static str>);
+    impl Holder {
+        fn get_name(&self) -> Option<&str> {
+            self.1
+        }
+    }
+    #[desugar]
+    async fn kept(t: Trace) -> usize {
+        // The temporaries of a scrutinee live to the end of the `match` (issue 16: they were
+        // dropped at the `.await` of the arm), of the `if let` (edition 2024: until its `else`
+        // block), of each iteration of a `while let`, and of a `for` loop; the bindings borrow
+        // them across the `.await`s.
+        let a = match Holder(t.noisy("match"), Some("x")).get_name() {
+            Some(n) => {
+                t.step("arm", 1, ()).await;
+                n.len()
+            }
+            None => 0,
+        };
+        t.log("after the match");
+        let b = if let Some(n) = Holder(t.noisy("then"), Some("yy")).get_name() {
+            t.step("then", 1, ()).await;
+            n.len()
+        } else {
+            0
+        };
+        t.log("after the if let");
+        let c = if let Some(n) = Holder(t.noisy("else"), None).get_name() {
+            n.len()
+        } else {
+            t.log("in the else block");
+            t.step("else", 1, 3).await
+        };
+        t.log("after the if let else");
+        let mut d = 0;
+        let mut holders = vec![Holder(t.noisy("w2"), None), Holder(t.noisy("w1"), Some("z"))];
+        while let Some(n) = holders.pop().unwrap().get_name() {
+            t.step("while", 1, ()).await;
+            d += n.len();
+        }
+        for n in Holder(t.noisy("for"), Some("abc")).get_name().iter() {
+            t.step("for", 1, ()).await;
+            d += n.len();
+        }
+        t.log("after the loops");
+        a + b + c + d
+    }
+}
+
+case! {
+    scrutinee_values_across_arms(t) => values(t);
+    #[desugar]
+    async fn values(t: Trace) -> u32 {
+        // A scrutinee that is a value (not a place) the pattern does not move out of lives to
+        // the end of the `match` too.
+        let a = match t.noisy("matched") {
+            ref n if n.name == "matched" => t.step("ref arm", 1, 1).await,
+            _ => 0,
+        };
+        let b = match (t.noisy("pair"), 2) {
+            (_, 0) => 0,
+            (_, n) => t.step("wild arm", 1, n).await,
+        };
+        t.log("after the matches");
+        a + b
+    }
+}

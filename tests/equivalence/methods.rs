@@ -241,3 +241,100 @@ case! {
         (async { t.val(19) }).await
     }
 }
+
+case! {
+    receiver_of_an_unknown_method_kept(t) => subscribed(t);
+    pub struct Sender {
+        trace: Trace,
+        _guard: Noisy,
+    }
+    pub struct Receiver(Noisy);
+    impl Sender {
+        /// Borrows its receiver, which desugar cannot see.
+        pub fn subscribe(&self) -> Receiver {
+            self.trace.log("subscribe");
+            Receiver(self.trace.noisy("receiver"))
+        }
+    }
+    #[desugar]
+    async fn subscribed(t: Trace) -> usize {
+        // `subscribe` is not a method desugar knows: it assumes that it borrows `tx`, which is
+        // then kept to the end of its scope, as rustc does (issue 16: `tx` was taken as moved,
+        // and dropped at the `.await`), and checks that it does not take it by value.
+        let tx = Sender { trace: t.clone(), _guard: t.noisy("sender") };
+        let rx = tx.subscribe();
+        t.step("subscribed", 1, ()).await;
+        drop(rx);
+        t.step("dropped", 1, ()).await;
+        1
+    }
+}
+
+case! {
+    receiver_taken_by_value_explicitly(t) => sent(t);
+    /// A oneshot sender: `send` takes `self`, unlike std's and tokio's mpsc senders.
+    pub struct Oneshot {
+        trace: Trace,
+        _guard: Noisy,
+    }
+    pub struct Wrapper(Noisy);
+    impl Oneshot {
+        pub fn send(self, value: u32) -> Result<(), u32> {
+            self.trace.log(format!("send {value}"));
+            Ok(())
+        }
+    }
+    impl Wrapper {
+        pub fn into_inner(self) -> Noisy {
+            self.0
+        }
+    }
+    #[desugar]
+    async fn sent(t: Trace) -> usize {
+        // desugar takes `send` to borrow its receiver (std's and tokio's `Sender::send` do):
+        // written `sender.send(1)`, this does not compile, with a message saying so (issue 16:
+        // E0382, pointing into the expansion); `{ sender }` says that it moves. A method known
+        // to consume its receiver (`into_inner`) needs nothing: the expansion checks that it
+        // does.
+        let sender = Oneshot { trace: t.clone(), _guard: t.noisy("sender") };
+        let wrapper = Wrapper(t.noisy("wrapped"));
+        let value = t.step("value", 1, 1).await;
+        let sent = { sender }.send(value).is_ok();
+        let inner = wrapper.into_inner();
+        t.step("sent", 1, ()).await;
+        drop(inner);
+        t.step("end", 1, ()).await;
+        usize::from(sent)
+    }
+}
+
+case! {
+    mut_self_reborrowed_by_a_closure(t) => ticks(t);
+    pub struct Ticker {
+        trace: Trace,
+        n: u32,
+    }
+    impl Ticker {
+        fn poll_tick(&mut self, _: &mut std::task::Context<'_>) -> std::task::Poll<u32> {
+            self.n += 1;
+            self.trace.log(format!("tick {}", self.n));
+            std::task::Poll::Ready(self.n)
+        }
+    }
+    #[desugar]
+    impl Ticker {
+        pub async fn tick(&mut self) -> u32 {
+            // `self` (a `&mut` reference, nothing to drop) is reborrowed by the closure of the
+            // awaited future: it is not kept, whatever `poll_tick` does with its receiver
+            // (tokio's `Interval::tick`, `oneshot::Sender::closed`).
+            let ticked = std::future::poll_fn(|cx| self.poll_tick(cx));
+            ticked.await
+        }
+    }
+    async fn ticks(t: Trace) -> u32 {
+        let mut ticker = Ticker { trace: t.clone(), n: 0 };
+        let a = ticker.tick().await;
+        t.step("between", 1, ()).await;
+        a + ticker.tick().await
+    }
+}

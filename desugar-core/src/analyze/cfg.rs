@@ -56,6 +56,11 @@ struct Node {
     code: Option<usize>,
     /// Where the jumps its uses are followed by go (`Resolved::leaves`).
     leave_targets: Vec<(Leave, usize)>,
+    /// The local scrutinee this `match`/`if let` reads (`scrutinee_local`), which its arms
+    /// whose patterns move all of it move (their entries are `moves` nodes).
+    scrutinee: Option<LocalId>,
+    /// This node is an arm's move of the local scrutinee (`Builder::moved_by`).
+    moves: Option<LocalId>,
 }
 
 impl Node {
@@ -166,7 +171,31 @@ impl Builder {
             stmt: None,
             code,
             leave_targets,
+            ..Node::default()
         })
+    }
+
+    /// Where a pattern that moves all of a local scrutinee matches (`Some(v)` on `opt`), the
+    /// local moves; a pattern that leaves part of it in place (`(_, n)`, `ref v`, `_`) does
+    /// not move it.
+    /// (The move is the scrutinee's code's, `scrutinee`, for `moving_uses`.)
+    fn moved_by(
+        &mut self,
+        moved: &Resolved,
+        scrutinee: &syn::Expr,
+        pat: &syn::Pat,
+        entry: usize,
+    ) -> usize {
+        if super::mentions::moves_whole(pat) {
+            let mut u = moved.clone();
+            u.kind = Use::Move;
+            let n = self.plain(&[u], Vec::new(), Code::None, entry);
+            self.nodes[n].code = Some(scrutinee as *const syn::Expr as usize);
+            self.nodes[n].moves = Some(moved.local);
+            n
+        } else {
+            entry
+        }
     }
 
     fn block(&mut self, b: &Block, next: usize) -> usize {
@@ -242,13 +271,21 @@ impl Builder {
                 then,
                 otherwise,
             } => {
-                let then_entry = self.block(then, next);
+                let (uses, moved) = match cond {
+                    syn::Expr::Let(_) => scrutinee_local(cond, uses),
+                    _ => (uses.clone(), None),
+                };
+                let mut then_entry = self.block(then, next);
+                if let (Some(moved), syn::Expr::Let(l)) = (&moved, cond) {
+                    then_entry = self.moved_by(moved, cond, &l.pat, then_entry);
+                }
                 let else_entry = match otherwise {
                     Some(e) => self.expr(e, next),
                     None => next,
                 };
-                let c = self.plain(uses, Vec::new(), Code::Expr(cond), then_entry);
+                let c = self.plain(&uses, Vec::new(), Code::Expr(cond), then_entry);
                 self.nodes[c].succ.push(else_entry);
+                self.nodes[c].scrutinee = moved.as_ref().map(|m| m.local);
                 self.nodes[c].stmt = Some(cond as *const syn::Expr as usize);
                 c
             }
@@ -257,18 +294,23 @@ impl Builder {
                 uses,
                 arms,
             } => {
+                let (uses, moved) = scrutinee_local(scrutinee, uses);
                 let mut entries = Vec::new();
                 for arm in arms {
                     let mut entry = self.expr(&arm.body, next);
+                    if let Some(moved) = &moved {
+                        entry = self.moved_by(moved, scrutinee, &arm.pat, entry);
+                    }
                     if let Some((guard, guard_uses)) = &arm.guard {
                         entry = self.plain(guard_uses, Vec::new(), Code::Expr(guard), entry);
                     }
                     entry = self.plain(&[], arm.bound.clone(), Code::None, entry);
                     entries.push(entry);
                 }
-                let s = self.plain(uses, Vec::new(), Code::Expr(scrutinee), next);
+                let s = self.plain(&uses, Vec::new(), Code::Expr(scrutinee), next);
                 self.nodes[s].succ = entries;
                 self.nodes[s].stmt = Some(scrutinee as *const syn::Expr as usize);
+                self.nodes[s].scrutinee = moved.as_ref().map(|m| m.local);
                 s
             }
             Expr::Loop { label, cond, body } => {
@@ -279,11 +321,18 @@ impl Builder {
                     brk: next,
                     cont: head,
                 });
-                let body_entry = self.block(body, head);
+                let mut body_entry = self.block(body, head);
                 self.targets.pop();
                 match cond {
                     Some((c, uses)) => {
-                        let n = self.plain(uses, Vec::new(), Code::Expr(c), body_entry);
+                        let (uses, moved) = match c {
+                            syn::Expr::Let(_) => scrutinee_local(c, uses),
+                            _ => (uses.clone(), None),
+                        };
+                        if let (Some(moved), syn::Expr::Let(l)) = (&moved, c) {
+                            body_entry = self.moved_by(moved, c, &l.pat, body_entry);
+                        }
+                        let n = self.plain(&uses, Vec::new(), Code::Expr(c), body_entry);
                         self.nodes[n].succ.push(next);
                         self.nodes[head].succ = vec![n];
                     }
@@ -302,6 +351,25 @@ impl Builder {
                 }
             }
         }
+    }
+}
+
+/// The scrutinee of a `match`, `if let` or `while let` when it is a local (`match x { .. }`):
+/// the uses of the scrutinee with that local only read, and the use to move it with in the arms
+/// whose patterns move all of it (`Builder::moved_by`).
+/// (`if let` and `while let` give their `let`; a condition, `if flag { .. }`, is no scrutinee.)
+fn scrutinee_local(scrutinee: &syn::Expr, uses: &[Resolved]) -> (Vec<Resolved>, Option<Resolved>) {
+    let place = match scrutinee {
+        syn::Expr::Let(l) => &*l.expr,
+        _ => scrutinee,
+    };
+    match uses {
+        [only] if super::mentions::is_plain_path(place) && only.kind == Use::Move => {
+            let mut read = only.clone();
+            read.kind = Use::Borrow;
+            (vec![read], Some(only.clone()))
+        }
+        _ => (uses.to_vec(), None),
     }
 }
 
@@ -550,7 +618,8 @@ fn live_sets(g: &Graph) -> Liveness {
 #[derive(Clone, PartialEq, Debug)]
 enum Init {
     Yes,
-    /// Possibly moved by `x.method()`, called at `line`.
+    /// Given a value, then used as the receiver of `x.method()`, called at `line`, a method not
+    /// known to borrow or to consume it: assumed to borrow it (and checked, `receiver_checks`).
     Unknown {
         method: String,
         line: usize,
@@ -766,11 +835,15 @@ fn decide(
             match init {
                 Init::Yes => keep = true,
                 Init::No => keep = false,
+                // A reference has nothing to drop: whether the method borrowed it or not, it
+                // need not be kept (keeping a `&mut` would conflict with its reborrows).
+                Init::Unknown { .. } if local.is_reference => keep = false,
                 Init::Unknown { method, line } => {
-                    keep = false;
+                    keep = true;
                     layout.notes.push(format!(
-                        "`{name}` is assumed moved by `{name}.{method}(..)` (line {line}); if it \
-                         was only borrowed, it is dropped here instead of at the end of its scope"
+                        "`{name}.{method}(..)` (line {line}) is assumed to borrow `{name}`, which is \
+                         kept to the end of its scope; if `{method}` takes `self` by value, the \
+                         expansion fails to compile"
                     ));
                 }
             }
@@ -936,6 +1009,20 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<(LocalId
                 moved.push((u.local, true));
             }
         }
+        // A local scrutinee in a slot that the arms moving all of it move for the last time,
+        // and the others leave dead: taken out of its slot at the scrutinee (rustc moves out of
+        // the place as the pattern binds; a pattern here cannot bind from the slot's reference).
+        if let Some(local) = node.scrutinee
+            && a.locals[local].slot.is_some()
+            && !assigned_after[i].contains(&local)
+            && node.succ.iter().any(|&e| arm_move(&g, e, local).is_some())
+            && node.succ.iter().all(|&e| match arm_move(&g, e, local) {
+                Some(m) => !lv.live_out[m].contains(&local),
+                None => e == g.exit || !lv.live_in[e].contains(&local),
+            })
+        {
+            moved.push((local, false));
+        }
         if !moved.is_empty() {
             out.insert(key, moved);
         }
@@ -943,14 +1030,133 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<(LocalId
     out
 }
 
+/// The node where the arm entered at `entry` moves the local scrutinee `local`, if it does: past
+/// the arm's bindings and guard, which do not use it.
+fn arm_move(g: &Graph, entry: usize, local: LocalId) -> Option<usize> {
+    let mut at = entry;
+    for _ in 0..3 {
+        let node = g.nodes.get(at)?;
+        if node.moves == Some(local) {
+            return Some(at);
+        }
+        if node.uses.iter().any(|u| u.local == local) || node.succ.len() != 1 {
+            return None;
+        }
+        at = node.succ[0];
+    }
+    None
+}
+
 /// A use that moves the local unless its type is `Copy`: by value, or as the receiver of a
 /// method not known to borrow.
 fn by_value(kind: &Use) -> bool {
     match kind {
         Use::Move => true,
-        Use::Receiver(m) => !borrowing(m),
+        // A method not known to consume its receiver is assumed to borrow it (`receiver_checks`).
+        Use::Receiver(m) => consuming(m),
         Use::Borrow | Use::Assign => false,
     }
+}
+
+/// A guess about the receiver of `x.method(..)` that decides what the states keep, checked at
+/// compile time by the expansion (the lowering writes the check in front of the code).
+pub struct ReceiverCheck {
+    pub local: LocalId,
+    pub method: String,
+    /// The method is assumed to take `self` by value (a name known to consume); otherwise to
+    /// borrow it.
+    pub takes: bool,
+}
+
+/// Per plain statement or expression (by address): the receiver guesses its method calls make
+/// that matter, to be checked. A guess matters where the call is the local's last use on its
+/// path (a local used again was not moved), the local is not `Copy` or a reference as far as
+/// the syntax shows, and either it lives in a slot (a method taking `self` takes it out) or a
+/// suspension point has it in scope without using it after (the state keeps it only if the
+/// method borrowed it).
+pub fn receiver_checks(a: &Analysis) -> HashMap<usize, Vec<ReceiverCheck>> {
+    let g = graph(a);
+    let lv = live_sets(&g);
+    // The calls that are their receiver's last use.
+    let last = |i: usize, u: &Resolved| -> Option<String> {
+        let Use::Receiver(method) = &u.kind else {
+            return None;
+        };
+        let local = &a.locals[u.local];
+        let candidate = method != "call"
+            && !fixed_receiver(method)
+            && !u.captured
+            && !local.copied()
+            && !local.is_reference
+            && lv.dead_after(&g, i, u);
+        candidate.then(|| method.clone())
+    };
+    let candidates: BTreeSet<LocalId> = g
+        .nodes
+        .iter()
+        .enumerate()
+        .flat_map(|(i, node)| {
+            node.uses
+                .iter()
+                .filter(move |u| last(i, u).is_some())
+                .map(|u| u.local)
+        })
+        .collect();
+    if candidates.is_empty() {
+        return HashMap::new();
+    }
+    // Per node: the candidates that a suspension point reachable from it has in scope.
+    let n = g.nodes.len();
+    let mut ahead_in: Vec<BTreeSet<LocalId>> = vec![BTreeSet::new(); n];
+    let mut ahead_out: Vec<BTreeSet<LocalId>> = vec![BTreeSet::new(); n];
+    let sweep: Vec<usize> = reverse_postorder(&g).into_iter().rev().collect();
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &i in &sweep {
+            let node = &g.nodes[i];
+            let out: BTreeSet<LocalId> = node
+                .succ
+                .iter()
+                .filter(|&&s| s != g.exit)
+                .flat_map(|&s| ahead_in[s].iter().copied())
+                .collect();
+            let mut inn = out.clone();
+            if let Some(p) = node.point {
+                inn.extend(
+                    a.points[p]
+                        .scope
+                        .iter()
+                        .filter(|id| candidates.contains(id)),
+                );
+            }
+            if inn != ahead_in[i] || out != ahead_out[i] {
+                ahead_in[i] = inn;
+                ahead_out[i] = out;
+                changed = true;
+            }
+        }
+    }
+    let mut out: HashMap<usize, Vec<ReceiverCheck>> = HashMap::new();
+    for (i, node) in g.nodes.iter().enumerate() {
+        let Some(key) = node.stmt else { continue };
+        for u in &node.uses {
+            let Some(method) = last(i, u) else { continue };
+            let local = &a.locals[u.local];
+            if local.slot.is_none() && !ahead_out[i].contains(&u.local) {
+                continue;
+            }
+            let checks = out.entry(key).or_default();
+            if !checks.iter().any(|c| c.local == u.local) {
+                checks.push(ReceiverCheck {
+                    local: u.local,
+                    takes: consuming(&method),
+                    method,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Where a use is: in user code (the `syn` statement or expression, by address), or in the
@@ -1134,13 +1340,40 @@ pub fn makes_owned(method: &str) -> bool {
     )
 }
 
+/// Methods whose receiver a core trait, or a convention every type follows, fixes as `&self`
+/// (`clone`, `fmt`, `len`): their borrow is not checked (`receiver_checks`); a type whose method
+/// of that name took `self` would still fail to compile (E0382), with rustc's message.
+fn fixed_receiver(method: &str) -> bool {
+    matches!(
+        method,
+        "clone"
+            | "fmt"
+            | "eq"
+            | "ne"
+            | "cmp"
+            | "partial_cmp"
+            | "hash"
+            | "borrow"
+            | "borrow_mut"
+            | "as_ref"
+            | "as_mut"
+            | "deref"
+            | "deref_mut"
+            | "to_string"
+            | "to_owned"
+            | "len"
+            | "is_empty"
+    )
+}
+
 /// Method names that take `self` by value on the types commonly awaited or consumed
 /// (reqwest's `Response`, `Option`, `Result`, iterators, futures' combinators, tasks).
 fn consuming(method: &str) -> bool {
     method.starts_with("into_")
         || matches!(
             method,
-            "text"
+            "into"
+                | "text"
                 | "json"
                 | "bytes"
                 | "unwrap"

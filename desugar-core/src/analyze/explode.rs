@@ -136,6 +136,33 @@ impl Builder {
         if !self.needs_lifting(expr) {
             return Ok(expr.clone());
         }
+        if self.lifting_places {
+            match expr {
+                // A temporary the reference, field or index is taken of, or the method is called
+                // on, lives to the end of the construct: it is lifted, the rest stays.
+                syn::Expr::Reference(r) if holds_temporary(&r.expr) => {
+                    let mut r = r.clone();
+                    *r.expr = self.place(&r.expr, out)?;
+                    return Ok(syn::Expr::Reference(r));
+                }
+                syn::Expr::Field(_) | syn::Expr::Index(_) | syn::Expr::Unary(_)
+                    if holds_temporary(expr) =>
+                {
+                    return self.place(expr, out);
+                }
+                syn::Expr::MethodCall(m) if lends_temporary(m) => {
+                    let mut m = m.clone();
+                    *m.receiver = self.place(&m.receiver, out)?;
+                    let args: Vec<&syn::Expr> = m.args.iter().collect();
+                    let parts = self.children_vec(&args, out)?;
+                    for (arg, new) in m.args.iter_mut().zip(parts) {
+                        *arg = new;
+                    }
+                    return Ok(syn::Expr::MethodCall(m));
+                }
+                _ => {}
+            }
+        }
         if let syn::Expr::Reference(r) = expr {
             if self.lifting_borrows && is_temporary(&r.expr) {
                 let inner = self.explode(&r.expr, out)?;
@@ -154,8 +181,10 @@ impl Builder {
             // A temporary the awaited future borrows (`f(&make()).await`) must outlive the
             // future: it becomes a local, kept in place in the state.
             let outer = std::mem::replace(&mut self.lifting_borrows, true);
+            let places = std::mem::replace(&mut self.lifting_places, false);
             let operand = self.explode(a.operand, out);
             self.lifting_borrows = outer;
+            self.lifting_places = places;
             let operand = operand?;
             // Described as the user wrote it, where it is, even if parts were lifted.
             let point = self.point(&operand, a.question, a.whole);
@@ -388,6 +417,7 @@ impl Builder {
                     if is_stable(&residual) {
                         residual
                     } else {
+                        let residual = self.lift_receivers(residual, out);
                         self.lift(residual, out)
                     }
                 }
@@ -399,10 +429,169 @@ impl Builder {
         Ok(parts)
     }
 
+    /// The values a method chain makes on the way (`make()` and `make().touch()` in
+    /// `make().touch().len()`), each lifted into a local: a method that borrows its receiver
+    /// leaves it a temporary that rustc keeps to the end of the statement, after the `.await`
+    /// the expression is lifted before (a lock's guard, a value with a destructor); one that
+    /// takes it by value moves the local. Either way the local does what the temporary did.
+    /// Only the chain itself (receivers, fields, casts): arguments stay, in their order.
+    ///
+    /// Input:  `f(make().touch().len(), x.await)`
+    /// Output: `let __tmp0 = make(); let __tmp1 = __tmp0.touch(); let __tmp2 = __tmp1.len();`
+    ///         `let __tmp3 = x.await; f(__tmp2, __tmp3)`
+    fn lift_receivers(&mut self, expr: syn::Expr, out: &mut Vec<Stmt>) -> syn::Expr {
+        match expr {
+            syn::Expr::MethodCall(mut m) => {
+                let receiver = self.lift_receivers(*m.receiver, out);
+                *m.receiver = if makes_value(&receiver) {
+                    self.lift(receiver, out)
+                } else {
+                    receiver
+                };
+                syn::Expr::MethodCall(m)
+            }
+            syn::Expr::Field(mut f) => {
+                let base = self.lift_receivers(*f.base, out);
+                *f.base = if makes_value(&base) {
+                    self.lift(base, out)
+                } else {
+                    base
+                };
+                syn::Expr::Field(f)
+            }
+            syn::Expr::Cast(mut c) => {
+                *c.expr = self.lift_receivers(*c.expr, out);
+                syn::Expr::Cast(c)
+            }
+            syn::Expr::Paren(mut p) => {
+                *p.expr = self.lift_receivers(*p.expr, out);
+                syn::Expr::Paren(p)
+            }
+            syn::Expr::Try(mut t) => {
+                *t.expr = self.lift_receivers(*t.expr, out);
+                syn::Expr::Try(t)
+            }
+            other => other,
+        }
+    }
+
     /// Whether `expr` has something to lift: an `.await`, or (in an awaited expression) a
     /// borrowed temporary.
     fn needs_lifting(&self, expr: &syn::Expr) -> bool {
-        has_await(expr) || (self.lifting_borrows && has_borrowed_temporary(expr))
+        has_await(expr)
+            || (self.lifting_borrows && has_borrowed_temporary(expr))
+            || (self.lifting_places && has_place_temporary(expr))
+    }
+
+    /// A place expression (a `match` scrutinee, a method's receiver, the operand of `&`, the
+    /// base of a field or index) with the temporaries it is made of lifted into locals: `x`,
+    /// `x.f` and `*p` stay, `make().f` becomes `__tmp0.f` after `let __tmp0 = make();`, a value
+    /// (`make()`, `a.get()`) becomes a local. rustc keeps such temporaries to the end of the
+    /// statement; the locals live to the end of the block the lifting opened around the
+    /// construct, which ends with it.
+    pub(super) fn place(&mut self, expr: &syn::Expr, out: &mut Vec<Stmt>) -> Result<syn::Expr> {
+        match expr {
+            syn::Expr::Paren(p) => {
+                let mut p = p.clone();
+                *p.expr = self.place(&p.expr, out)?;
+                Ok(syn::Expr::Paren(p))
+            }
+            syn::Expr::Group(g) => self.place(&g.expr, out),
+            syn::Expr::Field(f) => {
+                let mut f = f.clone();
+                *f.base = self.place(&f.base, out)?;
+                Ok(syn::Expr::Field(f))
+            }
+            syn::Expr::Index(i) => {
+                let mut i = i.clone();
+                *i.expr = self.place(&i.expr, out)?;
+                *i.index = self.explode(&i.index, out)?;
+                Ok(syn::Expr::Index(i))
+            }
+            // `*make()`: the pointer is the temporary.
+            syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+                let mut u = u.clone();
+                *u.expr = if is_temporary(&u.expr) {
+                    let value = self.explode(&u.expr, out)?;
+                    self.lift(value, out)
+                } else {
+                    self.place(&u.expr, out)?
+                };
+                Ok(syn::Expr::Unary(u))
+            }
+            syn::Expr::Closure(_) | syn::Expr::Async(_) => Ok(expr.clone()),
+            _ if is_temporary(expr) => {
+                let value = self.explode(expr, out)?;
+                // (The value of an `.await` is in a local already.)
+                if mentions::is_plain_path(&value) {
+                    return Ok(value);
+                }
+                Ok(self.lift(value, out))
+            }
+            _ => self.explode(expr, out),
+        }
+    }
+
+    /// The locals what a scrutinee's bindings take from it may borrow: what the scrutinee
+    /// borrows as its syntax shows (`&x`, `x.get()`), or, for a local (a lifted scrutinee among
+    /// them), what that local borrows.
+    fn scrutinee_borrows(&self, expr: &syn::Expr) -> Vec<LocalId> {
+        let mut lent: Vec<LocalId> = super::borrow_roots(expr)
+            .iter()
+            .filter_map(|name| self.lookup(name))
+            .collect();
+        if let Some(local) = mentions::plain_ident(expr).and_then(|i| self.lookup(&i.to_string())) {
+            for &source in &self.locals[local].borrows {
+                if !lent.contains(&source) {
+                    lent.push(source);
+                }
+            }
+        }
+        lent
+    }
+
+    /// Whether a scrutinee or an iterable makes temporaries that rustc keeps to the end of the
+    /// construct: inside it (`make().get()`, `&make()`), or, when `whole` (some path of the
+    /// construct that suspends leaves part of it in place), the value itself (`make()`).
+    fn makes_temporaries(&self, expr: &syn::Expr, whole: bool) -> bool {
+        // (Arithmetic and comparisons make numbers and `bool`s, with nothing to drop.)
+        let arithmetic = matches!(
+            expr,
+            syn::Expr::Binary(_) | syn::Expr::Unary(_) | syn::Expr::Cast(_) | syn::Expr::Range(_)
+        ) && !matches!(expr, syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)));
+        has_place_temporary(expr) || (whole && holds_temporary(expr) && !arithmetic)
+    }
+
+    /// The scrutinee of a `match` or `if let` with its `.await`s lifted, and, if the construct
+    /// suspends (`places`), its temporaries (the value itself if `whole`): the statements that
+    /// declare them, and what replaces it.
+    fn lift_scrutinee(
+        &mut self,
+        expr: &syn::Expr,
+        places: bool,
+        whole: bool,
+    ) -> Result<(Vec<Stmt>, syn::Expr)> {
+        let mut prelude = Vec::new();
+        let outer = std::mem::replace(&mut self.lifting_places, places);
+        let lifted = if places && whole {
+            self.place(expr, &mut prelude)
+        } else {
+            self.explode(expr, &mut prelude)
+        };
+        self.lifting_places = outer;
+        Ok((prelude, lifted?))
+    }
+
+    /// The locals the statements declare, in order.
+    fn declared(&self, stmts: &[Stmt]) -> Vec<syn::Ident> {
+        stmts
+            .iter()
+            .flat_map(|stmt| match stmt {
+                Stmt::Plain { declares, .. } | Stmt::Let { declares, .. } => declares.as_slice(),
+                Stmt::Expr { .. } => &[],
+            })
+            .map(|&id| self.locals[id].ident.clone())
+            .collect()
     }
 
     /// A method chain with its root, a temporary the chain borrows, lifted into a local
@@ -447,6 +636,13 @@ impl Builder {
         let init = &local.init.as_ref().expect("a value").expr;
         let uses = self.resolve(mentions::in_expr(init));
         let declares = self.declare_let(&local.pat, Some(init), &uses);
+        // A scrutinee's temporary may be borrowed by the bindings across a suspension point: it
+        // can live in a slot.
+        if self.lifting_places {
+            for &id in &declares {
+                self.locals[id].slottable = true;
+            }
+        }
         out.push(Stmt::Plain {
             stmt: syn::Stmt::Local(local),
             uses,
@@ -491,21 +687,50 @@ impl Builder {
         if has_await(&i.cond) && has_let(&i.cond) && !matches!(&*i.cond, syn::Expr::Let(_)) {
             return self.flow(&chain_as_nested_ifs(i)?);
         }
+        let branches_suspend = first_await(&i.then_branch).is_some()
+            || i.else_branch.as_ref().is_some_and(|(_, e)| has_await(e));
+        if let syn::Expr::Let(l) = &*i.cond {
+            // The value stays in place unless the pattern moves all of it (then it is the
+            // bindings'), and all of it stays when it does not match.
+            let whole = (first_await(&i.then_branch).is_some() && !mentions::moves_whole(&l.pat))
+                || i.else_branch.as_ref().is_some_and(|(_, e)| has_await(e));
+            if has_await(&l.expr) || (branches_suspend && self.makes_temporaries(&l.expr, whole)) {
+                // `if let P = make().get() { .. }` around a suspension point, or `if let P =
+                // f().await {}`: the scrutinee's temporaries (the awaited value among them)
+                // become locals of a block around the `if let`, which the `else` block gives
+                // up first in edition 2024.
+                let id = self.open();
+                let result = self
+                    .lift_scrutinee(&l.expr, branches_suspend, whole)
+                    .and_then(|(prelude, scrutinee)| {
+                        let mut rewritten = i.clone();
+                        let mut l = l.clone();
+                        *l.expr = scrutinee;
+                        *rewritten.cond = syn::Expr::Let(l);
+                        let temps = self.declared(&prelude);
+                        rescope_else(&mut rewritten, &temps);
+                        let tail = self.if_expr(&rewritten)?;
+                        Ok((prelude, tail))
+                    });
+                self.close();
+                let (prelude, tail) = result?;
+                return Ok(Expr::Block(Block {
+                    id,
+                    label: None,
+                    bound: Vec::new(),
+                    stmts: prelude,
+                    tail: Some(Box::new(tail)),
+                }));
+            }
+        }
         if has_await(&i.cond) {
-            // `if f().await {}` / `if let P = f().await {}`: evaluate the condition first.
+            // `if f().await {}`: evaluate the condition first.
             let mut prelude = Vec::new();
             let id = self.open();
             let mut rewritten = i.clone();
-            let result = match &*i.cond {
-                syn::Expr::Let(l) => self.explode(&l.expr, &mut prelude).map(|e| {
-                    let mut l = l.clone();
-                    *l.expr = e;
-                    *rewritten.cond = syn::Expr::Let(l);
-                }),
-                cond => self
-                    .explode(cond, &mut prelude)
-                    .map(|e| *rewritten.cond = e),
-            };
+            let result = self
+                .explode(&i.cond, &mut prelude)
+                .map(|e| *rewritten.cond = e);
             let tail = result.and_then(|()| self.if_expr(&rewritten));
             self.close();
             return Ok(Expr::Block(Block {
@@ -519,6 +744,18 @@ impl Builder {
         let uses = self.resolve(mentions::in_expr(&i.cond));
         let pats = let_patterns(&i.cond);
         let then = self.block(&i.then_branch, None, &pats)?;
+        // `if let Some(n) = x.get() { .. }`: as for a match arm, the bindings borrow what the
+        // scrutinee borrows.
+        if let syn::Expr::Let(l) = &*i.cond {
+            let lent = self.scrutinee_borrows(&l.expr);
+            for &id in &then.bound {
+                for &source in &lent {
+                    if !self.locals[id].borrows.contains(&source) {
+                        self.locals[id].borrows.push(source);
+                    }
+                }
+            }
+        }
         self.chained(&i.cond, &then.bound);
         let otherwise = match &i.else_branch {
             None => None,
@@ -537,31 +774,38 @@ impl Builder {
     }
 
     fn match_expr(&mut self, m: &syn::ExprMatch) -> Result<Expr> {
-        if has_await(&m.expr) {
-            let mut prelude = Vec::new();
+        let arms_suspend = m.arms.iter().any(|arm| has_await(&arm.body));
+        let whole = m
+            .arms
+            .iter()
+            .any(|arm| has_await(&arm.body) && !mentions::moves_whole(&arm.pat));
+        if has_await(&m.expr) || (arms_suspend && self.makes_temporaries(&m.expr, whole)) {
+            // `match f().await { .. }`, or `match make().get() { .. }` with an arm that
+            // suspends: the scrutinee's temporaries become locals of a block around the
+            // `match`, where they live until it ends, as rustc's temporaries do.
             let id = self.open();
-            let result = self.explode(&m.expr, &mut prelude).and_then(|scrutinee| {
-                let mut rewritten = m.clone();
-                *rewritten.expr = scrutinee;
-                self.match_expr(&rewritten)
-            });
+            let result = self.lift_scrutinee(&m.expr, arms_suspend, whole).and_then(
+                |(prelude, scrutinee)| {
+                    let mut rewritten = m.clone();
+                    *rewritten.expr = scrutinee;
+                    Ok((prelude, self.match_expr(&rewritten)?))
+                },
+            );
             self.close();
+            let (prelude, tail) = result?;
             return Ok(Expr::Block(Block {
                 id,
                 label: None,
                 bound: Vec::new(),
                 stmts: prelude,
-                tail: Some(Box::new(result?)),
+                tail: Some(Box::new(tail)),
             }));
         }
         let uses = self.resolve(mentions::in_expr(&m.expr));
         // `match &mut self.child { Some(c) => .. }`: the arms' bindings borrow what the
         // scrutinee borrows; `ref` bindings of a place (`match x.state { Busy(ref mut rx) .. }`)
         // borrow the place.
-        let lent: Vec<_> = super::borrow_roots(&m.expr)
-            .iter()
-            .filter_map(|name| self.lookup(name))
-            .collect();
+        let lent = self.scrutinee_borrows(&m.expr);
         let place = super::place_root(&m.expr).and_then(|name| self.lookup(&name));
         if m.arms
             .iter()
@@ -649,6 +893,25 @@ impl Builder {
             append_body(&mut rewritten, body);
             return self.flow(&rewritten);
         }
+        if let syn::Expr::Let(l) = &*w.cond {
+            let whole = !mentions::moves_whole(&l.pat);
+            if first_await(&w.body).is_some() && self.makes_temporaries(&l.expr, whole) {
+                // `while let P = make().get() { .. }` around a suspension point: the scrutinee's
+                // temporaries live to the end of each iteration. As rustc writes it, a `loop`
+                // around a `match`, whose scrutinee is lifted as any.
+                let (pat, scrutinee) = (&l.pat, &l.expr);
+                let rewritten: syn::Expr = syn::parse_quote_spanned!(w.span()=>
+                    #label loop {
+                        match #scrutinee {
+                            #pat => #body,
+                            #[allow(unreachable_patterns)]
+                            _ => break,
+                        }
+                    }
+                );
+                return self.flow(&rewritten);
+            }
+        }
         let uses = self.resolve(mentions::in_expr(&w.cond));
         let pats = let_patterns(&w.cond);
         let body = self.block(&w.body, None, &pats)?;
@@ -663,6 +926,28 @@ impl Builder {
     /// `for PAT in EXPR { BODY }` around a suspension point: the iterator must live in the state,
     /// so the loop is written out as the standard library defines it.
     fn for_expr(&mut self, f: &syn::ExprForLoop) -> Result<Expr> {
+        if first_await(&f.body).is_some() && self.makes_temporaries(&f.expr, false) {
+            // `for x in make().iter() { .. }` around a suspension point: the temporaries of the
+            // iterable live as long as the loop (rustc's `for` is a `match` on the iterator).
+            let id = self.open();
+            let mut prelude = Vec::new();
+            let outer = std::mem::replace(&mut self.lifting_places, true);
+            let iterable = self.explode(&f.expr, &mut prelude);
+            self.lifting_places = outer;
+            let result = iterable.and_then(|iterable| {
+                let mut rewritten = f.clone();
+                *rewritten.expr = iterable;
+                self.for_expr(&rewritten)
+            });
+            self.close();
+            return Ok(Expr::Block(Block {
+                id,
+                label: None,
+                bound: Vec::new(),
+                stmts: prelude,
+                tail: Some(Box::new(result?)),
+            }));
+        }
         let iter = self.for_iterator(f.for_token.span);
         let next = crate::names::hidden("__next");
         let (label, pat, expr, body) = (&f.label, &f.pat, &f.expr, &f.body);
@@ -793,6 +1078,11 @@ impl Builder {
     }
 }
 
+/// A call or method call: a value made on the spot, which a method called on it may borrow.
+fn makes_value(expr: &syn::Expr) -> bool {
+    matches!(expr, syn::Expr::Call(_) | syn::Expr::MethodCall(_))
+}
+
 /// `format!` (std's, by name).
 fn is_format(mac: &syn::Macro) -> bool {
     macro_grammar(mac) == Some(MacroGrammar::Format)
@@ -867,6 +1157,110 @@ fn lends_chain_root(m: &syn::ExprMethodCall) -> bool {
     }
     let method = first.method.to_string();
     is_temporary(at) && (super::cfg::borrowing(&method) || super::cfg::returns_borrow(&method))
+}
+
+/// The `else` of an `if let` whose scrutinee's temporaries were lifted into the locals `temps`:
+/// it starts by handing them to `else_scope`, which drops them there in edition 2024 (rustc drops
+/// the temporaries of an `if let` scrutinee before the `else` block) and gives them back before
+/// (to the end of the `if let`). The crate's edition picks the one (`desugar::__private::edition`).
+fn rescope_else(i: &mut syn::ExprIf, temps: &[syn::Ident]) {
+    let Some((_, otherwise)) = &mut i.else_branch else {
+        return;
+    };
+    if temps.is_empty() {
+        return;
+    }
+    let private = crate::names::private();
+    let mut stmts: Vec<syn::Stmt> = temps
+        .iter()
+        .rev()
+        .map(|temp| {
+            syn::parse_quote! {
+                #[allow(clippy::let_unit_value, dependency_on_unit_never_type_fallback)]
+                let #temp = #private::else_scope(#private::edition(|| ::core::panic!()), #temp);
+            }
+        })
+        .collect();
+    match &mut **otherwise {
+        syn::Expr::Block(b) if b.label.is_none() && b.attrs.is_empty() => {
+            stmts.append(&mut b.block.stmts);
+            b.block.stmts = stmts;
+        }
+        other => {
+            let rest = std::mem::replace(other, syntax::unit(Span::call_site()));
+            stmts.push(syn::Stmt::Expr(rest, None));
+            *other = syn::Expr::Block(syn::ExprBlock {
+                attrs: Vec::new(),
+                label: None,
+                block: syn::Block {
+                    brace_token: Default::default(),
+                    stmts,
+                },
+            });
+        }
+    }
+}
+
+/// A place expression whose place is (in) a temporary: a value computed on the spot (`make()`,
+/// `make().f`, `*make()`), not a local or a literal.
+fn holds_temporary(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Paren(p) => holds_temporary(&p.expr),
+        syn::Expr::Group(g) => holds_temporary(&g.expr),
+        syn::Expr::Field(f) => holds_temporary(&f.base),
+        syn::Expr::Index(i) => holds_temporary(&i.expr),
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+            is_temporary(&u.expr) || holds_temporary(&u.expr)
+        }
+        syn::Expr::Closure(_) | syn::Expr::Async(_) => false,
+        _ => is_temporary(expr),
+    }
+}
+
+/// `make().m(..)` where `m` is known to borrow its receiver (or to lend it): the temporary
+/// lives on after the call, to the end of the statement. A method not known to borrow is taken
+/// to consume it (a builder, an iterator adapter), as for an awaited expression.
+fn lends_temporary(m: &syn::ExprMethodCall) -> bool {
+    let method = m.method.to_string();
+    holds_temporary(&m.receiver)
+        && (super::cfg::borrowing(&method) || super::cfg::returns_borrow(&method))
+}
+
+/// Whether a value expression makes temporaries that rustc keeps to the end of the statement:
+/// the operand of `&`, the base of a field or index, what `*` dereferences, or the receiver of
+/// a method known to borrow it (`lends_temporary`), when it is a value computed on the spot.
+/// Closures, `async` blocks and macros are not looked into.
+fn has_place_temporary(expr: &syn::Expr) -> bool {
+    struct Find(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_expr_reference(&mut self, r: &'ast syn::ExprReference) {
+            self.0 |= holds_temporary(&r.expr);
+            syn::visit::visit_expr_reference(self, r);
+        }
+        fn visit_expr_field(&mut self, f: &'ast syn::ExprField) {
+            self.0 |= holds_temporary(&f.base);
+            syn::visit::visit_expr_field(self, f);
+        }
+        fn visit_expr_index(&mut self, i: &'ast syn::ExprIndex) {
+            self.0 |= holds_temporary(&i.expr);
+            syn::visit::visit_expr_index(self, i);
+        }
+        fn visit_expr_unary(&mut self, u: &'ast syn::ExprUnary) {
+            self.0 |= matches!(u.op, syn::UnOp::Deref(_)) && is_temporary(&u.expr);
+            syn::visit::visit_expr_unary(self, u);
+        }
+        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+            self.0 |= lends_temporary(m);
+            syn::visit::visit_expr_method_call(self, m);
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_macro(&mut self, _: &'ast syn::Macro) {}
+    }
+    let mut f = Find(false);
+    syn::visit::Visit::visit_expr(&mut f, expr);
+    f.0
 }
 
 pub(super) fn is_temporary(expr: &syn::Expr) -> bool {

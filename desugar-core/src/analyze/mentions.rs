@@ -113,6 +113,34 @@ fn collect_bindings(pat: &Pat, out: &mut Vec<(syn::Ident, bool)>) {
     }
 }
 
+/// Whether matching `pat`, when it matches, moves all of the value into its bindings, leaving
+/// nothing in place (`Some(x)`, `(a, b)`, `Ok(Msg { id, body })`): every part is bound by value,
+/// no `_`, `..`, `ref` or constant. (A pattern that leaves part of a temporary in place keeps it
+/// to the end of the construct.)
+pub fn moves_whole(pat: &Pat) -> bool {
+    match pat {
+        // (`None`, `Empty`: a unit variant or a constant, by convention capitalized, moves
+        // nothing.)
+        Pat::Ident(p) => {
+            p.by_ref.is_none()
+                && p.subpat.is_none()
+                && (p.mutability.is_some()
+                    || !p
+                        .ident
+                        .to_string()
+                        .starts_with(|c: char| c.is_ascii_uppercase()))
+        }
+        Pat::Type(t) => moves_whole(&t.pat),
+        Pat::Paren(p) => moves_whole(&p.pat),
+        Pat::Or(o) => o.cases.iter().all(moves_whole),
+        Pat::Tuple(t) => t.elems.iter().all(moves_whole),
+        Pat::TupleStruct(t) => t.elems.iter().all(moves_whole),
+        Pat::Struct(s) => s.rest.is_none() && s.fields.iter().all(|f| moves_whole(&f.pat)),
+        Pat::Slice(s) => s.elems.iter().all(moves_whole),
+        _ => false,
+    }
+}
+
 /// How matching `pat` against a place uses it: patterns that bind nothing by value only read it.
 fn pattern_use(pat: &Pat) -> Use {
     if binds_by_value(pat) {
@@ -523,6 +551,17 @@ impl Collector {
         if is_stringify(mac) {
             return;
         }
+        // A macro of unknown grammar whose `.await`s run in an `async` context of its own
+        // (`stream! { .. }`): that context is an `async move` block, which takes what it names.
+        let own_async = super::suspend::macro_grammar(mac).is_none()
+            && super::suspend::awaiting_macro(mac).is_none()
+            && super::suspend::tokens_await(mac.tokens.clone());
+        self.forced_move += usize::from(own_async);
+        self.mac_args(mac);
+        self.forced_move -= usize::from(own_async);
+    }
+
+    fn mac_args(&mut self, mac: &Macro) {
         let name = path_segments(&mac.path).pop().unwrap_or_default();
         let parsed = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated);
         match (format_like(&name), parsed) {

@@ -204,6 +204,9 @@ pub struct Analysis {
     /// The `let x;` statements (by address) that only later states need: see
     /// `cfg::declared_for_later`.
     pub declared_for_later: std::collections::HashSet<usize>,
+    /// Per plain statement or expression (by address): the guesses about method receivers to
+    /// check there (`cfg::receiver_checks`).
+    pub receiver_checks: std::collections::HashMap<usize, Vec<cfg::ReceiverCheck>>,
 }
 
 pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
@@ -217,6 +220,7 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
         temps: 0,
         selects: 0,
         lifting_borrows: false,
+        lifting_places: false,
     };
     let body_id = b.open();
     let (params, mut stmts) = b.params(f)?;
@@ -241,6 +245,7 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
         slots: Vec::new(),
         last_moves: Default::default(),
         declared_for_later: Default::default(),
+        receiver_checks: Default::default(),
     };
     // `let fut = read_to_end(&mut buf); .. fut.await` (or `join(fut, ..).await`): the future
     // borrows `buf`.
@@ -270,6 +275,7 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
         a.last_moves = cfg::last_moves(&a);
     }
     a.declared_for_later = cfg::declared_for_later(&a);
+    a.receiver_checks = cfg::receiver_checks(&a);
     Ok(a)
 }
 
@@ -300,6 +306,10 @@ pub(crate) struct Builder {
     selects: usize,
     /// Inside an awaited expression: borrowed temporaries are lifted too.
     lifting_borrows: bool,
+    /// In the scrutinee of a `match`, `if let` or `while let`, or the iterable of a `for`,
+    /// around a suspension point: the temporaries rustc keeps to the end of the construct are
+    /// lifted (`explode::Builder::place`).
+    lifting_places: bool,
 }
 
 impl Builder {

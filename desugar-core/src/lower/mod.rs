@@ -20,6 +20,7 @@
 //!   (`Panicked`), so nothing pinned is ever overwritten;
 //! - a future that borrows locals kept in place is dropped in place before they move again.
 
+mod checks;
 mod in_place;
 mod locate;
 pub mod rewrite;
@@ -224,8 +225,8 @@ impl Writer<'_> {
             Dest::Return if value.diverges => value,
             Dest::Return => {
                 let ret = label("__ret");
-                let tokens = splice(value.tokens);
-                Code::new(quote!(break #ret #tokens;), true)
+                let tokens = break_with(&ret, value.tokens);
+                Code::new(quote!(#tokens;), true)
             }
         }
     }
@@ -234,25 +235,38 @@ impl Writer<'_> {
         if let Some(p) = direct_await(stmt) {
             return Code::new(self.suspend(p), true);
         }
-        match stmt {
+        // The method calls whose receiver guesses are checked are made through their checks.
+        let checked = match stmt {
             Stmt::Plain {
-                stmt: stmt @ syn::Stmt::Local(local),
-                declares,
-                ..
-            } if simple_pat(&local.pat)
-                && declares.iter().any(|&id| self.a.locals[id].slot.is_some()) =>
+                stmt: code, uses, ..
+            } => self.checked_stmt(stmt as *const Stmt as usize, code, uses),
+            _ => None,
+        };
+        match (stmt, checked.as_ref()) {
+            (Stmt::Plain { declares, .. }, Some(code)) => self.plain_stmt(stmt, code, declares),
+            (
+                Stmt::Plain {
+                    stmt: code,
+                    declares,
+                    ..
+                },
+                None,
+            ) => self.plain_stmt(stmt, code, declares),
+            _ => self.stmt_code(stmt),
+        }
+    }
+
+    /// A statement without `.await` (`code`, the user's, maybe with its checks), kept as written.
+    fn plain_stmt(&mut self, stmt: &Stmt, code: &syn::Stmt, declares: &[LocalId]) -> Code {
+        let key = stmt as *const Stmt as usize;
+        match code {
+            syn::Stmt::Local(local)
+                if simple_pat(&local.pat)
+                    && declares.iter().any(|&id| self.a.locals[id].slot.is_some()) =>
             {
-                Code::new(self.slot_declaration(stmt, declares[0]), false)
+                Code::new(self.slot_declaration(code, declares[0]), false)
             }
-            Stmt::Plain {
-                stmt: syn::Stmt::Local(_),
-                declares,
-                ..
-            } if self
-                .a
-                .declared_for_later
-                .contains(&(stmt as *const Stmt as usize)) =>
-            {
+            syn::Stmt::Local(_) if self.a.declared_for_later.contains(&key) => {
                 let note = comment_with(|| {
                     let names: Vec<String> = declares
                         .iter()
@@ -265,17 +279,13 @@ impl Writer<'_> {
                 });
                 Code::new(note, false)
             }
-            Stmt::Plain {
-                stmt: plain,
-                declares,
-                ..
-            } => {
+            plain => {
                 let jumps = match plain {
                     syn::Stmt::Expr(e, _) => is_jump(e),
                     syn::Stmt::Macro(m) => is_panic(&m.mac),
                     _ => false,
                 };
-                let take = self.takes(stmt as *const Stmt as usize);
+                let take = self.takes(key);
                 let mut r = Rewriter::new(self.slot_names(), self.loops.clone());
                 r.take = take;
                 let mut stmt = r.stmt(plain.clone());
@@ -289,6 +299,13 @@ impl Writer<'_> {
                 tokens.extend(self.move_into_slots(declares));
                 Code::new(tokens, jumps)
             }
+        }
+    }
+
+    /// A statement that suspends.
+    fn stmt_code(&mut self, stmt: &Stmt) -> Code {
+        match stmt {
+            Stmt::Plain { .. } => unreachable!("plain statements are `plain_stmt`'s"),
             Stmt::Let {
                 local,
                 init,
@@ -353,11 +370,13 @@ impl Writer<'_> {
 
     fn expr(&mut self, expr: &Expr) -> Code {
         match expr {
-            Expr::Plain(e, _) => {
+            Expr::Plain(e, uses) => {
                 let jumps = is_jump(e);
+                let key = expr as *const Expr as usize;
+                let e = self.checked_expr(key, e, uses).unwrap_or_else(|| e.clone());
                 let mut r = Rewriter::new(self.slot_names(), self.loops.clone());
-                r.take = self.takes(expr as *const Expr as usize);
-                let e = r.expr(e.clone());
+                r.take = self.takes(key);
+                let e = r.expr(e);
                 self.errors.append(&mut r.errors);
                 self.sync_loops(&r);
                 Code::new(e.into_token_stream(), jumps)
@@ -461,8 +480,7 @@ impl Writer<'_> {
                         if value.diverges {
                             return value;
                         }
-                        let tokens = splice(value.tokens);
-                        Code::new(quote!(break #ret #tokens), true)
+                        Code::new(break_with(&ret, value.tokens), true)
                     }
                     None => Code::new(quote!(break #ret ()), true),
                 }
@@ -770,8 +788,7 @@ impl Writer<'_> {
                     return v;
                 }
                 let ret = label("__ret");
-                let tokens = splice(v.tokens);
-                Code::new(quote!(break #ret #tokens), true)
+                Code::new(break_with(&ret, v.tokens), true)
             }
             Expr::Plain(..) => unreachable!("plain expressions do not suspend"),
         }
@@ -1784,6 +1801,21 @@ fn is_panic(mac: &syn::Macro) -> bool {
         name.as_deref(),
         Some("panic" | "unreachable" | "todo" | "unimplemented")
     )
+}
+
+/// `break 'ret value`. (`break 'ret ::path(..)` reads, to syn, as a labeled block `'ret: ..`:
+/// such a value is bound to a local first; braces or parentheses would be linted as unused.)
+fn break_with(ret: &syn::Lifetime, value: TokenStream) -> TokenStream {
+    let colons = matches!(
+        value.clone().into_iter().next(),
+        Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == ':'
+    );
+    if colons {
+        let v = hidden("__value");
+        quote!({ let #v = #value; break #ret #v })
+    } else {
+        quote!(break #ret #value)
+    }
 }
 
 /// A value used as a statement.

@@ -16,7 +16,7 @@
 //! Nested items are left alone.
 
 use crate::names::{hidden, label, private};
-use crate::syntax::{block_expr, break_expr, deref, name_expr, unit};
+use crate::syntax::{break_expr, deref, name_expr, unit};
 use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote_spanned};
 use syn::punctuated::Punctuated;
@@ -196,7 +196,11 @@ impl Rewriter {
         }
         let mut names: Vec<syn::Ident> = Vec::new();
         for m in crate::analyze::mentions::in_expr(expr) {
-            let ident = syn::Ident::new(&m.name, m.span);
+            // (`r#type` is a raw identifier.)
+            let ident = match m.name.strip_prefix("r#") {
+                Some(raw) => syn::Ident::new_raw(raw, m.span),
+                None => syn::Ident::new(&m.name, m.span),
+            };
             if self.is_pinned(&ident) && !names.iter().any(|n| *n == m.name) {
                 names.push(ident);
             }
@@ -420,6 +424,13 @@ impl VisitMut for Rewriter {
                 self.take_value(&mut l.expr);
                 visit_mut::visit_expr_mut(self, expr);
             }
+            // `{ x }.consume()`: a block's value moves out.
+            Expr::Block(b) if !self.take.is_empty() && b.label.is_none() => {
+                if let Some(syn::Stmt::Expr(tail, None)) = b.block.stmts.last_mut() {
+                    self.take_value(tail);
+                }
+                visit_mut::visit_expr_mut(self, expr);
+            }
             Expr::Loop(l) => {
                 let label = l.label.clone();
                 self.inner_loop(label.as_ref(), expr);
@@ -447,7 +458,14 @@ impl VisitMut for Rewriter {
                 if let Some(frame) = self.resumed_target(b.label.as_ref()) {
                     frame.break_used = true;
                     if let Some((brk, _)) = frame.resumed.clone() {
-                        *expr = break_expr(brk, value.map(|v| *v), span);
+                        *expr = match value {
+                            // (As for `return ::path` below.)
+                            Some(value) if starts_with_colons(&value) => {
+                                let v = hidden("__value");
+                                syn::parse_quote_spanned!(span=> { let #v = #value; break #brk #v })
+                            }
+                            value => break_expr(brk, value.map(|v| *v), span),
+                        };
                     }
                 }
             }
@@ -471,9 +489,7 @@ impl VisitMut for Rewriter {
                     self.jump_value(e);
                 }
                 let span = r.return_token.span;
-                // `break 'ret ::path` would read as a labeled block `'ret: ...`.
                 let value = match r.expr.take() {
-                    Some(e) if starts_with_colons(&e) => block_expr(*e, span),
                     // `break 'ret { .. }` warns (`break_with_label_and_loop`).
                     Some(e) if block_like(&e) => syn::Expr::Paren(syn::ExprParen {
                         attrs: Vec::new(),
@@ -483,7 +499,15 @@ impl VisitMut for Rewriter {
                     Some(e) => *e,
                     None => unit(span),
                 };
-                *expr = break_expr(label("__ret"), Some(value), span);
+                // `break 'ret ::path` reads, to syn, as a labeled block `'ret: ...`: such a value
+                // is bound to a local first (braces or parentheses would be linted as unused).
+                *expr = if starts_with_colons(&value) {
+                    let v = hidden("__value");
+                    let ret = label("__ret");
+                    syn::parse_quote_spanned!(span=> { let #v = #value; break #ret #v })
+                } else {
+                    break_expr(label("__ret"), Some(value), span)
+                };
             }
             Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
                 let ident = &p.path.segments[0].ident;

@@ -1,0 +1,252 @@
+//! The checks of the guesses about method receivers (`analyze::cfg::receiver_checks`). Where
+//! `x.m(..)` taking `x` by value or by reference decides what the states keep, the expansion
+//! guesses (a method known to consume its receiver takes it, any other borrows it) and makes
+//! the call through a function that also receives a check, which does not compile if the guess
+//! was wrong. The check never runs: in it, a closure makes the same call on a stand-in for `x`,
+//! with stand-ins for the locals the arguments name, and captures the stand-in by value exactly
+//! when `m` takes it by value. Its result has the real call's type (`typed`), so that it is
+//! inferred as the call is.
+//!
+//! Input (`tx.subscribe()` is `tx`'s last use, and `tx` is in scope at a later `.await`):
+//!     `let rx = tx.subscribe();`
+//! Output:
+//!     `let rx = receiver_borrowed(phantom(&tx), (), tx.subscribe(), |__x, __ys, __r| {
+//!          let mut tx = conjure(__x); struct subscribe;
+//!          let __call = || typed(__r, &tx.subscribe());
+//!          assumed_borrowed(__x, &__call, subscribe);
+//!      });`
+//!
+//! `assumed_borrowed` requires the closure to be `FnMut` (a type check, with a message that
+//! says what was assumed); `assumed_moved` requires it to own the receiver if dropping that
+//! does anything (checked when the code is generated). The checking function is passed as a
+//! `fn` pointer, so that it is compiled although it is never called.
+
+use super::Writer;
+use crate::analyze::mentions::{self, Use};
+use crate::analyze::{LocalId, Resolved};
+use proc_macro2::Span;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+use syn::visit_mut::VisitMut;
+
+impl Writer<'_> {
+    /// `stmt` with the calls whose receiver guesses are checked at `key` made through their
+    /// checks, or `None` if there is none.
+    pub(super) fn checked_stmt(
+        &self,
+        key: usize,
+        stmt: &syn::Stmt,
+        uses: &[Resolved],
+    ) -> Option<syn::Stmt> {
+        let mut stmt = stmt.clone();
+        self.check_calls(key, uses, |wrap| wrap.visit_stmt_mut(&mut stmt))
+            .then_some(stmt)
+    }
+
+    /// The same for an expression.
+    pub(super) fn checked_expr(
+        &self,
+        key: usize,
+        expr: &syn::Expr,
+        uses: &[Resolved],
+    ) -> Option<syn::Expr> {
+        let mut expr = expr.clone();
+        self.check_calls(key, uses, |wrap| wrap.visit_expr_mut(&mut expr))
+            .then_some(expr)
+    }
+
+    /// Runs `walk` with a rewriter for each check at `key`; whether one wrapped its call.
+    fn check_calls(&self, key: usize, uses: &[Resolved], mut walk: impl FnMut(&mut Wrap)) -> bool {
+        let Some(checks) = self.a.receiver_checks.get(&key) else {
+            return false;
+        };
+        let mut any = false;
+        for check in checks {
+            let mut wrap = Wrap {
+                writer: self,
+                local: check.local,
+                method: &check.method,
+                takes: check.takes,
+                uses,
+                done: false,
+            };
+            walk(&mut wrap);
+            any |= wrap.done;
+        }
+        any
+    }
+
+    /// `call` made through the check of its receiver guess, or `None` if it cannot be checked
+    /// (the receiver is `self`, or the arguments name the receiver, jump, or name what the
+    /// check could not stand in for).
+    fn wrap_call(
+        &self,
+        id: LocalId,
+        takes: bool,
+        call: &syn::ExprMethodCall,
+        uses: &[Resolved],
+    ) -> Option<syn::Expr> {
+        let receiver = &self.a.locals[id].ident;
+        if receiver == "self" {
+            return None;
+        }
+        // The locals the arguments name get stand-ins too, made from witnesses of their types
+        // taken before the call (which may move them).
+        let mut named: Vec<syn::Ident> = Vec::new();
+        for arg in &call.args {
+            for m in mentions::in_expr(arg) {
+                if *receiver == m.name || m.name == "self" {
+                    return None;
+                }
+                let local = uses
+                    .iter()
+                    .map(|u| &self.a.locals[u.local].ident)
+                    .find(|ident| **ident == m.name);
+                match local {
+                    Some(ident) if named.contains(ident) => {}
+                    Some(ident) => named.push(ident.clone()),
+                    // A local declared inside the statement would be captured by the check.
+                    None if m.kind != Use::Receiver("call".into())
+                        && m.name.starts_with(|c: char| c.is_lowercase() || c == '_') =>
+                    {
+                        return None;
+                    }
+                    None => {}
+                }
+            }
+        }
+        // A jump in an argument would leave the check, not the function.
+        let mut jumps = crate::analyze::cfg::Jumps::default();
+        for arg in &call.args {
+            jumps.visit_expr(arg);
+        }
+        if jumps.exits || !jumps.found.is_empty() {
+            return None;
+        }
+        let private = crate::names::private();
+        let span = call.span();
+        // (Hygienic names, where the call is: rustc's errors point at it.)
+        let hidden = |name: &str| syn::Ident::new(name, Span::mixed_site().located_at(span));
+        let (x, ys, r, run) = (
+            hidden("__x"),
+            hidden("__ys"),
+            hidden("__r"),
+            hidden("__call"),
+        );
+        let witnesses = named.iter().map(|y| quote!(#private::phantom(&#y),));
+        let stand_ins = named.iter().enumerate().map(|(i, y)| {
+            let i = syn::Index::from(i);
+            quote!(let #y = #private::conjure(#ys.#i);)
+        });
+        let borrowed = named.iter().map(|y| quote!(let #y = #private::like(&#y);));
+        let (method, turbofish, args) = (&call.method, &call.turbofish, call.args.iter());
+        let mut marker = method.clone();
+        marker.set_span(Span::mixed_site().located_at(span));
+        let (through, assumed) = if takes {
+            (
+                quote_spanned!(span=> #private::receiver_moved),
+                quote_spanned!(span=> #private::assumed_moved),
+            )
+        } else {
+            (
+                quote_spanned!(span=> #private::receiver_borrowed),
+                quote_spanned!(span=> #private::assumed_borrowed),
+            )
+        };
+        let note = crate::comments::comment_with(|| {
+            let (guess, wrong) = if takes {
+                (
+                    format!("takes `{receiver}` by value, which is not kept"),
+                    format!("borrows `{receiver}`"),
+                )
+            } else {
+                (
+                    format!("borrows `{receiver}`, which is kept to the end of its scope"),
+                    format!("takes `{receiver}` by value"),
+                )
+            };
+            let line = call.method.span().start().line;
+            format!(
+                "Checked guess: `{receiver}.{method}(..)` (line {line}) {guess}. Checked by the \
+                 same call on a stand-in, in code that never runs: if `{method}` {wrong}, this \
+                 does not compile."
+            )
+        });
+        let tokens = quote_spanned! {span=>
+            #through(
+                #private::phantom(&#receiver),
+                (#(#witnesses)*),
+                #call,
+                |#x, #ys, #r| {
+                    #note
+                    #[allow(unused_mut)]
+                    let mut #receiver = #private::conjure(#x);
+                    #(#stand_ins)*
+                    #[allow(non_camel_case_types)]
+                    struct #marker;
+                    let #run = || {
+                        #(#borrowed)*
+                        #private::typed(#r, &#receiver.#method #turbofish(#(#args),*));
+                    };
+                    #assumed(#x, &#run, #marker);
+                },
+            )
+        };
+        syn::parse2(tokens).ok()
+    }
+}
+
+/// Makes the first call `x.method(..)` of the code (outside closures and `async` blocks; in the
+/// arguments of format-like macros too) through its check.
+struct Wrap<'w, 'a> {
+    writer: &'w Writer<'a>,
+    local: LocalId,
+    method: &'w str,
+    takes: bool,
+    uses: &'w [Resolved],
+    done: bool,
+}
+
+impl VisitMut for Wrap<'_, '_> {
+    fn visit_expr_mut(&mut self, e: &mut syn::Expr) {
+        if self.done {
+            return;
+        }
+        if let syn::Expr::MethodCall(m) = e {
+            let mut receiver = &*m.receiver;
+            while let syn::Expr::Paren(p) = receiver {
+                receiver = &p.expr;
+            }
+            let name = &self.writer.a.locals[self.local].ident;
+            if m.method == self.method && mentions::plain_ident(receiver) == Some(name) {
+                self.done = true;
+                if let Some(wrapped) = self.writer.wrap_call(self.local, self.takes, m, self.uses) {
+                    *e = wrapped;
+                }
+                return;
+            }
+        }
+        syn::visit_mut::visit_expr_mut(self, e);
+    }
+    fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
+    fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        use syn::punctuated::Punctuated;
+        let name = mentions::path_segments(&mac.path).pop().unwrap_or_default();
+        if mentions::format_like(&name).is_none() {
+            return;
+        }
+        if let Ok(mut args) =
+            mac.parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+        {
+            for arg in args.iter_mut() {
+                self.visit_expr_mut(arg);
+            }
+            if self.done {
+                mac.tokens = quote!(#args);
+            }
+        }
+    }
+}
