@@ -33,6 +33,19 @@ pub fn resumed_after_completion() -> ! {
 pub trait Captures<T: ?Sized> {}
 impl<T: ?Sized, U: ?Sized> Captures<T> for U {}
 
+/// `!`, for `async fn f() -> !`: stable Rust lets a function return `!` but not name it
+/// elsewhere (`impl Future<Output = !>` is refused), so the expansion names it as the output of
+/// a `fn() -> !`.
+pub type Never = <fn() -> ! as FnOutput>::Output;
+
+/// The output type of a function pointer type, to name [`Never`].
+pub trait FnOutput {
+    type Output;
+}
+impl<T> FnOutput for fn() -> T {
+    type Output = T;
+}
+
 /// The first half of `?`: continue with the output, or break with the residual.
 pub trait Branch {
     type Output;

@@ -40,6 +40,13 @@ pub fn is_desugar_attr(attr: &Attribute) -> bool {
     )
 }
 
+/// Whether an item has an attribute macro that rewrites async code (`#[async_trait]`,
+/// `#[instrument]`, `#[tokio::main]`, ...): the attribute runs after it, on what it writes,
+/// which the CLI cannot run; the CLI shows the state machines as if it were not there.
+pub fn has_async_macro(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(crate::parse::rewrites_async)
+}
+
 /// Removes the `#[desugar]` attribute; returns its arguments if it was there.
 fn take_marker(attrs: &mut Vec<Attribute>) -> Option<TokenStream> {
     let index = attrs.iter().position(is_desugar_attr)?;

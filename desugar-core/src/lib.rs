@@ -26,6 +26,7 @@
 //! ```
 
 mod analyze;
+mod blocks;
 mod comments;
 mod configs;
 mod emit;
@@ -46,6 +47,9 @@ pub use parse::Target;
 /// The attribute: `#[desugar]` applied to `item`. Errors become `compile_error!`s, emitted with
 /// the original item so that the user sees one error, not a cascade.
 pub fn desugar(args: TokenStream, item: TokenStream) -> TokenStream {
+    if let Some(deferred) = parse::after_async_macros(&args, &item) {
+        return deferred;
+    }
     match expand(args, item.clone()) {
         Ok(tokens) => tokens,
         Err(e) => {
@@ -59,7 +63,7 @@ pub fn desugar(args: TokenStream, item: TokenStream) -> TokenStream {
 /// The expansion of `#[desugar] item`.
 pub fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream> {
     match parse::parse_target(args, item)? {
-        Target::Fn(item_fn) => desugar_fn(parse::Target::async_fns(item_fn, false)?),
+        Target::Fn(item_fn) => desugar_item_fn(item_fn, false),
         Target::Impl(mut item_impl) => {
             let (methods, in_trait_impl) = parse::async_methods(&item_impl);
             let mut replaced = Vec::new();
@@ -73,7 +77,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream> {
                     sig: method.sig.clone(),
                     block: Box::new(method.block.clone()),
                 };
-                let tokens = desugar_fn(parse::Target::async_fns(item_fn, in_trait_impl)?)?;
+                let tokens = desugar_item_fn(item_fn, in_trait_impl)?;
                 // One method, or one per configuration (`configs`).
                 let defaultness = method.defaultness;
                 let mut copies = syn::parse2::<ImplItems>(tokens)?
@@ -93,6 +97,14 @@ pub fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream> {
             Ok(item_impl.into_token_stream())
         }
     }
+}
+
+/// An `async fn`, or a plain `fn` whose `async` blocks are desugared (`blocks`).
+fn desugar_item_fn(item_fn: syn::ItemFn, in_trait_impl: bool) -> Result<TokenStream> {
+    if item_fn.sig.asyncness.is_none() && item_fn.sig.constness.is_none() {
+        return blocks::desugar_plain_fn(item_fn);
+    }
+    desugar_fn(parse::Target::async_fns(item_fn, in_trait_impl)?)
 }
 
 /// Methods one after the other: a method's expansion, one copy per configuration (`configs`).
@@ -120,6 +132,7 @@ fn desugar_fn(mut f: parse::AsyncFn) -> Result<TokenStream> {
         out.extend(desugar_fn(split.without)?);
         return Ok(out);
     }
+    blocks::instrumented(&mut f)?;
     let analysis = analyze::analyze(&f)?;
     let names = names::assign(&analysis, &type_names(&f));
     let sig = emit::signature::desugar(&f);

@@ -24,6 +24,9 @@ pub struct AsyncFn {
     /// For one of the copies written for `#[cfg]` statements that await (`configs`): which
     /// configuration it is, in words.
     pub configured: Vec<String>,
+    /// An `async` block desugared where it stands (`blocks`): its line. Its parameters are what
+    /// it captures.
+    pub async_block: Option<usize>,
 }
 
 pub fn parse_target(args: TokenStream, item: TokenStream) -> Result<Target> {
@@ -100,20 +103,64 @@ impl Target {
             block: *item_fn.block,
             in_trait_impl,
             configured: Vec::new(),
+            async_block: None,
         })
     }
 }
 
-/// The async methods of an impl block, by index, and whether the block implements a trait.
+/// The async methods of an impl block and those with `async` blocks, by index, and whether the block implements a trait.
 pub fn async_methods(item_impl: &ItemImpl) -> (Vec<usize>, bool) {
     let methods = item_impl
         .items
         .iter()
         .enumerate()
         .filter_map(|(i, item)| match item {
-            ImplItem::Fn(f) if f.sig.asyncness.is_some() => Some(i),
+            ImplItem::Fn(f)
+                if f.sig.asyncness.is_some() || crate::blocks::has_async_block(&f.block) =>
+            {
+                Some(i)
+            }
             _ => None,
         })
         .collect();
     (methods, item_impl.trait_.is_some())
+}
+
+/// `#[desugar]` above an attribute macro that rewrites async code (`#[async_trait]`,
+/// `#[instrument]`, `#[tokio::main]`, `#[tokio::test]`, ...): the item again, with `#[desugar]`
+/// moved below that macro, so that it runs on what the macro writes, as when it is written
+/// there. The code it sees is then the same in either order.
+///
+/// Input:  `#[async_trait] impl Service for Api { async fn call(&self) { .. } }` (with
+///         `#[desugar]` above it)
+/// Output: `#[async_trait] #[::desugar::desugar] impl Service for Api { .. }`
+pub fn after_async_macros(args: &TokenStream, item: &TokenStream) -> Option<TokenStream> {
+    if !args.is_empty() {
+        return None;
+    }
+    let mut item: syn::Item = syn::parse2(item.clone()).ok()?;
+    let attrs = match &mut item {
+        syn::Item::Fn(f) => &mut f.attrs,
+        syn::Item::Impl(i) => &mut i.attrs,
+        _ => return None,
+    };
+    let last = attrs.iter().rposition(rewrites_async)?;
+    attrs.insert(last + 1, syn::parse_quote!(#[::desugar::desugar]));
+    Some(quote::ToTokens::into_token_stream(item))
+}
+
+/// Attribute macros known to turn `async fn`s into other code, which `#[desugar]` must see.
+pub fn rewrites_async(attr: &Attribute) -> bool {
+    let segments = crate::analyze::mentions::path_segments(attr.path());
+    match segments
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [.., "async_trait"] | [.., "instrument"] => true,
+        // `#[tokio::main]`, `#[tokio::test]`, `#[async_std::main]`, ... (not the built-in `#[test]`)
+        [_, .., "main" | "test"] => true,
+        _ => false,
+    }
 }

@@ -17,13 +17,17 @@ fn programs_parse_and_have_an_entry() {
         let program = generate(seed);
         for desugared in [false, true] {
             let source = program.source(desugared);
-            let file = syn::parse_file(&source)
-                .unwrap_or_else(|e| panic!("seed {seed}: {e}\n{source}"));
+            let file =
+                syn::parse_file(&source).unwrap_or_else(|e| panic!("seed {seed}: {e}\n{source}"));
             let entry = file.items.iter().any(|item| {
                 matches!(item, syn::Item::Fn(f) if f.sig.ident == "entry" && f.sig.asyncness.is_some())
             });
             assert!(entry, "seed {seed}: no async fn entry");
-            assert_eq!(source.contains("#[desugar::desugar]"), desugared, "seed {seed}");
+            assert_eq!(
+                source.contains("#[desugar::desugar]"),
+                desugared,
+                "seed {seed}"
+            );
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod common;
 
 pub use common::{Noisy, Trace};
 
+mod attributes;
 mod borrows;
 mod captures;
 mod control;

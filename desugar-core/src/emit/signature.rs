@@ -100,6 +100,7 @@ pub fn desugar(f: &AsyncFn) -> Desugared {
     if let Some(l) = &output_lifetime {
         OutputLifetimes(l.clone()).visit_type_mut(&mut output);
     }
+    NamedNever.visit_type_mut(&mut output);
     let unit_output = matches!(&output, Type::Tuple(t) if t.elems.is_empty());
 
     let new_params: Vec<GenericParam> = namer
@@ -330,6 +331,21 @@ impl VisitMut for ElidedLifetimes {
         &mut self,
         _: &mut syn::ParenthesizedGenericArguments,
     ) {
+    }
+}
+
+/// `!` -> `Never` (`desugar::__private::Never`): `impl Future<Output = !>` is unstable.
+struct NamedNever;
+
+impl VisitMut for NamedNever {
+    fn visit_type_mut(&mut self, ty: &mut Type) {
+        if let Type::Never(never) = ty {
+            let private = private();
+            let span = never.bang_token.span;
+            *ty = syn::parse_quote_spanned!(span=> #private::Never);
+        } else {
+            visit_mut::visit_type_mut(self, ty);
+        }
     }
 }
 

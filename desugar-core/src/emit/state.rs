@@ -22,7 +22,8 @@ pub fn stored_locals(a: &Analysis) -> Vec<LocalId> {
     ids
 }
 
-pub fn state_enum(a: &Analysis, names: &Names, fn_name: &str) -> TokenStream {
+/// `subject`: whose future it is (`` `name`'s future ``).
+pub fn state_enum(a: &Analysis, names: &Names, subject: &str) -> TokenStream {
     let state_enum = hidden("__State");
     let awaitee = hidden("__awaitee");
     let pinned_marker = hidden("__pinned");
@@ -109,9 +110,8 @@ pub fn state_enum(a: &Analysis, names: &Names, fn_name: &str) -> TokenStream {
             }
         })
     });
-    let doc = format!(
-        " The states of `{fn_name}`'s future: one per `.await`, each holding what lives across it."
-    );
+    let doc =
+        format!(" The states of {subject}: one per `.await`, each holding what lives across it.");
     quote! {
         #[doc = #doc]
         #[allow(clippy::large_enum_variant)] // the states are what they are; no boxing

@@ -213,7 +213,16 @@ impl Writer<'_> {
             Dest::Return if value.diverges => value,
             Dest::Return => {
                 let ret = label("__ret");
+                // A tail with an attribute (`#[allow(unreachable_code)] ret`, as `#[async_trait]`
+                // writes it) keeps it inside braces: on an expression it is unstable.
+                let attributed = matches!(
+                    value.tokens.clone().into_iter().next(),
+                    Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == '#'
+                );
                 let tokens = splice(value.tokens);
+                if attributed {
+                    return Code::new(quote!(break #ret { #tokens };), true);
+                }
                 Code::new(quote!(break #ret #tokens;), true)
             }
         }

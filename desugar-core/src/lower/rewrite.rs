@@ -235,7 +235,7 @@ impl Rewriter {
                 mac.tokens = args.into_token_stream();
             }
             _ => {
-                if self.closure_depth == 0 && has_early_exit(mac.tokens.clone()) {
+                if self.closure_depth == 0 && crate::syntax::has_early_exit(mac.tokens.clone()) {
                     self.errors.push(syn::Error::new(
                         mac.path.span(),
                         "desugar cannot rewrite `?` or `return` inside this macro's arguments; \
@@ -454,16 +454,6 @@ fn capturing_places(span: Span) -> Span {
 
 fn starts_with_colons(expr: &Expr) -> bool {
     matches!(expr.to_token_stream().into_iter().next(), Some(TokenTree::Punct(p)) if p.as_char() == ':')
-}
-
-/// Whether macro tokens contain `?` or `return` (outside closures, which a scan cannot see).
-fn has_early_exit(tokens: TokenStream) -> bool {
-    tokens.into_iter().any(|tt| match tt {
-        TokenTree::Punct(p) => p.as_char() == '?',
-        TokenTree::Ident(i) => i == "return",
-        TokenTree::Group(g) => has_early_exit(g.stream()),
-        TokenTree::Literal(_) => false,
-    })
 }
 
 /// `self` (not `self::path`) -> `__self` in raw macro tokens.
