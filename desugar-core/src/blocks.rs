@@ -392,6 +392,7 @@ fn block_machine(
         block: a.block.clone(),
         // No lifetime is added to the function the block is in.
         in_trait_impl: true,
+        method_alone: false,
         configured: Vec::new(),
         async_block: Some(span.start().line),
     };
@@ -505,20 +506,26 @@ pub fn instrumented(f: &mut AsyncFn) -> Result<()> {
         if !is_future {
             continue;
         }
-        // With `err` or `ret`, the wrapper awaits the body's own block.
-        for inner in &mut wrapper.block.stmts {
-            let awaited = match inner {
+        // With `err` or `ret`, the wrapper awaits the body's own block: its machine is bound
+        // first, `let __instrumented_body = { .. };`, and awaited as `__instrumented_body.await`.
+        let mut stmts = Vec::with_capacity(wrapper.block.stmts.len() + 1);
+        for mut inner in std::mem::take(&mut wrapper.block.stmts) {
+            let awaited = match &mut inner {
                 syn::Stmt::Local(l) => l.init.as_mut().map(|i| &mut *i.expr),
                 syn::Stmt::Expr(Expr::Match(m), _) => Some(&mut *m.expr),
                 _ => None,
             };
             if let Some(Expr::Await(a)) = awaited {
                 if let Expr::Async(body) = &*a.base {
-                    let body = body.clone();
-                    *a.base = block_machine(&body, &bound, receiver.as_ref(), output.clone())?;
+                    let machine = block_machine(body, &bound, receiver.as_ref(), output.clone())?;
+                    let name = Ident::new("__instrumented_body", Span::mixed_site());
+                    stmts.push(syn::parse_quote!(let #name = #machine;));
+                    *a.base = crate::syntax::name_expr(name);
                 }
             }
+            stmts.push(inner);
         }
+        wrapper.block.stmts = stmts;
         let wrapper = wrapper.clone();
         *init.expr = block_machine(&wrapper, &bound, receiver.as_ref(), output.clone())?;
     }

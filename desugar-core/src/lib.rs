@@ -63,7 +63,15 @@ pub fn desugar(args: TokenStream, item: TokenStream) -> TokenStream {
 /// The expansion of `#[desugar] item`.
 pub fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream> {
     match parse::parse_target(args, item)? {
-        Target::Fn(item_fn) => desugar_item_fn(item_fn, false),
+        Target::Fn(item_fn) => {
+            let method_alone = parse::maybe_trait_method(&item_fn);
+            if item_fn.sig.asyncness.is_none() {
+                return desugar_item_fn(item_fn, false);
+            }
+            let mut f = parse::Target::async_fns(item_fn, false)?;
+            f.method_alone = method_alone;
+            desugar_fn(f)
+        }
         Target::Impl(mut item_impl) => {
             let (methods, in_trait_impl) = parse::async_methods(&item_impl);
             let mut replaced = Vec::new();

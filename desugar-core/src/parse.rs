@@ -21,6 +21,9 @@ pub struct AsyncFn {
     /// Inside `impl Trait for Type`: the return type must stay a plain `impl Future` (RPITIT
     /// captures everything) and no bounds may be added to the method.
     pub in_trait_impl: bool,
+    /// A method with `#[desugar]` of its own and no visibility: it may be a trait impl's, which
+    /// the attribute cannot see, so its signature gains no lifetime either.
+    pub method_alone: bool,
     /// For one of the copies written for `#[cfg]` statements that await (`configs`): which
     /// configuration it is, in words.
     pub configured: Vec<String>,
@@ -102,6 +105,7 @@ impl Target {
             sig: item_fn.sig,
             block: *item_fn.block,
             in_trait_impl,
+            method_alone: false,
             configured: Vec::new(),
             async_block: None,
         })
@@ -163,4 +167,24 @@ pub fn rewrites_async(attr: &Attribute) -> bool {
         [_, .., "main" | "test"] => true,
         _ => false,
     }
+}
+
+/// A function `#[desugar]` sees alone that may be a method of a trait impl: no visibility (a
+/// trait impl's methods have none), and `self` or `Self` in its signature. A trait's `async fn`
+/// declares no lifetime parameters, so the method's signature must not gain any (E0195).
+pub fn maybe_trait_method(f: &ItemFn) -> bool {
+    struct MentionsSelf(bool);
+    impl<'ast> syn::visit::Visit<'ast> for MentionsSelf {
+        fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
+            if i == "Self" {
+                self.0 = true;
+            }
+        }
+        fn visit_receiver(&mut self, _: &'ast syn::Receiver) {
+            self.0 = true;
+        }
+    }
+    let mut mentions = MentionsSelf(false);
+    syn::visit::Visit::visit_signature(&mut mentions, &f.sig);
+    matches!(f.vis, Visibility::Inherited) && mentions.0
 }

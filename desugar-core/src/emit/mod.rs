@@ -181,11 +181,14 @@ pub fn emit(
         ))
     });
     let attrs = &f.attrs;
+    // In a trait impl, `Captures` is a bound the trait's `async fn` does not have: allowed.
+    let refines = sig.refines.then(|| quote!(#[allow(refining_impl_trait)]));
     let vis = &f.vis;
     let signature = &sig.sig;
     let span = f.sig.fn_token.span;
     quote_spanned! {span=>
         #(#attrs)*
+        #refines
         #vis #signature {
             #configured
             #(#errors)*
