@@ -33,6 +33,18 @@ pub fn resumed_after_completion() -> ! {
 pub trait Captures<T: ?Sized> {}
 impl<T: ?Sized, U: ?Sized> Captures<T> for U {}
 
+/// The arguments of a recursive method call, moved into the `async` block that makes the call
+/// (`desugar-core/src/recursion.rs`): a block without `move`, so that it borrows the receiver as
+/// the method call does, takes this by value, since it is not `Copy`.
+pub struct Moved<T>(pub T);
+
+impl<T> Moved<T> {
+    #[inline(always)]
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
 /// `!`, for `async fn f() -> !`: stable Rust lets a function return `!` but not name it
 /// elsewhere (`impl Future<Output = !>` is refused), so the expansion names it as the output of
 /// a `fn() -> !`.

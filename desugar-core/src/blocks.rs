@@ -25,6 +25,7 @@
 use crate::parse::AsyncFn;
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
+use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Error, Expr, ExprAsync, FnArg, Ident, ItemFn, Pat, Result, ReturnType, Type};
 
@@ -189,6 +190,14 @@ impl VisitMut for Blocks {
                 let a = a.clone();
                 self.replace(expr, &a);
             }
+            Expr::Closure(c) if c.asyncness.is_some() => {
+                self.errors.push(Error::new(
+                    c.asyncness.span(),
+                    "#[desugar] does not desugar `async` closures: their futures may borrow the \
+                     closure itself, which a state machine made by a plain closure cannot; write \
+                     `|..| async move { .. }` to have the block desugared",
+                ));
+            }
             Expr::Closure(c) => {
                 let names = c
                     .inputs
@@ -290,7 +299,7 @@ pub fn future_output(output: &ReturnType) -> Option<Type> {
 }
 
 /// Whether a type can be written as it is in the function's body.
-fn writable(ty: &Type) -> bool {
+pub fn writable(ty: &Type) -> bool {
     struct Check(bool);
     impl<'ast> syn::visit::Visit<'ast> for Check {
         fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {

@@ -35,6 +35,7 @@ pub mod file;
 mod lower;
 mod names;
 mod parse;
+mod recursion;
 mod syntax;
 
 use proc_macro2::TokenStream;
@@ -141,6 +142,7 @@ fn desugar_fn(mut f: parse::AsyncFn) -> Result<TokenStream> {
         return Ok(out);
     }
     blocks::instrumented(&mut f)?;
+    recursion::box_recursive_calls(&mut f);
     let analysis = analyze::analyze(&f)?;
     let names = names::assign(&analysis, &type_names(&f));
     let sig = emit::signature::desugar(&f);

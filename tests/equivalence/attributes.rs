@@ -233,3 +233,57 @@ case! {
         pick(t, 2, 3).await
     }
 }
+
+case! {
+    recursion_through_box_pin(t) => run(t);
+    #[desugar]
+    async fn fib(t: Trace, n: u64) -> u64 {
+        if n < 2 {
+            return t.step("leaf", 1, n).await;
+        }
+        let a = Box::pin(fib(t.clone(), n - 1)).await;
+        let b = Box::pin(fib(t, n - 2)).await;
+        a + b
+    }
+    pub struct Node {
+        trace: Trace,
+        value: u32,
+        children: Vec<Node>,
+    }
+    #[desugar]
+    impl Node {
+        pub async fn sum(&self) -> u32 {
+            let mut total = self.trace.step("visit", 1, self.value).await;
+            for child in &self.children {
+                total += Box::pin(child.sum()).await;
+            }
+            total
+        }
+        pub async fn bump(&mut self, by: u32) -> u32 {
+            self.value += self.trace.step("bump", 1, by).await;
+            for child in self.children.iter_mut() {
+                Box::pin(child.bump(by + 1)).await;
+            }
+            let again = Box::pin(self.depth()).await;
+            self.value + again
+        }
+        pub async fn depth(&self) -> u32 {
+            std::future::ready(()).await;
+            match self.children.first() {
+                Some(c) => 1 + Box::pin(c.depth()).await,
+                None => 0,
+            }
+        }
+    }
+    fn is_send<T: Send>(t: T) -> T {
+        t
+    }
+    async fn run(t: Trace) -> (u64, u32, u32) {
+        let leaf = |v| Node { trace: t.clone(), value: v, children: Vec::new() };
+        let mut tree = Node { trace: t.clone(), value: 1, children: vec![leaf(2), leaf(3)] };
+        let f = is_send(fib(t.clone(), 5)).await;
+        let s = tree.sum().await;
+        let b = tree.bump(10).await;
+        (f, s, b)
+    }
+}

@@ -174,9 +174,13 @@ pub fn emit(
     });
     let errors = arms.errors.iter().map(syn::Error::to_compile_error);
     let configured = (!f.configured.is_empty()).then(|| {
+        let (what, kind) = match f.async_block {
+            Some(_) => ("the `async` block".to_owned(), "block"),
+            None => (format!("`{fn_name}`"), "function"),
+        };
         comment(&format!(
-            "The copy of `{fn_name}` {}: a macro cannot evaluate `#[cfg]`, so the function is \
-             written for each configuration and rustc keeps the one that applies.",
+            "The copy of {what} {}: a macro cannot evaluate `#[cfg]`, so the {kind} is written \
+             for each configuration and rustc keeps the one that applies.",
             f.configured.join(", ")
         ))
     });
