@@ -31,6 +31,18 @@ use syn::{Error, Expr, ExprAsync, FnArg, Ident, ItemFn, Pat, Result, ReturnType,
 
 /// `#[desugar]` on a `fn` that is not `async`: its `async` blocks become state machines.
 pub fn desugar_plain_fn(mut item_fn: ItemFn) -> Result<TokenStream> {
+    walk(&mut item_fn, None)?;
+    Ok(item_fn.into_token_stream())
+}
+
+/// The `async` blocks of a plain `fn`, as the `async fn`s they are desugared as (`--explain`).
+pub fn block_fns(item_fn: &ItemFn) -> Result<Vec<AsyncFn>> {
+    let mut item_fn = item_fn.clone();
+    Ok(walk(&mut item_fn, Some(Vec::new()))?.unwrap_or_default())
+}
+
+/// Desugars the blocks of `item_fn` in place, or collects them.
+fn walk(item_fn: &mut ItemFn, collected: Option<Vec<AsyncFn>>) -> Result<Option<Vec<AsyncFn>>> {
     let output = future_output(&item_fn.sig.output);
     let mut params: Vec<Bound> = Vec::new();
     let mut receiver = None;
@@ -46,6 +58,7 @@ pub fn desugar_plain_fn(mut item_fn: ItemFn) -> Result<TokenStream> {
         tail_output: output,
         found: 0,
         errors: Vec::new(),
+        collected,
     };
     blocks.body(&mut item_fn.block);
     if let Some(e) = blocks.errors.into_iter().reduce(|mut a, b| {
@@ -61,7 +74,7 @@ pub fn desugar_plain_fn(mut item_fn: ItemFn) -> Result<TokenStream> {
              function has neither, so there is no state machine to show",
         ));
     }
-    Ok(item_fn.into_token_stream())
+    Ok(blocks.collected)
 }
 
 /// Whether a `fn`'s body has an `async` block of its own (not one of a nested item's).
@@ -108,6 +121,8 @@ struct Blocks {
     tail_output: Option<Type>,
     found: usize,
     errors: Vec<Error>,
+    /// Collect the blocks as the `async fn`s they are desugared as, instead (`--explain`).
+    collected: Option<Vec<AsyncFn>>,
 }
 
 impl Blocks {
@@ -161,6 +176,13 @@ impl Blocks {
     fn replace(&mut self, expr: &mut Expr, a: &ExprAsync) {
         self.found += 1;
         let output = self.tail_output.take();
+        if let Some(collected) = &mut self.collected {
+            match block_fn(a, &self.bound, self.receiver.as_ref(), output) {
+                Ok(f) => collected.push(f),
+                Err(e) => self.errors.push(e),
+            }
+            return;
+        }
         match block_machine(a, &self.bound, self.receiver.as_ref(), output) {
             Ok(machine) => *expr = machine,
             Err(e) => self.errors.push(e),
@@ -325,13 +347,13 @@ pub fn writable(ty: &Type) -> bool {
     check.0
 }
 
-/// The state machine standing for the block `a`, as an expression.
-fn block_machine(
+/// The block `a` as the `async fn` it is desugared as: its parameters are what it captures.
+fn block_fn(
     a: &ExprAsync,
     bound: &[Bound],
     receiver: Option<&syn::Receiver>,
     output: Option<Type>,
-) -> Result<Expr> {
+) -> Result<AsyncFn> {
     let span = a.async_token.span;
     // What the block captures, in the order it first mentions it.
     let mut captured: Vec<FnArg> = Vec::new();
@@ -405,6 +427,18 @@ fn block_machine(
         configured: Vec::new(),
         async_block: Some(span.start().line),
     };
+    Ok(f)
+}
+
+/// The state machine standing for the block `a`, as an expression.
+fn block_machine(
+    a: &ExprAsync,
+    bound: &[Bound],
+    receiver: Option<&syn::Receiver>,
+    output: Option<Type>,
+) -> Result<Expr> {
+    let span = a.async_token.span;
+    let f = block_fn(a, bound, receiver, output)?;
     let tokens = crate::desugar_fn(f)?;
     let copies = syn::parse2::<Fns>(tokens)?.0;
     Ok(match <[ItemFn; 1]>::try_from(copies) {
