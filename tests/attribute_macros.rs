@@ -22,6 +22,11 @@ pub trait Store {
     async fn save(&mut self, (key, value): (u32, String)) -> Result<usize, String>;
 }
 
+#[async_trait::async_trait]
+pub trait Service {
+    async fn call(&self, n: u32) -> Result<u32, String>;
+}
+
 /// `async fn` in a trait (Rust 1.75): the impl's method must declare no more lifetimes (E0195).
 #[allow(async_fn_in_trait)]
 pub trait Listener {
@@ -33,7 +38,18 @@ pub trait Listener {
 }
 
 mod native {
-    use super::{Listener, Store, Trace};
+    use super::{Listener, Service, Store, Trace};
+
+    pub struct Api(pub Trace);
+
+    #[async_trait::async_trait]
+    impl Service for Api {
+        #[tracing::instrument(skip(self), err)]
+        async fn call(&self, n: u32) -> Result<u32, String> {
+            let m = self.0.step("call", 1, n).await;
+            if m == 0 { Err("zero".into()) } else { Ok(m) }
+        }
+    }
 
     pub struct Memory {
         pub trace: Trace,
@@ -92,7 +108,21 @@ mod native {
 }
 
 mod desugared {
-    use super::{Listener, Store, Trace};
+    use super::{Listener, Service, Store, Trace};
+
+    pub struct Api(pub Trace);
+
+    // The `impl`'s attribute runs before the method's `#[instrument]`: the method gets its own
+    // `#[desugar]`, below it.
+    #[desugar::desugar]
+    #[async_trait::async_trait]
+    impl Service for Api {
+        #[tracing::instrument(skip(self), err)]
+        async fn call(&self, n: u32) -> Result<u32, String> {
+            let m = self.0.step("call", 1, n).await;
+            if m == 0 { Err("zero".into()) } else { Ok(m) }
+        }
+    }
 
     pub struct Memory {
         pub trace: Trace,
@@ -340,6 +370,11 @@ fn instrumented_span_entered_at_every_poll() {
         let polls = native.iter().filter(|l| *l == "-- poll").count();
         let enters = native.iter().filter(|l| l.starts_with("enter")).count();
         assert_eq!((polls, enters), (3, 4), "{native:#?}");
+    }
+    for n in [0, 2] {
+        let native = traced(native::Api(Trace::default()).call(n));
+        let desugared = traced(desugared::Api(Trace::default()).call(n));
+        assert_eq!(native, desugared, "Api::call({n})");
     }
     let native = traced(native::quiet(Trace::default()));
     let desugared = traced(desugared::quiet(Trace::default()));

@@ -147,12 +147,7 @@ fn compare(original: &[Item], printed: &[Item], file: &Path) -> usize {
             // Below an attribute macro that rewrites async code (`#[async_trait]`), the attribute
             // runs on that macro's output, which the CLI cannot produce: it shows the state
             // machines of the item as written, `desugar_core::expand`.
-            let attrs = match &before {
-                Item::Fn(f) => &f.attrs[..],
-                Item::Impl(i) => &i.attrs[..],
-                _ => &[],
-            };
-            let expansion = if desugar_core::file::has_async_macro(attrs) {
+            let expansion = if desugar_core::file::has_async_macro(&before) {
                 desugar_core::expand(args, before.to_token_stream()).unwrap()
             } else {
                 desugar_core::desugar(args, before.to_token_stream())

@@ -371,7 +371,8 @@ fn block_fn(
                     by_reference.push("`self`".into());
                 }
                 seen.push(mention.name);
-                captured.push(FnArg::Receiver(r.clone()));
+                // A receiver comes first in a signature.
+                captured.insert(0, FnArg::Receiver(r.clone()));
             }
             continue;
         }
@@ -413,9 +414,9 @@ fn block_fn(
         }
     });
     let name = Ident::new("__async_block", Span::mixed_site());
-    let sig: syn::Signature = syn::parse_quote_spanned! {span=>
+    let sig: syn::Signature = syn::parse2(quote::quote_spanned! {span=>
         async fn #name(#(#captured),*) -> #output
-    };
+    })?;
     let f = AsyncFn {
         attrs: Vec::new(),
         vis: syn::Visibility::Inherited,

@@ -43,8 +43,19 @@ pub fn is_desugar_attr(attr: &Attribute) -> bool {
 /// Whether an item has an attribute macro that rewrites async code (`#[async_trait]`,
 /// `#[instrument]`, `#[tokio::main]`, ...): the attribute runs after it, on what it writes,
 /// which the CLI cannot run; the CLI shows the state machines as if it were not there.
-pub fn has_async_macro(attrs: &[Attribute]) -> bool {
-    attrs.iter().any(crate::parse::rewrites_async)
+pub fn has_async_macro(item: &Item) -> bool {
+    let rewrites = |attrs: &[Attribute]| attrs.iter().any(crate::parse::rewrites_async);
+    match item {
+        Item::Fn(f) => rewrites(&f.attrs),
+        // Its methods' own macros run after the attribute on the `impl`.
+        Item::Impl(i) => {
+            rewrites(&i.attrs)
+                || i.items
+                    .iter()
+                    .any(|m| matches!(m, ImplItem::Fn(m) if rewrites(&m.attrs)))
+        }
+        _ => false,
+    }
 }
 
 /// Removes the `#[desugar]` attribute; returns its arguments if it was there.

@@ -51,7 +51,7 @@ pub fn desugar(args: TokenStream, item: TokenStream) -> TokenStream {
     if let Some(deferred) = parse::after_async_macros(&args, &item) {
         return deferred;
     }
-    match expand(args, item.clone()) {
+    match expand_item(args, item.clone(), true) {
         Ok(tokens) => tokens,
         Err(e) => {
             let mut out = e.into_compile_error();
@@ -61,8 +61,16 @@ pub fn desugar(args: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
-/// The expansion of `#[desugar] item`.
+/// The expansion of `#[desugar] item`, all of it: the CLI's, which cannot run the attribute
+/// macros a method of an `impl` may also have (`#[instrument]`).
 pub fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream> {
+    expand_item(args, item, false)
+}
+
+/// `defer`: a method with an attribute macro that rewrites async code (`#[instrument]` inside an
+/// `impl` marked `#[desugar]`) gets its own `#[desugar]`, below that macro, which has not run yet
+/// (the `impl`'s attribute runs first), instead of being desugared now.
+fn expand_item(args: TokenStream, item: TokenStream, defer: bool) -> Result<TokenStream> {
     match parse::parse_target(args, item)? {
         Target::Fn(item_fn) => {
             let method_alone = parse::maybe_trait_method(&item_fn);
@@ -77,9 +85,16 @@ pub fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream> {
             let (methods, in_trait_impl) = parse::async_methods(&item_impl);
             let mut replaced = Vec::new();
             for index in methods {
-                let ImplItem::Fn(method) = &item_impl.items[index] else {
+                let ImplItem::Fn(method) = &mut item_impl.items[index] else {
                     continue;
                 };
+                if defer {
+                    if let Some(last) = method.attrs.iter().rposition(parse::rewrites_async) {
+                        let attr = syn::parse_quote!(#[::desugar::desugar]);
+                        method.attrs.insert(last + 1, attr);
+                        continue;
+                    }
+                }
                 let item_fn = syn::ItemFn {
                     attrs: method.attrs.clone(),
                     vis: method.vis.clone(),

@@ -139,7 +139,7 @@ pub fn async_methods(item_impl: &ItemImpl) -> (Vec<usize>, bool) {
 ///         `#[desugar]` above it)
 /// Output: `#[async_trait] #[::desugar::desugar] impl Service for Api { .. }`
 pub fn after_async_macros(args: &TokenStream, item: &TokenStream) -> Option<TokenStream> {
-    if !args.is_empty() {
+    if !args.is_empty() || !outer_attribute_paths(item).iter().any(|p| rewrites_path(p)) {
         return None;
     }
     let mut item: syn::Item = syn::parse2(item.clone()).ok()?;
@@ -153,9 +153,40 @@ pub fn after_async_macros(args: &TokenStream, item: &TokenStream) -> Option<Toke
     Some(quote::ToTokens::into_token_stream(item))
 }
 
+/// The paths of the outer attributes at the head of an item's tokens (`#[a::b(..)]` ->
+/// `["a", "b"]`), read from the tokens without parsing the item.
+fn outer_attribute_paths(item: &TokenStream) -> Vec<Vec<String>> {
+    use proc_macro2::TokenTree;
+    let mut out = Vec::new();
+    let mut tokens = item.clone().into_iter();
+    while let Some(TokenTree::Punct(p)) = tokens.next() {
+        if p.as_char() != '#' {
+            break;
+        }
+        let Some(TokenTree::Group(g)) = tokens.next() else {
+            break;
+        };
+        let path = g
+            .stream()
+            .into_iter()
+            .map_while(|t| match t {
+                TokenTree::Ident(i) => Some(Some(i.to_string())),
+                TokenTree::Punct(p) if p.as_char() == ':' => Some(None),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        out.push(path);
+    }
+    out
+}
+
 /// Attribute macros known to turn `async fn`s into other code, which `#[desugar]` must see.
 pub fn rewrites_async(attr: &Attribute) -> bool {
-    let segments = crate::analyze::mentions::path_segments(attr.path());
+    rewrites_path(&crate::analyze::mentions::path_segments(attr.path()))
+}
+
+fn rewrites_path(segments: &[String]) -> bool {
     match segments
         .iter()
         .map(String::as_str)
