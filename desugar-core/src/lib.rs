@@ -10,6 +10,12 @@
 //! emit     the signature, the state enum, the machine, the poll closure
 //! ```
 //!
+//! Around it: `blocks` desugars the `async` blocks of a plain `fn` (and those `#[instrument]`
+//! wraps a body in) as `async fn`s of their own, `recursion` makes a recursive call through
+//! `Box::pin` in a block of its own, `configs` writes a function once per `#[cfg]` that changes
+//! its states, and `parse::after_async_macros` moves `#[desugar]` below the attribute macros that
+//! rewrite async code.
+//!
 //! The output, for `async fn fetch(c: &Client) -> T { let r = c.get().await; r.text().await }`:
 //!
 //! ```text
