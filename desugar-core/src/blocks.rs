@@ -401,12 +401,12 @@ fn block_fn(
         ));
     }
     let output = output.unwrap_or_else(|| {
-        let unit = a
-            .block
-            .stmts
-            .last()
-            .is_none_or(|s| !matches!(s, syn::Stmt::Expr(_, None)))
-            && !returns(&a.block);
+        // No value at its end, no `return`: `()`, unless it ends in a macro that may diverge
+        // (`panic!(..);`), whose block takes the type the code around wants.
+        let unit = a.block.stmts.last().is_none_or(|s| {
+            !matches!(s, syn::Stmt::Expr(_, None) | syn::Stmt::Macro(_))
+                && !matches!(s, syn::Stmt::Expr(Expr::Macro(_) | Expr::Loop(_), _))
+        }) && !returns(&a.block);
         if unit {
             syn::parse_quote!(())
         } else {

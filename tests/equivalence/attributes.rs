@@ -287,3 +287,33 @@ case! {
         (f, s, b)
     }
 }
+
+case! {
+    async_blocks_not_at_the_tail(t) => run(t);
+    pub struct Client {
+        trace: Trace,
+        base: u32,
+    }
+    #[desugar]
+    impl Client {
+        pub fn get(&self, n: u32) -> impl std::future::Future<Output = Result<u32, String>> + '_ {
+            let first = async move {
+                let v = self.trace.step("first", 1, n).await;
+                let parsed: u32 = format!("{v}").parse().map_err(|e| format!("{e:?}"))?;
+                Ok::<u32, String>(parsed + self.base)
+            };
+            async move {
+                let a = first.await?;
+                if a > 100 {
+                    return Err("too big".to_string());
+                }
+                let b = self.trace.step("second", 2, a).await;
+                Ok(b * 2)
+            }
+        }
+    }
+    async fn run(t: Trace) -> (Result<u32, String>, Result<u32, String>) {
+        let c = Client { trace: t, base: 1 };
+        (c.get(2).await, c.get(200).await)
+    }
+}
