@@ -400,6 +400,12 @@ fn block_fn(
             ),
         ));
     }
+    // An `async` block drops what it captured in the order it captured it, when it completes
+    // (or, not started, with its future): declared in the opposite order, as parameters they
+    // drop in that order (and `emit::state` puts them back in it in the `Start` state).
+    let receiver_first = matches!(captured.first(), Some(FnArg::Receiver(_)));
+    let from = usize::from(receiver_first);
+    captured[from..].reverse();
     let output = output.unwrap_or_else(|| {
         // No value at its end, no `return`: `()`, unless it ends in a macro that may diverge
         // (`panic!(..);`), whose block takes the type the code around wants.

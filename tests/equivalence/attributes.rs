@@ -317,3 +317,18 @@ case! {
         (c.get(2).await, c.get(200).await)
     }
 }
+
+case! {
+    async_block_capture_order(t) => fetch(t);
+    #[desugar]
+    fn fetch(t: Trace) -> impl std::future::Future<Output = usize> {
+        let first = t.noisy("first");
+        let second = t.noisy("second");
+        let third = t.noisy("third");
+        async move {
+            let n = third.touch().len();
+            t.step("wait", 1, ()).await;
+            n + second.touch().len() + first.touch().len() + third.touch().len()
+        }
+    }
+}

@@ -80,7 +80,12 @@ pub fn emit(
         Some(line) => format!("the `async` block's future (line {line})"),
         None => format!("`{fn_name}`'s future"),
     };
-    let enum_def = splice(state::state_enum(a, names, &subject));
+    let enum_def = splice(state::state_enum(
+        a,
+        names,
+        &subject,
+        f.async_block.is_some(),
+    ));
     let private = crate::names::private();
     let machine_note = comment(
         "The future: `desugar::__private::Machine { state, slots, resume }`, defined once for \

@@ -23,7 +23,10 @@ pub fn stored_locals(a: &Analysis) -> Vec<LocalId> {
 }
 
 /// `subject`: whose future it is (`` `name`'s future ``).
-pub fn state_enum(a: &Analysis, names: &Names, subject: &str) -> TokenStream {
+/// `block`: an `async` block's, whose parameters (what it captures) are declared last captured
+/// first, so that they drop in the order it captured them (`blocks`); the `Start` state holds
+/// them in that order too.
+pub fn state_enum(a: &Analysis, names: &Names, subject: &str, block: bool) -> TokenStream {
     let state_enum = hidden("__State");
     let awaitee = hidden("__awaitee");
     let pinned_marker = hidden("__pinned");
@@ -36,7 +39,11 @@ pub fn state_enum(a: &Analysis, names: &Names, subject: &str) -> TokenStream {
         .chain(stored.iter().map(|&id| &names.local_params[id]))
         .chain(&guard_params)
         .collect();
-    let start_fields = a.params.iter().map(|&id| {
+    let mut start: Vec<LocalId> = a.params.clone();
+    if block {
+        start.reverse();
+    }
+    let start_fields = start.iter().map(|&id| {
         let (field, ty) = (&names.fields[id], &names.local_params[id]);
         quote!(#field: #ty)
     });
