@@ -8,7 +8,8 @@
 //! arguments are evaluated before, in their order, where the call was.
 //!
 //! Input:  `Box::pin(fib(n - 1)).await`
-//! Output: `Box::pin({ let __arg0 = n - 1; async move { fib(__arg0).await } }).await`
+//! Output: `Box::pin({ let __recursion_arg0 = n - 1; async move { fib(__recursion_arg0).await } })
+//!          .await`
 //!
 //! A method's call (`Box::pin(child.walk(depth + 1))`) goes in a block without `move`, which
 //! captures the receiver as the call does (by reference, or by value for `self`), the arguments
@@ -52,8 +53,9 @@ impl Calls {
         }
     }
 
-    /// `{ let __arg0 = a; .. async move { fib(__arg0, ..).await } }`, or for a method,
-    /// `{ let __args = Moved((a, ..)); async { let (__arg0, ..) = __args.into_inner(); recv.fib(__arg0, ..).await } }`:
+    /// `{ let __recursion_arg0 = a; .. async move { fib(__recursion_arg0, ..).await } }`, or for
+    /// a method, `{ let __args = Moved((a, ..)); async { let (__recursion_arg0, ..) =
+    /// __args.into_inner(); recv.fib(__recursion_arg0, ..).await } }`:
     /// without `move`, the block captures the receiver as the method call borrows it.
     fn wrap(&self, call: &mut Expr) {
         let span = call.span();
@@ -65,7 +67,7 @@ impl Calls {
         let mut names = Vec::new();
         let mut values = Vec::new();
         for (i, arg) in args.iter_mut().enumerate() {
-            let name = Ident::new(&format!("__arg{i}"), Span::mixed_site());
+            let name = Ident::new(&format!("__recursion_arg{i}"), Span::mixed_site());
             values.push(std::mem::replace(
                 arg,
                 crate::syntax::name_expr(name.clone()),
