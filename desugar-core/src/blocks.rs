@@ -1,7 +1,8 @@
 //! `async` blocks desugared where they stand: the blocks of a plain `fn` (`#[desugar]` on a
 //! function that is not `async`, which is also what an `#[async_trait]` method, a
-//! `#[tokio::main]` function or a `fn f() -> impl Future { async move { .. } }` is), and the
-//! blocks `#[tracing::instrument]` wraps an `async fn`'s body in (`tracing`).
+//! `#[tokio::main]` function or a `fn f() -> impl Future { async move { .. } }` is; an `async fn`
+//! declared in its body is desugared too), and the blocks `#[tracing::instrument]` wraps an
+//! `async fn`'s body in (`tracing`).
 //!
 //! Input:  `fn get(&self, k: u32) -> Pin<Box<dyn Future<Output = u32> + Send + '_>> {
 //!              Box::pin(async move { let __self = self; self.load(k).await })
@@ -77,14 +78,19 @@ fn walk(item_fn: &mut ItemFn, collected: Option<Vec<AsyncFn>>) -> Result<Option<
     Ok(blocks.collected)
 }
 
-/// Whether a `fn`'s body has an `async` block of its own (not one of a nested item's).
+/// Whether a `fn`'s body has an `async` block of its own (not one of a nested item's), or
+/// declares an `async fn`.
 pub fn has_async_block(block: &syn::Block) -> bool {
     struct Find(bool);
     impl<'ast> syn::visit::Visit<'ast> for Find {
         fn visit_expr_async(&mut self, _: &'ast ExprAsync) {
             self.0 = true;
         }
-        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_item(&mut self, item: &'ast syn::Item) {
+            if matches!(item, syn::Item::Fn(f) if f.sig.asyncness.is_some()) {
+                self.0 = true;
+            }
+        }
     }
     let mut find = Find(false);
     syn::visit::Visit::visit_block(&mut find, block);
@@ -265,8 +271,27 @@ impl VisitMut for Blocks {
         }
     }
 
-    // The blocks of nested items are theirs.
-    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+    // The blocks of nested items are theirs; a nested `async fn` is desugared (as
+    // `#[async_std::main]` writes the function's body: `async fn main() { .. }` inside `main`).
+    fn visit_item_mut(&mut self, item: &mut syn::Item) {
+        let syn::Item::Fn(f) = item else { return };
+        if f.sig.asyncness.is_none() {
+            return;
+        }
+        self.found += 1;
+        let f = f.clone();
+        if let Some(collected) = &mut self.collected {
+            match crate::parse::Target::async_fns(f, false) {
+                Ok(f) => collected.push(f),
+                Err(e) => self.errors.push(e),
+            }
+            return;
+        }
+        match crate::parse::Target::async_fns(f, false).and_then(crate::desugar_fn) {
+            Ok(tokens) => *item = syn::Item::Verbatim(tokens),
+            Err(e) => self.errors.push(e),
+        }
+    }
 }
 
 fn lets(cond: &Expr) -> Vec<Bound> {

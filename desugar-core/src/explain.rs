@@ -151,8 +151,11 @@ fn explain_fn(
         match crate::blocks::block_fns(&f) {
             Ok(blocks) => {
                 for block in blocks {
-                    let at = block.async_block.unwrap_or_default();
-                    let name = format!("{name} (the async block at line {at})");
+                    let name = match block.async_block {
+                        Some(at) => format!("{name} (the async block at line {at})"),
+                        // An `async fn` declared in the body.
+                        None => format!("{name}::{}", block.sig.ident),
+                    };
                     explain_async(Ok(block), name, (line, end_line), out, errors);
                 }
             }

@@ -332,3 +332,18 @@ case! {
         }
     }
 }
+
+case! {
+    async_fn_declared_in_a_plain_fn(t) => outer(t);
+    // As `#[async_std::main]` writes a function: the body as an `async fn` inside it.
+    #[desugar]
+    fn outer(t: Trace) -> impl std::future::Future<Output = u32> {
+        async fn inner(t: Trace, n: u32) -> u32 {
+            let guard = t.noisy("inner guard");
+            let m = t.step("inner", 2, n).await;
+            guard.touch();
+            m + 1
+        }
+        inner(t, 4)
+    }
+}
