@@ -33,6 +33,31 @@ pub fn resumed_after_completion() -> ! {
 pub trait Captures<T: ?Sized> {}
 impl<T: ?Sized, U: ?Sized> Captures<T> for U {}
 
+/// The arguments of a recursive method call, moved into the `async` block that makes the call
+/// (`desugar-core/src/recursion.rs`): a block without `move`, so that it borrows the receiver as
+/// the method call does, takes this by value, since it is not `Copy`.
+pub struct Moved<T>(pub T);
+
+impl<T> Moved<T> {
+    #[inline(always)]
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+/// `!`, for `async fn f() -> !`: stable Rust lets a function return `!` but not name it
+/// elsewhere (`impl Future<Output = !>` is refused), so the expansion names it as the output of
+/// a `fn() -> !`.
+pub type Never = <fn() -> ! as FnOutput>::Output;
+
+/// The output type of a function pointer type, to name [`Never`].
+pub trait FnOutput {
+    type Output;
+}
+impl<T> FnOutput for fn() -> T {
+    type Output = T;
+}
+
 /// The first half of `?`: continue with the output, or break with the residual.
 pub trait Branch {
     type Output;
@@ -166,15 +191,6 @@ impl<B, C> FromResidual<ControlFlow<B, Infallible>> for ControlFlow<B, C> {
 pub fn detached<'fut, T: 'fut>(value: T) -> T {
     value
 }
-
-/// `!`, named on stable (`fn() -> !` may be written, `!` alone may not).
-pub trait FnOutput {
-    type Output;
-}
-impl<T> FnOutput for fn() -> T {
-    type Output = T;
-}
-type Never = <fn() -> ! as FnOutput>::Output;
 
 /// The edition's rule for the temporaries of an `if let` scrutinee when the pattern does not
 /// match: edition 2024 drops them before the `else` block, earlier editions at the end of the

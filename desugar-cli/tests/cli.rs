@@ -475,3 +475,32 @@ fn says_which_macros_it_takes_to_declare_items() {
         expansion.stdout
     );
 }
+
+#[test]
+fn explains_the_async_blocks_of_plain_fns() {
+    let path = fixtures().join("blocks.rs");
+    let path = path.to_str().unwrap();
+    let text = desugar(&[path, "--explain"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(
+        text.stdout.contains("fetch (the async block at line 7)"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("boxed (the async block at line 12)"),
+        "{}",
+        text.stdout
+    );
+    let check = desugar(&[path, "--check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    let expansion = desugar(&[path]);
+    assert_eq!(expansion.code, 0, "{}", expansion.stderr);
+    assert!(
+        !expansion.stdout.contains("async move"),
+        "{}",
+        expansion.stdout
+    );
+    let side = desugar(&[path, "--side-by-side"]);
+    assert!(side.stdout.contains("◀ Ready"), "{}", side.stdout);
+}

@@ -2,7 +2,8 @@
 //! predicate, and the states differ with and without the statement, so the function is expanded
 //! twice: with the statement, under `#[cfg(pred)]`, and without it, under `#[cfg(not(pred))]`;
 //! rustc keeps the copy that applies. Each such statement doubles the copies, so only a few are
-//! accepted.
+//! accepted. `#[cfg(..)]` on a parameter is expanded the same way: with the parameter and
+//! without it.
 
 use crate::analyze::suspend::first_await;
 use crate::parse::AsyncFn;
@@ -23,6 +24,23 @@ pub struct Split {
 }
 
 pub fn split(f: &mut AsyncFn) -> Result<Option<Split>> {
+    if let Some(split) = split_parameter(f) {
+        return Ok(Some(split));
+    }
+    let params = f.sig.inputs.iter().filter_map(|i| match i {
+        syn::FnArg::Typed(t) => t.attrs.iter().find(|a| a.path().is_ident("cfg")),
+        syn::FnArg::Receiver(_) => None,
+    });
+    if let Some(extra) = params.clone().nth(MOST) {
+        return Err(Error::new(
+            extra.span(),
+            format!(
+                "desugar supports at most {MOST} parameters with `#[cfg]` ({} here): each doubles \
+                 the expansion, written once with and once without it",
+                params.count()
+            ),
+        ));
+    }
     // Finding edits nothing: no copy of the body for the usual function, which has none.
     let mut all = Edit::Find(Vec::new());
     all.visit_block_mut(&mut f.block);
@@ -67,6 +85,61 @@ pub fn split(f: &mut AsyncFn) -> Result<Option<Split>> {
         .configured
         .push(format!("without the `#[cfg({text})]` code at line {line}"));
     Ok(Some(Split { with, without }))
+}
+
+/// `#[cfg(pred)]` on a parameter: the function with the parameter, under `#[cfg(pred)]`, and
+/// without it, under `#[cfg(not(pred))]` (the `Start` state holds the parameters, so it differs
+/// too).
+fn split_parameter(f: &AsyncFn) -> Option<Split> {
+    let conditional = |input: &syn::FnArg| match input {
+        syn::FnArg::Typed(t) => t.attrs.iter().any(|a| a.path().is_ident("cfg")),
+        syn::FnArg::Receiver(_) => false,
+    };
+    // Each doubles the copies, as a statement does.
+    if f.sig.inputs.iter().filter(|i| conditional(i)).count() > MOST {
+        return None;
+    }
+    let (index, at) = f
+        .sig
+        .inputs
+        .iter()
+        .enumerate()
+        .find_map(|(i, input)| match input {
+            syn::FnArg::Typed(t) => t
+                .attrs
+                .iter()
+                .position(|a| a.path().is_ident("cfg"))
+                .map(|at| (i, at)),
+            syn::FnArg::Receiver(_) => None,
+        })?;
+    let mut with = f.clone();
+    let syn::FnArg::Typed(param) = &mut with.sig.inputs[index] else {
+        unreachable!("found a typed parameter")
+    };
+    let attr = param.attrs.remove(at);
+    let predicate = attr
+        .parse_args::<TokenStream>()
+        .unwrap_or_else(|_| quote!(any()));
+    let text = format!(
+        "the parameter `{}`",
+        quote::ToTokens::to_token_stream(&param.pat)
+    );
+    let mut without = f.clone();
+    without.sig.inputs = f
+        .sig
+        .inputs
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != index)
+        .map(|(_, input)| input.clone())
+        .collect();
+    with.attrs.push(syn::parse_quote!(#[cfg(#predicate)]));
+    without
+        .attrs
+        .push(syn::parse_quote!(#[cfg(not(#predicate))]));
+    with.configured.push(format!("with {text}"));
+    without.configured.push(format!("without {text}"));
+    Some(Split { with, without })
 }
 
 /// The condition taken off a statement: the predicate, as written, and the line.

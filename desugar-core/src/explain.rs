@@ -68,8 +68,9 @@ fn items(
                 let ty = type_name(&block.self_ty);
                 for member in &block.items {
                     let ImplItem::Fn(m) = member else { continue };
-                    let wanted = m.sig.asyncness.is_some()
-                        && (marked || all || m.attrs.iter().any(crate::file::is_desugar_attr));
+                    let marked_here = m.attrs.iter().any(crate::file::is_desugar_attr);
+                    let wanted = (m.sig.asyncness.is_some() && (marked || all || marked_here))
+                        || ((marked || marked_here) && crate::blocks::has_async_block(&m.block));
                     if wanted {
                         let f = syn::ItemFn {
                             attrs: m.attrs.clone(),
@@ -145,7 +146,36 @@ fn explain_fn(
 ) {
     let line = syn::spanned::Spanned::span(&f).start().line;
     let end_line = f.block.brace_token.span.close().end().line;
-    let analysis = parse::Target::async_fns(f, in_trait_impl).and_then(|mut f| {
+    if f.sig.asyncness.is_none() && f.sig.constness.is_none() {
+        // A plain `fn`: each of its `async` blocks, where the function is.
+        match crate::blocks::block_fns(&f) {
+            Ok(blocks) => {
+                for block in blocks {
+                    let name = match block.async_block {
+                        Some(at) => format!("{name} (the async block at line {at})"),
+                        // An `async fn` declared in the body.
+                        None => format!("{name}::{}", block.sig.ident),
+                    };
+                    explain_async(Ok(block), name, (line, end_line), out, errors);
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+        return;
+    }
+    let f = parse::Target::async_fns(f, in_trait_impl);
+    explain_async(f, name, (line, end_line), out, errors);
+}
+
+/// `lines`: where the function (or block) starts and ends.
+fn explain_async(
+    f: syn::Result<parse::AsyncFn>,
+    name: String,
+    (line, end_line): (usize, usize),
+    out: &mut Vec<FnInfo>,
+    errors: &mut Vec<syn::Error>,
+) {
+    let analysis = f.and_then(|mut f| {
         // Written once per configuration of its `#[cfg]` statements that await: shown is the
         // copy with all of them.
         while let Some(split) = crate::configs::split(&mut f)? {

@@ -40,6 +40,61 @@ pub fn is_desugar_attr(attr: &Attribute) -> bool {
     )
 }
 
+/// Whether an item has an attribute macro that rewrites async code (`#[async_trait]`,
+/// `#[instrument]`, `#[tokio::main]`, ...): the attribute runs after it, on what it writes,
+/// which the CLI cannot run; the CLI shows the state machines as if it were not there.
+pub fn has_async_macro(item: &Item) -> bool {
+    let rewrites = |attrs: &[Attribute]| attrs.iter().any(crate::parse::rewrites_async);
+    match item {
+        Item::Fn(f) => rewrites(&f.attrs),
+        // Its methods' own macros run after the attribute on the `impl`.
+        Item::Impl(i) => {
+            rewrites(&i.attrs)
+                || i.items
+                    .iter()
+                    .any(|m| matches!(m, ImplItem::Fn(m) if rewrites(&m.attrs)))
+        }
+        _ => false,
+    }
+}
+
+/// A comment at the top of each expanded function that an attribute macro rewriting async code
+/// (`#[async_trait]`) also applies to: the attribute runs on that macro's output, which the CLI
+/// cannot produce, so what it shows is the state machine of the function as written.
+fn note_other_macros(item: &mut Item) {
+    if let Item::Fn(f) = item {
+        if f.attrs.iter().any(crate::parse::rewrites_async) {
+            note_as_written(&mut f.block);
+        }
+    }
+}
+
+/// The same for the methods of an expanded `impl`: those that were `async`, one to one (a method
+/// written once per configuration makes the lists differ: no comment then).
+fn note_other_macros_in_impl(before: &syn::ItemImpl, after: &mut syn::ItemImpl) {
+    let rewrites = |attrs: &[Attribute]| attrs.iter().any(crate::parse::rewrites_async);
+    let on_impl = rewrites(&before.attrs);
+    if before.items.len() != after.items.len() {
+        return;
+    }
+    for (b, a) in before.items.iter().zip(after.items.iter_mut()) {
+        if let (ImplItem::Fn(b), ImplItem::Fn(a)) = (b, a) {
+            if b.sig.asyncness.is_some() && (on_impl || rewrites(&b.attrs)) {
+                note_as_written(&mut a.block);
+            }
+        }
+    }
+}
+
+fn note_as_written(block: &mut syn::Block) {
+    let text = "`#[desugar]` runs after the attribute macros here that rewrite async code, on what \
+                they write, which the CLI cannot run: shown is the state machine of the function \
+                as written.";
+    if let Ok(stmt) = syn::parse2::<syn::Stmt>(crate::comments::comment(text)) {
+        block.stmts.insert(0, stmt);
+    }
+}
+
 /// Removes the `#[desugar]` attribute; returns its arguments if it was there.
 fn take_marker(attrs: &mut Vec<Attribute>) -> Option<TokenStream> {
     let index = attrs.iter().position(is_desugar_attr)?;
@@ -63,7 +118,8 @@ fn expand_items(items: &mut Vec<Item>, options: Options, errors: &mut Vec<syn::E
                     let expanded = crate::expand(args.unwrap_or_default(), tokens)
                         .and_then(syn::parse2::<syn::File>);
                     match expanded {
-                        Ok(new) => {
+                        Ok(mut new) => {
+                            new.items.iter_mut().for_each(note_other_macros);
                             out.extend(new.items);
                             continue;
                         }
@@ -75,7 +131,12 @@ fn expand_items(items: &mut Vec<Item>, options: Options, errors: &mut Vec<syn::E
                 if let Some(args) = take_marker(&mut block.attrs) {
                     let tokens = block.to_token_stream();
                     match crate::expand(args, tokens).and_then(syn::parse2) {
-                        Ok(new) => item = new,
+                        Ok(mut new) => {
+                            if let (Item::Impl(before), Item::Impl(after)) = (&item, &mut new) {
+                                note_other_macros_in_impl(before, after);
+                            }
+                            item = new;
+                        }
                         Err(e) => errors.push(e),
                     }
                 } else {
@@ -97,6 +158,8 @@ fn expand_items(items: &mut Vec<Item>, options: Options, errors: &mut Vec<syn::E
 /// The async methods of an impl block without `#[desugar]` on the block itself.
 fn expand_members(block: &mut syn::ItemImpl, options: Options, errors: &mut Vec<syn::Error>) {
     let in_trait_impl = block.trait_.is_some();
+    let rewrites = |attrs: &[Attribute]| attrs.iter().any(crate::parse::rewrites_async);
+    let on_impl = rewrites(&block.attrs);
     let mut out = Vec::with_capacity(block.items.len());
     for mut member in std::mem::take(&mut block.items) {
         if let ImplItem::Fn(method) = &mut member {
@@ -108,8 +171,12 @@ fn expand_members(block: &mut syn::ItemImpl, options: Options, errors: &mut Vec<
                 } else {
                     crate::expand(args.unwrap_or_default(), method.to_token_stream())
                 };
+                let noted = method.sig.asyncness.is_some() && (on_impl || rewrites(&method.attrs));
                 match result.and_then(syn::parse2::<crate::ImplItems>) {
-                    Ok(new) => {
+                    Ok(mut new) => {
+                        if noted {
+                            new.0.iter_mut().for_each(|m| note_as_written(&mut m.block));
+                        }
                         out.extend(new.0.into_iter().map(ImplItem::Fn));
                         continue;
                     }

@@ -10,6 +10,12 @@
 //! emit     the signature, the state enum, the machine, the poll closure
 //! ```
 //!
+//! Around it: `blocks` desugars the `async` blocks of a plain `fn` (and those `#[instrument]`
+//! wraps a body in) as `async fn`s of their own, `recursion` makes a recursive call through
+//! `Box::pin` in a block of its own, `configs` writes a function once per `#[cfg]` that changes
+//! its states, and `parse::after_async_macros` moves `#[desugar]` below the attribute macros that
+//! rewrite async code.
+//!
 //! The output, for `async fn fetch(c: &Client) -> T { let r = c.get().await; r.text().await }`:
 //!
 //! ```text
@@ -26,6 +32,7 @@
 //! ```
 
 mod analyze;
+mod blocks;
 mod comments;
 mod configs;
 mod emit;
@@ -34,6 +41,7 @@ pub mod file;
 mod lower;
 mod names;
 mod parse;
+mod recursion;
 mod syntax;
 
 use proc_macro2::TokenStream;
@@ -46,9 +54,12 @@ pub use parse::Target;
 /// The attribute: `#[desugar]` applied to `item`. Errors become `compile_error!`s, emitted with
 /// the original item so that the user sees one error, not a cascade.
 pub fn desugar(args: TokenStream, item: TokenStream) -> TokenStream {
+    if let Some(deferred) = parse::after_async_macros(&args, &item) {
+        return deferred;
+    }
     // A bug of ours must be an error at the function, not a panic of the compiler's plugin.
     let expanded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        expand(args, item.clone())
+        expand_item(args, item.clone(), true)
     }))
     .unwrap_or_else(|panic| {
         let message = panic
@@ -79,24 +90,47 @@ pub fn desugar(args: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
-/// The expansion of `#[desugar] item`.
+/// The expansion of `#[desugar] item`, all of it: the CLI's, which cannot run the attribute
+/// macros a method of an `impl` may also have (`#[instrument]`).
 pub fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream> {
+    expand_item(args, item, false)
+}
+
+/// `defer`: a method with an attribute macro that rewrites async code (`#[instrument]` inside an
+/// `impl` marked `#[desugar]`) gets its own `#[desugar]`, below that macro, which has not run yet
+/// (the `impl`'s attribute runs first), instead of being desugared now.
+fn expand_item(args: TokenStream, item: TokenStream, defer: bool) -> Result<TokenStream> {
     match parse::parse_target(args, item)? {
-        Target::Fn(item_fn) => desugar_fn(parse::Target::async_fns(item_fn, false)?),
+        Target::Fn(item_fn) => {
+            let method_alone = parse::maybe_trait_method(&item_fn);
+            if item_fn.sig.asyncness.is_none() {
+                return desugar_item_fn(item_fn, false);
+            }
+            let mut f = parse::Target::async_fns(item_fn, false)?;
+            f.method_alone = method_alone;
+            desugar_fn(f)
+        }
         Target::Impl(mut item_impl) => {
             let (methods, in_trait_impl) = parse::async_methods(&item_impl);
             let mut replaced = Vec::new();
             for index in methods {
-                let ImplItem::Fn(method) = &item_impl.items[index] else {
+                let ImplItem::Fn(method) = &mut item_impl.items[index] else {
                     continue;
                 };
+                if defer {
+                    if let Some(last) = method.attrs.iter().rposition(parse::rewrites_async) {
+                        let attr = syn::parse_quote!(#[::desugar::desugar]);
+                        method.attrs.insert(last + 1, attr);
+                        continue;
+                    }
+                }
                 let item_fn = syn::ItemFn {
                     attrs: method.attrs.clone(),
                     vis: method.vis.clone(),
                     sig: method.sig.clone(),
                     block: Box::new(method.block.clone()),
                 };
-                let tokens = desugar_fn(parse::Target::async_fns(item_fn, in_trait_impl)?)?;
+                let tokens = desugar_item_fn(item_fn, in_trait_impl)?;
                 // One method, or one per configuration (`configs`).
                 let defaultness = method.defaultness;
                 let mut copies = syn::parse2::<ImplItems>(tokens)?
@@ -116,6 +150,14 @@ pub fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream> {
             Ok(item_impl.into_token_stream())
         }
     }
+}
+
+/// An `async fn`, or a plain `fn` whose `async` blocks are desugared (`blocks`).
+fn desugar_item_fn(item_fn: syn::ItemFn, in_trait_impl: bool) -> Result<TokenStream> {
+    if item_fn.sig.asyncness.is_none() && item_fn.sig.constness.is_none() {
+        return blocks::desugar_plain_fn(item_fn);
+    }
+    desugar_fn(parse::Target::async_fns(item_fn, in_trait_impl)?)
 }
 
 /// Methods one after the other: a method's expansion, one copy per configuration (`configs`).
@@ -143,6 +185,8 @@ fn desugar_fn(mut f: parse::AsyncFn) -> Result<TokenStream> {
         out.extend(desugar_fn(split.without)?);
         return Ok(out);
     }
+    blocks::instrumented(&mut f)?;
+    recursion::box_recursive_calls(&mut f);
     let analysis = analyze::analyze(&f)?;
     let names = names::assign(&analysis, &type_names(&f));
     let sig = emit::signature::desugar(&f);

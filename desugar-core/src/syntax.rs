@@ -260,3 +260,34 @@ pub fn tail(expr: &syn::Expr) -> syn::Expr {
         expr.clone()
     }
 }
+
+/// Whether macro tokens contain the try operator `?` or `return` (outside closures, which a scan
+/// of tokens cannot see). `?` is the try operator only after an operand (a name, a literal, a
+/// group or another `?`): in `debug!(request = ?frame)` or `?Sized` it is not; nor is `return` in
+/// `event!(.., return = ?x)`.
+pub fn has_early_exit(tokens: TokenStream) -> bool {
+    use proc_macro2::{Spacing, TokenTree};
+    let mut after_operand = false;
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(tt) = tokens.next() {
+        // `return = ?x`: a field named `return` (tracing's `event!`), not a `return`.
+        let field = matches!(
+            tokens.peek(),
+            Some(TokenTree::Punct(p)) if p.as_char() == '=' && p.spacing() == Spacing::Alone
+        );
+        let exits = match &tt {
+            TokenTree::Punct(p) => p.as_char() == '?' && after_operand,
+            TokenTree::Ident(i) => i == "return" && !field,
+            TokenTree::Group(g) => has_early_exit(g.stream()),
+            TokenTree::Literal(_) => false,
+        };
+        if exits {
+            return true;
+        }
+        after_operand = match &tt {
+            TokenTree::Punct(p) => p.as_char() == '?' && after_operand,
+            TokenTree::Ident(_) | TokenTree::Literal(_) | TokenTree::Group(_) => true,
+        };
+    }
+    false
+}

@@ -357,9 +357,14 @@ macro_rules! case {
         }
     };
     // The async fns and impl blocks marked `#[desugar::desugar]` in the case get it only in the
-    // desugared copy.
+    // desugared copy, where it was written (above or below another attribute).
     (@items [$($attr:tt)*] #[desugar] $item:item $($rest:tt)*) => {
         $($attr)* $item
+        $crate::case!(@items [$($attr)*] $($rest)*);
+    };
+    // `#[desugar]` below another attribute macro (`#[async_trait] #[desugar] impl ..`).
+    (@items [$($attr:tt)*] #[$outer:meta] #[desugar] $item:item $($rest:tt)*) => {
+        #[$outer] $($attr)* $item
         $crate::case!(@items [$($attr)*] $($rest)*);
     };
     (@items [$($attr:tt)*] $item:item $($rest:tt)*) => {

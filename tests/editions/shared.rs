@@ -186,6 +186,40 @@ macro_rules! scrutinee_temporaries {
 scrutinee_temporaries!(native_scrutinee_temporaries);
 scrutinee_temporaries!(desugared_scrutinee_temporaries, #[desugar::desugar]);
 
+/// A method with `#[desugar]` of its own and no visibility may be a trait impl's: its signature
+/// gains no lifetime, and captures its own in every edition.
+pub struct Words {
+    words: Vec<String>,
+}
+
+impl Words {
+    #[desugar::desugar]
+    async fn longest(&self, at_least: &usize) -> Option<&str> {
+        later(()).await;
+        let longest = self.words.iter().max_by_key(|w| w.len());
+        longest.filter(|w| w.len() >= *at_least).map(|w| w.as_str())
+    }
+
+    pub fn longest_of(&self) -> impl Future<Output = Option<&str>> + '_ {
+        self.longest(&2)
+    }
+}
+
+impl Source for Words {
+    #[desugar::desugar]
+    async fn fetch(&self, key: u32) -> u32 {
+        later(()).await;
+        self.words.len() as u32 + key
+    }
+}
+
+/// A plain `fn` returning an `async move` block: the block is desugared.
+#[desugar::desugar]
+pub fn doubled(n: u32) -> impl Future<Output = u32> {
+    let twice = n * 2;
+    async move { later(twice).await + 1 }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +242,12 @@ mod tests {
         );
         assert_eq!(block_on(first_even(vec![3, 5, 8, 9])), Some(8));
         assert_eq!(block_on(first_even(vec![3, 5])), None);
+        let w = Words {
+            words: vec!["a".to_string(), "abc".to_string()],
+        };
+        assert_eq!(block_on(w.longest_of()), Some("abc"));
+        assert_eq!(block_on(w.fetch(1)), 3);
+        assert_eq!(block_on(doubled(4)), 9);
     }
 
     #[test]

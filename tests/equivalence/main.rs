@@ -17,6 +17,7 @@ pub mod common;
 pub use common::fuzz::*;
 pub use common::{Noisy, Trace};
 
+mod attributes;
 mod borrows;
 mod captures;
 mod control;

@@ -433,15 +433,7 @@ impl<'ast> Visit<'ast> for Jumps {
     fn visit_item(&mut self, _: &'ast syn::Item) {}
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
         // `?` or `return` inside a macro's arguments.
-        fn scan(tokens: proc_macro2::TokenStream) -> bool {
-            tokens.into_iter().any(|tt| match tt {
-                proc_macro2::TokenTree::Punct(p) => p.as_char() == '?',
-                proc_macro2::TokenTree::Ident(i) => i == "return",
-                proc_macro2::TokenTree::Group(g) => scan(g.stream()),
-                proc_macro2::TokenTree::Literal(_) => false,
-            })
-        }
-        if scan(m.tokens.clone()) {
+        if crate::syntax::has_early_exit(m.tokens.clone()) {
             self.exits = true;
         }
     }

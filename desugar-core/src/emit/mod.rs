@@ -76,7 +76,16 @@ pub fn emit(
         .pinned
         .as_ref()
         .map(|pinned| quote!(: &#pinned mut #state_enum<#(#infer),*>));
-    let enum_def = splice(state::state_enum(a, names, &fn_name));
+    let subject = match f.async_block {
+        Some(line) => format!("the `async` block's future (line {line})"),
+        None => format!("`{fn_name}`'s future"),
+    };
+    let enum_def = splice(state::state_enum(
+        a,
+        names,
+        &subject,
+        f.async_block.is_some(),
+    ));
     let private = crate::names::private();
     let machine_note = comment(
         "The future: `desugar::__private::Machine { state, slots, resume }`, defined once for \
@@ -107,11 +116,11 @@ pub fn emit(
     let start = splice(arms.start);
     let in_place = arms.in_place;
     // A function that never returns: rustc sees it when an arm resumes in place and never
-    // leaves its loop (its `loop` has type `!`).
-    let allow_unreachable = in_place
-        .iter()
-        .any(|&p| p)
-        .then(|| quote!(#[allow(unreachable_code)]));
+    // leaves its loop (its `loop` has type `!`), or when it returns `!`.
+    let never =
+        matches!(&f.sig.output, syn::ReturnType::Type(_, t) if matches!(**t, syn::Type::Never(_)));
+    let allow_unreachable =
+        (never || in_place.iter().any(|&p| p)).then(|| quote!(#[allow(unreachable_code)]));
     let poll_arms = arms.resumes.into_iter().enumerate().map(|(p, body)| {
         let body = splice(body);
         let variant = &names.variants[p];
@@ -170,18 +179,25 @@ pub fn emit(
     });
     let errors = arms.errors.iter().map(syn::Error::to_compile_error);
     let configured = (!f.configured.is_empty()).then(|| {
+        let (what, kind) = match f.async_block {
+            Some(_) => ("the `async` block".to_owned(), "block"),
+            None => (format!("`{fn_name}`"), "function"),
+        };
         comment(&format!(
-            "The copy of `{fn_name}` {}: a macro cannot evaluate `#[cfg]`, so the function is \
-             written for each configuration and rustc keeps the one that applies.",
+            "The copy of {what} {}: a macro cannot evaluate `#[cfg]`, so the {kind} is written \
+             for each configuration and rustc keeps the one that applies.",
             f.configured.join(", ")
         ))
     });
     let attrs = &f.attrs;
+    // In a trait impl, `Captures` is a bound the trait's `async fn` does not have: allowed.
+    let refines = sig.refines.then(|| quote!(#[allow(refining_impl_trait)]));
     let vis = &f.vis;
     let signature = &sig.sig;
     let span = f.sig.fn_token.span;
     quote_spanned! {span=>
         #(#attrs)*
+        #refines
         #vis #signature {
             #configured
             #(#errors)*

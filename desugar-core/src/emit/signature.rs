@@ -34,6 +34,9 @@ pub struct Desugared {
     /// The output type, with lifetimes named, if it can be written in a closure's return type.
     pub output: Option<Type>,
     pub unit_output: bool,
+    /// The return type has bounds a trait's `async fn` does not (a method alone that may be a
+    /// trait impl's: `Captures`, for editions before 2024).
+    pub refines: bool,
     /// The `Start` variant's fields and the parameter moved into each.
     pub start_fields: Vec<(Ident, Ident)>,
 }
@@ -100,6 +103,7 @@ pub fn desugar(f: &AsyncFn) -> Desugared {
     if let Some(l) = &output_lifetime {
         OutputLifetimes(l.clone()).visit_type_mut(&mut output);
     }
+    NamedNever.visit_type_mut(&mut output);
     let unit_output = matches!(&output, Type::Tuple(t) if t.elems.is_empty());
 
     let new_params: Vec<GenericParam> = namer
@@ -126,8 +130,9 @@ pub fn desugar(f: &AsyncFn) -> Desugared {
             .map(|t| t.ident.clone())
             .collect();
         // Always named: the state is reached through `&'fut mut`, which keeps the borrows of
-        // locals kept in place from passing for `'static`.
-        let needs_fut = true;
+        // locals kept in place from passing for `'static`; except on a method that may be a trait
+        // impl's, whose signature cannot gain lifetimes.
+        let needs_fut = !f.method_alone;
         let mut captured: Vec<TokenStream> = Vec::new();
         if needs_fut {
             let mut all_taken = taken;
@@ -188,7 +193,9 @@ pub fn desugar(f: &AsyncFn) -> Desugared {
     };
     sig.output = ReturnType::Type(arrow, Box::new(syn::parse_quote!(impl #future_bound)));
     let annotatable = !has_impl_trait(&output) && !has_infer(&output);
+    let refines = f.method_alone && quote!(#future_bound).to_string().contains("Captures");
     Desugared {
+        refines,
         sig,
         fut: fut_lifetime,
         pinned: pinned_lifetime,
@@ -330,6 +337,21 @@ impl VisitMut for ElidedLifetimes {
         &mut self,
         _: &mut syn::ParenthesizedGenericArguments,
     ) {
+    }
+}
+
+/// `!` -> `Never` (`desugar::__private::Never`): `impl Future<Output = !>` is unstable.
+struct NamedNever;
+
+impl VisitMut for NamedNever {
+    fn visit_type_mut(&mut self, ty: &mut Type) {
+        if let Type::Never(never) = ty {
+            let private = private();
+            let span = never.bang_token.span;
+            *ty = syn::parse_quote_spanned!(span=> #private::Never);
+        } else {
+            visit_mut::visit_type_mut(self, ty);
+        }
     }
 }
 

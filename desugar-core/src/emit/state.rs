@@ -22,7 +22,11 @@ pub fn stored_locals(a: &Analysis) -> Vec<LocalId> {
     ids
 }
 
-pub fn state_enum(a: &Analysis, names: &Names, fn_name: &str) -> TokenStream {
+/// `subject`: whose future it is (`` `name`'s future ``).
+/// `block`: an `async` block's, whose parameters (what it captures) are declared last captured
+/// first, so that they drop in the order it captured them (`blocks`); the `Start` state holds
+/// them in that order too.
+pub fn state_enum(a: &Analysis, names: &Names, subject: &str, block: bool) -> TokenStream {
     let state_enum = hidden("__State");
     let awaitee = hidden("__awaitee");
     let pinned_marker = hidden("__pinned");
@@ -35,7 +39,11 @@ pub fn state_enum(a: &Analysis, names: &Names, fn_name: &str) -> TokenStream {
         .chain(stored.iter().map(|&id| &names.local_params[id]))
         .chain(&guard_params)
         .collect();
-    let start_fields = a.params.iter().map(|&id| {
+    let mut start: Vec<LocalId> = a.params.clone();
+    if block {
+        start.reverse();
+    }
+    let start_fields = start.iter().map(|&id| {
         let (field, ty) = (&names.fields[id], &names.local_params[id]);
         quote!(#field: #ty)
     });
@@ -109,9 +117,8 @@ pub fn state_enum(a: &Analysis, names: &Names, fn_name: &str) -> TokenStream {
             }
         })
     });
-    let doc = format!(
-        " The states of `{fn_name}`'s future: one per `.await`, each holding what lives across it."
-    );
+    let doc =
+        format!(" The states of {subject}: one per `.await`, each holding what lives across it.");
     quote! {
         #[doc = #doc]
         #[allow(clippy::large_enum_variant)] // the states are what they are; no boxing

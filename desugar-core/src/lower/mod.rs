@@ -1806,11 +1806,14 @@ fn is_panic(mac: &syn::Macro) -> bool {
 /// `break 'ret value`. (`break 'ret ::path(..)` reads, to syn, as a labeled block `'ret: ..`:
 /// such a value is bound to a local first; braces or parentheses would be linted as unused.)
 fn break_with(ret: &syn::Lifetime, value: TokenStream) -> TokenStream {
-    let colons = matches!(
-        value.clone().into_iter().next(),
-        Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == ':'
-    );
-    if colons {
+    let first = value.clone().into_iter().next();
+    let colons = matches!(&first, Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == ':');
+    // A value with an attribute (`#[allow(unreachable_code)] ret`, as `#[async_trait]` writes
+    // it) keeps it inside braces: on an expression it is unstable.
+    let attributed = matches!(&first, Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == '#');
+    if attributed {
+        quote!(break #ret { #value })
+    } else if colons {
         let v = hidden("__value");
         quote!({ let #v = #value; break #ret #v })
     } else {

@@ -320,7 +320,7 @@ impl Rewriter {
                 mac.tokens = args.into_token_stream();
             }
             _ => {
-                if self.closure_depth == 0 && has_early_exit(mac.tokens.clone()) {
+                if self.closure_depth == 0 && crate::syntax::has_early_exit(mac.tokens.clone()) {
                     self.errors.push(syn::Error::new(
                         mac.path.span(),
                         "desugar cannot rewrite `?` or `return` inside this macro's arguments; \
@@ -615,16 +615,6 @@ fn block_like(e: &Expr) -> bool {
         e,
         Expr::Block(_) | Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) | Expr::Unsafe(_)
     )
-}
-
-/// Whether macro tokens contain `?` or `return` (outside closures, which a scan cannot see).
-fn has_early_exit(tokens: TokenStream) -> bool {
-    tokens.into_iter().any(|tt| match tt {
-        TokenTree::Punct(p) => p.as_char() == '?',
-        TokenTree::Ident(i) => i == "return",
-        TokenTree::Group(g) => has_early_exit(g.stream()),
-        TokenTree::Literal(_) => false,
-    })
 }
 
 /// `self` (not `self::path`) -> `__self` in raw macro tokens.

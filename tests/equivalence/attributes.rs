@@ -1,0 +1,349 @@
+//! Other attribute macros around `#[desugar]`, in either order: `#[async_trait]`,
+//! `#[tracing::instrument]`; `#[desugar]` on a plain `fn` (its `async` blocks); and what the
+//! signature of an `async fn` may hold: `-> !`, `#[cfg]` on a parameter.
+
+use super::*;
+pub use async_trait::async_trait;
+pub use tracing::instrument;
+
+case! {
+    async_trait_desugar_above(t) => run(t);
+    #[async_trait]
+    pub trait Store {
+        async fn load(&self, key: u32) -> u32;
+        async fn save(&mut self, key: u32, value: &str) -> Result<usize, String>;
+    }
+    pub struct Memory {
+        trace: Trace,
+        saved: usize,
+    }
+    #[desugar]
+    #[async_trait]
+    impl Store for Memory {
+        async fn load(&self, key: u32) -> u32 {
+            let guard = self.trace.noisy("load guard");
+            let n = self.trace.step("load", 2, key * 10).await;
+            guard.touch();
+            n + 1
+        }
+        async fn save(&mut self, key: u32, value: &str) -> Result<usize, String> {
+            if key == 0 {
+                return Err("no key".to_string());
+            }
+            let n = self.trace.step("save", 1, value.len()).await;
+            self.saved += n;
+            Ok(self.saved)
+        }
+    }
+    fn is_send<T: Send>(t: T) -> T {
+        t
+    }
+    async fn run(t: Trace) -> (u32, Result<usize, String>, Result<usize, String>) {
+        let mut m = Memory { trace: t, saved: 0 };
+        let a = is_send(m.load(4)).await;
+        let b = m.save(0, "x").await;
+        let c = m.save(1, "abc").await;
+        (a, b, c)
+    }
+}
+
+case! {
+    async_trait_desugar_below(t) => run(t);
+    #[async_trait]
+    pub trait Source {
+        async fn pair(&mut self, (a, b): (u32, u32), label: &str) -> Result<String, std::num::ParseIntError>;
+        async fn consume(self) -> usize where Self: Sized;
+    }
+    pub struct Reader {
+        trace: Trace,
+        total: u32,
+    }
+    #[async_trait]
+    #[desugar]
+    impl Source for Reader {
+        async fn pair(&mut self, (a, b): (u32, u32), label: &str) -> Result<String, std::num::ParseIntError> {
+            let x = self.trace.step("first", 1, a).await;
+            let parsed: u32 = label.parse()?;
+            let y = self.trace.step("second", 2, b).await;
+            self.total += x + y + parsed;
+            Ok(format!("{label}={}", self.total))
+        }
+        async fn consume(self) -> usize {
+            let noisy = self.trace.noisy("consumed");
+            self.trace.step("consume", 1, ()).await;
+            drop(noisy);
+            self.total as usize
+        }
+    }
+    async fn run(t: Trace) -> (Result<String, std::num::ParseIntError>, Result<String, std::num::ParseIntError>, usize) {
+        let mut r = Reader { trace: t, total: 0 };
+        let a = r.pair((1, 2), "7").await;
+        let b = r.pair((1, 2), "x").await;
+        let c = r.consume().await;
+        (a, b, c)
+    }
+}
+
+case! {
+    async_trait_not_send(t) => run(t);
+    #[async_trait(?Send)]
+    pub trait Local {
+        async fn shared(&self) -> usize;
+    }
+    pub struct Counted {
+        trace: Trace,
+        count: std::rc::Rc<std::cell::Cell<usize>>,
+    }
+    #[desugar]
+    #[async_trait(?Send)]
+    impl Local for Counted {
+        async fn shared(&self) -> usize {
+            let kept = std::rc::Rc::clone(&self.count);
+            self.trace.step("shared", 1, ()).await;
+            kept.set(kept.get() + 1);
+            kept.get()
+        }
+    }
+    async fn run(t: Trace) -> usize {
+        let c = Counted { trace: t, count: Default::default() };
+        c.shared().await + c.shared().await
+    }
+}
+
+case! {
+    instrumented_desugar_above(t) => run(t);
+    #[derive(Debug)]
+    pub struct Frame(u32);
+    #[desugar]
+    #[instrument(skip(t), fields(extra = 1), err, ret)]
+    async fn handle(t: Trace, n: u32) -> Result<u32, String> {
+        let frame = Frame(n);
+        tracing::debug!(request = ?frame, "handling");
+        let m = t.step("handle", 2, n + 1).await;
+        if m > 10 {
+            return Err(format!("too big: {m}"));
+        }
+        Ok(m + frame.0)
+    }
+    async fn run(t: Trace) -> (Result<u32, String>, Result<u32, String>) {
+        (handle(t.clone(), 3).await, handle(t, 30).await)
+    }
+}
+
+case! {
+    instrumented_desugar_below(t) => run(t);
+    #[instrument(level = "debug", skip_all, fields(n = n), ret)]
+    #[desugar]
+    async fn handle(t: Trace, n: u32) -> u32 {
+        let guard = t.noisy("guard");
+        let m = t.step("handle", 1, n).await;
+        tracing::info!(m, "stepped");
+        guard.touch();
+        m * 2
+    }
+    #[instrument(err)]
+    #[desugar]
+    async fn checked(n: u32) -> Result<u32, String> {
+        std::future::ready(()).await;
+        if n == 0 { Err("zero".into()) } else { Ok(n) }
+    }
+    #[instrument]
+    #[desugar]
+    async fn plain(t: Trace) {
+        t.step("plain", 1, ()).await;
+    }
+    async fn run(t: Trace) -> (u32, Result<u32, String>, Result<u32, String>) {
+        plain(t.clone()).await;
+        (handle(t, 2).await, checked(0).await, checked(1).await)
+    }
+}
+
+case! {
+    async_block_in_plain_fn(t) => fetch(t, 4);
+    #[desugar]
+    fn fetch(t: Trace, n: u32) -> impl std::future::Future<Output = u32> {
+        let doubled = n * 2;
+        let guard = t.noisy("captured guard");
+        async move {
+            let got = t.step("fetch", 2, doubled).await;
+            guard.touch();
+            got + n
+        }
+    }
+}
+
+case! {
+    boxed_async_block_in_plain_fn(t) => run(t);
+    #[desugar]
+    fn boxed(t: Trace, label: String) -> std::pin::Pin<Box<dyn std::future::Future<Output = String> + Send>> {
+        Box::pin(async move {
+            let n = t.step("boxed", 1, label.len()).await;
+            format!("{label}:{n}")
+        })
+    }
+    #[desugar]
+    fn closures(t: Trace) -> Vec<std::pin::Pin<Box<dyn std::future::Future<Output = u32>>>> {
+        (1..3u32)
+            .map(|i| -> std::pin::Pin<Box<dyn std::future::Future<Output = u32>>> {
+                let t = t.clone();
+                Box::pin(async move { t.step("in closure", i, i).await * 10 })
+            })
+            .collect()
+    }
+    async fn run(t: Trace) -> (String, u32) {
+        let a = boxed(t.clone(), "ab".into()).await;
+        let mut sum = 0;
+        for f in closures(t) {
+            sum += f.await;
+        }
+        (a, sum)
+    }
+}
+
+case! {
+    #[panics]
+    never_returns(t) => run(t);
+    #[desugar]
+    async fn forever(t: Trace) -> ! {
+        let guard = t.noisy("guard");
+        t.step("once", 1, ()).await;
+        guard.touch();
+        panic!("boom: a fn returning `!`")
+    }
+    async fn run(t: Trace) -> u32 {
+        forever(t).await
+    }
+}
+
+case! {
+    cfg_parameters(t) => run(t);
+    #[desugar]
+    async fn pick(
+        t: Trace,
+        #[cfg(any())] absent: u32,
+        #[cfg(all())] present: u32,
+        last: u32,
+    ) -> u32 {
+        let n = t.step("pick", 1, present).await;
+        #[cfg(any())]
+        let n = n + absent;
+        n + last
+    }
+    async fn run(t: Trace) -> u32 {
+        pick(t, 2, 3).await
+    }
+}
+
+case! {
+    recursion_through_box_pin(t) => run(t);
+    #[desugar]
+    async fn fib(t: Trace, n: u64) -> u64 {
+        if n < 2 {
+            return t.step("leaf", 1, n).await;
+        }
+        let a = Box::pin(fib(t.clone(), n - 1)).await;
+        let b = Box::pin(fib(t, n - 2)).await;
+        a + b
+    }
+    pub struct Node {
+        trace: Trace,
+        value: u32,
+        children: Vec<Node>,
+    }
+    #[desugar]
+    impl Node {
+        pub async fn sum(&self) -> u32 {
+            let mut total = self.trace.step("visit", 1, self.value).await;
+            for child in &self.children {
+                total += Box::pin(child.sum()).await;
+            }
+            total
+        }
+        pub async fn bump(&mut self, by: u32) -> u32 {
+            self.value += self.trace.step("bump", 1, by).await;
+            for child in self.children.iter_mut() {
+                Box::pin(child.bump(by + 1)).await;
+            }
+            let again = Box::pin(self.depth()).await;
+            self.value + again
+        }
+        pub async fn depth(&self) -> u32 {
+            std::future::ready(()).await;
+            match self.children.first() {
+                Some(c) => 1 + Box::pin(c.depth()).await,
+                None => 0,
+            }
+        }
+    }
+    fn is_send<T: Send>(t: T) -> T {
+        t
+    }
+    async fn run(t: Trace) -> (u64, u32, u32) {
+        let leaf = |v| Node { trace: t.clone(), value: v, children: Vec::new() };
+        let mut tree = Node { trace: t.clone(), value: 1, children: vec![leaf(2), leaf(3)] };
+        let f = is_send(fib(t.clone(), 5)).await;
+        let s = tree.sum().await;
+        let b = tree.bump(10).await;
+        (f, s, b)
+    }
+}
+
+case! {
+    async_blocks_not_at_the_tail(t) => run(t);
+    pub struct Client {
+        trace: Trace,
+        base: u32,
+    }
+    #[desugar]
+    impl Client {
+        pub fn get(&self, n: u32) -> impl std::future::Future<Output = Result<u32, String>> + '_ {
+            let first = async move {
+                let v = self.trace.step("first", 1, n).await;
+                let parsed: u32 = format!("{v}").parse().map_err(|e| format!("{e:?}"))?;
+                Ok::<u32, String>(parsed + self.base)
+            };
+            async move {
+                let a = first.await?;
+                if a > 100 {
+                    return Err("too big".to_string());
+                }
+                let b = self.trace.step("second", 2, a).await;
+                Ok(b * 2)
+            }
+        }
+    }
+    async fn run(t: Trace) -> (Result<u32, String>, Result<u32, String>) {
+        let c = Client { trace: t, base: 1 };
+        (c.get(2).await, c.get(200).await)
+    }
+}
+
+case! {
+    async_block_capture_order(t) => fetch(t);
+    #[desugar]
+    fn fetch(t: Trace) -> impl std::future::Future<Output = usize> {
+        let first = t.noisy("first");
+        let second = t.noisy("second");
+        let third = t.noisy("third");
+        async move {
+            let n = third.touch().len();
+            t.step("wait", 1, ()).await;
+            n + second.touch().len() + first.touch().len() + third.touch().len()
+        }
+    }
+}
+
+case! {
+    async_fn_declared_in_a_plain_fn(t) => outer(t);
+    // As `#[async_std::main]` writes a function: the body as an `async fn` inside it.
+    #[desugar]
+    fn outer(t: Trace) -> impl std::future::Future<Output = u32> {
+        async fn inner(t: Trace, n: u32) -> u32 {
+            let guard = t.noisy("inner guard");
+            let m = t.step("inner", 2, n).await;
+            guard.touch();
+            m + 1
+        }
+        inner(t, 4)
+    }
+}
