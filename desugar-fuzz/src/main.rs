@@ -135,7 +135,12 @@ fn run(ws: &Workspace, seeds: Range<u64>, batch: usize, log: Option<PathBuf>) ->
             match o.class {
                 None => passed += 1,
                 Some(class) => {
-                    let detail: String = o.detail.chars().take(300).collect();
+                    let detail: String = o
+                        .detail
+                        .chars()
+                        .map(|c| if c == '\n' { ' ' } else { c })
+                        .take(300)
+                        .collect();
                     let line = format!("seed {}: {class}: {detail}\n", o.id);
                     print!("{line}");
                     lines.push_str(&line);

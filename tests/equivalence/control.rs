@@ -446,3 +446,55 @@ case! {
         ]
     }
 }
+
+case! {
+    scrutinee_loop_awaits_in_its_condition(t) => entry(t);
+    // From the fuzzer (seed 639: the macro overflowed its stack): a `match` on a block whose
+    // `while` awaits in its condition, which becomes `if !(..)`, a value and not a place.
+    struct Ctx {
+        a: Val,
+        n: u32,
+    }
+    #[desugar]
+    impl Ctx {
+        async fn into_inner(self, t: Trace) -> u32 {
+            let c = &mut 0;
+            match loop {
+                *c += 1;
+                if *c > 2 {
+                    break self.n;
+                }
+                let mut w = 0;
+                while w < t.step("w", 1, 2).await {
+                    w += 1;
+                }
+            } {
+                0 => self.a.wait(1).await,
+                n @ 3..=9 if n % 2 == 0 => self.a.get(),
+                n => n + self.a.lock(),
+            }
+        }
+    }
+    async fn entry(t: Trace) -> (u32, u32) {
+        let a = Ctx { a: t.val(1), n: 0 }.into_inner(t.clone()).await;
+        let b = Ctx { a: t.val(2), n: 5 }.into_inner(t.clone()).await;
+        (a, b)
+    }
+}
+
+case! {
+    labeled_break_of_a_checked_call(t) => entry(t);
+    // From the fuzzer (seed 239): `break 'b value` whose value became a call through a receiver
+    // check (`::desugar::..`), which after `break 'b` reads as a labeled block.
+    #[desugar]
+    pub async fn entry(t: Trace) -> Val {
+        let item = t.val(3);
+        t.step("s", 1, t.val('b: {
+            if t.step("c", 1, 2).await > 1 {
+                break 'b item.get();
+            }
+            item.wait(1).await;
+            4
+        })).await
+    }
+}

@@ -145,8 +145,12 @@ impl Builder {
                     *r.expr = self.place(&r.expr, out)?;
                     return Ok(syn::Expr::Reference(r));
                 }
-                syn::Expr::Field(_) | syn::Expr::Index(_) | syn::Expr::Unary(_)
-                    if holds_temporary(expr) =>
+                // (`!make().ok`, `-x.len()` make values, not places.)
+                syn::Expr::Field(_) | syn::Expr::Index(_) if holds_temporary(expr) => {
+                    return self.place(expr, out);
+                }
+                syn::Expr::Unary(u)
+                    if matches!(u.op, syn::UnOp::Deref(_)) && holds_temporary(expr) =>
                 {
                     return self.place(expr, out);
                 }

@@ -696,7 +696,9 @@ impl Builder {
         };
         if init.diverge.is_none()
             && let syn::Expr::Reference(r) = &*init.expr
-            && explode::is_temporary(&r.expr)
+            && (explode::is_temporary(&r.expr)
+                // (`&0` is promoted to a constant, `&mut 0` is not.)
+                || r.mutability.is_some() && matches!(&*r.expr, syn::Expr::Lit(_)))
         {
             // `let r = &mut make();`: rustc keeps the temporary to the end of the block, as if
             // it were a local declared just before `r` (and dropped just after it). It is one
