@@ -53,6 +53,10 @@ impl Gen {
                     owned_mut,
                 )),
                 (Ty::Pair, Ty::U32) => out.push(place(format!("{}.n", v.name), false, owned_mut)),
+                // An element of a `Vec`, which is never empty: read, borrowed, mutated in place.
+                (Ty::Vec, Ty::Val) if v.via.is_none() => {
+                    out.push(place(format!("{}[0]", v.name), false, env.can_mut(i)))
+                }
                 _ => {}
             }
         }
@@ -495,6 +499,18 @@ impl Gen {
                 Some(step.or(value))
             }
             2 => self.call(env, ty, depth),
+            3 if *ty == Ty::U32 && self.chance(25) && self.awaits > 0 => {
+                // A chain of awaits: the value of one is the receiver of the next.
+                self.awaits -= 1;
+                let v = self.expr(env, &Ty::Val, depth + 1);
+                let label2 = self.fresh("s");
+                let k = self.pick(&[0, 1, 2]);
+                Some(seq![
+                    format!("t.step(\"{label2}\", {pending}, "),
+                    v,
+                    format!(").await.wait({k}).await")
+                ])
+            }
             3 if *ty == Ty::U32 => {
                 // Async methods that borrow their receiver until they finish.
                 if self.chance(50) {

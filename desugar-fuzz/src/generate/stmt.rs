@@ -98,6 +98,7 @@ impl Gen {
                 18 => self.drop_stmt(env),
                 19 => self.let_else(env),
                 20 => self.split(env),
+                21 if self.chance(20) => self.assert_stmt(env),
                 21 => self.await_stmt(env),
                 22 => self.mutate(env),
                 _ => self.log(env),
@@ -909,6 +910,23 @@ impl Gen {
                 "\n}"
             ],
             d,
+        ))
+    }
+
+    /// `assert!`, `assert_eq!` or `assert_ne!` on values that may await, which hold: the
+    /// program's numbers are below 1000.
+    fn assert_stmt(&mut self, env: &mut Env) -> Option<(Node, bool)> {
+        let a = self.expr(env, &Ty::U32, 1);
+        Some((
+            match self.rng.u32(0..3) {
+                0 => seq!["assert!(", a, " < 1000);"],
+                1 => seq!["assert_ne!(", a, ", 1000, \"out of range\");"],
+                _ => {
+                    let b = self.expr(env, &Ty::U32, 1);
+                    seq!["assert_eq!((", a, ") / 1000, (", b, ") / 1000);"]
+                }
+            },
+            false,
         ))
     }
 
