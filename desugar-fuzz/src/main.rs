@@ -35,6 +35,14 @@ enum Cmd {
         /// Also append one line per failing seed to this file.
         #[arg(long)]
         log: Option<PathBuf>,
+        /// The failures known so far (`SEED CLASS` per line): the run fails only on a seed not
+        /// listed, or one that fails another way; listed seeds that pass are reported, so that
+        /// the list only shrinks.
+        #[arg(long)]
+        expect: Option<PathBuf>,
+        /// Write the failures of this run to the `--expect` file instead of checking them.
+        #[arg(long, requires = "expect")]
+        write_expect: bool,
     },
     /// Prints the program of a seed.
     Show {
@@ -85,7 +93,13 @@ fn main() -> ExitCode {
             print!("{}", generate::generate(seed).source(desugared));
             ExitCode::SUCCESS
         }
-        Cmd::Run { seeds, batch, log } => run(&ws, seeds, batch, log),
+        Cmd::Run {
+            seeds,
+            batch,
+            log,
+            expect,
+            write_expect,
+        } => run(&ws, seeds, batch, log, expect.map(|e| (e, write_expect))),
         Cmd::Build { seed } => {
             let ok = ws.write(&[unit(seed)]).and_then(|()| ws.build_verbose());
             match ok {
@@ -116,9 +130,16 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(ws: &Workspace, seeds: Range<u64>, batch: usize, log: Option<PathBuf>) -> ExitCode {
+fn run(
+    ws: &Workspace,
+    seeds: Range<u64>,
+    batch: usize,
+    log: Option<PathBuf>,
+    expect: Option<(PathBuf, bool)>,
+) -> ExitCode {
     let started = Instant::now();
     let mut counts: BTreeMap<Class, usize> = BTreeMap::new();
+    let mut failures: BTreeMap<u64, String> = BTreeMap::new();
     let mut passed = 0;
     let all: Vec<u64> = seeds.clone().collect();
     for chunk in all.chunks(batch.max(1)) {
@@ -142,6 +163,9 @@ fn run(ws: &Workspace, seeds: Range<u64>, batch: usize, log: Option<PathBuf>) ->
                         .take(300)
                         .collect();
                     let line = format!("seed {}: {class}: {detail}\n", o.id);
+                    if let Ok(seed) = o.id.parse() {
+                        failures.insert(seed, class.to_string());
+                    }
                     print!("{line}");
                     lines.push_str(&line);
                     *counts.entry(class).or_default() += 1;
@@ -176,9 +200,93 @@ fn run(ws: &Workspace, seeds: Range<u64>, batch: usize, log: Option<PathBuf>) ->
     for (class, n) in &counts {
         println!("  {n:>5}  {class}");
     }
+    if let Some((path, write)) = expect {
+        return compare_expected(&path, write, &seeds, &failures);
+    }
     if failed == 0 {
         ExitCode::SUCCESS
     } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Checks the failures of a run against the known ones (or writes them): a seed that fails and
+/// is not known, or fails another way, is a regression; a known one that passes is reported.
+fn compare_expected(
+    path: &std::path::Path,
+    write: bool,
+    seeds: &Range<u64>,
+    failures: &BTreeMap<u64, String>,
+) -> ExitCode {
+    if write {
+        let mut text = format!(
+            "# Failures known on seeds {}..{} (`desugar-fuzz run --expect`): SEED CLASS.\n",
+            seeds.start, seeds.end
+        );
+        for (seed, class) in failures {
+            text.push_str(&format!("{seed} {class}\n"));
+        }
+        return match std::fs::write(path, text) {
+            Ok(()) => {
+                println!(
+                    "wrote {} known failures to {}",
+                    failures.len(),
+                    path.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {}: {e}", path.display());
+                ExitCode::from(2)
+            }
+        };
+    }
+    let known: BTreeMap<u64, String> = match std::fs::read_to_string(path) {
+        Ok(text) => text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| {
+                let (seed, class) = l.split_once(' ')?;
+                Some((seed.parse().ok()?, class.trim().to_string()))
+            })
+            .collect(),
+        Err(e) => {
+            eprintln!("error: {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let mut regressions = Vec::new();
+    for (seed, class) in failures {
+        match known.get(seed) {
+            Some(k) if k == class => {}
+            Some(k) => regressions.push(format!("seed {seed}: was `{k}`, now `{class}`")),
+            None => regressions.push(format!("seed {seed}: {class} (new)")),
+        }
+    }
+    let fixed: Vec<u64> = known
+        .keys()
+        .filter(|s| seeds.contains(s) && !failures.contains_key(s))
+        .copied()
+        .collect();
+    if !fixed.is_empty() {
+        println!(
+            "\n{} known failures pass now (remove them from {}): {fixed:?}",
+            fixed.len(),
+            path.display()
+        );
+    }
+    if regressions.is_empty() {
+        println!(
+            "no failure beyond the {} known in {}",
+            known.len(),
+            path.display()
+        );
+        ExitCode::SUCCESS
+    } else {
+        println!("\n{} failures not known before:", regressions.len());
+        for r in &regressions {
+            println!("  {r}");
+        }
         ExitCode::FAILURE
     }
 }
