@@ -514,3 +514,16 @@ case! {
         r.take() + k + shared.name.len() as u32
     }
 }
+
+case! {
+    closure_inside_a_value(t) => entry(t);
+    // From a reduction of async-lock's `initialize_or_wait` (crater): a closure borrowing a
+    // local, kept inside another value (`Some(|| ..)`), across an `.await`.
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let mut closure = Some(|| t.step("init", 1, 3u32));
+        let first = t.step("first", 1, 1).await;
+        let init = closure.take().unwrap();
+        first + init().await
+    }
+}

@@ -498,3 +498,29 @@ case! {
         })).await
     }
 }
+
+case! {
+    loop_followed_by_items(t) => entry(t);
+    // From async-lock's `OnceCell::initialize_or_wait` (crater, E0308): a `loop` that only
+    // leaves by `return`, followed by items (which are hoisted): nothing runs after the loop.
+    #[desugar]
+    pub async fn entry(t: Trace) -> Result<(), u32> {
+        let mut n = 0;
+        loop {
+            n += 1;
+            let _guard = Guard(t.clone());
+            match n {
+                3 => return Ok(()),
+                _ => {
+                    t.step("x", 1, ()).await;
+                }
+            }
+        }
+        struct Guard(Trace);
+        impl Drop for Guard {
+            fn drop(&mut self) {
+                self.0.log("guard dropped");
+            }
+        }
+    }
+}

@@ -418,10 +418,24 @@ impl Builder {
         let borrows: Vec<LocalId> = match init {
             Some(syn::Expr::Closure(c)) if c.capture.is_none() => captures(),
             Some(syn::Expr::Async(a)) if a.capture.is_none() => captures(),
-            Some(init) => borrow_roots(init)
-                .iter()
-                .filter_map(|name| self.lookup(name))
-                .collect(),
+            Some(init) => {
+                let mut borrows: Vec<LocalId> = borrow_roots(init)
+                    .iter()
+                    .filter_map(|name| self.lookup(name))
+                    .collect();
+                // A closure or `async` block inside the value may be kept in it (`Some(|| x.get())`,
+                // `v.iter().map(|i| i + n)`): what it borrows, the value may borrow.
+                let within: Vec<LocalId> = captures()
+                    .into_iter()
+                    .filter(|&id| uses.iter().any(|u| u.local == id && u.captured))
+                    .collect();
+                for id in within {
+                    if !borrows.contains(&id) {
+                        borrows.push(id);
+                    }
+                }
+                borrows
+            }
             None => Vec::new(),
         };
         let lent: Vec<LocalId> = match init {
@@ -560,7 +574,10 @@ impl Builder {
     ) -> Result<Block> {
         let mut tail = None;
         for (i, stmt) in stmts.iter().enumerate() {
-            let last = i + 1 == stmts.len();
+            // Items after it are hoisted: they do not follow it (`loop { .. } struct Guard;`).
+            let last = stmts[i + 1..]
+                .iter()
+                .all(|s| matches!(s, syn::Stmt::Item(_)));
             let before = out.len();
             // A macro statement with an `.await` inside (`select! { .. }`) is lowered as the
             // expression statement it is, a block's tail included.

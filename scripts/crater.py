@@ -1,0 +1,264 @@
+#!/usr/bin/env python3
+"""Crater: published crates with every `async fn` of their `src/` desugared.
+
+For each crate: fetch its source through cargo, mark every `async fn` with a body
+(`annotate.py`), build its library and tests; every error rustc reports is tied to the marked
+function it is in (the nearest marked function above its line), whose mark is then removed with
+the reason, and the crate built again, until it builds. Then its own test suite runs, natively
+(the same source without marks) and desugared. Prints a Markdown table (docs/CRATER.md) and one
+line per function left out.
+
+    scripts/crater.sh [crate@version[+feature,..] ...]
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent.parent
+SCRATCH = Path(os.environ.get("CRATER_DIR", "/tmp/desugar-crater"))
+TARGET = SCRATCH / "target"
+ATTR = "#[desugar::desugar]"
+DEFAULT = [
+    "async-lock@3",
+    "async-channel@2",
+    "async-fs@2",
+    "async-net@2",
+    "async-process@2",
+    "async-io@2",
+    "async-broadcast@0.7",
+    "tokio-util@0.7+full",
+    "moka@0.12+future",
+    "wiremock@0.6",
+    "ractor@0.15",
+    "reqwest@0.12",
+]
+TEST_TIMEOUT = int(os.environ.get("CRATER_TEST_TIMEOUT", "900"))
+
+
+def sh(args, cwd, env=None, timeout=None):
+    full_env = dict(os.environ, CARGO_TARGET_DIR=str(TARGET), **(env or {}))
+    try:
+        r = subprocess.run(args, cwd=cwd, env=full_env, capture_output=True, text=True,
+                           timeout=timeout)
+        return r.returncode, r.stdout, r.stderr
+    except subprocess.TimeoutExpired as e:
+        return -1, e.stdout or "", (e.stderr or "") + "\n(timed out)"
+
+
+def fetch(name, version, features):
+    """The crate's source, copied to the scratch directory: (work dir, exact version)."""
+    fetcher = SCRATCH / f"fetch-{name}"
+    shutil.rmtree(fetcher, ignore_errors=True)
+    (fetcher / "src").mkdir(parents=True)
+    (fetcher / "Cargo.toml").write_text(
+        f'[package]\nname = "fetch-{name}"\nversion = "0.0.0"\nedition = "2021"\n'
+        f'[dependencies]\n{name} = "{version}"\n[workspace]\n')
+    (fetcher / "src/lib.rs").write_text("")
+    code, out, err = sh(["cargo", "metadata", "--format-version", "1"], fetcher)
+    if code != 0:
+        raise RuntimeError(f"cannot fetch {name}@{version}: {err[-500:]}")
+    meta = json.loads(out)
+    pkg = next(p for p in meta["packages"] if p["name"] == name)
+    src = Path(pkg["manifest_path"]).parent
+    work = SCRATCH / name
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(src, work)
+    for p in work.rglob("*"):
+        p.chmod(0o755 if p.is_dir() else 0o644)
+    return work, pkg["version"]
+
+
+def prepare(work):
+    """The crate as a package of its own, with a path dependency on this checkout's desugar
+    (and its dev-dependencies, which published manifests keep)."""
+    manifest = work / "Cargo.toml"
+    text = manifest.read_text()
+    dep = f'desugar = {{ path = "{HERE}" }}'
+    if re.search(r"(?m)^\[dependencies\]\s*$", text):
+        text = re.sub(r"(?m)^\[dependencies\]\s*$", "[dependencies]\n" + dep, text, count=1)
+    else:
+        text += "\n[dependencies]\n" + dep + "\n"
+    if "[workspace]" not in text:
+        text += "\n[workspace]\n"
+    manifest.write_text(text)
+    # The expansion's own `unsafe` blocks carry #[allow(unsafe_code)], which `forbid` overrules.
+    lib = work / "src/lib.rs"
+    if lib.exists():
+        t = lib.read_text()
+        t2 = re.sub(r"#!\[forbid\(([^)]*)unsafe_code([^)]*)\)\]",
+                    lambda m: f"#![forbid({m.group(1)}{m.group(2)})]\n#![deny(unsafe_code)]", t)
+        t2 = re.sub(r"#!\[forbid\(\s*,?\s*\)\]\n?", "", t2)
+        t2 = t2.replace("#![forbid(, ", "#![forbid(").replace(", )]", ")]")
+        lib.write_text(t2)
+
+
+def marks(work):
+    """The marked functions: (file, line of the mark, name), by file."""
+    out = {}
+    for path in sorted((work / "src").rglob("*.rs")):
+        lines = path.read_text().splitlines()
+        for i, line in enumerate(lines):
+            if line.strip() == ATTR:
+                name = "?"
+                for nxt in lines[i + 1:i + 4]:
+                    m = re.search(r"fn\s+(\w+)", nxt)
+                    if m:
+                        name = m.group(1)
+                        break
+                out.setdefault(str(path), []).append((i + 1, name))
+    return out
+
+
+def owner(marked, file, line):
+    """The marked function an error at `file:line` belongs to: the nearest mark above."""
+    best = None
+    for mark_line, name in marked.get(file, []):
+        if mark_line <= line:
+            best = (mark_line, name)
+    return best
+
+
+def build(work, features):
+    args = ["cargo", "test", "--no-run", "--message-format=json"]
+    if features:
+        args += ["--features", features]
+    code, out, err = sh(args, work, timeout=3600)
+    errors = []
+    for line in out.splitlines():
+        try:
+            msg = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if msg.get("reason") != "compiler-message" or msg["message"]["level"] != "error":
+            continue
+        m = msg["message"]
+        code_ = (m.get("code") or {}).get("code") or ("refusal" if "desugar" in m["message"] else "error")
+        spans = []
+
+        def collect(mm):
+            for s in mm.get("spans", []):
+                ss = s
+                while ss:
+                    spans.append(ss)
+                    ss = (ss.get("expansion") or {}).get("span")
+            for c in mm.get("children", []):
+                collect(c)
+        collect(m)
+        where = None
+        for s in spans:
+            f = Path(work, s["file_name"]).resolve() if not os.path.isabs(s["file_name"]) else Path(s["file_name"])
+            if str(f).startswith(str(work / "src")):
+                where = (str(f), s["line_start"])
+                break
+        errors.append((code_, m["message"].splitlines()[0][:160], where, m.get("rendered", "")))
+    return code == 0, errors, err
+
+
+def unmark(file, mark_line, reason):
+    lines = Path(file).read_text().splitlines(keepends=True)
+    assert lines[mark_line - 1].strip() == ATTR, (file, mark_line)
+    indent = lines[mark_line - 1][: len(lines[mark_line - 1]) - len(lines[mark_line - 1].lstrip())]
+    lines[mark_line - 1] = f"{indent}// desugar left out: {reason}\n"
+    Path(file).write_text("".join(lines))
+
+
+def test(work, features):
+    args = ["cargo", "test", "--no-fail-fast"]
+    if features:
+        args += ["--features", features]
+    code, out, err = sh(args, work, timeout=TEST_TIMEOUT, env={"RUST_TEST_THREADS": "2"})
+    text = out + err
+    passed = sum(int(x) for x in re.findall(r"(\d+) passed", text))
+    failed = sum(int(x) for x in re.findall(r"(\d+) failed", text))
+    if "(timed out)" in text:
+        return passed, failed, "timed out"
+    if passed == 0 and failed == 0 and code != 0:
+        return 0, 0, "did not run: " + (err.strip().splitlines() or ["?"])[-1][:120]
+    return passed, failed, ""
+
+
+def run(spec):
+    name_version, _, features = spec.partition("+")
+    name, _, version = name_version.partition("@")
+    work, exact = fetch(name, version, features)
+    prepare(work)
+    native = SCRATCH / f"{name}-native"
+    shutil.rmtree(native, ignore_errors=True)
+    shutil.copytree(work, native)
+    out = subprocess.run([sys.executable, str(HERE / "scripts/annotate.py")]
+                         + [str(p) for p in (work / "src").rglob("*.rs")],
+                         capture_output=True, text=True).stdout
+    total = int(re.search(r"marked (\d+)", out).group(1))
+    left_out = []
+    started = time.time()
+    for _ in range(30):
+        ok, errors, stderr = build(work, features)
+        if ok:
+            break
+        marked = marks(work)
+        hit = {}
+        for code, message, where, _ in errors:
+            if where is None:
+                continue
+            o = owner(marked, *where)
+            if o and (where[0], o[0]) not in hit:
+                hit[(where[0], o[0])] = (o[1], code, message)
+        if not hit:
+            rendered = [e[3] for e in errors][:3]
+            return dict(spec=spec, version=exact, total=total, left_out=left_out,
+                        stuck="\n".join(rendered) or stderr[-1500:])
+        for (file, line), (fn, code, message) in sorted(hit.items()):
+            rel = os.path.relpath(file, work)
+            unmark(file, line, f"{code}: {message}")
+            left_out.append((f"{rel}:{line}", fn, code, message))
+    build_time = time.time() - started
+    native_tests = test(native, features)
+    desugared_tests = test(work, features)
+    return dict(spec=spec, version=exact, total=total, left_out=left_out, stuck=None,
+                build_time=build_time, native=native_tests, desugared=desugared_tests)
+
+
+def main():
+    specs = sys.argv[1:] or DEFAULT
+    SCRATCH.mkdir(parents=True, exist_ok=True)
+    results = []
+    for spec in specs:
+        try:
+            r = run(spec)
+        except Exception as e:  # a crate that cannot be fetched or built natively
+            r = dict(spec=spec, error=str(e)[:300])
+        results.append(r)
+        print(json.dumps(r), flush=True)
+    print()
+    print("| crate | async fns | desugared | left out (by error) | tests native | tests desugared |")
+    print("|---|---:|---:|---|---|---|")
+    for r in results:
+        if "error" in r:
+            print(f"| {r['spec']} | | | {r['error']} | | |")
+            continue
+        by = {}
+        for _, _, code, _ in r["left_out"]:
+            by[code] = by.get(code, 0) + 1
+        reasons = ", ".join(f"{c} {n}" for c, n in sorted(by.items())) or "-"
+        if r["stuck"]:
+            reasons += " (stopped: errors not tied to a function)"
+        done = r["total"] - len(r["left_out"])
+        pct = 100 * done / r["total"] if r["total"] else 100
+        fmt = lambda t: "-" if t is None else (f"{t[0]} passed, {t[1]} failed" + (f" ({t[2]})" if t[2] else ""))
+        print(f"| {r['spec'].split('+')[0].split('@')[0]} {r['version']} | {r['total']} | "
+              f"{done} ({pct:.1f} %) | {reasons} | {fmt(r.get('native'))} | {fmt(r.get('desugared'))} |")
+    print()
+    for r in results:
+        for loc, fn, code, message in r.get("left_out", []):
+            print(f"- {r['spec']}: `{fn}` ({loc}): {code}: {message}")
+        if r.get("stuck"):
+            print(f"- {r['spec']}: stopped on errors not tied to a function:\n```\n{r['stuck'][:1500]}\n```")
+
+
+if __name__ == "__main__":
+    main()
