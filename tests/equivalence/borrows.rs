@@ -527,3 +527,25 @@ case! {
         first + init().await
     }
 }
+
+case! {
+    arm_binding_shadows_a_slot_local(t) => entry(t);
+    // From async-net's `UdpSocket::send_to` (crater, E0614): `addr` lives in a slot (an accessor
+    // of it is awaited), and the arm's binding `addr` hides it in the arm.
+    #[desugar]
+    async fn send_to(t: &Trace, addr: Val) -> u32 {
+        let addr = match t.step("resolve", 1, Some(addr.get())).await {
+            Some(addr) => addr,
+            None => return 0,
+        };
+        if let Some(addr) = Some(addr + 1) {
+            t.log(format!("then {addr}"));
+        }
+        t.step("send", 1, addr).await
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let addr = t.val(3);
+        send_to(&t, addr).await
+    }
+}

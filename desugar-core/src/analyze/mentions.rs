@@ -623,6 +623,13 @@ impl Collector {
     }
 }
 
+/// The patterns of the `let`s of an `if`/`while` condition (`let` chains included).
+pub fn let_patterns(cond: &Expr) -> Vec<&Pat> {
+    let mut out = Vec::new();
+    collect_lets(cond, &mut out);
+    out
+}
+
 fn collect_lets<'a>(cond: &'a Expr, out: &mut Vec<&'a Pat>) {
     match cond {
         Expr::Let(l) => out.push(&l.pat),

@@ -170,9 +170,10 @@ impl Writer<'_> {
 
     /// The statements of `b` (without braces), stopping after one that always suspends.
     fn block(&mut self, b: &Block, dest: Dest) -> Code {
-        let scope = self.slot_scope.len();
+        // (Restored whole: a `let` inside hides the locals of its name, `shadow`, only there.)
+        let scope = self.slot_scope.clone();
         let code = self.block_inner(b, dest);
-        self.slot_scope.truncate(scope);
+        self.slot_scope = scope;
         code
     }
 
@@ -399,13 +400,15 @@ impl Writer<'_> {
             } => {
                 let take = self.takes(cond as *const syn::Expr as usize);
                 let mut cond = self.rewrite_taking(cond.clone(), take, false);
-                let scope = self.slot_scope.len();
+                // The pattern's bindings hide the locals of their names in `then`.
+                let scope = self.slot_scope.clone();
+                self.shadow(&then.bound);
                 let rebound = splice(match &mut cond {
                     syn::Expr::Let(l) => self.rebound(&then.bound, &mut l.pat),
                     _ => TokenStream::new(),
                 });
                 let then = self.block(then, Dest::Value);
-                self.slot_scope.truncate(scope);
+                self.slot_scope = scope;
                 let otherwise = otherwise.as_ref().map(|e| self.expr(e));
                 let diverges = then.diverges && otherwise.as_ref().is_some_and(|o| o.diverges);
                 let then = splice(then.tokens);
@@ -430,14 +433,16 @@ impl Writer<'_> {
                     .iter()
                     .map(|arm| {
                         let (attrs, mut pat) = (&arm.attrs, arm.pat.clone());
+                        // The arm's bindings hide the locals of their names in its guard and body.
+                        let scope = self.slot_scope.clone();
+                        self.shadow(&arm.bound);
                         let guard = arm.guard.as_ref().map(|(g, _)| {
                             let g = self.rewrite_expr(g.clone());
                             quote!(if #g)
                         });
-                        let scope = self.slot_scope.len();
                         let rebound = self.rebound(&arm.bound, &mut pat);
                         let body = self.expr(&arm.body);
-                        self.slot_scope.truncate(scope);
+                        self.slot_scope = scope;
                         diverges &= body.diverges;
                         let body = splice(if rebound.is_empty() {
                             body.tokens
@@ -453,13 +458,14 @@ impl Writer<'_> {
             Expr::Loop { label, cond, body } => {
                 let mut c = cond.as_ref().map(|(c, _)| self.rewrite_expr(c.clone()));
                 self.loops.push(LoopFrame::written(label));
-                let scope = self.slot_scope.len();
+                let scope = self.slot_scope.clone();
+                self.shadow(&body.bound);
                 let rebound = splice(match &mut c {
                     Some(syn::Expr::Let(l)) => self.rebound(&body.bound, &mut l.pat),
                     _ => TokenStream::new(),
                 });
                 let body = self.block(body, Dest::Value);
-                self.slot_scope.truncate(scope);
+                self.slot_scope = scope;
                 let frame = self.loops.pop().expect("the frame pushed above");
                 let tokens = splice(body.tokens);
                 match c {

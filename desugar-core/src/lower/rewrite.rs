@@ -145,6 +145,13 @@ impl Rewriter {
         self.inner_loops -= 1;
     }
 
+    /// The bindings of `pat` hide the locals of the same names (until the caller truncates).
+    fn shadow_pat(&mut self, pat: &syn::Pat) {
+        let bound = crate::analyze::mentions::bindings(pat);
+        self.shadowed
+            .extend(bound.into_iter().map(|(i, _)| i.to_string()));
+    }
+
     /// `expr`, used by value (a scrutinee whose pattern moves out of it), rewritten.
     pub fn moved_expr(&mut self, mut expr: Expr) -> Expr {
         self.take_value(&mut expr);
@@ -528,6 +535,51 @@ impl VisitMut for Rewriter {
                 visit_mut::visit_expr_mut(self, expr);
             }
             _ => visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    /// A match arm's bindings hide the locals they shadow in its guard and body.
+    fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
+        let n = self.shadowed.len();
+        self.shadow_pat(&arm.pat);
+        if let Some((_, guard)) = &mut arm.guard {
+            self.visit_expr_mut(guard);
+        }
+        self.visit_expr_mut(&mut arm.body);
+        self.shadowed.truncate(n);
+    }
+
+    /// `for PAT in expr { body }`: `PAT`'s bindings hide what they shadow in the body.
+    fn visit_expr_for_loop_mut(&mut self, f: &mut syn::ExprForLoop) {
+        self.visit_expr_mut(&mut f.expr);
+        let n = self.shadowed.len();
+        self.shadow_pat(&f.pat);
+        self.visit_block_mut(&mut f.body);
+        self.shadowed.truncate(n);
+    }
+
+    /// `while let PAT = expr { body }`: the same in the body.
+    fn visit_expr_while_mut(&mut self, w: &mut syn::ExprWhile) {
+        self.visit_expr_mut(&mut w.cond);
+        let n = self.shadowed.len();
+        for pat in crate::analyze::mentions::let_patterns(&w.cond) {
+            self.shadow_pat(pat);
+        }
+        self.visit_block_mut(&mut w.body);
+        self.shadowed.truncate(n);
+    }
+
+    /// `if let PAT = expr { then } else { .. }`: the same in `then`.
+    fn visit_expr_if_mut(&mut self, i: &mut syn::ExprIf) {
+        self.visit_expr_mut(&mut i.cond);
+        let n = self.shadowed.len();
+        for pat in crate::analyze::mentions::let_patterns(&i.cond) {
+            self.shadow_pat(pat);
+        }
+        self.visit_block_mut(&mut i.then_branch);
+        self.shadowed.truncate(n);
+        if let Some((_, e)) = &mut i.else_branch {
+            self.visit_expr_mut(e);
         }
     }
 
