@@ -249,3 +249,20 @@ case! {
         check(&t, 14)
     }
 }
+
+case! {
+    pin_macros_with_lets_and_awaits(t) => pinning(t);
+    // `tokio::pin! { let .. }` and `pin!(x.await)` (issue 19): the value, awaited or not, gets
+    // a local of its own that never moves.
+    #[desugar]
+    async fn pinning(t: Trace) -> u32 {
+        tokio::pin! {
+            let first = t.step("first", 2, 1);
+            let second = t.step("second", 1, 2);
+        }
+        let made = std::pin::pin!(t.step("make", 1, t.step("inner", 1, 3)).await);
+        let a = first.as_mut().await;
+        let b = second.await;
+        a + b + made.await
+    }
+}

@@ -618,20 +618,35 @@ impl Builder {
                     }
                 }
                 syn::Stmt::Macro(m) if pin_macro(&m.mac).is_some() => {
-                    // `tokio::pin!(fut);`: `fut` stays where it is, shadowed by a `Pin` to it.
-                    let names = m
-                        .mac
-                        .parse_body_with(
-                            syn::punctuated::Punctuated::<Ident, syn::Token![,]>::parse_terminated,
-                        )
-                        .map_err(|_| {
-                            Error::new(
+                    // `tokio::pin!(fut);`: `fut` stays where it is, shadowed by a `Pin` to it;
+                    // `tokio::pin! { let fut = make(); }`: as `let fut = pin!(make());`.
+                    match m.mac.parse_body_with(pin_input) {
+                        Ok(PinInput::Names(names)) => {
+                            for name in names {
+                                self.pin_in_place(&name, out);
+                            }
+                        }
+                        Ok(PinInput::Lets(lets)) => {
+                            for local in lets {
+                                let value = local.init.as_ref().map(|i| (*i.expr).clone());
+                                let Some(value) = value else {
+                                    return Err(Error::new(
+                                        local.let_token.span,
+                                        "`pin!` needs a value for each `let`",
+                                    ));
+                                };
+                                let mut bare = local.clone();
+                                bare.init = None;
+                                self.pin_value(&bare, &value, m.mac.path.span(), out)?;
+                            }
+                        }
+                        Err(_) => {
+                            return Err(Error::new(
                                 m.mac.path.span(),
-                                "desugar supports `pin!(name, ..)` of locals",
-                            )
-                        })?;
-                    for name in names {
-                        self.pin_in_place(&name, out);
+                                "desugar supports `pin!(name, ..)` of locals and \
+                                 `pin! { let name = value; .. }`",
+                            ));
+                        }
                     }
                 }
                 // Not the block's last statement: that may be its value.
@@ -738,22 +753,13 @@ impl Builder {
             }
             return self.local(&borrow, out);
         }
-        if let (syn::Expr::Macro(m), None) = (&*init.expr, &init.diverge) {
-            if pin_macro(&m.mac) == Some(PinMacro::Expr)
-                && suspend::first_await(&*init.expr).is_none()
-            {
-                // `let fut = pin!(make());`: the value gets a local of its own that stays where it
-                // is, and `fut` is a `Pin` to it.
-                let value: syn::Expr = m.mac.parse_body()?;
-                let hidden = Ident::new(&format!("__pinned{}", self.temps), Span::mixed_site());
-                self.temps += 1;
-                let stmt: syn::Stmt =
-                    syn::parse_quote_spanned!(m.mac.path.span()=> let mut #hidden = #value;);
-                self.plain(&stmt, out);
-                let mut shadow = local.clone();
-                self.pin_binding(&hidden, &mut shadow, out);
-                return Ok(());
-            }
+        if let (syn::Expr::Macro(m), None) = (&*init.expr, &init.diverge)
+            && pin_macro(&m.mac) == Some(PinMacro::Expr)
+        {
+            // `let fut = pin!(make());`: the value gets a local of its own that stays where it
+            // is, and `fut` is a `Pin` to it.
+            let value: syn::Expr = m.mac.parse_body()?;
+            return self.pin_value(local, &value, m.mac.path.span(), out);
         }
         if suspend::first_await(&*init.expr).is_none()
             && init
@@ -788,6 +794,28 @@ impl Builder {
             else_uses,
             declares,
         });
+        Ok(())
+    }
+
+    /// `let PAT = pin!(value)` (or `tokio::pin! { let PAT = value; }`): `value` goes into a local
+    /// of its own (its `.await`s lowered as any `let`'s), which never moves, and `PAT` is a `Pin`
+    /// to it.
+    fn pin_value(
+        &mut self,
+        local: &syn::Local,
+        value: &syn::Expr,
+        span: Span,
+        out: &mut Vec<Stmt>,
+    ) -> Result<()> {
+        let hidden = Ident::new(&format!("__pinned{}", self.temps), Span::mixed_site());
+        self.temps += 1;
+        let stmt: syn::Stmt = syn::parse_quote_spanned!(span=> let mut #hidden = #value;);
+        let syn::Stmt::Local(hidden_local) = &stmt else {
+            unreachable!("parse_quote of a let")
+        };
+        self.local(hidden_local, out)?;
+        let mut shadow = local.clone();
+        self.pin_binding(&hidden, &mut shadow, out);
         Ok(())
     }
 
@@ -937,6 +965,27 @@ fn place_root(expr: &syn::Expr) -> Option<String> {
     }
 }
 
+/// What `tokio::pin!` takes: locals to pin where they are, or `let`s.
+enum PinInput {
+    Names(Vec<Ident>),
+    Lets(Vec<syn::Local>),
+}
+
+fn pin_input(input: syn::parse::ParseStream) -> Result<PinInput> {
+    if input.peek(syn::Token![let]) {
+        let mut lets = Vec::new();
+        while !input.is_empty() {
+            match input.parse::<syn::Stmt>()? {
+                syn::Stmt::Local(local) => lets.push(local),
+                other => return Err(Error::new(other.span(), "expected `let`")),
+            }
+        }
+        return Ok(PinInput::Lets(lets));
+    }
+    let names = syn::punctuated::Punctuated::<Ident, syn::Token![,]>::parse_terminated(input)?;
+    Ok(PinInput::Names(names.into_iter().collect()))
+}
+
 /// The pinning macros, by name.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum PinMacro {
@@ -954,8 +1003,12 @@ fn pin_macro(mac: &syn::Macro) -> Option<PinMacro> {
         .collect::<Vec<_>>()
         .as_slice()
     {
-        ["tokio", "pin"] | ["futures", "pin_mut"] | ["pin_mut"] => Some(PinMacro::Stmt),
-        ["pin"] | ["std", "pin", "pin"] | ["core", "pin", "pin"] => Some(PinMacro::Expr),
+        // (futures-util and pin-utils define `pin_mut!`, futures re-exports it.)
+        ["tokio", "pin"]
+        | ["futures" | "futures_util" | "pin_utils", "pin_mut"]
+        | ["futures", "pin", "pin_mut"]
+        | ["pin_mut"] => Some(PinMacro::Stmt),
+        ["pin"] | ["std" | "core", "pin", "pin"] => Some(PinMacro::Expr),
         _ => None,
     }
 }
