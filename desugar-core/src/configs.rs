@@ -254,3 +254,144 @@ impl VisitMut for Edit {
         }
     }
 }
+
+/// At most this many copies of a function for its `cfg_if!`s.
+const MOST_COPIES: usize = 8;
+
+/// `cfg_if! { if #[cfg(a)] { .. } else if #[cfg(b)] { .. } else { .. } }` in the body: what it
+/// expands to is one branch's statements, in the block where it stands, so the function is
+/// written once per branch, that branch's statements in place of the macro, under the branch's
+/// predicate (the first that holds, as `cfg_if!` picks it); rustc keeps the copy that applies.
+/// `None` when the body has no `cfg_if!`.
+///
+/// Input:  `async fn f() { cfg_if! { if #[cfg(unix)] { a().await } else { b() } } }`
+/// Output: `#[cfg(unix)] async fn f() { a().await }`
+///         `#[cfg(not(any(unix)))] async fn f() { b() }`
+pub fn cfg_if(f: &AsyncFn) -> Result<Option<Vec<AsyncFn>>> {
+    let mut find = CfgIf::Find(None);
+    find.visit_block_mut(&mut f.block.clone());
+    let CfgIf::Find(Some((branches, line))) = find else {
+        return Ok(None);
+    };
+    let mut copies = Vec::new();
+    let predicates: Vec<&TokenStream> = branches.iter().filter_map(|(p, _)| p.as_ref()).collect();
+    let exhaustive = branches.iter().any(|(p, _)| p.is_none());
+    let mut taken = branches.clone();
+    if !exhaustive {
+        taken.push((None, Vec::new()));
+    }
+    for (i, (predicate, stmts)) in taken.into_iter().enumerate() {
+        let earlier = &predicates[..i.min(predicates.len())];
+        let condition = match &predicate {
+            Some(p) if earlier.is_empty() => quote!(#p),
+            Some(p) => quote!(all(#p, not(any(#(#earlier),*)))),
+            None => quote!(not(any(#(#predicates),*))),
+        };
+        let mut copy = f.clone();
+        CfgIf::Splice(Some(stmts)).visit_block_mut(&mut copy.block);
+        copy.attrs.push(syn::parse_quote!(#[cfg(#condition)]));
+        copy.configured.push(match predicate {
+            Some(p) => format!("with the `cfg_if!` branch `#[cfg({p})]` at line {line}"),
+            None => format!("with the `cfg_if!` `else` at line {line}"),
+        });
+        copies.push(copy);
+    }
+    // (The copies of earlier `cfg_if!`s and `#[cfg]` statements multiply with these.)
+    if copies.len() > MOST_COPIES || f.configured.len() >= MOST {
+        return Err(Error::new(
+            f.sig.ident.span(),
+            format!(
+                "desugar writes the function once per `cfg_if!` branch, and this one needs {} \
+                 copies for it after {} other splits (at most {MOST_COPIES} copies, {MOST} \
+                 splits); move some of the `cfg_if!`s into functions of their own",
+                copies.len(),
+                f.configured.len()
+            ),
+        ));
+    }
+    Ok(Some(copies))
+}
+
+/// A `cfg_if!`'s branches: the `#[cfg(..)]` predicate (`None` for `else`) and the statements.
+type Branches = Vec<(Option<TokenStream>, Vec<syn::Stmt>)>;
+
+/// Finds the first `cfg_if!` statement (outside closures, `async` blocks and items), or puts a
+/// branch's statements in its place.
+enum CfgIf {
+    Find(Option<(Branches, usize)>),
+    Splice(Option<Vec<syn::Stmt>>),
+}
+
+impl VisitMut for CfgIf {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let found = block.stmts.iter().position(|s| match s {
+            syn::Stmt::Macro(m) => is_cfg_if(&m.mac) && m.mac.parse_body_with(branches).is_ok(),
+            _ => false,
+        });
+        match (self, found) {
+            (CfgIf::Find(slot @ None), Some(at)) => {
+                let syn::Stmt::Macro(m) = &block.stmts[at] else {
+                    unreachable!("found a macro statement")
+                };
+                let parsed = m.mac.parse_body_with(branches).expect("parsed above");
+                *slot = Some((parsed, m.mac.path.span().start().line));
+            }
+            (CfgIf::Splice(stmts @ Some(_)), Some(at)) => {
+                let stmts = stmts.take().expect("the branch");
+                block.stmts.splice(at..=at, stmts);
+            }
+            (this, _) => {
+                let done = matches!(this, CfgIf::Find(Some(_)) | CfgIf::Splice(None));
+                if !done {
+                    visit_mut::visit_block_mut(this, block);
+                }
+            }
+        }
+    }
+    fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
+    fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// `cfg_if!` (the `cfg-if` crate's), by name.
+fn is_cfg_if(mac: &syn::Macro) -> bool {
+    mac.path
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "cfg_if")
+}
+
+/// `if #[cfg(a)] { .. } else if #[cfg(b)] { .. } else { .. }`.
+fn branches(input: syn::parse::ParseStream) -> Result<Branches> {
+    let mut out = Vec::new();
+    loop {
+        input.parse::<syn::Token![if]>()?;
+        let attrs = input.call(Attribute::parse_outer)?;
+        let [attr] = attrs.as_slice() else {
+            return Err(input.error("expected one `#[cfg(..)]`"));
+        };
+        if !attr.path().is_ident("cfg") {
+            return Err(input.error("expected `#[cfg(..)]`"));
+        }
+        let predicate = attr.meta.require_list()?.tokens.clone();
+        out.push((Some(predicate), block_stmts(input)?));
+        if input.is_empty() {
+            return Ok(out);
+        }
+        input.parse::<syn::Token![else]>()?;
+        if !input.peek(syn::Token![if]) {
+            out.push((None, block_stmts(input)?));
+            return if input.is_empty() {
+                Ok(out)
+            } else {
+                Err(input.error("expected the end of `cfg_if!`"))
+            };
+        }
+    }
+}
+
+fn block_stmts(input: syn::parse::ParseStream) -> Result<Vec<syn::Stmt>> {
+    let content;
+    syn::braced!(content in input);
+    content.call(syn::Block::parse_within)
+}

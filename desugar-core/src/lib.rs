@@ -180,6 +180,13 @@ pub fn expand_method(item: TokenStream, in_trait_impl: bool) -> Result<TokenStre
 }
 
 fn desugar_fn(mut f: parse::AsyncFn) -> Result<TokenStream> {
+    if let Some(copies) = configs::cfg_if(&f)? {
+        let mut out = TokenStream::new();
+        for copy in copies {
+            out.extend(desugar_fn(copy)?);
+        }
+        return Ok(out);
+    }
     if let Some(split) = configs::split(&mut f)? {
         let mut out = desugar_fn(split.with)?;
         out.extend(desugar_fn(split.without)?);

@@ -266,3 +266,44 @@ case! {
         a + b + made.await
     }
 }
+
+/// `cfg_if::cfg_if!`'s `if`/`else if`/`else` form, for the cases (the crate is not a
+/// dependency; desugar knows `cfg_if!` by name).
+macro_rules! cfg_if {
+    (if #[cfg($m:meta)] { $($a:tt)* } else if #[cfg($n:meta)] { $($b:tt)* } else { $($c:tt)* }) => {
+        #[cfg($m)] cfg_if! { @id $($a)* }
+        #[cfg(all($n, not($m)))] cfg_if! { @id $($b)* }
+        #[cfg(not(any($m, $n)))] cfg_if! { @id $($c)* }
+    };
+    (if #[cfg($m:meta)] { $($a:tt)* } else { $($b:tt)* }) => {
+        #[cfg($m)] cfg_if! { @id $($a)* }
+        #[cfg(not($m))] cfg_if! { @id $($b)* }
+    };
+    (@id $($t:tt)*) => { $($t)* };
+}
+
+case! {
+    cfg_if_branches(t) => configured(t);
+    // async-process's `into_stdio` (crater): a `cfg_if!` whose branches await, use `?` and make
+    // the function's value; the function is written once per branch.
+    #[desugar]
+    async fn configured(t: Trace) -> Result<u32, Bad> {
+        let base = t.step("base", 1, 1).await;
+        cfg_if! {
+            if #[cfg(any())] {
+                let extra = 100;
+            } else if #[cfg(all())] {
+                let extra = check(&t, t.step("extra", 1, 2).await)?;
+            } else {
+                let extra = 1000;
+            }
+        }
+        cfg_if! {
+            if #[cfg(all())] {
+                Ok(base + extra + t.step("last", 1, 10).await)
+            } else {
+                Ok(base + extra)
+            }
+        }
+    }
+}
