@@ -25,17 +25,17 @@ TARGET = SCRATCH / "target"
 ATTR = "#[desugar::desugar]"
 DEFAULT = [
     "async-lock@3",
-    "async-channel@2",
     "async-fs@2",
     "async-net@2",
     "async-process@2",
     "async-io@2",
-    "async-broadcast@0.7",
     "tokio-util@0.7+full",
     "moka@0.12+future",
     "wiremock@0.6",
     "ractor@0.15",
     "reqwest@0.12",
+    "async-h1@2",
+    "tide@0.16",
 ]
 TEST_TIMEOUT = int(os.environ.get("CRATER_TEST_TIMEOUT", "900"))
 
@@ -141,20 +141,23 @@ def build(work, features):
         spans = []
 
         def collect(mm):
+            # Each span after the macro calls it came from, outermost first: the call in the
+            # user's function before the line of the macro's definition.
             for s in mm.get("spans", []):
+                chain = []
                 ss = s
                 while ss:
-                    spans.append(ss)
+                    chain.append(ss)
                     ss = (ss.get("expansion") or {}).get("span")
+                spans.extend(reversed(chain))
             for c in mm.get("children", []):
                 collect(c)
         collect(m)
-        where = None
+        where = []
         for s in spans:
             f = Path(work, s["file_name"]).resolve() if not os.path.isabs(s["file_name"]) else Path(s["file_name"])
             if str(f).startswith(str(work / "src")):
-                where = (str(f), s["line_start"])
-                break
+                where.append((str(f), s["line_start"]))
         errors.append((code_, m["message"].splitlines()[0][:160], where, m.get("rendered", "")))
     return code == 0, errors, err
 
@@ -203,11 +206,14 @@ def run(spec):
         marked = marks(work)
         hit = {}
         for code, message, where, _ in errors:
-            if where is None:
-                continue
-            o = owner(marked, *where)
-            if o and (where[0], o[0]) not in hit:
-                hit[(where[0], o[0])] = (o[1], code, message)
+            # The first place, through the macro calls it came from, inside a marked function
+            # (an error inside a macro's definition belongs where the macro was called).
+            for file, line in where:
+                o = owner(marked, file, line)
+                if o:
+                    if (file, o[0]) not in hit:
+                        hit[(file, o[0])] = (o[1], code, message)
+                    break
         if not hit:
             rendered = [e[3] for e in errors][:3]
             return dict(spec=spec, version=exact, total=total, left_out=left_out,

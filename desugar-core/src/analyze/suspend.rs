@@ -169,19 +169,26 @@ pub enum AwaitingMacro {
     Join,
 }
 
-/// Whether `mac` is `select!`/`join!` of tokio or futures (by name, as a macro sees it).
+/// Whether `mac` is `select!`/`join!` of tokio or futures (by name, as a macro sees it), or a
+/// macro of another path by those names whose input has their grammar (a crate's own
+/// `select!` that forwards to tokio's, as ractor's `concurrency::select!`).
 pub fn awaiting_macro(mac: &Macro) -> Option<AwaitingMacro> {
     let segments = super::mentions::path_segments(&mac.path);
     let name = segments.last()?.as_str();
-    let crate_ok = segments.len() == 1 || matches!(segments[0].as_str(), "tokio" | "futures");
-    if !crate_ok {
-        return None;
-    }
-    match name {
-        "select" | "select_biased" => Some(AwaitingMacro::Select),
-        "join" | "try_join" => Some(AwaitingMacro::Join),
-        _ => None,
-    }
+    let kind = match name {
+        "select" | "select_biased" => AwaitingMacro::Select,
+        "join" | "try_join" => AwaitingMacro::Join,
+        _ => return None,
+    };
+    let known =
+        segments.len() == 1 || matches!(segments[0].as_str(), "tokio" | "futures" | "futures_util");
+    let grammar = match kind {
+        AwaitingMacro::Select => mac.parse_body::<super::select::Select>().is_ok(),
+        AwaitingMacro::Join => mac
+            .parse_body_with(syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated)
+            .is_ok(),
+    };
+    (known || grammar).then_some(kind)
 }
 
 /// Whether a token stream contains `. await` outside nested `async` blocks and closures (which a
