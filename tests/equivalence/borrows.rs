@@ -549,3 +549,15 @@ case! {
         send_to(&t, addr).await
     }
 }
+
+case! {
+    extended_field_of_an_awaited_value(t) => verify(t);
+    // wiremock's `BareMockServer::verify` (crater, E0507): `&lock().await.field` extends the
+    // awaited value (the guard), not the field.
+    #[desugar]
+    pub async fn verify(t: Trace) -> u32 {
+        let a = &t.step("read", 1, Pair { a: t.val(4), n: 2 }).await.a;
+        let n = t.step("between", 1, 3).await;
+        a.get() + n
+    }
+}

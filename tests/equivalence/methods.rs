@@ -338,3 +338,36 @@ case! {
         a + ticker.tick().await
     }
 }
+
+case! {
+    owned_and_builder_methods_consume(t) => entry(t);
+    // tokio-util's `make_acquire_future` and wiremock's `MockServerBuilder::start` (crater,
+    // E0507): `*_owned` and `build*` methods take their receiver.
+    pub struct Sender(Trace);
+    impl Sender {
+        pub async fn reserve_owned(self) -> u32 {
+            self.0.step("reserve", 1, 7).await
+        }
+    }
+    pub struct Builder(Trace);
+    impl Builder {
+        pub async fn build_bare(self) -> Noisy {
+            self.0.step("build", 1, ()).await;
+            self.0.noisy("server")
+        }
+    }
+    #[desugar]
+    pub async fn acquire(data: Option<Sender>) -> Result<u32, ()> {
+        match data {
+            Some(sender) => Ok(sender.reserve_owned().await),
+            None => Err(()),
+        }
+    }
+    #[desugar]
+    pub async fn start(builder: Builder) -> &'static str {
+        builder.build_bare().await.touch()
+    }
+    pub async fn entry(t: Trace) -> (Result<u32, ()>, &'static str) {
+        (acquire(Some(Sender(t.clone()))).await, start(Builder(t)).await)
+    }
+}

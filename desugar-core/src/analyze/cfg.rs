@@ -1362,6 +1362,12 @@ fn fixed_receiver(method: &str) -> bool {
 /// (reqwest's `Response`, `Option`, `Result`, iterators, futures' combinators, tasks).
 fn consuming(method: &str) -> bool {
     method.starts_with("into_")
+        // tokio's `reserve_owned`, `lock_owned`, `acquire_owned`, `read_owned`.. (`to_owned`
+        // borrows).
+        || method.ends_with("_owned") && !method.starts_with("to_")
+        // Builders: `build`, `build_bare` (wiremock), `finish`.
+        || method == "build"
+        || method.starts_with("build_")
         || matches!(
             method,
             "into"
@@ -1386,11 +1392,16 @@ fn consuming(method: &str) -> bool {
                 | "boxed"
                 // async-task's `Task::cancel(self)` (smol, async-std, async-executor).
                 | "cancel"
+                | "finish"
         )
 }
 
 /// Method names that take `&self` or `&mut self` on the types commonly held across awaits.
 pub fn borrowing(method: &str) -> bool {
+    if consuming(method) && !method.starts_with("to_") {
+        // (`read_owned` reads like `read_*`, but takes its receiver.)
+        return false;
+    }
     method.starts_with("as_")
         || method.starts_with("is_")
         || method.starts_with("to_")

@@ -728,28 +728,30 @@ impl Builder {
         };
         if init.diverge.is_none()
             && let syn::Expr::Reference(r) = &*init.expr
-            && (explode::is_temporary(&r.expr)
-                // (`&0` is promoted to a constant, `&mut 0` is not.)
-                || r.mutability.is_some() && matches!(&*r.expr, syn::Expr::Lit(_)))
+            && let Some(temporary) = extended_temporary(&r.expr, r.mutability.is_some())
         {
-            // `let r = &mut make();`: rustc keeps the temporary to the end of the block, as if
-            // it were a local declared just before `r` (and dropped just after it). It is one
-            // here, so that it can live across the states `r` lives through.
+            // `let r = &mut make();`, `let f = &lock().await.field;`: rustc keeps the temporary
+            // to the end of the block, as if it were a local declared just before `r` (and
+            // dropped just after it). It is one here, so that it can live across the states
+            // `r` lives through; `r` borrows the same place in it.
             //
-            // Input:  `let r = &mut make();`
-            // Output: `let mut __extended0 = make(); let r = &mut __extended0;`
+            // Input:  `let f = &mut make().field;`
+            // Output: `let mut __extended0 = make(); let f = &mut __extended0.field;`
             let hidden = Ident::new(&format!("__extended{}", self.temps), Span::mixed_site());
             self.temps += 1;
-            let (value, mutability) = (&r.expr, &r.mutability);
-            let temporary: syn::Stmt =
-                syn::parse_quote_spanned!(r.expr.span()=> let #mutability #hidden = #value;);
-            let syn::Stmt::Local(temporary) = temporary else {
+            let mutability = &r.mutability;
+            let stmt: syn::Stmt = syn::parse_quote_spanned!(temporary.span()=>
+                let #mutability #hidden = #temporary;
+            );
+            let syn::Stmt::Local(stmt) = stmt else {
                 unreachable!("parse_quote of a let")
             };
-            self.local(&temporary, out)?;
+            self.local(&stmt, out)?;
+            let mut place = (*r.expr).clone();
+            replace_temporary(&mut place, &hidden);
             let mut borrow = local.clone();
             if let Some(init) = &mut borrow.init {
-                *init.expr = syn::parse_quote_spanned!(r.expr.span()=> &#mutability #hidden);
+                *init.expr = syn::parse_quote_spanned!(r.expr.span()=> &#mutability #place);
             }
             return self.local(&borrow, out);
         }
@@ -1074,6 +1076,31 @@ fn unsupported_at(site: suspend::AwaitSite) -> Error {
              the `.await` would run it always; bind the awaited value with `let` before the \
              macro, or await inside an `if`",
         ),
+    }
+}
+
+/// The temporary a `let x = &PLACE` borrows and rustc extends to the end of the block: `PLACE`
+/// itself if it is a value made on the spot (`&make()`, `&mut 0`), or the value its fields and
+/// indexes are taken of (`&make().field`, `&lock().await.items[0]`).
+fn extended_temporary(place: &syn::Expr, mutable: bool) -> Option<&syn::Expr> {
+    match place {
+        syn::Expr::Field(f) => extended_temporary(&f.base, mutable),
+        syn::Expr::Index(i) => extended_temporary(&i.expr, mutable),
+        syn::Expr::Paren(p) => extended_temporary(&p.expr, mutable),
+        // (`&0` is promoted to a constant, `&mut 0` is not.)
+        syn::Expr::Lit(_) if mutable => Some(place),
+        _ if explode::is_temporary(place) => Some(place),
+        _ => None,
+    }
+}
+
+/// `place` with its temporary (`extended_temporary`) replaced by the local `hidden`.
+fn replace_temporary(place: &mut syn::Expr, hidden: &Ident) {
+    match place {
+        syn::Expr::Field(f) => replace_temporary(&mut f.base, hidden),
+        syn::Expr::Index(i) => replace_temporary(&mut i.expr, hidden),
+        syn::Expr::Paren(p) => replace_temporary(&mut p.expr, hidden),
+        other => *other = syn::parse_quote!(#hidden),
     }
 }
 
