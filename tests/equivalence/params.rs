@@ -206,3 +206,23 @@ case! {
         read_exactly(t, &b"abcdef"[..], 4).await
     }
 }
+
+case! {
+    impl_trait_nested_in_a_parameter(t) => entry(t);
+    // moka's `Cache::get_or_insert_with_hash_and_fun` (crater, E0309): an `impl Trait` inside a
+    // parameter's type is a type parameter the future holds: it outlives `'fut` too.
+    #[desugar]
+    async fn get(t: &Trace, v: &[u32], mut replace_if: Option<impl FnMut(&u32) -> bool + Send>) -> u32 {
+        let n = t.step("s", 1, 2).await;
+        if let Some(f) = replace_if.as_mut()
+            && f(&v[0])
+        {
+            return n;
+        }
+        n + v.len() as u32
+    }
+    pub async fn entry(t: Trace) -> (u32, u32) {
+        let v = vec![1u32, 2];
+        (get(&t, &v, Some(|x: &u32| *x > 1)).await, get(&t, &v, None::<fn(&u32) -> bool>).await)
+    }
+}

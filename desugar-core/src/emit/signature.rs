@@ -165,11 +165,18 @@ pub fn desugar(f: &AsyncFn) -> Desugared {
                 let where_clause = sig.generics.make_where_clause();
                 where_clause.predicates.push(syn::parse_quote!(Self: #fut));
             }
+            // Each `impl Trait` of a parameter's type (`impl Fn()`, `Option<impl Fn()>`,
+            // `Pin<&mut impl Future>`) is a type parameter too: it outlives `'fut`.
+            struct Outlives<'a>(&'a Lifetime);
+            impl syn::visit_mut::VisitMut for Outlives<'_> {
+                fn visit_type_impl_trait_mut(&mut self, it: &mut syn::TypeImplTrait) {
+                    syn::visit_mut::visit_type_impl_trait_mut(self, it);
+                    it.bounds.push(TypeParamBound::Lifetime(self.0.clone()));
+                }
+            }
             for input in sig.inputs.iter_mut() {
                 if let FnArg::Typed(t) = input {
-                    if let Type::ImplTrait(it) = &mut *t.ty {
-                        it.bounds.push(TypeParamBound::Lifetime(fut.clone()));
-                    }
+                    syn::visit_mut::VisitMut::visit_type_mut(&mut Outlives(&fut), &mut t.ty);
                 }
             }
             captured.push(quote!(&#fut ()));
