@@ -107,11 +107,12 @@ pub fn generate(seed: u64) -> Program {
     let mut items = Vec::new();
     let helpers = g.rng.usize(0..=3);
     let with_ctx = g.rng.u32(0..3) == 0;
-    if with_ctx {
-        items.push(g.ctx_impl());
-    }
     for i in 0..helpers {
         items.push(g.helper(&format!("f{i}")));
+    }
+    // After the helpers, which its methods may call.
+    if with_ctx {
+        items.push(g.ctx_impl());
     }
     let ret = g.pick(&[
         Ty::U32,
@@ -210,6 +211,9 @@ impl Gen {
         let mut methods = Vec::new();
         let names = ["get", "take", "send", "lock", "subscribe", "into_inner"];
         let mut used = Vec::new();
+        // `#[desugar]` on the `impl` block, or on each method (as a crate annotated function
+        // by function has it: the form a method of a trait impl needs).
+        let per_method = self.chance(50);
         for _ in 0..self.rng.usize(1..=3) {
             let name = self.pick(&names);
             if used.contains(&name) {
@@ -226,21 +230,45 @@ impl Gen {
             self.receiver_via = via;
             // `self` is a `Pair`-like local named `self`: its fields are `self.a`, `self.n`.
             let _ = self_ty;
-            let body = self.body(vec![("self".into(), Ty::Pair, false)], &ret, 6);
+            let params: Vec<Ty> = (0..self.rng.usize(0..=2))
+                .map(|_| self.pick(&[Ty::U32, Ty::Val, Ty::Ref, Ty::Ref, Ty::MutRef, Ty::Slice]))
+                .collect();
+            let mut named = vec![("self".to_string(), Ty::Pair, false)];
+            named.extend(
+                params
+                    .iter()
+                    .enumerate()
+                    .map(|(i, ty)| (format!("p{i}"), ty.clone(), false)),
+            );
+            let list: String = params
+                .iter()
+                .enumerate()
+                .map(|(i, ty)| format!(", p{i}: {}", ty.rust()))
+                .collect();
+            let body = self.body(named, &ret, 6);
             methods.push(seq![
-                format!("async fn {name}({recv}, t: Trace) -> {} ", ret.rust()),
+                if per_method {
+                    Node::Desugar
+                } else {
+                    Node::from("")
+                },
+                format!("async fn {name}({recv}, t: Trace{list}) -> {} ", ret.rust()),
                 body
             ]);
             self.fns.push(Sig {
                 name: name.to_string(),
-                params: Vec::new(),
+                params,
                 ret,
                 receiver: Some(receiver),
             });
         }
         seq![
             "struct Ctx { a: Val, n: u32 }\n",
-            Node::Desugar,
+            if per_method {
+                Node::from("")
+            } else {
+                Node::Desugar
+            },
             "impl Ctx {\n",
             Node::List(methods),
             "}\n"
