@@ -322,3 +322,48 @@ pub fn assumed_moved<T, C, M>(_: core::marker::PhantomData<T>, _: &C, _: M) {
         )
     }
 }
+
+/// What a macro that may `return` early from the function runs in (`early` in desugar-core): a
+/// closure whose return type has the function's shape with any value, `Self::With<V>`, so that
+/// `return Err(e)`, `return None` and `?` fit it as they fit the function.
+pub trait EarlyReturn: Sized {
+    type With<V>;
+    /// The macro's value, when it does not return early.
+    fn proceed<V>(value: V) -> Self::With<V>;
+    /// The macro's value, or what the function returns.
+    fn early<V>(result: Self::With<V>) -> Result<V, Self>;
+}
+
+impl<T, E> EarlyReturn for Result<T, E> {
+    type With<V> = Result<V, E>;
+    #[inline(always)]
+    fn proceed<V>(value: V) -> Result<V, E> {
+        Ok(value)
+    }
+    #[inline(always)]
+    fn early<V>(result: Result<V, E>) -> Result<V, Self> {
+        result.map_err(Err)
+    }
+}
+
+impl<T> EarlyReturn for Option<T> {
+    type With<V> = Option<V>;
+    #[inline(always)]
+    fn proceed<V>(value: V) -> Option<V> {
+        Some(value)
+    }
+    #[inline(always)]
+    fn early<V>(result: Option<V>) -> Result<V, Self> {
+        result.ok_or(None)
+    }
+}
+
+#[inline(always)]
+pub fn proceed<O: EarlyReturn, V>(value: V) -> O::With<V> {
+    O::proceed(value)
+}
+
+#[inline(always)]
+pub fn early<O: EarlyReturn, V>(result: O::With<V>) -> Result<V, O> {
+    O::early(result)
+}

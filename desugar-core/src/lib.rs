@@ -35,6 +35,7 @@ mod analyze;
 mod blocks;
 mod comments;
 mod configs;
+mod early;
 mod emit;
 pub mod explain;
 pub mod file;
@@ -194,6 +195,7 @@ fn desugar_fn(mut f: parse::AsyncFn) -> Result<TokenStream> {
     }
     blocks::instrumented(&mut f)?;
     recursion::box_recursive_calls(&mut f);
+    early::wrap_macros(&mut f);
     let analysis = analyze::analyze(&f)?;
     let names = names::assign(&analysis, &type_names(&f));
     let sig = emit::signature::desugar(&f);

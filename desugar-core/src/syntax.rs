@@ -291,3 +291,19 @@ pub fn has_early_exit(tokens: TokenStream) -> bool {
     }
     false
 }
+
+/// Whether a type has an `impl Trait` or a `_` in it: it cannot be written elsewhere.
+pub fn has_impl_trait_or_infer(ty: &syn::Type) -> bool {
+    struct Find(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
+            self.0 = true;
+        }
+        fn visit_type_infer(&mut self, _: &'ast syn::TypeInfer) {
+            self.0 = true;
+        }
+    }
+    let mut f = Find(false);
+    syn::visit::Visit::visit_type(&mut f, ty);
+    f.0
+}

@@ -307,3 +307,68 @@ case! {
         }
     }
 }
+
+/// As anyhow's and http-types' `ensure!`: returns early from the function it is used in.
+macro_rules! ensure {
+    ($cond:expr, $msg:expr) => {
+        if !$cond {
+            return Err(Bad($msg));
+        }
+    };
+}
+
+/// As anyhow's `bail!`.
+macro_rules! bail {
+    ($msg:expr) => {
+        return Err(Bad($msg))
+    };
+}
+
+/// A macro of unknown grammar whose arguments hold `?`.
+macro_rules! twice {
+    ($e:expr) => {
+        ($e) * 2
+    };
+}
+
+case! {
+    early_returns_inside_macros(t) => all(t);
+    // async-h1's `decode` and moka's `notify` (crater, E0308): a `return` in a macro's expansion
+    // or a `?` in its arguments leaves the function, not the machine's `poll`.
+    #[desugar]
+    async fn checked(t: Trace, n: u32) -> Result<u32, Bad> {
+        let first = t.step("first", 1, n).await;
+        ensure!(first < 10, first);
+        let doubled = twice!(check(&t, first)?);
+        // A macro of the body that returns.
+        macro_rules! or_none {
+            ($e:expr) => {
+                match $e {
+                    Some(v) => v,
+                    None => bail!(1000),
+                }
+            };
+        }
+        let m = or_none!(maybe(&t, doubled));
+        if m > 8 {
+            bail!(m);
+        }
+        Ok(t.step("last", 1, m + 1).await)
+    }
+    #[desugar]
+    async fn optional(t: Trace, n: u32) -> Option<u32> {
+        let v = t.step("v", 1, n).await;
+        let w = twice!(maybe(&t, v)?);
+        Some(w + t.step("w", 1, 1).await)
+    }
+    async fn all(t: Trace) -> Vec<String> {
+        let mut out = Vec::new();
+        for n in [1, 3, 4, 12] {
+            out.push(format!("{:?}", checked(t.clone(), n).await));
+        }
+        for n in [1, 4] {
+            out.push(format!("{:?}", optional(t.clone(), n).await));
+        }
+        out
+    }
+}

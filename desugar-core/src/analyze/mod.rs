@@ -967,6 +967,11 @@ fn place_root(expr: &syn::Expr) -> Option<String> {
     }
 }
 
+/// A macro statement the analysis handles itself: pinning, declaring items, `stringify!`.
+pub fn is_special_statement_macro(mac: &syn::Macro) -> bool {
+    pin_macro(mac).is_some() || declares_items(mac) || mentions::is_stringify(mac)
+}
+
 /// What `tokio::pin!` takes: locals to pin where they are, or `let`s.
 enum PinInput {
     Names(Vec<Ident>),

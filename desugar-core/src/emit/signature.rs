@@ -199,7 +199,7 @@ pub fn desugar(f: &AsyncFn) -> Desugared {
         ReturnType::Default => Default::default(),
     };
     sig.output = ReturnType::Type(arrow, Box::new(syn::parse_quote!(impl #future_bound)));
-    let annotatable = !has_impl_trait(&output) && !has_infer(&output);
+    let annotatable = !crate::syntax::has_impl_trait_or_infer(&output);
     let refines = f.method_alone && quote!(#future_bound).to_string().contains("Captures");
     Desugared {
         refines,
@@ -383,28 +383,4 @@ impl VisitMut for OutputLifetimes {
         _: &mut syn::ParenthesizedGenericArguments,
     ) {
     }
-}
-
-fn has_impl_trait(ty: &Type) -> bool {
-    struct Find(bool);
-    impl<'ast> Visit<'ast> for Find {
-        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
-            self.0 = true;
-        }
-    }
-    let mut f = Find(false);
-    f.visit_type(ty);
-    f.0
-}
-
-fn has_infer(ty: &Type) -> bool {
-    struct Find(bool);
-    impl<'ast> Visit<'ast> for Find {
-        fn visit_type_infer(&mut self, _: &'ast syn::TypeInfer) {
-            self.0 = true;
-        }
-    }
-    let mut f = Find(false);
-    f.visit_type(ty);
-    f.0
 }
