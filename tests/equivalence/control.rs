@@ -524,3 +524,30 @@ case! {
         }
     }
 }
+
+case! {
+    let_else_drops_the_awaited_value_first(t) => entry(t);
+    // From the fuzzer (seed 633, behaved differently): the value that does not match is
+    // dropped before the `else` block runs, also when it is the output of an `.await`.
+    #[desugar]
+    pub async fn entry(t: Trace) -> Option<u32> {
+        let Pair { a: v, n: 1..=6 } = t.step("s30", 1, Pair { a: t.val(17), n: 18 }).await else {
+            return Some(maybe(&t, 5)? + 1);
+        };
+        Some(v.get())
+    }
+}
+
+// From the fuzzer (seed 217, shrunk): a local moved on one path only is still alive on the
+// other, where rustc drops it at the end of its scope, after the last `.await`.
+case! {
+    conditionally_moved_local_drops_at_scope_end(t) => maybe_dropped(t);
+    #[desugar]
+    async fn maybe_dropped(t: Trace) -> Val {
+        let items: Vec<Val> = vec![t.val(0)];
+        if t.step("c", 1, false).await {
+            drop(items);
+        }
+        t.step("s4", 2, t.val(42)).await
+    }
+}

@@ -37,6 +37,10 @@ pub struct Layout {
     /// again (`buf = consume(buf).await`): declared again, without a value, where they were
     /// declared, so that the assignment has its binding and the value drops where it did.
     pub redeclared: Vec<LocalId>,
+    /// Locals in scope moved on some paths here but not on all, and not used after: rustc
+    /// drops them at the end of their scope if they are still there (a drop flag), which a slot
+    /// does (`maybe_moved_slots`).
+    pub maybe_moved: Vec<LocalId>,
     /// Guesses the tool had to make, in words.
     pub notes: Vec<String>,
 }
@@ -616,12 +620,20 @@ enum Init {
         method: String,
         line: usize,
     },
+    /// Moved on some paths here and not on others: rustc keeps a drop flag and drops the value,
+    /// if it is still there, at the end of its scope.
+    Maybe,
+    /// Not kept at a suspension point it was alive at (an unused borrow, a shadowed local):
+    /// dropped there on this path, so on every path past a join.
+    Gone,
     No,
 }
 
 fn meet(a: &Init, b: &Init) -> Init {
     match (a, b) {
-        (Init::No, _) | (_, Init::No) => Init::No,
+        (Init::No, Init::No) => Init::No,
+        (Init::Gone, _) | (_, Init::Gone) => Init::Gone,
+        (Init::No | Init::Maybe, _) | (_, Init::No | Init::Maybe) => Init::Maybe,
         (Init::Unknown { .. }, _) => a.clone(),
         (_, Init::Unknown { .. }) => b.clone(),
         _ => Init::Yes,
@@ -638,7 +650,7 @@ fn transfer_use(state: &mut HashMap<LocalId, Init>, u: &Resolved, plain_assign: 
         Use::Receiver(m) if borrowing(m) => current,
         Use::Receiver(m) if consuming(m) => Init::No,
         Use::Receiver(m) => match current {
-            Init::No => Init::No,
+            Init::No | Init::Maybe | Init::Gone => current,
             _ => Init::Unknown {
                 method: m.clone(),
                 line: u.span.start().line,
@@ -687,7 +699,8 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
             state.retain(|id, _| scope.contains(id));
             for &id in scope {
                 if !layout.kept.contains(&id) {
-                    state.insert(id, Init::No);
+                    let gone = !matches!(state.get(&id), None | Some(Init::No));
+                    state.insert(id, if gone { Init::Gone } else { Init::No });
                 }
             }
             layouts[p] = layout;
@@ -826,7 +839,11 @@ fn decide(
         } else {
             match init {
                 Init::Yes => keep = true,
-                Init::No => keep = false,
+                Init::No | Init::Gone => keep = false,
+                Init::Maybe => {
+                    keep = false;
+                    layout.maybe_moved.push(id);
+                }
                 // A reference has nothing to drop: whether the method borrowed it or not, it
                 // need not be kept (keeping a `&mut` would conflict with its reborrows).
                 Init::Unknown { .. } if local.is_reference => keep = false,
@@ -1281,6 +1298,65 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
         }
     }
     out.sort_unstable();
+    out
+}
+
+/// Locals moved on some paths to a suspension point and not on others (`Layout::maybe_moved`):
+/// natively a drop flag keeps them to the end of their scope; a slot does the same, its guard
+/// dropping what its moves (`last_moves`) did not take out. Only locals never assigned (an
+/// assignment after a move would write to an emptied slot) and not known to be `Copy`.
+pub fn maybe_moved_slots(a: &Analysis) -> Vec<LocalId> {
+    let g = graph(a);
+    let assigned: BTreeSet<LocalId> = g
+        .nodes
+        .iter()
+        .flat_map(|n| n.uses.iter())
+        .chain(a.points.iter().flat_map(|p| p.uses.iter()))
+        .filter(|u| u.kind == Use::Assign)
+        .map(|u| u.local)
+        .collect();
+    let mut out: Vec<LocalId> = Vec::new();
+    for &id in a.layout.iter().flat_map(|l| &l.maybe_moved) {
+        let local = &a.locals[id];
+        if local.slottable
+            && local.slot.is_none()
+            && !local.is_reference
+            && !local.uninit
+            && !local.copied()
+            && !assigned.contains(&id)
+            && !out.contains(&id)
+        {
+            out.push(id);
+        }
+    }
+    out
+}
+
+/// Of the locals in `ids`, in slots, those that some use moves without taking the value out
+/// of the slot (`last_moves`): in an awaited expression, in a closure, or with another use in
+/// the same statement. Their slot would not compile; they go without one.
+pub fn untaken(a: &Analysis, ids: &[LocalId]) -> Vec<LocalId> {
+    let g = graph(a);
+    let taken = |key: Option<usize>, id: LocalId| {
+        key.and_then(|k| a.last_moves.get(&k))
+            .is_some_and(|moves| moves.iter().any(|&(m, _)| m == id))
+    };
+    let mut out: Vec<LocalId> = Vec::new();
+    for &id in ids {
+        let in_points = a
+            .points
+            .iter()
+            .flat_map(|p| &p.uses)
+            .any(|u| u.local == id && by_value(&u.kind));
+        let in_code = g.nodes.iter().any(|n| {
+            n.uses
+                .iter()
+                .any(|u| u.local == id && by_value(&u.kind) && (u.captured || !taken(n.stmt, id)))
+        });
+        if in_points || in_code {
+            out.push(id);
+        }
+    }
     out
 }
 

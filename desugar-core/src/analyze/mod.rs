@@ -59,6 +59,9 @@ pub struct Local {
     /// Declared as an array (`[x; N]`, `[a, b]`, `: [T; N]`): moving it from state to state
     /// would copy all of it at every `.await`, so it lives in a slot.
     pub array: bool,
+    /// Moved on some paths to a suspension point and not on others: it lives in a slot whose
+    /// `Option` is its drop flag, so that it is dropped where rustc drops it.
+    pub drop_flag: bool,
     /// Initialized by an `async` closure: the future a call returns borrows it.
     pub async_closure: bool,
     /// Initialized by a call lent these locals (`read_to_end(&mut buf)`): if it is awaited
@@ -264,15 +267,30 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
         }
     }
     a.layout = cfg::layouts(&a);
-    // A local another kept local borrows cannot move through the states: it gets a slot.
-    let slots = cfg::slot_locals(&a);
+    // A local another kept local borrows cannot move through the states: it gets a slot. So
+    // does one moved on some paths to a suspension point, if its moves can take it out.
+    let mut slots = cfg::slot_locals(&a);
+    let borrowed = slots.clone();
+    let flagged = cfg::maybe_moved_slots(&a);
+    slots.extend(
+        flagged
+            .iter()
+            .filter(|id| !slots.contains(id))
+            .collect::<Vec<_>>(),
+    );
     if !slots.is_empty() {
-        for (n, &id) in slots.iter().enumerate() {
-            a.locals[id].slot = Some(n);
+        assign_slots(&mut a, &slots);
+        let untaken = cfg::untaken(&a, &flagged);
+        if !untaken.is_empty() {
+            slots.retain(|id| borrowed.contains(id) || !untaken.contains(id));
+            assign_slots(&mut a, &slots);
         }
-        a.slots = slots;
-        a.layout = cfg::layouts(&a);
-        a.last_moves = cfg::last_moves(&a);
+        for &id in flagged
+            .iter()
+            .filter(|id| slots.contains(id) && !borrowed.contains(id))
+        {
+            a.locals[id].drop_flag = true;
+        }
     }
     a.declared_for_later = cfg::declared_for_later(&a);
     a.receiver_checks = cfg::receiver_checks(&a);
@@ -374,6 +392,7 @@ impl Builder {
             borrows: Vec::new(),
             slottable: false,
             array: false,
+            drop_flag: false,
             async_closure: false,
             lent_to_call: Vec::new(),
             slot: None,
@@ -1097,6 +1116,19 @@ fn extended_temporary(place: &syn::Expr, mutable: bool) -> Option<&syn::Expr> {
         _ if explode::is_temporary(place) => Some(place),
         _ => None,
     }
+}
+
+/// Gives `slots` their slots, in that order, and computes what depends on them.
+fn assign_slots(a: &mut Analysis, slots: &[LocalId]) {
+    for local in &mut a.locals {
+        local.slot = None;
+    }
+    for (n, &id) in slots.iter().enumerate() {
+        a.locals[id].slot = Some(n);
+    }
+    a.slots = slots.to_vec();
+    a.layout = cfg::layouts(a);
+    a.last_moves = cfg::last_moves(a);
 }
 
 /// `place` with its temporary (`extended_temporary`) replaced by the local `hidden`.

@@ -353,6 +353,14 @@ impl Writer<'_> {
             value.tokens.clone().into_iter().last(),
             Some(proc_macro2::TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Brace
         );
+        // `let P = x.await else { .. }`: the awaited value is a local here, not a temporary,
+        // so it is dropped by hand before the `else` block runs, as rustc drops the value.
+        let awaited = match &value.tokens.clone().into_iter().collect::<Vec<_>>()[..] {
+            [proc_macro2::TokenTree::Ident(i)] if i.to_string().starts_with("__") => {
+                Some(i.clone())
+            }
+            _ => None,
+        };
         let value = splice(if otherwise.is_some() && ends_in_brace {
             let tokens = value.tokens;
             quote!((#tokens))
@@ -361,7 +369,29 @@ impl Writer<'_> {
         });
         let otherwise = otherwise.map(|(token, diverge)| {
             let diverge = self.rewrite_expr((**diverge).clone());
-            quote!(#token #diverge)
+            let Some(value) = &awaited else {
+                return quote!(#token #diverge);
+            };
+            let stmts = match diverge {
+                syn::Expr::Block(b) if b.attrs.is_empty() && b.label.is_none() => b.block.stmts,
+                other => vec![syn::Stmt::Expr(other, None)],
+            };
+            // A bare `break`/`continue` (a lowered `while let`) leaves the scope at once.
+            if let [
+                syn::Stmt::Expr(
+                    syn::Expr::Break(syn::ExprBreak { expr: None, .. }) | syn::Expr::Continue(_),
+                    _,
+                ),
+            ] = &stmts[..]
+            {
+                return quote!(#token { #(#stmts)* });
+            }
+            let diverge = quote!(#(#stmts)*);
+            quote!(#token {
+                #[allow(clippy::drop_non_drop, dropping_copy_types, dropping_references)]
+                ::core::mem::drop(#value);
+                #diverge
+            })
         });
         let move_into_slots = splice(self.move_into_slots(declares));
         let tokens =
@@ -1950,6 +1980,8 @@ fn unreachable_state() -> TokenStream {
 fn slot_reason(local: &crate::analyze::Local) -> &'static str {
     if local.array {
         "it is an array, which moving from state to state would copy at every `.await`"
+    } else if local.drop_flag {
+        "it is moved on some paths only, and its slot remembers whether to drop it"
     } else {
         "something borrows it across an `.await`"
     }
