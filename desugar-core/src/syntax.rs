@@ -307,3 +307,37 @@ pub fn has_impl_trait_or_infer(ty: &syn::Type) -> bool {
     syn::visit::Visit::visit_type(&mut f, ty);
     f.0
 }
+
+/// An expression that never completes: it returns, breaks, continues or panics on every path.
+pub fn is_jump(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Return(_) | syn::Expr::Break(_) | syn::Expr::Continue(_) => true,
+        syn::Expr::Macro(m) => is_panic(&m.mac),
+        syn::Expr::Block(b) if b.label.is_none() => block_jumps(&b.block),
+        syn::Expr::Unsafe(b) => block_jumps(&b.block),
+        syn::Expr::If(i) => {
+            block_jumps(&i.then_branch) && i.else_branch.as_ref().is_some_and(|(_, e)| is_jump(e))
+        }
+        syn::Expr::Match(m) => !m.arms.is_empty() && m.arms.iter().all(|a| is_jump(&a.body)),
+        syn::Expr::Paren(p) => is_jump(&p.expr),
+        _ => false,
+    }
+}
+
+/// A block whose last statement never completes.
+pub fn block_jumps(block: &syn::Block) -> bool {
+    match block.stmts.last() {
+        Some(syn::Stmt::Expr(e, _)) => is_jump(e),
+        Some(syn::Stmt::Macro(m)) => is_panic(&m.mac),
+        _ => false,
+    }
+}
+
+/// `panic!`, `unreachable!`, `todo!` or `unimplemented!`.
+pub fn is_panic(mac: &syn::Macro) -> bool {
+    let name = mac.path.segments.last().map(|s| s.ident.to_string());
+    matches!(
+        name.as_deref(),
+        Some("panic" | "unreachable" | "todo" | "unimplemented")
+    )
+}

@@ -551,3 +551,44 @@ case! {
         t.step("s4", 2, t.val(42)).await
     }
 }
+
+// From the fuzzer (seed 594, shrunk): no path meets after a `return` whose value branches
+// around an `.await`, so the code after it gets no state of its own (it named `n`, which only
+// that state lacked: E0425).
+case! {
+    code_after_a_branching_return(t) => after_return(t);
+    #[desugar]
+    #[allow(unreachable_code)]
+    async fn after_return(t: Trace) -> Val {
+        let n = t.step("a", 1, 3).await;
+        return t.val('b: {
+            if n > 2 {
+                break 'b t.step("c", 1, 1).await;
+            }
+            t.step("b", 1, n).await
+        });
+        t.val(n)
+    }
+}
+
+// Nor after a `break` whose value branches, nor after a `loop` that only returns.
+case! {
+    code_after_a_branching_break_and_an_endless_loop(t) => after_break(t);
+    #[desugar]
+    #[allow(unreachable_code)]
+    async fn after_break(t: Trace) -> u32 {
+        let n = t.step("a", 1, 3).await;
+        let v = loop {
+            break if n > 2 { t.step("c", 1, 1).await } else { 2 };
+            t.log("dead");
+        };
+        loop {
+            t.step("x", 2, ()).await;
+            if v > 0 {
+                return v;
+            }
+        }
+        t.log("dead too");
+        n
+    }
+}

@@ -18,6 +18,7 @@ use mentions::{Mention, Use};
 use proc_macro2::Span;
 use quote::format_ident;
 use syn::spanned::Spanned;
+use syn::visit::Visit;
 use syn::{Error, FnArg, Ident, Pat, Result, Type};
 
 pub use cfg::Layout;
@@ -686,7 +687,7 @@ impl Builder {
                 }
                 syn::Stmt::Macro(_) => self.plain(stmt, out),
             }
-            if !last && out.len() > before {
+            if !last && out.len() > before && !out.last().is_some_and(never_completes) {
                 self.join_after(stmt, out);
             }
         }
@@ -1238,6 +1239,96 @@ fn is_array(local: &syn::Local) -> bool {
     typed || literal
 }
 
+/// A statement that returns, breaks, continues or panics on every path: no path meets after
+/// it, so it gets no join. (A `loop` without a `break` is not seen: its join is only unused.)
+fn never_completes(stmt: &Stmt) -> bool {
+    fn block(b: &Block) -> bool {
+        b.stmts.iter().any(never_completes) || b.tail.as_deref().is_some_and(expr)
+    }
+    fn expr(e: &Expr) -> bool {
+        match e {
+            Expr::Plain(e, _) => crate::syntax::is_jump(e),
+            Expr::Return(_) => true,
+            Expr::Block(b) => b.label.is_none() && block(b),
+            Expr::If {
+                then, otherwise, ..
+            } => block(then) && otherwise.as_deref().is_some_and(expr),
+            Expr::Match { arms, .. } => !arms.is_empty() && arms.iter().all(|a| expr(&a.body)),
+            Expr::Loop {
+                label,
+                cond: None,
+                body,
+            } => {
+                let label = label.as_ref().map(|l| l.name.ident.to_string());
+                !breaks_to(body, label.as_deref(), 0)
+            }
+            Expr::Await(_) | Expr::Loop { .. } => false,
+        }
+    }
+    match stmt {
+        Stmt::Plain { stmt, .. } => match stmt {
+            syn::Stmt::Expr(e, _) => crate::syntax::is_jump(e),
+            syn::Stmt::Macro(m) => crate::syntax::is_panic(&m.mac),
+            _ => false,
+        },
+        Stmt::Let { .. } => false,
+        Stmt::Expr { expr: e, .. } => expr(e),
+    }
+}
+
+/// Whether a `break` in `b`, inside `depth` loops of its own, leaves the loop labeled `label`.
+fn breaks_to(b: &Block, label: Option<&str>, depth: usize) -> bool {
+    b.stmts.iter().any(|stmt| match stmt {
+        Stmt::Plain { stmt, .. } => syntax_breaks_to(|j| j.visit_stmt(stmt), label, depth),
+        Stmt::Let { local, .. } => syntax_breaks_to(|j| j.visit_local(local), label, depth),
+        Stmt::Expr { expr, .. } => expr_breaks_to(expr, label, depth),
+    }) || b.tail.as_deref().is_some_and(|e| expr_breaks_to(e, label, depth))
+}
+
+fn expr_breaks_to(e: &Expr, label: Option<&str>, depth: usize) -> bool {
+    let syntax = |e: &syn::Expr| syntax_breaks_to(|j| j.visit_expr(e), label, depth);
+    match e {
+        Expr::Plain(e, _) => syntax(e),
+        Expr::Await(_) | Expr::Return(None) => false,
+        Expr::Return(Some(v)) => expr_breaks_to(v, label, depth),
+        Expr::Block(b) => breaks_to(b, label, depth),
+        Expr::If {
+            cond,
+            then,
+            otherwise,
+            ..
+        } => {
+            syntax(cond)
+                || breaks_to(then, label, depth)
+                || otherwise.as_deref().is_some_and(|o| expr_breaks_to(o, label, depth))
+        }
+        Expr::Match {
+            scrutinee, arms, ..
+        } => {
+            syntax(scrutinee)
+                || arms.iter().any(|a| {
+                    a.guard.as_ref().is_some_and(|(g, _)| syntax(g))
+                        || expr_breaks_to(&a.body, label, depth)
+                })
+        }
+        Expr::Loop { cond, body, .. } => {
+            cond.as_ref().is_some_and(|(c, _)| syntax(c)) || breaks_to(body, label, depth + 1)
+        }
+    }
+}
+
+fn syntax_breaks_to(visit: impl FnOnce(&mut cfg::Jumps), label: Option<&str>, depth: usize) -> bool {
+    let mut jumps = cfg::Jumps::default();
+    visit(&mut jumps);
+    jumps.found.iter().any(|(to, is_continue)| {
+        !is_continue
+            && match to {
+                None => depth == 0,
+                Some(to) => Some(to.as_str()) == label,
+            }
+    })
+}
+
 /// The kind of the first `if`, `match` or loop in a statement that has an `.await` inside.
 fn branching(stmt: &Stmt) -> Option<&'static str> {
     fn block(b: &Block) -> Option<&'static str> {
@@ -1252,7 +1343,6 @@ fn branching(stmt: &Stmt) -> Option<&'static str> {
             Expr::Match { .. } if contains_point(e) => Some("match"),
             Expr::Loop { .. } if contains_point(e) => Some("loop"),
             Expr::Block(b) => block(b),
-            Expr::Return(Some(v)) => expr(v),
             _ => None,
         }
     }

@@ -28,7 +28,7 @@ pub mod rewrite;
 use crate::analyze::{Analysis, Block, BlockId, Expr, LocalId, PointId, Stmt};
 use crate::comments::{comment, comment_with};
 use crate::names::{Names, hidden, label};
-use crate::syntax::splice;
+use crate::syntax::{is_jump, is_panic, splice};
 use locate::Locations;
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
@@ -1805,38 +1805,6 @@ fn pat_type(pat: &syn::Pat) -> Option<&syn::Type> {
         syn::Pat::Type(t) => Some(&t.ty),
         _ => None,
     }
-}
-
-fn is_jump(expr: &syn::Expr) -> bool {
-    match expr {
-        syn::Expr::Return(_) | syn::Expr::Break(_) | syn::Expr::Continue(_) => true,
-        syn::Expr::Macro(m) => is_panic(&m.mac),
-        syn::Expr::Block(b) if b.label.is_none() => block_jumps(&b.block),
-        syn::Expr::Unsafe(b) => block_jumps(&b.block),
-        syn::Expr::If(i) => {
-            block_jumps(&i.then_branch) && i.else_branch.as_ref().is_some_and(|(_, e)| is_jump(e))
-        }
-        syn::Expr::Match(m) => !m.arms.is_empty() && m.arms.iter().all(|a| is_jump(&a.body)),
-        syn::Expr::Paren(p) => is_jump(&p.expr),
-        _ => false,
-    }
-}
-
-/// A block whose last statement never completes.
-fn block_jumps(block: &syn::Block) -> bool {
-    match block.stmts.last() {
-        Some(syn::Stmt::Expr(e, _)) => is_jump(e),
-        Some(syn::Stmt::Macro(m)) => is_panic(&m.mac),
-        _ => false,
-    }
-}
-
-fn is_panic(mac: &syn::Macro) -> bool {
-    let name = mac.path.segments.last().map(|s| s.ident.to_string());
-    matches!(
-        name.as_deref(),
-        Some("panic" | "unreachable" | "todo" | "unimplemented")
-    )
 }
 
 /// `break 'ret value`. (`break 'ret ::path(..)` reads, to syn, as a labeled block `'ret: ..`:
