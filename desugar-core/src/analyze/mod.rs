@@ -1282,7 +1282,10 @@ fn breaks_to(b: &Block, label: Option<&str>, depth: usize) -> bool {
         Stmt::Plain { stmt, .. } => syntax_breaks_to(|j| j.visit_stmt(stmt), label, depth),
         Stmt::Let { local, .. } => syntax_breaks_to(|j| j.visit_local(local), label, depth),
         Stmt::Expr { expr, .. } => expr_breaks_to(expr, label, depth),
-    }) || b.tail.as_deref().is_some_and(|e| expr_breaks_to(e, label, depth))
+    }) || b
+        .tail
+        .as_deref()
+        .is_some_and(|e| expr_breaks_to(e, label, depth))
 }
 
 fn expr_breaks_to(e: &Expr, label: Option<&str>, depth: usize) -> bool {
@@ -1300,7 +1303,9 @@ fn expr_breaks_to(e: &Expr, label: Option<&str>, depth: usize) -> bool {
         } => {
             syntax(cond)
                 || breaks_to(then, label, depth)
-                || otherwise.as_deref().is_some_and(|o| expr_breaks_to(o, label, depth))
+                || otherwise
+                    .as_deref()
+                    .is_some_and(|o| expr_breaks_to(o, label, depth))
         }
         Expr::Match {
             scrutinee, arms, ..
@@ -1317,7 +1322,11 @@ fn expr_breaks_to(e: &Expr, label: Option<&str>, depth: usize) -> bool {
     }
 }
 
-fn syntax_breaks_to(visit: impl FnOnce(&mut cfg::Jumps), label: Option<&str>, depth: usize) -> bool {
+fn syntax_breaks_to(
+    visit: impl FnOnce(&mut cfg::Jumps),
+    label: Option<&str>,
+    depth: usize,
+) -> bool {
     let mut jumps = cfg::Jumps::default();
     visit(&mut jumps);
     jumps.found.iter().any(|(to, is_continue)| {
