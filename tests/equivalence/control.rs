@@ -592,3 +592,17 @@ case! {
         n
     }
 }
+
+// From the fuzzer (seed 288, shrunk): the awaited scrutinee of a `match` whose guard awaits
+// is a hidden local the guard's bindings borrow across that `.await`: it gets a slot.
+case! {
+    awaited_scrutinee_of_an_awaiting_guard(t) => awaited_scrutinee(t);
+    #[desugar]
+    async fn awaited_scrutinee(t: Trace) -> u32 {
+        match t.step("y", 1, t.val(2)).await {
+            v if v.get() == 0 => 0,
+            v if t.step("g", 1, v.get()).await % 2 == 0 => v.get() * 10,
+            v => v.get(),
+        }
+    }
+}

@@ -226,3 +226,18 @@ case! {
         (get(&t, &v, Some(|x: &u32| *x > 1)).await, get(&t, &v, None::<fn(&u32) -> bool>).await)
     }
 }
+
+case! {
+    impl_trait_behind_a_reference(t) => entry(t);
+    // moka's `get_or_insert_with_hash_and_fun` again (crater, "ambiguous `+` in a type"):
+    // `Pin<&mut impl Future>` outliving `'fut` is `Pin<&mut (impl Future + 'fut)>`.
+    #[desugar]
+    async fn run(t: &Trace, init: std::pin::Pin<&mut impl Future<Output = u32>>, r: &impl Fn() -> u32) -> u32 {
+        let v = init.await;
+        t.step("after", 1, v + r()).await
+    }
+    pub async fn entry(t: Trace) -> u32 {
+        let init = std::pin::pin!(t.step("init", 2, 5));
+        run(&t, init, &|| 1).await
+    }
+}

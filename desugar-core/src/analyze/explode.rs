@@ -664,8 +664,10 @@ impl Builder {
             Span::call_site(),
         );
         let declares = self.declare_let(&local.pat, None, &[]);
+        // (A slot if the arms of a `match` on it borrow it across an `.await`: see `let_value`.)
         for &id in &declares {
             self.locals[id].uninit = false;
+            self.locals[id].slottable = true;
         }
         out.push(Stmt::Let {
             local,
@@ -1370,7 +1372,10 @@ fn guards_as_two_matches(m: &syn::ExprMatch) -> syn::Expr {
     let arm = Ident::new("__arm", Span::mixed_site());
     let arms = m.arms.iter().enumerate().map(|(i, a)| {
         let (attrs, pat, body) = (&a.attrs, &a.pat, &a.body);
-        quote!(#(#attrs)* #pat if #arm == #i => #body,)
+        // A binding only the guard used is unused here.
+        let allow = (a.guard.is_some() && !mentions::bindings(pat).is_empty())
+            .then(|| quote!(#[allow(unused_variables)]));
+        quote!(#(#attrs)* #allow #pat if #arm == #i => #body,)
     });
     let body = quote_spanned! {span=>
         let #arm: usize = #select;

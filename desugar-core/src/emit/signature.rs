@@ -173,6 +173,17 @@ pub fn desugar(f: &AsyncFn) -> Desugared {
                     syn::visit_mut::visit_type_impl_trait_mut(self, it);
                     it.bounds.push(TypeParamBound::Lifetime(self.0.clone()));
                 }
+                // `&mut impl Future + 'fut` is ambiguous: `&mut (impl Future + 'fut)`.
+                fn visit_type_reference_mut(&mut self, r: &mut syn::TypeReference) {
+                    syn::visit_mut::visit_type_reference_mut(self, r);
+                    if let syn::Type::ImplTrait(_) = &*r.elem {
+                        let elem = (*r.elem).clone();
+                        *r.elem = syn::Type::Paren(syn::TypeParen {
+                            paren_token: Default::default(),
+                            elem: Box::new(elem),
+                        });
+                    }
+                }
             }
             for input in sig.inputs.iter_mut() {
                 if let FnArg::Typed(t) = input {
