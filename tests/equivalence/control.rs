@@ -575,7 +575,7 @@ case! {
 case! {
     code_after_a_branching_break_and_an_endless_loop(t) => after_break(t);
     #[desugar]
-    #[allow(unreachable_code)]
+    #[allow(unreachable_code, clippy::never_loop)]
     async fn after_break(t: Trace) -> u32 {
         let n = t.step("a", 1, 3).await;
         let v = loop {
