@@ -606,3 +606,25 @@ case! {
         }
     }
 }
+
+// From the fuzzer (seed 219, reduced), and the everyday `let v = v.clone()` in a loop: a local
+// a state keeps where a later local of its name hides it lives in a slot, which the state
+// reaches without its name (it was dropped early, and the next iteration failed with E0425).
+case! {
+    shadowed_in_an_inner_block_across_iterations(t) => shadowed_in_loop(t);
+    #[desugar]
+    async fn shadowed_in_loop(t: Trace) -> u32 {
+        let v = t.val(1);
+        let mut total = 0;
+        for i in 0..3 {
+            let v = t.val(v.get() + i);
+            total += v.wait(1).await;
+            let v = t.val(if i % 2 == 0 { v.get() } else { t.step("s", 1, 7).await });
+            if i == 1 {
+                continue;
+            }
+            t.log(format!("inner {}", v.get()));
+        }
+        total + v.get()
+    }
+}

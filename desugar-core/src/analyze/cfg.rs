@@ -41,6 +41,9 @@ pub struct Layout {
     /// drops them at the end of their scope if they are still there (a drop flag), which a slot
     /// does (`maybe_moved_slots`).
     pub maybe_moved: Vec<LocalId>,
+    /// Locals to keep here that a later local of the same name hides: the code entering the
+    /// state cannot name them, a slot holds them without their name (`shadowed_slots`).
+    pub shadowed: Vec<LocalId>,
     /// Guesses the tool had to make, in words.
     pub notes: Vec<String>,
 }
@@ -874,6 +877,7 @@ fn decide(
             }
         }
         if keep && shadowed(a, p, id) {
+            layout.shadowed.push(id);
             layout.notes.push(format!(
                 "`{name}` is shadowed by a later `{name}` but not yet dropped; the expansion \
                  cannot name it, so it is dropped here instead of at the end of its scope"
@@ -1306,6 +1310,20 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
 /// dropping what its moves (`last_moves`) did not take out. Only locals never assigned (an
 /// assignment after a move would write to an emptied slot) and not known to be `Copy`.
 pub fn maybe_moved_slots(a: &Analysis) -> Vec<LocalId> {
+    let ids = a.layout.iter().flat_map(|l| &l.maybe_moved).copied();
+    flag_slots(a, ids.filter(|&id| !a.locals[id].copied()))
+}
+
+/// Locals kept at a suspension point where a later local of their name hides them
+/// (`Layout::shadowed`): in a slot, the state holds their drop guard, which has a name of its
+/// own, and the code reaches them through the slot.
+pub fn shadowed_slots(a: &Analysis) -> Vec<LocalId> {
+    flag_slots(a, a.layout.iter().flat_map(|l| &l.shadowed).copied())
+}
+
+/// Of `ids`, those a slot can hold: slottable, not a reference, never assigned (an assignment
+/// after a move would write to an emptied slot).
+fn flag_slots(a: &Analysis, ids: impl Iterator<Item = LocalId>) -> Vec<LocalId> {
     let g = graph(a);
     let assigned: BTreeSet<LocalId> = g
         .nodes
@@ -1316,13 +1334,12 @@ pub fn maybe_moved_slots(a: &Analysis) -> Vec<LocalId> {
         .map(|u| u.local)
         .collect();
     let mut out: Vec<LocalId> = Vec::new();
-    for &id in a.layout.iter().flat_map(|l| &l.maybe_moved) {
+    for id in ids {
         let local = &a.locals[id];
         if local.slottable
             && local.slot.is_none()
             && !local.is_reference
             && !local.uninit
-            && !local.copied()
             && !assigned.contains(&id)
             && !out.contains(&id)
         {

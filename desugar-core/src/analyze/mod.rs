@@ -63,6 +63,8 @@ pub struct Local {
     /// Moved on some paths to a suspension point and not on others: it lives in a slot whose
     /// `Option` is its drop flag, so that it is dropped where rustc drops it.
     pub drop_flag: bool,
+    /// Kept where a later local of its name hides it: in a slot, reached without its name.
+    pub shadowed: bool,
     /// Initialized by an `async` closure: the future a call returns borrows it.
     pub async_closure: bool,
     /// Initialized by a call lent these locals (`read_to_end(&mut buf)`): if it is awaited
@@ -269,10 +271,18 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
     }
     a.layout = cfg::layouts(&a);
     // A local another kept local borrows cannot move through the states: it gets a slot. So
-    // does one moved on some paths to a suspension point, if its moves can take it out.
+    // does one moved on some paths to a suspension point, if its moves can take it out, and
+    // one a state keeps where a later local of its name hides it.
     let mut slots = cfg::slot_locals(&a);
     let borrowed = slots.clone();
-    let flagged = cfg::maybe_moved_slots(&a);
+    let mut flagged = cfg::maybe_moved_slots(&a);
+    let shadowed = cfg::shadowed_slots(&a);
+    flagged.extend(
+        shadowed
+            .iter()
+            .filter(|id| !flagged.contains(id))
+            .collect::<Vec<_>>(),
+    );
     slots.extend(
         flagged
             .iter()
@@ -290,7 +300,11 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
             .iter()
             .filter(|id| slots.contains(id) && !borrowed.contains(id))
         {
-            a.locals[id].drop_flag = true;
+            if shadowed.contains(&id) {
+                a.locals[id].shadowed = true;
+            } else {
+                a.locals[id].drop_flag = true;
+            }
         }
     }
     a.declared_for_later = cfg::declared_for_later(&a);
@@ -394,6 +408,7 @@ impl Builder {
             slottable: false,
             array: false,
             drop_flag: false,
+            shadowed: false,
             async_closure: false,
             lent_to_call: Vec::new(),
             slot: None,

@@ -708,6 +708,7 @@ impl Writer<'_> {
 
     fn resume_block_inner(&mut self, b: &Block, p: PointId, dest: Dest) -> Code {
         let slots = self.rebind_slots(b.id, p);
+        self.hide_outer_slots(b.id, p);
         // (Written after the rest: an arm in place declares its locals only if its region ends.)
         let Some(Some(i)) = self.locations.in_block(b.id, p) else {
             let tail = b.tail.as_ref().expect("the point is in the tail");
@@ -1658,6 +1659,18 @@ impl Writer<'_> {
         }
     }
 
+    /// The locals of `block` in scope at `p` that are not in slots hide the locals in slots
+    /// of their names declared before them (in an outer block) from the code of the arm.
+    fn hide_outer_slots(&mut self, block: usize, p: PointId) {
+        let locals = &self.a.locals;
+        for &id in &self.a.points[p].scope {
+            if locals[id].block == block && locals[id].slot.is_none() {
+                self.slot_scope
+                    .retain(|&s| s > id || locals[s].ident != locals[id].ident);
+            }
+        }
+    }
+
     /// New locals hide the locals in slots with the same name from the code after them.
     fn shadow(&mut self, declares: &[LocalId]) {
         for &id in declares {
@@ -1678,11 +1691,12 @@ impl Writer<'_> {
             .enumerate()
             .filter(|&(i, &id)| {
                 let local = &self.a.locals[id];
+                // (A later local of its name in an inner block is bound there, after it.)
                 used.contains(&id)
                     && local.block == block
-                    && !scope[i + 1..]
-                        .iter()
-                        .any(|&l| self.a.locals[l].ident == local.ident)
+                    && !scope[i + 1..].iter().any(|&l| {
+                        self.a.locals[l].ident == local.ident && self.a.locals[l].block == block
+                    })
             })
             .map(|(_, &id)| id)
             .filter(|id| !self.slot_scope.contains(id))
@@ -1948,6 +1962,8 @@ fn unreachable_state() -> TokenStream {
 fn slot_reason(local: &crate::analyze::Local) -> &'static str {
     if local.array {
         "it is an array, which moving from state to state would copy at every `.await`"
+    } else if local.shadowed {
+        "a later local of its name hides it where a state keeps it"
     } else if local.drop_flag {
         "it is moved on some paths only, and its slot remembers whether to drop it"
     } else {
