@@ -736,8 +736,7 @@ impl Builder {
             syn::Stmt::Local(local) => {
                 let init = local.init.as_ref().map(|i| &*i.expr);
                 let declares = self.declare_let(&local.pat, init, &uses);
-                let simple = local.init.as_ref().is_some_and(|i| i.diverge.is_none())
-                    && by_value_bindings(&local.pat);
+                let simple = local.init.is_some() && by_value_bindings(&local.pat);
                 if simple {
                     let array = simple_binding(&local.pat) && is_array(local);
                     for &id in &declares {
@@ -820,7 +819,7 @@ impl Builder {
         let declares = self.declare_let(&local.pat, None, &[]);
         // `let guard = m.lock().await;`: its bindings can live in slots as well, filled when
         // the value arrives.
-        let simple = init.diverge.is_none() && by_value_bindings(&local.pat);
+        let simple = by_value_bindings(&local.pat);
         for &id in &declares {
             self.locals[id].uninit = false;
             self.locals[id].slottable = simple;
