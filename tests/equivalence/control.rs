@@ -628,3 +628,23 @@ case! {
         total + v.get()
     }
 }
+
+// From the fuzzer (seed 520, reduced): the same with a `Copy` local of a `let ... else`, used by
+// value in awaited expressions (a copy out of its slot).
+case! {
+    shadowed_copy_used_in_awaited_expressions(t) => shadowed_copy(t);
+    #[desugar]
+    async fn shadowed_copy(t: Trace) -> u32 {
+        let Some(total) = maybe(&t, 3) else { return 0 };
+        let mut w = 1;
+        let mut sum = t.step("a", 1, total).await;
+        while let Some(total) = maybe(&t, w) {
+            w += 1;
+            if w > 3 {
+                break;
+            }
+            sum += t.step("b", 1, total).await;
+        }
+        sum + t.step("c", 1, total).await
+    }
+}

@@ -291,7 +291,14 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
     );
     if !slots.is_empty() {
         assign_slots(&mut a, &slots);
-        let untaken = cfg::untaken(&a, &flagged);
+        // (A shadowed local has no other way: a use that cannot take it out of its slot,
+        // a copy if it is `Copy`, stays.)
+        let drop_flags: Vec<LocalId> = flagged
+            .iter()
+            .copied()
+            .filter(|id| !shadowed.contains(id))
+            .collect();
+        let untaken = cfg::untaken(&a, &drop_flags);
         if !untaken.is_empty() {
             slots.retain(|id| borrowed.contains(id) || !untaken.contains(id));
             assign_slots(&mut a, &slots);
