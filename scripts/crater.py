@@ -122,9 +122,13 @@ def owner(marked, file, line):
     return best
 
 
-def build(work, features):
-    # The library and its tests (examples may need what the published crate does not ship).
-    args = ["cargo", "test", "--lib", "--tests", "--no-run", "--message-format=json"]
+def build(work, features, lib_only=False):
+    # The library and its tests (examples may need what the published crate does not ship);
+    # the library alone if its tests do not build from the published crate.
+    if lib_only:
+        args = ["cargo", "build", "--lib", "--message-format=json"]
+    else:
+        args = ["cargo", "test", "--lib", "--tests", "--no-run", "--message-format=json"]
     if features:
         args += ["--features", features]
     code, out, err = sh(args, work, timeout=3600)
@@ -199,8 +203,17 @@ def run(spec):
     total = int(re.search(r"marked (\d+)", out).group(1))
     left_out = []
     started = time.time()
+    # (A dev-dependency the published crate does not ship makes its tests fail to build.)
+    lib_only = not build(native, features)[0]
+    if lib_only:
+        # Test modules are not built then: their functions are not counted.
+        for file, found in marks(work).items():
+            if re.search(r"(^|/)tests?(\.rs$|/)", os.path.relpath(file, work)):
+                for line, _ in reversed(found):
+                    unmark(file, line, "not built: test code of a library built alone")
+                    total -= 1
     for _ in range(30):
-        ok, errors, stderr = build(work, features)
+        ok, errors, stderr = build(work, features, lib_only)
         if ok:
             break
         marked = marks(work)
@@ -223,6 +236,10 @@ def run(spec):
             unmark(file, line, f"{code}: {message}")
             left_out.append((f"{rel}:{line}", fn, code, message))
     build_time = time.time() - started
+    if lib_only:
+        skipped = (0, 0, "the library only: its tests do not build from the published crate")
+        return dict(spec=spec, version=exact, total=total, left_out=left_out, stuck=None,
+                    build_time=build_time, native=skipped, desugared=skipped)
     native_tests = test(native, features)
     desugared_tests = test(work, features)
     return dict(spec=spec, version=exact, total=total, left_out=left_out, stuck=None,
