@@ -40,7 +40,11 @@ TEST_TIMEOUT = int(os.environ.get("CRATER_TEST_TIMEOUT", "900"))
 
 
 def sh(args, cwd, env=None, timeout=None):
-    full_env = dict(os.environ, CARGO_TARGET_DIR=str(TARGET), **(env or {}))
+    # The two copies in one target directory would share artifacts: cargo hashes a path
+    # package by its path relative to its workspace, the same for both, so a build of one would
+    # pass for the other's.
+    copy = "native" if str(cwd).endswith("-native") else "desugared"
+    full_env = dict(os.environ, CARGO_TARGET_DIR=str(TARGET / copy), **(env or {}))
     try:
         r = subprocess.run(args, cwd=cwd, env=full_env, capture_output=True, text=True,
                            timeout=timeout)

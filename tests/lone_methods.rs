@@ -33,6 +33,18 @@ mod native {
             self.trace.step("into", 1, ()).await;
             self.items
         }
+
+        // Private and generic: the state keeps a borrow of `src`, of a generic type.
+        async fn fill<R: AsRef<[T]>>(&mut self, src: R) -> usize {
+            let items = src.as_ref();
+            self.trace.step("fill", 1, ()).await;
+            self.items.extend_from_slice(items);
+            self.items.len()
+        }
+
+        pub async fn fill_twice(&mut self, a: Vec<T>) -> usize {
+            self.fill(&a[..1]).await + self.fill(a).await
+        }
     }
 }
 
@@ -64,6 +76,21 @@ mod desugared {
             self.trace.step("into", 1, ()).await;
             self.items
         }
+
+        // Private and generic (it may be a trait impl's: no `'fut`), keeping a borrow of `src`,
+        // of a generic type: `R` must outlive the receiver's lifetime (it was E0309).
+        #[desugar::desugar]
+        async fn fill<R: AsRef<[T]>>(&mut self, src: R) -> usize {
+            let items = src.as_ref();
+            self.trace.step("fill", 1, ()).await;
+            self.items.extend_from_slice(items);
+            self.items.len()
+        }
+
+        #[desugar::desugar]
+        pub async fn fill_twice(&mut self, a: Vec<T>) -> usize {
+            self.fill(&a[..1]).await + self.fill(a).await
+        }
     }
 }
 
@@ -78,7 +105,8 @@ macro_rules! scenario {
             };
             let n = c.send(2).await;
             let d = c.describe("> ").await;
-            (n, d, c.into_items().await)
+            let f = c.fill_twice(vec![3, 4]).await;
+            (n, d, f, c.into_items().await)
         }
     };
 }

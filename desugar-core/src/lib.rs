@@ -198,7 +198,9 @@ fn desugar_fn(mut f: parse::AsyncFn) -> Result<TokenStream> {
     early::wrap_macros(&mut f);
     let analysis = analyze::analyze(&f)?;
     let names = names::assign(&analysis, &type_names(&f));
-    let sig = emit::signature::desugar(&f);
+    let keeps_borrows =
+        !analysis.slots.is_empty() || analysis.layout.iter().any(|l| !l.pinned.is_empty());
+    let sig = emit::signature::desugar(&f, keeps_borrows);
     let arms = lower::lower(
         &analysis,
         &names,

@@ -41,7 +41,8 @@ pub struct Desugared {
     pub start_fields: Vec<(Ident, Ident)>,
 }
 
-pub fn desugar(f: &AsyncFn) -> Desugared {
+/// `keeps_borrows`: the states keep borrows of locals (in slots, or kept in place).
+pub fn desugar(f: &AsyncFn, keeps_borrows: bool) -> Desugared {
     let mut sig = f.sig.clone();
     sig.asyncness = None;
     let taken: Vec<String> = sig
@@ -193,6 +194,16 @@ pub fn desugar(f: &AsyncFn) -> Desugared {
             captured.push(quote!(&#fut ()));
             captured.push(quote!(&#pinned ()));
             fut_lifetime = Some(fut.clone());
+        } else if keeps_borrows && !lifetimes.is_empty() {
+            // No `'fut` on a method that may be a trait impl's: a borrow the state keeps of a
+            // local of a generic type can only have one of the signature's lifetimes, which the
+            // type must outlive (a native future's type hides that borrow).
+            let where_clause = sig.generics.make_where_clause();
+            for ty in &types {
+                where_clause
+                    .predicates
+                    .push(syn::parse_quote!(#ty: #(#lifetimes)+*));
+            }
         }
         captured.extend(lifetimes.iter().map(|l| quote!(&#l ())));
         if has_receiver {
