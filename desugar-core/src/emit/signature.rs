@@ -198,11 +198,8 @@ pub fn desugar(f: &AsyncFn, keeps_borrows: bool) -> Desugared {
             // No `'fut` on a method that may be a trait impl's: a borrow the state keeps of a
             // local of a generic type can only have one of the signature's lifetimes, which the
             // type must outlive (a native future's type hides that borrow).
-            let where_clause = sig.generics.make_where_clause();
-            for ty in &types {
-                where_clause
-                    .predicates
-                    .push(syn::parse_quote!(#ty: #(#lifetimes)+*));
+            for l in &lifetimes {
+                bound_by(&mut sig.generics, &[], &types, l);
             }
         }
         captured.extend(lifetimes.iter().map(|l| quote!(&#l ())));
