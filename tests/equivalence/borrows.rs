@@ -561,3 +561,21 @@ case! {
         a.get() + n
     }
 }
+
+case! {
+    for_over_copied_iterator_of_a_parameter(t) => entry(t);
+    // An ordinary program (`for k in ks.iter().copied() { x.get(k).await }`): `.copied()` on an
+    // iterator still borrows `ks`, which must stay in place (E0505); on an `Option` it owns.
+    #[desugar]
+    async fn sum(t: Trace, ks: Vec<u32>) -> u32 {
+        let first = ks.first().copied();
+        let mut total = 0;
+        for k in ks.iter().copied() {
+            total += t.step("k", 1, k).await;
+        }
+        total + first.unwrap_or(0)
+    }
+    pub async fn entry(t: Trace) -> u32 {
+        sum(t, vec![1, 2, 3]).await
+    }
+}

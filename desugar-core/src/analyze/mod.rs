@@ -982,7 +982,14 @@ fn borrow_roots(expr: &syn::Expr) -> Vec<String> {
         }
         syn::Expr::MethodCall(m) => {
             let method = m.method.to_string();
-            if cfg::makes_owned(&method) {
+            // `.copied()` / `.cloned()` own on an `Option` (`map.get(k).cloned()`) and lend
+            // on an iterator (`v.iter().copied()`).
+            let adapter = matches!(method.as_str(), "copied" | "cloned")
+                && matches!(&*m.receiver, syn::Expr::MethodCall(inner)
+                    if !gives_option(&inner.method.to_string()));
+            if adapter {
+                borrow_roots(&m.receiver)
+            } else if cfg::makes_owned(&method) {
                 Vec::new()
             } else if cfg::returns_borrow(&method) {
                 match place_root(&m.receiver) {
@@ -995,6 +1002,33 @@ fn borrow_roots(expr: &syn::Expr) -> Vec<String> {
         }
         _ => Vec::new(),
     }
+}
+
+/// Methods of std that give an `Option` of a reference (or of an item).
+fn gives_option(method: &str) -> bool {
+    matches!(
+        method,
+        "get"
+            | "get_mut"
+            | "first"
+            | "last"
+            | "next"
+            | "next_back"
+            | "peek"
+            | "nth"
+            | "find"
+            | "as_ref"
+            | "as_mut"
+            | "max"
+            | "min"
+            | "max_by_key"
+            | "min_by_key"
+            | "get_key_value"
+            | "first_key_value"
+            | "last_key_value"
+            | "front"
+            | "back"
+    )
 }
 
 /// The local at the root of a place expression: `x`, `x.f`, `x[i]`, `(*x).f`.
