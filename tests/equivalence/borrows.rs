@@ -579,3 +579,24 @@ case! {
         sum(t, vec![1, 2, 3]).await
     }
 }
+
+case! {
+    let_else_binding_lent_to_chunks(t) => entry(t);
+    // An ordinary program: `let Some(data) = self.inner.take() else { .. }; for chunk in
+    // data.chunks(2) { x.await }`. `chunks` lends `data` (E0505), which, bound by a `let ...
+    // else`, can live in a slot.
+    #[desugar]
+    async fn drain(t: Trace, inner: Option<Vec<u8>>) -> usize {
+        let Some(data) = inner else {
+            return 0;
+        };
+        let mut n = 0;
+        for chunk in data.chunks(2) {
+            n += t.step("chunk", 1, chunk.len()).await;
+        }
+        n
+    }
+    pub async fn entry(t: Trace) -> (usize, usize) {
+        (drain(t.clone(), Some(vec![1, 2, 3])).await, drain(t, None).await)
+    }
+}

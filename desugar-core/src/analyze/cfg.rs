@@ -1580,7 +1580,8 @@ pub fn borrowing(method: &str) -> bool {
 pub fn returns_borrow(method: &str) -> bool {
     [
         "as_", "iter", "borrow", "get", "split", "trim", "lock", "read", "write", "chars", "lines",
-        "inner",
+        "inner", "chunks", "rchunks", "windows", "bytes", "char_indices", "match", "rmatch",
+        "strip_",
     ]
     .iter()
     .any(|p| method.starts_with(p))
@@ -1595,6 +1596,11 @@ pub fn returns_borrow(method: &str) -> bool {
                 | "deref"
                 | "deref_mut"
                 | "peek"
+                | "values_mut"
+                | "range"
+                | "range_mut"
+                | "escape_debug"
+                | "escape_default"
                 // A semaphore's permit (tokio's `Semaphore::acquire`).
                 | "acquire"
         )
