@@ -648,3 +648,16 @@ case! {
         sum + t.step("c", 1, total).await
     }
 }
+
+// From the fuzzer (seed 135, shrunk; behaved differently): a condition's temporaries, the
+// value of an `.await` inside it among them, are dropped before the branch runs.
+case! {
+    condition_temporaries_drop_before_the_branch(t) => condition(t);
+    #[desugar]
+    async fn condition(t: Trace) -> u32 {
+        if t.step("s22", 2, t.val(8)).await.wait(2).await % 2 == 0 {
+            t.log("at23");
+        }
+        5
+    }
+}

@@ -1579,8 +1579,25 @@ pub fn borrowing(method: &str) -> bool {
 /// Accessors whose result usually borrows the receiver.
 pub fn returns_borrow(method: &str) -> bool {
     [
-        "as_", "iter", "borrow", "get", "split", "trim", "lock", "read", "write", "chars", "lines",
-        "inner", "chunks", "rchunks", "windows", "bytes", "char_indices", "match", "rmatch",
+        "as_",
+        "iter",
+        "borrow",
+        "get",
+        "split",
+        "trim",
+        "lock",
+        "read",
+        "write",
+        "chars",
+        "lines",
+        "inner",
+        "chunks",
+        "rchunks",
+        "windows",
+        "bytes",
+        "char_indices",
+        "match",
+        "rmatch",
         "strip_",
     ]
     .iter()

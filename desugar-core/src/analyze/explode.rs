@@ -730,13 +730,34 @@ impl Builder {
             }
         }
         if has_await(&i.cond) {
-            // `if f().await {}`: evaluate the condition first.
+            // `if f().await.g().await {}`: evaluate the condition first, in a block of its own:
+            // a condition's temporaries are dropped before a branch runs.
             let mut prelude = Vec::new();
             let id = self.open();
             let mut rewritten = i.clone();
-            let result = self
-                .explode(&i.cond, &mut prelude)
-                .map(|e| *rewritten.cond = e);
+            let inner = self.open();
+            let mut lifted = Vec::new();
+            let cond = self.explode(&i.cond, &mut lifted);
+            let uses = cond
+                .as_ref()
+                .map(|e| self.resolve(mentions::in_expr(e)))
+                .unwrap_or_default();
+            self.close();
+            let result = cond.map(|cond| {
+                if leaves_nothing(&cond) {
+                    prelude.append(&mut lifted);
+                    *rewritten.cond = cond;
+                    return;
+                }
+                let value = Expr::Block(Block {
+                    id: inner,
+                    label: None,
+                    bound: Vec::new(),
+                    stmts: lifted,
+                    tail: Some(Box::new(Expr::Plain(cond, uses))),
+                });
+                *rewritten.cond = self.bind(value, &mut prelude);
+            });
             let tail = result.and_then(|()| self.if_expr(&rewritten));
             self.close();
             return Ok(Expr::Block(Block {
@@ -1332,6 +1353,20 @@ fn is_place(expr: &syn::Expr) -> bool {
         syn::Expr::Field(f) => is_place(&f.base),
         syn::Expr::Paren(p) => is_place(&p.expr),
         _ => false,
+    }
+}
+
+/// A condition whose evaluation leaves no temporary to drop: a lifted value itself, or its
+/// negation (`!` consumes it): `if f().await {}`, `while !done().await {}`.
+fn leaves_nothing(cond: &syn::Expr) -> bool {
+    match cond {
+        syn::Expr::Paren(p) => leaves_nothing(&p.expr),
+        syn::Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Not(_),
+            expr,
+            ..
+        }) => leaves_nothing(expr),
+        e => mentions::plain_ident(e).is_some(),
     }
 }
 
