@@ -600,3 +600,19 @@ case! {
         (drain(t.clone(), Some(vec![1, 2, 3])).await, drain(t, None).await)
     }
 }
+
+case! {
+    slot_local_moved_into_an_awaited_expression(t) => borrowed_then_moved(t);
+    // moka's `borrowed_forms_of_key` (crater, E0507): `key` is lent across `.await`s, so it
+    // lives in a slot; its last use moves it into an awaited expression, which takes it out.
+    #[desugar]
+    async fn borrowed_then_moved(t: Trace) -> u32 {
+        let key = t.val(1);
+        let key_v: &Val = &key;
+        let a = t.step("get", 1, key_v.get()).await;
+        let b = t.step("check", 1, key_v.get()).await;
+        let c = t.step("insert", 1, key).await;
+        t.log("after");
+        a + b + c.get()
+    }
+}

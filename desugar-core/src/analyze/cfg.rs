@@ -1043,6 +1043,33 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<(LocalId
     out
 }
 
+/// Per suspension point, the locals in slots its awaited expression moves for the last time
+/// (`store.insert(key).await` after `key` was lent across an earlier `.await`): taken out of
+/// their slots where the future is built, under `last_moves`' rules for a statement.
+pub fn point_moves(a: &Analysis) -> Vec<Vec<LocalId>> {
+    let g = graph(a);
+    let lv = live_sets(&g);
+    let assigned_after = assigned_ahead(&g, false);
+    let mut out = vec![Vec::new(); a.points.len()];
+    for (i, node) in g.nodes.iter().enumerate() {
+        let Some(p) = node.point else { continue };
+        let uses = &a.points[p].uses;
+        for u in uses {
+            let once = uses.iter().filter(|o| o.local == u.local).count() == 1;
+            if by_value(&u.kind)
+                && once
+                && a.locals[u.local].slot.is_some()
+                && !assigned_after[i].contains(&u.local)
+                && !lv.live_out[i].contains(&u.local)
+                && !out[p].contains(&u.local)
+            {
+                out[p].push(u.local);
+            }
+        }
+    }
+    out
+}
+
 /// The node where the arm entered at `entry` moves the local scrutinee `local`, if it does: past
 /// the arm's bindings and guard, which do not use it.
 fn arm_move(g: &Graph, entry: usize, local: LocalId) -> Option<usize> {

@@ -207,6 +207,9 @@ pub struct Analysis {
     /// Per plain statement (by address): the locals in slots it moves out for the last time
     /// (see `cfg::last_moves`).
     pub last_moves: std::collections::HashMap<usize, Vec<(LocalId, bool)>>,
+    /// Per suspension point, the locals in slots its awaited expression moves for the last
+    /// time (see `cfg::point_moves`).
+    pub point_moves: Vec<Vec<LocalId>>,
     /// The `let x;` statements (by address) that only later states need: see
     /// `cfg::declared_for_later`.
     pub declared_for_later: std::collections::HashSet<usize>,
@@ -250,6 +253,7 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
         layout: Vec::new(),
         slots: Vec::new(),
         last_moves: Default::default(),
+        point_moves: Vec::new(),
         declared_for_later: Default::default(),
         receiver_checks: Default::default(),
     };
@@ -1185,6 +1189,7 @@ fn assign_slots(a: &mut Analysis, slots: &[LocalId]) {
     a.slots = slots.to_vec();
     a.layout = cfg::layouts(a);
     a.last_moves = cfg::last_moves(a);
+    a.point_moves = cfg::point_moves(a);
 }
 
 /// `place` with its temporary (`extended_temporary`) replaced by the local `hidden`.

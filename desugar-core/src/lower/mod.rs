@@ -662,6 +662,10 @@ impl Writer<'_> {
             .map(|&id| self.a.locals[id].ident.to_string())
             .collect();
         let mut rewriter = Rewriter::new(pinned_names, Vec::new());
+        let moves: Vec<(LocalId, bool)> = (self.a.point_moves.get(p).into_iter().flatten())
+            .map(|&id| (id, false))
+            .collect();
+        rewriter.take = self.takes_of(&moves, &slots_here);
         let operand = rewriter.expr(point.operand.clone());
         self.errors.append(&mut rewriter.errors);
         let span = point.operand.span();
@@ -1559,11 +1563,20 @@ impl Writer<'_> {
     /// The locals in slots that the plain code at `key` moves out for the last time, with the
     /// expression that takes each out of its slot.
     fn takes(&self, key: usize) -> Vec<(String, TokenStream, bool)> {
-        let Some(ids) = self.a.last_moves.get(&key) else {
-            return Vec::new();
-        };
+        match self.a.last_moves.get(&key) {
+            Some(ids) => self.takes_of(ids, &self.slot_scope),
+            None => Vec::new(),
+        }
+    }
+
+    /// `takes` of the locals `ids` (with whether only in a jump's value), those of `reachable`.
+    fn takes_of(
+        &self,
+        ids: &[(LocalId, bool)],
+        reachable: &[LocalId],
+    ) -> Vec<(String, TokenStream, bool)> {
         ids.iter()
-            .filter(|(id, _)| self.slot_scope.contains(id))
+            .filter(|(id, _)| reachable.contains(id))
             .map(|&(id, only_in_jump)| {
                 let index = syn::Index::from(self.a.locals[id].slot.expect("a slot local"));
                 let slots = hidden("__slots");
@@ -1686,6 +1699,8 @@ impl Writer<'_> {
     fn rebind_slots(&mut self, block: usize, p: PointId) -> TokenStream {
         let scope = &self.a.points[p].scope;
         let used = &self.a.layout[p].slots_used;
+        // (The awaited expression took these out of their slots: not used after it.)
+        let taken = self.a.point_moves.get(p).map_or(&[][..], Vec::as_slice);
         let ids: Vec<LocalId> = scope
             .iter()
             .enumerate()
@@ -1693,6 +1708,7 @@ impl Writer<'_> {
                 let local = &self.a.locals[id];
                 // (A later local of its name in an inner block is bound there, after it.)
                 used.contains(&id)
+                    && !taken.contains(&id)
                     && local.block == block
                     && !scope[i + 1..].iter().any(|&l| {
                         self.a.locals[l].ident == local.ident && self.a.locals[l].block == block
