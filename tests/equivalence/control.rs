@@ -661,3 +661,52 @@ case! {
         5
     }
 }
+
+// The fuzzer's seed 217 as it was first found: the conditional move is into an awaited
+// expression, which takes the local out of the slot that is its drop flag.
+case! {
+    conditionally_moved_into_an_awaited_expression(t) => entry(t);
+    #[desugar]
+    async fn maybe_sent(t: Trace, send: bool) -> Val {
+        let items: Vec<Val> = vec![t.val(0)];
+        if t.step("c", 1, send).await {
+            t.step("send", 1, items).await;
+        }
+        t.step("s4", 2, t.val(42)).await
+    }
+    pub async fn entry(t: Trace) -> (Val, Val) {
+        (maybe_sent(t.clone(), false).await, maybe_sent(t, true).await)
+    }
+}
+
+// From the fuzzer (seeds 27, 587, 951, 990): a future awaited on one path only (`if c {
+// task.await }`) lives in a slot, its drop flag, and the `.await` takes it out.
+case! {
+    future_awaited_on_one_path(t) => entry(t);
+    #[desugar]
+    async fn maybe_awaited(t: Trace, c: bool) -> u32 {
+        let task = t.step("task", 1, 16);
+        let x = if c { task.await } else { 2 };
+        t.step("after", 2, x).await
+    }
+    pub async fn entry(t: Trace) -> (u32, u32) {
+        (maybe_awaited(t.clone(), true).await, maybe_awaited(t, false).await)
+    }
+}
+
+// From the fuzzer (seed 31): the last move of a local with a drop flag inside `vec![..]`, which
+// moves its elements, takes it out of its slot.
+case! {
+    drop_flagged_local_moved_into_vec(t) => entry(t);
+    #[desugar]
+    async fn into_vec(t: Trace, c: bool) -> Vec<Val> {
+        let item = t.val(1);
+        if t.step("c", 1, c).await {
+            return vec![item, t.val(2)];
+        }
+        t.step("after", 1, vec![t.val(3)]).await
+    }
+    pub async fn entry(t: Trace) -> (Vec<Val>, Vec<Val>) {
+        (into_vec(t.clone(), true).await, into_vec(t, false).await)
+    }
+}

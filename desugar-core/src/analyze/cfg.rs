@@ -702,7 +702,9 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
             state.retain(|id, _| scope.contains(id));
             for &id in scope {
                 if !layout.kept.contains(&id) {
-                    let gone = !matches!(state.get(&id), None | Some(Init::No));
+                    // (Moved into the awaited expression: no value; else dropped here.)
+                    let gone = !layout.consumed.contains(&id)
+                        && !matches!(state.get(&id), None | Some(Init::No));
                     state.insert(id, if gone { Init::Gone } else { Init::No });
                 }
             }
@@ -1377,8 +1379,8 @@ fn flag_slots(a: &Analysis, ids: impl Iterator<Item = LocalId>) -> Vec<LocalId> 
 }
 
 /// Of the locals in `ids`, in slots, those that some use moves without taking the value out
-/// of the slot (`last_moves`): in an awaited expression, in a closure, or with another use in
-/// the same statement. Their slot would not compile; they go without one.
+/// of the slot (`last_moves`, `point_moves`): in a closure, or with another use in the same
+/// statement or awaited expression. Their slot would not compile; they go without one.
 pub fn untaken(a: &Analysis, ids: &[LocalId]) -> Vec<LocalId> {
     let g = graph(a);
     let taken = |key: Option<usize>, id: LocalId| {
@@ -1387,12 +1389,15 @@ pub fn untaken(a: &Analysis, ids: &[LocalId]) -> Vec<LocalId> {
     };
     let mut out: Vec<LocalId> = Vec::new();
     for &id in ids {
-        let in_points = a
-            .points
-            .iter()
-            .flat_map(|p| &p.uses)
-            .any(|u| u.local == id && by_value(&u.kind));
-        let in_code = g.nodes.iter().any(|n| {
+        // (An awaited expression takes a local out of its slot at its last use, `point_moves`.)
+        let in_points = a.points.iter().enumerate().any(|(p, point)| {
+            point
+                .uses
+                .iter()
+                .any(|u| u.local == id && by_value(&u.kind))
+                && !a.point_moves.get(p).is_some_and(|m| m.contains(&id))
+        });
+        let in_code = g.nodes.iter().filter(|n| n.point.is_none()).any(|n| {
             n.uses
                 .iter()
                 .any(|u| u.local == id && by_value(&u.kind) && (u.captured || !taken(n.stmt, id)))

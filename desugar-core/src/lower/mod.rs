@@ -666,7 +666,7 @@ impl Writer<'_> {
             .map(|&id| (id, false))
             .collect();
         rewriter.take = self.takes_of(&moves, &slots_here);
-        let operand = rewriter.expr(point.operand.clone());
+        let operand = rewriter.moved_expr(point.operand.clone());
         self.errors.append(&mut rewriter.errors);
         let span = point.operand.span();
         let into_future = quote_spanned!(span=> ::core::future::IntoFuture::into_future(#operand));
@@ -1060,8 +1060,8 @@ impl Writer<'_> {
         }
         let write = splice(if eager(self.a, p) {
             let awaitee = hidden("__awaitee");
-            let mut rewriter = Rewriter::new(self.slot_names(), Vec::new());
-            let operand = rewriter.expr(point.operand.clone());
+            let mut rewriter = self.eager_rewriter(p);
+            let operand = rewriter.moved_expr(point.operand.clone());
             self.errors.append(&mut rewriter.errors);
             let span = point.operand.span();
             let future = quote_spanned!(span=> ::core::option::Option::Some(
@@ -1353,8 +1353,8 @@ impl Writer<'_> {
         let poll_now = comment("Poll it right away, as `.await` does.");
         let next = hidden("__next_state");
         let future = splice(if eager {
-            let mut rewriter = Rewriter::new(Vec::new(), Vec::new());
-            let operand = rewriter.expr(point.operand.clone());
+            let mut rewriter = self.eager_rewriter(p);
+            let operand = rewriter.moved_expr(point.operand.clone());
             self.errors.append(&mut rewriter.errors);
             let span = point.operand.span();
             explain.extend(comment(
@@ -1756,6 +1756,17 @@ impl Writer<'_> {
 
     /// The locals the code reaches through references: those in slots, and in a region those
     /// the state keeps in place.
+    /// The rewriter of an awaited expression built where its state is entered: the locals in
+    /// slots it names are reached there, and those it moves for the last time taken out.
+    fn eager_rewriter(&self, p: PointId) -> Rewriter {
+        let mut rewriter = Rewriter::new(self.slot_names(), Vec::new());
+        let moves: Vec<(LocalId, bool)> = (self.a.point_moves.get(p).into_iter().flatten())
+            .map(|&id| (id, false))
+            .collect();
+        rewriter.take = self.takes_of(&moves, &self.slot_scope);
+        rewriter
+    }
+
     fn slot_names(&self) -> Vec<String> {
         let in_place = self.in_place.iter().filter(|ip| ip.inside).flat_map(|ip| {
             ip.held

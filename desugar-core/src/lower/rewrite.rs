@@ -318,7 +318,13 @@ impl Rewriter {
         let parsed = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated);
         match parsed {
             Ok(mut args) if !mac.tokens.is_empty() => {
+                // `vec![a, b]` moves its elements (`format!` and the like borrow theirs).
+                let by_value = crate::analyze::suspend::macro_grammar(mac)
+                    == Some(crate::analyze::suspend::MacroGrammar::Vec);
                 for arg in args.iter_mut() {
+                    if by_value && !self.take.is_empty() {
+                        self.take_value(arg);
+                    }
                     self.visit_expr_mut(arg);
                 }
                 if self.closure_depth > 0 {
