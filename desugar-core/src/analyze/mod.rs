@@ -279,43 +279,28 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
     // one a state keeps where a later local of its name hides it.
     let mut slots = cfg::slot_locals(&a);
     let borrowed = slots.clone();
-    let mut flagged = cfg::maybe_moved_slots(&a);
     let shadowed = cfg::shadowed_slots(&a);
-    flagged.extend(
-        shadowed
-            .iter()
-            .filter(|id| !flagged.contains(id))
-            .collect::<Vec<_>>(),
-    );
-    slots.extend(
-        flagged
-            .iter()
-            .filter(|id| !slots.contains(id))
-            .collect::<Vec<_>>(),
-    );
+    let drop_flags: Vec<LocalId> = cfg::maybe_moved_slots(&a)
+        .into_iter()
+        .filter(|id| !shadowed.contains(id))
+        .collect();
+    for &id in drop_flags.iter().chain(&shadowed) {
+        if !slots.contains(&id) {
+            slots.push(id);
+        }
+    }
     if !slots.is_empty() {
         assign_slots(&mut a, &slots);
         // (A shadowed local has no other way: a use that cannot take it out of its slot,
         // a copy if it is `Copy`, stays.)
-        let drop_flags: Vec<LocalId> = flagged
-            .iter()
-            .copied()
-            .filter(|id| !shadowed.contains(id))
-            .collect();
         let untaken = cfg::untaken(&a, &drop_flags);
         if !untaken.is_empty() {
             slots.retain(|id| borrowed.contains(id) || !untaken.contains(id));
             assign_slots(&mut a, &slots);
         }
-        for &id in flagged
-            .iter()
-            .filter(|id| slots.contains(id) && !borrowed.contains(id))
-        {
-            if shadowed.contains(&id) {
-                a.locals[id].shadowed = true;
-            } else {
-                a.locals[id].drop_flag = true;
-            }
+        for &id in slots.iter().filter(|id| !borrowed.contains(id)) {
+            a.locals[id].shadowed = shadowed.contains(&id);
+            a.locals[id].drop_flag = drop_flags.contains(&id);
         }
     }
     a.declared_for_later = cfg::declared_for_later(&a);

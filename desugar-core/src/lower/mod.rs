@@ -662,10 +662,7 @@ impl Writer<'_> {
             .map(|&id| self.a.locals[id].ident.to_string())
             .collect();
         let mut rewriter = Rewriter::new(pinned_names, Vec::new());
-        let moves: Vec<(LocalId, bool)> = (self.a.point_moves.get(p).into_iter().flatten())
-            .map(|&id| (id, false))
-            .collect();
-        rewriter.take = self.takes_of(&moves, &slots_here);
+        rewriter.take = self.point_takes(p, &slots_here);
         let operand = rewriter.moved_expr(point.operand.clone());
         self.errors.append(&mut rewriter.errors);
         let span = point.operand.span();
@@ -1760,11 +1757,22 @@ impl Writer<'_> {
     /// slots it names are reached there, and those it moves for the last time taken out.
     fn eager_rewriter(&self, p: PointId) -> Rewriter {
         let mut rewriter = Rewriter::new(self.slot_names(), Vec::new());
-        let moves: Vec<(LocalId, bool)> = (self.a.point_moves.get(p).into_iter().flatten())
+        rewriter.take = self.point_takes(p, &self.slot_scope);
+        rewriter
+    }
+
+    /// `takes` of the locals in slots point `p`'s awaited expression moves for the last time
+    /// (`Analysis::point_moves`), those of `reachable`.
+    fn point_takes(&self, p: PointId, reachable: &[LocalId]) -> Vec<(String, TokenStream, bool)> {
+        let moves: Vec<(LocalId, bool)> = self
+            .a
+            .point_moves
+            .get(p)
+            .into_iter()
+            .flatten()
             .map(|&id| (id, false))
             .collect();
-        rewriter.take = self.takes_of(&moves, &self.slot_scope);
-        rewriter
+        self.takes_of(&moves, reachable)
     }
 
     fn slot_names(&self) -> Vec<String> {
