@@ -616,3 +616,18 @@ case! {
         a + b + c.get()
     }
 }
+
+// From the fuzzer (seed 1411, reduced): `_next` may borrow `t` (as far as the syntax shows) and
+// is not used after the `.await`; `t` can have a slot, so `_next` is kept and dropped at the end
+// of its scope (it was dropped at the `.await`).
+case! {
+    unused_local_that_may_borrow_a_slottable_one(t) => entry(t);
+    #[desugar]
+    async fn entry(t: Trace) -> u32 {
+        let _next = {
+            let _fut = async { t.val(1) };
+            Some(t.val(12))
+        };
+        t.step("s", 1, 2).await
+    }
+}

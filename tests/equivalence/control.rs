@@ -710,3 +710,30 @@ case! {
         (into_vec(t.clone(), true).await, into_vec(t, false).await)
     }
 }
+
+// From the fuzzer (seed 1445, reduced): a local moved in a branch of code without an `.await`
+// (one node of the graph) is moved on some paths only: its drop flag is kept across the next
+// `.await` (it was taken as moved on every path, and dropped before the `.await`).
+case! {
+    moved_in_a_branch_before_an_await(t) => entry(t);
+    #[desugar]
+    async fn maybe_moved(t: Trace, n: u32) -> u32 {
+        let v = t.val(13);
+        let w = t.val(14);
+        if n == 2 {
+            drop(v);
+        }
+        for i in 0..n {
+            if i == 3 {
+                consume(w);
+                break;
+            }
+        }
+        t.step("s", 1, n).await;
+        t.log("end");
+        1
+    }
+    pub async fn entry(t: Trace) -> (u32, u32) {
+        (maybe_moved(t.clone(), 2).await, maybe_moved(t, 5).await)
+    }
+}

@@ -328,3 +328,17 @@ case! {
         a + b
     }
 }
+
+// From the fuzzer (seeds 1169, 1230): the right operand of `&&` becomes a block's tail, and a
+// `?` at its start becomes a `match`, which a statement would end after: `(match ..) > 2`.
+case! {
+    question_mark_leading_a_lowered_operand(t) => entry(t);
+    #[desugar]
+    async fn leading(t: Trace, n: u32) -> Result<u32, Bad> {
+        let x = t.step("a", 1, n).await < 10 && check(&t, n)? > 2;
+        Ok(u32::from(x))
+    }
+    pub async fn entry(t: Trace) -> (Result<u32, Bad>, Result<u32, Bad>) {
+        (leading(t.clone(), 6).await, leading(t, 3).await)
+    }
+}

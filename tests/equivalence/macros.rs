@@ -372,3 +372,21 @@ case! {
         out
     }
 }
+
+// From the fuzzer (seed 1137, reduced): `matches!(next, Some(ref x) if ..)` borrows `next`, as
+// a `match` would; read as a move, `next` was dropped before the last `.await`.
+case! {
+    matches_scrutinee_is_borrowed(t) => entry(t);
+    #[desugar]
+    async fn entry(t: Trace) -> u32 {
+        let next = Some(t.val(8));
+        let mut w = 0;
+        while w < t.step("s41", 1, 1).await {
+            w += 1;
+            if matches!(next, Some(ref x) if x.get() > 3) {
+                t.log("matched");
+            }
+        }
+        t.step("s37", 1, w).await
+    }
+}

@@ -645,13 +645,21 @@ fn meet(a: &Init, b: &Init) -> Init {
 
 fn transfer_use(state: &mut HashMap<LocalId, Init>, u: &Resolved, plain_assign: bool) {
     let current = state.get(&u.local).cloned().unwrap_or(Init::No);
+    // A move or assignment on some paths through the node only: as if the paths met after it.
+    let sometimes = |after: Init| {
+        if u.conditional {
+            meet(&current, &after)
+        } else {
+            after
+        }
+    };
     let next = match &u.kind {
         Use::Borrow => current,
-        Use::Move => Init::No,
-        Use::Assign if plain_assign => Init::Yes,
+        Use::Move => sometimes(Init::No),
+        Use::Assign if plain_assign => sometimes(Init::Yes),
         Use::Assign => current,
         Use::Receiver(m) if borrowing(m) => current,
-        Use::Receiver(m) if consuming(m) => Init::No,
+        Use::Receiver(m) if consuming(m) => sometimes(Init::No),
         Use::Receiver(m) => match current {
             Init::No | Init::Maybe | Init::Gone => current,
             _ => Init::Unknown {
@@ -862,9 +870,15 @@ fn decide(
                 }
             }
         }
+        if keep && !is_live && !pin && local.drops_nothing {
+            keep = false;
+        }
         if keep && !is_live && !pin {
+            // (A source that can have a slot gets one, `slot_locals`: the borrow stays valid in
+            // the state, and the destructor runs where rustc runs it.)
             let source = borrowed_from(a, id).into_iter().find(|&src| {
                 src != id
+                    && !(a.locals[src].slottable || a.params.contains(&src))
                     && point.scope.contains(&src)
                     && (live.contains(&src) || point.uses.iter().any(|m| m.local == src))
             });

@@ -37,6 +37,10 @@ pub struct Mention {
     pub leaves: Option<Leave>,
     /// In the value of that jump itself (`return out`, `break Ok(out)`).
     pub jump_value: bool,
+    /// In code that runs on some paths through the code and not on others (a branch of an `if`
+    /// or `match`, a loop's body, the right operand of `&&`): a move there leaves the local
+    /// moved or not, which rustc tracks with a drop flag.
+    pub conditional: bool,
 }
 
 /// A jump out of the code a mention is in (one of a loop or labeled block inside the code does
@@ -225,6 +229,8 @@ struct Collector {
     /// labeled blocks: a jump they catch does not leave the code.
     inner_loops: usize,
     inner_labels: Vec<String>,
+    /// Inside code that runs only on some paths (`Mention::conditional`).
+    conditional: usize,
 }
 
 impl Collector {
@@ -245,6 +251,7 @@ impl Collector {
             captured,
             leaves: self.leaves.clone(),
             jump_value: self.jump_value && self.leaves.is_some(),
+            conditional: self.conditional > 0,
         });
     }
 
@@ -283,10 +290,14 @@ impl Collector {
     /// Walks the value of the jump `jump` (`return value`, `break value`).
     fn jump_value(&mut self, jump: &Expr, value: &Expr) {
         match self.leaving(jump) {
-            Some(leaves) => self.followed_by(Some(leaves), |s| {
-                s.jump_value = true;
-                s.expr(value, Use::Move);
-            }),
+            Some(leaves) => {
+                let conditional = std::mem::take(&mut self.conditional);
+                self.followed_by(Some(leaves), |s| {
+                    s.jump_value = true;
+                    s.expr(value, Use::Move);
+                });
+                self.conditional = conditional;
+            }
             // A `break` caught inside the code.
             None => self.expr(value, Use::Move),
         }
@@ -303,6 +314,13 @@ impl Collector {
             self.inner_labels.pop();
         }
         self.inner_loops -= usize::from(is_loop);
+    }
+
+    /// Walks `walk` as code that runs only on some paths.
+    fn sometimes(&mut self, walk: impl FnOnce(&mut Self)) {
+        self.conditional += 1;
+        walk(self);
+        self.conditional -= 1;
     }
 
     fn shadow_pat(&mut self, pat: &Pat) -> usize {
@@ -323,6 +341,12 @@ impl Collector {
             Some(Stmt::Expr(e, _)) => self.leaving(e),
             _ => None,
         };
+        // The jump's path runs all of a block that ends in it: only conditions inside count.
+        let conditional = if ends_in.is_some() {
+            std::mem::take(&mut self.conditional)
+        } else {
+            self.conditional
+        };
         let leaves = ends_in.or_else(|| self.leaves.clone());
         self.followed_by(leaves, |c| {
             let mut bound = 0;
@@ -331,6 +355,7 @@ impl Collector {
             }
             c.unshadow(bound);
         });
+        self.conditional = conditional;
     }
 
     /// Walks a statement; returns how many names it binds for the rest of its block.
@@ -398,6 +423,10 @@ impl Collector {
                         self.expr(&b.right, Use::Move);
                         self.expr(&b.left, Use::Borrow);
                     }
+                    And(_) | Or(_) => {
+                        self.expr(&b.left, Use::Move);
+                        self.sometimes(|s| s.expr(&b.right, Use::Move));
+                    }
                     _ => {
                         self.expr(&b.left, Use::Move);
                         self.expr(&b.right, Use::Move);
@@ -444,26 +473,29 @@ impl Collector {
             Expr::Block(b) => self.block(&b.block),
             Expr::Unsafe(b) => self.block(&b.block),
             Expr::Const(_) => {}
-            Expr::Loop(l) => self.nested(l.label.as_ref(), true, |s| s.block(&l.body)),
+            // (A `loop`'s body may be left by a `break` before a move.)
+            Expr::Loop(l) => self.nested(l.label.as_ref(), true, |s| {
+                s.sometimes(|s| s.block(&l.body))
+            }),
             Expr::While(w) => self.nested(w.label.as_ref(), true, |s| {
                 let bound = s.condition(&w.cond);
-                s.block(&w.body);
+                s.sometimes(|s| s.block(&w.body));
                 s.unshadow(bound);
             }),
             Expr::ForLoop(f) => {
                 self.expr(&f.expr, Use::Move);
                 self.nested(f.label.as_ref(), true, |s| {
                     let bound = s.shadow_pat(&f.pat);
-                    s.block(&f.body);
+                    s.sometimes(|s| s.block(&f.body));
                     s.unshadow(bound);
                 });
             }
             Expr::If(i) => {
                 let bound = self.condition(&i.cond);
-                self.block(&i.then_branch);
+                self.sometimes(|s| s.block(&i.then_branch));
                 self.unshadow(bound);
                 if let Some((_, e)) = &i.else_branch {
-                    self.expr(e, Use::Move);
+                    self.sometimes(|s| s.expr(e, Use::Move));
                 }
             }
             Expr::Match(m) => {
@@ -473,6 +505,10 @@ impl Collector {
                     Use::Borrow
                 };
                 self.expr(&m.expr, scrutinee);
+                // (One arm without a guard always runs.)
+                let sometimes =
+                    usize::from(m.arms.len() > 1 || m.arms.iter().any(|a| a.guard.is_some()));
+                self.conditional += sometimes;
                 for arm in &m.arms {
                     let bound = self.shadow_pat(&arm.pat);
                     if let Some((_, guard)) = &arm.guard {
@@ -481,6 +517,7 @@ impl Collector {
                     self.expr(&arm.body, Use::Move);
                     self.unshadow(bound);
                 }
+                self.conditional -= sometimes;
             }
             Expr::Let(l) => {
                 // The bindings are shadowed by the caller (`condition`).
@@ -562,6 +599,23 @@ impl Collector {
     }
 
     fn mac_args(&mut self, mac: &Macro) {
+        if super::suspend::macro_grammar(mac) == Some(super::suspend::MacroGrammar::Matches)
+            && let Ok((value, pat, guard)) = mac.parse_body_with(matches_args)
+        {
+            // `match value { pat if guard => true, _ => false }`.
+            let scrutinee = if binds_by_value(&pat) {
+                Use::Move
+            } else {
+                Use::Borrow
+            };
+            self.expr(&value, scrutinee);
+            let bound = self.shadow_pat(&pat);
+            if let Some(guard) = guard {
+                self.sometimes(|s| s.expr(&guard, Use::Move));
+            }
+            self.unshadow(bound);
+            return;
+        }
         let name = path_segments(&mac.path).pop().unwrap_or_default();
         let parsed = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated);
         match (format_like(&name), parsed) {
@@ -672,4 +726,18 @@ pub fn plain_ident(expr: &Expr) -> Option<&syn::Ident> {
 /// The identifiers of a path: `tokio::select` -> `["tokio", "select"]`.
 pub fn path_segments(path: &syn::Path) -> Vec<String> {
     path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
+/// The arguments of `matches!(value, pattern [if guard])`.
+fn matches_args(input: syn::parse::ParseStream) -> syn::Result<(Expr, Pat, Option<Expr>)> {
+    let value: Expr = input.parse()?;
+    input.parse::<Token![,]>()?;
+    let pat = Pat::parse_multi_with_leading_vert(input)?;
+    let guard = if input.parse::<Option<Token![if]>>()?.is_some() {
+        Some(input.parse()?)
+    } else {
+        None
+    };
+    input.parse::<Option<Token![,]>>()?;
+    Ok((value, pat, guard))
 }

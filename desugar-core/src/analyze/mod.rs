@@ -67,6 +67,9 @@ pub struct Local {
     pub shadowed: bool,
     /// Initialized by an `async` closure: the future a call returns borrows it.
     pub async_closure: bool,
+    /// Initialized by a reference (`&x`) or by a closure without `move` that uses nothing by
+    /// value: dropping it does nothing, so it need not be kept where it is not used.
+    pub drops_nothing: bool,
     /// Initialized by a call lent these locals (`read_to_end(&mut buf)`): if it is awaited
     /// later, it is a future taken to borrow them, as an `async fn`'s does.
     pub lent_to_call: Vec<LocalId>,
@@ -101,6 +104,8 @@ pub struct Resolved {
     pub leaves: Option<mentions::Leave>,
     /// See [`mentions::Mention::jump_value`].
     pub jump_value: bool,
+    /// See [`mentions::Mention::conditional`].
+    pub conditional: bool,
 }
 
 /// A block around a suspension point.
@@ -375,6 +380,7 @@ impl Builder {
                     captured: m.captured,
                     leaves: m.leaves,
                     jump_value: m.jump_value,
+                    conditional: m.conditional,
                 })
             })
             .collect()
@@ -406,6 +412,7 @@ impl Builder {
             drop_flag: false,
             shadowed: false,
             async_closure: false,
+            drops_nothing: false,
             lent_to_call: Vec::new(),
             slot: None,
         });
@@ -469,6 +476,17 @@ impl Builder {
             }
             None => Vec::new(),
         };
+        let drops_nothing = match init {
+            Some(syn::Expr::Reference(_)) => true,
+            Some(closure @ syn::Expr::Closure(c)) => {
+                c.capture.is_none()
+                    && c.asyncness.is_none()
+                    && mentions::in_expr(closure)
+                        .iter()
+                        .all(|m| m.kind != Use::Move)
+            }
+            _ => false,
+        };
         let lent: Vec<LocalId> = match init {
             Some(syn::Expr::Call(c)) => c
                 .args
@@ -489,6 +507,7 @@ impl Builder {
                 local.uninit = init.is_none();
                 local.async_closure =
                     matches!(init, Some(syn::Expr::Closure(c)) if c.asyncness.is_some());
+                local.drops_nothing = drops_nothing;
                 local.lent_to_call = lent.clone();
                 local.mut_reference = mut_reference;
                 local.borrows = borrows.clone();

@@ -410,7 +410,9 @@ impl Writer<'_> {
                 let e = r.expr(e);
                 self.errors.append(&mut r.errors);
                 self.sync_loops(&r);
-                Code::new(e.into_token_stream(), jumps)
+                // Printed as a statement would be: a `?` rewritten to a `match` that now leads
+                // the expression (`x? > 2` as a block's tail) gets the parentheses it needs.
+                Code::new(syn::Stmt::Expr(e, None).into_token_stream(), jumps)
             }
             Expr::Await(p) => {
                 let suspend = self.suspend(*p);
