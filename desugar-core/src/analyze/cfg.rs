@@ -871,14 +871,14 @@ fn decide(
             }
         }
         if keep && !is_live && !pin && local.drops_nothing {
+            // (Unused, and its drop does nothing: rustc does not keep it either.)
             keep = false;
-        }
-        if keep && !is_live && !pin {
+        } else if keep && !is_live && !pin {
             // (A source that can have a slot gets one, `slot_locals`: the borrow stays valid in
             // the state, and the destructor runs where rustc runs it.)
             let source = borrowed_from(a, id).into_iter().find(|&src| {
                 src != id
-                    && !(a.locals[src].slottable || a.params.contains(&src))
+                    && !can_have_slot(a, src)
                     && point.scope.contains(&src)
                     && (live.contains(&src) || point.uses.iter().any(|m| m.local == src))
             });
@@ -1306,9 +1306,6 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
         .filter(|u| u.kind == Use::Move)
         .map(|u| u.local)
         .collect();
-    // What the lowering can put in a slot: a parameter, or a local bound by value by a `let`,
-    // an `if let`, a `while let` or a match arm.
-    let slottable = |id: LocalId| a.locals[id].slottable || a.params.contains(&id);
     for (p, point) in a.points.iter().enumerate() {
         let layout = &a.layout[p];
         // The value of the await may borrow what the future borrowed in place (a guard from
@@ -1316,7 +1313,7 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
         if !discarded.contains(&p) {
             for &id in &layout.pinned {
                 let local = &a.locals[id];
-                if slottable(id)
+                if can_have_slot(a, id)
                     && !local.is_reference
                     && !moved.contains(&id)
                     && !out.contains(&id)
@@ -1335,7 +1332,7 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
         for &borrower in layout.kept.iter().chain(&layout.consumed) {
             for source in borrowed_from(a, borrower) {
                 if source != borrower
-                    && slottable(source)
+                    && can_have_slot(a, source)
                     && point.scope.contains(&source)
                     && !out.contains(&source)
                 {
@@ -1346,6 +1343,12 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
     }
     out.sort_unstable();
     out
+}
+
+/// What the lowering can put in a slot: a parameter, or a local bound by value by a `let`, an
+/// `if let`, a `while let` or a match arm.
+fn can_have_slot(a: &Analysis, id: LocalId) -> bool {
+    a.locals[id].slottable || a.params.contains(&id)
 }
 
 /// Locals moved on some paths to a suspension point and not on others (`Layout::maybe_moved`):

@@ -505,19 +505,22 @@ impl Collector {
                     Use::Borrow
                 };
                 self.expr(&m.expr, scrutinee);
-                // (One arm without a guard always runs.)
-                let sometimes =
-                    usize::from(m.arms.len() > 1 || m.arms.iter().any(|a| a.guard.is_some()));
-                self.conditional += sometimes;
-                for arm in &m.arms {
-                    let bound = self.shadow_pat(&arm.pat);
-                    if let Some((_, guard)) = &arm.guard {
-                        self.expr(guard, Use::Move);
+                let arms = |s: &mut Self| {
+                    for arm in &m.arms {
+                        let bound = s.shadow_pat(&arm.pat);
+                        if let Some((_, guard)) = &arm.guard {
+                            s.expr(guard, Use::Move);
+                        }
+                        s.expr(&arm.body, Use::Move);
+                        s.unshadow(bound);
                     }
-                    self.expr(&arm.body, Use::Move);
-                    self.unshadow(bound);
+                };
+                // (One arm without a guard always runs.)
+                if m.arms.len() > 1 || m.arms.iter().any(|a| a.guard.is_some()) {
+                    self.sometimes(arms);
+                } else {
+                    arms(self);
                 }
-                self.conditional -= sometimes;
             }
             Expr::Let(l) => {
                 // The bindings are shadowed by the caller (`condition`).
