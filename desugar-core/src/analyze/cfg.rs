@@ -1124,13 +1124,20 @@ pub struct ReceiverCheck {
     pub takes: bool,
 }
 
-/// Per plain statement or expression (by address): the receiver guesses its method calls make
-/// that matter, to be checked. A guess matters where the call is the local's last use on its
+/// Where the receiver guesses to check are made: per plain statement or expression (by
+/// address), and per suspension point (in its awaited expression).
+#[derive(Default)]
+pub struct ReceiverChecks {
+    pub code: HashMap<usize, Vec<ReceiverCheck>>,
+    pub points: HashMap<PointId, Vec<ReceiverCheck>>,
+}
+
+/// The receiver guesses that method calls make that matter, to be checked. A guess matters where the call is the local's last use on its
 /// path (a local used again was not moved), the local is not `Copy` or a reference as far as
 /// the syntax shows, and either it lives in a slot (a method taking `self` takes it out) or a
 /// suspension point has it in scope without using it after (the state keeps it only if the
 /// method borrowed it).
-pub fn receiver_checks(a: &Analysis) -> HashMap<usize, Vec<ReceiverCheck>> {
+pub fn receiver_checks(a: &Analysis) -> ReceiverChecks {
     let g = graph(a);
     let lv = live_sets(&g);
     // The calls that are their receiver's last use.
@@ -1159,7 +1166,7 @@ pub fn receiver_checks(a: &Analysis) -> HashMap<usize, Vec<ReceiverCheck>> {
         })
         .collect();
     if candidates.is_empty() {
-        return HashMap::new();
+        return ReceiverChecks::default();
     }
     // Per node: the candidates that a suspension point reachable from it has in scope.
     let n = g.nodes.len();
@@ -1193,16 +1200,25 @@ pub fn receiver_checks(a: &Analysis) -> HashMap<usize, Vec<ReceiverCheck>> {
             }
         }
     }
-    let mut out: HashMap<usize, Vec<ReceiverCheck>> = HashMap::new();
+    let mut out = ReceiverChecks::default();
     for (i, node) in g.nodes.iter().enumerate() {
-        let Some(key) = node.stmt else { continue };
+        // An awaited expression runs before its own suspension point, which is ahead of it.
+        // There only a guess that the method consumes is checked: one that it borrows makes the
+        // state keep the receiver, which the call, if it consumed it, could not move out of
+        // (E0507); and the check's call would have to borrow its stand-in as long as the
+        // awaited future borrows the receiver.
+        let (checks, ahead, point) = match (node.stmt, node.point) {
+            (Some(key), _) => (out.code.entry(key), &ahead_out[i], false),
+            (None, Some(p)) => (out.points.entry(p), &ahead_in[i], true),
+            (None, None) => continue,
+        };
+        let checks = checks.or_default();
         for u in &node.uses {
             let Some(method) = last(i, u) else { continue };
             let local = &a.locals[u.local];
-            if local.slot.is_none() && !ahead_out[i].contains(&u.local) {
+            if local.slot.is_none() && !ahead.contains(&u.local) || point && !consuming(&method) {
                 continue;
             }
-            let checks = out.entry(key).or_default();
             if !checks.iter().any(|c| c.local == u.local) {
                 checks.push(ReceiverCheck {
                     local: u.local,

@@ -218,9 +218,9 @@ pub struct Analysis {
     /// The `let x;` statements (by address) that only later states need: see
     /// `cfg::declared_for_later`.
     pub declared_for_later: std::collections::HashSet<usize>,
-    /// Per plain statement or expression (by address): the guesses about method receivers to
-    /// check there (`cfg::receiver_checks`).
-    pub receiver_checks: std::collections::HashMap<usize, Vec<cfg::ReceiverCheck>>,
+    /// The guesses about method receivers to check, where they are made
+    /// (`cfg::receiver_checks`).
+    pub receiver_checks: cfg::ReceiverChecks,
 }
 
 pub fn analyze(f: &AsyncFn) -> Result<Analysis> {

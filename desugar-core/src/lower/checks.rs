@@ -22,8 +22,9 @@
 //! `fn` pointer, so that it is compiled although it is never called.
 
 use super::Writer;
+use crate::analyze::cfg::ReceiverCheck;
 use crate::analyze::mentions::{self, Use};
-use crate::analyze::{LocalId, Resolved};
+use crate::analyze::{LocalId, PointId, Resolved};
 use proc_macro2::Span;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -40,7 +41,8 @@ impl Writer<'_> {
         uses: &[Resolved],
     ) -> Option<syn::Stmt> {
         let mut stmt = stmt.clone();
-        self.check_calls(key, uses, |wrap| wrap.visit_stmt_mut(&mut stmt))
+        let checks = self.a.receiver_checks.code.get(&key)?;
+        self.check_calls(checks, uses, |wrap| wrap.visit_stmt_mut(&mut stmt))
             .then_some(stmt)
     }
 
@@ -52,15 +54,28 @@ impl Writer<'_> {
         uses: &[Resolved],
     ) -> Option<syn::Expr> {
         let mut expr = expr.clone();
-        self.check_calls(key, uses, |wrap| wrap.visit_expr_mut(&mut expr))
+        let checks = self.a.receiver_checks.code.get(&key)?;
+        self.check_calls(checks, uses, |wrap| wrap.visit_expr_mut(&mut expr))
             .then_some(expr)
     }
 
-    /// Runs `walk` with a rewriter for each check at `key`; whether one wrapped its call.
-    fn check_calls(&self, key: usize, uses: &[Resolved], mut walk: impl FnMut(&mut Wrap)) -> bool {
-        let Some(checks) = self.a.receiver_checks.get(&key) else {
-            return false;
-        };
+    /// The awaited expression of point `p`, with its checks.
+    pub(super) fn checked_operand(&self, p: PointId) -> syn::Expr {
+        let point = &self.a.points[p];
+        let mut expr = point.operand.clone();
+        if let Some(checks) = self.a.receiver_checks.points.get(&p) {
+            self.check_calls(checks, &point.uses, |wrap| wrap.visit_expr_mut(&mut expr));
+        }
+        expr
+    }
+
+    /// Runs `walk` with a rewriter for each of `checks`; whether one wrapped its call.
+    fn check_calls(
+        &self,
+        checks: &[ReceiverCheck],
+        uses: &[Resolved],
+        mut walk: impl FnMut(&mut Wrap),
+    ) -> bool {
         let mut any = false;
         for check in checks {
             let mut wrap = Wrap {

@@ -665,7 +665,7 @@ impl Writer<'_> {
             .collect();
         let mut rewriter = Rewriter::new(pinned_names, Vec::new());
         rewriter.take = self.point_takes(p, &slots_here);
-        let operand = rewriter.moved_expr(point.operand.clone());
+        let operand = rewriter.moved_expr(self.checked_operand(p));
         self.errors.append(&mut rewriter.errors);
         let span = point.operand.span();
         let into_future = quote_spanned!(span=> ::core::future::IntoFuture::into_future(#operand));
@@ -1060,7 +1060,7 @@ impl Writer<'_> {
         let write = splice(if eager(self.a, p) {
             let awaitee = hidden("__awaitee");
             let mut rewriter = self.eager_rewriter(p);
-            let operand = rewriter.moved_expr(point.operand.clone());
+            let operand = rewriter.moved_expr(self.checked_operand(p));
             self.errors.append(&mut rewriter.errors);
             let span = point.operand.span();
             let future = quote_spanned!(span=> ::core::option::Option::Some(
@@ -1353,7 +1353,7 @@ impl Writer<'_> {
         let next = hidden("__next_state");
         let future = splice(if eager {
             let mut rewriter = self.eager_rewriter(p);
-            let operand = rewriter.moved_expr(point.operand.clone());
+            let operand = rewriter.moved_expr(self.checked_operand(p));
             self.errors.append(&mut rewriter.errors);
             let span = point.operand.span();
             explain.extend(comment(
