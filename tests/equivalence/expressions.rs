@@ -342,3 +342,57 @@ case! {
         (leading(t.clone(), 6).await, leading(t, 3).await)
     }
 }
+
+// From the fuzzer (seed 1608, reduced): the temporaries of a `match` scrutinee nested in an
+// expression live to the end of the enclosing statement (here the `if let` scrutinee), not of
+// the `match`: `t.val(n)`, which the awaited future borrows, was dropped when the `match` ended.
+case! {
+    nested_match_scrutinee_temporaries(t) => entry(t);
+    async fn take_both(p0: &mut Val, p1: Val) -> u32 {
+        p0.take() + p1.get()
+    }
+    #[desugar]
+    async fn nested(t: Trace, n: u32) -> u32 {
+        if let Some(m) = maybe(&t, t.val(match take_both(&mut t.val(n), t.val(19)).await {
+            0 => {
+                t.log("zero");
+                3
+            }
+            k => k,
+        })
+        .get())
+        {
+            t.log("then");
+            m
+        } else {
+            t.log("else");
+            0
+        }
+    }
+    pub async fn entry(t: Trace) -> (u32, u32) {
+        (nested(t.clone(), 6).await, nested(t, 5).await)
+    }
+}
+
+// An argument lifted out of an `if let` scrutinee (evaluated before the `.await` after it) is
+// moved by the call it is passed to: the `else` block has no temporary of it to drop (it was
+// handed to `else_scope` after the move: E0382).
+case! {
+    lifted_argument_of_an_if_let_scrutinee(t) => entry(t);
+    fn pair(a: Val, b: u32) -> u32 {
+        a.get() + b
+    }
+    #[desugar]
+    async fn lifted(t: Trace, n: u32) -> u32 {
+        if let Some(m) = maybe(&t, pair(t.val(n), t.step("s", 1, 2).await)) {
+            t.log("then");
+            m
+        } else {
+            t.log("else");
+            t.step("e", 1, 4).await
+        }
+    }
+    pub async fn entry(t: Trace) -> (u32, u32) {
+        (lifted(t.clone(), 1).await, lifted(t, 2).await)
+    }
+}

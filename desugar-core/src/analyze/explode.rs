@@ -195,6 +195,17 @@ impl Builder {
             return Ok(self.bind(Expr::Await(point), out));
         }
         match expr {
+            syn::Expr::Match(m) if self.lifts_scrutinee(m) => {
+                // A scrutinee's temporaries live to the end of the enclosing statement, not of
+                // the `match`: they join the lifted pieces of the expression around it.
+                let (arms_suspend, whole) = scrutinee_kept(m);
+                let (prelude, scrutinee) = self.lift_scrutinee(&m.expr, arms_suspend, whole)?;
+                out.extend(prelude);
+                let mut rewritten = m.clone();
+                *rewritten.expr = scrutinee;
+                let flow = self.match_expr(&rewritten)?;
+                Ok(self.bind(flow, out))
+            }
             syn::Expr::Block(_)
             | syn::Expr::If(_)
             | syn::Expr::Match(_)
@@ -586,16 +597,52 @@ impl Builder {
         Ok((prelude, lifted?))
     }
 
-    /// The locals the statements declare, in order.
-    fn declared(&self, stmts: &[Stmt]) -> Vec<syn::Ident> {
-        stmts
+    /// The temporaries a lifted scrutinee leaves behind: the locals its pieces (`prelude`)
+    /// declare, in order, but those that a later piece or the scrutinee (`residual`) moves, as
+    /// an argument passed by value. (A scrutinee that is a place moves nothing where the
+    /// pattern does not match.)
+    fn temporaries(&self, prelude: &[Stmt], residual: &syn::Expr) -> Vec<syn::Ident> {
+        let mut moved: Vec<String> = if super::place_root(residual).is_some() {
+            Vec::new()
+        } else {
+            mentions::in_expr(residual)
+                .into_iter()
+                .filter(|m| m.kind == mentions::Use::Move)
+                .map(|m| m.name)
+                .collect()
+        };
+        let mut uses = Vec::new();
+        for stmt in prelude {
+            match stmt {
+                Stmt::Plain { uses: u, .. } => uses.extend(u),
+                Stmt::Let { init, .. } | Stmt::Expr { expr: init, .. } => {
+                    self.direct_uses(init, &mut uses)
+                }
+            }
+        }
+        moved.extend(
+            uses.iter()
+                .filter(|u| u.kind == mentions::Use::Move)
+                .map(|u| self.locals[u.local].ident.to_string()),
+        );
+        prelude
             .iter()
             .flat_map(|stmt| match stmt {
                 Stmt::Plain { declares, .. } | Stmt::Let { declares, .. } => declares.as_slice(),
                 Stmt::Expr { .. } => &[],
             })
             .map(|&id| self.locals[id].ident.clone())
+            .filter(|ident| !moved.iter().any(|m| ident == m))
             .collect()
+    }
+
+    /// The uses of a lifted piece: of its plain code or awaited expression (a piece is one).
+    fn direct_uses<'e>(&'e self, expr: &'e Expr, out: &mut Vec<&'e super::Resolved>) {
+        match expr {
+            Expr::Plain(_, uses) => out.extend(uses),
+            Expr::Await(p) => out.extend(&self.points[*p].uses),
+            _ => {}
+        }
     }
 
     /// A method chain with its root, a temporary the chain borrows, lifted into a local
@@ -709,11 +756,11 @@ impl Builder {
                 let result = self
                     .lift_scrutinee(&l.expr, branches_suspend, whole)
                     .and_then(|(prelude, scrutinee)| {
+                        let temps = self.temporaries(&prelude, &scrutinee);
                         let mut rewritten = i.clone();
                         let mut l = l.clone();
                         *l.expr = scrutinee;
                         *rewritten.cond = syn::Expr::Let(l);
-                        let temps = self.declared(&prelude);
                         rescope_else(&mut rewritten, &temps);
                         let tail = self.if_expr(&rewritten)?;
                         Ok((prelude, tail))
@@ -800,13 +847,16 @@ impl Builder {
         })
     }
 
+    /// Whether the scrutinee of `m` is lifted out of it: it awaits, or makes temporaries that
+    /// an arm that suspends keeps.
+    fn lifts_scrutinee(&self, m: &syn::ExprMatch) -> bool {
+        let (arms_suspend, whole) = scrutinee_kept(m);
+        has_await(&m.expr) || (arms_suspend && self.makes_temporaries(&m.expr, whole))
+    }
+
     fn match_expr(&mut self, m: &syn::ExprMatch) -> Result<Expr> {
-        let arms_suspend = m.arms.iter().any(|arm| has_await(&arm.body));
-        let whole = m
-            .arms
-            .iter()
-            .any(|arm| has_await(&arm.body) && !mentions::moves_whole(&arm.pat));
-        if has_await(&m.expr) || (arms_suspend && self.makes_temporaries(&m.expr, whole)) {
+        let (arms_suspend, whole) = scrutinee_kept(m);
+        if self.lifts_scrutinee(m) {
             // `match f().await { .. }`, or `match make().get() { .. }` with an arm that
             // suspends: the scrutinee's temporaries become locals of a block around the
             // `match`, where they live until it ends, as rustc's temporaries do.
@@ -1653,4 +1703,15 @@ fn append_body(rewritten: &mut syn::Expr, body: &syn::Block) {
         block: body.clone(),
     });
     l.body.stmts.push(syn::Stmt::Expr(body, None));
+}
+
+/// Whether an arm of `m` suspends, and whether one that does leaves the scrutinee's value in
+/// place (its pattern does not move all of it).
+fn scrutinee_kept(m: &syn::ExprMatch) -> (bool, bool) {
+    let arms_suspend = m.arms.iter().any(|arm| has_await(&arm.body));
+    let whole = m
+        .arms
+        .iter()
+        .any(|arm| has_await(&arm.body) && !mentions::moves_whole(&arm.pat));
+    (arms_suspend, whole)
 }
