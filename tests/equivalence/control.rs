@@ -737,3 +737,27 @@ case! {
         (maybe_moved(t.clone(), 2).await, maybe_moved(t, 5).await)
     }
 }
+
+// From the fuzzer (seed 168, reduced): code that always jumps (`break;`, `return x`) does not fall
+// through to what follows it. A local moved into an `.await` followed by `break` was taken as live
+// on the next iteration and kept in place, which the move out of it then failed (E0507).
+case! {
+    moved_into_an_await_then_break(t) => entry(t);
+    #[desugar]
+    async fn last_round(t: Trace, p0: Val) -> u32 {
+        let mut round = 0;
+        let got = loop {
+            round += 1;
+            if round > 2 {
+                let v = (async move { p0.get() }).await;
+                t.log("break");
+                break v;
+            }
+            t.step("round", 1, ()).await;
+        };
+        t.step("after", 1, got + round).await
+    }
+    pub async fn entry(t: Trace) -> u32 {
+        last_round(t.clone(), t.val(7)).await
+    }
+}

@@ -115,11 +115,11 @@ impl Builder {
         code: Code<'_>,
         next: usize,
     ) -> usize {
-        let mut succ = vec![next];
+        let mut succ = Vec::new();
         let mut jumps = Jumps::default();
         match code {
             Code::Stmt(s) => jumps.visit_stmt(s),
-            Code::Expr(e) => jumps.visit_expr(e),
+            Code::Expr(e) | Code::Else(e) => jumps.visit_expr(e),
             Code::None => {}
         }
         if jumps.exits {
@@ -134,6 +134,16 @@ impl Builder {
                 succ.push(if is_continue { t.cont } else { t.brk });
             }
         }
+        // Code that never completes (`break;`, `return x`, a block ending in `continue`) does
+        // not fall through: what follows it is not reached from it.
+        let completes = match code {
+            Code::Stmt(syn::Stmt::Expr(e, _)) | Code::Expr(e) => !crate::syntax::is_jump(e),
+            Code::Stmt(syn::Stmt::Macro(m)) => !crate::syntax::is_panic(&m.mac),
+            _ => true,
+        };
+        if completes || succ.is_empty() {
+            succ.insert(0, next);
+        }
         // `x = value;` as a statement, or as the value of a block or arm (`buf = f(buf).await`
         // is lifted into `{ let __tmp0 = f(buf).await; buf = __tmp0 }`): on every path through
         // the node `x` gets a new value.
@@ -143,7 +153,7 @@ impl Builder {
         };
         let code = match code {
             Code::Stmt(s) => Some(s as *const syn::Stmt as usize),
-            Code::Expr(e) => Some(e as *const syn::Expr as usize),
+            Code::Expr(e) | Code::Else(e) => Some(e as *const syn::Expr as usize),
             Code::None => None,
         };
         let mut leave_targets: Vec<(Leave, usize)> = Vec::new();
@@ -249,7 +259,7 @@ impl Builder {
             } => {
                 let else_block = local.init.as_ref().and_then(|i| i.diverge.as_ref());
                 let code = match else_block {
-                    Some((_, e)) => Code::Expr(e),
+                    Some((_, e)) => Code::Else(e),
                     None => Code::None,
                 };
                 let bind = self.plain(else_uses, declares.clone(), code, next);
@@ -388,6 +398,8 @@ fn is_plain_assign(e: &syn::Expr) -> bool {
 enum Code<'a> {
     Stmt(&'a syn::Stmt),
     Expr(&'a syn::Expr),
+    /// The `else` block of a `let ... else`: the node falls through where the pattern matches.
+    Else(&'a syn::Expr),
     None,
 }
 
