@@ -68,6 +68,17 @@ struct Node {
     scrutinee: Option<LocalId>,
     /// This node is an arm's move of the local scrutinee (`Builder::moved_by`).
     moves: Option<LocalId>,
+    /// What would follow code that always jumps (`break;`): not a successor, so nothing there
+    /// is live here; but the forward analyses go on there, so that code after the jump, which
+    /// nothing reaches but which is still written out, has states too.
+    dead_next: Option<usize>,
+}
+
+impl Node {
+    /// The successors for the forward analyses: with the code after a jump (`dead_next`).
+    fn forward(&self) -> impl Iterator<Item = usize> + '_ {
+        self.succ.iter().chain(&self.dead_next).copied()
+    }
 }
 
 impl Node {
@@ -141,8 +152,11 @@ impl Builder {
             Code::Stmt(syn::Stmt::Macro(m)) => !crate::syntax::is_panic(&m.mac),
             _ => true,
         };
+        let mut dead_next = None;
         if completes || succ.is_empty() {
             succ.insert(0, next);
+        } else {
+            dead_next = Some(next);
         }
         // `x = value;` as a statement, or as the value of a block or arm (`buf = f(buf).await`
         // is lifted into `{ let __tmp0 = f(buf).await; buf = __tmp0 }`): on every path through
@@ -188,6 +202,7 @@ impl Builder {
             stmt: None,
             code,
             leave_targets,
+            dead_next,
             ..Node::default()
         })
     }
@@ -510,8 +525,9 @@ fn graph(a: &Analysis) -> Graph {
     }
 }
 
-/// The nodes reachable from the start (the last node), in reverse postorder: each before its
-/// successors, but for loop back edges. The exit node is left out.
+/// The nodes reachable from the start (the last node), through the code after jumps too
+/// (`Node::dead_next`), in reverse postorder: each before its successors, but for loop back
+/// edges. The exit node is left out.
 fn reverse_postorder(g: &Graph) -> Vec<usize> {
     let n = g.nodes.len();
     let start = n - 1;
@@ -521,8 +537,8 @@ fn reverse_postorder(g: &Graph) -> Vec<usize> {
     let mut stack = vec![(start, 0)];
     seen[start] = true;
     while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-        match g.nodes[node].succ.get(*next) {
-            Some(&s) => {
+        match g.nodes[node].forward().nth(*next) {
+            Some(s) => {
                 *next += 1;
                 if s != g.exit && !seen[s] {
                     seen[s] = true;
@@ -738,7 +754,7 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
                 state.insert(d, if local.uninit { Init::No } else { Init::Yes });
             }
         }
-        for &s in &node.succ {
+        for s in node.forward() {
             if s == g.exit {
                 continue;
             }
