@@ -396,3 +396,23 @@ case! {
         (lifted(t.clone(), 1).await, lifted(t, 2).await)
     }
 }
+
+// From the fuzzer (seeds 356, 441, 476, 681): parenthesized operands lifted before an `.await`
+// keep no parentheses where they go (a `let`'s value, a block's value, a lifted scrutinee):
+// `let __tmp0 = (x as u32);` and `match (__tmp0) {}` were linted (`unused_parens`, which
+// `cargo clippy -- -D warnings` over this suite turns into an error).
+case! {
+    parenthesized_operands_lifted(t) => entry(t);
+    #[desugar]
+    async fn parens(t: Trace) -> u32 {
+        let n = (t.val(2).get() * 2) + t.step("a", 1, 3).await;
+        let m = if ({ t.step("b", 1, 4).await } % 2 == 0) { n } else { 0 };
+        match (Pair { a: t.val(m), n: t.step("c", 1, 5).await }) {
+            Pair { a, n: 5 } => a.get() + n,
+            _ => 0,
+        }
+    }
+    pub async fn entry(t: Trace) -> u32 {
+        parens(t).await
+    }
+}

@@ -114,6 +114,8 @@ impl Builder {
                 return Err(e);
             }
         };
+        // (As the block's value it needs no parentheses, which would be linted.)
+        let residual = unparen(residual);
         let tail = if let Some(a) = awaited(&residual).filter(|a| !has_await(a.operand)) {
             // The lifted pieces end in the await itself: no temporary needed for it.
             Expr::Await(self.point(a.operand, a.question, a.whole))
@@ -217,8 +219,13 @@ impl Builder {
             }
             // The parentheses stay: `(Pair { .. }).n` in a condition needs them.
             syn::Expr::Paren(p) => {
+                let inner = self.explode(&p.expr, out)?;
+                // (What is left of it may be a lifted piece, `__tmp0`, which needs none.)
+                if mentions::is_plain_path(&inner) {
+                    return Ok(inner);
+                }
                 let mut p = p.clone();
-                *p.expr = self.explode(&p.expr, out)?;
+                *p.expr = inner;
                 Ok(syn::Expr::Paren(p))
             }
             syn::Expr::Group(g) => self.explode(&g.expr, out),
@@ -507,8 +514,12 @@ impl Builder {
     pub(super) fn place(&mut self, expr: &syn::Expr, out: &mut Vec<Stmt>) -> Result<syn::Expr> {
         match expr {
             syn::Expr::Paren(p) => {
+                let inner = self.place(&p.expr, out)?;
+                if mentions::is_plain_path(&inner) {
+                    return Ok(inner);
+                }
                 let mut p = p.clone();
-                *p.expr = self.place(&p.expr, out)?;
+                *p.expr = inner;
                 Ok(syn::Expr::Paren(p))
             }
             syn::Expr::Group(g) => self.place(&g.expr, out),
@@ -681,6 +692,8 @@ impl Builder {
 
     /// `let __tmpN = expr;` (plain); returns `__tmpN`.
     fn lift(&mut self, expr: syn::Expr, out: &mut Vec<Stmt>) -> syn::Expr {
+        // (`let __tmp0 = (x as u32);` would be linted: the parentheses were the operand's.)
+        let expr = unparen(expr);
         let temp = self.temp();
         let span = expr.span();
         let local = syntax::let_mut(temp.clone(), expr, span);
@@ -801,7 +814,7 @@ impl Builder {
                     label: None,
                     bound: Vec::new(),
                     stmts: lifted,
-                    tail: Some(Box::new(Expr::Plain(cond, uses))),
+                    tail: Some(Box::new(Expr::Plain(unparen(cond), uses))),
                 });
                 *rewritten.cond = self.bind(value, &mut prelude);
             });
@@ -1714,4 +1727,13 @@ fn scrutinee_kept(m: &syn::ExprMatch) -> (bool, bool) {
         .iter()
         .any(|arm| has_await(&arm.body) && !mentions::moves_whole(&arm.pat));
     (arms_suspend, whole)
+}
+
+/// `expr` without the parentheses around it: where it moves to (a `let`'s value, a block's),
+/// they are not needed, and would be linted.
+fn unparen(mut expr: syn::Expr) -> syn::Expr {
+    while let syn::Expr::Paren(p) = expr {
+        expr = *p.expr;
+    }
+    expr
 }
