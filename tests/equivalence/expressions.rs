@@ -400,7 +400,10 @@ case! {
 // From the fuzzer (seeds 356, 441, 476, 681): parenthesized operands lifted before an `.await`
 // keep no parentheses where they go (a `let`'s value, a block's value, a lifted scrutinee):
 // `let __tmp0 = (x as u32);` and `match (__tmp0) {}` were linted (`unused_parens`, which
-// `cargo clippy -- -D warnings` over this suite turns into an error).
+// `cargo clippy -- -D warnings` over this suite turns into an error). And the temporary a
+// method chain makes inside an operand (`t.val(2)` in `t.val(2).get() * 2`) lives to the end of
+// the statement, after the `.await`: it is lifted as well, the operands before it in turn (it was
+// only where the operand itself was a method call or a field).
 case! {
     parenthesized_operands_lifted(t) => entry(t);
     #[desugar]
