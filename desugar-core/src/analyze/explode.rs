@@ -493,47 +493,8 @@ impl Builder {
                 *t.expr = self.lift_receivers(*t.expr, out);
                 syn::Expr::Try(t)
             }
-            syn::Expr::Unary(mut u) => {
-                *u.expr = self.lift_receivers(*u.expr, out);
-                syn::Expr::Unary(u)
-            }
-            // Operands and arguments: each in its turn (`a.get() * make().len()`).
-            syn::Expr::Binary(mut b) if !matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
-                let [l, r] = self
-                    .lift_receivers_in_turn(vec![*b.left, *b.right], out)
-                    .try_into()
-                    .unwrap_or_else(|_| unreachable!("two operands"));
-                (*b.left, *b.right) = (l, r);
-                syn::Expr::Binary(b)
-            }
-            syn::Expr::Call(mut c) if is_stable(&c.func) => {
-                let args = std::mem::take(&mut c.args).into_iter().collect();
-                c.args = self.lift_receivers_in_turn(args, out).into_iter().collect();
-                syn::Expr::Call(c)
-            }
             other => other,
         }
-    }
-
-    /// `lift_receivers` of each of `parts`, which are evaluated in order: a part before one
-    /// whose temporaries are lifted is lifted too (unless reading it later cannot differ).
-    fn lift_receivers_in_turn(
-        &mut self,
-        parts: Vec<syn::Expr>,
-        out: &mut Vec<Stmt>,
-    ) -> Vec<syn::Expr> {
-        let last = parts.iter().rposition(lends_temporaries);
-        parts
-            .into_iter()
-            .enumerate()
-            .map(|(i, part)| {
-                let part = self.lift_receivers(part, out);
-                match last {
-                    Some(k) if i < k && !is_stable(&part) => self.lift(part, out),
-                    _ => part,
-                }
-            })
-            .collect()
     }
 
     /// Whether `expr` has something to lift: an `.await`, or (in an awaited expression) a
@@ -1208,24 +1169,6 @@ impl Builder {
 }
 
 /// A call or method call: a value made on the spot, which a method called on it may borrow.
-/// Whether `lift_receivers` finds something to lift in `expr`: a value a method chain makes on
-/// the way.
-fn lends_temporaries(expr: &syn::Expr) -> bool {
-    match expr {
-        syn::Expr::MethodCall(m) => makes_value(&m.receiver) || lends_temporaries(&m.receiver),
-        syn::Expr::Field(f) => makes_value(&f.base) || lends_temporaries(&f.base),
-        syn::Expr::Cast(c) => lends_temporaries(&c.expr),
-        syn::Expr::Paren(p) => lends_temporaries(&p.expr),
-        syn::Expr::Try(t) => lends_temporaries(&t.expr),
-        syn::Expr::Unary(u) => lends_temporaries(&u.expr),
-        syn::Expr::Binary(b) if !matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
-            lends_temporaries(&b.left) || lends_temporaries(&b.right)
-        }
-        syn::Expr::Call(c) if is_stable(&c.func) => c.args.iter().any(lends_temporaries),
-        _ => false,
-    }
-}
-
 fn makes_value(expr: &syn::Expr) -> bool {
     matches!(expr, syn::Expr::Call(_) | syn::Expr::MethodCall(_))
 }
