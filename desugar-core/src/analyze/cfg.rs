@@ -797,6 +797,8 @@ fn decide(
 ) -> Layout {
     let point = &a.points[p];
     let mut layout = Layout::default();
+    // Kept in place only because the awaited expression calls a method through them.
+    let mut through_reference = Vec::new();
     for &id in &point.scope {
         let local = &a.locals[id];
         if local.slot.is_some() {
@@ -838,6 +840,14 @@ fn decide(
             if is_live {
                 keep = true;
                 pin = true;
+                if local.is_reference
+                    && !local.mut_reference
+                    && in_operand
+                        .iter()
+                        .all(|k| matches!(k, Use::Receiver(_) | Use::Move))
+                {
+                    through_reference.push(id);
+                }
             } else if moves
                 && point
                     .uses
@@ -940,7 +950,46 @@ fn decide(
             layout.redeclared.push(id);
         }
     }
+    // A method called through a shared reference (`self.items.len()` with `&self`) borrows
+    // what the reference points to, not the local: where the awaited future can be built as
+    // the state is entered (`lower::eager`), the reference is copied into it and the state keeps
+    // it as any other local. (A signature then needs no lifetime of the future's own, which a
+    // caller could not always name: see `emit::signature`.)
+    if !layout.pinned.is_empty()
+        && layout
+            .pinned
+            .iter()
+            .all(|id| through_reference.contains(id))
+        && builds_anywhere(a, p)
+    {
+        layout.pinned.clear();
+    }
     layout
+}
+
+/// Whether point `p`'s awaited expression has the same type wherever it is written (no
+/// closure, `async` block or macro, whose types or expansions differ from copy to copy) and
+/// names no local in a slot.
+pub fn builds_anywhere(a: &Analysis, p: PointId) -> bool {
+    struct Anonymous(bool);
+    impl<'ast> Visit<'ast> for Anonymous {
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {
+            self.0 = true;
+        }
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {
+            self.0 = true;
+        }
+        fn visit_macro(&mut self, _: &'ast syn::Macro) {
+            self.0 = true;
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {
+            self.0 = true;
+        }
+    }
+    let point = &a.points[p];
+    let mut anonymous = Anonymous(false);
+    anonymous.visit_expr(&point.operand);
+    !anonymous.0 && !point.uses.iter().any(|u| a.locals[u.local].slot.is_some())
 }
 
 /// The `let x;` statements (by address) whose locals get no value before the code suspends: the

@@ -1922,27 +1922,7 @@ fn breaks_to(tokens: &TokenStream, label: &str) -> bool {
 /// entering the state is written (no closure, `async` block or macro, whose types or expansions
 /// could differ from copy to copy). Saves handing the consumed locals to the arm.
 pub fn eager(a: &Analysis, p: PointId) -> bool {
-    struct Anonymous(bool);
-    impl<'ast> syn::visit::Visit<'ast> for Anonymous {
-        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {
-            self.0 = true;
-        }
-        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {
-            self.0 = true;
-        }
-        fn visit_macro(&mut self, _: &'ast syn::Macro) {
-            self.0 = true;
-        }
-        fn visit_item(&mut self, _: &'ast syn::Item) {
-            self.0 = true;
-        }
-    }
-    let point = &a.points[p];
-    let mut anonymous = Anonymous(false);
-    syn::visit::Visit::visit_expr(&mut anonymous, &point.operand);
-    a.layout[p].pinned.is_empty()
-        && !point.uses.iter().any(|u| a.locals[u.local].slot.is_some())
-        && !anonymous.0
+    a.layout[p].pinned.is_empty() && crate::analyze::cfg::builds_anywhere(a, p)
 }
 
 /// Per suspension point: whether its arm resumes in place (see [`in_place`]).
