@@ -514,12 +514,8 @@ impl Builder {
     pub(super) fn place(&mut self, expr: &syn::Expr, out: &mut Vec<Stmt>) -> Result<syn::Expr> {
         match expr {
             syn::Expr::Paren(p) => {
-                let inner = self.place(&p.expr, out)?;
-                if mentions::is_plain_path(&inner) {
-                    return Ok(inner);
-                }
                 let mut p = p.clone();
-                *p.expr = inner;
+                *p.expr = self.place(&p.expr, out)?;
                 Ok(syn::Expr::Paren(p))
             }
             syn::Expr::Group(g) => self.place(&g.expr, out),

@@ -459,7 +459,14 @@ impl Writer<'_> {
                 let moves = arms
                     .iter()
                     .any(|a| crate::analyze::mentions::binds_by_value(&a.pat));
-                let scrutinee = self.rewrite_taking(scrutinee.clone(), take, moves);
+                let mut scrutinee = self.rewrite_taking(scrutinee.clone(), take, moves);
+                // `match (__tmp0)`, a lifted `match (Pair { .. })`: the parentheses were the
+                // literal's (and the analysis took the scrutinee for a value, not the local).
+                if let syn::Expr::Paren(p) = &scrutinee
+                    && crate::analyze::mentions::is_plain_path(&p.expr)
+                {
+                    scrutinee = (*p.expr).clone();
+                }
                 let mut diverges = !arms.is_empty();
                 let arms: Vec<TokenStream> = arms
                     .iter()
