@@ -9,7 +9,7 @@
 //! ```
 //!
 //! Exit codes: 0; 1 when a function cannot be desugared; 2 for input that cannot be read or
-//! parsed, an unknown function, or a bad option.
+//! parsed, an unknown function or one that is not async, or a bad option.
 
 pub mod cargo;
 pub mod diagnostic;
@@ -90,19 +90,30 @@ fn run_units(
     view: &View,
 ) -> Result<Outcome, Diagnostic> {
     let mut matched = vec![true; units.len()];
+    let mut view = view.clone();
     if let Some(text) = item {
         let query = select::Query::new(text);
         let known: Vec<String> = units
             .iter()
             .flat_map(|u| select::names(&u.file.items, &u.module))
             .collect();
+        let (asynchronous, _) = async_names(&units);
         for (unit, matched) in units.iter_mut().zip(&mut matched) {
             *matched = select::narrow(&mut unit.file, &unit.module, &query);
         }
         if !matched.contains(&true) {
             return Err(no_such_function(&query, &known, input));
         }
+        // A function asked for by name is what the user wants to see, marked or not; one with
+        // no state machine is a mistake worth saying so.
+        if let (names, false) = async_names(&units)
+            && names.is_empty()
+        {
+            return Err(not_async(&query, &asynchronous));
+        }
+        view.all = true;
     }
+    let view = &view;
     let output = if view.check {
         check(&units, view.all, &mut diagnostics)
     } else if view.explain || view.format == Format::Json {
@@ -328,6 +339,33 @@ fn changed_functions(before: &[Item], after: &[Item], out: &mut Vec<(usize, Item
             }
             _ => {}
         }
+    }
+}
+
+/// The functions of `units` with a state machine to show (`async fn`s, and `fn`s with `async`
+/// blocks that are marked), whether marked or not; and whether any could not be desugared,
+/// which is one too.
+fn async_names(units: &[Unit]) -> (Vec<String>, bool) {
+    let mut names = Vec::new();
+    let mut failed = false;
+    for unit in units {
+        let (infos, errors) = desugar_core::explain::explain_file(&unit.file, true);
+        names.extend(infos.into_iter().map(|info| info.name));
+        failed |= !errors.is_empty();
+    }
+    (names, failed)
+}
+
+fn not_async(query: &select::Query, asynchronous: &[String]) -> Diagnostic {
+    let d = Diagnostic::error(format!(
+        "`{}` is not an `async fn`: it has no state machine to show",
+        query.text
+    ));
+    let named: Vec<String> = asynchronous.iter().map(|n| format!("`{n}`")).collect();
+    match named.len() {
+        0 => d.help("this input has no `async fn`"),
+        1..=12 => d.help(format!("the async functions: {}", named.join(", "))),
+        _ => d,
     }
 }
 

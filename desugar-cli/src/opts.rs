@@ -12,8 +12,8 @@ pub struct Opts {
     /// The Rust source file to expand, or `-` for standard input.
     pub file: PathBuf,
 
-    /// Print only this function: `name`, `Type::name` for a method, or a longer path
-    /// (`net::Server::run`).
+    /// Print only this function, desugared whether marked `#[desugar]` or not: `name`,
+    /// `Type::name` for a method, or a longer path (`net::Server::run`).
     #[arg(long = "fn", value_name = "NAME")]
     pub function: Option<String>,
 

@@ -150,6 +150,34 @@ fn fn_selects_by_name_or_path() {
 }
 
 #[test]
+fn fn_desugars_what_it_names_or_says_it_is_not_async() {
+    // Unmarked: asked for by name, it is desugared without `--all`.
+    let unmarked = desugar(&[PATHS, "--fn", "run"]);
+    assert_eq!(unmarked.code, 0, "{}", unmarked.stderr);
+    assert_eq!(unmarked.stdout.matches("enum __State").count(), 2);
+    assert!(
+        !unmarked.stderr.contains("nothing to desugar"),
+        "{}",
+        unmarked.stderr
+    );
+    let plain = desugar(&[PATHS, "--fn", "stop"]);
+    assert_eq!(plain.code, 2);
+    assert_eq!(plain.stdout, "");
+    assert!(
+        plain.stderr.contains("`stop` is not an `async fn`"),
+        "{}",
+        plain.stderr
+    );
+    assert!(
+        plain
+            .stderr
+            .contains("the async functions: `run`, `Server::run`, `net::Conn::read`"),
+        "{}",
+        plain.stderr
+    );
+}
+
+#[test]
 fn unknown_fn_suggests_close_names() {
     let run = desugar(&[EXAMPLE, "--fn", "fetch"]);
     assert_eq!(run.code, 2);
