@@ -45,14 +45,6 @@ mod native {
         pub async fn fill_twice(&mut self, a: Vec<T>) -> usize {
             self.fill(&a[..1]).await + self.fill(a).await
         }
-
-        async fn summary(&self, prefix: &str) -> String {
-            self.describe(prefix).await
-        }
-
-        pub async fn summarize(&self) -> String {
-            self.summary("= ").await
-        }
     }
 }
 
@@ -99,20 +91,6 @@ mod desugared {
         pub async fn fill_twice(&mut self, a: Vec<T>) -> usize {
             self.fill(&a[..1]).await + self.fill(a).await
         }
-
-        // Private (no lifetime of its own), awaiting a desugared method that borrows two of its
-        // parameters (crater, moka's `apply_reads_if_needed`): the callee's future named a
-        // lifetime shorter than both, which this signature cannot name (E0700). A function whose
-        // states keep no borrow has no such lifetime now.
-        #[desugar::desugar]
-        async fn summary(&self, prefix: &str) -> String {
-            self.describe(prefix).await
-        }
-
-        #[desugar::desugar]
-        pub async fn summarize(&self) -> String {
-            self.summary("= ").await
-        }
     }
 }
 
@@ -128,8 +106,7 @@ macro_rules! scenario {
             let n = c.send(2).await;
             let d = c.describe("> ").await;
             let f = c.fill_twice(vec![3, 4]).await;
-            let s = c.summarize().await;
-            (n, d, f, s, c.into_items().await)
+            (n, d, f, c.into_items().await)
         }
     };
 }

@@ -130,12 +130,12 @@ pub fn desugar(f: &AsyncFn, keeps_borrows: bool) -> Desugared {
             .type_params()
             .map(|t| t.ident.clone())
             .collect();
-        // Named where the states keep borrows of locals: the state is reached through `&'fut
-        // mut`, which keeps those borrows from passing for `'static`; except on a method that
-        // may be a trait impl's, whose signature cannot gain lifetimes. Elsewhere they would
-        // only be lifetimes a caller has to pick, which one desugared into a method of that
-        // kind cannot name (E0700: it has no lifetime shorter than its parameters').
-        let needs_fut = !f.method_alone && keeps_borrows;
+        // Always named: the state is reached through `&'fut mut`, which keeps the borrows of
+        // locals kept in place from passing for `'static`; and a future it awaits of a function
+        // desugared the same way has lifetimes of its own, shorter than its parameters', which
+        // only `'fut` can name (E0700, E0309 without it). Except on a method that may be a trait
+        // impl's, whose signature cannot gain lifetimes.
+        let needs_fut = !f.method_alone;
         let mut captured: Vec<TokenStream> = Vec::new();
         if needs_fut {
             let mut all_taken = taken;
