@@ -178,6 +178,22 @@ fn fn_desugars_what_it_names_or_says_it_is_not_async() {
 }
 
 #[test]
+fn explain_says_what_hidden_locals_hold() {
+    let run = desugar(&["desugar-cli/tests/fixtures/hidden.rs", "--explain"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("__tmp0 (a temporary of line 7)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("(the value of `ready(2).await`)"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn unknown_fn_suggests_close_names() {
     let run = desugar(&[EXAMPLE, "--fn", "fetch"]);
     assert_eq!(run.code, 2);

@@ -106,13 +106,16 @@ fn configured_note(configured: &[String]) -> Option<String> {
 }
 
 /// A local's name as users read it: hidden locals the expansion introduced say what they are.
-fn describe(ident: &syn::Ident) -> String {
-    let name = ident.to_string();
-    match name.strip_prefix(crate::analyze::FOR_ITERATOR) {
-        Some(_) => format!(
+fn describe(local: &crate::analyze::Local) -> String {
+    let name = local.ident.to_string();
+    if name.starts_with(crate::analyze::FOR_ITERATOR) {
+        return format!(
             "{name} (the iterator of the `for` at line {})",
-            ident.span().start().line
-        ),
+            local.ident.span().start().line
+        );
+    }
+    match &local.holds {
+        Some(holds) => format!("{name} ({holds})"),
         None => name,
     }
 }
@@ -192,7 +195,7 @@ fn explain_async(
         }
     };
     let names = names::assign(&a, &type_names);
-    let ident = |id: usize| describe(&a.locals[id].ident);
+    let ident = |id: usize| describe(&a.locals[id]);
     let resumes_in_place = crate::lower::resumes_in_place(&a);
     let states = a
         .points

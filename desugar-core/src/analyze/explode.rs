@@ -696,10 +696,15 @@ impl Builder {
         let init = &local.init.as_ref().expect("a value").expr;
         let uses = self.resolve(mentions::in_expr(init));
         let declares = self.declare_let(&local.pat, Some(init), &uses);
-        // A scrutinee's temporary may be borrowed by the bindings across a suspension point: it
-        // can live in a slot.
-        if self.lifting_places {
-            for &id in &declares {
+        let holds = match first_line(init) {
+            Some(line) => format!("a temporary of line {line}"),
+            None => "a temporary".to_string(),
+        };
+        for &id in &declares {
+            self.locals[id].holds = Some(holds.clone());
+            // A scrutinee's temporary may be borrowed by the bindings across a suspension
+            // point: it can live in a slot.
+            if self.lifting_places {
                 self.locals[id].slottable = true;
             }
         }
@@ -720,10 +725,18 @@ impl Builder {
             Span::call_site(),
         );
         let declares = self.declare_let(&local.pat, None, &[]);
+        let holds = match &flow {
+            Expr::Await(p) => format!("the value of `{}`", self.points[*p].source),
+            Expr::If { .. } => "the value of an `if`".to_string(),
+            Expr::Match { .. } => "the value of a `match`".to_string(),
+            Expr::Loop { .. } => "the value of a loop".to_string(),
+            _ => "the value of a block".to_string(),
+        };
         // (A slot if the arms of a `match` on it borrow it across an `.await`: see `let_value`.)
         for &id in &declares {
             self.locals[id].uninit = false;
             self.locals[id].slottable = true;
+            self.locals[id].holds = Some(holds.clone());
         }
         out.push(Stmt::Let {
             local,
@@ -1732,4 +1745,13 @@ fn unparen(mut expr: syn::Expr) -> syn::Expr {
         expr = *p.expr;
     }
     expr
+}
+
+/// The line of the first token of `expr` from the source (lifted pieces, `__tmp0`, are not).
+fn first_line(expr: &syn::Expr) -> Option<usize> {
+    expr.to_token_stream()
+        .into_iter()
+        .map(|t| t.span())
+        .find(|span| !span.byte_range().is_empty())
+        .map(|span| span.start().line)
 }

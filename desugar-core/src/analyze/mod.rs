@@ -76,6 +76,9 @@ pub struct Local {
     /// Lives in a slot of the future, at one address for its whole life, instead of moving
     /// through the states: another local borrows it across an `.await`.
     pub slot: Option<usize>,
+    /// For a hidden local the expansion introduced (`__tmp0`), what it holds, as `--explain`
+    /// says it: "a temporary of line 3", "the value of `f().await`".
+    pub holds: Option<String>,
 }
 
 impl Local {
@@ -415,6 +418,7 @@ impl Builder {
             drops_nothing: false,
             lent_to_call: Vec::new(),
             slot: None,
+            holds: None,
         });
         if let Some(scope) = self.scopes.last_mut() {
             scope.1.push(id);
