@@ -950,7 +950,15 @@ impl Builder {
 
     fn point(&mut self, operand: &syn::Expr, question: bool, whole: &syn::Expr) -> PointId {
         let span = whole.span();
-        let start = span.start();
+        // Where the `.await` is: chained ones (`a.await.b().await`) start at the same place.
+        let mut at = whole;
+        while let syn::Expr::Try(t) = at {
+            at = &t.expr;
+        }
+        let start = match at {
+            syn::Expr::Await(a) => a.dot_token.span.start(),
+            _ => span.start(),
+        };
         let source = span
             .source_text()
             .unwrap_or_else(|| quote::ToTokens::to_token_stream(whole).to_string());
