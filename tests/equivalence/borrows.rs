@@ -631,3 +631,21 @@ case! {
         t.step("s", 1, 2).await
     }
 }
+
+// From crater (moka's `verify_notification_vec`, E0716): `let v = &*guard().await;` keeps the
+// awaited value to the end of the block, as a temporary `&` extends; it was dropped at the end
+// of the `let`, while `v` borrowed it.
+case! {
+    extended_temporary_behind_a_deref(t) => entry(t);
+    #[desugar]
+    async fn held(t: Trace) -> u32 {
+        let v = &*t.step("boxed", 1, Box::new(t.val(4))).await;
+        t.step("between", 1, ()).await;
+        let n = v.get();
+        t.log("end of block");
+        n
+    }
+    pub async fn entry(t: Trace) -> u32 {
+        held(t).await
+    }
+}

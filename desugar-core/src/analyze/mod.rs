@@ -800,6 +800,10 @@ impl Builder {
                 unreachable!("parse_quote of a let")
             };
             self.local(&stmt, out)?;
+            if let Some(extended) = self.locals.iter_mut().rev().find(|l| l.ident == hidden) {
+                let line = r.span().start().line;
+                extended.holds = Some(format!("the temporary `&` borrows at line {line}"));
+            }
             let mut place = (*r.expr).clone();
             replace_temporary(&mut place, &hidden);
             let mut borrow = local.clone();
@@ -1055,6 +1059,7 @@ fn gives_option(method: &str) -> bool {
 fn place_root(expr: &syn::Expr) -> Option<String> {
     match expr {
         syn::Expr::Path(_) => mentions::plain_ident(expr).map(|i| i.to_string()),
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => place_root(&u.expr),
         syn::Expr::Field(f) => place_root(&f.base),
         syn::Expr::Index(i) => place_root(&i.expr),
         syn::Expr::Paren(p) => place_root(&p.expr),
@@ -1181,9 +1186,14 @@ fn unsupported_at(site: suspend::AwaitSite) -> Error {
 
 /// The temporary a `let x = &PLACE` borrows and rustc extends to the end of the block: `PLACE`
 /// itself if it is a value made on the spot (`&make()`, `&mut 0`), or the value its fields and
-/// indexes are taken of (`&make().field`, `&lock().await.items[0]`).
+/// indexes are taken of, or that is dereferenced (`&make().field`, `&lock().await.items[0]`,
+/// `&*lock().await`).
 fn extended_temporary(place: &syn::Expr, mutable: bool) -> Option<&syn::Expr> {
     match place {
+        // (`&*guard().await`: what the value derefs to is borrowed, the value is extended.)
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+            extended_temporary(&u.expr, mutable)
+        }
         syn::Expr::Field(f) => extended_temporary(&f.base, mutable),
         syn::Expr::Index(i) => extended_temporary(&i.expr, mutable),
         syn::Expr::Paren(p) => extended_temporary(&p.expr, mutable),
@@ -1211,6 +1221,9 @@ fn assign_slots(a: &mut Analysis, slots: &[LocalId]) {
 /// `place` with its temporary (`extended_temporary`) replaced by the local `hidden`.
 fn replace_temporary(place: &mut syn::Expr, hidden: &Ident) {
     match place {
+        syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+            replace_temporary(&mut u.expr, hidden)
+        }
         syn::Expr::Field(f) => replace_temporary(&mut f.base, hidden),
         syn::Expr::Index(i) => replace_temporary(&mut i.expr, hidden),
         syn::Expr::Paren(p) => replace_temporary(&mut p.expr, hidden),
