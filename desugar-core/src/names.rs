@@ -42,7 +42,7 @@ pub fn assign(a: &Analysis, type_names: &[String]) -> Names {
         .iter()
         .map(|p| match p.join {
             Some(kind) => format!("After{}", camel_case(kind)),
-            None => awaited_name(&p.operand),
+            None => p.named.clone().unwrap_or_else(|| awaited_name(&p.operand)),
         })
         .collect();
     let mut counts: HashMap<&str, usize> = HashMap::new();

@@ -82,6 +82,8 @@ impl Builder {
                     let flow = self.flow(&rewritten.expr)?;
                     let name = quote::ToTokens::to_token_stream(&m.mac.path).to_string();
                     if let Some(point) = self.points.get_mut(first) {
+                        let last = m.mac.path.segments.last().map(|s| s.ident.to_string());
+                        point.named = last.map(|n| crate::names::camel_case(&n));
                         let name = name.replace(' ', "");
                         point.source = format!("{name}! {{ .. }}");
                         point.note = Some(format!(

@@ -193,6 +193,8 @@ pub struct Point {
     pub scope: Vec<LocalId>,
     /// Why the awaited expression is not what the user wrote, if it is not.
     pub note: Option<String>,
+    /// The name of its state where the awaited call's is not it (`Select` for `select!`).
+    pub named: Option<String>,
     /// Not a suspension point but a join after an `if`, `match` or loop (the construct's
     /// keyword): see `Builder::join_after`.
     pub join: Option<&'static str>,
@@ -982,6 +984,7 @@ impl Builder {
             uses,
             scope: self.in_scope(),
             note: None,
+            named: None,
             join: None,
         });
         self.points.len() - 1
