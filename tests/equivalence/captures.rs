@@ -180,3 +180,28 @@ case! {
         square + cube + doubled + id
     }
 }
+
+// From the fuzzer (seed 440 and about 20 more, "`n` does not live long enough"): a binding that
+// matched a range or a literal (`n @ 3..=9`) is a number, a `char` or a `bool`, so `Copy`: a
+// closure without `move` captures it by reference, and a closure kept across `.await`s needs it
+// at one address, in a slot (it was taken as moved into the closure, and `n @ ..` could not
+// have a slot).
+case! {
+    range_binding_borrowed_by_a_kept_closure(t) => entry(t);
+    #[desugar]
+    async fn arm(t: Trace, k: u32) -> u32 {
+        match k {
+            n @ 3..=9 => {
+                let f = |k: u32| n + k;
+                let a = t.step("a", 1, n).await;
+                let b = t.step("b", 1, f(a)).await;
+                f(b)
+            }
+            c @ (1 | 2) => t.step("small", 1, c).await,
+            _ => 0,
+        }
+    }
+    pub async fn entry(t: Trace) -> (u32, u32, u32) {
+        (arm(t.clone(), 4).await, arm(t.clone(), 1).await, arm(t, 12).await)
+    }
+}

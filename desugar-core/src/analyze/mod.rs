@@ -528,9 +528,13 @@ impl Builder {
         let mut out = Vec::new();
         for pat in pats {
             let by_value = by_value_bindings(pat);
+            let mut numbers = Vec::new();
+            bound_to_literals(pat, &mut numbers);
             for (ident, mutable) in mentions::bindings(pat) {
+                let copy = numbers.contains(&ident);
                 let id = self.declare(ident, mutable, false);
                 self.locals[id].slottable = by_value;
+                self.locals[id].copy = copy;
                 out.push(id);
             }
         }
@@ -1058,6 +1062,38 @@ fn gives_option(method: &str) -> bool {
     )
 }
 
+/// The bindings of `pat` whose value matches a literal or a range (`n @ 3..=9`, `c @ 'a'`):
+/// numbers, `char`s, `bool`s, which are `Copy` (a string literal's `&str` is too).
+fn bound_to_literals(pat: &Pat, out: &mut Vec<Ident>) {
+    fn literal(pat: &Pat) -> bool {
+        match pat {
+            Pat::Lit(_) | Pat::Range(_) => true,
+            Pat::Or(o) => o.cases.iter().all(literal),
+            Pat::Paren(p) => literal(&p.pat),
+            _ => false,
+        }
+    }
+    match pat {
+        Pat::Ident(p) => match &p.subpat {
+            Some((_, sub)) if p.by_ref.is_none() && literal(sub) => out.push(p.ident.clone()),
+            Some((_, sub)) => bound_to_literals(sub, out),
+            None => {}
+        },
+        Pat::Or(o) => o.cases.iter().for_each(|c| bound_to_literals(c, out)),
+        Pat::Paren(p) => bound_to_literals(&p.pat, out),
+        Pat::Reference(r) => bound_to_literals(&r.pat, out),
+        Pat::Slice(sl) => sl.elems.iter().for_each(|e| bound_to_literals(e, out)),
+        Pat::Tuple(t) => t.elems.iter().for_each(|e| bound_to_literals(e, out)),
+        Pat::TupleStruct(t) => t.elems.iter().for_each(|e| bound_to_literals(e, out)),
+        Pat::Struct(st) => st
+            .fields
+            .iter()
+            .for_each(|f| bound_to_literals(&f.pat, out)),
+        Pat::Type(t) => bound_to_literals(&t.pat, out),
+        _ => {}
+    }
+}
+
 /// The local at the root of a place expression: `x`, `x.f`, `x[i]`, `(*x).f`.
 fn place_root(expr: &syn::Expr) -> Option<String> {
     match expr {
@@ -1147,7 +1183,13 @@ fn declares_items(mac: &syn::Macro) -> bool {
 /// `let`, each binding can move into a slot of its own.
 fn by_value_bindings(pat: &Pat) -> bool {
     match pat {
-        Pat::Ident(p) => p.subpat.is_none() && p.by_ref.is_none(),
+        // (`n @ 3..=9` binds `n` alone; `x @ Some(y)` two places of one value.)
+        Pat::Ident(p) => {
+            p.by_ref.is_none()
+                && p.subpat
+                    .as_ref()
+                    .is_none_or(|(_, sub)| mentions::bindings(sub).is_empty())
+        }
         Pat::Type(t) => by_value_bindings(&t.pat),
         Pat::Paren(p) => by_value_bindings(&p.pat),
         Pat::Reference(r) => by_value_bindings(&r.pat),
