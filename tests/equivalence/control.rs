@@ -761,19 +761,3 @@ case! {
         last_round(t.clone(), t.val(7)).await
     }
 }
-
-// From the fuzzer (seeds 1504, 1871): a parameter moved on one branch of an `if` and not on the
-// other is dropped at the end of the function on the path that kept it; it was dropped at the
-// next `.await` (parameters got no drop-flag slot, as `let` locals do).
-case! {
-    parameter_moved_on_one_branch(t) => entry(t);
-    #[desugar]
-    async fn pick(t: Trace, p0: Val, c: bool) -> u32 {
-        let next = Some(if c { t.val(t.step("a", 1, 3).await) } else { p0 });
-        t.step("after", 1, ()).await;
-        next.map_or(0, |v| v.get())
-    }
-    pub async fn entry(t: Trace) -> (u32, u32) {
-        (pick(t.clone(), t.val(7), true).await, pick(t.clone(), t.val(8), false).await)
-    }
-}

@@ -1460,8 +1460,8 @@ pub fn shadowed_slots(a: &Analysis) -> Vec<LocalId> {
     flag_slots(a, a.layout.iter().flat_map(|l| &l.shadowed).copied())
 }
 
-/// Of `ids`, those a slot can hold: slottable (a parameter too), not a reference, never
-/// assigned (an assignment after a move would write to an emptied slot).
+/// Of `ids`, those a slot can hold: slottable, not a reference, never assigned (an assignment
+/// after a move would write to an emptied slot).
 fn flag_slots(a: &Analysis, ids: impl Iterator<Item = LocalId>) -> Vec<LocalId> {
     let g = graph(a);
     let assigned: BTreeSet<LocalId> = g
@@ -1475,7 +1475,7 @@ fn flag_slots(a: &Analysis, ids: impl Iterator<Item = LocalId>) -> Vec<LocalId> 
     let mut out: Vec<LocalId> = Vec::new();
     for id in ids {
         let local = &a.locals[id];
-        if can_have_slot(a, id)
+        if local.slottable
             && local.slot.is_none()
             && !local.is_reference
             && !local.uninit
