@@ -106,9 +106,8 @@ fn run_units(
         }
         // A function asked for by name is what the user wants to see, marked or not; one with
         // no state machine is a mistake worth saying so.
-        if let (names, false) = async_names(&units)
-            && names.is_empty()
-        {
+        let (selected, failed) = async_names(&units);
+        if selected.is_empty() && !failed {
             return Err(not_async(&query, &asynchronous));
         }
         view.all = true;

@@ -79,9 +79,7 @@ impl Node {
     fn forward(&self) -> impl Iterator<Item = usize> + '_ {
         self.succ.iter().chain(&self.dead_next).copied()
     }
-}
 
-impl Node {
     /// Where control goes after use `u` of this node, if a jump out of the node follows it.
     fn leave_target(&self, u: &Resolved) -> Option<usize> {
         let leaves = u.leaves.as_ref()?;
@@ -953,8 +951,7 @@ fn decide(
     // A method called through a shared reference (`self.items.len()` with `&self`) borrows
     // what the reference points to, not the local: where the awaited future can be built as
     // the state is entered (`lower::eager`), the reference is copied into it and the state keeps
-    // it as any other local. (A signature then needs no lifetime of the future's own, which a
-    // caller could not always name: see `emit::signature`.)
+    // it as any other local.
     if !layout.pinned.is_empty()
         && layout
             .pinned
@@ -1209,11 +1206,11 @@ pub struct ReceiverChecks {
     pub points: HashMap<PointId, Vec<ReceiverCheck>>,
 }
 
-/// The receiver guesses that method calls make that matter, to be checked. A guess matters where the call is the local's last use on its
-/// path (a local used again was not moved), the local is not `Copy` or a reference as far as
-/// the syntax shows, and either it lives in a slot (a method taking `self` takes it out) or a
-/// suspension point has it in scope without using it after (the state keeps it only if the
-/// method borrowed it).
+/// The receiver guesses that method calls make that matter, to be checked. A guess matters
+/// where the call is the local's last use on its path (a local used again was not moved), the
+/// local is not `Copy` or a reference as far as the syntax shows, and either it lives in a slot
+/// (a method taking `self` takes it out) or a suspension point has it in scope without using it
+/// after (the state keeps it only if the method borrowed it).
 pub fn receiver_checks(a: &Analysis) -> ReceiverChecks {
     let g = graph(a);
     let lv = live_sets(&g);
@@ -1277,6 +1274,10 @@ pub fn receiver_checks(a: &Analysis) -> ReceiverChecks {
             }
         }
     }
+    enum At {
+        Code(usize),
+        Point(PointId),
+    }
     let mut out = ReceiverChecks::default();
     for (i, node) in g.nodes.iter().enumerate() {
         // An awaited expression runs before its own suspension point, which is ahead of it.
@@ -1284,12 +1285,13 @@ pub fn receiver_checks(a: &Analysis) -> ReceiverChecks {
         // state keep the receiver, which the call, if it consumed it, could not move out of
         // (E0507); and the check's call would have to borrow its stand-in as long as the
         // awaited future borrows the receiver.
-        let (checks, ahead, point) = match (node.stmt, node.point) {
-            (Some(key), _) => (out.code.entry(key), &ahead_out[i], false),
-            (None, Some(p)) => (out.points.entry(p), &ahead_in[i], true),
+        let (at, ahead) = match (node.stmt, node.point) {
+            (Some(key), _) => (At::Code(key), &ahead_out[i]),
+            (None, Some(p)) => (At::Point(p), &ahead_in[i]),
             (None, None) => continue,
         };
-        let checks = checks.or_default();
+        let point = matches!(at, At::Point(_));
+        let mut checks: Vec<ReceiverCheck> = Vec::new();
         for u in &node.uses {
             let Some(method) = last(i, u) else { continue };
             let local = &a.locals[u.local];
@@ -1304,6 +1306,13 @@ pub fn receiver_checks(a: &Analysis) -> ReceiverChecks {
                 });
             }
         }
+        if checks.is_empty() {
+            continue;
+        }
+        match at {
+            At::Code(key) => out.code.insert(key, checks),
+            At::Point(p) => out.points.insert(p, checks),
+        };
     }
     out
 }
