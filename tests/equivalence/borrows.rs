@@ -649,3 +649,29 @@ case! {
         held(t).await
     }
 }
+
+// Fuzz seed 2051: `p.n` read three times is a copy (a moved field could not be read again), so
+// `p` keeps its `Val` to the end of the function, past the second `.await`.
+case! {
+    field_copied_keeps_its_struct(t) => copying_fields(t);
+    #[desugar]
+    async fn copying_fields(t: Trace) -> Val {
+        let p = t.step("s26", 0, Pair { a: t.val(0), n: 63 }).await;
+        t.val(t.step("s27", 1, [p.n, p.n, p.n].iter().sum::<u32>() % 1000).await)
+    }
+}
+
+// The other guesses: a number in arithmetic is a copy; a field read once in a value is taken
+// as moved (the rest of the struct has nothing to drop here, so both agree with rustc).
+case! {
+    field_in_arithmetic_and_field_moved(t) => reading_fields(t);
+    #[desugar]
+    async fn reading_fields(t: Trace) -> u32 {
+        let p = Pair { a: t.val(1), n: 2 };
+        let doubled = p.n * 2;
+        t.step("s1", 1, ()).await;
+        let q = Pair { a: t.val(3), n: 4 };
+        let moved = consume(q.a);
+        t.step("s2", 1, doubled + moved).await
+    }
+}

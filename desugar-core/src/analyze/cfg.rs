@@ -517,9 +517,110 @@ fn graph(a: &Analysis) -> Graph {
             node.uses = a.points[p].uses.clone();
         }
     }
-    Graph {
+    let mut g = Graph {
         nodes: b.nodes,
         exit: 0,
+    };
+    settle_field_reads(a, &mut g);
+    g
+}
+
+/// A field read by value (`p.n`, `Use::Field`) copies the field or moves it out, leaving `p`
+/// partly moved, which a state cannot keep; a macro cannot see which. It is taken as a copy,
+/// which keeps `p` whole to the end of its scope as rustc does, where something shows that it
+/// is one (`Resolved::copies`: a number in arithmetic; the same field read before on some path:
+/// a moved field could not be), and as a move elsewhere, or where no suspension point ahead has
+/// `p` in scope (the states cannot tell the two apart there, and a move lets `p` leave its
+/// slot). A copy taken for a move drops the rest of `p` early; a move taken for a copy does
+/// not compile (E0382, E0507).
+fn settle_field_reads(a: &Analysis, g: &mut Graph) {
+    if !g
+        .nodes
+        .iter()
+        .any(|n| n.uses.iter().any(|u| u.kind == Use::Field))
+    {
+        return;
+    }
+    let n = g.nodes.len();
+    // Backward: the locals in scope at a suspension point reachable from after each node
+    // before they are declared again.
+    let mut ahead_in: Vec<BTreeSet<LocalId>> = vec![BTreeSet::new(); n];
+    let mut ahead_out: Vec<BTreeSet<LocalId>> = vec![BTreeSet::new(); n];
+    let order = reverse_postorder(g);
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &i in order.iter().rev() {
+            let node = &g.nodes[i];
+            let out: BTreeSet<LocalId> = node
+                .succ
+                .iter()
+                .filter(|&&s| s != g.exit)
+                .flat_map(|&s| ahead_in[s].iter().copied())
+                .collect();
+            let mut inn = out.clone();
+            for d in &node.defs {
+                inn.remove(d);
+            }
+            if let Some(p) = node.point {
+                inn.extend(a.points[p].scope.iter().copied());
+            }
+            if inn != ahead_in[i] || out != ahead_out[i] {
+                ahead_in[i] = inn;
+                ahead_out[i] = out;
+                changed = true;
+            }
+        }
+    }
+    // Forward: the fields read on some path to each node since their local got its value.
+    type Read = (LocalId, String);
+    let mut read_in: Vec<BTreeSet<Read>> = vec![BTreeSet::new(); n];
+    changed = true;
+    while changed {
+        changed = false;
+        for &i in &order {
+            let node = &g.nodes[i];
+            let mut out = read_in[i].clone();
+            for u in &node.uses {
+                if u.kind == Use::Assign {
+                    out.retain(|(l, _)| *l != u.local);
+                }
+            }
+            out.extend(node.uses.iter().filter_map(field_read));
+            out.retain(|(l, _)| !node.defs.contains(l));
+            for &s in &node.succ {
+                if s != g.exit && !out.is_subset(&read_in[s]) {
+                    read_in[s].extend(out.iter().cloned());
+                    changed = true;
+                }
+            }
+        }
+    }
+    for (i, node) in g.nodes.iter_mut().enumerate() {
+        let reads: Vec<Read> = node.uses.iter().filter_map(field_read).collect();
+        for u in &mut node.uses {
+            let Some(key) = field_read(u) else { continue };
+            let ahead = match node.point {
+                // (Its own state keeps what is in scope.)
+                Some(p) => a.points[p].scope.contains(&u.local),
+                None => ahead_out[i].contains(&u.local),
+            };
+            // (A field read twice was not moved by the first read: the code would not compile.
+            // A read after this one keeps the local live, which keeps it anyway.)
+            let again =
+                read_in[i].contains(&key) || reads.iter().filter(|r| **r == key).count() > 1;
+            if !ahead || !(u.copies || again) {
+                u.kind = Use::Move;
+            }
+        }
+    }
+}
+
+/// The local and fields a field read by value reads.
+fn field_read(u: &Resolved) -> Option<(LocalId, String)> {
+    match (&u.kind, &u.field) {
+        (Use::Field, Some(f)) => Some((u.local, f.clone())),
+        _ => None,
     }
 }
 
@@ -680,7 +781,7 @@ fn transfer_use(state: &mut HashMap<LocalId, Init>, u: &Resolved, plain_assign: 
         }
     };
     let next = match &u.kind {
-        Use::Borrow => current,
+        Use::Borrow | Use::Field => current,
         Use::Move => sometimes(Init::No),
         Use::Assign if plain_assign => sometimes(Init::Yes),
         Use::Assign => current,
@@ -729,7 +830,7 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
         let mut state = state_in[i].clone().unwrap_or_default();
         let node = &g.nodes[i];
         if let Some(p) = node.point {
-            let layout = decide(a, p, &state, &live_out[i], &ahead[i]);
+            let layout = decide(a, p, &state, &live_out[i], &ahead[i], &node.uses);
             // What is out of scope here can only be used again after being declared again:
             // forgetting it keeps the states small (and the analysis linear).
             let scope = &a.points[p].scope;
@@ -778,7 +879,7 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
     }
     for (p, &i) in &point_node {
         if let Some(state) = &state_in[i] {
-            layouts[*p] = decide(a, *p, state, &live_out[i], &ahead[i]);
+            layouts[*p] = decide(a, *p, state, &live_out[i], &ahead[i], &g.nodes[i].uses);
         }
     }
     layouts
@@ -792,25 +893,26 @@ fn decide(
     state: &HashMap<LocalId, Init>,
     live: &BTreeSet<LocalId>,
     assigned: &BTreeSet<LocalId>,
+    uses: &[Resolved],
 ) -> Layout {
     let point = &a.points[p];
     let mut layout = Layout::default();
-    // Kept in place only because the awaited expression calls a method through them.
-    let mut through_reference = Vec::new();
+    // Kept in place only because the awaited expression calls a method through them or copies
+    // their fields: the future it builds does not borrow them.
+    let mut unborrowed = Vec::new();
     for &id in &point.scope {
         let local = &a.locals[id];
         if local.slot.is_some() {
             // Reached in place in every state; never moves. Its drop guard is kept.
             layout.slotted.push(id);
-            if live.contains(&id) || point.uses.iter().any(|u| u.local == id) {
+            if live.contains(&id) || uses.iter().any(|u| u.local == id) {
                 layout.slots_used.push(id);
             }
             continue;
         }
         let name = local.ident.to_string();
         let by_reference = local.captured_by_reference();
-        let in_operand: Vec<&Use> = point
-            .uses
+        let in_operand: Vec<&Use> = uses
             .iter()
             .filter(|m| m.local == id && !(m.kind == Use::Move && m.captured && by_reference))
             .map(|m| &m.kind)
@@ -818,8 +920,7 @@ fn decide(
         // Used by value only inside a closure or async block without `move`, which captures a
         // `Copy` value or a reference by reference.
         let captured = in_operand.is_empty()
-            && point
-                .uses
+            && uses
                 .iter()
                 .any(|m| m.local == id && m.kind == Use::Move && m.captured);
         let is_live = live.contains(&id);
@@ -827,7 +928,10 @@ fn decide(
         let mut keep;
         let mut pin = false;
         if !in_operand.is_empty() {
-            let moves = in_operand.iter().any(|k| **k == Use::Move);
+            // (Reading a field through a reference leaves nothing behind to drop.)
+            let moves = in_operand
+                .iter()
+                .any(|k| **k == Use::Move || (**k == Use::Field && local.is_reference));
             let receivers: Vec<&str> = in_operand
                 .iter()
                 .filter_map(|k| match k {
@@ -842,13 +946,15 @@ fn decide(
                     && !local.mut_reference
                     && in_operand
                         .iter()
-                        .all(|k| matches!(k, Use::Receiver(_) | Use::Move))
+                        .all(|k| matches!(k, Use::Receiver(_) | Use::Move | Use::Field))
                 {
-                    through_reference.push(id);
+                    unborrowed.push(id);
+                }
+                if in_operand.iter().all(|k| **k == Use::Field) {
+                    unborrowed.push(id);
                 }
             } else if moves
-                && point
-                    .uses
+                && uses
                     .iter()
                     .all(|m| m.local != id || m.kind != Use::Move || m.captured)
             {
@@ -871,6 +977,9 @@ fn decide(
             } else {
                 keep = true;
                 pin = true;
+                if in_operand.iter().all(|k| **k == Use::Field) {
+                    unborrowed.push(id);
+                }
                 if let Some(m) = receivers.iter().find(|m| !borrowing(m)) {
                     layout.notes.push(format!(
                         "`{name}.{m}(..)` in the awaited expression is assumed to borrow `{name}` \
@@ -916,7 +1025,7 @@ fn decide(
                 src != id
                     && !can_have_slot(a, src)
                     && point.scope.contains(&src)
-                    && (live.contains(&src) || point.uses.iter().any(|m| m.local == src))
+                    && (live.contains(&src) || uses.iter().any(|m| m.local == src))
             });
             if let Some(source) = source {
                 let src = &a.locals[source].ident;
@@ -949,14 +1058,11 @@ fn decide(
         }
     }
     // A method called through a shared reference (`self.items.len()` with `&self`) borrows
-    // what the reference points to, not the local: where the awaited future can be built as
+    // what the reference points to, not the local, and a copied field borrows nothing: where the awaited future can be built as
     // the state is entered (`lower::eager`), the reference is copied into it and the state keeps
     // it as any other local.
     if !layout.pinned.is_empty()
-        && layout
-            .pinned
-            .iter()
-            .all(|id| through_reference.contains(id))
+        && layout.pinned.iter().all(|id| unborrowed.contains(id))
         && builds_anywhere(a, p)
     {
         layout.pinned.clear();
@@ -1143,7 +1249,7 @@ pub fn point_moves(a: &Analysis) -> Vec<Vec<LocalId>> {
     let mut out = vec![Vec::new(); a.points.len()];
     for (i, node) in g.nodes.iter().enumerate() {
         let Some(p) = node.point else { continue };
-        let uses = &a.points[p].uses;
+        let uses = &node.uses;
         for u in uses {
             let once = uses.iter().filter(|o| o.local == u.local).count() == 1;
             if by_value(&u.kind)
@@ -1184,7 +1290,7 @@ fn by_value(kind: &Use) -> bool {
         Use::Move => true,
         // A method not known to consume its receiver is assumed to borrow it (`receiver_checks`).
         Use::Receiver(m) => consuming(m),
-        Use::Borrow | Use::Assign => false,
+        Use::Borrow | Use::Assign | Use::Field => false,
     }
 }
 
@@ -1405,7 +1511,7 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
         .nodes
         .iter()
         .flat_map(|n| n.uses.iter())
-        .filter(|u| u.kind == Use::Move)
+        .filter(|u| matches!(u.kind, Use::Move | Use::Field))
         .map(|u| u.local)
         .collect();
     for (p, point) in a.points.iter().enumerate() {
@@ -1509,17 +1615,20 @@ pub fn untaken(a: &Analysis, ids: &[LocalId]) -> Vec<LocalId> {
     let mut out: Vec<LocalId> = Vec::new();
     for &id in ids {
         // (An awaited expression takes a local out of its slot at its last use, `point_moves`.)
-        let in_points = a.points.iter().enumerate().any(|(p, point)| {
-            point
-                .uses
-                .iter()
-                .any(|u| u.local == id && by_value(&u.kind))
-                && !a.point_moves.get(p).is_some_and(|m| m.contains(&id))
+        let in_points = g.nodes.iter().any(|n| {
+            n.point.is_some_and(|p| {
+                n.uses
+                    .iter()
+                    .any(|u| u.local == id && (by_value(&u.kind) || u.in_move_closure))
+                    && !a.point_moves.get(p).is_some_and(|m| m.contains(&id))
+            })
         });
         let in_code = g.nodes.iter().filter(|n| n.point.is_none()).any(|n| {
-            n.uses
-                .iter()
-                .any(|u| u.local == id && by_value(&u.kind) && (u.captured || !taken(n.stmt, id)))
+            n.uses.iter().any(|u| {
+                u.local == id
+                    && (u.in_move_closure
+                        || by_value(&u.kind) && (u.captured || !taken(n.stmt, id)))
+            })
         });
         if in_points || in_code {
             out.push(id);

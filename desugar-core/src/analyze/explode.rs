@@ -616,7 +616,7 @@ impl Builder {
         } else {
             mentions::in_expr(residual)
                 .into_iter()
-                .filter(|m| m.kind == mentions::Use::Move)
+                .filter(|m| matches!(m.kind, mentions::Use::Move | mentions::Use::Field))
                 .map(|m| m.name)
                 .collect()
         };
@@ -631,7 +631,7 @@ impl Builder {
         }
         moved.extend(
             uses.iter()
-                .filter(|u| u.kind == mentions::Use::Move)
+                .filter(|u| matches!(u.kind, mentions::Use::Move | mentions::Use::Field))
                 .map(|u| self.locals[u.local].ident.to_string()),
         );
         prelude

@@ -17,8 +17,11 @@ pub enum Use {
     /// `x.m(..)` (or `x.f.m(..)`, or `x(..)` for a local closure): a borrow or a move, depending
     /// on the receiver type of `m`.
     Receiver(String),
-    /// `x` or `x.f` by value: a move, unless the type is `Copy`.
+    /// `x` by value: a move, unless the type is `Copy`.
     Move,
+    /// `x.f` by value: a copy of the field, or a move of it that leaves `x` partly moved, which
+    /// a state cannot keep (`Mention::copies` and `cfg::settle_field_reads` decide).
+    Field,
     /// `x = v`: gives the local a new value.
     Assign,
 }
@@ -31,6 +34,14 @@ pub struct Mention {
     /// Inside a closure or async block without `move`: a by-value use there captures by
     /// reference if the local is `Copy`, by value if not, which a macro cannot tell.
     pub captured: bool,
+    /// A field read (`Use::Field`) inside a `move` closure, which copies the field into the
+    /// closure: the local must be there by value, not behind a slot's reference.
+    pub in_move_closure: bool,
+    /// A field read (`Use::Field`) whose place shows it copies a number: an operand of
+    /// arithmetic, a cast or an index.
+    pub copies: bool,
+    /// For a field read, the fields read, as written (`a.0`).
+    pub field: Option<String>,
     /// Control leaves the code after the mention, by this jump, with nothing but the rest of the
     /// jump's block in between: the mention is in the value of a `return` or `break`, or in a
     /// block that ends in one. What comes after the code as a whole does not follow it.
@@ -73,6 +84,18 @@ pub fn in_stmt(stmt: &Stmt) -> Vec<Mention> {
     let mut c = Collector::default();
     c.stmt(stmt);
     c.out
+}
+
+/// The local a chain of field accesses reads from, and the fields (`p.a.0`: `p`, `a.0`).
+fn field_root(expr: &Expr) -> Option<(&syn::Ident, String)> {
+    let mut fields = Vec::new();
+    let mut at = expr;
+    while let Expr::Field(f) = at {
+        fields.push(quote::ToTokens::to_token_stream(&f.member).to_string());
+        at = &f.base;
+    }
+    fields.reverse();
+    Some((plain_ident(at)?, fields.join(".")))
 }
 
 /// The identifiers a pattern binds, in binding order, with `mut`.
@@ -220,6 +243,9 @@ struct Collector {
     out: Vec<Mention>,
     /// Inside a `move` closure or `async move` block: every capture is a move.
     forced_move: usize,
+    /// Inside an `async move` block, which takes whole locals where a `move` closure takes
+    /// only the fields it reads.
+    whole_moves: usize,
     /// Inside a closure or async block without `move`.
     lazy_capture: usize,
     /// The jump that follows the code being walked, if control leaves by it (`Mention::leaves`).
@@ -231,6 +257,8 @@ struct Collector {
     inner_labels: Vec<String>,
     /// Inside code that runs only on some paths (`Mention::conditional`).
     conditional: usize,
+    /// The expression being walked is an operand of arithmetic, a cast or an index.
+    scalar: bool,
 }
 
 impl Collector {
@@ -238,17 +266,23 @@ impl Collector {
         if self.shadowed.contains(&name) {
             return;
         }
-        let kind = if self.forced_move > 0 && kind != Use::Assign {
+        // (A `move` closure copies the fields it reads, an `async move` block takes the local.)
+        let precise = kind == Use::Field && self.whole_moves == 0;
+        let kind = if self.forced_move > 0 && kind != Use::Assign && !precise {
             Use::Move
         } else {
             kind
         };
         let captured = self.lazy_capture > 0 && self.forced_move == 0;
+        let in_move_closure = kind == Use::Field && self.forced_move > 0;
         self.out.push(Mention {
             name,
             kind,
             span,
             captured,
+            in_move_closure,
+            copies: false,
+            field: None,
             leaves: self.leaves.clone(),
             jump_value: self.jump_value && self.leaves.is_some(),
             conditional: self.conditional > 0,
@@ -382,7 +416,15 @@ impl Collector {
         }
     }
 
+    /// Walks an operand of arithmetic, a cast or an index, which a field read there copies.
+    fn scalar(&mut self, expr: &Expr) {
+        self.scalar = true;
+        self.expr(expr, Use::Move);
+        self.scalar = false;
+    }
+
     fn expr(&mut self, expr: &Expr, ctx: Use) {
+        let scalar = std::mem::take(&mut self.scalar);
         match expr {
             Expr::Path(_) => {
                 if let Some(ident) = plain_ident(expr) {
@@ -395,20 +437,35 @@ impl Collector {
                 self.expr(&m.receiver, Use::Receiver(m.method.to_string()));
                 m.args.iter().for_each(|a| self.expr(a, Use::Move));
             }
+            Expr::Field(_) if ctx == Use::Move && field_root(expr).is_some() => {
+                let (root, path) = field_root(expr).unwrap_or_else(|| unreachable!());
+                let before = self.out.len();
+                self.push(root.to_string(), Use::Field, root.span());
+                if let Some(m) = self.out.get_mut(before) {
+                    m.copies = scalar;
+                    m.field = Some(path);
+                    if !scalar && m.kind == Use::Field && self.forced_move > 0 {
+                        // (A `move` closure copies it or takes it: as any other use there.)
+                        m.kind = Use::Move;
+                        m.in_move_closure = false;
+                    }
+                }
+            }
             Expr::Field(f) => {
                 let inner = match ctx {
                     Use::Assign => Use::Borrow,
+                    Use::Move => Use::Field,
                     other => other,
                 };
                 self.expr(&f.base, inner);
             }
             Expr::Index(i) => {
                 self.expr(&i.expr, Use::Borrow);
-                self.expr(&i.index, Use::Move);
+                self.scalar(&i.index);
             }
             Expr::Unary(u) => match u.op {
                 syn::UnOp::Deref(_) => self.expr(&u.expr, Use::Borrow),
-                _ => self.expr(&u.expr, Use::Move),
+                _ => self.scalar(&u.expr),
             },
             Expr::Binary(b) => {
                 use syn::BinOp::*;
@@ -420,7 +477,7 @@ impl Collector {
                     AddAssign(_) | SubAssign(_) | MulAssign(_) | DivAssign(_) | RemAssign(_)
                     | BitXorAssign(_) | BitAndAssign(_) | BitOrAssign(_) | ShlAssign(_)
                     | ShrAssign(_) => {
-                        self.expr(&b.right, Use::Move);
+                        self.scalar(&b.right);
                         self.expr(&b.left, Use::Borrow);
                     }
                     And(_) | Or(_) => {
@@ -428,8 +485,8 @@ impl Collector {
                         self.sometimes(|s| s.expr(&b.right, Use::Move));
                     }
                     _ => {
-                        self.expr(&b.left, Use::Move);
-                        self.expr(&b.right, Use::Move);
+                        self.scalar(&b.left);
+                        self.scalar(&b.right);
                     }
                 }
             }
@@ -458,9 +515,11 @@ impl Collector {
             Expr::Async(a) => {
                 let forced = a.capture.is_some();
                 self.forced_move += usize::from(forced);
+                self.whole_moves += usize::from(forced);
                 self.lazy_capture += usize::from(!forced);
                 self.nested(None, false, |s| s.block(&a.block));
                 self.lazy_capture -= usize::from(!forced);
+                self.whole_moves -= usize::from(forced);
                 self.forced_move -= usize::from(forced);
             }
             // A labeled block is left by its `break`s to what follows it.
@@ -535,8 +594,14 @@ impl Collector {
                 self.expr(&c.func, callee);
                 c.args.iter().for_each(|a| self.expr(a, Use::Move));
             }
-            Expr::Paren(p) => self.expr(&p.expr, ctx),
-            Expr::Group(g) => self.expr(&g.expr, ctx),
+            Expr::Paren(p) => {
+                self.scalar = scalar;
+                self.expr(&p.expr, ctx)
+            }
+            Expr::Group(g) => {
+                self.scalar = scalar;
+                self.expr(&g.expr, ctx)
+            }
             Expr::Macro(m) => self.mac(&m.mac),
             Expr::Struct(s) => {
                 s.fields.iter().for_each(|f| self.expr(&f.expr, Use::Move));
@@ -547,7 +612,7 @@ impl Collector {
             Expr::Array(a) => a.elems.iter().for_each(|e| self.expr(e, Use::Move)),
             Expr::Tuple(t) => t.elems.iter().for_each(|e| self.expr(e, Use::Move)),
             Expr::Repeat(r) => self.expr(&r.expr, Use::Move),
-            Expr::Cast(c) => self.expr(&c.expr, Use::Move),
+            Expr::Cast(c) => self.scalar(&c.expr),
             Expr::Range(r) => {
                 if let Some(s) = &r.start {
                     self.expr(s, Use::Move);
@@ -597,7 +662,9 @@ impl Collector {
             && super::suspend::awaiting_macro(mac).is_none()
             && super::suspend::tokens_await(mac.tokens.clone());
         self.forced_move += usize::from(own_async);
+        self.whole_moves += usize::from(own_async);
         self.mac_args(mac);
+        self.whole_moves -= usize::from(own_async);
         self.forced_move -= usize::from(own_async);
     }
 

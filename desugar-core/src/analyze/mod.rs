@@ -103,6 +103,12 @@ pub struct Resolved {
     pub span: Span,
     /// See [`mentions::Mention::captured`].
     pub captured: bool,
+    /// See [`mentions::Mention::in_move_closure`].
+    pub in_move_closure: bool,
+    /// See [`mentions::Mention::copies`].
+    pub copies: bool,
+    /// See [`mentions::Mention::field`].
+    pub field: Option<String>,
     /// See [`mentions::Mention::leaves`].
     pub leaves: Option<mentions::Leave>,
     /// See [`mentions::Mention::jump_value`].
@@ -273,7 +279,7 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
         .points
         .iter()
         .flat_map(|point| &point.uses)
-        .filter(|u| u.kind == Use::Move)
+        .filter(|u| matches!(u.kind, Use::Move | Use::Field))
         .map(|u| u.local)
         .collect();
     for id in awaited {
@@ -383,6 +389,9 @@ impl Builder {
                     kind: m.kind,
                     span: m.span,
                     captured: m.captured,
+                    in_move_closure: m.in_move_closure,
+                    copies: m.copies,
+                    field: m.field,
                     leaves: m.leaves,
                     jump_value: m.jump_value,
                     conditional: m.conditional,
@@ -489,7 +498,7 @@ impl Builder {
                     && c.asyncness.is_none()
                     && mentions::in_expr(closure)
                         .iter()
-                        .all(|m| m.kind != Use::Move)
+                        .all(|m| !matches!(m.kind, Use::Move | Use::Field))
             }
             _ => false,
         };

@@ -15,6 +15,7 @@
 //! Closures and async blocks have their own `return` and `?`; only `self` is renamed inside them.
 //! Nested items are left alone.
 
+use crate::analyze::mentions::Use;
 use crate::names::{hidden, label, private};
 use crate::syntax::{break_expr, deref, name_expr, unit};
 use proc_macro2::{Group, Span, TokenStream, TokenTree};
@@ -189,7 +190,8 @@ impl Rewriter {
     /// values first, under their names, which the closure then captures: `move || id * id`
     /// becomes `{ let id = *id; move || id * id }` (a copy: the local is used again, so its type
     /// is `Copy`, or the original would not compile), or, where the closure moves a local out of
-    /// its slot for the last time, `{ let v = <taken out of the slot>; move || v }`. Capturing
+    /// its slot for the last time, `{ let v = <taken out of the slot>; move || v }`. A `move`
+    /// closure that only reads fields of the local copies those (`copy_fields`). Capturing
     /// the reference instead would make the closure borrow the future (not `'static`), and
     /// change where the value drops.
     fn moving_capture(
@@ -202,7 +204,9 @@ impl Rewriter {
             return walk(self, expr);
         }
         let mut names: Vec<syn::Ident> = Vec::new();
-        for m in crate::analyze::mentions::in_expr(expr) {
+        let mentions = crate::analyze::mentions::in_expr(expr);
+        let mut lets = TokenStream::new();
+        for m in &mentions {
             // (`r#type` is a raw identifier.)
             let ident = match m.name.strip_prefix("r#") {
                 Some(raw) => syn::Ident::new_raw(raw, m.span),
@@ -212,7 +216,12 @@ impl Rewriter {
                 names.push(ident);
             }
         }
-        if names.is_empty() {
+        names.retain(|ident| {
+            let reads = mentions.iter().filter(|m| *ident == m.name);
+            let fields = reads.clone().all(|m| m.kind == Use::Field);
+            !(fields && copy_fields(expr, ident, reads.count(), &mut lets))
+        });
+        if names.is_empty() && lets.is_empty() {
             return walk(self, expr);
         }
         let n = self.shadowed.len();
@@ -220,7 +229,6 @@ impl Rewriter {
         walk(self, expr);
         self.shadowed.truncate(n);
         let in_jump = self.jump_values > 0;
-        let mut lets = TokenStream::new();
         for ident in names {
             let name = renamed(&ident);
             let take = self
@@ -700,4 +708,58 @@ fn rename_self(tokens: TokenStream) -> TokenStream {
         }
     }
     out.into_iter().collect()
+}
+
+/// In a `move` closure whose `count` mentions of `name` are all field reads by value
+/// (`move || p.n`), which capture those fields and not `name`: each `name.f` becomes a local
+/// bound in `lets` to `(*name).f`, which the closure captures instead. Returns `false`, leaving
+/// `expr` alone, if the reads found are not the mentions (a closure parameter shadows `name`).
+fn copy_fields(expr: &mut Expr, name: &syn::Ident, count: usize, lets: &mut TokenStream) -> bool {
+    struct Fields<'a> {
+        name: &'a syn::Ident,
+        found: Vec<(syn::Ident, Expr)>,
+        reads: usize,
+    }
+    impl VisitMut for Fields<'_> {
+        fn visit_expr_mut(&mut self, e: &mut Expr) {
+            let mut path = Vec::new();
+            let mut at = &*e;
+            while let Expr::Field(f) = at {
+                path.push(f.member.to_token_stream().to_string());
+                at = &f.base;
+            }
+            let root = crate::analyze::mentions::plain_ident(at);
+            if path.is_empty() || root.is_none_or(|r| r != self.name) {
+                return visit_mut::visit_expr_mut(self, e);
+            }
+            path.reverse();
+            let local = hidden(&format!("__{}_{}", self.name, path.join("_")));
+            let mut read = e.clone();
+            let mut base = &mut read;
+            while let Expr::Field(f) = base {
+                base = &mut f.base;
+            }
+            *base = deref(renamed(self.name), false);
+            *e = name_expr(local.clone());
+            self.reads += 1;
+            if !self.found.iter().any(|(l, _)| *l == local) {
+                self.found.push((local, read));
+            }
+        }
+    }
+    let mut copy = expr.clone();
+    let mut fields = Fields {
+        name,
+        found: Vec::new(),
+        reads: 0,
+    };
+    fields.visit_expr_mut(&mut copy);
+    if fields.reads != count || count == 0 {
+        return false;
+    }
+    *expr = copy;
+    for (local, read) in fields.found {
+        lets.extend(quote_spanned!(name.span()=> let #local = #read;));
+    }
+    true
 }
