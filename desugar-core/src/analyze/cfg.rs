@@ -528,11 +528,11 @@ fn graph(a: &Analysis) -> Graph {
 /// A field read by value (`p.n`, `Use::Field`) copies the field or moves it out, leaving `p`
 /// partly moved, which a state cannot keep; a macro cannot see which. It is taken as a copy,
 /// which keeps `p` whole to the end of its scope as rustc does, where something shows that it
-/// is one (`Resolved::copies`: a number in arithmetic; the same field read before on some path:
-/// a moved field could not be), and as a move elsewhere, or where no suspension point ahead has
-/// `p` in scope (the states cannot tell the two apart there, and a move lets `p` leave its
-/// slot). A copy taken for a move drops the rest of `p` early; a move taken for a copy does
-/// not compile (E0382, E0507).
+/// is one (`Resolved::copies`: a number in arithmetic; the same field read twice, earlier on
+/// some path or in the same code: a moved field could not be), and as a move elsewhere, or
+/// where no suspension point ahead has `p` in scope (the states cannot tell the two apart
+/// there, and a move lets `p` leave its slot). A field guessed copied that moves does not
+/// compile (E0382, E0507); one guessed moved that copies drops the rest of `p` early.
 fn settle_field_reads(a: &Analysis, g: &mut Graph) {
     if !g
         .nodes
