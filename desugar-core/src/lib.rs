@@ -200,7 +200,7 @@ fn desugar_fn(mut f: parse::AsyncFn) -> Result<TokenStream> {
     let names = names::assign(&analysis, &type_names(&f));
     let keeps_borrows =
         !analysis.slots.is_empty() || analysis.layout.iter().any(|l| !l.pinned.is_empty());
-    let sig = emit::signature::desugar(&f, keeps_borrows);
+    let sig = emit::signature::desugar(&f, keeps_borrows, analysis.params_in_body);
     let arms = lower::lower(
         &analysis,
         &names,

@@ -241,3 +241,62 @@ case! {
         run(&t, init, &|| 1).await
     }
 }
+
+case! {
+    // Fresh fuzz seeds 1504, 1871: a parameter moved on one path only was dropped at the next
+    // `.await` on the other, not at the end of the function.
+    param_moved_on_some_paths(t) => both(t);
+    fn consume(n: Noisy) -> usize {
+        n.touch().len()
+    }
+    #[desugar]
+    async fn moved_if(t: Trace, c: bool, kept: Noisy, p: Noisy) -> usize {
+        let r = if c { 1 } else { consume(p) };
+        t.step("pause", 1, ()).await;
+        t.log(kept.touch());
+        r
+    }
+    async fn both(t: Trace) -> (usize, usize) {
+        let a = moved_if(t.clone(), true, t.noisy("kept1"), t.noisy("p1")).await;
+        let b = moved_if(t.clone(), false, t.noisy("kept2"), t.noisy("p2")).await;
+        (a, b)
+    }
+}
+
+case! {
+    // Fuzz seeds 384, 669 (with parameters given slots): a local in a drop-flag slot read by
+    // `matches!` with a `ref` binding, then moved on one path only: into a `for` loop, or
+    // into a `move` closure that mutates it.
+    slot_in_matches_for_and_move_closure(t) => all(t);
+    #[desugar]
+    async fn looped(t: Trace, go: bool) -> usize {
+        let v = Some(vec![t.noisy("a"), t.noisy("b")]);
+        let n = usize::from(matches!(v, Some(ref x) if x.len() == 2));
+        if go {
+            for x in v {
+                t.log(x[0].touch());
+            }
+        }
+        t.step("pause", 1, ()).await;
+        n
+    }
+    #[desugar]
+    async fn closed(t: Trace, go: bool) -> usize {
+        let mut v = Some(vec![t.noisy("c")]);
+        let mut n = usize::from(matches!(v, Some(ref x) if x.len() == 1));
+        if go {
+            let mut pop = move || v.take().map(|v| v.len());
+            n += pop().unwrap_or(0);
+        }
+        t.step("pause", 1, ()).await;
+        n
+    }
+    async fn all(t: Trace) -> [usize; 4] {
+        [
+            looped(t.clone(), true).await,
+            looped(t.clone(), false).await,
+            closed(t.clone(), true).await,
+            closed(t.clone(), false).await,
+        ]
+    }
+}

@@ -1637,6 +1637,19 @@ pub fn untaken(a: &Analysis, ids: &[LocalId]) -> Vec<LocalId> {
     out
 }
 
+/// Every use of `id` is of the whole value (no field, no method of a field), outside closures
+/// and `async` blocks or moving it into a `move` one.
+pub fn used_whole(a: &Analysis, id: LocalId) -> bool {
+    let g = graph(a);
+    let points = a.points.iter().flat_map(|p| &p.uses);
+    g.nodes
+        .iter()
+        .flat_map(|n| &n.uses)
+        .chain(points)
+        .filter(|u| u.local == id)
+        .all(|u| u.field.is_none() && (!u.nested || u.kind == Use::Move && !u.captured))
+}
+
 /// Another local with the same name, declared later, is in scope at point `p`.
 fn shadowed(a: &Analysis, p: PointId, id: LocalId) -> bool {
     let scope = &a.points[p].scope;

@@ -40,8 +40,10 @@ pub struct Mention {
     /// A field read (`Use::Field`) whose place shows it copies a number: an operand of
     /// arithmetic, a cast or an index.
     pub copies: bool,
-    /// For a field read, the fields read, as written (`a.0`).
+    /// For a field read, or a method called on a field, the fields, as written (`a.0`).
     pub field: Option<String>,
+    /// Inside a closure or an `async` block, `move` or not.
+    pub nested: bool,
     /// Control leaves the code after the mention, by this jump, with nothing but the rest of the
     /// jump's block in between: the mention is in the value of a `return` or `break`, or in a
     /// block that ends in one. What comes after the code as a whole does not follow it.
@@ -283,6 +285,7 @@ impl Collector {
             in_move_closure,
             copies: false,
             field: None,
+            nested: self.forced_move + self.lazy_capture > 0,
             leaves: self.leaves.clone(),
             jump_value: self.jump_value && self.leaves.is_some(),
             conditional: self.conditional > 0,
@@ -452,12 +455,20 @@ impl Collector {
                 }
             }
             Expr::Field(f) => {
+                let receiver = matches!(ctx, Use::Receiver(_));
                 let inner = match ctx {
                     Use::Assign => Use::Borrow,
                     Use::Move => Use::Field,
                     other => other,
                 };
+                let before = self.out.len();
                 self.expr(&f.base, inner);
+                // (`p.a.send()`: the method may take `p.a` by value, a partial move.)
+                if let (true, Some((_, path))) = (receiver, field_root(expr))
+                    && let Some(m) = self.out.get_mut(before)
+                {
+                    m.field.get_or_insert(path);
+                }
             }
             Expr::Index(i) => {
                 self.expr(&i.expr, Use::Borrow);
@@ -799,7 +810,7 @@ pub fn path_segments(path: &syn::Path) -> Vec<String> {
 }
 
 /// The arguments of `matches!(value, pattern [if guard])`.
-fn matches_args(input: syn::parse::ParseStream) -> syn::Result<(Expr, Pat, Option<Expr>)> {
+pub fn matches_args(input: syn::parse::ParseStream) -> syn::Result<(Expr, Pat, Option<Expr>)> {
     let value: Expr = input.parse()?;
     input.parse::<Token![,]>()?;
     let pat = Pat::parse_multi_with_leading_vert(input)?;

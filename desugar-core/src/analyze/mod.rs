@@ -109,6 +109,8 @@ pub struct Resolved {
     pub copies: bool,
     /// See [`mentions::Mention::field`].
     pub field: Option<String>,
+    /// See [`mentions::Mention::nested`].
+    pub nested: bool,
     /// See [`mentions::Mention::leaves`].
     pub leaves: Option<mentions::Leave>,
     /// See [`mentions::Mention::jump_value`].
@@ -210,6 +212,9 @@ pub struct Analysis {
     pub locals: Vec<Local>,
     /// The parameters, as the `Start` state holds them.
     pub params: Vec<LocalId>,
+    /// The parameters are passed under hidden names and moved into the body by a `let` each
+    /// (`hidden_params`, or a parameter moved on some paths: see `analyze`).
+    pub params_in_body: bool,
     pub body: Block,
     pub points: Vec<Point>,
     /// Items and `use` declarations of the body: visible everywhere, hoisted.
@@ -234,7 +239,39 @@ pub struct Analysis {
     pub receiver_checks: cfg::ReceiverChecks,
 }
 
+/// A parameter moved on some paths to a suspension point needs the drop flag a slot gives, and
+/// only a `let` local gets one: when the first analysis finds such a parameter, the function is
+/// analysed again with every parameter moved into the body by a `let` of its own, in order, as
+/// rustc does (so that they still drop in the same order), and that analysis is kept if it
+/// gives the parameter its flag.
 pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
+    let hidden = hidden_params(&f.sig);
+    let a = analyze_with(f, hidden, &[])?;
+    let moved = a.params_moved_on_some_paths();
+    if hidden || moved.is_empty() {
+        return Ok(a);
+    }
+    // Kept only if a parameter's `let` does get a drop flag (the hidden names cost reading),
+    // and only for parameters used whole, outside closures: the code of a slot cannot take
+    // part of a value out of it, and a closure's captures are not all known.
+    let flags = |a: &Analysis| a.locals.iter().filter(|l| l.drop_flag).count();
+    let moved_in = analyze_with(f, true, &moved)?;
+    let names: Vec<&Ident> = moved
+        .iter()
+        .map(|&i| &a.locals[a.params[i]].ident)
+        .collect();
+    let whole = (0..moved_in.locals.len())
+        .filter(|&id| moved_in.locals[id].drop_flag && names.contains(&&moved_in.locals[id].ident))
+        .all(|id| cfg::used_whole(&moved_in, id));
+    Ok(if whole && flags(&moved_in) > flags(&a) {
+        moved_in
+    } else {
+        a
+    })
+}
+
+/// `slotted`: the parameters (by position) whose `let` may give them a slot.
+fn analyze_with(f: &AsyncFn, params_in_body: bool, slotted: &[usize]) -> Result<Analysis> {
     let mut b = Builder {
         locals: Vec::new(),
         points: Vec::new(),
@@ -248,7 +285,7 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
         lifting_places: false,
     };
     let body_id = b.open();
-    let (params, mut stmts) = b.params(f)?;
+    let (params, mut stmts) = b.params(f, params_in_body, slotted)?;
     let body = b.block_in(body_id, None, Vec::new(), &f.block.stmts, &mut stmts)?;
     b.close();
     for (name, line) in suspend::opaque_macros(&f.block) {
@@ -262,6 +299,7 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
     let mut a = Analysis {
         locals: b.locals,
         params,
+        params_in_body,
         body,
         points: b.points,
         items: b.items,
@@ -322,6 +360,25 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
     a.declared_for_later = cfg::declared_for_later(&a);
     a.receiver_checks = cfg::receiver_checks(&a);
     Ok(a)
+}
+
+impl Analysis {
+    /// The parameters (by position) by value (not `self`, which no `let` can bind) that some
+    /// suspension point finds moved on some paths and not on others, and that are not `Copy`.
+    fn params_moved_on_some_paths(&self) -> Vec<usize> {
+        let maybe_moved: Vec<LocalId> = self
+            .layout
+            .iter()
+            .flat_map(|l| &l.maybe_moved)
+            .copied()
+            .collect();
+        (0..self.params.len())
+            .filter(|&i| {
+                let (id, local) = (self.params[i], &self.locals[self.params[i]]);
+                maybe_moved.contains(&id) && local.ident != "self" && !local.copied()
+            })
+            .collect()
+    }
 }
 
 /// Whether parameters are passed under hidden names (some parameter is a pattern).
@@ -392,6 +449,7 @@ impl Builder {
                     in_move_closure: m.in_move_closure,
                     copies: m.copies,
                     field: m.field,
+                    nested: m.nested,
                     leaves: m.leaves,
                     jump_value: m.jump_value,
                     conditional: m.conditional,
@@ -565,10 +623,15 @@ impl Builder {
     }
 
     /// Parameters: plain `name: T` bindings are locals of the body. When some parameter is a
-    /// pattern, every parameter is moved into the body by a statement of its own, in order, and
-    /// patterns are destructured there, as rustc does: that fixes the order they drop in.
-    fn params(&mut self, f: &AsyncFn) -> Result<(Vec<LocalId>, Vec<Stmt>)> {
-        let hidden = hidden_params(&f.sig);
+    /// pattern (or `hidden` for another reason, see `analyze`), every parameter is moved into
+    /// the body by a statement of its own, in order, and patterns are destructured there, as
+    /// rustc does: that fixes the order they drop in.
+    fn params(
+        &mut self,
+        f: &AsyncFn,
+        hidden: bool,
+        slotted: &[usize],
+    ) -> Result<(Vec<LocalId>, Vec<Stmt>)> {
         let mut params = Vec::new();
         let mut moves = Vec::new();
         for (index, input) in f.sig.inputs.iter().enumerate() {
@@ -597,14 +660,16 @@ impl Builder {
                         pat => {
                             let arg = arg_ident(index);
                             params.push(self.declare(arg.clone(), false, is_reference));
-                            moves.push((arg, pat.clone(), is_reference));
+                            moves.push((index, arg, pat.clone(), &*t.ty));
                         }
                     }
                 }
             }
         }
+        let patterns = hidden_params(&f.sig);
         let mut stmts = Vec::new();
-        for (arg, pat, is_reference) in moves {
+        for (index, arg, pat, ty) in moves {
+            let is_reference = matches!(ty, Type::Reference(_));
             let simple = matches!(&pat, Pat::Ident(p) if p.subpat.is_none() && p.by_ref.is_none());
             let mut lets: Vec<syn::Stmt> = Vec::new();
             if !simple {
@@ -619,8 +684,19 @@ impl Builder {
                 let uses = self.resolve(mentions::in_let_init(&local.pat, &init));
                 let pat = local.pat.clone();
                 let declares = self.declare_let(&pat, Some(&init), &uses);
+                // A parameter moved on some paths (`slotted`) can live in a slot as the binding
+                // of any `let` can, and, as a parameter could, a plain one moved in only for
+                // those (a reborrow may keep it in place).
+                let plain = matches!(&pat, Pat::Ident(_));
+                let by_value =
+                    by_value_bindings(&pat) && (slotted.contains(&index) || plain && !patterns);
+                // (What the type says holds for the binding of a plain name.)
                 for &id in &declares {
-                    self.locals[id].is_reference = is_reference && matches!(&pat, Pat::Ident(_));
+                    let local = &mut self.locals[id];
+                    local.is_reference = is_reference && plain;
+                    local.copy |= plain && copy_type(ty);
+                    local.mut_reference |= plain && is_mut_reference(ty);
+                    local.slottable = by_value;
                 }
                 stmts.push(Stmt::Plain {
                     stmt,

@@ -41,8 +41,9 @@ pub struct Desugared {
     pub start_fields: Vec<(Ident, Ident)>,
 }
 
-/// `keeps_borrows`: the states keep borrows of locals (in slots, or kept in place).
-pub fn desugar(f: &AsyncFn, keeps_borrows: bool) -> Desugared {
+/// `keeps_borrows`: the states keep borrows of locals (in slots, or kept in place);
+/// `params_in_body`: the parameters are passed under hidden names (`Analysis::params_in_body`).
+pub fn desugar(f: &AsyncFn, keeps_borrows: bool, params_in_body: bool) -> Desugared {
     let mut sig = f.sig.clone();
     sig.asyncness = None;
     let taken: Vec<String> = sig
@@ -55,7 +56,7 @@ pub fn desugar(f: &AsyncFn, keeps_borrows: bool) -> Desugared {
         named: Vec::new(),
     };
     let mut start_fields = Vec::new();
-    let hidden = crate::analyze::hidden_params(&f.sig);
+    let hidden = params_in_body;
     let mut self_lifetime = None;
     for (index, input) in sig.inputs.iter_mut().enumerate() {
         match input {

@@ -668,7 +668,7 @@ impl Writer<'_> {
             .pinned
             .iter()
             .chain(&slots_here)
-            .map(|&id| self.a.locals[id].ident.to_string())
+            .map(|&id| self.name_and_mutability(id))
             .collect();
         let mut rewriter = Rewriter::new(pinned_names, Vec::new());
         rewriter.take = self.point_takes(p, &slots_here);
@@ -1784,7 +1784,7 @@ impl Writer<'_> {
         self.takes_of(&moves, reachable)
     }
 
-    fn slot_names(&self) -> Vec<String> {
+    fn slot_names(&self) -> Vec<(String, bool)> {
         let in_place = self.in_place.iter().filter(|ip| ip.inside).flat_map(|ip| {
             ip.held
                 .iter()
@@ -1793,8 +1793,13 @@ impl Writer<'_> {
         self.slot_scope
             .iter()
             .chain(in_place.map(|(id, _)| id))
-            .map(|&id| self.a.locals[id].ident.to_string())
+            .map(|&id| self.name_and_mutability(id))
             .collect()
+    }
+
+    fn name_and_mutability(&self, id: LocalId) -> (String, bool) {
+        let local = &self.a.locals[id];
+        (local.ident.to_string(), local.mutable)
     }
 
     fn rewrite_expr(&mut self, expr: syn::Expr) -> syn::Expr {

@@ -73,6 +73,8 @@ impl LoopFrame {
 pub struct Rewriter {
     /// Locals reached through a reference (pinned in an awaited expression).
     pub pinned: Vec<String>,
+    /// Of those, the ones declared `mut`.
+    mutable: Vec<String>,
     /// Locals in slots moved out by value here for the last time: name, the expression that
     /// takes the value out of the slot, and whether that is only in the value of a jump
     /// (`return out`; see `cfg::last_moves`).
@@ -91,9 +93,15 @@ pub struct Rewriter {
 }
 
 impl Rewriter {
-    pub fn new(pinned: Vec<String>, loops: Vec<LoopFrame>) -> Self {
+    /// `pinned`: the locals reached through references, and whether each is declared `mut`.
+    pub fn new(pinned: Vec<(String, bool)>, loops: Vec<LoopFrame>) -> Self {
         Rewriter {
-            pinned,
+            mutable: pinned
+                .iter()
+                .filter(|(_, m)| *m)
+                .map(|(n, _)| n.clone())
+                .collect(),
+            pinned: pinned.into_iter().map(|(n, _)| n).collect(),
             take: Vec::new(),
             jump_values: 0,
             loops,
@@ -241,7 +249,12 @@ impl Rewriter {
                 Some(take) => take,
                 None => deref(name.clone(), false).into_token_stream(),
             };
-            lets.extend(quote_spanned!(ident.span()=> let #name = #value;));
+            // (`mut` as declared: the closure may mutate its copy, `move || v.push(1)`.)
+            let mutability = self
+                .mutable
+                .contains(&ident.to_string())
+                .then(<Token![mut]>::default);
+            lets.extend(quote_spanned!(ident.span()=> let #mutability #name = #value;));
         }
         let span = expr.span();
         let block = quote_spanned!(span=> { #lets #expr });
@@ -322,6 +335,26 @@ impl Rewriter {
                 mac.tokens = select.into_token_stream();
                 return;
             }
+        }
+        if crate::analyze::suspend::macro_grammar(mac)
+            == Some(crate::analyze::suspend::MacroGrammar::Matches)
+            && let Ok((mut value, pat, mut guard)) =
+                mac.parse_body_with(crate::analyze::mentions::matches_args)
+        {
+            // `match value { pat if guard => true, _ => false }`, rewritten as that `match`.
+            if !self.take.is_empty() && crate::analyze::mentions::binds_by_value(&pat) {
+                self.take_value(&mut value);
+            }
+            self.visit_expr_mut(&mut value);
+            let n = self.shadowed.len();
+            self.shadow_pat(&pat);
+            if let Some(guard) = &mut guard {
+                self.visit_expr_mut(guard);
+            }
+            self.shadowed.truncate(n);
+            let guard = guard.map(|g| quote::quote!(if #g));
+            mac.tokens = quote::quote!(#value, #pat #guard);
+            return;
         }
         let parsed = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated);
         match parsed {
@@ -461,6 +494,10 @@ impl VisitMut for Rewriter {
                 self.inner_loop(label.as_ref(), expr);
             }
             Expr::ForLoop(f) => {
+                // (`for x in v`: `v` moves into the loop's iterator.)
+                if !self.take.is_empty() {
+                    self.take_value(&mut f.expr);
+                }
                 let label = f.label.clone();
                 self.inner_loop(label.as_ref(), expr);
             }
