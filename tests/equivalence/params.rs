@@ -270,11 +270,11 @@ case! {
     slot_in_matches_for_and_move_closure(t) => all(t);
     #[desugar]
     async fn looped(t: Trace, go: bool) -> usize {
-        let v = Some(vec![t.noisy("a"), t.noisy("b")]);
-        let n = usize::from(matches!(v, Some(ref x) if x.len() == 2));
+        let v = [t.noisy("a"), t.noisy("b")];
+        let n = usize::from(matches!(v, [ref a, _] if a.touch() == "a"));
         if go {
             for x in v {
-                t.log(x[0].touch());
+                t.log(x.touch());
             }
         }
         t.step("pause", 1, ()).await;
