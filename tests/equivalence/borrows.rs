@@ -675,3 +675,33 @@ case! {
         t.step("s2", 1, doubled + moved).await
     }
 }
+
+// Fresh fuzz seeds 2667, 2685: a field read in a `move` closure, copied (read three times, or
+// read again later on the path), left the struct dropped at the next `.await` instead of the
+// end of its scope; and a `match` on a field read it as a move of the struct.
+case! {
+    field_in_move_closure_keeps_its_struct(t) => both(t);
+    #[desugar]
+    async fn closure_reads(t: Trace, p: Pair) -> u32 {
+        let sum = t.spawn(move || [p.n, p.n, p.n].iter().sum::<u32>() % 1000).await;
+        t.step("s1", 1, sum).await
+    }
+    #[desugar]
+    async fn scrutinee_field(t: Trace, p: Pair, way: u32) -> u32 {
+        let x = match p.n {
+            0 => t.step("zero", 1, 0).await,
+            n @ 1..=5 => n + way,
+            _ => t.spawn(move || p.n).await,
+        };
+        t.step("after", 1, ()).await;
+        x
+    }
+    async fn both(t: Trace) -> [u32; 4] {
+        [
+            closure_reads(t.clone(), Pair { a: t.val(0), n: 7 }).await,
+            scrutinee_field(t.clone(), Pair { a: t.val(1), n: 0 }, 0).await,
+            scrutinee_field(t.clone(), Pair { a: t.val(2), n: 3 }, 1).await,
+            scrutinee_field(t.clone(), Pair { a: t.val(3), n: 9 }, 2).await,
+        ]
+    }
+}

@@ -528,8 +528,8 @@ fn graph(a: &Analysis) -> Graph {
 /// A field read by value (`p.n`, `Use::Field`) copies the field or moves it out, leaving `p`
 /// partly moved, which a state cannot keep; a macro cannot see which. It is taken as a copy,
 /// which keeps `p` whole to the end of its scope as rustc does, where something shows that it
-/// is one (`Resolved::copies`: a number in arithmetic; the same field read twice, earlier on
-/// some path or in the same code: a moved field could not be), and as a move elsewhere, or
+/// is one (`Resolved::copies`: a number in arithmetic; the same field read twice on some
+/// path: a moved field could not be), and as a move elsewhere, or
 /// where no suspension point ahead has `p` in scope (the states cannot tell the two apart
 /// there, and a move lets `p` leave its slot). A field guessed copied that moves does not
 /// compile (E0382, E0507); one guessed moved that copies drops the rest of `p` early.
@@ -542,21 +542,27 @@ fn settle_field_reads(a: &Analysis, g: &mut Graph) {
         return;
     }
     let n = g.nodes.len();
+    type Read = (LocalId, String);
     // Backward: the locals in scope at a suspension point reachable from after each node
-    // before they are declared again.
+    // before they are declared again, and the fields read after it before their local gets a
+    // new value.
     let mut ahead_in: Vec<BTreeSet<LocalId>> = vec![BTreeSet::new(); n];
     let mut ahead_out: Vec<BTreeSet<LocalId>> = vec![BTreeSet::new(); n];
+    let mut read_ahead_in: Vec<BTreeSet<Read>> = vec![BTreeSet::new(); n];
+    let mut read_ahead_out: Vec<BTreeSet<Read>> = vec![BTreeSet::new(); n];
     let order = reverse_postorder(g);
     let mut changed = true;
     while changed {
         changed = false;
         for &i in order.iter().rev() {
             let node = &g.nodes[i];
-            let out: BTreeSet<LocalId> = node
-                .succ
-                .iter()
-                .filter(|&&s| s != g.exit)
+            let succ = node.succ.iter().filter(|&&s| s != g.exit);
+            let out: BTreeSet<LocalId> = succ
+                .clone()
                 .flat_map(|&s| ahead_in[s].iter().copied())
+                .collect();
+            let reads_out: BTreeSet<Read> = succ
+                .flat_map(|&s| read_ahead_in[s].iter().cloned())
                 .collect();
             let mut inn = out.clone();
             for d in &node.defs {
@@ -565,15 +571,29 @@ fn settle_field_reads(a: &Analysis, g: &mut Graph) {
             if let Some(p) = node.point {
                 inn.extend(a.points[p].scope.iter().copied());
             }
-            if inn != ahead_in[i] || out != ahead_out[i] {
+            let given = |l: &LocalId| {
+                node.defs.contains(l)
+                    || node
+                        .uses
+                        .iter()
+                        .any(|u| u.local == *l && u.kind == Use::Assign)
+            };
+            let mut reads_in: BTreeSet<Read> = reads_out
+                .iter()
+                .filter(|(l, _)| !given(l))
+                .cloned()
+                .collect();
+            reads_in.extend(node.uses.iter().filter_map(field_read));
+            if inn != ahead_in[i] || out != ahead_out[i] || reads_out != read_ahead_out[i] {
                 ahead_in[i] = inn;
                 ahead_out[i] = out;
+                read_ahead_in[i] = reads_in;
+                read_ahead_out[i] = reads_out;
                 changed = true;
             }
         }
     }
     // Forward: the fields read on some path to each node since their local got its value.
-    type Read = (LocalId, String);
     let mut read_in: Vec<BTreeSet<Read>> = vec![BTreeSet::new(); n];
     changed = true;
     while changed {
@@ -605,10 +625,11 @@ fn settle_field_reads(a: &Analysis, g: &mut Graph) {
                 Some(p) => a.points[p].scope.contains(&u.local),
                 None => ahead_out[i].contains(&u.local),
             };
-            // (A field read twice was not moved by the first read: the code would not compile.
-            // A read after this one keeps the local live, which keeps it anyway.)
-            let again =
-                read_in[i].contains(&key) || reads.iter().filter(|r| **r == key).count() > 1;
+            // (A field read twice, on some path, was not moved by the first read: the code
+            // would not compile.)
+            let again = read_in[i].contains(&key)
+                || read_ahead_out[i].contains(&key)
+                || reads.iter().filter(|r| **r == key).count() > 1;
             if !ahead || !(u.copies || again) {
                 u.kind = Use::Move;
             }

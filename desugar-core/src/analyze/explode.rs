@@ -902,7 +902,7 @@ impl Builder {
                 tail: Some(Box::new(tail)),
             }));
         }
-        let uses = self.resolve(mentions::in_expr(&m.expr));
+        let uses = self.resolve(mentions::in_scrutinee(&m.arms, &m.expr));
         // `match &mut self.child { Some(c) => .. }`: the arms' bindings borrow what the
         // scrutinee borrows; `ref` bindings of a place (`match x.state { Busy(ref mut rx) .. }`)
         // borrow the place.

@@ -81,6 +81,15 @@ pub fn in_let_init(pat: &Pat, init: &Expr) -> Vec<Mention> {
     c.out
 }
 
+/// Mentions in the scrutinee of a `match` with `arms`: a place that no arm binds by value is
+/// only read (`match p.n { 0 => .., _ => .. }` does not move `p.n`).
+pub fn in_scrutinee(arms: &[syn::Arm], scrutinee: &Expr) -> Vec<Mention> {
+    let mut c = Collector::default();
+    let by_value = arms.iter().any(|a| binds_by_value(&a.pat));
+    c.expr(scrutinee, if by_value { Use::Move } else { Use::Borrow });
+    c.out
+}
+
 /// Mentions in a statement, as it stands in a sequence (its own bindings are not reported).
 pub fn in_stmt(stmt: &Stmt) -> Vec<Mention> {
     let mut c = Collector::default();
@@ -447,11 +456,6 @@ impl Collector {
                 if let Some(m) = self.out.get_mut(before) {
                     m.copies = scalar;
                     m.field = Some(path);
-                    if !scalar && m.kind == Use::Field && self.forced_move > 0 {
-                        // (A `move` closure copies it or takes it: as any other use there.)
-                        m.kind = Use::Move;
-                        m.in_move_closure = false;
-                    }
                 }
             }
             Expr::Field(f) => {
