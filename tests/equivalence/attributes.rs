@@ -347,3 +347,22 @@ case! {
         inner(t, 4)
     }
 }
+
+// Crater (ractor's `processing_loop`): an instrumented function with a parameter moved on some
+// paths; its body is an `async` block, whose parameters are its captures and keep their names.
+case! {
+    instrumented_param_moved_on_some_paths(t) => run(t);
+    fn consume(n: common::Noisy) -> usize {
+        n.touch().len()
+    }
+    #[desugar]
+    #[instrument(skip_all)]
+    async fn handle(t: Trace, c: bool, p: common::Noisy) -> usize {
+        let r = if c { 1 } else { consume(p) };
+        t.step("pause", 1, ()).await;
+        r
+    }
+    async fn run(t: Trace) -> (usize, usize) {
+        (handle(t.clone(), true, t.noisy("a")).await, handle(t.clone(), false, t.noisy("b")).await)
+    }
+}

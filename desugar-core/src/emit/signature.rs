@@ -78,9 +78,11 @@ pub fn desugar(f: &AsyncFn, keeps_borrows: bool, params_in_body: bool) -> Desuga
             }
             FnArg::Typed(t) => {
                 namer.visit_type_mut(&mut t.ty);
-                let ident = match &*t.pat {
-                    Pat::Ident(p) if !hidden => p.ident.clone(),
-                    _ => arg_ident(index),
+                let (ident, value) = match &*t.pat {
+                    Pat::Ident(p) if !hidden => (p.ident.clone(), p.ident.clone()),
+                    // (An `async` block's parameters are its captures: named as they are.)
+                    Pat::Ident(p) if f.async_block.is_some() => (arg_ident(index), p.ident.clone()),
+                    _ => (arg_ident(index), arg_ident(index)),
                 };
                 *t.pat = Pat::Ident(syn::PatIdent {
                     attrs: Vec::new(),
@@ -89,7 +91,7 @@ pub fn desugar(f: &AsyncFn, keeps_borrows: bool, params_in_body: bool) -> Desuga
                     ident: ident.clone(),
                     subpat: None,
                 });
-                start_fields.push((ident.clone(), ident));
+                start_fields.push((ident, value));
             }
         }
     }
