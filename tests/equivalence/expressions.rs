@@ -416,3 +416,32 @@ case! {
         parens(t).await
     }
 }
+
+// Fresh fuzz seed 1864: the temporaries of a `let` chain's scrutinee live through the block it
+// guards (edition 2024), across its `.await`s; they were dropped before it.
+case! {
+    let_chain_scrutinee_temporaries(t) => both(t);
+    pub struct Holder(Noisy, Option<u32>);
+    impl Holder {
+        fn get(&self) -> Option<u32> {
+            self.1
+        }
+    }
+    #[desugar]
+    async fn chained(t: Trace, n: Option<u32>) -> u32 {
+        let mut r = 0;
+        if let Some(total) = Holder(t.noisy("then"), n).get() && total % 3 != 1 {
+            r = t.step("then", 1, total).await;
+        }
+        t.log("after");
+        let s = if let Some(total) = Holder(t.noisy("else"), n).get() && total > 1 {
+            t.step("then2", 1, total).await
+        } else {
+            t.step("else", 1, 0).await
+        };
+        r + s
+    }
+    async fn both(t: Trace) -> (u32, u32) {
+        (chained(t.clone(), Some(3)).await, chained(t.clone(), None).await)
+    }
+}

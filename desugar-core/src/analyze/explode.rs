@@ -761,11 +761,22 @@ impl Builder {
     }
 
     fn if_expr(&mut self, i: &syn::ExprIf) -> Result<Expr> {
-        if has_await(&i.cond) && has_let(&i.cond) && !matches!(&*i.cond, syn::Expr::Let(_)) {
+        let chain = has_let(&i.cond) && !matches!(&*i.cond, syn::Expr::Let(_));
+        if chain && has_await(&i.cond) {
             return self.flow(&chain_as_nested_ifs(i)?);
         }
         let branches_suspend = first_await(&i.then_branch).is_some()
             || i.else_branch.as_ref().is_some_and(|(_, e)| has_await(e));
+        // `if let P = make().get() && c { .. }` around a suspension point: nested, each `if
+        // let` keeps its scrutinee's temporaries through the block, as the chain does.
+        let lends = |c: &&syn::Expr| matches!(c, syn::Expr::Let(l) if self.makes_temporaries(&l.expr, true));
+        if chain
+            && branches_suspend
+            && conditions(&i.cond).iter().any(lends)
+            && let Ok(nested) = chain_as_nested_ifs(i)
+        {
+            return self.flow(&nested);
+        }
         if let syn::Expr::Let(l) = &*i.cond {
             // The value stays in place unless the pattern moves all of it (then it is the
             // bindings'), and all of it stays when it does not match.

@@ -252,8 +252,8 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
         return Ok(a);
     }
     // Kept only if a parameter's `let` does get a drop flag (the hidden names cost reading),
-    // and only for parameters used whole, outside closures: the code of a slot cannot take
-    // part of a value out of it, and a closure's captures are not all known.
+    // and only for parameters used whole (`cfg::used_whole`): the code of a slot cannot take
+    // part of a value out of it, nor see what a closure that borrows it captures.
     let flags = |a: &Analysis| a.locals.iter().filter(|l| l.drop_flag).count();
     let moved_in = analyze_with(f, true, &moved)?;
     let names: Vec<&Ident> = moved
