@@ -300,3 +300,33 @@ case! {
         ]
     }
 }
+
+case! {
+    // Fresh fuzz seed 3146, CI seed 77: a parameter whose field moves on one path only, into
+    // a `let` whose local lives in a slot too: the parameter's slot gives up all of its value
+    // there (rustc drops the rest at the end of the function; here it has nothing to drop),
+    // and keeps it whole to the end on the other path.
+    param_field_moved_on_some_paths(t) => both(t);
+    pub struct Pair {
+        a: Noisy,
+        #[allow(dead_code)]
+        n: u32,
+    }
+    #[desugar]
+    async fn partly(t: Trace, c: bool, p: Pair) -> u32 {
+        if c {
+            let kept = p.a;
+            let r = &kept;
+            t.step("inner", 1, ()).await;
+            t.log(r.touch());
+        }
+        t.step("outer", 1, ()).await;
+        7
+    }
+    async fn both(t: Trace) -> [u32; 2] {
+        [
+            partly(t.clone(), true, Pair { a: t.noisy("a1"), n: 1 }).await,
+            partly(t.clone(), false, Pair { a: t.noisy("a2"), n: 2 }).await,
+        ]
+    }
+}

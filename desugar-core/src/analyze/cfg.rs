@@ -1668,7 +1668,10 @@ pub fn used_whole(a: &Analysis, id: LocalId) -> bool {
         .flat_map(|n| &n.uses)
         .chain(points)
         .filter(|u| u.local == id)
-        .all(|u| u.field.is_none() && (!u.nested || u.kind == Use::Move && !u.captured))
+        .all(|u| {
+            let field_method = u.field.is_some() && matches!(u.kind, Use::Receiver(_));
+            !field_method && (!u.nested || u.kind == Use::Move && !u.captured)
+        })
 }
 
 /// Another local with the same name, declared later, is in scope at point `p`.

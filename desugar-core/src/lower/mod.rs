@@ -265,7 +265,7 @@ impl Writer<'_> {
                 if simple_pat(&local.pat)
                     && declares.iter().any(|&id| self.a.locals[id].slot.is_some()) =>
             {
-                Code::new(self.slot_declaration(code, declares[0]), false)
+                Code::new(self.slot_declaration(code, declares[0], key), false)
             }
             syn::Stmt::Local(_) if self.a.declared_for_later.contains(&key) => {
                 let note = comment_with(|| {
@@ -1429,13 +1429,15 @@ impl Writer<'_> {
 
     /// `let x = value;` for a local that lives in a slot: the value goes into the slot, `x` is a
     /// reference to it (the code reaches it as `*x`), and a guard drops it at the end of the
-    /// scope, where the local would have been dropped.
-    fn slot_declaration(&mut self, stmt: &syn::Stmt, id: LocalId) -> TokenStream {
+    /// scope, where the local would have been dropped. (The value may take another local out
+    /// of its slot, `let buf = p.a;`: the statement's `takes`, by its `key`.)
+    fn slot_declaration(&mut self, stmt: &syn::Stmt, id: LocalId, key: usize) -> TokenStream {
         let syn::Stmt::Local(local) = stmt else {
             unreachable!("slots are declared by `let`")
         };
         let init = local.init.as_ref().expect("a slot local has a value");
-        let value = self.rewrite_expr((*init.expr).clone());
+        let take = self.takes(key);
+        let value = self.rewrite_taking((*init.expr).clone(), take, true);
         self.slot_fill(pat_type(&local.pat), id, value.into_token_stream())
     }
 
