@@ -705,3 +705,29 @@ case! {
         ]
     }
 }
+
+// A local moved in two branches of one statement and kept on its third path: each move takes
+// it out of its slot (they never both run); it was given no slot and dropped at the `.await`.
+case! {
+    moved_in_two_branches_of_one_statement(t) => all(t);
+    fn consume(v: Vec<Noisy>) -> usize {
+        v.len()
+    }
+    #[desugar]
+    async fn branches(t: Trace, way: u32) -> usize {
+        let v = vec![t.noisy("a"), t.noisy("b")];
+        let n = match way {
+            0 => consume(v),
+            1 => {
+                drop(v);
+                1
+            }
+            _ => 2,
+        };
+        t.step("pause", 1, ()).await;
+        n
+    }
+    async fn all(t: Trace) -> [usize; 3] {
+        [branches(t.clone(), 0).await, branches(t.clone(), 1).await, branches(t.clone(), 2).await]
+    }
+}

@@ -1229,6 +1229,7 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<(LocalId
                 .uses
                 .iter()
                 .filter(|o| o.local == u.local && o.kind != Use::Assign)
+                .filter(|o| !super::mentions::exclusive(&o.branch, &u.branch))
                 .count();
             if other_uses != 1 {
                 continue;

@@ -54,6 +54,10 @@ pub struct Mention {
     /// or `match`, a loop's body, the right operand of `&&`): a move there leaves the local
     /// moved or not, which rustc tracks with a drop flag.
     pub conditional: bool,
+    /// The branches it is in, outermost first: (`if` or `match`, which branch or arm), numbered
+    /// in the code walked. Two mentions in different branches of one `if` or `match` never both
+    /// run (`exclusive`).
+    pub branch: Vec<(usize, usize)>,
 }
 
 /// A jump out of the code a mention is in (one of a loop or labeled block inside the code does
@@ -179,6 +183,14 @@ pub fn moves_whole(pat: &Pat) -> bool {
     }
 }
 
+/// Whether two mentions are in different branches of one `if` or `match`: never both run.
+pub fn exclusive(a: &[(usize, usize)], b: &[(usize, usize)]) -> bool {
+    a.iter()
+        .zip(b)
+        .take_while(|(x, y)| x.0 == y.0)
+        .any(|(x, y)| x.1 != y.1)
+}
+
 /// How matching `pat` against a place uses it: patterns that bind nothing by value only read it.
 fn pattern_use(pat: &Pat) -> Use {
     if binds_by_value(pat) {
@@ -268,6 +280,9 @@ struct Collector {
     inner_labels: Vec<String>,
     /// Inside code that runs only on some paths (`Mention::conditional`).
     conditional: usize,
+    /// The branches walked into (`Mention::branch`), and the `if`s and `match`es seen.
+    branch: Vec<(usize, usize)>,
+    constructs: usize,
     /// The expression being walked is an operand of arithmetic, a cast or an index.
     scalar: bool,
 }
@@ -298,6 +313,7 @@ impl Collector {
             leaves: self.leaves.clone(),
             jump_value: self.jump_value && self.leaves.is_some(),
             conditional: self.conditional > 0,
+            branch: self.branch.clone(),
         });
     }
 
@@ -367,6 +383,18 @@ impl Collector {
         self.conditional += 1;
         walk(self);
         self.conditional -= 1;
+    }
+
+    /// `walk` in branch `arm` of the `if` or `match` numbered `construct`.
+    fn in_branch(&mut self, construct: usize, arm: usize, walk: impl FnOnce(&mut Self)) {
+        self.branch.push((construct, arm));
+        walk(self);
+        self.branch.pop();
+    }
+
+    fn construct(&mut self) -> usize {
+        self.constructs += 1;
+        self.constructs
     }
 
     fn shadow_pat(&mut self, pat: &Pat) -> usize {
@@ -566,10 +594,11 @@ impl Collector {
             }
             Expr::If(i) => {
                 let bound = self.condition(&i.cond);
-                self.sometimes(|s| s.block(&i.then_branch));
+                let id = self.construct();
+                self.sometimes(|s| s.in_branch(id, 0, |s| s.block(&i.then_branch)));
                 self.unshadow(bound);
                 if let Some((_, e)) = &i.else_branch {
-                    self.sometimes(|s| s.expr(e, Use::Move));
+                    self.sometimes(|s| s.in_branch(id, 1, |s| s.expr(e, Use::Move)));
                 }
             }
             Expr::Match(m) => {
@@ -579,13 +608,14 @@ impl Collector {
                     Use::Borrow
                 };
                 self.expr(&m.expr, scrutinee);
+                let id = self.construct();
                 let arms = |s: &mut Self| {
-                    for arm in &m.arms {
+                    for (k, arm) in m.arms.iter().enumerate() {
                         let bound = s.shadow_pat(&arm.pat);
                         if let Some((_, guard)) = &arm.guard {
                             s.expr(guard, Use::Move);
                         }
-                        s.expr(&arm.body, Use::Move);
+                        s.in_branch(id, k, |s| s.expr(&arm.body, Use::Move));
                         s.unshadow(bound);
                     }
                 };

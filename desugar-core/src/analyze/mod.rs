@@ -117,6 +117,8 @@ pub struct Resolved {
     pub jump_value: bool,
     /// See [`mentions::Mention::conditional`].
     pub conditional: bool,
+    /// See [`mentions::Mention::branch`].
+    pub branch: Vec<(usize, usize)>,
 }
 
 /// A block around a suspension point.
@@ -453,6 +455,7 @@ impl Builder {
                     leaves: m.leaves,
                     jump_value: m.jump_value,
                     conditional: m.conditional,
+                    branch: m.branch,
                 })
             })
             .collect()

@@ -172,9 +172,33 @@ impl Rewriter {
         if self.closure_depth > 0 {
             return;
         }
-        // `x.field` by value moves the field out: take `x` out of its slot first.
-        if let Expr::Field(f) = expr {
-            return self.take_value(&mut f.base);
+        // `x.field` by value moves the field out: take `x` out of its slot first. The value of
+        // an `if`, a `match` or a block is that of the branch that runs.
+        match expr {
+            Expr::Field(f) => return self.take_value(&mut f.base),
+            Expr::Paren(p) => return self.take_value(&mut p.expr),
+            Expr::Block(b) if b.label.is_none() => return self.take_tail(&mut b.block, &[]),
+            Expr::If(i) => {
+                let bound: Vec<syn::Pat> = crate::analyze::mentions::let_patterns(&i.cond)
+                    .into_iter()
+                    .cloned()
+                    .collect();
+                self.take_tail(&mut i.then_branch, &bound);
+                if let Some((_, e)) = &mut i.else_branch {
+                    self.take_value(e);
+                }
+                return;
+            }
+            Expr::Match(m) => {
+                for arm in &mut m.arms {
+                    let n = self.shadowed.len();
+                    self.shadow_pat(&arm.pat);
+                    self.take_value(&mut arm.body);
+                    self.shadowed.truncate(n);
+                }
+                return;
+            }
+            _ => {}
         }
         let Some(ident) = crate::analyze::mentions::plain_ident(expr) else {
             return;
@@ -191,6 +215,25 @@ impl Rewriter {
         {
             *expr = syn::Expr::Verbatim(take.clone());
         }
+    }
+
+    /// `take_value` on the value of `block`, whose `let`s and `bound` hide what they name.
+    fn take_tail(&mut self, block: &mut syn::Block, bound: &[syn::Pat]) {
+        let (tail, stmts) = match block.stmts.split_last_mut() {
+            Some((syn::Stmt::Expr(tail, None), stmts)) => (tail, stmts),
+            _ => return,
+        };
+        let n = self.shadowed.len();
+        for pat in bound {
+            self.shadow_pat(pat);
+        }
+        for stmt in stmts.iter() {
+            if let syn::Stmt::Local(local) = stmt {
+                self.shadow_pat(&local.pat);
+            }
+        }
+        self.take_value(tail);
+        self.shadowed.truncate(n);
     }
 
     /// A `move` closure or `async move` block (`moves`), rewritten by `walk`: it takes the
@@ -480,9 +523,7 @@ impl VisitMut for Rewriter {
             }
             // `{ x }.consume()`: a block's value moves out.
             Expr::Block(b) if !self.take.is_empty() && b.label.is_none() => {
-                if let Some(syn::Stmt::Expr(tail, None)) = b.block.stmts.last_mut() {
-                    self.take_value(tail);
-                }
+                self.take_value(expr);
                 visit_mut::visit_expr_mut(self, expr);
             }
             Expr::Loop(l) => {
