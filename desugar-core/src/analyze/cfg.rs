@@ -1659,16 +1659,16 @@ pub fn untaken(a: &Analysis, ids: &[LocalId]) -> Vec<LocalId> {
     out
 }
 
-/// Every use of `id` is of the whole value (no field, no method of a field), outside closures
-/// and `async` blocks or moving it into a `move` one.
-pub fn used_whole(a: &Analysis, id: LocalId) -> bool {
+/// Every use of the locals `ids` is of the whole value (no method of a field), outside
+/// closures and `async` blocks or moving it into a `move` one.
+pub fn used_whole(a: &Analysis, ids: &[LocalId]) -> bool {
     let g = graph(a);
     let points = a.points.iter().flat_map(|p| &p.uses);
     g.nodes
         .iter()
         .flat_map(|n| &n.uses)
         .chain(points)
-        .filter(|u| u.local == id)
+        .filter(|u| ids.contains(&u.local))
         .all(|u| {
             let field_method = u.field.is_some() && matches!(u.kind, Use::Receiver(_));
             !field_method && (!u.nested || u.kind == Use::Move && !u.captured)

@@ -496,7 +496,8 @@ impl Collector {
                 let before = self.out.len();
                 self.expr(&f.base, inner);
                 // (`p.a.send()`: the method may take `p.a` by value, a partial move.)
-                if let (true, Some((_, path))) = (receiver, field_root(expr))
+                if receiver
+                    && let Some((_, path)) = field_root(expr)
                     && let Some(m) = self.out.get_mut(before)
                 {
                     m.field.get_or_insert(path);

@@ -262,9 +262,10 @@ pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
         .iter()
         .map(|&i| &a.locals[a.params[i]].ident)
         .collect();
-    let whole = (0..moved_in.locals.len())
+    let flagged: Vec<LocalId> = (0..moved_in.locals.len())
         .filter(|&id| moved_in.locals[id].drop_flag && names.contains(&&moved_in.locals[id].ident))
-        .all(|id| cfg::used_whole(&moved_in, id));
+        .collect();
+    let whole = cfg::used_whole(&moved_in, &flagged);
     Ok(if whole && flags(&moved_in) > flags(&a) {
         moved_in
     } else {
@@ -376,7 +377,8 @@ impl Analysis {
             .collect();
         (0..self.params.len())
             .filter(|&i| {
-                let (id, local) = (self.params[i], &self.locals[self.params[i]]);
+                let id = self.params[i];
+                let local = &self.locals[id];
                 maybe_moved.contains(&id) && local.ident != "self" && !local.copied()
             })
             .collect()

@@ -56,7 +56,6 @@ pub fn desugar(f: &AsyncFn, keeps_borrows: bool, params_in_body: bool) -> Desuga
         named: Vec::new(),
     };
     let mut start_fields = Vec::new();
-    let hidden = params_in_body;
     let mut self_lifetime = None;
     for (index, input) in sig.inputs.iter_mut().enumerate() {
         match input {
@@ -79,7 +78,7 @@ pub fn desugar(f: &AsyncFn, keeps_borrows: bool, params_in_body: bool) -> Desuga
             FnArg::Typed(t) => {
                 namer.visit_type_mut(&mut t.ty);
                 let (ident, value) = match &*t.pat {
-                    Pat::Ident(p) if !hidden => (p.ident.clone(), p.ident.clone()),
+                    Pat::Ident(p) if !params_in_body => (p.ident.clone(), p.ident.clone()),
                     // (An `async` block's parameters are its captures: named as they are.)
                     Pat::Ident(p) if f.async_block.is_some() => (arg_ident(index), p.ident.clone()),
                     _ => (arg_ident(index), arg_ident(index)),

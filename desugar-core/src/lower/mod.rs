@@ -1762,8 +1762,6 @@ impl Writer<'_> {
         rewrite::renamed(&self.a.locals[id].ident)
     }
 
-    /// The locals the code reaches through references: those in slots, and in a region those
-    /// the state keeps in place.
     /// The rewriter of an awaited expression built where its state is entered: the locals in
     /// slots it names are reached there, and those it moves for the last time taken out.
     fn eager_rewriter(&self, p: PointId) -> Rewriter {
@@ -1786,6 +1784,8 @@ impl Writer<'_> {
         self.takes_of(&moves, reachable)
     }
 
+    /// The locals the code reaches through references: those in slots, and in a region those
+    /// the state keeps in place (`Rewriter::new`).
     fn slot_names(&self) -> Vec<(String, bool)> {
         let in_place = self.in_place.iter().filter(|ip| ip.inside).flat_map(|ip| {
             ip.held
