@@ -16,6 +16,7 @@ def run(args, cwd=ROOT):
 
 def main():
     explain = run([DESUGAR, "examples/fetch_data.rs", "--explain"])
+    teach = run([DESUGAR, "examples/fetch_data.rs", "--teach", "--fn", "fetch_data"])
     lines = run([DESUGAR, "examples/fetch_data.rs", "--side-by-side", "--fn", "fetch_all"]).splitlines()
     marked = [l for l in lines if "◀" in l or "· After" in l]
     side_by_side = "\n".join(lines[:8]) + "\n   ⋮\n" + "\n".join(marked)
@@ -25,6 +26,7 @@ def main():
     template = (ROOT / "scripts/readme_usage.md").read_text()
     section = (
         template.replace("{explain}", explain.rstrip())
+        .replace("{teach}", teach.rstrip())
         .replace("{side_by_side}", side_by_side)
         .replace("{check}", check.rstrip())
         .replace("{cargo_explain}", cargo_explain.rstrip())

@@ -4,7 +4,8 @@
 //! input      read and parse the file, standard input, or a crate's module files
 //! select     --fn NAME / ITEM: narrow each file to the functions named
 //! expand     desugar-core, the attribute's own code path (or its analysis, for --explain)
-//! print      the expansion as source, the --explain table or JSON, the side-by-side view
+//! print      the expansion as source, the --explain table or JSON, the side-by-side view,
+//!            the --teach picture
 //! terminal   highlight (syntect) and page when printing to a terminal
 //! ```
 //!
@@ -67,14 +68,27 @@ pub fn run(input: &Input, item: Option<&str>, view: &View) -> Result<Outcome, Di
 /// The expansion of `source` (the text of the file `path`) as `desugar FILE` prints it, without
 /// colors; `Err`: the diagnostics, rendered.
 pub fn expand_source(source: &str, path: &str, all: bool) -> Result<String, String> {
-    let unit = input::parse(path.to_string(), source.into(), Vec::new())
-        .map_err(|d| diagnostic::render(&[d], false))?;
     let view = View {
         all,
         ..View::default()
     };
+    render_source(source, path, &view)
+}
+
+/// What `desugar --teach FILE` prints for `source`, the text of the file `path`.
+pub fn teach_source(source: &str, path: &str) -> Result<String, String> {
+    let view = View {
+        teach: true,
+        ..View::default()
+    };
+    render_source(source, path, &view)
+}
+
+fn render_source(source: &str, path: &str, view: &View) -> Result<String, String> {
+    let unit = input::parse(path.to_string(), source.into(), Vec::new())
+        .map_err(|d| diagnostic::render(&[d], false))?;
     let input = Input::File(path.into());
-    let outcome = run_units(vec![unit], Vec::new(), &input, None, &view)
+    let outcome = run_units(vec![unit], Vec::new(), &input, None, view)
         .map_err(|d| diagnostic::render(&[d], false))?;
     match outcome.output {
         Output::Source(text) if outcome.exit_code() == 0 => Ok(text),
@@ -115,6 +129,8 @@ fn run_units(
     let view = &view;
     let output = if view.check {
         check(&units, view.all, &mut diagnostics)
+    } else if view.teach {
+        Output::Source(teach(&units, view.all, &mut diagnostics))
     } else if view.explain || view.format == Format::Json {
         explain(&units, view, &mut diagnostics)
     } else if view.side_by_side {
@@ -215,6 +231,21 @@ fn explain(units: &[Unit], view: &View, diagnostics: &mut Vec<Diagnostic>) -> Ou
         .map(|(f, unit)| print::table::state_table(f, &unit.path))
         .collect();
     Output::Table(tables.join("\n"))
+}
+
+fn teach(units: &[Unit], all: bool, diagnostics: &mut Vec<Diagnostic>) -> String {
+    let functions = functions(units, all, diagnostics);
+    if functions.is_empty() && diagnostics.is_empty() {
+        diagnostics.push(nothing_to_desugar(all));
+    }
+    let Some((_, first)) = functions.first() else {
+        return String::new();
+    };
+    let mut out = print::teach::header(&first.path);
+    for (f, unit) in &functions {
+        out.push_str(&print::teach::picture(f, &unit.path, &unit.source));
+    }
+    out
 }
 
 /// Expands every unit and puts the module files in place of their `mod name;` declarations.

@@ -67,6 +67,12 @@ pub struct View {
     #[arg(long, conflicts_with = "side_by_side")]
     pub explain: bool,
 
+    /// Instead of the expansion, a simplified picture of each function's future: an enum named
+    /// after it with a variant per `.await` holding what that state keeps, and a `poll` with an
+    /// arm per state (what runs, where it returns `Pending`, which state comes next).
+    #[arg(long, conflicts_with_all = ["explain", "side_by_side", "format"])]
+    pub teach: bool,
+
     /// `json`: the `--explain` data as JSON, for tools.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -77,7 +83,7 @@ pub struct View {
 
     /// Only check that every selected async fn can be desugared: diagnostics on standard
     /// error, exit code 1 if one cannot, nothing on standard output.
-    #[arg(long, conflicts_with_all = ["explain", "side_by_side", "format"])]
+    #[arg(long, conflicts_with_all = ["explain", "side_by_side", "format", "teach"])]
     pub check: bool,
 
     /// Syntax highlighting and colored diagnostics (`auto`: when printing to a terminal and
@@ -101,6 +107,7 @@ impl Default for View {
         View {
             all: false,
             explain: false,
+            teach: false,
             format: Format::Text,
             side_by_side: false,
             check: false,

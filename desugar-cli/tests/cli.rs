@@ -218,6 +218,29 @@ fn explains_the_states() {
 }
 
 #[test]
+fn teaches_with_the_articles_picture() {
+    let run = desugar(&[EXAMPLE, "--teach"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for drawn in [
+        "enum FetchDataFuture<'a> {",
+        "impl<'a> Future for FetchDataFuture<'a> {",
+        "fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {",
+        "Poll::Pending => return Poll::Pending,",
+        "*self = Self::Text { fut: response.text() };",
+        // The loop of `fetch_all` comes back to its state or leaves it for the join.
+        "*self = Self::FetchData { client, pages, __iter0, fut: fetch_data(client, url) };",
+        "*self = Self::AfterFor { client, pages };",
+    ] {
+        assert!(run.stdout.contains(drawn), "{drawn}\n{}", run.stdout);
+    }
+    // It is Rust a reader can paste into an editor: it parses.
+    syn::parse_file(&run.stdout).unwrap_or_else(|e| panic!("{e}\n{}", run.stdout));
+    insta::assert_snapshot!("teach", run.stdout);
+    let wrong = desugar(&[EXAMPLE, "--teach", "--explain"]);
+    assert_eq!(wrong.code, 2, "{}", wrong.stderr);
+}
+
+#[test]
 fn json_gives_the_same_data() {
     let run = desugar(&[EXAMPLE, "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);

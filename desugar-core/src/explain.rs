@@ -5,6 +5,27 @@
 use crate::{analyze, names, parse};
 use syn::{ImplItem, Item};
 
+pub use crate::analyze::arg_ident;
+pub use crate::analyze::cfg::Next;
+
+/// A local a state keeps, for the picture `--teach` draws.
+pub struct Held {
+    pub ident: String,
+    /// Its name as a field of the state: the name, unless another local of the function has
+    /// it too (`a_2`).
+    pub field: String,
+    /// Where it is declared.
+    pub line: usize,
+    /// Its type where the source writes it.
+    pub ty: Option<syn::Type>,
+    /// Kept in place: the awaited future borrows it.
+    pub in_place: bool,
+    /// Lives in a slot beside the state, which holds its drop guard.
+    pub in_slot: bool,
+    /// What a hidden local holds (`the iterator of the `for` at line 22`).
+    pub what: Option<String>,
+}
+
 /// One suspension point's state.
 pub struct StateInfo {
     pub name: String,
@@ -23,6 +44,14 @@ pub struct StateInfo {
     pub join: bool,
     /// The loop around it comes back to it without moving what it keeps out of the state.
     pub resumes_in_place: bool,
+    /// The awaited expression, without `.await`.
+    pub operand: syn::Expr,
+    /// What it keeps, in the state (`keeps` and `in_place`) or, in scope, in a slot, in the
+    /// order declared, with types where known.
+    pub held: Vec<Held>,
+    /// Where control goes after it, and the lines it runs on the way.
+    pub next: Vec<Next>,
+    pub lines: Vec<usize>,
 }
 
 pub struct FnInfo {
@@ -36,6 +65,15 @@ pub struct FnInfo {
     pub states: Vec<StateInfo>,
     /// Guesses about the function as a whole (a macro statement taken to declare items).
     pub notes: Vec<String>,
+    /// Its signature (an async block's: what it captures as parameters).
+    pub sig: syn::Signature,
+    /// For an `async` block: its line.
+    pub async_block: Option<usize>,
+    /// Where `Start` goes when first polled, and the lines it runs on the way.
+    pub start_next: Vec<Next>,
+    pub start_lines: Vec<usize>,
+    /// Every local that lives in a slot.
+    pub slots: Vec<String>,
 }
 
 /// The states of every function `expand_file` would desugar (with `all`, every async fn).
@@ -185,9 +223,9 @@ fn explain_async(
             f = split.with;
         }
         let a = analyze::analyze(&f)?;
-        Ok((crate::type_names(&f), a, f.configured))
+        Ok((crate::type_names(&f), a, f))
     });
-    let (type_names, a, configured) = match analysis {
+    let (type_names, a, f) = match analysis {
         Ok(x) => x,
         Err(e) => {
             errors.push(e);
@@ -197,6 +235,13 @@ fn explain_async(
     let names = names::assign(&a, &type_names);
     let ident = |id: usize| describe(&a.locals[id]);
     let resumes_in_place = crate::lower::resumes_in_place(&a);
+    let mut steps = analyze::cfg::steps(&a).into_iter().map(|step| {
+        (
+            step.next.into_iter().collect::<Vec<_>>(),
+            step.lines.into_iter().collect::<Vec<_>>(),
+        )
+    });
+    let (start_next, start_lines) = steps.next().unwrap_or_default();
     let states = a
         .points
         .iter()
@@ -205,7 +250,35 @@ fn explain_async(
             let layout = &a.layout[p];
             let mut notes = layout.notes.clone();
             notes.extend(point.note.clone());
+            let (next, lines) = steps.next().unwrap_or_default();
+            let held = layout
+                .held(&point.scope)
+                .into_iter()
+                .map(|(id, in_slot)| {
+                    let local = &a.locals[id];
+                    let what = describe(local);
+                    let ident = local.ident.to_string();
+                    Held {
+                        field: names.fields[id].to_string(),
+                        line: local.ident.span().start().line,
+                        what: (what != ident).then(|| {
+                            what[ident.len()..]
+                                .trim()
+                                .trim_matches(['(', ')'])
+                                .to_string()
+                        }),
+                        ident,
+                        ty: local.ty.clone(),
+                        in_place: layout.pinned.contains(&id),
+                        in_slot,
+                    }
+                })
+                .collect();
             StateInfo {
+                operand: point.operand.clone(),
+                held,
+                next,
+                lines,
                 name: names.variants[p].to_string(),
                 awaited: point.source.clone(),
                 line: point.line,
@@ -229,7 +302,12 @@ fn explain_async(
         line,
         end_line,
         states,
-        notes: configured_note(&configured)
+        sig: f.sig,
+        async_block: f.async_block,
+        start_next,
+        start_lines,
+        slots: a.slots.iter().map(|&id| ident(id)).collect(),
+        notes: configured_note(&f.configured)
             .into_iter()
             .chain(a.notes.iter().cloned())
             .collect(),

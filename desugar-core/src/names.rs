@@ -32,7 +32,7 @@ pub struct Names {
 }
 
 /// Reserved state names.
-const RESERVED: [&str; 3] = ["Start", "Done", "Panicked"];
+const RESERVED: [&str; 4] = ["Start", "Done", "Panicked", "Self"];
 
 /// `type_names`: capitalized identifiers the function mentions, which the type parameters of
 /// locals must not look like.

@@ -371,3 +371,22 @@ case! {
         (acquire(Some(Sender(t.clone()))).await, start(Builder(t)).await)
     }
 }
+
+case! {
+    awaits_a_call_of_self(t) => run(t);
+    // tide's `Middleware` for closures (dogfood, `--teach`): `(self)(..).await` named its state
+    // `Self`, a keyword.
+    pub trait Handler {
+        fn handle(&self, n: u32) -> impl std::future::Future<Output = u32>;
+    }
+    #[desugar]
+    impl<F: Fn(u32) -> crate::common::Step<u32>> Handler for F {
+        async fn handle(&self, n: u32) -> u32 {
+            (self)(n).await + 1
+        }
+    }
+    pub async fn run(t: Trace) -> u32 {
+        let step = move |n| t.step("call", 1, n);
+        step.handle(3).await
+    }
+}

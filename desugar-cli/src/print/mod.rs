@@ -1,9 +1,10 @@
 //! What the CLI prints, before colors and paging: the expansion as source (here), the
-//! `--explain` table, its JSON form, the side-by-side view.
+//! `--explain` table, its JSON form, the side-by-side view, the `--teach` picture.
 
 pub mod json;
 pub mod side_by_side;
 pub mod table;
+pub mod teach;
 
 use desugar_core::COMMENT_MARKER;
 

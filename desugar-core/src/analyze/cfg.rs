@@ -68,6 +68,8 @@ struct Node {
     scrutinee: Option<LocalId>,
     /// This node is an arm's move of the local scrutinee (`Builder::moved_by`).
     moves: Option<LocalId>,
+    /// The source lines of its code (first, last), for `--teach` and `--graph`.
+    lines: Option<(usize, usize)>,
     /// What would follow code that always jumps (`break;`): not a successor, so nothing there
     /// is live here; but the forward analyses go on there, so that code after the jump, which
     /// nothing reaches but which is still written out, has states too.
@@ -163,6 +165,15 @@ impl Builder {
             Code::Stmt(syn::Stmt::Expr(e, _)) | Code::Expr(e) => is_plain_assign(e),
             _ => false,
         };
+        let span = match code {
+            Code::Stmt(s) => Some(syn::spanned::Spanned::span(s)),
+            Code::Expr(e) | Code::Else(e) => Some(syn::spanned::Spanned::span(e)),
+            Code::None => None,
+        };
+        // (A span of no length is the expansion's own code: no line of the source.)
+        let lines = span
+            .filter(|s| s.start() != s.end())
+            .map(|s| (s.start().line, s.end().line));
         let code = match code {
             Code::Stmt(s) => Some(s as *const syn::Stmt as usize),
             Code::Expr(e) | Code::Else(e) => Some(e as *const syn::Expr as usize),
@@ -201,8 +212,17 @@ impl Builder {
             code,
             leave_targets,
             dead_next,
+            lines,
             ..Node::default()
         })
+    }
+
+    /// A condition or scrutinee the lifting of `.await`s may have given the span of its whole
+    /// `if`, `match` or loop (`for`'s `next()`): its first line is its own.
+    fn head_line_only(&mut self, n: usize) {
+        if let Some((first, _)) = self.nodes[n].lines {
+            self.nodes[n].lines = Some((first, first));
+        }
     }
 
     /// Where a pattern that moves all of a local scrutinee matches (`Some(v)` on `opt`), the
@@ -314,6 +334,7 @@ impl Builder {
                     None => next,
                 };
                 let c = self.plain(&uses, Vec::new(), Code::Expr(cond), then_entry);
+                self.head_line_only(c);
                 self.nodes[c].succ.push(else_entry);
                 self.nodes[c].scrutinee = moved.as_ref().map(|m| m.local);
                 self.nodes[c].stmt = Some(cond as *const syn::Expr as usize);
@@ -338,6 +359,7 @@ impl Builder {
                     entries.push(entry);
                 }
                 let s = self.plain(&uses, Vec::new(), Code::Expr(scrutinee), next);
+                self.head_line_only(s);
                 self.nodes[s].succ = entries;
                 self.nodes[s].stmt = Some(scrutinee as *const syn::Expr as usize);
                 self.nodes[s].scrutinee = moved.as_ref().map(|m| m.local);
@@ -363,6 +385,7 @@ impl Builder {
                             body_entry = self.moved_by(moved, c, &l.pat, body_entry);
                         }
                         let n = self.plain(&uses, Vec::new(), Code::Expr(c), body_entry);
+                        self.head_line_only(n);
                         self.nodes[n].succ.push(next);
                         self.nodes[head].succ = vec![n];
                     }
@@ -382,6 +405,73 @@ impl Builder {
             }
         }
     }
+}
+
+/// Where control can go next from `Start` and from each suspension point, without passing
+/// another, and the source lines of the code it runs on the way: the edges of the state diagram
+/// (`--teach`, `--graph`).
+pub struct Step {
+    pub next: BTreeSet<Next>,
+    pub lines: BTreeSet<usize>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub enum Next {
+    State(PointId),
+    /// The body returns (its end, a `return`, a `?`).
+    Done,
+}
+
+/// The steps from `Start` (first) and from each suspension point, in order.
+pub fn steps(a: &Analysis) -> Vec<Step> {
+    let g = graph(a);
+    let awaits: BTreeSet<usize> = a.points.iter().map(|p| p.line).collect();
+    let start = g.nodes.len() - 1;
+    let mut from = vec![(start, None)];
+    for (n, node) in g.nodes.iter().enumerate() {
+        if let Some(p) = node.point {
+            from.push((n, Some(p)));
+        }
+    }
+    from.sort_by_key(|&(_, p)| p.map_or(0, |p| p + 1));
+    from.into_iter()
+        .map(|(n, p)| {
+            let mut step = Step {
+                next: BTreeSet::new(),
+                lines: p.map(|p| a.points[p].line).into_iter().collect(),
+            };
+            // An `.await` goes on to what follows it; its other edge, to the exit, is the
+            // future dropped there.
+            let mut stack = vec![g.nodes[n].succ[0]];
+            let mut seen = vec![false; g.nodes.len()];
+            while let Some(i) = stack.pop() {
+                if std::mem::replace(&mut seen[i], true) {
+                    continue;
+                }
+                let node = &g.nodes[i];
+                if i == g.exit {
+                    step.next.insert(Next::Done);
+                } else if let Some(q) = node.point {
+                    step.next.insert(Next::State(q));
+                } else {
+                    step.lines.extend(node.lines.map_or(0..=0, |(first, last)| {
+                        // Code spanning an `.await` is code the lifting wrote with the span of
+                        // a whole construct (`for`'s `next()`): its first line is its own.
+                        let spans_await =
+                            last > first && awaits.range(first + 1..=last).next().is_some();
+                        first..=if spans_await { first } else { last.max(first) }
+                    }));
+                    stack.extend(&node.succ);
+                }
+            }
+            step.lines.remove(&0);
+            // The `?` of `f().await?` returns the error.
+            if p.is_some_and(|p| a.points[p].question) {
+                step.next.insert(Next::Done);
+            }
+            step
+        })
+        .collect()
 }
 
 /// The scrutinee of a `match`, `if let` or `while let` when it is a local (`match x { .. }`):

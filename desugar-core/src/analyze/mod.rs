@@ -79,6 +79,8 @@ pub struct Local {
     /// For a hidden local the expansion introduced (`__tmp0`), what it holds, as `--explain`
     /// says it: "a temporary of line 3", "the value of `f().await`".
     pub holds: Option<String>,
+    /// Its type where the source writes it (`let n: u32`, a parameter's), for `--teach`.
+    pub ty: Option<Type>,
 }
 
 impl Local {
@@ -493,6 +495,7 @@ impl Builder {
             lent_to_call: Vec::new(),
             slot: None,
             holds: None,
+            ty: None,
         });
         if let Some(scope) = self.scopes.last_mut() {
             scope.1.push(id);
@@ -589,6 +592,10 @@ impl Builder {
                 local.lent_to_call = lent.clone();
                 local.mut_reference = mut_reference;
                 local.borrows = borrows.clone();
+                local.ty = match pat {
+                    Pat::Type(t) if matches!(&*t.pat, Pat::Ident(_)) => Some((*t.ty).clone()),
+                    _ => None,
+                };
                 id
             })
             .collect()
@@ -647,6 +654,7 @@ impl Builder {
                     let ident = Ident::new("self", r.self_token.span);
                     let mutable = r.reference.is_none() && r.mutability.is_some();
                     let id = self.declare(ident, mutable, is_reference);
+                    self.locals[id].ty = Some((*r.ty).clone());
                     self.locals[id].mut_reference = (r.reference.is_some()
                         && r.mutability.is_some())
                         || is_mut_reference(&r.ty);
@@ -660,11 +668,14 @@ impl Builder {
                             let id = self.declare(p.ident.clone(), mutable, is_reference);
                             self.locals[id].copy = copy_type(&t.ty);
                             self.locals[id].mut_reference = is_mut_reference(&t.ty);
+                            self.locals[id].ty = Some((*t.ty).clone());
                             params.push(id);
                         }
                         pat => {
                             let arg = arg_ident(index);
-                            params.push(self.declare(arg.clone(), false, is_reference));
+                            let id = self.declare(arg.clone(), false, is_reference);
+                            self.locals[id].ty = Some((*t.ty).clone());
+                            params.push(id);
                             moves.push((index, arg, pat.clone(), &*t.ty));
                         }
                     }
@@ -702,6 +713,9 @@ impl Builder {
                     local.copy |= plain && copy_type(ty);
                     local.mut_reference |= plain && is_mut_reference(ty);
                     local.slottable = by_value;
+                    if plain {
+                        local.ty = Some(ty.clone());
+                    }
                 }
                 stmts.push(Stmt::Plain {
                     stmt,
