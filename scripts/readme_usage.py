@@ -16,6 +16,7 @@ def run(args, cwd=ROOT):
 
 def main():
     explain = run([DESUGAR, "examples/fetch_data.rs", "--explain"])
+    graph = run([DESUGAR, "examples/fetch_data.rs", "--graph", "dot"])
     teach = run([DESUGAR, "examples/fetch_data.rs", "--teach", "--fn", "fetch_data"])
     lines = run([DESUGAR, "examples/fetch_data.rs", "--side-by-side", "--fn", "fetch_all"]).splitlines()
     marked = [l for l in lines if "◀" in l or "· After" in l]
@@ -27,6 +28,7 @@ def main():
     section = (
         template.replace("{explain}", explain.rstrip())
         .replace("{teach}", teach.rstrip())
+        .replace("{graph}", graph.rstrip())
         .replace("{side_by_side}", side_by_side)
         .replace("{check}", check.rstrip())
         .replace("{cargo_explain}", cargo_explain.rstrip())

@@ -5,7 +5,7 @@
 //! select     --fn NAME / ITEM: narrow each file to the functions named
 //! expand     desugar-core, the attribute's own code path (or its analysis, for --explain)
 //! print      the expansion as source, the --explain table or JSON, the side-by-side view,
-//!            the --teach picture
+//!            the --teach picture, the --graph diagram
 //! terminal   highlight (syntect) and page when printing to a terminal
 //! ```
 //!
@@ -129,6 +129,8 @@ fn run_units(
     let view = &view;
     let output = if view.check {
         check(&units, view.all, &mut diagnostics)
+    } else if let Some(format) = view.graph {
+        graph(&units, view.all, format, &mut diagnostics)
     } else if view.teach {
         Output::Source(teach(&units, view.all, &mut diagnostics))
     } else if view.explain || view.format == Format::Json {
@@ -231,6 +233,36 @@ fn explain(units: &[Unit], view: &View, diagnostics: &mut Vec<Diagnostic>) -> Ou
         .map(|(f, unit)| print::table::state_table(f, &unit.path))
         .collect();
     Output::Table(tables.join("\n"))
+}
+
+fn graph(
+    units: &[Unit],
+    all: bool,
+    format: opts::GraphFormat,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Output {
+    let functions = functions(units, all, diagnostics);
+    if functions.is_empty() && diagnostics.is_empty() {
+        diagnostics.push(nothing_to_desugar(all));
+    }
+    let pairs: Vec<(&FnInfo, &str)> = functions
+        .iter()
+        .map(|(f, u)| (f, u.path.as_str()))
+        .collect();
+    let dot = print::graph::dot(&pairs);
+    match format {
+        _ if pairs.is_empty() => Output::Table(String::new()),
+        opts::GraphFormat::Dot => Output::Table(dot),
+        opts::GraphFormat::Svg => match print::graph::svg(&dot) {
+            Ok(svg) => Output::Table(svg),
+            Err(e) => {
+                diagnostics.push(Diagnostic::error(format!(
+                    "the diagram could not be drawn: {e}"
+                )));
+                Output::Table(dot)
+            }
+        },
+    }
 }
 
 fn teach(units: &[Unit], all: bool, diagnostics: &mut Vec<Diagnostic>) -> String {

@@ -73,6 +73,11 @@ pub struct View {
     #[arg(long, conflicts_with_all = ["explain", "side_by_side", "format"])]
     pub teach: bool,
 
+    /// Instead of the expansion, the state diagram of every function: a node per state (its
+    /// `.await` and line), an edge for every transition. `dot` for Graphviz, `svg` drawn here.
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with_all = ["explain", "side_by_side", "format", "teach"])]
+    pub graph: Option<GraphFormat>,
+
     /// `json`: the `--explain` data as JSON, for tools.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -83,7 +88,7 @@ pub struct View {
 
     /// Only check that every selected async fn can be desugared: diagnostics on standard
     /// error, exit code 1 if one cannot, nothing on standard output.
-    #[arg(long, conflicts_with_all = ["explain", "side_by_side", "format", "teach"])]
+    #[arg(long, conflicts_with_all = ["explain", "side_by_side", "format", "teach", "graph"])]
     pub check: bool,
 
     /// Syntax highlighting and colored diagnostics (`auto`: when printing to a terminal and
@@ -108,6 +113,7 @@ impl Default for View {
             all: false,
             explain: false,
             teach: false,
+            graph: None,
             format: Format::Text,
             side_by_side: false,
             check: false,
@@ -122,6 +128,12 @@ impl Default for View {
 pub enum Format {
     Text,
     Json,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GraphFormat {
+    Dot,
+    Svg,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

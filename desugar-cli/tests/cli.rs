@@ -241,6 +241,39 @@ fn teaches_with_the_articles_picture() {
 }
 
 #[test]
+fn draws_the_state_diagram() {
+    let dot = desugar(&[EXAMPLE, "--graph", "dot"]);
+    assert_eq!(dot.code, 0, "{}", dot.stderr);
+    for edge in [
+        "f0_start -> f0_s0;",
+        // `?` on the first `.await` returns early.
+        "f0_s0 -> f0_done;",
+        // The loop of `fetch_all` comes back to its `.await`, and leaves for the join.
+        "f1_s0 -> f1_s0;",
+        "f1_s0 -> f1_s1;",
+    ] {
+        assert!(dot.stdout.contains(edge), "{edge}\n{}", dot.stdout);
+    }
+    insta::assert_snapshot!("graph_dot", dot.stdout);
+    let svg = desugar(&[EXAMPLE, "--graph", "svg"]);
+    assert_eq!(svg.code, 0, "{}", svg.stderr);
+    assert!(svg.stdout.contains("<svg"), "{}", svg.stdout);
+    for label in [
+        "Get",
+        "Text",
+        "FetchData",
+        "AfterFor",
+        "line 13: client.get(url).await?",
+    ] {
+        assert!(
+            svg.stdout.contains(&format!(">{label}</tspan>")),
+            "{label}\n{}",
+            svg.stdout
+        );
+    }
+}
+
+#[test]
 fn json_gives_the_same_data() {
     let run = desugar(&[EXAMPLE, "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -1,6 +1,8 @@
 //! What the CLI prints, before colors and paging: the expansion as source (here), the
-//! `--explain` table, its JSON form, the side-by-side view, the `--teach` picture.
+//! `--explain` table, its JSON form, the side-by-side view, the `--teach` picture, the
+//! `--graph` diagram.
 
+pub mod graph;
 pub mod json;
 pub mod side_by_side;
 pub mod table;
