@@ -24,6 +24,7 @@ def main():
     check = run([DESUGAR, "desugar-cli/tests/fixtures/cannot.rs", "--check"])
     app = ROOT / "desugar-cli/tests/fixtures/workspace/app"
     cargo_explain = run([CARGO_DESUGAR, "desugar", "--explain"], cwd=app)
+    sizes = run([CARGO_DESUGAR, "desugar", "--sizes", "desugared"], cwd=ROOT / "desugar-cli/tests/fixtures/sizes")
     template = (ROOT / "scripts/readme_usage.md").read_text()
     section = (
         template.replace("{explain}", explain.rstrip())
@@ -32,6 +33,7 @@ def main():
         .replace("{side_by_side}", side_by_side)
         .replace("{check}", check.rstrip())
         .replace("{cargo_explain}", cargo_explain.rstrip())
+        .replace("{sizes}", sizes.rstrip())
     )
     readme = (ROOT / "README.md").read_text()
     start = readme.index("## Using the CLI")

@@ -10,6 +10,7 @@ use std::process::Command;
 struct Metadata {
     packages: Vec<Package>,
     workspace_members: Vec<String>,
+    target_directory: PathBuf,
 }
 
 #[derive(Deserialize)]
@@ -34,9 +35,25 @@ pub struct Selection<'a> {
     pub manifest_path: Option<&'a Path>,
 }
 
+/// The crate selected, as `cargo rustc` builds it.
+pub struct CrateTarget {
+    /// Its root source file.
+    pub root: PathBuf,
+    pub package: String,
+    /// `--lib` or `--bin NAME`.
+    pub kind_args: Vec<String>,
+    pub target_directory: PathBuf,
+    pub manifest_path: Option<PathBuf>,
+}
+
 /// The root source file of the selected target (the library, unless a binary is named, or the
 /// package's only binary if it has no library).
 pub fn crate_root(selection: &Selection<'_>) -> Result<PathBuf, Diagnostic> {
+    crate_target(selection).map(|t| t.root)
+}
+
+/// The selected target (see `crate_root`) with what building it takes.
+pub fn crate_target(selection: &Selection<'_>) -> Result<CrateTarget, Diagnostic> {
     let metadata = metadata(selection.manifest_path)?;
     let package = package(&metadata, selection)?;
     let targets = &package.targets;
@@ -60,7 +77,17 @@ pub fn crate_root(selection: &Selection<'_>) -> Result<PathBuf, Diagnostic> {
         .map(|t| t.name.as_str())
         .collect();
     match target {
-        Some(t) => Ok(t.src_path.clone()),
+        Some(t) => Ok(CrateTarget {
+            root: t.src_path.clone(),
+            package: package.name.clone(),
+            kind_args: if is(&t, "bin") {
+                vec!["--bin".to_string(), t.name.clone()]
+            } else {
+                vec!["--lib".to_string()]
+            },
+            target_directory: metadata.target_directory.clone(),
+            manifest_path: selection.manifest_path.map(Path::to_path_buf),
+        }),
         None => Err(Diagnostic::error(match selection.bin {
             Some(bin) => format!("package `{}` has no binary `{bin}`", package.name),
             None => format!(

@@ -20,6 +20,7 @@ pub mod opts;
 pub mod pager;
 pub mod print;
 pub mod select;
+pub mod sizes;
 
 use desugar_core::explain::FnInfo;
 use diagnostic::{Diagnostic, Severity};
@@ -471,6 +472,97 @@ fn colored(when: When, terminal: bool) -> bool {
 }
 
 /// Prints `diagnostics` to standard error.
+/// `cargo desugar --sizes [ITEM]`: builds the crate, prints each async fn's future's layout,
+/// returns the exit code (1 if a future is larger than `max_size`, 2 if the crate does not build).
+pub fn sizes_main(
+    target: &cargo::CrateTarget,
+    root: &std::path::Path,
+    item: Option<&str>,
+    view: &View,
+    max_size: Option<u64>,
+) -> ExitCode {
+    match sizes_report(target, root, item, view, max_size) {
+        Ok(outcome) => {
+            print_diagnostics(&outcome.diagnostics, view);
+            let (Output::Table(text) | Output::Json(text)) = &outcome.output else {
+                return ExitCode::from(2);
+            };
+            let page = match view.paging {
+                When::Always => true,
+                When::Never => false,
+                When::Auto => std::io::stdout().is_terminal(),
+            };
+            pager::write(text, page && !text.is_empty(), false);
+            ExitCode::from(outcome.exit_code())
+        }
+        Err(d) => {
+            print_diagnostics(&[d], view);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn sizes_report(
+    target: &cargo::CrateTarget,
+    root: &std::path::Path,
+    item: Option<&str>,
+    view: &View,
+    max_size: Option<u64>,
+) -> Result<Outcome, Diagnostic> {
+    let (units, mut diagnostics) = input::load(&Input::Crate(root.to_path_buf()))?;
+    // A function the analysis cannot desugar still has rustc's future, but no states to map
+    // it to: it is left out, without an error.
+    let functions: Vec<(FnInfo, &Unit)> = functions(&units, true, &mut Vec::new())
+        .into_iter()
+        .filter(|(f, _)| f.async_block.is_none())
+        .filter(|(f, _)| item.is_none_or(|i| f.name == i || f.name.ends_with(&format!("::{i}"))))
+        .collect();
+    if functions.is_empty() {
+        return Err(match item {
+            Some(item) => Diagnostic::error(format!("no async fn `{item}` in the crate")),
+            None => Diagnostic::error("no async fn with a body in the crate"),
+        });
+    }
+    let built = sizes::measure(target, false)?;
+    let desugared = functions
+        .iter()
+        .any(|(f, _)| sizes::of(f, &built, &[]).desugared.is_some());
+    let native = if desugared {
+        sizes::measure(target, true)?
+    } else {
+        Vec::new()
+    };
+    let measured: Vec<(&FnInfo, &str, sizes::FnSizes)> = functions
+        .iter()
+        .map(|(f, unit)| (f, unit.path.as_str(), sizes::of(f, &built, &native)))
+        .collect();
+    if let Some(limit) = max_size {
+        for (f, path, sizes) in &measured {
+            if let Some((total, why)) = print::sizes::why(f, sizes).filter(|(t, _)| *t > limit) {
+                diagnostics.push(Diagnostic::error(format!(
+                    "`{}` ({path}:{}): its future is {total} bytes, more than {limit}; {why}",
+                    f.name, f.line
+                )));
+            }
+        }
+    }
+    let output = if view.format == Format::Json {
+        let rows: Vec<(&FnInfo, &str, &sizes::FnSizes)> =
+            measured.iter().map(|(f, p, s)| (*f, *p, s)).collect();
+        Output::Json(print::sizes::json(&rows))
+    } else {
+        let tables: Vec<String> = measured
+            .iter()
+            .map(|(f, path, sizes)| print::sizes::text(f, path, sizes))
+            .collect();
+        Output::Table(tables.join("\n"))
+    };
+    Ok(Outcome {
+        output,
+        diagnostics,
+    })
+}
+
 pub fn print_diagnostics(diagnostics: &[Diagnostic], view: &View) {
     if diagnostics.is_empty() {
         return;

@@ -50,6 +50,17 @@ pub struct CargoOpts {
     #[arg(long, value_name = "PATH")]
     pub manifest_path: Option<PathBuf>,
 
+    /// Instead of the expansion, how big each async fn's future is and where its memory goes:
+    /// each state's size and what it holds, from rustc's own layout (the crate is built, with
+    /// `RUSTC_BOOTSTRAP=1` for `-Zprint-type-sizes`); for `#[desugar]` functions rustc's and the
+    /// expansion's side by side.
+    #[arg(long, conflicts_with_all = ["explain", "side_by_side", "teach", "graph", "check"])]
+    pub sizes: bool,
+
+    /// With `--sizes`: exit with 1 when a future is larger than this, saying why.
+    #[arg(long, value_name = "BYTES", requires = "sizes")]
+    pub max_size: Option<u64>,
+
     #[command(flatten)]
     pub view: View,
 }

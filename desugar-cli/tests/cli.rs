@@ -273,6 +273,80 @@ fn draws_the_state_diagram() {
     }
 }
 
+/// `cargo desugar --sizes` on a crate whose layouts are known: the sizes are those
+/// `size_of_val` gives, each state says what it holds, at which `.await`.
+#[test]
+fn sizes_match_size_of_val() {
+    let dir = fixtures().join("sizes");
+    // Shared by the runs of this test: the fixture's dependencies are built once.
+    let target = workspace().join("target/fixtures");
+    let target = target.to_str().unwrap();
+    let env = [("CARGO_TARGET_DIR", target)];
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let measured = run_in(&cargo, &dir, &["run", "-q"], &env, "");
+    assert_eq!(measured.code, 0, "{}", measured.stderr);
+    let run = run_in(
+        env!("CARGO_BIN_EXE_cargo-desugar"),
+        &dir,
+        &["desugar", "--sizes", "--format", "json"],
+        &env,
+        "",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let function = |name: &str| {
+        report["functions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in {}", run.stdout))
+            .clone()
+    };
+    for line in measured.stdout.lines() {
+        let (name, size) = line.split_once(' ').unwrap();
+        let f = function(name);
+        let built = if f["desugared"].is_null() {
+            &f["native"]
+        } else {
+            &f["desugared"]
+        };
+        assert_eq!(built["bytes"].to_string(), size, "{name}: {}", run.stdout);
+    }
+    let suspended = &function("holds_array")["native"]["states"][1];
+    assert_eq!(suspended["awaits"], "tick().await", "{suspended}");
+    assert_eq!(suspended["line"], 29);
+    assert_eq!(suspended["holds"][0]["what"], "big");
+    assert_eq!(suspended["holds"][0]["bytes"], 1000);
+    let twice = &function("argument_twice")["native"]["states"][1]["stored_twice"];
+    assert_eq!(twice[0], "label", "{twice}");
+    let desugared = function("desugared");
+    assert!(!desugared["native"].is_null() && !desugared["desugared"].is_null());
+    let generic = function("generic");
+    assert!(generic["native"].is_null() && generic["desugared"].is_null());
+    let text = run_in(
+        env!("CARGO_BIN_EXE_cargo-desugar"),
+        &dir,
+        &["desugar", "--sizes"],
+        &env,
+        "",
+    );
+    insta::assert_snapshot!("sizes", text.stdout);
+    let limited = run_in(
+        env!("CARGO_BIN_EXE_cargo-desugar"),
+        &dir,
+        &["desugar", "--sizes", "--max-size", "500"],
+        &env,
+        "",
+    );
+    assert_eq!(limited.code, 1, "{}", limited.stderr);
+    assert!(
+        limited.stderr.contains("holds_array") && limited.stderr.contains("big 1000"),
+        "{}",
+        limited.stderr
+    );
+}
+
 #[test]
 fn json_gives_the_same_data() {
     let run = desugar(&[EXAMPLE, "--format", "json"]);

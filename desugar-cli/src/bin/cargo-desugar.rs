@@ -2,7 +2,7 @@
 //! metadata` names. Cargo runs it as `cargo-desugar desugar ARGS`.
 
 use clap::Parser;
-use desugar_cli::cargo::{Selection, crate_root};
+use desugar_cli::cargo::{Selection, crate_target};
 use desugar_cli::input::Input;
 use desugar_cli::opts::Cargo;
 use std::process::ExitCode;
@@ -14,8 +14,8 @@ fn main() -> ExitCode {
         bin: opts.bin.as_deref(),
         manifest_path: opts.manifest_path.as_deref(),
     };
-    let root = match crate_root(&selection) {
-        Ok(root) => root,
+    let target = match crate_target(&selection) {
+        Ok(target) => target,
         Err(d) => {
             desugar_cli::print_diagnostics(&[d], &opts.view);
             return ExitCode::from(2);
@@ -24,7 +24,11 @@ fn main() -> ExitCode {
     // Paths in messages relative to where the user is, as cargo prints them.
     let root = std::env::current_dir()
         .ok()
-        .and_then(|here| root.strip_prefix(here).ok().map(|p| p.to_path_buf()))
-        .unwrap_or(root);
+        .and_then(|here| target.root.strip_prefix(here).ok().map(|p| p.to_path_buf()))
+        .unwrap_or_else(|| target.root.clone());
+    if opts.sizes {
+        let item = opts.item.as_deref();
+        return desugar_cli::sizes_main(&target, &root, item, &opts.view, opts.max_size);
+    }
     desugar_cli::main(&Input::Crate(root), opts.item.as_deref(), &opts.view)
 }

@@ -5,6 +5,7 @@
 pub mod graph;
 pub mod json;
 pub mod side_by_side;
+pub mod sizes;
 pub mod table;
 pub mod teach;
 
