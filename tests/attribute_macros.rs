@@ -429,5 +429,5 @@ fn instrumented_output_has_no_async_block_left() {
         "{expanded}"
     );
     // Three machines: the function's, the `ret`/`err` wrapper's and the body's.
-    assert_eq!(expanded.matches("enum __State").count(), 3, "{expanded}");
+    assert_eq!(expanded.matches("Panicked ,").count(), 3, "{expanded}");
 }

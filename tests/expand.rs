@@ -27,21 +27,20 @@ fn expansions() {
     }
 }
 
-/// The variants of the enums named `enum_name` (or, with `None`, ending in `Future`) in
-/// `text`, in order: each with its fields' names, sorted, the plumbing `skip` names left out.
-fn variants(text: &str, enum_name: Option<&str>, skip: &[&str]) -> Vec<Vec<(String, Vec<String>)>> {
+/// The variants of the state enums whose names end in `suffix` in `text`, in order: each with its fields' names, sorted, the plumbing `skip` names left out.
+fn variants(text: &str, suffix: &str, skip: &[&str]) -> Vec<Vec<(String, Vec<String>)>> {
     struct Enums<'a> {
-        name: Option<&'a str>,
+        suffix: &'a str,
         skip: &'a [&'a str],
         found: Vec<Vec<(String, Vec<String>)>>,
     }
     impl<'ast> syn::visit::Visit<'ast> for Enums<'_> {
         fn visit_item_enum(&mut self, e: &'ast syn::ItemEnum) {
-            let ident = e.ident.to_string();
-            let wanted = match self.name {
-                Some(name) => ident == name,
-                None => ident.ends_with("Future"),
-            };
+            // A future's states: `Start`, .., `Panicked`; the picture's are named `..Future`.
+            let states = ["Start", "Panicked"]
+                .iter()
+                .all(|v| e.variants.iter().any(|x| x.ident == v));
+            let wanted = states && e.ident.to_string().contains(self.suffix);
             if wanted {
                 let variants = e.variants.iter().map(|v| {
                     let mut fields: Vec<String> = v
@@ -74,7 +73,7 @@ fn variants(text: &str, enum_name: Option<&str>, skip: &[&str]) -> Vec<Vec<(Stri
     // `_` types in the picture: a file of items still parses with them as types.
     let file = syn::parse_file(text).unwrap_or_else(|e| panic!("{e}:\n{text}"));
     let mut enums = Enums {
-        name: enum_name,
+        suffix,
         skip,
         found: Vec::new(),
     };
@@ -94,8 +93,8 @@ fn teach_shows_the_states_of_the_expansion() {
             .unwrap_or_else(|e| panic!("{}: {e}", case.name));
         let picture = desugar_cli::teach_source(&case.source, &path)
             .unwrap_or_else(|e| panic!("{}: {e}", case.name));
-        let real = variants(&expansion, Some("__State"), &["__awaitee", "__pinned"]);
-        let drawn = variants(&picture, None, &[]);
+        let real = variants(&expansion, "State", &["__awaitee", "__pinned"]);
+        let drawn = variants(&picture, "Future", &[]);
         let same = |real: &[(String, Vec<String>)], drawn: &[(String, Vec<String>)]| {
             real.len() == drawn.len()
                 && real

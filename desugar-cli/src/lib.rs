@@ -599,7 +599,17 @@ pub fn main(input: &Input, item: Option<&str>, view: &View) -> ExitCode {
     print_diagnostics(&outcome.diagnostics, view);
     let h = highlighter.as_ref();
     let (text, wide) = match &outcome.output {
-        Output::Source(text) => (h.map_or_else(|| text.clone(), |h| h.rust_text(text)), false),
+        Output::Source(text) => {
+            // After an expansion (not `--teach`'s picture), `Machine`'s `poll`, once.
+            let mut text = text.clone();
+            if !view.teach && text.contains("::desugar::__private::machine(") {
+                text.push_str(&print::machine::footer());
+            }
+            (
+                h.map_or_else(|| text.clone(), |h| h.rust_text(&text)),
+                false,
+            )
+        }
         Output::Table(text) | Output::Json(text) => (text.clone(), false),
         Output::SideBySide(blocks) => (print::side_by_side::render(blocks, h), true),
         Output::Checked(summary) => {

@@ -66,6 +66,8 @@ fn cargo_desugar(dir: &Path, args: &[&str]) -> Run {
 }
 
 const EXAMPLE: &str = "examples/fetch_data.rs";
+/// Where an expansion builds its future: one per state machine.
+const MACHINE: &str = "::desugar::__private::machine(";
 const CANNOT: &str = "desugar-cli/tests/fixtures/cannot.rs";
 const PATHS: &str = "desugar-cli/tests/fixtures/paths.rs";
 
@@ -74,7 +76,7 @@ fn expands_the_example() {
     let run = desugar(&[EXAMPLE]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stderr, "");
-    assert!(run.stdout.contains("enum __State<Get, Text"));
+    assert!(run.stdout.contains("enum FetchDataState<Get, Text"));
     assert!(!run.stdout.contains("async fn fetch_data("));
     assert!(!run.stdout.contains("__desugar_comment"));
     // The rest of the file is printed too.
@@ -129,7 +131,7 @@ fn all_expands_unmarked_async_fns() {
     assert_eq!(all.code, 0, "{}", all.stderr);
     assert!(!all.stdout.contains("async fn run"), "{}", all.stdout);
     assert!(!all.stdout.contains("async fn read"), "{}", all.stdout);
-    assert_eq!(all.stdout.matches("enum __State").count(), 3);
+    assert_eq!(all.stdout.matches(MACHINE).count(), 3);
     assert!(all.stdout.contains("pub fn stop(&self) {}"));
 }
 
@@ -137,11 +139,11 @@ fn all_expands_unmarked_async_fns() {
 fn fn_selects_by_name_or_path() {
     let by_name = desugar(&[PATHS, "--all", "--fn", "run"]);
     assert_eq!(by_name.code, 0);
-    assert_eq!(by_name.stdout.matches("enum __State").count(), 2);
+    assert_eq!(by_name.stdout.matches(MACHINE).count(), 2);
     assert!(!by_name.stdout.contains("stop") && !by_name.stdout.contains("use std"));
 
     let method = desugar(&[PATHS, "--all", "--fn", "Server::run"]);
-    assert_eq!(method.stdout.matches("enum __State").count(), 1);
+    assert_eq!(method.stdout.matches(MACHINE).count(), 1);
     assert!(method.stdout.contains("impl Server {"), "{}", method.stdout);
 
     let nested = desugar(&[PATHS, "--all", "--fn", "net::Conn::read"]);
@@ -154,7 +156,7 @@ fn fn_desugars_what_it_names_or_says_it_is_not_async() {
     // Unmarked: asked for by name, it is desugared without `--all`.
     let unmarked = desugar(&[PATHS, "--fn", "run"]);
     assert_eq!(unmarked.code, 0, "{}", unmarked.stderr);
-    assert_eq!(unmarked.stdout.matches("enum __State").count(), 2);
+    assert_eq!(unmarked.stdout.matches(MACHINE).count(), 2);
     assert!(
         !unmarked.stderr.contains("nothing to desugar"),
         "{}",
@@ -438,7 +440,11 @@ fn check_reports_what_cannot_be_desugared() {
 fn expansion_goes_on_past_a_function_it_cannot_desugar() {
     let run = desugar(&[CANNOT]);
     assert_eq!(run.code, 1);
-    assert!(run.stdout.contains("enum __State<Ready"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("enum FineState<Ready"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("async fn printed"), "left as it was");
     assert!(
         run.stderr
@@ -555,7 +561,7 @@ fn cargo_desugar_expands_a_whole_crate() {
         crate_text.stdout.contains("pub async fn read() -> u32"),
         "unmarked"
     );
-    assert_eq!(crate_text.stdout.matches("enum __State").count(), 2);
+    assert_eq!(crate_text.stdout.matches(MACHINE).count(), 2);
     assert!(!file.items.is_empty());
 
     let all = cargo_desugar(&app, &["--all", "--check"]);

@@ -9,8 +9,8 @@
 //!          }`
 //! Output: `fn get(&self, k: u32) -> Pin<Box<dyn Future<Output = u32> + Send + '_>> {
 //!              Box::pin({
-//!                  enum __State<..> { Start { __self: S, k: K }, Load { .. }, Done, Panicked }
-//!                  machine(__State::Start { __self: self, k }, (), |..| { .. })
+//!                  enum AsyncBlockState<..> { Start { __self: S, k: K }, Load { .. }, Done, Panicked }
+//!                  machine(AsyncBlockState::Start { __self: self, k }, (), |..| { .. })
 //!              })
 //!          }`
 //!

@@ -74,6 +74,8 @@ pub struct FnInfo {
     pub start_lines: Vec<usize>,
     /// Every local that lives in a slot.
     pub slots: Vec<String>,
+    /// The name of the expansion's state enum (`FetchDataState`).
+    pub state_enum: String,
 }
 
 /// The states of every function `expand_file` would desugar (with `all`, every async fn).
@@ -232,7 +234,7 @@ fn explain_async(
             return;
         }
     };
-    let names = names::assign(&a, &type_names);
+    let names = names::assign(&a, &f.sig.ident, &type_names);
     let ident = |id: usize| describe(&a.locals[id]);
     let resumes_in_place = crate::lower::resumes_in_place(&a);
     let mut steps = analyze::cfg::steps(&a).into_iter().map(|step| {
@@ -307,6 +309,7 @@ fn explain_async(
         start_next,
         start_lines,
         slots: a.slots.iter().map(|&id| ident(id)).collect(),
+        state_enum: names.state_enum.to_string(),
         notes: configured_note(&f.configured)
             .into_iter()
             .chain(a.notes.iter().cloned())

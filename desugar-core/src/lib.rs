@@ -20,7 +20,7 @@
 //!
 //! ```text
 //! fn fetch<'life0>(c: &'life0 Client) -> impl Future<Output = T> + Captures<..> {
-//!     enum __State<Get, Text, C, R> {
+//!     enum FetchState<Get, Text, C, R> {
 //!         Start { c: C },                              // the arguments
 //!         Get { __awaitee: Option<Get> },              // suspended at `c.get().await`
 //!         Text { __awaitee: Option<Text>, r: R },      // at `r.text().await`, keeping `r`
@@ -197,7 +197,7 @@ fn desugar_fn(mut f: parse::AsyncFn) -> Result<TokenStream> {
     recursion::box_recursive_calls(&mut f);
     early::wrap_macros(&mut f);
     let analysis = analyze::analyze(&f)?;
-    let names = names::assign(&analysis, &type_names(&f));
+    let names = names::assign(&analysis, &f.sig.ident, &type_names(&f));
     let keeps_borrows =
         !analysis.slots.is_empty() || analysis.layout.iter().any(|l| !l.pinned.is_empty());
     let sig = emit::signature::desugar(&f, keeps_borrows, analysis.params_in_body);

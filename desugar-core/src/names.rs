@@ -23,6 +23,9 @@ pub fn private() -> proc_macro2::TokenStream {
 }
 
 pub struct Names {
+    /// The state enum: named after the function (`FetchDataState`), unless the function
+    /// mentions that name.
+    pub state_enum: Ident,
     /// Per suspension point: its variant (and the type parameter of its awaited future).
     pub variants: Vec<Ident>,
     /// Per local: its field in the states that keep it.
@@ -36,7 +39,7 @@ const RESERVED: [&str; 4] = ["Start", "Done", "Panicked", "Self"];
 
 /// `type_names`: capitalized identifiers the function mentions, which the type parameters of
 /// locals must not look like.
-pub fn assign(a: &Analysis, type_names: &[String]) -> Names {
+pub fn assign(a: &Analysis, function: &Ident, type_names: &[String]) -> Names {
     let base: Vec<String> = a
         .points
         .iter()
@@ -66,6 +69,14 @@ pub fn assign(a: &Analysis, type_names: &[String]) -> Names {
 
     let mut taken: HashSet<String> = variants.iter().map(Ident::to_string).collect();
     taken.extend(RESERVED.iter().map(|s| s.to_string()));
+    taken.extend(type_names.iter().cloned());
+    let function = function.to_string();
+    let state_enum = unique(
+        &format!("{}State", camel_case(function.trim_start_matches("r#"))),
+        &taken,
+        "",
+    );
+    taken.insert(state_enum.clone());
     let type_names: HashSet<&str> = type_names.iter().map(String::as_str).collect();
     let mut field_names: HashSet<String> = HashSet::new();
     let mut fields = Vec::new();
@@ -102,6 +113,9 @@ pub fn assign(a: &Analysis, type_names: &[String]) -> Names {
         let _: LocalId = id;
     }
     Names {
+        // Hygienic like `__state` would be, but local items are not: the name is one the
+        // function does not mention.
+        state_enum: Ident::new(&state_enum, Span::mixed_site()),
         variants,
         fields,
         local_params,

@@ -56,8 +56,8 @@ where
     }
 }
 
-/// What [`Machine`] needs of a state enum, implemented by each expansion for its own `__State`
-/// (the variants are the function's own, so the methods must be written there).
+/// What [`Machine`] needs of a state enum, implemented by each expansion for its own
+/// (`FetchDataState`: the variants are the function's own, so the methods must be written there).
 pub trait State {
     /// Moves the current state out, leaving `Panicked` in its place until the next state is
     /// written: the code that runs between two states owns the locals, and a panic there finds

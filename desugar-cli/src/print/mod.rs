@@ -4,6 +4,7 @@
 
 pub mod graph;
 pub mod json;
+pub mod machine;
 pub mod side_by_side;
 pub mod sizes;
 pub mod table;

@@ -51,11 +51,11 @@ impl Block {
             })
             .collect();
         let expansion: Vec<String> = expansion.lines().map(str::to_string).collect();
-        // The arm `__State::Name { .. } => {` of each state, in order.
+        // The arm `FetchDataState::Name { .. } => {` of each state, in order.
         let mut anchors = Vec::new();
         let mut from = 0;
         for state in &f.states {
-            let arm = format!("__State::{} {{", state.name);
+            let arm = format!("{}::{} {{", f.state_enum, state.name);
             let found = expansion[from..].iter().position(|l| {
                 let l = l.trim_start();
                 l.starts_with(&arm) && l.ends_with("=> {")

@@ -201,7 +201,7 @@ print-type-size         upvar `.client`: 8 bytes, offset: 0 bytes, alignment: 8 
 print-type-size         padding: 24 bytes
 print-type-size         local `.big`: 100 bytes, alignment: 1 bytes
 print-type-size         local `.__awaitee`: 32 bytes, alignment: 8 bytes, type: {async fn body of Client::get()}
-print-type-size type: `desugar::__private::Machine<f::__State<u8>, (), {closure@src/lib.rs:6:11: 6:13}>`: 152 bytes, alignment: 8 bytes
+print-type-size type: `desugar::__private::Machine<f::FState<u8>, (), {closure@src/lib.rs:6:11: 6:13}>`: 152 bytes, alignment: 8 bytes
 print-type-size     field `.state`: 48 bytes
 print-type-size     end padding: 3 bytes
 ";
@@ -245,6 +245,6 @@ print-type-size     end padding: 3 bytes
             Some(vec!["S".into(), "handle".into()])
         );
         assert_eq!(async_fn_path("std::string::String"), None);
-        assert_eq!(segments("f::__State<A, B<C>>"), ["f", "__State"]);
+        assert_eq!(segments("f::FState<A, B<C>>"), ["f", "FState"]);
     }
 }

@@ -96,7 +96,7 @@ pub fn measure(target: &CrateTarget, native: bool) -> Result<Vec<TypeLayout>, Di
 /// The sizes of `f`'s futures among the layouts of the two builds.
 pub fn of(f: &FnInfo, built: &[TypeLayout], native: &[TypeLayout]) -> FnSizes {
     let path: Vec<String> = f.name.split("::").map(str::to_string).collect();
-    let state_path: Vec<String> = path.iter().cloned().chain(["__State".into()]).collect();
+    let state_path: Vec<String> = path.iter().cloned().chain([f.state_enum.clone()]).collect();
     let desugared = desugared(f, built, &state_path);
     // Rustc's future: from the build as written, unless the function was desugared there.
     let from = if desugared.is_some() { native } else { built };
@@ -146,7 +146,7 @@ fn desugared(f: &FnInfo, types: &[TypeLayout], state_path: &[String]) -> Option<
         .filter(|t| layout::segments(&t.name) == state_path)
         .collect();
     let state = states.iter().max_by_key(|t| t.size)?;
-    // The future: `Machine<path::__State<..>, slots, closure>`.
+    // The future: `Machine<path::FetchDataState<..>, slots, closure>`.
     let machine = types.iter().find(|t| {
         t.name
             .strip_prefix("desugar::__private::Machine<")

@@ -5,21 +5,21 @@
 //!
 //! ```text
 //! fn name(args) -> impl Future<Output = T> {
-//!     enum __State<..> { Start { args }, Get { __awaitee, locals }, .., Done, Panicked }
-//!     impl State for __State<..> { leave: replace(self, Panicked); poison: on a panic }
+//!     enum FetchDataState<..> { Start { args }, Get { __awaitee, locals }, .., Done, Panicked }
+//!     impl State for FetchDataState<..> { leave: replace(self, Panicked); poison: on a panic }
 //!     // `Machine { state, slots, resume }` implements `Future` once, in `desugar::__private`
-//!     machine(__State::Start { args }, (slots), |__state, __slots, __cx| -> Poll<T> {
-//!         let __state: *mut __State<_, ..> = ..;        // the pinned state
+//!     machine(FetchDataState::Start { args }, (slots), |__state, __slots, __cx| -> Poll<T> {
+//!         let __state: *mut FetchDataState<_, ..> = ..;        // the pinned state
 //!         '__poll: loop {
 //!             let __output = '__ret: {
 //!                 match unsafe { &mut *__state } {
-//!                     __State::Start { .. } => { run to the first .await, enter its state }
-//!                     __State::Get { __awaitee, .. } => { poll; Pending => return Pending;
+//!                     FetchDataState::Start { .. } => { run to the first .await, enter its state }
+//!                     FetchDataState::Get { __awaitee, .. } => { poll; Pending => return Pending;
 //!                                                          Ready => run on to the next .await }
-//!                     __State::Done => panic!(..), __State::Panicked => panic!(..),
+//!                     FetchDataState::Done => panic!(..), FetchDataState::Panicked => panic!(..),
 //!                 }
 //!             };
-//!             *__state = __State::Done;
+//!             *__state = FetchDataState::Done;
 //!             return Poll::Ready(__output);
 //!         }
 //!     })
@@ -46,7 +46,7 @@ pub fn emit(
     arms: Lowered,
 ) -> TokenStream {
     let fn_name = f.sig.ident.to_string();
-    let state_enum = hidden("__State");
+    let state_enum = &names.state_enum;
     let (state, cx, awaitee, output) = (
         hidden("__state"),
         hidden("__cx"),
@@ -69,7 +69,7 @@ pub fn emit(
             let #slots: *mut _ = unsafe { ::core::pin::Pin::get_unchecked_mut(#slots) };
         }
     });
-    // The state enum's type parameters, all inferred: `__State<_, _, ..>`.
+    // The state enum's type parameters, all inferred: `FetchDataState<_, _, ..>`.
     let n_params = names.variants.len() + state::stored_locals(a).len() + a.slots.len();
     let infer: Vec<TokenStream> = (0..n_params).map(|_| quote!(_)).collect();
     let current_ty = sig
@@ -89,10 +89,11 @@ pub fn emit(
     let private = crate::names::private();
     let machine_note = comment(
         "The future: `desugar::__private::Machine { state, slots, resume }`, defined once for \
-         all desugared functions. Its `Future::poll` pins the state and the slots and calls \
-         `resume`, this closure, which is where the work happens: it runs the code of the \
-         current state until it completes or an awaited future returns `Poll::Pending`. If \
-         `resume` panics, `poll` poisons the state (`State::poison`) while unwinding.",
+         all desugared functions (the CLI prints it after the expansion). The closure below is \
+         this future's `poll`: `Machine::poll` pins the state and the slots and calls it, and it \
+         runs the code of the current state until the function returns or an awaited future \
+         returns `Poll::Pending`. If it panics, `poll` poisons the state (`State::poison`) while \
+         unwinding.",
     );
     let pinned_marker = hidden("__pinned");
 

@@ -27,7 +27,7 @@ pub fn stored_locals(a: &Analysis) -> Vec<LocalId> {
 /// first, so that they drop in the order it captured them (`blocks`); the `Start` state holds
 /// them in that order too.
 pub fn state_enum(a: &Analysis, names: &Names, subject: &str, block: bool) -> TokenStream {
-    let state_enum = hidden("__State");
+    let state_enum = &names.state_enum;
     let awaitee = hidden("__awaitee");
     let pinned_marker = hidden("__pinned");
     let private = crate::names::private();

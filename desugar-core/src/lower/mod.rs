@@ -937,12 +937,12 @@ impl Writer<'_> {
             .collect()
     }
 
-    /// `let __State::V { fields .. } = State::leave(&mut *__here) else { .. };`: leaves the
+    /// `let FetchDataState::V { fields .. } = State::leave(&mut *__here) else { .. };`: leaves the
     /// state kept in place, through the borrow its references come from.
     fn leave_here(&self, fields: TokenStream) -> TokenStream {
         let ip = self.in_place.as_ref().expect("an arm in place");
         let variant = &self.names.variants[ip.point];
-        let (state_enum, here) = (hidden("__State"), hidden("__here"));
+        let (state_enum, here) = (&self.names.state_enum, hidden("__here"));
         let unreachable = unreachable_state();
         let private = crate::names::private();
         let fields = splice(fields);
@@ -956,7 +956,7 @@ impl Writer<'_> {
     /// The top of an arm that resumes in place, at each poll of its state: the awaited future,
     /// and what building it borrows, as the other arms get them from the `match` on the state.
     fn poll_in_place(&self, p: PointId) -> TokenStream {
-        let (state_enum, state) = (hidden("__State"), hidden("__state"));
+        let (state_enum, state) = (&self.names.state_enum, hidden("__state"));
         let awaitee = hidden("__awaitee");
         let variant = &self.names.variants[p];
         let pinned = pinned_bindings(self.a, self.names, p);
@@ -976,7 +976,8 @@ impl Writer<'_> {
     /// region), through one borrow of it, `__here`, separate from the future's; if the region
     /// can end, the function body's locals get the bindings they move to after it.
     fn restore_in_place(&self, variant: &syn::Ident, ip: &InPlace) -> TokenStream {
-        let (state_enum, state, here) = (hidden("__State"), hidden("__state"), hidden("__here"));
+        let (state_enum, state, here) =
+            (&self.names.state_enum, hidden("__state"), hidden("__here"));
         let awaitee = hidden("__awaitee");
         let mut fields = TokenStream::new();
         for &(id, guard) in &ip.held {
@@ -1148,7 +1149,7 @@ impl Writer<'_> {
     /// the locals declared again without a value (`Back::Declared`): from the first of those at
     /// the function body's level on, its locals are bound in order after the state is left.
     fn restore(&mut self, variant: &syn::Ident, held: &[(LocalId, Back)]) -> TokenStream {
-        let state_enum = hidden("__State");
+        let state_enum = &self.names.state_enum;
         let state = hidden("__state");
         let mut fields = TokenStream::new();
         let mut after = TokenStream::new();
@@ -1320,7 +1321,7 @@ impl Writer<'_> {
         let leave = splice(self.leave_in_place());
         let point = &self.a.points[p];
         let layout = &self.a.layout[p];
-        let state_enum = hidden("__State");
+        let state_enum = &self.names.state_enum;
         let state = hidden("__state");
         let awaitee = hidden("__awaitee");
         let variant = &self.names.variants[p];
