@@ -761,3 +761,15 @@ case! {
         last_round(t.clone(), t.val(7)).await
     }
 }
+
+case! {
+    awaits_after_a_return(t) => after_return(t);
+    // Fuzz seed 747: code after a `return` still has its states; what one of them keeps (the
+    // first operand, lifted) was left out, as if the code could not be reached from there either.
+    #[allow(unreachable_code)]
+    #[desugar]
+    async fn after_return(t: Trace) -> u32 {
+        return t.step("first", 1, 3).await;
+        t.step("s8", 0, 5).await + t.step("s9", 1, 19).await
+    }
+}

@@ -394,8 +394,10 @@ impl Builder {
                 head
             }
             Expr::Return(value) => {
+                // Code after the `return` is still written out: it has states too.
                 let ret = self.node(Node {
                     succ: vec![self.exit],
+                    dead_next: Some(next),
                     ..Node::default()
                 });
                 match value {
