@@ -390,3 +390,24 @@ case! {
         step.handle(3).await
     }
 }
+
+case! {
+    receiver_check_with_mut_arguments(t) => run(t);
+    // Fuzz seed 94: the check of the guess about `t.val(..)`'s receiver calls it again on
+    // stand-ins, in code that never runs; the stand-in for `v` was not `mut`, so `v.take()` in
+    // the argument did not compile (E0596).
+    pub struct Ctx {
+        a: Val,
+    }
+    #[desugar]
+    impl Ctx {
+        async fn subscribe(&self, t: Trace) -> Val {
+            let mut v = self.a.subscribe();
+            v = t.step("s3", 2, v).await;
+            t.val(v.take())
+        }
+    }
+    pub async fn run(t: Trace) -> u32 {
+        Ctx { a: t.val(3) }.subscribe(t.clone()).await.get()
+    }
+}

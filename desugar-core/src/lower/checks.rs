@@ -154,7 +154,10 @@ impl Writer<'_> {
             let i = syn::Index::from(i);
             quote!(let #y = #private::conjure(#ys.#i);)
         });
-        let borrowed = named.iter().map(|y| quote!(let #y = #private::like(&#y);));
+        // (`mut`: the arguments may call `&mut self` methods on them, `v.take()`.)
+        let borrowed = named
+            .iter()
+            .map(|y| quote!(#[allow(unused_mut)] let mut #y = #private::like(&#y);));
         let (method, turbofish, args) = (&call.method, &call.turbofish, call.args.iter());
         let mut marker = method.clone();
         marker.set_span(Span::mixed_site().located_at(span));
