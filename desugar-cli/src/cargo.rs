@@ -11,6 +11,7 @@ struct Metadata {
     packages: Vec<Package>,
     workspace_members: Vec<String>,
     target_directory: PathBuf,
+    workspace_root: PathBuf,
 }
 
 #[derive(Deserialize)]
@@ -43,6 +44,8 @@ pub struct CrateTarget {
     /// `--lib` or `--bin NAME`.
     pub kind_args: Vec<String>,
     pub target_directory: PathBuf,
+    /// Where cargo runs rustc: the paths of its messages are relative to it.
+    pub workspace_root: PathBuf,
     pub manifest_path: Option<PathBuf>,
 }
 
@@ -86,6 +89,7 @@ pub fn crate_target(selection: &Selection<'_>) -> Result<CrateTarget, Diagnostic
                 vec!["--lib".to_string()]
             },
             target_directory: metadata.target_directory.clone(),
+            workspace_root: metadata.workspace_root.clone(),
             manifest_path: selection.manifest_path.map(Path::to_path_buf),
         }),
         None => Err(Diagnostic::error(match selection.bin {
@@ -163,4 +167,77 @@ fn package<'m>(
     within.copied().ok_or_else(|| {
         Diagnostic::error("the workspace has several packages: choose one with `-p`").help(names())
     })
+}
+
+/// An error rustc reported building the crate.
+pub struct RustcError {
+    /// `error[E0507]: cannot move out of ..`.
+    pub message: String,
+    /// The file of its primary span, absolute.
+    pub file: PathBuf,
+    pub line: usize,
+    /// rustc's rendering, snippet included.
+    pub rendered: String,
+}
+
+/// `cargo check` of the crate, with the expansion of its `#[desugar]` functions: the errors
+/// rustc reports.
+pub fn check_build(target: &CrateTarget) -> Result<Vec<RustcError>, Diagnostic> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .args([
+            "check",
+            "--quiet",
+            "--message-format=json",
+            "-p",
+            &target.package,
+        ])
+        .args(&target.kind_args);
+    if let Some(manifest) = &target.manifest_path {
+        command.arg("--manifest-path").arg(manifest);
+    }
+    let output = command
+        .output()
+        .map_err(|e| Diagnostic::error(format!("cannot run `cargo check`: {e}")))?;
+    let mut errors = Vec::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let message = &value["message"];
+        if value["reason"] != "compiler-message" || message["level"] != "error" {
+            continue;
+        }
+        let text = message["message"].as_str().unwrap_or_default();
+        let text = match message["code"]["code"].as_str() {
+            Some(code) => format!("error[{code}]: {text}"),
+            None => format!("error: {text}"),
+        };
+        let spans = message["spans"].as_array().cloned().unwrap_or_default();
+        let primary = spans.iter().find(|s| s["is_primary"] == true);
+        let (file, line) = match primary {
+            Some(span) => (
+                target
+                    .workspace_root
+                    .join(span["file_name"].as_str().unwrap_or_default()),
+                span["line_start"].as_u64().unwrap_or(0) as usize,
+            ),
+            None => (PathBuf::new(), 0),
+        };
+        errors.push(RustcError {
+            message: text,
+            file,
+            line,
+            rendered: message["rendered"].as_str().unwrap_or_default().to_string(),
+        });
+    }
+    if errors.is_empty() && !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(Diagnostic::error(format!(
+            "`cargo check` failed: {}",
+            stderr.trim().trim_start_matches("error: ")
+        )));
+    }
+    Ok(errors)
 }

@@ -472,6 +472,91 @@ fn colored(when: When, terminal: bool) -> bool {
 }
 
 /// Prints `diagnostics` to standard error.
+/// `cargo desugar --check`: the analysis's check, then `cargo check` of the crate, whose errors
+/// inside a `#[desugar]` function are that function's: it can be desugared but its expansion
+/// does not compile. (With `--all` the crate is not built: its functions are not marked.)
+pub fn check_crate(
+    target: &cargo::CrateTarget,
+    input: &Input,
+    item: Option<&str>,
+    view: &View,
+) -> ExitCode {
+    let mut outcome = match run(input, item, view) {
+        Ok(outcome) => outcome,
+        Err(d) => {
+            print_diagnostics(&[d], view);
+            return ExitCode::from(2);
+        }
+    };
+    let analysed = outcome.exit_code() == 0;
+    if let Output::Checked(summary) = &mut outcome.output {
+        if view.all {
+            summary.push_str(
+                "; not built: `--all` desugars functions the crate does not mark `#[desugar]`",
+            );
+        } else if analysed {
+            build(target, input, &mut outcome.diagnostics, summary);
+        }
+    }
+    print_diagnostics(&outcome.diagnostics, view);
+    if let Output::Checked(summary) = &outcome.output {
+        let _ = writeln!(std::io::stderr(), "{summary}");
+    }
+    ExitCode::from(outcome.exit_code())
+}
+
+/// `cargo check`'s errors as diagnostics of the functions they are in, and the summary's end.
+fn build(
+    target: &cargo::CrateTarget,
+    input: &Input,
+    diagnostics: &mut Vec<Diagnostic>,
+    summary: &mut String,
+) {
+    let errors = match cargo::check_build(target) {
+        Ok(errors) => errors,
+        Err(d) => {
+            diagnostics.push(d);
+            return;
+        }
+    };
+    let Ok((units, _)) = input::load(input) else {
+        return;
+    };
+    let functions = functions(&units, false, &mut Vec::new());
+    let absolute = |path: &str| std::fs::canonicalize(path).ok();
+    let mut failing: Vec<&str> = Vec::new();
+    for error in &errors {
+        let file = std::fs::canonicalize(&error.file).ok();
+        let owner = functions.iter().find(|(f, unit)| {
+            file.is_some()
+                && absolute(&unit.path) == file
+                && (f.line..=f.end_line).contains(&error.line)
+        });
+        let rendered = error.rendered.trim_end();
+        diagnostics.push(Diagnostic::error(match owner {
+            Some((f, unit)) => {
+                if !failing.contains(&f.name.as_str()) {
+                    failing.push(&f.name);
+                }
+                format!(
+                    "`{}` ({}:{}) can be desugared, but its expansion does not compile:\n{rendered}",
+                    f.name, unit.path, f.line
+                )
+            }
+            None => format!("the crate does not build, outside the desugared functions:\n{rendered}"),
+        }));
+    }
+    if errors.is_empty() {
+        summary.push_str(", and the crate builds with them desugared (`cargo check`)");
+    } else {
+        summary.push_str(&format!(
+            "; `cargo check` found {} error(s), in {} desugared function(s)",
+            errors.len(),
+            failing.len()
+        ));
+    }
+}
+
 /// `cargo desugar --sizes [ITEM]`: builds the crate, prints each async fn's future's layout,
 /// returns the exit code (1 if a future is larger than `max_size`, 2 if the crate does not build).
 pub fn sizes_main(

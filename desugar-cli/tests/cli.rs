@@ -349,6 +349,32 @@ fn sizes_match_size_of_val() {
     );
 }
 
+/// `cargo desugar --check` builds the crate: a function the analysis accepts but whose
+/// expansion rustc rejects is reported as that function's error, never as "all can be
+/// desugared".
+#[test]
+fn cargo_check_reports_expansions_that_do_not_compile() {
+    let dir = fixtures().join("builds");
+    let run = cargo_desugar(&dir, &["--check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "`wrong_guess` (src/lib.rs:18) can be desugared, but its expansion does not compile"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("error[E0507]"), "{}", run.stderr);
+    assert!(!run.stderr.contains("`fine`"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`cargo check` found 1 error(s), in 1 desugared function(s)"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+}
+
 #[test]
 fn json_gives_the_same_data() {
     let run = desugar(&[EXAMPLE, "--format", "json"]);
@@ -568,7 +594,8 @@ fn cargo_desugar_expands_a_whole_crate() {
     assert_eq!(all.code, 0);
     assert_eq!(
         all.stderr,
-        "checked 3 function(s) in 3 files: all can be desugared\n"
+        "checked 3 function(s) in 3 files: all can be desugared; not built: `--all` desugars \
+         functions the crate does not mark `#[desugar]`\n"
     );
 
     let item = cargo_desugar(&app, &["net::Server::run"]);

@@ -30,5 +30,9 @@ fn main() -> ExitCode {
         let item = opts.item.as_deref();
         return desugar_cli::sizes_main(&target, &root, item, &opts.view, opts.max_size);
     }
+    if opts.view.check {
+        let input = Input::Crate(root);
+        return desugar_cli::check_crate(&target, &input, opts.item.as_deref(), &opts.view);
+    }
     desugar_cli::main(&Input::Crate(root), opts.item.as_deref(), &opts.view)
 }
