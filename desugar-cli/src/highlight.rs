@@ -5,7 +5,9 @@ use syntect::easy::HighlightLines;
 use syntect::highlighting::{Color, Theme, ThemeSet};
 use syntect::parsing::SyntaxSet;
 
-pub const DEFAULT_THEME: &str = "base16-ocean.dark";
+/// Solarized's accent colors are chosen to read on light and dark backgrounds alike; its base
+/// text color is left to the terminal (`foreground`), so the default reads on either.
+pub const DEFAULT_THEME: &str = "Solarized (dark)";
 
 pub struct Highlighter {
     syntaxes: SyntaxSet,
@@ -68,7 +70,13 @@ impl Highlighter {
             .collect()
     }
 
+    /// The escape for color `c`: the terminal's own text color where the theme has its plain
+    /// text color (identifiers, punctuation), which a dark theme would make unreadable on a
+    /// light background.
     fn foreground(&self, c: Color) -> String {
+        if self.theme.settings.foreground == Some(c) {
+            return "\x1b[39m".to_string();
+        }
         match self.truecolor {
             true => format!("\x1b[38;2;{};{};{}m", c.r, c.g, c.b),
             false => format!("\x1b[38;5;{}m", ansi256(c)),
@@ -124,6 +132,9 @@ mod tests {
         let mut h = Highlighter::new(DEFAULT_THEME).unwrap();
         h.truecolor = false;
         assert!(h.rust(&["fn f() {}"])[0].starts_with("\x1b[38;5;"));
+        // Plain text in the terminal's own color.
+        let line = &h.rust(&["fn f() {}"])[0];
+        assert!(line.contains("\x1b[39m "), "{line:?}");
         h.truecolor = true;
         let lines = h.rust(&["fn f() -> u8 { /* a", "comment */ 1 }"]);
         assert_eq!(lines.len(), 2);

@@ -231,7 +231,7 @@ fn explain(units: &[Unit], view: &View, diagnostics: &mut Vec<Diagnostic>) -> Ou
     }
     let tables: Vec<String> = functions
         .iter()
-        .map(|(f, unit)| print::table::state_table(f, &unit.path))
+        .map(|(f, unit)| print::table::state_table(f, &unit.path, terminal_width()))
         .collect();
     Output::Table(tables.join("\n"))
 }
@@ -648,6 +648,19 @@ fn sizes_report(
     })
 }
 
+/// The width to fit wide output to: `$COLUMNS` if set, else the terminal's when printing to
+/// one; `None` when piped (nothing is cut there either).
+pub fn terminal_width() -> Option<usize> {
+    if let Some(columns) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+        return Some(columns);
+    }
+    let out = std::io::stdout();
+    if !out.is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size_of(&out).map(|(w, _)| usize::from(w.0))
+}
+
 pub fn print_diagnostics(diagnostics: &[Diagnostic], view: &View) {
     if diagnostics.is_empty() {
         return;
@@ -696,7 +709,14 @@ pub fn main(input: &Input, item: Option<&str>, view: &View) -> ExitCode {
             )
         }
         Output::Table(text) | Output::Json(text) => (text.clone(), false),
-        Output::SideBySide(blocks) => (print::side_by_side::render(blocks, h), true),
+        Output::SideBySide(blocks) => {
+            let width = terminal_width();
+            // Cut to the screen by the pager only if they are not already stacked to fit it.
+            (
+                print::side_by_side::render(blocks, h, width),
+                width.is_none(),
+            )
+        }
         Output::Checked(summary) => {
             let _ = writeln!(std::io::stderr(), "{summary}");
             (String::new(), false)

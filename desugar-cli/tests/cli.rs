@@ -28,6 +28,7 @@ fn run_in(program: &str, dir: &Path, args: &[&str], env: &[(&str, &str)], stdin:
         .env_remove("PAGER")
         .env_remove("DESUGAR_PAGER")
         .env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
         .env_remove("COLORTERM")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -373,6 +374,32 @@ fn cargo_check_reports_expansions_that_do_not_compile() {
         run.stderr
     );
     assert!(run.stdout.is_empty(), "{}", run.stdout);
+}
+
+/// Fitted to a terminal of 80 columns (`COLUMNS`), the table and the side-by-side view cut
+/// nothing: the states become lines of their own, the panes are stacked.
+#[test]
+fn fits_a_narrow_terminal() {
+    let narrow = [("COLUMNS", "80")];
+    let explain = desugar_env(&[EXAMPLE, "--explain"], &narrow);
+    assert_eq!(explain.code, 0, "{}", explain.stderr);
+    for line in explain.stdout.lines() {
+        assert!(line.chars().count() <= 80, "{line}\n{}", explain.stdout);
+    }
+    for kept in [
+        "client, pages, __iter0 (the iterator of the `for` at line 22)",
+        "client, pages",
+    ] {
+        assert!(explain.stdout.contains(kept), "{kept}\n{}", explain.stdout);
+    }
+    let wide = desugar(&[EXAMPLE, "--side-by-side"]);
+    assert!(wide.stdout.contains(" │ "));
+    let stacked = desugar_env(&[EXAMPLE, "--side-by-side"], &narrow);
+    assert!(!stacked.stdout.contains(" │ "), "{}", stacked.stdout);
+    // Every line of both panes is there, whole.
+    for line in wide.stdout.lines().filter_map(|l| l.split(" │ ").nth(1)) {
+        assert!(stacked.stdout.contains(line.trim_end()), "{line}");
+    }
 }
 
 #[test]

@@ -35,6 +35,7 @@ fn output_of(command: &str) -> String {
         .current_dir(dir)
         .env_remove("PAGER")
         .env_remove("DESUGAR_PAGER")
+        .env_remove("COLUMNS")
         .output()
         .unwrap();
     String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)

@@ -76,17 +76,24 @@ impl Block {
     }
 }
 
-/// The blocks one after the other, highlighted if `highlighter` is given.
-pub fn render(blocks: &[Block], highlighter: Option<&Highlighter>) -> String {
+/// The blocks one after the other, highlighted if `highlighter` is given. In a terminal narrower
+/// than a block's two panes (`width`), its panes are stacked, the source above the expansion,
+/// rather than cut.
+pub fn render(blocks: &[Block], highlighter: Option<&Highlighter>, width: Option<usize>) -> String {
     let mut out = String::new();
     for block in blocks {
-        render_block(block, highlighter, &mut out);
+        render_block(block, highlighter, width, &mut out);
         out.push('\n');
     }
     out
 }
 
-fn render_block(block: &Block, highlighter: Option<&Highlighter>, out: &mut String) {
+fn render_block(
+    block: &Block,
+    highlighter: Option<&Highlighter>,
+    terminal: Option<usize>,
+    out: &mut String,
+) {
     let number_width = (block.first_line + block.source.len()).to_string().len();
     let mark_of = |i: usize| {
         let line = block.first_line + i;
@@ -130,6 +137,30 @@ fn render_block(block: &Block, highlighter: Option<&Highlighter>, out: &mut Stri
     };
     out.push_str(&paint(&block.title));
     out.push('\n');
+    let expansion_width = block
+        .expansion
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    if terminal.is_some_and(|t| width + 3 + expansion_width > t) {
+        out.push_str("source\n");
+        for (row, code) in source.iter().enumerate() {
+            let mark = mark_of(row);
+            let sep = if mark.is_empty() { "" } else { "  " };
+            let number = block.first_line + row;
+            out.push_str(&format!(
+                "{number:>number_width$} {code}{sep}{}\n",
+                paint(&mark)
+            ));
+        }
+        out.push_str("\nexpansion\n");
+        for line in &expansion {
+            out.push_str(line);
+            out.push('\n');
+        }
+        return;
+    }
     out.push_str(&format!("{:<width$} │ expansion\n", "source"));
     out.push_str(&format!("{}─┼─{}\n", "─".repeat(width), "─".repeat(9)));
     let anchors: Vec<(usize, usize)> = block
@@ -212,7 +243,7 @@ mod tests {
             expansion: (0..5).map(|i| format!("line {i}")).collect(),
             anchors: Vec::new(),
         };
-        let text = render(&[block], None);
+        let text = render(std::slice::from_ref(&block), None, None);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "f (a.rs:3)");
         assert_eq!(lines[4], "4     g().await;  ◀ G │ line 1");
@@ -223,6 +254,11 @@ mod tests {
             }
         }
         assert_eq!(lines[7].trim_start(), "│ line 4");
+        // Narrower than both panes: stacked, nothing cut.
+        let stacked = render(&[block], None, Some(20));
+        assert!(!stacked.contains('│'), "{stacked}");
+        assert!(stacked.contains("\n4     g().await;  ◀ G\n"), "{stacked}");
+        assert!(stacked.ends_with("line 3\nline 4\n\n"), "{stacked}");
     }
 
     #[test]

@@ -3,8 +3,9 @@
 
 use super::wrap;
 
-/// The `--explain` table of one function of the file `path`.
-pub fn state_table(f: &desugar_core::explain::FnInfo, path: &str) -> String {
+/// The `--explain` table of one function of the file `path`; wider than `width`, each state
+/// as a few lines instead, wrapped to it.
+pub fn state_table(f: &desugar_core::explain::FnInfo, path: &str, width: Option<usize>) -> String {
     let list = |v: &[String]| {
         if v.is_empty() {
             "-".to_string()
@@ -55,10 +56,55 @@ pub fn state_table(f: &desugar_core::explain::FnInfo, path: &str) -> String {
         1 => points.push_str(" and 1 join state"),
         n => points.push_str(&format!(" and {n} join states")),
     }
-    let mut out = format!(
-        "{} ({path}:{}): {points}, besides `Start`, `Done` and `Panicked`\n",
+    let title = format!(
+        "{} ({path}:{}): {points}, besides `Start`, `Done` and `Panicked`",
         f.name, f.line,
     );
+    // (As wide as before for a terminal of any width, narrower to fit a narrow one.)
+    let note_width = width.map_or(106, |w| w.min(106));
+    let mut out = String::new();
+    for (i, line) in wrap(&title, width.unwrap_or(usize::MAX)).iter().enumerate() {
+        out.push_str(if i == 0 { "" } else { "    " });
+        out.push_str(line);
+        out.push('\n');
+    }
+    let table_width = 2 + widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
+    if let Some(width) = width.filter(|&w| table_width > w) {
+        for (row, state) in rows.iter().zip(&f.states) {
+            let head = format!("{}  at {}  {}", row[0], row[1], row[2]);
+            for (i, wrapped) in wrap(&head, width.saturating_sub(4).max(30))
+                .iter()
+                .enumerate()
+            {
+                out.push_str(if i == 0 { "  " } else { "      " });
+                out.push_str(wrapped);
+                out.push('\n');
+            }
+            for (what, value) in [
+                ("keeps", &row[3]),
+                ("in place", &row[4]),
+                ("in slots", &row[5]),
+            ] {
+                let text = format!("{what}: {value}");
+                for (i, wrapped) in wrap(&text, width.saturating_sub(6).max(30))
+                    .iter()
+                    .enumerate()
+                {
+                    out.push_str(if i == 0 { "    " } else { "      " });
+                    out.push_str(wrapped);
+                    out.push('\n');
+                }
+            }
+            if state.resumes_in_place {
+                let note = "resumes in place: the loop around it comes back to it without moving \
+                            what it keeps out of the state";
+                notes(&[note.to_string()], "    ", note_width, &mut out);
+            }
+            notes(&state.notes, "    ", note_width, &mut out);
+        }
+        notes(&f.notes, "  ", note_width, &mut out);
+        return out;
+    }
     out.push_str(&line(&header));
     out.push('\n');
     for (row, state) in rows.iter().zip(&f.states) {
@@ -67,18 +113,19 @@ pub fn state_table(f: &desugar_core::explain::FnInfo, path: &str) -> String {
         if state.resumes_in_place {
             let note = "resumes in place: the loop around it comes back to it without moving what \
                         it keeps out of the state";
-            notes(&[note.to_string()], "    ", &mut out);
+            notes(&[note.to_string()], "    ", note_width, &mut out);
         }
-        notes(&state.notes, "    ", &mut out);
+        notes(&state.notes, "    ", note_width, &mut out);
     }
-    notes(&f.notes, "  ", &mut out);
+    notes(&f.notes, "  ", note_width, &mut out);
     out
 }
 
-/// `notes`, each as `note: ..` wrapped under itself, indented by `indent`.
-fn notes(notes: &[String], indent: &str, out: &mut String) {
+/// `notes`, each as `note: ..` wrapped under itself to `width`, indented by `indent`.
+fn notes(notes: &[String], indent: &str, width: usize, out: &mut String) {
     for note in notes {
-        for (i, wrapped) in wrap(note, 96).iter().enumerate() {
+        let width = width.saturating_sub(indent.len() + 6).max(30);
+        for (i, wrapped) in wrap(note, width).iter().enumerate() {
             let lead = if i == 0 { "note: " } else { "      " };
             out.push_str(indent);
             out.push_str(lead);
