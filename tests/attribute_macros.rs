@@ -425,7 +425,7 @@ fn instrumented_output_has_no_async_block_left() {
         .to_string();
     assert!(!expanded.contains("async move"), "{expanded}");
     assert!(
-        expanded.contains("__instrumented_body . await"),
+        expanded.contains("__instrumented_body.await"),
         "{expanded}"
     );
     // Three machines: the function's, the `ret`/`err` wrapper's and the body's.

@@ -99,7 +99,10 @@ pub fn crate_target(selection: &Selection<'_>) -> Result<CrateTarget, Diagnostic
                 package.name
             ),
         })
-        .help(format!("its binaries: {}", bins.join(", ")))),
+        .help(format!(
+            "choose one with `--bin NAME`; its binaries: {}",
+            bins.join(", ")
+        ))),
     }
 }
 

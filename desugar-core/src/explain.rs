@@ -176,7 +176,7 @@ pub fn type_name(ty: &syn::Type) -> String {
             Some(last) => last.ident.to_string(),
             None => String::new(),
         },
-        other => quote::ToTokens::to_token_stream(other).to_string(),
+        other => crate::syntax::compact(&quote::ToTokens::to_token_stream(other)),
     }
 }
 

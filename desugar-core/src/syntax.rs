@@ -341,3 +341,75 @@ pub fn is_panic(mac: &syn::Macro) -> bool {
         Some("panic" | "unreachable" | "todo" | "unimplemented")
     )
 }
+
+/// Code as a reader would write it, from tokens whose source text is not at hand (made by
+/// another macro): `TokenStream`'s own text puts a space between every two tokens (`& mut x`,
+/// `f (a , b) . await`); this takes out the spaces nobody writes.
+pub fn compact(tokens: &TokenStream) -> String {
+    let text = tokens.to_string();
+    let mut out = String::with_capacity(text.len());
+    let chars: Vec<char> = text.chars().collect();
+    let mut in_string = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if in_string {
+            out.push(c);
+            if c == '"' && chars.get(i.wrapping_sub(1)) != Some(&'\\') {
+                in_string = false;
+            }
+            continue;
+        }
+        if c == '"' {
+            in_string = true;
+        }
+        if c == ' ' {
+            let before = out.chars().last();
+            let after = chars.get(i + 1).copied();
+            let unary = |at: usize| {
+                // `&`, `*`, `!` or `-` after an opening, a separator or an operator: a prefix.
+                let prev = out[..at].trim_end().chars().last();
+                prev.is_none_or(|p| "([{,;=|&!<>+-*/:".contains(p))
+            };
+            let glued_before = matches!(after, Some('.' | ',' | ';' | ')' | ']' | '?'))
+                || (after == Some('(') && before.is_some_and(|b| b.is_alphanumeric() || b == '_' || b == '!' || b == '>'))
+                || (after == Some('[') && before.is_some_and(|b| b.is_alphanumeric() || b == '_' || b == ')' || b == ']'))
+                || (after == Some(':') && chars.get(i + 2) == Some(&':'))
+                // A macro's `!`: `format ! (` .
+                || (after == Some('!')
+                    && before.is_some_and(|b| b.is_alphanumeric() || b == '_')
+                    && matches!(chars.get(i + 3), Some('(' | '[' | '{')));
+            let glued_after = matches!(before, Some('(' | '[' | '.' | '#'))
+                || (before == Some(':') && out.ends_with("::"))
+                || (matches!(before, Some('&' | '*' | '!' | '-'))
+                    && !out.ends_with("&&")
+                    && unary(out.len() - 1))
+                || (before == Some('!') && matches!(after, Some('(' | '[' | '{')));
+            if glued_before || glued_after {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn compact_reads_as_written() {
+        let cases = [
+            ("f (& mut x , y) . await ?", "f(&mut x, y).await?"),
+            ("a . b [0] . c () . await", "a.b[0].c().await"),
+            ("x - 1 == * y", "x - 1 == *y"),
+            ("std :: mem :: take (& mut v)", "std::mem::take(&mut v)"),
+            (
+                "format ! (\"{} , {}\" , a , b)",
+                "format!(\"{} , {}\", a, b)",
+            ),
+            ("a && ! b", "a && !b"),
+        ];
+        for (tokens, written) in cases {
+            let tokens: proc_macro2::TokenStream = tokens.parse().unwrap();
+            assert_eq!(super::compact(&tokens), written);
+        }
+    }
+}

@@ -1075,7 +1075,7 @@ impl Builder {
         };
         let source = span
             .source_text()
-            .unwrap_or_else(|| quote::ToTokens::to_token_stream(whole).to_string());
+            .unwrap_or_else(|| crate::syntax::compact(&quote::ToTokens::to_token_stream(whole)));
         let uses = self.resolve(mentions::in_expr(operand));
         // `(async { .. }).await`: the operand becomes an argument, where parentheses warn.
         let mut operand = operand;
