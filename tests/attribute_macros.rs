@@ -424,10 +424,7 @@ fn instrumented_output_has_no_async_block_left() {
         .unwrap()
         .to_string();
     assert!(!expanded.contains("async move"), "{expanded}");
-    assert!(
-        expanded.contains("__instrumented_body.await"),
-        "{expanded}"
-    );
+    assert!(expanded.contains("__instrumented_body.await"), "{expanded}");
     // Three machines: the function's, the `ret`/`err` wrapper's and the body's.
     assert_eq!(expanded.matches("Panicked ,").count(), 3, "{expanded}");
 }

@@ -20,8 +20,8 @@ pub struct Held {
     pub ty: Option<syn::Type>,
     /// Kept in place: the awaited future borrows it.
     pub in_place: bool,
-    /// Lives in a slot beside the state, which holds its drop guard.
-    pub in_slot: bool,
+    /// Lives in a slot beside the state, which holds its drop guard: why, in words.
+    pub in_slot: Option<&'static str>,
     /// What a hidden local holds (`the iterator of the `for` at line 22`).
     pub what: Option<String>,
 }
@@ -160,6 +160,19 @@ fn describe(local: &crate::analyze::Local) -> String {
     }
 }
 
+/// Why a local lives in a slot rather than in the states.
+fn slot_reason(local: &crate::analyze::Local) -> &'static str {
+    if local.drop_flag {
+        "it is moved on some paths only, and the slot's `Option` is its drop flag"
+    } else if local.shadowed {
+        "a later local of its name hides it"
+    } else if local.array {
+        "it is an array, kept at one address rather than copied at every `.await`"
+    } else {
+        "something borrows it across an `.await`, so it must not move"
+    }
+}
+
 /// `prefix` (`a::b::` or empty), then `Type::` for a method, then the name.
 fn qualified(prefix: &str, self_ty: Option<&str>, ident: &syn::Ident) -> String {
     match self_ty {
@@ -272,7 +285,7 @@ fn explain_async(
                         ident,
                         ty: local.ty.clone(),
                         in_place: layout.pinned.contains(&id),
-                        in_slot,
+                        in_slot: in_slot.then(|| slot_reason(local)),
                     }
                 })
                 .collect();

@@ -304,12 +304,10 @@ fn variant(out: &mut String, name: &str, fields: &[(String, Option<String>)]) {
 
 /// What a field's comment says: that the awaited future borrows it, or what a hidden local is.
 fn note(held: &Held) -> Option<String> {
-    if held.in_slot {
-        return Some(
-            "In a slot beside the enum, at an address that never changes (something borrows \
-             it); the state owns it."
-                .to_string(),
-        );
+    if let Some(why) = held.in_slot {
+        return Some(format!(
+            "In a slot beside the enum, which the state owns, as {why}."
+        ));
     }
     if held.field != held.ident && held.ident != "self" {
         return Some(format!(
