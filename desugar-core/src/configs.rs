@@ -41,40 +41,52 @@ pub fn split(f: &mut AsyncFn) -> Result<Option<Split>> {
             ),
         ));
     }
+    let editor = |edit, lets| Editor { edit, lets };
     // Finding edits nothing: no copy of the body for the usual function, which has none.
-    let mut all = Edit::Find(Vec::new());
-    all.visit_block_mut(&mut f.block);
-    let spans = match all {
-        Edit::Find(spans) => spans,
-        Edit::Keep(_) | Edit::Remove(_) => Vec::new(),
+    let mut find = |lets| {
+        let mut all = Editor {
+            edit: Edit::Find(Vec::new()),
+            lets,
+        };
+        all.visit_block_mut(&mut f.block);
+        match all.edit {
+            Edit::Find(spans) => spans,
+            Edit::Keep(_) | Edit::Remove(_) => Vec::new(),
+        }
     };
-    if spans.len() > MOST {
+    let awaiting = find(false);
+    if awaiting.len() > MOST {
         return Err(Error::new(
-            spans[MOST],
+            awaiting[MOST],
             format!(
                 "desugar supports at most {MOST} `#[cfg]` statements with `.await` in a \
                  function ({} here): each doubles the expansion, written once with and once \
                  without it; move some into functions of their own",
-                spans.len()
+                awaiting.len()
             ),
         ));
     }
+    // `#[cfg]` `let`s too, while the copies stay within those of `MOST` statements; beyond,
+    // they are left as written (right where the configuration declares them all).
+    let with_lets = find(true);
+    let lets = f.configured.len() + with_lets.len() <= MOST;
+    let spans = if lets { with_lets } else { awaiting };
     if spans.is_empty() {
         return Ok(None);
     }
-    let mut keep = Edit::Keep(None);
+    let mut keep = editor(Edit::Keep(None), lets);
     let mut with = f.clone();
     keep.visit_block_mut(&mut with.block);
     let Edit::Keep(Some(Kept {
         predicate,
         text,
         line,
-    })) = keep
+    })) = keep.edit
     else {
         return Ok(None);
     };
     let mut without = f.clone();
-    Edit::Remove(false).visit_block_mut(&mut without.block);
+    editor(Edit::Remove(false), lets).visit_block_mut(&mut without.block);
     with.attrs.push(syn::parse_quote!(#[cfg(#predicate)]));
     without
         .attrs
@@ -149,7 +161,7 @@ struct Kept {
     line: usize,
 }
 
-/// What to do with the conditional statements that await: find them all (where their `cfg`
+/// What to do with the conditional statements that change the states: find them all (where their `cfg`
 /// is), or take the first one's condition off (keep it) or take it out (remove it).
 enum Edit {
     Find(Vec<proc_macro2::Span>),
@@ -197,16 +209,45 @@ impl Edit {
     }
 }
 
-impl VisitMut for Edit {
+/// An edit, and whether a `#[cfg]` on a `let` counts: it decides whether a state keeps the
+/// local, so it is one to write the function for with and without, as one on a statement that
+/// awaits (the states would otherwise name a local a configuration does not declare, or keep one
+/// in a slot whose declaration loses its `#[cfg]`).
+struct Editor {
+    edit: Edit,
+    /// Whether `#[cfg]` `let`s count, not only statements that await.
+    lets: bool,
+}
+
+impl Editor {
+    fn done(&self) -> bool {
+        self.edit.done()
+    }
+
+    fn conditional(&mut self, attrs: &mut Vec<Attribute>) -> bool {
+        self.edit.conditional(attrs)
+    }
+
+    /// A statement whose `#[cfg]` changes the states: it awaits, or it is a `let` whose local
+    /// is in scope at an `.await` after it (`rest`: the statements after it in its block).
+    fn changes_states(&self, stmt: &syn::Stmt, rest: &[syn::Stmt]) -> bool {
+        first_await(stmt).is_some()
+            || (self.lets
+                && matches!(stmt, syn::Stmt::Local(_))
+                && rest.iter().any(|s| first_await(s).is_some()))
+    }
+}
+
+impl VisitMut for Editor {
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
         let mut i = 0;
         while i < block.stmts.len() {
             if self.done() {
                 return;
             }
+            let changes = self.changes_states(&block.stmts[i], &block.stmts[i + 1..]);
             let stmt = &mut block.stmts[i];
-            let awaits = first_await(&*stmt).is_some();
-            if let Some(attrs) = stmt_attrs(stmt).filter(|_| awaits) {
+            if let Some(attrs) = stmt_attrs(stmt).filter(|_| changes) {
                 if self.conditional(attrs) {
                     block.stmts.remove(i);
                     continue;

@@ -235,6 +235,52 @@ case! {
 }
 
 case! {
+    cfg_lets_of_one_name(t) => run(t);
+    // `#[cfg(a)] let k = ..; #[cfg(not(a))] let k = ..;`, the usual way to give a local a value
+    // per configuration: the second `let` was taken to shadow the first, which then went to a
+    // slot whose declaration lost its `#[cfg]`: `second` ran `first`'s initializer, compiled out
+    // (a silent difference; E0369 where `k` was read). Such a `#[cfg]` changes the states as one
+    // on a statement that awaits does: the function is written once with and once without it.
+    #[desugar]
+    async fn first(t: Trace, n: u32) -> u32 {
+        #[cfg(all())]
+        let k = t.noisy("first");
+        #[cfg(any())]
+        let k = t.noisy("second");
+        let m = t.step("first", 1, n).await;
+        k.touch();
+        m + 1
+    }
+    #[desugar]
+    async fn second(t: Trace, n: u32) -> u32 {
+        #[cfg(any())]
+        let k = t.noisy("first");
+        #[cfg(all())]
+        let k = t.noisy("second");
+        let m = t.step("second", 1, n).await;
+        k.touch();
+        m + 2
+    }
+    // A `#[cfg]` `let` in scope at an `.await` (`#[cfg(feature = "x")] let _timer = ..;`): kept
+    // in the states, so a configuration without it did not compile (E0425).
+    #[desugar]
+    async fn absent(t: Trace, n: u32) -> u32 {
+        #[cfg(any())]
+        let timer = t.noisy("never");
+        #[cfg(any())]
+        let kept = [t.noisy("never either")];
+        let v = t.noisy("v");
+        let r = &v;
+        let m = t.step("absent", 1, n).await;
+        r.touch();
+        m
+    }
+    async fn run(t: Trace) -> u32 {
+        first(t.clone(), 2).await + second(t.clone(), 3).await + absent(t, 4).await
+    }
+}
+
+case! {
     recursion_through_box_pin(t) => run(t);
     #[desugar]
     async fn fib(t: Trace, n: u64) -> u64 {
