@@ -194,6 +194,8 @@ fn state_size(variant: &layout::Variant, point: Option<usize>) -> StateSize {
             (_, "__pinned") => continue,
             (_, "__awaitee") => "the awaited future".to_string(),
             (_, "__self") => "self".to_string(),
+            // What rustc keeps that has no name: a temporary alive across the `.await`.
+            (_, name) if name.starts_with("coroutine_field") => "a temporary".to_string(),
             (PartKind::Upvar, name) => {
                 let local = parts
                     .iter()
