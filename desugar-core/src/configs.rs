@@ -209,13 +209,14 @@ impl Edit {
     }
 }
 
-/// An edit, and whether a `#[cfg]` on a `let` counts: it decides whether a state keeps the
-/// local, so it is one to write the function for with and without, as one on a statement that
-/// awaits (the states would otherwise name a local a configuration does not declare, or keep one
-/// in a slot whose declaration loses its `#[cfg]`).
+/// An edit, and whether a `#[cfg]` on a `let` or an expression statement before an `.await`
+/// counts: it decides whether a state keeps a local, so it is one to write the function for with
+/// and without, as one on a statement that awaits (the states would otherwise name a local a
+/// configuration does not declare, keep one in a slot whose declaration loses its `#[cfg]`, or
+/// drop one early that a configuration does not move).
 struct Editor {
     edit: Edit,
-    /// Whether `#[cfg]` `let`s count, not only statements that await.
+    /// Whether `#[cfg]` `let`s and expressions count, not only statements that await.
     lets: bool,
 }
 
@@ -228,12 +229,14 @@ impl Editor {
         self.edit.conditional(attrs)
     }
 
-    /// A statement whose `#[cfg]` changes the states: it awaits, or it is a `let` whose local
-    /// is in scope at an `.await` after it (`rest`: the statements after it in its block).
+    /// A statement whose `#[cfg]` changes the states: it awaits, or it is a `let` or an
+    /// expression (`drop(v)`, `v = ..`) before an `.await` of its block (`rest`: the statements
+    /// after it), which the states see declared, moved or given a value, or not. (A macro
+    /// statement, `debug!(..)`, is taken to only read what it names.)
     fn changes_states(&self, stmt: &syn::Stmt, rest: &[syn::Stmt]) -> bool {
         first_await(stmt).is_some()
             || (self.lets
-                && matches!(stmt, syn::Stmt::Local(_))
+                && matches!(stmt, syn::Stmt::Local(_) | syn::Stmt::Expr(..))
                 && rest.iter().any(|s| first_await(s).is_some()))
     }
 }

@@ -275,8 +275,18 @@ case! {
         r.touch();
         m
     }
+    // A `#[cfg]` statement that moves a local before an `.await`: without it the local lives to
+    // the end of the function, but the states took it for moved and dropped it at the `.await`.
+    #[desugar]
+    async fn dropped(t: Trace, n: u32) -> u32 {
+        let _v = t.noisy("v");
+        #[cfg(any())]
+        drop(_v);
+        t.step("dropped", 1, n).await
+    }
     async fn run(t: Trace) -> u32 {
-        first(t.clone(), 2).await + second(t.clone(), 3).await + absent(t, 4).await
+        let (a, b) = (first(t.clone(), 2).await, second(t.clone(), 3).await);
+        a + b + absent(t.clone(), 4).await + dropped(t, 5).await
     }
 }
 
