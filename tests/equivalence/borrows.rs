@@ -731,3 +731,18 @@ case! {
         [branches(t.clone(), 0).await, branches(t.clone(), 1).await, branches(t.clone(), 2).await]
     }
 }
+
+case! {
+    literal_field_read_keeps_its_struct(t) => entry(t);
+    // Fresh fuzz seed 3974: `p.n` read once, by value, in a call's arguments was taken for a
+    // move, which leaves `p` partly moved: the rest of `p` was dropped at the next `.await`
+    // instead of at the end of the function. The struct literal gives `n` a number: `Copy`.
+    #[desugar]
+    pub async fn entry(t: Trace) -> Result<u32, Bad> {
+        let p = Pair {
+            a: t.val(101),
+            n: 5,
+        };
+        Ok(t.step("s13", 1, check(&t, p.n)?).await)
+    }
+}

@@ -722,7 +722,9 @@ fn settle_field_reads(a: &Analysis, g: &mut Graph) {
             let again = read_in[i].contains(&key)
                 || read_ahead_out[i].contains(&key)
                 || reads.iter().filter(|r| **r == key).count() > 1;
-            if !ahead || !(u.copies || again) {
+            // (`Pair { n: 5, .. }`: `p.n` is a number.)
+            let literal = a.locals[u.local].copy_fields.contains(&key.1);
+            if !ahead || !(u.copies || again || literal) {
                 u.kind = Use::Move;
             }
         }

@@ -81,6 +81,9 @@ pub struct Local {
     pub holds: Option<String>,
     /// Its type where the source writes it (`let n: u32`, a parameter's), for `--teach`.
     pub ty: Option<Type>,
+    /// Fields its struct literal gives a literal or a shared reference (`Pair { n: 5, .. }`):
+    /// `Copy`, so reading one by value copies it and leaves the struct whole.
+    pub copy_fields: Vec<String>,
 }
 
 impl Local {
@@ -496,6 +499,7 @@ impl Builder {
             slot: None,
             holds: None,
             ty: None,
+            copy_fields: Vec::new(),
         });
         if let Some(scope) = self.scopes.last_mut() {
             scope.1.push(id);
@@ -596,6 +600,7 @@ impl Builder {
                     Pat::Type(t) if matches!(&*t.pat, Pat::Ident(_)) => Some((*t.ty).clone()),
                     _ => None,
                 };
+                local.copy_fields = init.map(copy_fields).unwrap_or_default();
                 id
             })
             .collect()
@@ -1728,4 +1733,30 @@ fn copy_type(ty: &Type) -> bool {
         Type::Group(g) => copy_type(&g.elem),
         _ => false,
     }
+}
+
+/// The fields a struct literal gives a value whose type is `Copy` as the syntax shows: a
+/// literal or a shared reference.
+fn copy_fields(init: &syn::Expr) -> Vec<String> {
+    let syn::Expr::Struct(s) = init else {
+        return Vec::new();
+    };
+    s.fields
+        .iter()
+        .filter(|f| {
+            let mut value = &f.expr;
+            if let syn::Expr::Unary(u) = value {
+                if matches!(u.op, syn::UnOp::Neg(_)) {
+                    value = &u.expr;
+                }
+            }
+            match value {
+                // (A string literal is a `&'static str`, shared too.)
+                syn::Expr::Lit(_) => true,
+                syn::Expr::Reference(r) => r.mutability.is_none(),
+                _ => false,
+            }
+        })
+        .map(|f| quote::ToTokens::to_token_stream(&f.member).to_string())
+        .collect()
 }
