@@ -738,11 +738,23 @@ case! {
     // move, which leaves `p` partly moved: the rest of `p` was dropped at the next `.await`
     // instead of at the end of the function. The struct literal gives `n` a number: `Copy`.
     #[desugar]
-    pub async fn entry(t: Trace) -> Result<u32, Bad> {
+    pub async fn plain(t: Trace) -> Result<u32, Bad> {
         let p = Pair {
             a: t.val(101),
             n: 5,
         };
         Ok(t.step("s13", 1, check(&t, p.n)?).await)
+    }
+    // (As the seed: the literal awaits.)
+    #[desugar]
+    pub async fn awaiting(t: Trace) -> Result<u32, Bad> {
+        let p = Pair {
+            a: t.step("a", 1, t.val(102)).await,
+            n: 6,
+        };
+        Ok(t.step("s14", 1, check(&t, p.n)?).await)
+    }
+    pub async fn entry(t: Trace) -> Result<u32, Bad> {
+        Ok(plain(t.clone()).await? + awaiting(t).await?)
     }
 }

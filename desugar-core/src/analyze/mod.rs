@@ -961,6 +961,7 @@ impl Builder {
         for &id in &declares {
             self.locals[id].uninit = false;
             self.locals[id].slottable = simple;
+            self.locals[id].copy_fields = copy_fields(&init.expr);
         }
         out.push(Stmt::Let {
             local: local.clone(),
