@@ -64,6 +64,31 @@ fn comment_of(line: &str) -> Option<(&str, String)> {
     Some((indent, lit.value()))
 }
 
+/// `header` and `rows` as aligned columns, each line after `indent`, trailing spaces trimmed.
+pub fn columns<const N: usize>(
+    indent: &str,
+    header: &[String; N],
+    rows: &[[String; N]],
+) -> Vec<String> {
+    let mut widths = header.clone().map(|h| h.chars().count());
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    std::iter::once(header)
+        .chain(rows)
+        .map(|cells| {
+            let padded: Vec<String> = cells
+                .iter()
+                .zip(widths)
+                .map(|(c, w)| format!("{c:<w$}"))
+                .collect();
+            format!("{indent}{}", padded.join("  ").trim_end())
+        })
+        .collect()
+}
+
 /// `text` in lines of at most `width` characters (longer words stay whole).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();

@@ -81,23 +81,10 @@ fn table(out: &mut String, f: &FnInfo, title: &str, size: &FutureSize) {
             [s.name.clone(), at, awaits, bytes, holds(s)]
         })
         .collect();
-    let mut widths = header.clone().map(|h| h.len());
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |cells: &[String; 5]| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        format!("    {}", padded.join("  ").trim_end())
-    };
-    let _ = writeln!(out, "{}", line(&header));
-    for (row, state) in rows.iter().zip(&size.states) {
-        let _ = writeln!(out, "{}", line(row));
+    let lines = super::columns("    ", &header, &rows);
+    let _ = writeln!(out, "{}", lines[0]);
+    for (line, state) in lines[1..].iter().zip(&size.states) {
+        let _ = writeln!(out, "{line}");
         if !state.twice.is_empty() {
             let _ = writeln!(
                 out,

@@ -32,20 +32,7 @@ pub fn state_table(f: &desugar_core::explain::FnInfo, path: &str, width: Option<
             ]
         })
         .collect();
-    let mut widths = header.clone().map(|h| h.len());
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |cells: &[String; 6]| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        format!("  {}", padded.join("  ").trim_end())
-    };
+    let lines = super::columns("  ", &header, &rows);
     let joins = f.states.iter().filter(|s| s.join).count();
     let mut points = match f.states.len() - joins {
         1 => "1 suspension point".to_string(),
@@ -68,7 +55,7 @@ pub fn state_table(f: &desugar_core::explain::FnInfo, path: &str, width: Option<
         out.push_str(line);
         out.push('\n');
     }
-    let table_width = 2 + widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
+    let table_width = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     if let Some(width) = width.filter(|&w| table_width > w) {
         for (row, state) in rows.iter().zip(&f.states) {
             let head = format!("{}  at {}  {}", row[0], row[1], row[2]);
@@ -105,10 +92,10 @@ pub fn state_table(f: &desugar_core::explain::FnInfo, path: &str, width: Option<
         notes(&f.notes, "  ", note_width, &mut out);
         return out;
     }
-    out.push_str(&line(&header));
+    out.push_str(&lines[0]);
     out.push('\n');
-    for (row, state) in rows.iter().zip(&f.states) {
-        out.push_str(&line(row));
+    for (line, state) in lines[1..].iter().zip(&f.states) {
+        out.push_str(line);
         out.push('\n');
         if state.resumes_in_place {
             let note = "resumes in place: the loop around it comes back to it without moving what \

@@ -539,14 +539,18 @@ fn one_line(text: &str) -> String {
 }
 
 fn type_text(ty: &syn::Type) -> String {
-    let item: syn::Item = syn::parse_quote!(type T = #ty;);
+    item_text(syn::parse_quote!(type T = #ty;), "type T = ")
+}
+
+/// What prettyplease writes of `item` on one line, `prefix` and the `;` taken off.
+fn item_text(item: syn::Item, prefix: &str) -> String {
     let text = prettyplease::unparse(&syn::File {
         shebang: None,
         attrs: Vec::new(),
         items: vec![item],
     });
     one_line(&text)
-        .trim_start_matches("type T = ")
+        .trim_start_matches(prefix)
         .trim_end_matches(';')
         .to_string()
 }
@@ -564,16 +568,7 @@ fn expression(e: &syn::Expr) -> String {
     }
     let mut e = e.clone();
     Receiver.visit_expr_mut(&mut e);
-    let item: syn::Item = syn::parse_quote!(const C: () = #e;);
-    let text = prettyplease::unparse(&syn::File {
-        shebang: None,
-        attrs: Vec::new(),
-        items: vec![item],
-    });
-    one_line(&text)
-        .trim_start_matches("const C: () = ")
-        .trim_end_matches(';')
-        .to_string()
+    item_text(syn::parse_quote!(const C: () = #e;), "const C: () = ")
 }
 
 /// `fetch_data` -> `FetchData`.
