@@ -250,7 +250,7 @@ fn graph(
         .iter()
         .map(|(f, u)| (f, u.path.as_str()))
         .collect();
-    let dot = print::graph::dot(&pairs);
+    let dot = print::graph::dot(&pairs, &[]);
     match format {
         _ if pairs.is_empty() => Output::Table(String::new()),
         opts::GraphFormat::Dot => Output::Table(dot),
@@ -631,7 +631,25 @@ fn sizes_report(
             }
         }
     }
-    let output = if view.format == Format::Json {
+    let output = if let Some(format) = view.graph {
+        let pairs: Vec<(&FnInfo, &str)> = measured.iter().map(|(f, p, _)| (*f, *p)).collect();
+        let sizes: Vec<Option<&sizes::FutureSize>> = measured
+            .iter()
+            .map(|(_, _, s)| s.desugared.as_ref().or(s.native.as_ref()))
+            .collect();
+        let dot = print::graph::dot(&pairs, &sizes);
+        match format {
+            opts::GraphFormat::Dot => Output::Table(dot),
+            opts::GraphFormat::Svg => match print::graph::svg(&dot) {
+                Ok(svg) => Output::Table(svg),
+                Err(e) => {
+                    return Err(Diagnostic::error(format!(
+                        "the diagram could not be drawn: {e}"
+                    )));
+                }
+            },
+        }
+    } else if view.format == Format::Json {
         let rows: Vec<(&FnInfo, &str, &sizes::FnSizes)> =
             measured.iter().map(|(f, p, s)| (*f, *p, s)).collect();
         Output::Json(print::sizes::json(&rows))

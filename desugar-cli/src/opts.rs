@@ -53,8 +53,9 @@ pub struct CargoOpts {
     /// Instead of the expansion, how big each async fn's future is and where its memory goes:
     /// each state's size and what it holds, from rustc's own layout (the crate is built, with
     /// `RUSTC_BOOTSTRAP=1` for `-Zprint-type-sizes`); for `#[desugar]` functions rustc's and the
-    /// expansion's side by side.
-    #[arg(long, conflicts_with_all = ["explain", "side_by_side", "teach", "graph", "check"])]
+    /// expansion's side by side; with `--graph`, each state's size is on its node, the largest
+    /// filled.
+    #[arg(long, conflicts_with_all = ["explain", "side_by_side", "teach", "check"])]
     pub sizes: bool,
 
     /// With `--sizes`: exit with 1 when a future is larger than this, saying why.

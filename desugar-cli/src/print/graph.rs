@@ -4,11 +4,14 @@
 //! `return` or `?` to `Done`). The DOT text is the source of truth; the SVG is layout-rs's
 //! rendering of it, so that no Graphviz needs to be installed.
 
+use crate::sizes::FutureSize;
 use desugar_core::explain::{FnInfo, Next};
 use std::fmt::Write;
 
 /// One `digraph` with every function's states, each function's node names prefixed `fN_`.
-pub fn dot(functions: &[(&FnInfo, &str)]) -> String {
+/// With `sizes` (`cargo desugar --graph .. --sizes`), each state's size is on its node and the
+/// largest is filled.
+pub fn dot(functions: &[(&FnInfo, &str)], sizes: &[Option<&FutureSize>]) -> String {
     let mut out = String::from(
         "digraph states {\n    node [shape=box, fontname=\"monospace\"];\n    edge [fontname=\"monospace\"];\n",
     );
@@ -19,12 +22,26 @@ pub fn dot(functions: &[(&FnInfo, &str)]) -> String {
             Node::Done => format!("f{i}_done"),
         };
         let _ = writeln!(out, "\n    // {} ({path}:{})", f.name, f.line);
-        let start = format!("{}\nStart", f.name);
+        let size = sizes.get(i).copied().flatten();
+        let largest = size.and_then(|s| s.states.iter().map(|s| s.size).max());
+        // `\nN bytes` on a state's label, and the largest state filled.
+        let measured = |point: Option<usize>| {
+            let state = size?.states.iter().find(|s| s.point == point)?;
+            let mark = Some(state.size) == largest && size?.states.len() > 1;
+            Some((format!("\n{} bytes", state.size), mark))
+        };
+        let attributes = |point: Option<usize>| match measured(point) {
+            Some((_, true)) => ", style=filled, fillcolor=\"lightyellow\"",
+            _ => "",
+        };
+        let bytes = |point: Option<usize>| measured(point).map(|(b, _)| b).unwrap_or_default();
+        let start = format!("{}\nStart{}", f.name, bytes(None));
         let _ = writeln!(
             out,
-            "    {} [label=\"{}\"];",
+            "    {} [label=\"{}\"{}];",
             node(Node::Start),
-            escape(&start)
+            escape(&start),
+            attributes(None)
         );
         for (p, state) in f.states.iter().enumerate() {
             let what = if state.join {
@@ -32,12 +49,13 @@ pub fn dot(functions: &[(&FnInfo, &str)]) -> String {
             } else {
                 format!("line {}: {}", state.line, shorten(&state.awaited, 48))
             };
-            let label = format!("{}\n{what}", state.name);
+            let label = format!("{}\n{what}{}", state.name, bytes(Some(p)));
             let _ = writeln!(
                 out,
-                "    {} [label=\"{}\"];",
+                "    {} [label=\"{}\"{}];",
                 node(Node::State(p)),
-                escape(&label)
+                escape(&label),
+                attributes(Some(p))
             );
         }
         let _ = writeln!(
