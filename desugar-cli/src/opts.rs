@@ -99,7 +99,8 @@ pub struct View {
     pub side_by_side: bool,
 
     /// Only check that every selected async fn can be desugared: diagnostics on standard
-    /// error, exit code 1 if one cannot, nothing on standard output.
+    /// error, exit code 1 if one cannot, nothing on standard output (`cargo desugar --check`
+    /// also builds the crate and reports an expansion rustc rejects).
     #[arg(long, conflicts_with_all = ["explain", "side_by_side", "format", "teach", "graph"])]
     pub check: bool,
 
