@@ -250,9 +250,15 @@ fn graph(
         .iter()
         .map(|(f, u)| (f, u.path.as_str()))
         .collect();
-    let dot = print::graph::dot(&pairs, &[]);
+    if pairs.is_empty() {
+        return Output::Table(String::new());
+    }
+    drawn(print::graph::dot(&pairs, &[]), format, diagnostics)
+}
+
+/// The diagram in `format`; if layout-rs cannot draw it, the DOT text and an error.
+fn drawn(dot: String, format: opts::GraphFormat, diagnostics: &mut Vec<Diagnostic>) -> Output {
     match format {
-        _ if pairs.is_empty() => Output::Table(String::new()),
         opts::GraphFormat::Dot => Output::Table(dot),
         opts::GraphFormat::Svg => match print::graph::svg(&dot) {
             Ok(svg) => Output::Table(svg),
@@ -572,11 +578,7 @@ pub fn sizes_main(
             let (Output::Table(text) | Output::Json(text)) = &outcome.output else {
                 return ExitCode::from(2);
             };
-            let page = match view.paging {
-                When::Always => true,
-                When::Never => false,
-                When::Auto => std::io::stdout().is_terminal(),
-            };
+            let page = paged(view, std::io::stdout().is_terminal());
             pager::write(text, page && !text.is_empty(), false);
             ExitCode::from(outcome.exit_code())
         }
@@ -611,7 +613,7 @@ fn sizes_report(
     let built = sizes::measure(target, false)?;
     let desugared = functions
         .iter()
-        .any(|(f, _)| sizes::of(f, &built, &[]).desugared.is_some());
+        .any(|(f, _)| sizes::is_desugared(f, &built));
     let native = if desugared {
         sizes::measure(target, true)?
     } else {
@@ -637,18 +639,7 @@ fn sizes_report(
             .iter()
             .map(|(_, _, s)| s.desugared.as_ref().or(s.native.as_ref()))
             .collect();
-        let dot = print::graph::dot(&pairs, &sizes);
-        match format {
-            opts::GraphFormat::Dot => Output::Table(dot),
-            opts::GraphFormat::Svg => match print::graph::svg(&dot) {
-                Ok(svg) => Output::Table(svg),
-                Err(e) => {
-                    return Err(Diagnostic::error(format!(
-                        "the diagram could not be drawn: {e}"
-                    )));
-                }
-            },
-        }
+        drawn(print::graph::dot(&pairs, &sizes), format, &mut diagnostics)
     } else if view.format == Format::Json {
         let rows: Vec<(&FnInfo, &str, &sizes::FnSizes)> =
             measured.iter().map(|(f, p, s)| (*f, *p, s)).collect();
@@ -677,6 +668,15 @@ pub fn terminal_width() -> Option<usize> {
         return None;
     }
     terminal_size::terminal_size_of(&out).map(|(w, _)| usize::from(w.0))
+}
+
+/// Whether to page, as `--paging` says (`auto`: on a terminal).
+fn paged(view: &View, terminal: bool) -> bool {
+    match view.paging {
+        When::Always => true,
+        When::Never => false,
+        When::Auto => terminal,
+    }
 }
 
 pub fn print_diagnostics(diagnostics: &[Diagnostic], view: &View) {
@@ -740,11 +740,6 @@ pub fn main(input: &Input, item: Option<&str>, view: &View) -> ExitCode {
             (String::new(), false)
         }
     };
-    let page = match view.paging {
-        When::Always => true,
-        When::Never => false,
-        When::Auto => terminal,
-    };
-    pager::write(&text, page && !text.is_empty(), wide);
+    pager::write(&text, paged(view, terminal) && !text.is_empty(), wide);
     ExitCode::from(outcome.exit_code())
 }

@@ -44,10 +44,7 @@ pub fn split(f: &mut AsyncFn) -> Result<Option<Split>> {
     let editor = |edit, lets| Editor { edit, lets };
     // Finding edits nothing: no copy of the body for the usual function, which has none.
     let mut find = |lets| {
-        let mut all = Editor {
-            edit: Edit::Find(Vec::new()),
-            lets,
-        };
+        let mut all = editor(Edit::Find(Vec::new()), lets);
         all.visit_block_mut(&mut f.block);
         match all.edit {
             Edit::Find(spans) => spans,

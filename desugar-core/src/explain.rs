@@ -148,16 +148,23 @@ fn configured_note(configured: &[String]) -> Option<String> {
 /// A local's name as users read it: hidden locals the expansion introduced say what they are.
 fn describe(local: &crate::analyze::Local) -> String {
     let name = local.ident.to_string();
-    if name.starts_with(crate::analyze::FOR_ITERATOR) {
-        return format!(
-            "{name} (the iterator of the `for` at line {})",
-            local.ident.span().start().line
-        );
-    }
-    match &local.holds {
+    match what_it_holds(local) {
         Some(holds) => format!("{name} ({holds})"),
         None => name,
     }
+}
+
+/// What a hidden local the expansion introduced holds, in words.
+fn what_it_holds(local: &crate::analyze::Local) -> Option<String> {
+    if local
+        .ident
+        .to_string()
+        .starts_with(crate::analyze::FOR_ITERATOR)
+    {
+        let line = local.ident.span().start().line;
+        return Some(format!("the iterator of the `for` at line {line}"));
+    }
+    local.holds.clone()
 }
 
 /// Why a local lives in a slot rather than in the states.
@@ -271,18 +278,11 @@ fn explain_async(
                 .into_iter()
                 .map(|(id, in_slot)| {
                     let local = &a.locals[id];
-                    let what = describe(local);
-                    let ident = local.ident.to_string();
                     Held {
                         field: names.fields[id].to_string(),
                         line: local.ident.span().start().line,
-                        what: (what != ident).then(|| {
-                            what[ident.len()..]
-                                .trim()
-                                .trim_matches(['(', ')'])
-                                .to_string()
-                        }),
-                        ident,
+                        what: what_it_holds(local),
+                        ident: local.ident.to_string(),
                         ty: local.ty.clone(),
                         in_place: layout.pinned.contains(&id),
                         in_slot: in_slot.then(|| slot_reason(local)),

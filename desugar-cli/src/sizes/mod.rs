@@ -96,8 +96,7 @@ pub fn measure(target: &CrateTarget, native: bool) -> Result<Vec<TypeLayout>, Di
 /// The sizes of `f`'s futures among the layouts of the two builds.
 pub fn of(f: &FnInfo, built: &[TypeLayout], native: &[TypeLayout]) -> FnSizes {
     let path: Vec<String> = f.name.split("::").map(str::to_string).collect();
-    let state_path: Vec<String> = path.iter().cloned().chain([f.state_enum.clone()]).collect();
-    let desugared = desugared(f, built, &state_path);
+    let desugared = desugared(f, built, &state_path(f));
     // Rustc's future: from the build as written, unless the function was desugared there.
     let from = if desugared.is_some() { native } else { built };
     FnSizes {
@@ -138,6 +137,23 @@ fn native_size(f: &FnInfo, types: &[TypeLayout], path: &[String]) -> Option<Futu
         states,
         slots: 0,
     })
+}
+
+/// Whether the build `built` has `f`'s state enum: the function was desugared in it.
+pub fn is_desugared(f: &FnInfo, built: &[TypeLayout]) -> bool {
+    let state_path = state_path(f);
+    built
+        .iter()
+        .any(|t| layout::segments(&t.name) == state_path)
+}
+
+/// The path of `f`'s state enum, a local item of the function: `f::FState`.
+fn state_path(f: &FnInfo) -> Vec<String> {
+    f.name
+        .split("::")
+        .map(str::to_string)
+        .chain([f.state_enum.clone()])
+        .collect()
 }
 
 fn desugared(f: &FnInfo, types: &[TypeLayout], state_path: &[String]) -> Option<FutureSize> {
