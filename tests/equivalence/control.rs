@@ -773,3 +773,20 @@ case! {
         t.step("s8", 0, 5).await + t.step("s9", 1, 19).await
     }
 }
+
+case! {
+    move_after_a_labeled_break(t) => entry(t);
+    // Fuzz seed 4444: a move in a labeled block after a `break` out of it happens on some paths
+    // only; the local was taken as moved, dropped before the `.await` rather than at its end.
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let o = maybe_val(&t, 15);
+        let got = 'b: {
+            if o.is_some() {
+                break 'b t.val(2);
+            }
+            o.unwrap_or_else(|| t.val(1))
+        };
+        t.step("s", 1, got.get()).await
+    }
+}

@@ -445,3 +445,77 @@ case! {
         (chained(t.clone(), Some(3)).await, chained(t.clone(), None).await)
     }
 }
+
+/// Takes values and references to temporaries, as a call with an `.await` among its arguments.
+fn takes(_: Val, _: &Val, _: Val, _: &Val, _: u32) -> u32 {
+    0
+}
+
+fn takes_two(_: Val, _: &Val, _: u32) -> u32 {
+    0
+}
+
+case! {
+    operands_dropped_before_temporaries(t) => entry(t);
+    // Fuzz seeds 4291, 4468: dropped at the `.await`, a statement drops the operands it has
+    // evaluated (inner calls' first) before the temporaries it references; `&t.val(2)` as an
+    // argument of a call that is not awaited was lifted as a reference (E0716).
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let x = takes(t.val(1), &t.val(2), t.val(3), &t.val(4), t.step("s", 1, 5).await);
+        let y = takes_two(
+            t.val(10),
+            &t.val(11),
+            takes(t.val(1), &t.val(2), t.val(3), &t.val(4), t.step("s", 1, 5).await),
+        );
+        x + y
+    }
+}
+
+case! {
+    operands_of_a_tail_and_its_temporaries(t) => entry(t);
+    // A block's value is one scope with the operands of its outermost call; an inner call's
+    // operands are dropped first.
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        takes_two(
+            t.val(10),
+            &t.val(11),
+            takes(t.val(1), &t.val(2), t.val(3), &t.val(4), t.step("s", 1, 5).await),
+        )
+    }
+}
+
+case! {
+    awaited_values_as_operands_and_temporaries(t) => entry(t);
+    // The value of an `.await` is an operand, unless a reference is taken of it.
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        takes(
+            t.step("a", 1, t.val(1)).await,
+            &t.val(2),
+            t.val(3),
+            &t.step("b", 1, t.val(4)).await,
+            t.step("s", 1, 5).await,
+        )
+    }
+}
+
+struct Holder(Val);
+
+impl Holder {
+    fn step(&self, t: &Trace, v: &Val) -> common::Step<u32> {
+        t.step("held", 1, self.0.get() + v.get())
+    }
+}
+
+case! {
+    receiver_temporary_is_not_an_operand(t) => entry(t);
+    // Fuzz seed 862: the temporary a method is called on may be borrowed by it (`&self`): it
+    // lives to the end of the statement with the others, after the operands.
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let (a, b) = (t.val(0), Holder(t.val(6)).step(&t, &t.val(1)).await);
+        a.get() + b
+    }
+}

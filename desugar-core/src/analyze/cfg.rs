@@ -1319,11 +1319,20 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<(LocalId
             // see through the slot's pointer. Natively such a statement compiles only if the
             // use does not move: it stays where it is (if it did move, the expansion does not
             // compile, E0507).
+            // (A predicate before the move, `o.is_some()`, lends nothing past its call, unless
+            // a loop runs it again after the move.)
+            let lends_before = |o: &Resolved| {
+                matches!(&o.kind, Use::Receiver(m) if lends_nothing(m))
+                    && !o.looped
+                    && !u.looped
+                    && o.span.end() <= u.span.start()
+            };
             let other_uses = node
                 .uses
                 .iter()
                 .filter(|o| o.local == u.local && o.kind != Use::Assign)
                 .filter(|o| !super::mentions::exclusive(&o.branch, &u.branch))
+                .filter(|o| !lends_before(o))
                 .count();
             if other_uses != 1 {
                 continue;
@@ -1879,6 +1888,17 @@ fn consuming(method: &str) -> bool {
                 | "cancel"
                 | "finish"
         )
+}
+
+/// A method that borrows its receiver for the call only: what it returns (`bool`, a length)
+/// cannot hold the borrow.
+pub fn lends_nothing(method: &str) -> bool {
+    borrowing(method)
+        && (method.starts_with("is_")
+            || matches!(
+                method,
+                "len" | "contains" | "contains_key" | "starts_with" | "ends_with"
+            ))
 }
 
 /// Method names that take `&self` or `&mut self` on the types commonly held across awaits.

@@ -29,11 +29,12 @@ fn has_await(expr: &syn::Expr) -> bool {
 impl Builder {
     /// Converts an expression that contains a suspension point.
     pub(super) fn flow(&mut self, expr: &syn::Expr) -> Result<Expr> {
+        let statement = std::mem::take(&mut self.statement);
         if let Some(a) = awaited(expr) {
             if !has_await(a.operand) && !has_borrowed_temporary(a.operand) {
                 return Ok(Expr::Await(self.point(a.operand, a.question, a.whole)));
             }
-            return self.exploded(expr);
+            return self.exploded(expr, statement);
         }
         match expr {
             syn::Expr::Block(b) if b.attrs.is_empty() => {
@@ -98,17 +99,24 @@ impl Builder {
                     }
                     Ok(flow)
                 }
-                None => self.exploded(expr),
+                None => self.exploded(expr, statement),
             },
-            _ => self.exploded(expr),
+            _ => self.exploded(expr, statement),
         }
     }
 
     /// `{ prelude; residual }` for an expression whose awaits are lifted.
-    fn exploded(&mut self, expr: &syn::Expr) -> Result<Expr> {
+    fn exploded(&mut self, expr: &syn::Expr, statement: bool) -> Result<Expr> {
         let id = self.open();
         let mut stmts = Vec::new();
+        // A statement's temporaries outlive the operands of all its constructs; a block's or
+        // an arm's value is one scope with the operands of its outermost construct.
+        let operands = Some(usize::from(!statement));
+        let outer = std::mem::replace(&mut self.operands, operands);
+        let depth = std::mem::take(&mut self.depth);
         let residual = self.explode(expr, &mut stmts);
+        self.operands = outer;
+        self.depth = depth;
         let residual = match residual {
             Ok(r) => r,
             Err(e) => {
@@ -291,6 +299,7 @@ impl Builder {
             syn::Expr::Index(i) => {
                 let mut i = i.clone();
                 let [e, idx] = self.children([&*i.expr, &*i.index], out)?;
+                self.not_an_operand(&e);
                 (*i.expr, *i.index) = (e, idx);
                 Ok(syn::Expr::Index(i))
             }
@@ -301,6 +310,7 @@ impl Builder {
                 let mut m = orig.clone();
                 let mut parts = parts.into_iter();
                 *m.receiver = parts.next().expect("the receiver");
+                self.not_an_operand(&m.receiver);
                 for (arg, new) in m.args.iter_mut().zip(parts) {
                     *arg = new;
                 }
@@ -434,15 +444,34 @@ impl Builder {
     ) -> Result<Vec<syn::Expr>> {
         let last = children.iter().rposition(|c| self.needs_lifting(c));
         let mut parts = Vec::with_capacity(children.len());
+        let depth = self.depth;
+        self.depth += 1;
         for (i, child) in children.iter().enumerate() {
             let part = match last {
                 Some(k) if i < k => {
                     let residual = self.explode(child, out)?;
                     if is_stable(&residual) {
+                        // (`&x.await`: the value the reference is taken of is the statement's
+                        // temporary.)
+                        if let (syn::Expr::Reference(_), syn::Expr::Reference(r)) =
+                            (child, &residual)
+                        {
+                            self.not_an_operand(&r.expr);
+                        }
                         residual
+                    } else if let syn::Expr::Reference(mut r) = residual.clone()
+                        && is_temporary(&r.expr)
+                    {
+                        // `&make()`: the temporary, which rustc keeps to the end of the
+                        // statement, becomes a local; the reference to it is taken in place.
+                        let value = self.lift_receivers(*r.expr, out);
+                        *r.expr = self.lift(value, out);
+                        syn::Expr::Reference(r)
                     } else {
                         let residual = self.lift_receivers(residual, out);
-                        self.lift(residual, out)
+                        let operand = self.lift(residual, out);
+                        self.mark_operand(depth);
+                        operand
                     }
                 }
                 Some(k) if i == k => self.explode(child, out)?,
@@ -450,6 +479,7 @@ impl Builder {
             };
             parts.push(part);
         }
+        self.depth = depth;
         Ok(parts)
     }
 
@@ -718,6 +748,27 @@ impl Builder {
         syntax::name_expr(temp)
     }
 
+    /// The local `part` names, if it was lifted as an operand, is a place the construct may
+    /// borrow (a method's receiver, an indexed value, what `&` is taken of): it lives as long as
+    /// the statement's temporaries.
+    fn not_an_operand(&mut self, part: &syn::Expr) {
+        if let Some(name) = mentions::plain_ident(part)
+            && let Some(id) = self.lookup(&name.to_string())
+        {
+            self.locals[id].operand = false;
+        }
+    }
+
+    /// The local declared last, an operand of a construct `depth` levels into the expression,
+    /// is marked if it is dropped before the temporaries of its scope (`Local::operand`).
+    fn mark_operand(&mut self, depth: usize) {
+        if self.operands.is_some_and(|first| depth >= first)
+            && let Some(local) = self.locals.last_mut()
+        {
+            local.operand = true;
+        }
+    }
+
     /// `let __tmpN = <flow>;`; returns `__tmpN`.
     fn bind(&mut self, flow: Expr, out: &mut Vec<Stmt>) -> syn::Expr {
         let temp = self.temp();
@@ -739,6 +790,9 @@ impl Builder {
             self.locals[id].uninit = false;
             self.locals[id].slottable = true;
             self.locals[id].holds = Some(holds.clone());
+            self.locals[id].operand = self
+                .operands
+                .is_some_and(|first| self.depth.saturating_sub(1) >= first);
         }
         out.push(Stmt::Let {
             local,

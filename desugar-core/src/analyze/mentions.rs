@@ -54,6 +54,8 @@ pub struct Mention {
     /// or `match`, a loop's body, the right operand of `&&`): a move there leaves the local
     /// moved or not, which rustc tracks with a drop flag.
     pub conditional: bool,
+    /// In the body of a loop inside the code: it may run again after what follows it.
+    pub looped: bool,
     /// The branches it is in, outermost first: (`if` or `match`, which branch or arm), numbered
     /// in the code walked. Two mentions in different branches of one `if` or `match` never both
     /// run (`exclusive`).
@@ -313,6 +315,7 @@ impl Collector {
             leaves: self.leaves.clone(),
             jump_value: self.jump_value && self.leaves.is_some(),
             conditional: self.conditional > 0,
+            looped: self.inner_loops > 0,
             branch: self.branch.clone(),
         });
     }
@@ -566,11 +569,12 @@ impl Collector {
                 self.whole_moves -= usize::from(forced);
                 self.forced_move -= usize::from(forced);
             }
-            // A labeled block is left by its `break`s to what follows it.
+            // A labeled block is left by its `break`s to what follows it (and what follows a
+            // `break` in it may not run).
             Expr::Block(b) if b.label.is_some() => {
                 let label = b.label.as_ref().map(|l| l.name.ident.to_string());
                 self.inner_labels.extend(label);
-                self.followed_by(None, |s| s.block(&b.block));
+                self.followed_by(None, |s| s.sometimes(|s| s.block(&b.block)));
                 self.inner_labels.pop();
             }
             Expr::Block(b) => self.block(&b.block),

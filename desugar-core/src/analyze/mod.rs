@@ -84,6 +84,12 @@ pub struct Local {
     /// Fields its struct literal gives a literal or a shared reference (`Pair { n: 5, .. }`):
     /// `Copy`, so reading one by value copies it and leaves the struct whole.
     pub copy_fields: Vec<String>,
+    /// An operand an unfinished expression has evaluated (`a` in `f(a, &b, x.await);`, the
+    /// value of an earlier `.await`): where the future is dropped at the suspension point,
+    /// rustc drops it before the temporaries of the statement (`b`). (A block's or an arm's
+    /// value is one scope with the operands of its outermost construct: only those of inner
+    /// ones are marked.) The state drops its fields in that order (`Builder::in_scope`).
+    pub operand: bool,
 }
 
 impl Local {
@@ -122,6 +128,8 @@ pub struct Resolved {
     pub jump_value: bool,
     /// See [`mentions::Mention::conditional`].
     pub conditional: bool,
+    /// See [`mentions::Mention::looped`].
+    pub looped: bool,
     /// See [`mentions::Mention::branch`].
     pub branch: Vec<(usize, usize)>,
 }
@@ -291,6 +299,9 @@ fn analyze_with(f: &AsyncFn, params_in_body: bool, slotted: &[usize]) -> Result<
         selects: 0,
         lifting_borrows: false,
         lifting_places: false,
+        statement: false,
+        operands: None,
+        depth: 0,
     };
     let body_id = b.open();
     let (params, mut stmts) = b.params(f, params_in_body, slotted)?;
@@ -421,6 +432,14 @@ pub(crate) struct Builder {
     /// around a suspension point: the temporaries rustc keeps to the end of the construct are
     /// lifted (`explode::Builder::place`).
     lifting_places: bool,
+    /// The next expression `flow` converts is a statement's (`expr;`, a `let`'s value), not a
+    /// block's value or a `match` arm's: see [`Local::operand`].
+    statement: bool,
+    /// Lifting the awaits of an expression: operands of constructs this deep or deeper are
+    /// marked [`Local::operand`].
+    operands: Option<usize>,
+    /// How many constructs (calls, operators, literals) deep the lifting is.
+    depth: usize,
 }
 
 impl Builder {
@@ -439,10 +458,16 @@ impl Builder {
         self.scopes.last().map_or(0, |s| s.0)
     }
 
+    /// The locals in scope in the order the state declares them, which drops them in reverse:
+    /// a scope's operands (`Local::operand`) last, dropped first.
     fn in_scope(&self) -> Vec<LocalId> {
         self.scopes
             .iter()
-            .flat_map(|s| s.1.iter().copied())
+            .flat_map(|s| {
+                let (operands, others): (Vec<LocalId>, Vec<LocalId>) =
+                    s.1.iter().partition(|&&id| self.locals[id].operand);
+                others.into_iter().chain(operands)
+            })
             .collect()
     }
 
@@ -462,6 +487,7 @@ impl Builder {
                     leaves: m.leaves,
                     jump_value: m.jump_value,
                     conditional: m.conditional,
+                    looped: m.looped,
                     branch: m.branch,
                 })
             })
@@ -500,6 +526,7 @@ impl Builder {
             holds: None,
             ty: None,
             copy_fields: Vec::new(),
+            operand: false,
         });
         if let Some(scope) = self.scopes.last_mut() {
             scope.1.push(id);
@@ -777,6 +804,7 @@ impl Builder {
                             Expr::Plain(expr.clone(), uses)
                         }));
                     } else if suspends {
+                        self.statement = true;
                         let expr = self.flow(expr)?;
                         out.push(Stmt::Expr {
                             expr,
@@ -949,6 +977,7 @@ impl Builder {
         {
             return self.local(&let_else_as_match(local), out);
         }
+        self.statement = true;
         let flow = self.flow(&init.expr)?;
         let else_uses = match &init.diverge {
             Some((_, diverge)) => self.resolve(mentions::in_expr(diverge)),

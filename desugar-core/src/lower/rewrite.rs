@@ -485,7 +485,10 @@ impl VisitMut for Rewriter {
                 visit_mut::visit_expr_mut(self, expr);
             }
             Expr::MethodCall(m) if !self.take.is_empty() => {
-                self.take_value(&mut m.receiver);
+                // (`x.is_some()` before `x` moves: see `cfg::last_moves`.)
+                if !crate::analyze::cfg::lends_nothing(&m.method.to_string()) {
+                    self.take_value(&mut m.receiver);
+                }
                 m.args.iter_mut().for_each(|a| self.take_value(a));
                 visit_mut::visit_expr_mut(self, expr);
             }
