@@ -790,3 +790,26 @@ case! {
         t.step("s", 1, got.get()).await
     }
 }
+
+case! {
+    moved_in_one_arm_of_a_loop(t) => entry(t);
+    // Fuzz seed 4305: moved after an `.await` in one arm only, in a loop: at the join after the
+    // `match` the local was taken as dropped there, and the next round of the analysis as gone
+    // everywhere; it was dropped at the end of the `match` instead of at the end of its scope.
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let item = t.val(48);
+        loop {
+            match check(&t, item.get()) {
+                Ok(_) => {}
+                Err(Bad(e)) => {
+                    t.step("s6", 0, e).await;
+                    drop(item);
+                }
+            }
+            t.log("after");
+            break;
+        }
+        3
+    }
+}

@@ -951,7 +951,9 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
             let scope = &a.points[p].scope;
             state.retain(|id, _| scope.contains(id));
             for &id in scope {
-                if !layout.kept.contains(&id) {
+                // (A local moved on some paths only is not dropped here: it gets a slot with
+                // a drop flag, `maybe_moved_slots`.)
+                if !layout.kept.contains(&id) && !layout.maybe_moved.contains(&id) {
                     // (Moved into the awaited expression: no value; else dropped here.)
                     let gone = !layout.consumed.contains(&id)
                         && !matches!(state.get(&id), None | Some(Init::No));
