@@ -758,3 +758,52 @@ case! {
         Ok(plain(t.clone()).await? + awaiting(t).await?)
     }
 }
+
+case! {
+    match_binds_by_reference_in_one_arm_and_moves_in_another(t) => entry(t);
+    // Fuzz seed 32: a `ref` binding held across an `.await` in one arm, a move out of the same
+    // place in another: the place was taken out of its slot for the moving arms, and the `ref`
+    // arm borrowed the `match`'s own temporary (E0716; E0507 for a local).
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let mut total = 0;
+        for n in [0, 5, 9] {
+            match (Pair { a: t.val(7), n }) {
+                Pair { a: buf, n: 0 } => drop(buf),
+                Pair { a: ref buf, n: k @ (1 | 4 | 5) } => {
+                    t.step("s", 1, ()).await;
+                    total += buf.get() + k;
+                }
+                Pair { a: buf, .. } => total += consume(buf),
+            }
+        }
+        let p = Pair { a: t.val(3), n: 1 };
+        match p {
+            Pair { a: buf, n: 0 } => drop(buf),
+            Pair { a: ref buf, .. } => {
+                t.step("p", 1, ()).await;
+                total += buf.get();
+            }
+        }
+        total
+    }
+}
+
+case! {
+    match_binds_by_mutable_reference_in_one_arm_and_moves_in_another(t) => entry(t);
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let mut o = maybe_val(&t, 3);
+        let flag = o.as_ref().is_some_and(|v| v.get() == 3);
+        match o {
+            Some(ref mut v) if flag => {
+                t.step("s", 1, ()).await;
+                v.take();
+            }
+            Some(v) => drop(v),
+            None => {}
+        }
+        t.step("after", 1, ()).await;
+        3
+    }
+}

@@ -796,6 +796,7 @@ case! {
     // Fuzz seed 4305: moved after an `.await` in one arm only, in a loop: at the join after the
     // `match` the local was taken as dropped there, and the next round of the analysis as gone
     // everywhere; it was dropped at the end of the `match` instead of at the end of its scope.
+    #[allow(clippy::never_loop)]
     #[desugar]
     pub async fn entry(t: Trace) -> u32 {
         let item = t.val(48);

@@ -967,18 +967,27 @@ impl Builder {
                 tail: Some(Box::new(tail)),
             }));
         }
-        let uses = self.resolve(mentions::in_scrutinee(&m.arms, &m.expr));
-        // `match &mut self.child { Some(c) => .. }`: the arms' bindings borrow what the
-        // scrutinee borrows; `ref` bindings of a place (`match x.state { Busy(ref mut rx) .. }`)
-        // borrow the place.
-        let lent = self.scrutinee_borrows(&m.expr);
-        let place = super::place_root(&m.expr).and_then(|name| self.lookup(&name));
         if m.arms
             .iter()
             .any(|a| a.guard.as_ref().is_some_and(|(_, g)| has_await(g)))
         {
             return self.flow(&guards_as_two_matches(m));
         }
+        // (The reference to the place is not a temporary to lift: the arms borrow the place.)
+        match moves_after_matching_by_reference(m) {
+            Some(rewritten) => self.match_arms(&rewritten),
+            None => self.match_arms(m),
+        }
+    }
+
+    /// A `match` whose scrutinee needs no lifting.
+    fn match_arms(&mut self, m: &syn::ExprMatch) -> Result<Expr> {
+        let uses = self.resolve(mentions::in_scrutinee(&m.arms, &m.expr));
+        // `match &mut self.child { Some(c) => .. }`: the arms' bindings borrow what the
+        // scrutinee borrows; `ref` bindings of a place (`match x.state { Busy(ref mut rx) .. }`)
+        // borrow the place.
+        let lent = self.scrutinee_borrows(&m.expr);
+        let place = super::place_root(&m.expr).and_then(|name| self.lookup(&name));
         let mut arms = Vec::new();
         for arm in &m.arms {
             let scope = self.open();
@@ -1564,6 +1573,104 @@ fn guards_as_two_matches(m: &syn::ExprMatch) -> syn::Expr {
     } else {
         syn::parse_quote_spanned!(span=> match #scrutinee { #held => { #body } })
     }
+}
+
+/// A `match` on a place where an arm binds by reference and suspends while another binds by
+/// value (`Pair { a: ref buf, .. } => { x.await; .. }`, `Pair { a: buf, .. } => ..`): the
+/// place lives on across the `.await`, borrowed, so its arms cannot move out of it as the
+/// `match` binds; the arms are chosen by reference and those that bind by value destructure
+/// the place again in their body, as the `match` would have.
+///
+/// Input:  `match p { Pair { a: ref buf, n: 1 } => b, Pair { a: buf, .. } => c }`
+/// Output: `match &p { &Pair { a: ref buf, n: 1 } => b,`
+///              `&Pair { a: _, .. } => { let Pair { a: buf, .. } = p else { unreachable!() }; c } }`
+///
+/// (Not with a guard on an arm that binds by value: the guard sees its bindings.)
+fn moves_after_matching_by_reference(m: &syn::ExprMatch) -> Option<syn::ExprMatch> {
+    let scrutinee = &unparen((*m.expr).clone());
+    let place = match scrutinee {
+        syn::Expr::Path(_) => true,
+        syn::Expr::Field(_) => super::place_root(scrutinee).is_some(),
+        _ => false,
+    };
+    let moves = |a: &syn::Arm| mentions::binds_by_value(&a.pat) && !binds_by_reference(&a.pat);
+    let lends = |a: &syn::Arm| binds_by_reference(&a.pat) && has_await(&a.body);
+    if !place
+        || !m.arms.iter().any(lends)
+        || !m.arms.iter().any(moves)
+        || m.arms.iter().any(|a| moves(a) && a.guard.is_some())
+    {
+        return None;
+    }
+    let span = m.span();
+    let by_mut = m.arms.iter().any(|a| binds_by_mut_reference(&a.pat));
+    let borrow = if by_mut { quote!(&mut) } else { quote!(&) };
+    let arms = m.arms.iter().map(|a| {
+        let (attrs, body) = (&a.attrs, &a.body);
+        let guard = a.guard.as_ref().map(|(_, g)| quote!(if #g));
+        let pat = grouped(&a.pat);
+        if !moves(a) {
+            return quote!(#(#attrs)* #borrow #pat #guard => #body,);
+        }
+        let mut select = a.pat.clone();
+        wildcard_bindings(&mut select);
+        let select = grouped(&select);
+        quote_spanned! {span=>
+            #(#attrs)* #borrow #select => {
+                #[allow(irrefutable_let_patterns)]
+                let #pat = #scrutinee else { ::core::unreachable!() };
+                #body
+            }
+        }
+    });
+    Some(syn::parse_quote_spanned! {span=>
+        match #borrow #scrutinee { #(#arms)* }
+    })
+}
+
+/// The pattern, in parentheses if it is an or-pattern (after `&`, in a `let`).
+fn grouped(pat: &syn::Pat) -> proc_macro2::TokenStream {
+    match pat {
+        syn::Pat::Or(_) => quote!((#pat)),
+        _ => quote!(#pat),
+    }
+}
+
+/// Whether a pattern has `ref mut` bindings.
+fn binds_by_mut_reference(pat: &syn::Pat) -> bool {
+    struct Find(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+            self.0 |= p.by_ref.is_some() && p.mutability.is_some();
+            syn::visit::visit_pat_ident(self, p);
+        }
+    }
+    let mut f = Find(false);
+    syn::visit::Visit::visit_pat(&mut f, pat);
+    f.0
+}
+
+/// The pattern with its bindings replaced by `_` (`x @ P` by `P`): it matches what the
+/// pattern matches, binding nothing.
+fn wildcard_bindings(pat: &mut syn::Pat) {
+    struct Wildcard;
+    impl syn::visit_mut::VisitMut for Wildcard {
+        fn visit_pat_mut(&mut self, pat: &mut syn::Pat) {
+            if let syn::Pat::Ident(p) = pat
+                && mentions::is_binding(p)
+            {
+                *pat = match p.subpat.take() {
+                    Some((_, sub)) => *sub,
+                    None => syn::Pat::Wild(syn::PatWild {
+                        attrs: Vec::new(),
+                        underscore_token: Default::default(),
+                    }),
+                };
+            }
+            syn::visit_mut::visit_pat_mut(self, pat);
+        }
+    }
+    syn::visit_mut::VisitMut::visit_pat_mut(&mut Wildcard, pat);
 }
 
 /// The first phase of `guards_as_two_matches` from arm `start` on: the index of the arm

@@ -115,6 +115,18 @@ fn field_root(expr: &Expr) -> Option<(&syn::Ident, String)> {
     Some((plain_ident(at)?, fields.join(".")))
 }
 
+/// Whether `p` binds a name: `None`, `Empty` (unit variants and constants) look like bindings;
+/// by convention they are capitalized, bindings are not.
+pub fn is_binding(p: &syn::PatIdent) -> bool {
+    p.subpat.is_some()
+        || p.by_ref.is_some()
+        || p.mutability.is_some()
+        || !p
+            .ident
+            .to_string()
+            .starts_with(|c: char| c.is_ascii_uppercase())
+}
+
 /// The identifiers a pattern binds, in binding order, with `mut`.
 pub fn bindings(pat: &Pat) -> Vec<(syn::Ident, bool)> {
     let mut out = Vec::new();
@@ -125,16 +137,7 @@ pub fn bindings(pat: &Pat) -> Vec<(syn::Ident, bool)> {
 fn collect_bindings(pat: &Pat, out: &mut Vec<(syn::Ident, bool)>) {
     match pat {
         Pat::Ident(p) => {
-            // `None`, `Empty`: unit variants and constants look like bindings; by convention they
-            // are capitalized, bindings are not.
-            let is_binding = p.subpat.is_some()
-                || p.by_ref.is_some()
-                || p.mutability.is_some()
-                || !p
-                    .ident
-                    .to_string()
-                    .starts_with(|c: char| c.is_ascii_uppercase());
-            if is_binding {
+            if is_binding(p) {
                 out.push((p.ident.clone(), p.mutability.is_some()));
             }
             if let Some((_, sub)) = &p.subpat {
