@@ -814,3 +814,26 @@ case! {
         3
     }
 }
+
+case! {
+    borrowed_in_one_branch_moved_in_the_other(t) => entry(t);
+    // Fuzz seed 187, a panic at run time (`entered unreachable code`): a statement moving a
+    // local in a slot in one branch took it out of its slot at every method call on it, and the
+    // other branch's `a.lock()` emptied the slot that `a.subscribe()` then read.
+    #[desugar]
+    pub async fn entry(t: Trace) -> Vec<Val> {
+        let x = 'b: {
+            let a = t.step("s", 1, t.val(0)).await;
+            if t.val(6).get() < 5 {
+                drop(a);
+            } else {
+                if a.lock() > 5 {
+                    break 'b t.val(29);
+                }
+                return vec![a.subscribe()];
+            }
+            t.step("after", 0, t.val(17)).await
+        };
+        vec![x]
+    }
+}

@@ -1856,7 +1856,7 @@ fn fixed_receiver(method: &str) -> bool {
 
 /// Method names that take `self` by value on the types commonly awaited or consumed
 /// (reqwest's `Response`, `Option`, `Result`, iterators, futures' combinators, tasks).
-fn consuming(method: &str) -> bool {
+pub fn consuming(method: &str) -> bool {
     method.starts_with("into_")
         // tokio's `reserve_owned`, `lock_owned`, `acquire_owned`, `read_owned`.. (`to_owned`
         // borrows).
@@ -1894,7 +1894,7 @@ fn consuming(method: &str) -> bool {
 
 /// A method that borrows its receiver for the call only: what it returns (`bool`, a length)
 /// cannot hold the borrow.
-pub fn lends_nothing(method: &str) -> bool {
+fn lends_nothing(method: &str) -> bool {
     borrowing(method)
         && (method.starts_with("is_")
             || matches!(

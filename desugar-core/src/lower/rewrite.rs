@@ -485,8 +485,10 @@ impl VisitMut for Rewriter {
                 visit_mut::visit_expr_mut(self, expr);
             }
             Expr::MethodCall(m) if !self.take.is_empty() => {
-                // (`x.is_some()` before `x` moves: see `cfg::last_moves`.)
-                if !crate::analyze::cfg::lends_nothing(&m.method.to_string()) {
+                // Only a method known to consume its receiver moves it (`cfg::last_moves`):
+                // others in the statement (`x.is_some()` before `x` moves, `x.get()` in a
+                // branch where it does not) borrow it in its slot.
+                if crate::analyze::cfg::consuming(&m.method.to_string()) {
                     self.take_value(&mut m.receiver);
                 }
                 m.args.iter_mut().for_each(|a| self.take_value(a));
