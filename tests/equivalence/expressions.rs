@@ -519,3 +519,19 @@ case! {
         a.get() + b
     }
 }
+
+case! {
+    operands_of_a_scrutinee_dropped_before_its_temporaries(t) => entry(t);
+    // Fuzz seed 4468: a scrutinee's temporaries, like a statement's, outlive its operands.
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        if let Some(n) = maybe(
+            &t,
+            takes(t.val(1), &t.val(2), t.val(3), &t.val(4), t.step("s", 1, 5).await),
+        ) {
+            n + 1
+        } else {
+            0
+        }
+    }
+}

@@ -627,12 +627,17 @@ impl Builder {
     ) -> Result<(Vec<Stmt>, syn::Expr)> {
         let mut prelude = Vec::new();
         let outer = std::mem::replace(&mut self.lifting_places, places);
+        // (The scrutinee's temporaries outlive its operands, as a statement's.)
+        let operands = self.operands.replace(0);
+        let depth = std::mem::take(&mut self.depth);
         let lifted = if places && whole {
             self.place(expr, &mut prelude)
         } else {
             self.explode(expr, &mut prelude)
         };
         self.lifting_places = outer;
+        self.operands = operands;
+        self.depth = depth;
         Ok((prelude, lifted?))
     }
 
