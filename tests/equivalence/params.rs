@@ -330,3 +330,27 @@ case! {
         ]
     }
 }
+
+case! {
+    param_moved_on_some_paths_of_an_awaited_expression(t) => entry(t);
+    // Fresh fuzz seed 5182: a parameter moved in one arm of a `match` inside the awaited
+    // expression was taken as moved on every path and dropped at the `.await`; on the other
+    // paths rustc keeps it to the end of the function.
+    #[desugar]
+    async fn pick(t: Trace, kept: Val, key: Val) -> u32 {
+        let got = t
+            .step(
+                "pick",
+                2,
+                match key.get() {
+                    1 | 2 => Some(kept),
+                    _ => None,
+                },
+            )
+            .await;
+        t.step("after", 1, 5).await + got.map_or(0, |v| v.get())
+    }
+    pub async fn entry(t: Trace) -> u32 {
+        pick(t.clone(), t.val(1), t.val(6)).await + pick(t.clone(), t.val(1), t.val(2)).await
+    }
+}

@@ -1091,6 +1091,17 @@ fn decide(
                 || (receivers.contains(&"call") && !local.async_closure && called_directly(a, p, id))
             {
                 keep = false;
+                // Moved on some paths through the awaited expression only (`f(if c { Some(x)
+                // } else { None }).await`): what is left lives to the end of its scope.
+                let mut by_value_uses = uses
+                    .iter()
+                    .filter(|m| m.local == id && by_value(&m.kind))
+                    .peekable();
+                let sometimes = by_value_uses.peek().is_some()
+                    && by_value_uses.all(|m| m.conditional && !m.nested && m.kind == Use::Move);
+                if sometimes && matches!(init, Init::Yes | Init::Maybe) {
+                    layout.maybe_moved.push(id);
+                }
             } else {
                 keep = true;
                 pin = true;
