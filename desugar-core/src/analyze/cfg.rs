@@ -1092,12 +1092,15 @@ fn decide(
             {
                 keep = false;
                 // Moved on some paths through the awaited expression only (`f(if c { Some(x)
-                // } else { None }).await`): what is left lives to the end of its scope.
+                // } else { None }).await`): what is left lives to the end of its scope, in a
+                // slot the expression can take it out of (its one use, `point_moves`).
+                let once = uses.iter().filter(|m| m.local == id).count() == 1;
                 let mut by_value_uses = uses
                     .iter()
                     .filter(|m| m.local == id && by_value(&m.kind))
                     .peekable();
-                let sometimes = by_value_uses.peek().is_some()
+                let sometimes = once
+                    && by_value_uses.peek().is_some()
                     && by_value_uses.all(|m| m.conditional && !m.nested && m.kind == Use::Move);
                 if sometimes && matches!(init, Init::Yes | Init::Maybe) {
                     layout.maybe_moved.push(id);
