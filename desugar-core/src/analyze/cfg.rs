@@ -1094,14 +1094,9 @@ fn decide(
                 // Moved on some paths through the awaited expression only (`f(if c { Some(x)
                 // } else { None }).await`): what is left lives to the end of its scope, in a
                 // slot the expression can take it out of (its one use, `point_moves`).
-                let once = uses.iter().filter(|m| m.local == id).count() == 1;
-                let mut by_value_uses = uses
-                    .iter()
-                    .filter(|m| m.local == id && by_value(&m.kind))
-                    .peekable();
-                let sometimes = once
-                    && by_value_uses.peek().is_some()
-                    && by_value_uses.all(|m| m.conditional && !m.nested && m.kind == Use::Move);
+                let mentions: Vec<&Resolved> = uses.iter().filter(|m| m.local == id).collect();
+                let sometimes = matches!(mentions[..], [m]
+                    if m.kind == Use::Move && m.conditional && !m.nested);
                 if sometimes && matches!(init, Init::Yes | Init::Maybe) {
                     layout.maybe_moved.push(id);
                 }

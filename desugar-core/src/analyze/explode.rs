@@ -1458,14 +1458,24 @@ pub(super) fn is_temporary(expr: &syn::Expr) -> bool {
 
 /// Whether a pattern has `ref` or `ref mut` bindings.
 fn binds_by_reference(pat: &syn::Pat) -> bool {
-    struct Find(bool);
+    has_binding(pat, |p| p.by_ref.is_some())
+}
+
+/// Whether a pattern has `ref mut` bindings.
+fn binds_by_mut_reference(pat: &syn::Pat) -> bool {
+    has_binding(pat, |p| p.by_ref.is_some() && p.mutability.is_some())
+}
+
+/// Whether some binding of `pat` (or its subpatterns) is one `test` accepts.
+fn has_binding(pat: &syn::Pat, test: fn(&syn::PatIdent) -> bool) -> bool {
+    struct Find(bool, fn(&syn::PatIdent) -> bool);
     impl<'ast> syn::visit::Visit<'ast> for Find {
         fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
-            self.0 |= p.by_ref.is_some();
+            self.0 |= (self.1)(p);
             syn::visit::visit_pat_ident(self, p);
         }
     }
-    let mut f = Find(false);
+    let mut f = Find(false, test);
     syn::visit::Visit::visit_pat(&mut f, pat);
     f.0
 }
@@ -1639,20 +1649,6 @@ fn grouped(pat: &syn::Pat) -> proc_macro2::TokenStream {
         syn::Pat::Or(_) => quote!((#pat)),
         _ => quote!(#pat),
     }
-}
-
-/// Whether a pattern has `ref mut` bindings.
-fn binds_by_mut_reference(pat: &syn::Pat) -> bool {
-    struct Find(bool);
-    impl<'ast> syn::visit::Visit<'ast> for Find {
-        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
-            self.0 |= p.by_ref.is_some() && p.mutability.is_some();
-            syn::visit::visit_pat_ident(self, p);
-        }
-    }
-    let mut f = Find(false);
-    syn::visit::Visit::visit_pat(&mut f, pat);
-    f.0
 }
 
 /// The pattern with its bindings replaced by `_` (`x @ P` by `P`): it matches what the
