@@ -106,6 +106,30 @@ pub fn crate_target(selection: &Selection<'_>) -> Result<CrateTarget, Diagnostic
     }
 }
 
+/// The workspace as a whole: where cargo runs rustc, where it builds, and every member
+/// target's root file.
+pub struct Workspace {
+    pub root: PathBuf,
+    pub target_directory: PathBuf,
+    pub roots: Vec<PathBuf>,
+}
+
+/// The workspace of `manifest_path` (or of the current directory).
+pub fn workspace(manifest_path: Option<&Path>) -> Result<Workspace, Diagnostic> {
+    let metadata = metadata(manifest_path)?;
+    let roots = metadata
+        .packages
+        .iter()
+        .filter(|p| metadata.workspace_members.contains(&p.id))
+        .flat_map(|p| p.targets.iter().map(|t| t.src_path.clone()))
+        .collect();
+    Ok(Workspace {
+        root: metadata.workspace_root,
+        target_directory: metadata.target_directory,
+        roots,
+    })
+}
+
 fn metadata(manifest_path: Option<&Path>) -> Result<Metadata, Diagnostic> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);

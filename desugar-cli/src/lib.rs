@@ -18,6 +18,7 @@ pub mod highlight;
 pub mod input;
 pub mod opts;
 pub mod pager;
+pub mod prepare;
 pub mod print;
 pub mod select;
 pub mod sizes;
@@ -153,6 +154,13 @@ fn run_units(
     })
 }
 
+/// Runs `f` with what `cargo desugar --prepare` recorded about the unit's file, if anything,
+/// as the macro reads it: the CLI prints what the macro emits.
+fn with_receivers<R>(unit: &Unit, f: impl FnOnce() -> R) -> R {
+    let table = desugar_core::receivers::for_file(std::path::Path::new(&unit.path));
+    desugar_core::receivers::with(table, f)
+}
+
 fn options(all: bool) -> desugar_core::file::Options {
     desugar_core::file::Options {
         all,
@@ -182,7 +190,9 @@ fn functions<'u>(
 ) -> Vec<(FnInfo, &'u Unit)> {
     let mut out = Vec::new();
     for unit in units {
-        let (infos, errors) = desugar_core::explain::explain_file(&unit.file, all);
+        let (infos, errors) = with_receivers(unit, || {
+            desugar_core::explain::explain_file(&unit.file, all)
+        });
         report(unit, errors, diagnostics);
         for mut info in infos {
             if !unit.module.is_empty() {
@@ -198,9 +208,13 @@ fn check(units: &[Unit], all: bool, diagnostics: &mut Vec<Diagnostic>) -> Output
     let mut count = 0;
     let mut failed = 0;
     for unit in units {
-        let (infos, explain_errors) = desugar_core::explain::explain_file(&unit.file, all);
+        let (infos, explain_errors) = with_receivers(unit, || {
+            desugar_core::explain::explain_file(&unit.file, all)
+        });
         count += infos.len() + explain_errors.len();
-        let errors = desugar_core::file::expand_file(&mut unit.file.clone(), options(all));
+        let errors = with_receivers(unit, || {
+            desugar_core::file::expand_file(&mut unit.file.clone(), options(all))
+        });
         failed += errors.len();
         report(unit, errors, diagnostics);
     }
@@ -298,7 +312,11 @@ fn expand(
     let mut changed = false;
     for unit in &mut units {
         let before = unit.file.clone();
-        let errors = desugar_core::file::expand_file(&mut unit.file, options(all));
+        let mut file = unit.file.clone();
+        let errors = with_receivers(unit, || {
+            desugar_core::file::expand_file(&mut file, options(all))
+        });
+        unit.file = file;
         changed |= unit.file != before || !errors.is_empty();
         report(unit, errors, diagnostics);
     }
@@ -357,7 +375,9 @@ fn side_by_side(
     let mut expansions: HashMap<(&str, usize), String> = HashMap::new();
     for unit in units {
         let mut after = unit.file.clone();
-        let _ = desugar_core::file::expand_file(&mut after, options(all));
+        let _ = with_receivers(unit, || {
+            desugar_core::file::expand_file(&mut after, options(all))
+        });
         let mut found = Vec::new();
         changed_functions(&unit.file.items, &after.items, &mut found);
         for (line, item) in found {
@@ -418,7 +438,9 @@ fn async_names(units: &[Unit]) -> (Vec<String>, bool) {
     let mut names = Vec::new();
     let mut failed = false;
     for unit in units {
-        let (infos, errors) = desugar_core::explain::explain_file(&unit.file, true);
+        let (infos, errors) = with_receivers(unit, || {
+            desugar_core::explain::explain_file(&unit.file, true)
+        });
         names.extend(infos.into_iter().map(|info| info.name));
         failed |= !errors.is_empty();
     }

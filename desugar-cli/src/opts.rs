@@ -58,6 +58,14 @@ pub struct CargoOpts {
     #[arg(long, conflicts_with_all = ["explain", "side_by_side", "teach", "check"])]
     pub sizes: bool,
 
+    /// Instead of the expansion, ask rustc how each method call of the workspace takes its
+    /// receiver (by value, `&` or `&mut`), which a macro cannot see, and record it in
+    /// `.desugar/receivers` for `#[desugar]` to read: the crate is checked once as written (in
+    /// a target directory of its own, with `RUSTC_BOOTSTRAP=1` for `-Zunpretty=thir-tree`). Run
+    /// it again after changing the code; a file changed since is read without it.
+    #[arg(long, conflicts_with_all = ["sizes", "explain", "side_by_side", "teach", "check"])]
+    pub prepare: bool,
+
     /// With `--sizes`: exit with 1 when a future is larger than this, saying why.
     #[arg(long, value_name = "BYTES", requires = "sizes")]
     pub max_size: Option<u64>,

@@ -739,3 +739,60 @@ fn explains_the_async_blocks_of_plain_fns() {
     let side = desugar(&[path, "--side-by-side"]);
     assert!(side.stdout.contains("◀ Ready"), "{}", side.stdout);
 }
+
+/// `cargo desugar --prepare` asks rustc how methods take their receivers: a crate whose
+/// methods take them otherwise than their names suggest does not build desugared before (the
+/// guess is checked), and builds and behaves as written after.
+#[test]
+fn prepare_records_what_rustc_says_about_receivers() {
+    let dir = fixtures().join("prepare");
+    let table = dir.join(".desugar");
+    let _ = std::fs::remove_dir_all(&table);
+    let target = workspace().join("target/fixtures");
+    let env = [("CARGO_TARGET_DIR", target.to_str().unwrap())];
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let guessed = run_in(&cargo, &dir, &["build", "-q"], &env, "");
+    assert_ne!(guessed.code, 0);
+    assert!(
+        guessed
+            .stderr
+            .contains("desugar assumed that `send` borrows its receiver"),
+        "{}",
+        guessed.stderr
+    );
+    // The CLI prints what the macro emits: the guess, checked.
+    let printed = cargo_desugar(&dir, &[]);
+    assert!(
+        printed.stdout.contains("assumed_borrowed"),
+        "{}",
+        printed.stdout
+    );
+    let prepare = run_in(
+        env!("CARGO_BIN_EXE_cargo-desugar"),
+        &dir,
+        &["desugar", "--prepare"],
+        &env,
+        "",
+    );
+    assert_eq!(prepare.code, 0, "{}", prepare.stderr);
+    assert!(
+        prepare.stderr.contains("desugar: recorded how"),
+        "{}",
+        prepare.stderr
+    );
+    let recorded = std::fs::read_to_string(table.join("receivers")).unwrap();
+    assert!(recorded.contains("file src/main.rs "), "{recorded}");
+    assert!(recorded.contains(" send value\n"), "{recorded}");
+    assert!(recorded.contains(" into_len ref brief\n"), "{recorded}");
+    let printed = cargo_desugar(&dir, &[]);
+    assert!(!printed.stdout.contains("assumed_"), "{}", printed.stdout);
+    // The program asserts that both copies log the same calls and drops.
+    let run = run_in(&cargo, &dir, &["run", "-q"], &env, "");
+    let _ = std::fs::remove_dir_all(&table);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "poll, poll, send a, drop a, poll, drop bb, -> 5\n\
+         poll, poll, poll, drop bb, drop a, -> 4\n"
+    );
+}

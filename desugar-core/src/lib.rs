@@ -42,6 +42,7 @@ pub mod file;
 mod lower;
 mod names;
 mod parse;
+pub mod receivers;
 mod recursion;
 mod syntax;
 
@@ -58,9 +59,11 @@ pub fn desugar(args: TokenStream, item: TokenStream) -> TokenStream {
     if let Some(deferred) = parse::after_async_macros(&args, &item) {
         return deferred;
     }
+    // What rustc said about the crate's method calls, if `cargo desugar --prepare` asked it.
+    let table = receivers::for_this_crate().map(|table| (table, None));
     // A bug of ours must be an error at the function, not a panic of the compiler's plugin.
     let expanded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        expand_item(args, item.clone(), true)
+        receivers::with(table, || expand_item(args, item.clone(), true))
     }))
     .unwrap_or_else(|panic| {
         let message = panic

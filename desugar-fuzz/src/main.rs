@@ -18,6 +18,11 @@ struct Opts {
     /// by side.
     #[arg(long, global = true, default_value = "programs")]
     workspace: String,
+    /// Before each build, ask rustc how each method call takes its receiver (`cargo desugar
+    /// --prepare`, with the `cargo-desugar` built beside this program) instead of leaving the
+    /// macro to guess.
+    #[arg(long, global = true)]
+    prepare: bool,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -87,7 +92,17 @@ fn unit(seed: u64) -> Unit {
 
 fn main() -> ExitCode {
     let opts = Opts::parse();
-    let ws = Workspace::new(&repo(), &opts.workspace);
+    let mut ws = Workspace::new(&repo(), &opts.workspace);
+    if opts.prepare {
+        let beside = std::env::current_exe().map(|exe| exe.with_file_name("cargo-desugar"));
+        match beside {
+            Ok(path) if path.exists() => ws.prepare = Some(path),
+            _ => {
+                eprintln!("error: --prepare needs cargo-desugar built beside desugar-fuzz");
+                return ExitCode::from(2);
+            }
+        }
+    }
     match opts.cmd {
         Cmd::Show { seed, desugared } => {
             print!("{}", generate::generate(seed).source(desugared));

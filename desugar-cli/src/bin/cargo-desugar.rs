@@ -5,15 +5,32 @@ use clap::Parser;
 use desugar_cli::cargo::{Selection, crate_target};
 use desugar_cli::input::Input;
 use desugar_cli::opts::Cargo;
+use desugar_cli::prepare;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // (`--prepare` runs cargo with this program as rustc's wrapper.)
+    if let Some(code) = prepare::as_rustc_wrapper() {
+        return code;
+    }
     let Cargo::Desugar(opts) = Cargo::parse();
     let selection = Selection {
         package: opts.package.as_deref(),
         bin: opts.bin.as_deref(),
         manifest_path: opts.manifest_path.as_deref(),
     };
+    if opts.prepare {
+        return match prepare::run(&selection) {
+            Ok(done) => {
+                eprintln!("desugar: {done}");
+                ExitCode::SUCCESS
+            }
+            Err(d) => {
+                desugar_cli::print_diagnostics(&[d], &opts.view);
+                ExitCode::from(2)
+            }
+        };
+    }
     let target = match crate_target(&selection) {
         Ok(target) => target,
         Err(d) => {

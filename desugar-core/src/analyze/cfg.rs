@@ -12,7 +12,7 @@
 //! Without types, `x.m()` may move or borrow `x`. Where that matters the choice is written down
 //! in [`Layout::notes`] for the CLI to show.
 
-use super::mentions::{Leave, Use};
+use super::mentions::{Leave, Method, Use};
 use super::{Analysis, Block, Expr, LocalId, PointId, Resolved, Stmt};
 use std::collections::{BTreeSet, HashMap};
 use syn::visit::Visit;
@@ -900,12 +900,12 @@ fn transfer_use(state: &mut HashMap<LocalId, Init>, u: &Resolved, plain_assign: 
         Use::Move => sometimes(Init::No),
         Use::Assign if plain_assign => sometimes(Init::Yes),
         Use::Assign => current,
-        Use::Receiver(m) if borrowing(m) => current,
-        Use::Receiver(m) if consuming(m) => sometimes(Init::No),
+        Use::Receiver(m) if m.borrows() => current,
+        Use::Receiver(m) if m.consumes() => sometimes(Init::No),
         Use::Receiver(m) => match current {
             Init::No | Init::Maybe | Init::Gone => current,
             _ => Init::Unknown {
-                method: m.clone(),
+                method: m.name.clone(),
                 line: u.span.start().line,
             },
         },
@@ -1049,10 +1049,10 @@ fn decide(
             let moves = in_operand
                 .iter()
                 .any(|k| **k == Use::Move || (**k == Use::Field && local.is_reference));
-            let receivers: Vec<&str> = in_operand
+            let receivers: Vec<&Method> = in_operand
                 .iter()
                 .filter_map(|k| match k {
-                    Use::Receiver(m) => Some(m.as_str()),
+                    Use::Receiver(m) => Some(m),
                     _ => None,
                 })
                 .collect();
@@ -1084,11 +1084,11 @@ fn decide(
                 ));
             } else if moves
                 || (!receivers.is_empty() && local.is_reference)
-                || receivers.iter().any(|m| consuming(m))
+                || receivers.iter().any(|m| m.consumes())
                 // `f()`: what a call returns cannot borrow a closure or function (`FnOnce`
                 // takes it), except an `async` closure's future; a closure calling `f` borrows
                 // it (`|| f(x)`).
-                || (receivers.contains(&"call") && !local.async_closure && called_directly(a, p, id))
+                || (receivers.iter().any(|m| m.name == "call") && !local.async_closure && called_directly(a, p, id))
             {
                 keep = false;
                 // Moved on some paths through the awaited expression only (`f(if c { Some(x)
@@ -1106,7 +1106,7 @@ fn decide(
                 if in_operand.iter().all(|k| **k == Use::Field) {
                     unborrowed.push(id);
                 }
-                if let Some(m) = receivers.iter().find(|m| !borrowing(m)) {
+                if let Some(m) = receivers.iter().find(|m| !m.borrows()) {
                     layout.notes.push(format!(
                         "`{name}.{m}(..)` in the awaited expression is assumed to borrow `{name}` \
                          (kept in place); if `{m}` takes `self` by value the expansion fails to \
@@ -1297,7 +1297,7 @@ fn called_directly(a: &Analysis, p: PointId, id: LocalId) -> bool {
     a.points[p]
         .uses
         .iter()
-        .filter(|u| u.local == id && matches!(&u.kind, Use::Receiver(m) if m == "call"))
+        .filter(|u| u.local == id && matches!(&u.kind, Use::Receiver(m) if m.name == "call"))
         .all(|u| !u.captured)
 }
 
@@ -1333,7 +1333,7 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<(LocalId
             // (A predicate before the move, `o.is_some()`, lends nothing past its call, unless
             // a loop runs it again after the move.)
             let lends_before = |o: &Resolved| {
-                matches!(&o.kind, Use::Receiver(m) if lends_nothing(m))
+                matches!(&o.kind, Use::Receiver(m) if m.lends_nothing())
                     && !o.looped
                     && !u.looped
                     && o.span.end() <= u.span.start()
@@ -1425,7 +1425,7 @@ fn by_value(kind: &Use) -> bool {
     match kind {
         Use::Move => true,
         // A method not known to consume its receiver is assumed to borrow it (`receiver_checks`).
-        Use::Receiver(m) => consuming(m),
+        Use::Receiver(m) => m.consumes(),
         Use::Borrow | Use::Assign | Use::Field => false,
     }
 }
@@ -1462,13 +1462,15 @@ pub fn receiver_checks(a: &Analysis) -> ReceiverChecks {
             return None;
         };
         let local = &a.locals[u.local];
-        let candidate = method != "call"
-            && !fixed_receiver(method)
+        // (What rustc told needs no check.)
+        let candidate = method.known.is_none()
+            && method.name != "call"
+            && !fixed_receiver(&method.name)
             && !u.captured
             && !local.copied()
             && !local.is_reference
             && lv.dead_after(&g, i, u);
-        candidate.then(|| method.clone())
+        candidate.then(|| method.name.clone())
     };
     let candidates: BTreeSet<LocalId> = g
         .nodes
@@ -1903,7 +1905,7 @@ pub fn consuming(method: &str) -> bool {
 
 /// A method that borrows its receiver for the call only: what it returns (`bool`, a length)
 /// cannot hold the borrow.
-fn lends_nothing(method: &str) -> bool {
+pub(super) fn lends_nothing(method: &str) -> bool {
     borrowing(method)
         && (method.starts_with("is_")
             || matches!(

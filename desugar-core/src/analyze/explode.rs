@@ -1335,8 +1335,7 @@ fn lends_chain_root(m: &syn::ExprMethodCall) -> bool {
             _ => break,
         }
     }
-    let method = first.method.to_string();
-    is_temporary(at) && (super::cfg::borrowing(&method) || super::cfg::returns_borrow(&method))
+    is_temporary(at) && super::mentions::Method::of(first).keeps_temporary()
 }
 
 /// The `else` of an `if let` whose scrutinee's temporaries were lifted into the locals `temps`:
@@ -1401,9 +1400,7 @@ fn holds_temporary(expr: &syn::Expr) -> bool {
 /// lives on after the call, to the end of the statement. A method not known to borrow is taken
 /// to consume it (a builder, an iterator adapter), as for an awaited expression.
 fn lends_temporary(m: &syn::ExprMethodCall) -> bool {
-    let method = m.method.to_string();
-    holds_temporary(&m.receiver)
-        && (super::cfg::borrowing(&method) || super::cfg::returns_borrow(&method))
+    holds_temporary(&m.receiver) && super::mentions::Method::of(m).keeps_temporary()
 }
 
 /// Whether a value expression makes temporaries that rustc keeps to the end of the statement:

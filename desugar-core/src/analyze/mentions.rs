@@ -4,6 +4,7 @@
 //! Names bound inside the code (closure parameters, `let`s of inner blocks, match arms, `for`
 //! patterns) shadow outer locals for their scope and are not reported.
 
+use crate::receivers::{Known, Mode};
 use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::punctuated::Punctuated;
 use syn::{Block, Expr, Macro, Pat, Stmt, Token};
@@ -16,7 +17,7 @@ pub enum Use {
     Borrow,
     /// `x.m(..)` (or `x.f.m(..)`, or `x(..)` for a local closure): a borrow or a move, depending
     /// on the receiver type of `m`.
-    Receiver(String),
+    Receiver(Method),
     /// `x` by value: a move, unless the type is `Copy`.
     Move,
     /// `x.f` by value: a copy of the field, or a move of it that leaves `x` partly moved, which
@@ -24,6 +25,72 @@ pub enum Use {
     Field,
     /// `x = v`: gives the local a new value.
     Assign,
+}
+
+/// The method a local is the receiver of, and how it takes it where rustc told (`receivers`);
+/// `call` for a call of the local itself, `write_fmt` for a formatting macro's writer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Method {
+    pub name: String,
+    pub known: Option<Known>,
+}
+
+impl Method {
+    /// A method whose receiver mode is not known: guessed from its name.
+    pub fn named(name: &str) -> Method {
+        Method {
+            name: name.to_string(),
+            known: None,
+        }
+    }
+
+    /// The method of `x.m(..)`, as rustc told or not.
+    pub fn of(call: &syn::ExprMethodCall) -> Method {
+        Method {
+            name: call.method.to_string(),
+            known: crate::receivers::known(&call.method),
+        }
+    }
+
+    /// Takes its receiver by value: as rustc told, or a name known to.
+    pub fn consumes(&self) -> bool {
+        self.known.map_or_else(
+            || super::cfg::consuming(&self.name),
+            |k| k.mode == Mode::Value,
+        )
+    }
+
+    /// Borrows its receiver: as rustc told, or a name known to.
+    pub fn borrows(&self) -> bool {
+        self.known.map_or_else(
+            || super::cfg::borrowing(&self.name),
+            |k| k.mode != Mode::Value,
+        )
+    }
+
+    /// Borrows its receiver for the call only: what it returns cannot hold the borrow (as
+    /// rustc told, or a name known to return a `bool` or a length).
+    pub fn lends_nothing(&self) -> bool {
+        self.known.map_or_else(
+            || super::cfg::lends_nothing(&self.name),
+            |k| k.mode != Mode::Value && !k.lends,
+        )
+    }
+
+    /// Keeps a temporary receiver to the end of the statement: borrows it (as rustc told), or a
+    /// name known to borrow it or to return what borrows it.
+    pub fn keeps_temporary(&self) -> bool {
+        self.known.map_or_else(
+            || super::cfg::borrowing(&self.name) || super::cfg::returns_borrow(&self.name),
+            |k| k.mode != Mode::Value,
+        )
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -480,7 +547,7 @@ impl Collector {
             Expr::Reference(r) => self.expr(&r.expr, Use::Borrow),
             Expr::RawAddr(r) => self.expr(&r.expr, Use::Borrow),
             Expr::MethodCall(m) => {
-                self.expr(&m.receiver, Use::Receiver(m.method.to_string()));
+                self.expr(&m.receiver, Use::Receiver(Method::of(m)));
                 m.args.iter().for_each(|a| self.expr(a, Use::Move));
             }
             Expr::Field(_) if ctx == Use::Move && field_root(expr).is_some() => {
@@ -640,7 +707,7 @@ impl Collector {
             }
             Expr::Call(c) => {
                 let callee = if is_plain_path(&c.func) {
-                    Use::Receiver("call".into())
+                    Use::Receiver(Method::named("call"))
                 } else {
                     Use::Move
                 };
@@ -753,7 +820,7 @@ impl Collector {
                             self.expr(&a.right, Use::Borrow)
                         }
                         _ if i < plain && name.starts_with("write") => {
-                            self.expr(arg, Use::Receiver("write_fmt".into()))
+                            self.expr(arg, Use::Receiver(Method::named("write_fmt")))
                         }
                         _ if i < plain => self.expr(arg, Use::Move),
                         _ => self.expr(arg, Use::Borrow),

@@ -488,7 +488,7 @@ impl VisitMut for Rewriter {
                 // Only a method known to consume its receiver moves it (`cfg::last_moves`):
                 // others in the statement (`x.is_some()` before `x` moves, `x.get()` in a
                 // branch where it does not) borrow it in its slot.
-                if crate::analyze::cfg::consuming(&m.method.to_string()) {
+                if crate::analyze::mentions::Method::of(m).consumes() {
                     self.take_value(&mut m.receiver);
                 }
                 m.args.iter_mut().for_each(|a| self.take_value(a));

@@ -18,6 +18,9 @@ pub struct Workspace {
     pub target: PathBuf,
     /// The crate's name (`fuzz-NAME`), distinct per workspace.
     pub name: String,
+    /// `cargo-desugar`, to run `--prepare` before each build (rustc's receiver modes instead of
+    /// the macro's guesses), or `None` to build with the guesses.
+    pub prepare: Option<PathBuf>,
 }
 
 /// What rustc said about one copy of one program.
@@ -48,6 +51,7 @@ impl Workspace {
             dir: fuzz.join(name),
             target: fuzz.join("target"),
             name: format!("fuzz-{name}"),
+            prepare: None,
         }
     }
 
@@ -56,6 +60,11 @@ impl Workspace {
         let src = self.dir.join("src");
         if src.exists() {
             std::fs::remove_dir_all(&src)?;
+        }
+        // (A table of an earlier batch's calls: `prepare` writes this batch's.)
+        let table = self.dir.join(".desugar");
+        if table.exists() {
+            std::fs::remove_dir_all(&table)?;
         }
         std::fs::create_dir_all(&src)?;
         let manifest = format!(
@@ -123,8 +132,23 @@ opt-level = 3
         self.target.join("debug").join(&self.name)
     }
 
+    /// With `prepare` set, runs `cargo desugar --prepare` on the crate: whether it recorded the
+    /// receivers (not if a native copy does not compile, which the build then reports).
+    pub fn prepare(&self) -> std::io::Result<bool> {
+        let Some(cargo_desugar) = &self.prepare else {
+            return Ok(false);
+        };
+        let output = Command::new(cargo_desugar)
+            .args(["desugar", "--prepare", "--manifest-path"])
+            .arg(self.dir.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", &self.target)
+            .output()?;
+        Ok(output.status.success())
+    }
+
     /// Builds the crate, rustc's messages on stderr as they are; whether it built.
     pub fn build_verbose(&self) -> std::io::Result<bool> {
+        self.prepare()?;
         let status = Command::new(env!("CARGO"))
             .args(["build"])
             .current_dir(&self.dir)

@@ -73,6 +73,7 @@ pub fn check(ws: &Workspace, units: &[Unit]) -> std::io::Result<Vec<Outcome>> {
             break;
         }
         ws.write(&pending)?;
+        ws.prepare()?;
         let report = ws.build()?;
         let mut failed = Vec::new();
         for (id, (native, desugared)) in &report.by_unit {

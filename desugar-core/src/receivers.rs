@@ -1,0 +1,474 @@
+//! What rustc says about method receivers, where a macro can only guess.
+//!
+//! Whether `x.m(..)` moves `x` or borrows it depends on `m`'s signature, which a macro cannot
+//! see: the analysis guesses from the name (`analyze::cfg::consuming`) and the expansion checks
+//! each guess that matters (`lower::checks`). `cargo desugar --prepare` asks rustc instead, as
+//! sqlx's offline mode does for queries: it builds the crate with `#[desugar]` passing functions
+//! through, reads each method call's receiver from rustc's THIR (`-Zunpretty=thir-tree`: the
+//! receiver is either wrapped in a `Borrow`, shared or mutable, or passed as is) and records
+//! them in `.desugar/receivers` beside the workspace's `Cargo.toml`. The macro reads that file
+//! when it is there, for the source files whose contents still match what was recorded.
+//!
+//! The file, one line per method call, under the file it is in:
+//!
+//! ```text
+//! file src/lib.rs 3f9c2a1b0d4e5f67
+//! 12:15 send value
+//! 14:9 lock ref
+//! 15:12 len ref brief
+//! ```
+//!
+//! (`brief`: what the call returns cannot hold the borrow, its type has no lifetime.)
+
+use proc_macro2::Span;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::SystemTime;
+
+/// How a method call takes its receiver.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Mode {
+    /// `self`: the receiver is moved (or copied).
+    Value,
+    /// `&self`, possibly after auto-deref.
+    Shared,
+    /// `&mut self`, possibly after auto-deref.
+    Mut,
+}
+
+impl Mode {
+    fn word(self) -> &'static str {
+        match self {
+            Mode::Value => "value",
+            Mode::Shared => "ref",
+            Mode::Mut => "mut",
+        }
+    }
+
+    fn from_word(word: &str) -> Option<Mode> {
+        [Mode::Value, Mode::Shared, Mode::Mut]
+            .into_iter()
+            .find(|m| m.word() == word)
+    }
+}
+
+/// What rustc told about one method call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Known {
+    pub mode: Mode,
+    /// What the call returns may hold a borrow (its type has a reference, a lifetime or an
+    /// opaque type): a borrow of the receiver may outlive the call.
+    pub lends: bool,
+}
+
+/// One method call, where its name starts (line from 1, column from 1, in characters, as rustc
+/// prints spans).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Call {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub method: String,
+    pub known: Known,
+}
+
+/// A file's calls, by where the method's name starts.
+type Calls = HashMap<(usize, usize), (String, Known)>;
+
+/// The recorded calls of some source files, each file with the hash of the contents they were
+/// read from.
+#[derive(Debug, Default)]
+pub struct Table {
+    files: HashMap<String, (u64, Calls)>,
+}
+
+impl Table {
+    /// The table of `calls`, hashing each file as it is now (read relative to `root`); a file
+    /// that cannot be read is left out.
+    pub fn new(root: &Path, calls: &[Call]) -> Table {
+        let mut table = Table::default();
+        for call in calls {
+            if !table.files.contains_key(&call.file) {
+                let Ok(text) = std::fs::read(root.join(&call.file)) else {
+                    continue;
+                };
+                table
+                    .files
+                    .insert(call.file.clone(), (hash(&text), HashMap::new()));
+            }
+            if let Some((_, at)) = table.files.get_mut(&call.file) {
+                at.insert((call.line, call.column), (call.method.clone(), call.known));
+            }
+        }
+        table
+    }
+
+    /// Adds `other`'s files to this table's.
+    pub fn merge(&mut self, other: Table) {
+        for (file, (hash, calls)) in other.files {
+            self.files
+                .entry(file)
+                .or_insert((hash, HashMap::new()))
+                .1
+                .extend(calls);
+        }
+    }
+
+    /// The number of files with calls recorded.
+    pub fn files(&self) -> usize {
+        self.files.len()
+    }
+
+    /// The number of calls recorded.
+    pub fn len(&self) -> usize {
+        self.files.values().map(|(_, calls)| calls.len()).sum()
+    }
+
+    /// Whether no call is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The file's text, sorted so that it does not change when nothing did.
+    pub fn format(&self) -> String {
+        let mut out = String::from(
+            "# How each method call takes its receiver, read from rustc by `cargo desugar \
+             --prepare`.\n# `#[desugar]` reads it; run the command again after changing the code.\n",
+        );
+        let files: BTreeMap<_, _> = self.files.iter().collect();
+        for (file, (hash, calls)) in files {
+            out += &format!("file {file} {hash:016x}\n");
+            let calls: BTreeMap<_, _> = calls.iter().collect();
+            for ((line, column), (method, known)) in calls {
+                // (`brief`: borrowed for the call only.)
+                let brief = if known.mode == Mode::Value || known.lends {
+                    ""
+                } else {
+                    " brief"
+                };
+                out += &format!("{line}:{column} {method} {}{brief}\n", known.mode.word());
+            }
+        }
+        out
+    }
+
+    /// Reads the file's text; only the files whose contents (read relative to `root`) still
+    /// hash as recorded are kept.
+    pub fn parse(text: &str, root: &Path) -> Table {
+        let mut table = Table::default();
+        let mut current: Option<&mut Calls> = None;
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let words: Vec<&str> = line.split(' ').collect();
+            match words[..] {
+                ["file", file, recorded] => {
+                    let now = std::fs::read(root.join(file)).ok().map(|text| hash(&text));
+                    current = if now.is_some_and(|now| format!("{now:016x}") == recorded) {
+                        let now = now.unwrap_or_default();
+                        let entry = table
+                            .files
+                            .entry(file.to_string())
+                            .or_insert((now, HashMap::new()));
+                        Some(&mut entry.1)
+                    } else {
+                        None
+                    };
+                }
+                [at, method, mode, ref brief @ ..] => {
+                    let (Some(calls), Some((line, column)), Some(mode)) =
+                        (current.as_mut(), at.split_once(':'), Mode::from_word(mode))
+                    else {
+                        continue;
+                    };
+                    let lends = brief != ["brief"];
+                    if let (Ok(line), Ok(column)) = (line.parse(), column.parse()) {
+                        calls.insert((line, column), (method.to_string(), Known { mode, lends }));
+                    }
+                }
+                _ => {}
+            }
+        }
+        table
+    }
+
+    fn get(&self, file: &str, line: usize, column: usize, method: &str) -> Option<Known> {
+        let (_, calls) = self.files.get(file)?;
+        let (recorded, known) = calls.get(&(line, column))?;
+        (recorded == method).then_some(*known)
+    }
+}
+
+/// FNV-1a: a hash that stays the same across builds and toolchains.
+fn hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+thread_local! {
+    /// The table the expansion under way reads, and the file its spans are in when they do not
+    /// say (the CLI parses text, whose spans know lines but no file).
+    static CURRENT: RefCell<Option<(Arc<Table>, Option<String>)>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with `table` as what `known` reads.
+pub fn with<R>(table: Option<(Arc<Table>, Option<String>)>, f: impl FnOnce() -> R) -> R {
+    let before = CURRENT.replace(table);
+    let out = f();
+    CURRENT.set(before);
+    out
+}
+
+/// How the method call whose name is `method` takes its receiver, if rustc told.
+pub fn known(method: &syn::Ident) -> Option<Known> {
+    CURRENT.with_borrow(|current| {
+        let (table, default_file) = current.as_ref()?;
+        let span = method.span();
+        let file = local_file(span).or_else(|| default_file.clone())?;
+        let start = span.start();
+        table.get(&file, start.line, start.column + 1, &method.to_string())
+    })
+}
+
+fn local_file(span: Span) -> Option<String> {
+    let file = span.local_file()?;
+    Some(file.to_string_lossy().into_owned()).filter(|f| !f.is_empty())
+}
+
+/// The table of the crate being compiled: `.desugar/receivers` in `CARGO_MANIFEST_DIR` or the
+/// nearest directory above it that has one. Paths in it are relative to that directory, as
+/// rustc, run by cargo from the workspace root, prints them.
+pub fn for_this_crate() -> Option<Arc<Table>> {
+    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR")?);
+    load(&manifest).map(|(table, _)| table)
+}
+
+/// The table that covers the source file `path` (the CLI's), with the file's name in it.
+pub fn for_file(path: &Path) -> Option<(Arc<Table>, Option<String>)> {
+    let path = std::fs::canonicalize(path).ok()?;
+    let (table, root) = load(path.parent()?)?;
+    let file = path
+        .strip_prefix(&root)
+        .ok()?
+        .to_string_lossy()
+        .into_owned();
+    Some((table, Some(file)))
+}
+
+/// The table in `dir` or the nearest directory above that has one, and that directory; read
+/// once per change of the file (a compiler's plugin runs once per function).
+fn load(dir: &Path) -> Option<(Arc<Table>, PathBuf)> {
+    type Loaded = HashMap<PathBuf, (SystemTime, Arc<Table>)>;
+    static LOADED: OnceLock<Mutex<Loaded>> = OnceLock::new();
+    let root = dir
+        .ancestors()
+        .find(|dir| dir.join(FILE).is_file())?
+        .to_path_buf();
+    let path = root.join(FILE);
+    let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok()?;
+    let mut loaded = LOADED.get_or_init(Default::default).lock().ok()?;
+    let table = match loaded.get(&path) {
+        Some((at, table)) if *at == modified => table.clone(),
+        _ => {
+            let text = std::fs::read_to_string(&path).ok()?;
+            let table = Arc::new(Table::parse(&text, &root));
+            loaded.insert(path, (modified, table.clone()));
+            table
+        }
+    };
+    Some((table, root))
+}
+
+/// Where the table is, relative to the workspace root.
+pub const FILE: &str = ".desugar/receivers";
+
+/// The method calls in rustc's `-Zunpretty=thir-tree` output. A method call is a `Call` whose
+/// callee (`fun`, a function item spanning the method's name) comes after its first argument,
+/// the receiver; the receiver's expression, under any `Scope`, is a `Borrow` (shared or
+/// mutable) or anything else, which takes it by value.
+pub fn read_thir(thir: &str) -> Vec<Call> {
+    let lines: Vec<&str> = thir.lines().map(str::trim).collect();
+    let mut calls = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if *line == "Call {"
+            && let Some(mut call) = method_call(&lines[i + 1..])
+        {
+            // The call's own type, in the `Expr` whose kind it is, tells what it returns.
+            let ty = lines[i.saturating_sub(5)..i]
+                .iter()
+                .find_map(|l| l.strip_prefix("ty: "));
+            call.known.lends = ty.is_none_or(may_borrow);
+            calls.push(call);
+        }
+    }
+    calls.sort();
+    calls.dedup();
+    calls
+}
+
+fn method_call(lines: &[&str]) -> Option<Call> {
+    // `ty: FnDef(DefId(0:9 ~ a[4c2f]::{impl#0}::take), [])`
+    let ty = lines.first()?.strip_prefix("ty: FnDef(DefId(")?;
+    let path = ty.split_once(" ~ ")?.1.split_once(')')?.0;
+    let method = path.rsplit("::").next()?.to_string();
+    // The callee: `fun:`, `Expr {`, its `ty`, `temp_scope_id`, `span`.
+    let fun = lines.iter().position(|l| *l == "fun:")?;
+    let fun_span = span(lines.get(fun + 1..fun + 6)?)?;
+    if !lines[fun + 1..]
+        .iter()
+        .take(8)
+        .any(|l| l.starts_with("ZstLiteral"))
+    {
+        return None;
+    }
+    let args = fun + lines[fun..].iter().position(|l| *l == "args: [")?;
+    let mut at = args + 1;
+    let receiver_span = span(lines.get(at..at + 5)?)?;
+    if (receiver_span.1, receiver_span.2) >= (fun_span.1, fun_span.2)
+        || receiver_span.0 != fun_span.0
+    {
+        return None;
+    }
+    // The receiver's kind, under its scopes.
+    let mode = loop {
+        let kind = at + lines[at..].iter().position(|l| *l == "kind:")?;
+        match *lines.get(kind + 1)? {
+            "Scope {" => at = kind + 2,
+            "Borrow (" => {
+                let borrow = lines.get(kind + 2)?.strip_prefix("borrow_kind: ")?;
+                break if borrow.starts_with("Mut") {
+                    Mode::Mut
+                } else {
+                    Mode::Shared
+                };
+            }
+            _ => break Mode::Value,
+        }
+    };
+    Some(Call {
+        file: fun_span.0,
+        line: fun_span.1,
+        column: fun_span.2,
+        method,
+        known: Known { mode, lends: true },
+    })
+}
+
+/// Whether a value of the type rustc printed can hold a borrow: a reference, a lifetime
+/// (`'{erased}`), a raw pointer, or a type that hides what it captures (opaque, closure,
+/// coroutine, trait object).
+fn may_borrow(ty: &str) -> bool {
+    [
+        "&",
+        "'",
+        "*const",
+        "*mut",
+        "Alias(",
+        "Closure(",
+        "Coroutine",
+        "dyn ",
+    ]
+    .iter()
+    .any(|mark| ty.contains(mark))
+}
+
+/// The first `span: FILE:LINE:COL: LINE:COL (#N)` among `lines`, from the source as written
+/// (`#0`: not from a macro's or the compiler's own code).
+fn span(lines: &[&str]) -> Option<(String, usize, usize)> {
+    let span = lines.iter().find_map(|l| l.strip_prefix("span: "))?;
+    let (range, context) = span.rsplit_once(' ')?;
+    if context != "(#0)" {
+        return None;
+    }
+    // `src/lib.rs:6:15: 6:19`: the file may hold colons, the rest does not.
+    let (start, _end) = range.rsplit_once(": ")?;
+    let mut parts = start.rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let file = parts.next()?.to_string();
+    Some((file, line, column))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_method_calls_and_their_receivers() {
+        // (The shape of `-Zunpretty=thir-tree`, cut to one call.)
+        let thir = "
+            Call {
+                ty: FnDef(DefId(0:9 ~ a[4c2f]::{impl#0}::take), [])
+                from_hir_call: true
+                fn_span: src/a.rs:6:15: 6:21 (#0)
+                fun:
+                    Expr {
+                        ty: FnDef(DefId(0:9 ~ a[4c2f]::{impl#0}::take), [])
+                        temp_scope_id: 78
+                        span: src/a.rs:6:15: 6:19 (#0)
+                        kind:
+                            ZstLiteral(user_ty: None)
+                    }
+                args: [
+                    Expr {
+                        ty: &'{erased} mut V
+                        temp_scope_id: 80
+                        span: src/a.rs:6:13: 6:14 (#0)
+                        kind:
+                            Scope {
+                                region_scope: Node(80)
+                                hir_id: HirId(DefId(0:13 ~ a[4c2f]::f).80)
+                                value:
+                                    Expr {
+                                        ty: &'{erased} mut V
+                                        temp_scope_id: 80
+                                        span: src/a.rs:6:13: 6:14 (#0)
+                                        kind:
+                                            Borrow (
+                                                borrow_kind: Mut { kind: TwoPhaseBorrow }
+        ";
+        let calls = read_thir(thir);
+        assert_eq!(
+            calls,
+            [Call {
+                file: "src/a.rs".into(),
+                line: 6,
+                column: 15,
+                method: "take".into(),
+                known: Known {
+                    mode: Mode::Mut,
+                    lends: true
+                }
+            }]
+        );
+        // A path call (`V::take(x)`) is not a method call: its callee comes first.
+        let path_call = thir.replace("6:15: 6:19", "6:9: 6:12");
+        assert!(read_thir(&path_call).is_empty());
+    }
+
+    #[test]
+    fn a_table_is_read_only_for_files_that_did_not_change() {
+        let root = std::env::temp_dir().join(format!("desugar-receivers-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        std::fs::write(root.join("src/a.rs"), "fn f() {}").unwrap();
+        let call = |method: &str, mode| Call {
+            file: "src/a.rs".into(),
+            line: 3,
+            column: 7,
+            method: method.into(),
+            known: Known { mode, lends: false },
+        };
+        let text = Table::new(&root, &[call("send", Mode::Value)]).format();
+        assert!(text.ends_with("3:7 send value\n"), "{text}");
+        let read = Table::parse(&text, &root);
+        let known = read.get("src/a.rs", 3, 7, "send");
+        assert_eq!(known.map(|k| k.mode), Some(Mode::Value));
+        // Another method at the same place, or another place: not known.
+        assert_eq!(read.get("src/a.rs", 3, 7, "get"), None);
+        assert_eq!(read.get("src/a.rs", 3, 8, "send"), None);
+        std::fs::write(root.join("src/a.rs"), "fn f() { }").unwrap();
+        assert!(Table::parse(&text, &root).is_empty());
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}
