@@ -9,6 +9,8 @@ the reason, and the crate built again, until it builds. Then its own test suite 
 line per function left out.
 
     scripts/crater.sh [crate@version[+feature,..] ...]
+    CRATER_PREPARE=1 scripts/crater.sh ...   the same after `cargo desugar --prepare` (rustc's
+                                             receiver modes instead of the macro's guesses)
 """
 import json
 import os
@@ -37,6 +39,8 @@ DEFAULT = [
     "async-h1@2",
 ]
 TEST_TIMEOUT = int(os.environ.get("CRATER_TEST_TIMEOUT", "900"))
+ASK_RUSTC = bool(os.environ.get("CRATER_PREPARE"))
+CARGO_DESUGAR = HERE / "target/release/cargo-desugar"
 
 
 def sh(args, cwd, env=None, timeout=None):
@@ -205,6 +209,10 @@ def run(spec):
                          + [str(p) for p in (work / "src").rglob("*.rs")],
                          capture_output=True, text=True).stdout
     total = int(re.search(r"marked (\d+)", out).group(1))
+    if ASK_RUSTC:
+        # (A target that does not build is left out of the table, not fatal.)
+        args = [str(CARGO_DESUGAR), "desugar", "--prepare"]
+        sh(args + (["--features", features] if features else []), work, timeout=3600)
     left_out = []
     started = time.time()
     # (A dev-dependency the published crate does not ship makes its tests fail to build.)
@@ -252,6 +260,9 @@ def run(spec):
 
 def main():
     specs = sys.argv[1:] or DEFAULT
+    if ASK_RUSTC:
+        subprocess.run(["cargo", "build", "-q", "--release", "-p", "desugar-cli"], cwd=HERE,
+                       check=True)
     SCRATCH.mkdir(parents=True, exist_ok=True)
     results = []
     for spec in specs:

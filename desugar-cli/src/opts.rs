@@ -66,6 +66,10 @@ pub struct CargoOpts {
     #[arg(long, conflicts_with_all = ["sizes", "explain", "side_by_side", "teach", "check"])]
     pub prepare: bool,
 
+    /// With `--prepare`: the features to check the crate with (as cargo's `--features`).
+    #[arg(long, value_name = "FEATURES", requires = "prepare")]
+    pub features: Option<String>,
+
     /// With `--sizes`: exit with 1 when a future is larger than this, saying why.
     #[arg(long, value_name = "BYTES", requires = "sizes")]
     pub max_size: Option<u64>,

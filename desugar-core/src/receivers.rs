@@ -7,18 +7,19 @@
 //! through, reads each method call's receiver from rustc's THIR (`-Zunpretty=thir-tree`: the
 //! receiver is either wrapped in a `Borrow`, shared or mutable, or passed as is) and records
 //! them in `.desugar/receivers` beside the workspace's `Cargo.toml`. The macro reads that file
-//! when it is there, for the source files whose contents still match what was recorded.
+//! when it is there, for the lines whose text is still what was recorded.
 //!
 //! The file, one line per method call, under the file it is in:
 //!
 //! ```text
-//! file src/lib.rs 3f9c2a1b0d4e5f67
-//! 12:15 send value
-//! 14:9 lock ref
-//! 15:12 len ref brief
+//! file src/lib.rs
+//! 12:15 send value #3f9c2a1b
+//! 14:9 lock ref #0d4e5f67
+//! 15:12 len ref brief #9e01c3aa
 //! ```
 //!
-//! (`brief`: what the call returns cannot hold the borrow, its type has no lifetime.)
+//! (`brief`: what the call returns cannot hold the borrow, its type has no lifetime; `#..`: a
+//! hash of the line's text, so that a line changed since is not read.)
 
 use proc_macro2::Span;
 use std::cell::RefCell;
@@ -74,45 +75,40 @@ pub struct Call {
     pub known: Known,
 }
 
-/// A file's calls, by where the method's name starts.
-type Calls = HashMap<(usize, usize), (String, Known)>;
+/// A file's calls, by where the method's name starts, each with the hash of its line's text.
+type Calls = HashMap<(usize, usize), (String, Known, u32)>;
 
-/// The recorded calls of some source files, each file with the hash of the contents they were
-/// read from.
+/// The recorded calls of some source files.
 #[derive(Debug, Default)]
 pub struct Table {
-    files: HashMap<String, (u64, Calls)>,
+    files: HashMap<String, Calls>,
 }
 
 impl Table {
-    /// The table of `calls`, hashing each file as it is now (read relative to `root`); a file
-    /// that cannot be read is left out.
+    /// The table of `calls`, with the text of their lines as it is now (files read relative to
+    /// `root`); a file that cannot be read is left out.
     pub fn new(root: &Path, calls: &[Call]) -> Table {
         let mut table = Table::default();
+        let mut texts: HashMap<&str, Option<String>> = HashMap::new();
         for call in calls {
-            if !table.files.contains_key(&call.file) {
-                let Ok(text) = std::fs::read(root.join(&call.file)) else {
-                    continue;
-                };
-                table
-                    .files
-                    .insert(call.file.clone(), (hash(&text), HashMap::new()));
-            }
-            if let Some((_, at)) = table.files.get_mut(&call.file) {
-                at.insert((call.line, call.column), (call.method.clone(), call.known));
-            }
+            let text = texts
+                .entry(&call.file)
+                .or_insert_with(|| std::fs::read_to_string(root.join(&call.file)).ok());
+            let Some(line) = text.as_deref().and_then(|t| t.lines().nth(call.line - 1)) else {
+                continue;
+            };
+            table.files.entry(call.file.clone()).or_default().insert(
+                (call.line, call.column),
+                (call.method.clone(), call.known, hash(line)),
+            );
         }
         table
     }
 
-    /// Adds `other`'s files to this table's.
+    /// Adds `other`'s calls to this table's.
     pub fn merge(&mut self, other: Table) {
-        for (file, (hash, calls)) in other.files {
-            self.files
-                .entry(file)
-                .or_insert((hash, HashMap::new()))
-                .1
-                .extend(calls);
+        for (file, calls) in other.files {
+            self.files.entry(file).or_default().extend(calls);
         }
     }
 
@@ -123,7 +119,7 @@ impl Table {
 
     /// The number of calls recorded.
     pub fn len(&self) -> usize {
-        self.files.values().map(|(_, calls)| calls.len()).sum()
+        self.files.values().map(HashMap::len).sum()
     }
 
     /// Whether no call is recorded.
@@ -138,53 +134,54 @@ impl Table {
              --prepare`.\n# `#[desugar]` reads it; run the command again after changing the code.\n",
         );
         let files: BTreeMap<_, _> = self.files.iter().collect();
-        for (file, (hash, calls)) in files {
-            out += &format!("file {file} {hash:016x}\n");
+        for (file, calls) in files {
+            out += &format!("file {file}\n");
             let calls: BTreeMap<_, _> = calls.iter().collect();
-            for ((line, column), (method, known)) in calls {
+            for ((line, column), (method, known, text)) in calls {
                 // (`brief`: borrowed for the call only.)
                 let brief = if known.mode == Mode::Value || known.lends {
                     ""
                 } else {
                     " brief"
                 };
-                out += &format!("{line}:{column} {method} {}{brief}\n", known.mode.word());
+                let mode = known.mode.word();
+                out += &format!("{line}:{column} {method} {mode}{brief} #{text:08x}\n");
             }
         }
         out
     }
 
-    /// Reads the file's text; only the files whose contents (read relative to `root`) still
-    /// hash as recorded are kept.
+    /// Reads the file's text; only the calls whose lines (in files read relative to `root`)
+    /// still read as recorded are kept.
     pub fn parse(text: &str, root: &Path) -> Table {
         let mut table = Table::default();
-        let mut current: Option<&mut Calls> = None;
+        let mut current: Option<(String, Vec<u32>)> = None;
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let words: Vec<&str> = line.split(' ').collect();
             match words[..] {
-                ["file", file, recorded] => {
-                    let now = std::fs::read(root.join(file)).ok().map(|text| hash(&text));
-                    current = if now.is_some_and(|now| format!("{now:016x}") == recorded) {
-                        let now = now.unwrap_or_default();
-                        let entry = table
-                            .files
-                            .entry(file.to_string())
-                            .or_insert((now, HashMap::new()));
-                        Some(&mut entry.1)
-                    } else {
-                        None
-                    };
+                ["file", file] => {
+                    let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+                    current = Some((file.to_string(), text.lines().map(hash).collect()));
                 }
-                [at, method, mode, ref brief @ ..] => {
-                    let (Some(calls), Some((line, column)), Some(mode)) =
-                        (current.as_mut(), at.split_once(':'), Mode::from_word(mode))
+                [at, method, mode, ref rest @ .., recorded] => {
+                    let (Some((file, lines)), Some((line, column)), Some(mode)) =
+                        (&current, at.split_once(':'), Mode::from_word(mode))
                     else {
                         continue;
                     };
-                    let lends = brief != ["brief"];
-                    if let (Ok(line), Ok(column)) = (line.parse(), column.parse()) {
-                        calls.insert((line, column), (method.to_string(), Known { mode, lends }));
-                    }
+                    let (Ok(line), Ok(column)) = (line.parse::<usize>(), column.parse()) else {
+                        continue;
+                    };
+                    let now = line.checked_sub(1).and_then(|i| lines.get(i)).copied();
+                    let Some(now) = now.filter(|now| format!("#{now:08x}") == recorded) else {
+                        continue;
+                    };
+                    let known = Known {
+                        mode,
+                        lends: rest != ["brief"],
+                    };
+                    let calls = table.files.entry(file.clone()).or_default();
+                    calls.insert((line, column), (method.to_string(), known, now));
                 }
                 _ => {}
             }
@@ -193,16 +190,15 @@ impl Table {
     }
 
     fn get(&self, file: &str, line: usize, column: usize, method: &str) -> Option<Known> {
-        let (_, calls) = self.files.get(file)?;
-        let (recorded, known) = calls.get(&(line, column))?;
+        let (recorded, known, _) = self.files.get(file)?.get(&(line, column))?;
         (recorded == method).then_some(*known)
     }
 }
 
-/// FNV-1a: a hash that stays the same across builds and toolchains.
-fn hash(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+/// FNV-1a (32 bits): a hash that stays the same across builds and toolchains.
+fn hash(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
     })
 }
 
@@ -451,7 +447,7 @@ mod tests {
     fn a_table_is_read_only_for_files_that_did_not_change() {
         let root = std::env::temp_dir().join(format!("desugar-receivers-{}", std::process::id()));
         std::fs::create_dir_all(root.join("src")).unwrap();
-        std::fs::write(root.join("src/a.rs"), "fn f() {}").unwrap();
+        std::fs::write(root.join("src/a.rs"), "fn f() {}\n\nx.send();").unwrap();
         let call = |method: &str, mode| Call {
             file: "src/a.rs".into(),
             line: 3,
@@ -460,15 +456,18 @@ mod tests {
             known: Known { mode, lends: false },
         };
         let text = Table::new(&root, &[call("send", Mode::Value)]).format();
-        assert!(text.ends_with("3:7 send value\n"), "{text}");
+        assert!(text.contains("\n3:7 send value #"), "{text}");
         let read = Table::parse(&text, &root);
         let known = read.get("src/a.rs", 3, 7, "send");
         assert_eq!(known.map(|k| k.mode), Some(Mode::Value));
         // Another method at the same place, or another place: not known.
         assert_eq!(read.get("src/a.rs", 3, 7, "get"), None);
         assert_eq!(read.get("src/a.rs", 3, 8, "send"), None);
-        std::fs::write(root.join("src/a.rs"), "fn f() { }").unwrap();
+        // A line that changed is not read; the others are.
+        std::fs::write(root.join("src/a.rs"), "fn f() {}\n\nx.send(); // edited").unwrap();
         assert!(Table::parse(&text, &root).is_empty());
+        std::fs::write(root.join("src/a.rs"), "fn g() {}\n\nx.send();").unwrap();
+        assert_eq!(Table::parse(&text, &root).len(), 1);
         std::fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -20,7 +20,7 @@ fn main() -> ExitCode {
         manifest_path: opts.manifest_path.as_deref(),
     };
     if opts.prepare {
-        return match prepare::run(&selection) {
+        return match prepare::run(&selection, opts.features.as_deref()) {
             Ok(done) => {
                 eprintln!("desugar: {done}");
                 ExitCode::SUCCESS

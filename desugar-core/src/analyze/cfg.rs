@@ -14,6 +14,7 @@
 
 use super::mentions::{Leave, Method, Use};
 use super::{Analysis, Block, Expr, LocalId, PointId, Resolved, Stmt};
+use crate::receivers::Mode;
 use std::collections::{BTreeSet, HashMap};
 use syn::visit::Visit;
 
@@ -1457,20 +1458,22 @@ pub fn receiver_checks(a: &Analysis) -> ReceiverChecks {
     let g = graph(a);
     let lv = live_sets(&g);
     // The calls that are their receiver's last use.
-    let last = |i: usize, u: &Resolved| -> Option<String> {
+    let last = |i: usize, u: &Resolved| -> Option<Method> {
         let Use::Receiver(method) = &u.kind else {
             return None;
         };
         let local = &a.locals[u.local];
-        // (What rustc told needs no check.)
-        let candidate = method.known.is_none()
+        // What rustc told needs no check, but that a method takes its receiver by value: a
+        // table older than a change to the method would otherwise drop the receiver early,
+        // where a wrong "borrows" does not compile.
+        let candidate = method.known.is_none_or(|k| k.mode == Mode::Value)
             && method.name != "call"
             && !fixed_receiver(&method.name)
             && !u.captured
             && !local.copied()
             && !local.is_reference
             && lv.dead_after(&g, i, u);
-        candidate.then(|| method.name.clone())
+        candidate.then(|| method.clone())
     };
     let candidates: BTreeSet<LocalId> = g
         .nodes
@@ -1539,14 +1542,14 @@ pub fn receiver_checks(a: &Analysis) -> ReceiverChecks {
         for u in &node.uses {
             let Some(method) = last(i, u) else { continue };
             let local = &a.locals[u.local];
-            if local.slot.is_none() && !ahead.contains(&u.local) || point && !consuming(&method) {
+            if local.slot.is_none() && !ahead.contains(&u.local) || point && !method.consumes() {
                 continue;
             }
             if !checks.iter().any(|c| c.local == u.local) {
                 checks.push(ReceiverCheck {
                     local: u.local,
-                    takes: consuming(&method),
-                    method,
+                    takes: method.consumes(),
+                    method: method.name,
                 });
             }
         }
