@@ -390,6 +390,11 @@ impl Collector {
         });
     }
 
+    /// Inside a `move` closure (not an `async move` block), which captures places, not locals.
+    fn precise_capture(&self) -> bool {
+        self.forced_move > 0 && self.whole_moves == 0
+    }
+
     /// The jump out of the code that `expr` is, if it is one (outside closures and `async`
     /// blocks, whose jumps are their own).
     fn leaving(&self, expr: &Expr) -> Option<Leave> {
@@ -550,7 +555,12 @@ impl Collector {
                 self.expr(&m.receiver, Use::Receiver(Method::of(m)));
                 m.args.iter().for_each(|a| self.expr(a, Use::Move));
             }
-            Expr::Field(_) if ctx == Use::Move && field_root(expr).is_some() => {
+            // (A `move` closure captures the place `x.f` by value, whatever it does with it:
+            // the rest of `x` stays where it is.)
+            Expr::Field(_)
+                if (ctx == Use::Move || self.precise_capture() && ctx != Use::Assign)
+                    && field_root(expr).is_some() =>
+            {
                 let (root, path) = field_root(expr).unwrap_or_else(|| unreachable!());
                 let before = self.out.len();
                 self.push(root.to_string(), Use::Field, root.span());

@@ -1150,6 +1150,8 @@ fn borrow_roots(expr: &syn::Expr) -> Vec<String> {
         {
             borrow_roots(&c.args[0])
         }
+        // (What the call returns holds no borrow: its type has no lifetime.)
+        syn::Expr::MethodCall(m) if mentions::Method::of(m).lends_nothing() => Vec::new(),
         syn::Expr::MethodCall(m) => {
             let method = m.method.to_string();
             // `.copied()` / `.cloned()` own on an `Option` (`map.get(k).cloned()`) and lend
