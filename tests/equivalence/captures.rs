@@ -205,3 +205,25 @@ case! {
         (arm(t.clone(), 4).await, arm(t.clone(), 1).await, arm(t, 12).await)
     }
 }
+
+// A `move` closure captures the places it names: `p.n`, not `p`, whose other field stays where
+// it is to the end of its scope (the reads inside `format!` and `matches!` too; fuzz seed 698).
+case! {
+    move_closure_captures_the_field_a_macro_reads(t) => f(t.clone(), Pair { a: t.val(4), n: 3 });
+    #[desugar]
+    async fn f(t: Trace, p: Pair) -> u32 {
+        let n = t.spawn(move || format!("{}-{}", p.n, p.n).len() as u32).await;
+        let m = t.spawn(move || matches!(p.n, 1 | 3) as u32 + p.n).await;
+        t.step("s", 1, n + m).await
+    }
+}
+
+// Read once there, the field is taken as copied, keeping `p` whole (fuzz seed 93): it is `Copy`,
+// or the closure would leave the rest of `p` to its scope's end, which a state cannot keep.
+case! {
+    move_closure_reads_a_field_once(t) => f(t.clone(), Pair { a: t.val(4), n: 3 });
+    #[desugar]
+    async fn f(t: Trace, p: Pair) -> u32 {
+        t.spawn(move || p.n.max(1)).await
+    }
+}

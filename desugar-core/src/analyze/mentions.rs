@@ -564,8 +564,12 @@ impl Collector {
                 let (root, path) = field_root(expr).unwrap_or_else(|| unreachable!());
                 let before = self.out.len();
                 self.push(root.to_string(), Use::Field, root.span());
+                // (What a `move` closure does not take of `x` stays to the end of its scope,
+                // whether the field is `Copy` or not: keeping `x` whole is right if it is, and
+                // does not compile if it is not.)
+                let copies = scalar || self.precise_capture();
                 if let Some(m) = self.out.get_mut(before) {
-                    m.copies = scalar;
+                    m.copies = copies;
                     m.field = Some(path);
                 }
             }

@@ -829,6 +829,28 @@ fn copy_fields(expr: &mut Expr, name: &syn::Ident, count: usize, lets: &mut Toke
                 self.found.push((local, read));
             }
         }
+
+        // The arguments of `format!`, `matches!` and the like, which the mentions read too.
+        fn visit_macro_mut(&mut self, mac: &mut Macro) {
+            use crate::analyze::suspend::{MacroGrammar, macro_grammar};
+            if macro_grammar(mac) == Some(MacroGrammar::Matches) {
+                if let Ok((mut value, pat, mut guard)) =
+                    mac.parse_body_with(crate::analyze::mentions::matches_args)
+                {
+                    self.visit_expr_mut(&mut value);
+                    if let Some(guard) = &mut guard {
+                        self.visit_expr_mut(guard);
+                    }
+                    let guard = guard.map(|g| quote::quote!(if #g));
+                    mac.tokens = quote::quote!(#value, #pat #guard);
+                }
+            } else if let Ok(mut args) =
+                mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+            {
+                args.iter_mut().for_each(|arg| self.visit_expr_mut(arg));
+                mac.tokens = args.into_token_stream();
+            }
+        }
     }
     let mut copy = expr.clone();
     let mut fields = Fields {
