@@ -8,10 +8,17 @@
 #                                     seed fails that is not listed, or fails another way
 #   scripts/fuzz.sh --seeds A..B      any range (about 6 programs a second on 2 cores); exit
 #                                     code 1 if any fails
+#   scripts/fuzz.sh --prepared        seeds 0..250 after `cargo desugar --prepare` (rustc's
+#                                     receiver modes), against known-failures-prepared.txt
 #   cargo run -p desugar-fuzz -- show SEED | build SEED | shrink SEED
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build -q --release -p desugar-fuzz
+if [[ "${1:-}" == "--prepared" ]]; then
+    cargo build -q --release -p desugar-cli
+    exec target/release/desugar-fuzz --prepare run --seeds 0..250 --batch 250 \
+        --expect desugar-fuzz/known-failures-prepared.txt "${@:2}"
+fi
 if [[ "${1:-}" == "--seeds" ]]; then
     exec target/release/desugar-fuzz run --seeds "$2" "${@:3}"
 fi

@@ -217,13 +217,3 @@ case! {
         t.step("s", 1, n + m).await
     }
 }
-
-// Read once there, the field is taken as copied, keeping `p` whole (fuzz seed 93): it is `Copy`,
-// or the closure would leave the rest of `p` to its scope's end, which a state cannot keep.
-case! {
-    move_closure_reads_a_field_once(t) => f(t.clone(), Pair { a: t.val(4), n: 3 });
-    #[desugar]
-    async fn f(t: Trace, p: Pair) -> u32 {
-        t.spawn(move || p.n.max(1)).await
-    }
-}

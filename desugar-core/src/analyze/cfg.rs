@@ -1744,40 +1744,6 @@ fn flag_slots(a: &Analysis, ids: impl Iterator<Item = LocalId>) -> Vec<LocalId> 
     out
 }
 
-/// Of the locals in `ids`, in slots, those that some use moves without taking the value out
-/// of the slot (`last_moves`, `point_moves`): in a closure, or with another use in the same
-/// statement or awaited expression. Their slot would not compile; they go without one.
-pub fn untaken(a: &Analysis, ids: &[LocalId]) -> Vec<LocalId> {
-    let g = graph(a);
-    let taken = |key: Option<usize>, id: LocalId| {
-        key.and_then(|k| a.last_moves.get(&k))
-            .is_some_and(|moves| moves.iter().any(|&(m, _)| m == id))
-    };
-    let mut out: Vec<LocalId> = Vec::new();
-    for &id in ids {
-        // (An awaited expression takes a local out of its slot at its last use, `point_moves`.)
-        let in_points = g.nodes.iter().any(|n| {
-            n.point.is_some_and(|p| {
-                n.uses
-                    .iter()
-                    .any(|u| u.local == id && (by_value(&u.kind) || u.in_move_closure))
-                    && !a.point_moves.get(p).is_some_and(|m| m.contains(&id))
-            })
-        });
-        let in_code = g.nodes.iter().filter(|n| n.point.is_none()).any(|n| {
-            n.uses.iter().any(|u| {
-                u.local == id
-                    && (u.in_move_closure
-                        || by_value(&u.kind) && (u.captured || !taken(n.stmt, id)))
-            })
-        });
-        if in_points || in_code {
-            out.push(id);
-        }
-    }
-    out
-}
-
 /// Every use of the locals `ids` is of the whole value (no method of a field), outside
 /// closures and `async` blocks or moving it into a `move` one.
 pub fn used_whole(a: &Analysis, ids: &[LocalId]) -> bool {

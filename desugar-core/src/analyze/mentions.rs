@@ -101,9 +101,6 @@ pub struct Mention {
     /// Inside a closure or async block without `move`: a by-value use there captures by
     /// reference if the local is `Copy`, by value if not, which a macro cannot tell.
     pub captured: bool,
-    /// A field read (`Use::Field`) inside a `move` closure, which copies the field into the
-    /// closure: the local must be there by value, not behind a slot's reference.
-    pub in_move_closure: bool,
     /// A field read (`Use::Field`) whose place shows it copies a number: an operand of
     /// arithmetic, a cast or an index.
     pub copies: bool,
@@ -372,13 +369,11 @@ impl Collector {
             kind
         };
         let captured = self.lazy_capture > 0 && self.forced_move == 0;
-        let in_move_closure = kind == Use::Field && self.forced_move > 0;
         self.out.push(Mention {
             name,
             kind,
             span,
             captured,
-            in_move_closure,
             copies: false,
             field: None,
             nested: self.forced_move + self.lazy_capture > 0,
@@ -564,12 +559,8 @@ impl Collector {
                 let (root, path) = field_root(expr).unwrap_or_else(|| unreachable!());
                 let before = self.out.len();
                 self.push(root.to_string(), Use::Field, root.span());
-                // (What a `move` closure does not take of `x` stays to the end of its scope,
-                // whether the field is `Copy` or not: keeping `x` whole is right if it is, and
-                // does not compile if it is not.)
-                let copies = scalar || self.precise_capture();
                 if let Some(m) = self.out.get_mut(before) {
-                    m.copies = copies;
+                    m.copies = scalar;
                     m.field = Some(path);
                 }
             }

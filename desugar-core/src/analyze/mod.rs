@@ -114,8 +114,6 @@ pub struct Resolved {
     pub span: Span,
     /// See [`mentions::Mention::captured`].
     pub captured: bool,
-    /// See [`mentions::Mention::in_move_closure`].
-    pub in_move_closure: bool,
     /// See [`mentions::Mention::copies`].
     pub copies: bool,
     /// See [`mentions::Mention::field`].
@@ -364,13 +362,9 @@ fn analyze_with(f: &AsyncFn, params_in_body: bool, slotted: &[usize]) -> Result<
     }
     if !slots.is_empty() {
         assign_slots(&mut a, &slots);
-        // (A shadowed local has no other way: a use that cannot take it out of its slot,
-        // a copy if it is `Copy`, stays.)
-        let untaken = cfg::untaken(&a, &drop_flags);
-        if !untaken.is_empty() {
-            slots.retain(|id| borrowed.contains(id) || !untaken.contains(id));
-            assign_slots(&mut a, &slots);
-        }
+        // A use that cannot take a local out of its slot copies it, if it is `Copy`, or does
+        // not compile: without the slot, the local would drop at the next `.await` on the
+        // path that did not move it, a silent difference.
         for &id in slots.iter().filter(|id| !borrowed.contains(id)) {
             a.locals[id].shadowed = shadowed.contains(&id);
             a.locals[id].drop_flag = drop_flags.contains(&id);
@@ -480,7 +474,6 @@ impl Builder {
                     kind: m.kind,
                     span: m.span,
                     captured: m.captured,
-                    in_move_closure: m.in_move_closure,
                     copies: m.copies,
                     field: m.field,
                     nested: m.nested,
