@@ -21,7 +21,6 @@
 //! (`brief`: what the call returns cannot hold the borrow, its type has no lifetime; `#..`: a
 //! hash of the line's text, so that a line changed since is not read.)
 
-use proc_macro2::Span;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -81,6 +80,8 @@ type Calls = HashMap<(usize, usize), (String, Known, u32)>;
 /// The recorded calls of some source files.
 #[derive(Debug, Default)]
 pub struct Table {
+    /// What the files' names are relative to.
+    root: PathBuf,
     files: HashMap<String, Calls>,
 }
 
@@ -88,7 +89,10 @@ impl Table {
     /// The table of `calls`, with the text of their lines as it is now (files read relative to
     /// `root`); a file that cannot be read is left out.
     pub fn new(root: &Path, calls: &[Call]) -> Table {
-        let mut table = Table::default();
+        let mut table = Table {
+            root: root.to_path_buf(),
+            ..Table::default()
+        };
         let mut texts: HashMap<&str, Option<String>> = HashMap::new();
         for call in calls {
             let text = texts
@@ -154,7 +158,10 @@ impl Table {
     /// Reads the file's text; only the calls whose lines (in files read relative to `root`)
     /// still read as recorded are kept.
     pub fn parse(text: &str, root: &Path) -> Table {
-        let mut table = Table::default();
+        let mut table = Table {
+            root: root.to_path_buf(),
+            ..Table::default()
+        };
         let mut current: Option<(String, Vec<u32>)> = None;
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let words: Vec<&str> = line.split(' ').collect();
@@ -221,15 +228,20 @@ pub fn known(method: &syn::Ident) -> Option<Known> {
     CURRENT.with_borrow(|current| {
         let (table, default_file) = current.as_ref()?;
         let span = method.span();
-        let file = local_file(span).or_else(|| default_file.clone())?;
+        let file = match span.local_file() {
+            // (Relative to where rustc runs; the table's names, to where it is.)
+            Some(path) => {
+                let path = std::env::current_dir().ok()?.join(path);
+                path.strip_prefix(&table.root)
+                    .ok()?
+                    .to_string_lossy()
+                    .into_owned()
+            }
+            None => default_file.clone()?,
+        };
         let start = span.start();
         table.get(&file, start.line, start.column + 1, &method.to_string())
     })
-}
-
-fn local_file(span: Span) -> Option<String> {
-    let file = span.local_file()?;
-    Some(file.to_string_lossy().into_owned()).filter(|f| !f.is_empty())
 }
 
 /// The table of the crate being compiled: `.desugar/receivers` in `CARGO_MANIFEST_DIR` or the
