@@ -1345,6 +1345,8 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<(LocalId
                 .filter(|o| o.local == u.local && o.kind != Use::Assign)
                 .filter(|o| !super::mentions::exclusive(&o.branch, &u.branch))
                 .filter(|o| !lends_before(o))
+                // (A `move` block's mentions are one move, where it captures the local.)
+                .filter(|o| std::ptr::eq(*o, u) || o.capture.is_none() || o.capture != u.capture)
                 .count();
             if other_uses != 1 {
                 continue;
@@ -1388,7 +1390,13 @@ pub fn point_moves(a: &Analysis) -> Vec<Vec<LocalId>> {
         let Some(p) = node.point else { continue };
         let uses = &node.uses;
         for u in uses {
-            let once = uses.iter().filter(|o| o.local == u.local).count() == 1;
+            // (A `move` block's mentions are one move, where it captures the local.)
+            let once = uses
+                .iter()
+                .filter(|o| o.local == u.local)
+                .filter(|o| std::ptr::eq(*o, u) || o.capture.is_none() || o.capture != u.capture)
+                .count()
+                == 1;
             if by_value(&u.kind)
                 && once
                 && a.locals[u.local].slot.is_some()

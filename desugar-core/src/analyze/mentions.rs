@@ -108,6 +108,9 @@ pub struct Mention {
     pub field: Option<String>,
     /// Inside a closure or an `async` block, `move` or not.
     pub nested: bool,
+    /// Inside a `move` closure or `async move` block: which one, the outermost, numbered in
+    /// the code walked. Its mentions of a local are one move of it, where it captures it.
+    pub capture: Option<usize>,
     /// Control leaves the code after the mention, by this jump, with nothing but the rest of the
     /// jump's block in between: the mention is in the value of a `return` or `break`, or in a
     /// block that ends in one. What comes after the code as a whole does not follow it.
@@ -335,6 +338,9 @@ struct Collector {
     out: Vec<Mention>,
     /// Inside a `move` closure or `async move` block: every capture is a move.
     forced_move: usize,
+    /// The outermost such block walked into, and how many were (`Mention::capture`).
+    capture: Option<usize>,
+    captures: usize,
     /// Inside an `async move` block, which takes whole locals where a `move` closure takes
     /// only the fields it reads.
     whole_moves: usize,
@@ -377,12 +383,24 @@ impl Collector {
             copies: false,
             field: None,
             nested: self.forced_move + self.lazy_capture > 0,
+            capture: self.capture,
             leaves: self.leaves.clone(),
             jump_value: self.jump_value && self.leaves.is_some(),
             conditional: self.conditional > 0,
             looped: self.inner_loops > 0,
             branch: self.branch.clone(),
         });
+    }
+
+    /// Walks a closure or `async` block, numbered as a capture if it is `move` and outermost.
+    fn capturing(&mut self, moves: bool, walk: impl FnOnce(&mut Self)) {
+        let outer = self.capture;
+        if moves && outer.is_none() {
+            self.captures += 1;
+            self.capture = Some(self.captures);
+        }
+        walk(self);
+        self.capture = outer;
     }
 
     /// Inside a `move` closure (not an `async move` block), which captures places, not locals.
@@ -629,7 +647,9 @@ impl Collector {
                 let forced = c.capture.is_some();
                 self.forced_move += usize::from(forced);
                 self.lazy_capture += usize::from(!forced);
-                self.nested(None, false, |s| s.expr(&c.body, Use::Move));
+                self.capturing(forced, |s| {
+                    s.nested(None, false, |s| s.expr(&c.body, Use::Move));
+                });
                 self.lazy_capture -= usize::from(!forced);
                 self.forced_move -= usize::from(forced);
                 self.unshadow(bound);
@@ -639,7 +659,7 @@ impl Collector {
                 self.forced_move += usize::from(forced);
                 self.whole_moves += usize::from(forced);
                 self.lazy_capture += usize::from(!forced);
-                self.nested(None, false, |s| s.block(&a.block));
+                self.capturing(forced, |s| s.nested(None, false, |s| s.block(&a.block)));
                 self.lazy_capture -= usize::from(!forced);
                 self.whole_moves -= usize::from(forced);
                 self.forced_move -= usize::from(forced);

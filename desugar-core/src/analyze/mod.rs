@@ -120,6 +120,8 @@ pub struct Resolved {
     pub field: Option<String>,
     /// See [`mentions::Mention::nested`].
     pub nested: bool,
+    /// See [`mentions::Mention::capture`].
+    pub capture: Option<usize>,
     /// See [`mentions::Mention::leaves`].
     pub leaves: Option<mentions::Leave>,
     /// See [`mentions::Mention::jump_value`].
@@ -477,6 +479,7 @@ impl Builder {
                     copies: m.copies,
                     field: m.field,
                     nested: m.nested,
+                    capture: m.capture,
                     leaves: m.leaves,
                     jump_value: m.jump_value,
                     conditional: m.conditional,
