@@ -1345,8 +1345,7 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<(LocalId
                 .filter(|o| o.local == u.local && o.kind != Use::Assign)
                 .filter(|o| !super::mentions::exclusive(&o.branch, &u.branch))
                 .filter(|o| !lends_before(o))
-                // (A `move` block's mentions are one move, where it captures the local.)
-                .filter(|o| std::ptr::eq(*o, u) || o.capture.is_none() || o.capture != u.capture)
+                .filter(|o| !same_capture(o, u))
                 .count();
             if other_uses != 1 {
                 continue;
@@ -1390,11 +1389,10 @@ pub fn point_moves(a: &Analysis) -> Vec<Vec<LocalId>> {
         let Some(p) = node.point else { continue };
         let uses = &node.uses;
         for u in uses {
-            // (A `move` block's mentions are one move, where it captures the local.)
             let once = uses
                 .iter()
                 .filter(|o| o.local == u.local)
-                .filter(|o| std::ptr::eq(*o, u) || o.capture.is_none() || o.capture != u.capture)
+                .filter(|o| !same_capture(o, u))
                 .count()
                 == 1;
             if by_value(&u.kind)
@@ -1409,6 +1407,12 @@ pub fn point_moves(a: &Analysis) -> Vec<Vec<LocalId>> {
         }
     }
     out
+}
+
+/// Another mention in the same `move` block as `u`: the block's mentions of a local are one
+/// move, where it captures the local.
+fn same_capture(o: &Resolved, u: &Resolved) -> bool {
+    !std::ptr::eq(o, u) && o.capture.is_some() && o.capture == u.capture
 }
 
 /// The node where the arm entered at `entry` moves the local scrutinee `local`, if it does: past
