@@ -155,10 +155,13 @@ fn run_units(
 }
 
 /// Runs `f` with what `cargo desugar --prepare` recorded about the unit's file, if anything,
-/// as the macro reads it: the CLI prints what the macro emits.
+/// and the methods its crate defines, as the macro reads them: the CLI prints what the macro
+/// emits.
 fn with_receivers<R>(unit: &Unit, f: impl FnOnce() -> R) -> R {
-    let table = desugar_core::receivers::for_file(std::path::Path::new(&unit.path));
-    desugar_core::receivers::with(table, f)
+    let path = std::path::Path::new(&unit.path);
+    let table = desugar_core::receivers::for_file(path);
+    let defined = desugar_core::defined::for_file(path);
+    desugar_core::defined::with(Some(defined), || desugar_core::receivers::with(table, f))
 }
 
 fn options(all: bool) -> desugar_core::file::Options {

@@ -360,7 +360,7 @@ fn cargo_check_reports_expansions_that_do_not_compile() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stderr.contains(
-            "`wrong_guess` (src/lib.rs:18) can be desugared, but its expansion does not compile"
+            "`wrong_guess` (src/lib.rs:19) can be desugared, but its expansion does not compile"
         ),
         "{}",
         run.stderr

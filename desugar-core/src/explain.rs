@@ -119,7 +119,10 @@ fn items(
                             block: Box::new(m.block.clone()),
                         };
                         let name = qualified(prefix, Some(&ty), &m.sig.ident);
-                        explain_fn(f, block.trait_.is_some(), name, out, errors);
+                        let self_ty = marked.then_some(&*block.self_ty);
+                        crate::defined::in_impl(self_ty, || {
+                            explain_fn(f, block.trait_.is_some(), name, out, errors)
+                        });
                     }
                 }
             }
@@ -244,7 +247,7 @@ fn explain_async(
         while let Some(split) = crate::configs::split(&mut f)? {
             f = split.with;
         }
-        let a = analyze::analyze(&f)?;
+        let a = crate::defined::in_function(&f.sig, &f.block, || analyze::analyze(&f))?;
         Ok((crate::type_names(&f), a, f))
     });
     let (type_names, a, f) = match analysis {
@@ -256,7 +259,8 @@ fn explain_async(
     };
     let names = names::assign(&a, &f.sig.ident, &type_names);
     let ident = |id: usize| describe(&a.locals[id]);
-    let resumes_in_place = crate::lower::resumes_in_place(&a);
+    let resumes_in_place =
+        crate::defined::in_function(&f.sig, &f.block, || crate::lower::resumes_in_place(&a));
     let mut steps = analyze::cfg::steps(&a).into_iter().map(|step| {
         (
             step.next.into_iter().collect::<Vec<_>>(),

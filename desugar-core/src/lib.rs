@@ -35,6 +35,7 @@ mod analyze;
 mod blocks;
 mod comments;
 mod configs;
+pub mod defined;
 mod early;
 mod emit;
 pub mod explain;
@@ -61,9 +62,13 @@ pub fn desugar(args: TokenStream, item: TokenStream) -> TokenStream {
     }
     // What rustc said about the crate's method calls, if `cargo desugar --prepare` asked it.
     let table = receivers::for_this_crate().map(|table| (table, None));
+    // What the crate's source says of its own methods, otherwise.
+    let defined = defined::for_this_crate();
     // A bug of ours must be an error at the function, not a panic of the compiler's plugin.
     let expanded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        receivers::with(table, || expand_item(args, item.clone(), true))
+        defined::with(defined, || {
+            receivers::with(table, || expand_item(args, item.clone(), true))
+        })
     }))
     .unwrap_or_else(|panic| {
         let message = panic
@@ -114,46 +119,52 @@ fn expand_item(args: TokenStream, item: TokenStream, defer: bool) -> Result<Toke
             f.method_alone = method_alone;
             desugar_fn(f)
         }
-        Target::Impl(mut item_impl) => {
-            let (methods, in_trait_impl) = parse::async_methods(&item_impl);
-            let mut replaced = Vec::new();
-            for index in methods {
-                let ImplItem::Fn(method) = &mut item_impl.items[index] else {
-                    continue;
-                };
-                if defer {
-                    if let Some(last) = method.attrs.iter().rposition(parse::rewrites_async) {
-                        let attr = syn::parse_quote!(#[::desugar::desugar]);
-                        method.attrs.insert(last + 1, attr);
-                        continue;
-                    }
-                }
-                let item_fn = syn::ItemFn {
-                    attrs: method.attrs.clone(),
-                    vis: method.vis.clone(),
-                    sig: method.sig.clone(),
-                    block: Box::new(method.block.clone()),
-                };
-                let tokens = desugar_item_fn(item_fn, in_trait_impl)?;
-                // One method, or one per configuration (`configs`).
-                let defaultness = method.defaultness;
-                let mut copies = syn::parse2::<ImplItems>(tokens)?
-                    .0
-                    .into_iter()
-                    .map(|mut f| {
-                        f.defaultness = defaultness;
-                        ImplItem::Fn(f)
-                    });
-                item_impl.items[index] = copies.next().expect("a method");
-                replaced.push((index, copies.collect::<Vec<_>>()));
-            }
-            // The further copies go after their method, from the last so that indices hold.
-            for (index, copies) in replaced.into_iter().rev() {
-                item_impl.items.splice(index + 1..index + 1, copies);
-            }
-            Ok(item_impl.into_token_stream())
+        Target::Impl(item_impl) => {
+            let self_ty = item_impl.self_ty.clone();
+            defined::in_impl(Some(&self_ty), || expand_impl(item_impl, defer))
         }
     }
+}
+
+/// The methods of an `impl` block, each expanded in its place.
+fn expand_impl(mut item_impl: syn::ItemImpl, defer: bool) -> Result<TokenStream> {
+    let (methods, in_trait_impl) = parse::async_methods(&item_impl);
+    let mut replaced = Vec::new();
+    for index in methods {
+        let ImplItem::Fn(method) = &mut item_impl.items[index] else {
+            continue;
+        };
+        if defer {
+            if let Some(last) = method.attrs.iter().rposition(parse::rewrites_async) {
+                let attr = syn::parse_quote!(#[::desugar::desugar]);
+                method.attrs.insert(last + 1, attr);
+                continue;
+            }
+        }
+        let item_fn = syn::ItemFn {
+            attrs: method.attrs.clone(),
+            vis: method.vis.clone(),
+            sig: method.sig.clone(),
+            block: Box::new(method.block.clone()),
+        };
+        let tokens = desugar_item_fn(item_fn, in_trait_impl)?;
+        // One method, or one per configuration (`configs`).
+        let defaultness = method.defaultness;
+        let mut copies = syn::parse2::<ImplItems>(tokens)?
+            .0
+            .into_iter()
+            .map(|mut f| {
+                f.defaultness = defaultness;
+                ImplItem::Fn(f)
+            });
+        item_impl.items[index] = copies.next().expect("a method");
+        replaced.push((index, copies.collect::<Vec<_>>()));
+    }
+    // The further copies go after their method, from the last so that indices hold.
+    for (index, copies) in replaced.into_iter().rev() {
+        item_impl.items.splice(index + 1..index + 1, copies);
+    }
+    Ok(item_impl.into_token_stream())
 }
 
 /// An `async fn`, or a plain `fn` whose `async` blocks are desugared (`blocks`).
@@ -199,19 +210,21 @@ fn desugar_fn(mut f: parse::AsyncFn) -> Result<TokenStream> {
     blocks::instrumented(&mut f)?;
     recursion::box_recursive_calls(&mut f);
     early::wrap_macros(&mut f);
-    let analysis = analyze::analyze(&f)?;
-    let names = names::assign(&analysis, &f.sig.ident, &type_names(&f));
-    let keeps_borrows =
-        !analysis.slots.is_empty() || analysis.layout.iter().any(|l| !l.pinned.is_empty());
-    let sig = emit::signature::desugar(&f, keeps_borrows, analysis.params_in_body);
-    let arms = lower::lower(
-        &analysis,
-        &names,
-        sig.unit_output,
-        sig.fut.clone(),
-        sig.pinned.clone(),
-    );
-    Ok(emit::emit(&f, &analysis, &names, &sig, arms))
+    defined::in_function(&f.sig, &f.block, || {
+        let analysis = analyze::analyze(&f)?;
+        let names = names::assign(&analysis, &f.sig.ident, &type_names(&f));
+        let keeps_borrows =
+            !analysis.slots.is_empty() || analysis.layout.iter().any(|l| !l.pinned.is_empty());
+        let sig = emit::signature::desugar(&f, keeps_borrows, analysis.params_in_body);
+        let arms = lower::lower(
+            &analysis,
+            &names,
+            sig.unit_output,
+            sig.fut.clone(),
+            sig.pinned.clone(),
+        );
+        Ok(emit::emit(&f, &analysis, &names, &sig, arms))
+    })
 }
 
 /// Capitalized identifiers in the function: the names of types users will read next to ours.

@@ -411,3 +411,61 @@ case! {
         Ctx { a: t.val(3) }.subscribe(t.clone()).await.get()
     }
 }
+
+case! {
+    crate_method_named_like_std(t) => both(t);
+    // A method of the crate's own type whose name reads as borrowing (`send`) takes `self`,
+    // and one named like a conversion (`into_count`) borrows: the receiver's declared type
+    // finds them in the crate's source (`defined`), where the names alone guessed wrong.
+    pub struct Mailbox(Noisy);
+    impl Mailbox {
+        pub fn send(self, t: &Trace) -> usize {
+            t.log("send");
+            self.0.touch().len()
+        }
+        // (Named against the convention on purpose.)
+        #[allow(clippy::wrong_self_convention)]
+        pub fn into_count(&self) -> usize {
+            self.0.touch().len()
+        }
+    }
+    #[desugar]
+    async fn deliver(t: Trace, m: Mailbox, go: bool) -> usize {
+        let n = m.into_count();
+        t.step("pause", 1, ()).await;
+        let sent = if go { m.send(&t) } else { 0 };
+        t.step("pause", 1, ()).await;
+        n + sent
+    }
+    async fn both(t: Trace) -> [usize; 2] {
+        [
+            deliver(t.clone(), Mailbox(t.noisy("a")), true).await,
+            deliver(t.clone(), Mailbox(t.noisy("b")), false).await,
+        ]
+    }
+}
+
+case! {
+    crate_method_of_self_named_like_std(t) => run(t);
+    // `self.send(..)` in a method of an `impl` block marked `#[desugar]`: `self` is the block's
+    // type, whose `send` (in the crate's source) takes it by value.
+    pub struct Worker(Noisy);
+    impl Worker {
+        pub fn send(self, t: &Trace) -> usize {
+            t.log("send");
+            self.0.touch().len()
+        }
+    }
+    #[desugar]
+    impl Worker {
+        async fn finish(self, t: Trace) -> usize {
+            t.step("before", 1, ()).await;
+            let n = self.send(&t);
+            t.step("after", 1, ()).await;
+            n
+        }
+    }
+    async fn run(t: Trace) -> usize {
+        Worker(t.noisy("w")).finish(t.clone()).await
+    }
+}

@@ -264,6 +264,28 @@ case! {
 }
 
 case! {
+    // A binding of a parameter's pattern moved on some paths only was dropped at the next
+    // `.await` on the others (the `prepare` fixture of the CLI's tests, with its receivers
+    // bound by a pattern): it gets the drop flag a plain parameter gets.
+    pattern_param_moved_on_some_paths(t) => both(t);
+    fn consume(n: Noisy) -> usize {
+        n.touch().len()
+    }
+    #[desugar]
+    async fn moved_if(t: Trace, c: bool, (kept, p): (Noisy, Noisy)) -> usize {
+        let r = if c { 1 } else { consume(p) };
+        t.step("pause", 1, ()).await;
+        t.log(kept.touch());
+        r
+    }
+    async fn both(t: Trace) -> (usize, usize) {
+        let a = moved_if(t.clone(), true, (t.noisy("kept1"), t.noisy("p1"))).await;
+        let b = moved_if(t.clone(), false, (t.noisy("kept2"), t.noisy("p2"))).await;
+        (a, b)
+    }
+}
+
+case! {
     // Fuzz seeds 384, 669 (with parameters given slots): a local in a drop-flag slot read by
     // `matches!` with a `ref` binding, then moved on one path only: into a `for` loop, or
     // into a `move` closure that mutates it.

@@ -33,6 +33,9 @@ pub enum Use {
 pub struct Method {
     pub name: String,
     pub known: Option<Known>,
+    /// How the crate's own methods of that name take it (`defined`): a better guess than the
+    /// name, checked as that is.
+    pub defined: Option<Known>,
 }
 
 impl Method {
@@ -41,6 +44,7 @@ impl Method {
         Method {
             name: name.to_string(),
             known: None,
+            defined: None,
         }
     }
 
@@ -49,12 +53,18 @@ impl Method {
         Method {
             name: call.method.to_string(),
             known: crate::receivers::known(&call.method),
+            defined: crate::defined::answer(call),
         }
+    }
+
+    /// What rustc told, or else what the crate's definitions say.
+    fn told(&self) -> Option<Known> {
+        self.known.or(self.defined)
     }
 
     /// Takes its receiver by value: as rustc told, or a name known to.
     pub fn consumes(&self) -> bool {
-        self.known.map_or_else(
+        self.told().map_or_else(
             || super::cfg::consuming(&self.name),
             |k| k.mode == Mode::Value,
         )
@@ -62,7 +72,7 @@ impl Method {
 
     /// Borrows its receiver: as rustc told, or a name known to.
     pub fn borrows(&self) -> bool {
-        self.known.map_or_else(
+        self.told().map_or_else(
             || super::cfg::borrowing(&self.name),
             |k| k.mode != Mode::Value,
         )
@@ -71,7 +81,7 @@ impl Method {
     /// Borrows its receiver for the call only: what it returns cannot hold the borrow (as
     /// rustc told, or a name known to return a `bool` or a length).
     pub fn lends_nothing(&self) -> bool {
-        self.known.map_or_else(
+        self.told().map_or_else(
             || super::cfg::lends_nothing(&self.name),
             |k| k.mode != Mode::Value && !k.lends,
         )
@@ -80,7 +90,7 @@ impl Method {
     /// Keeps a temporary receiver to the end of the statement: borrows it (as rustc told), or a
     /// name known to borrow it or to return what borrows it.
     pub fn keeps_temporary(&self) -> bool {
-        self.known.map_or_else(
+        self.told().map_or_else(
             || super::cfg::borrowing(&self.name) || super::cfg::returns_borrow(&self.name),
             |k| k.mode != Mode::Value,
         )

@@ -90,6 +90,8 @@ pub struct Local {
     /// value is one scope with the operands of its outermost construct: only those of inner
     /// ones are marked.) The state drops its fields in that order (`Builder::in_scope`).
     pub operand: bool,
+    /// A parameter, or a binding of a parameter's pattern: the parameter's position.
+    pub param: Option<usize>,
 }
 
 impl Local {
@@ -255,26 +257,25 @@ pub struct Analysis {
 }
 
 /// A parameter moved on some paths to a suspension point needs the drop flag a slot gives, and
-/// only a `let` local gets one: when the first analysis finds such a parameter, the function is
-/// analysed again with every parameter moved into the body by a `let` of its own, in order, as
-/// rustc does (so that they still drop in the same order), and that analysis is kept if it
-/// gives the parameter its flag.
+/// only a `let` local gets one: when the first analysis finds such a parameter (or a binding of
+/// a parameter's pattern), the function is analysed again with every parameter moved into the
+/// body by a `let` of its own, in order, as rustc does (so that they still drop in the same
+/// order), that parameter's `let` allowed a slot, and that analysis is kept if it gives the
+/// parameter its flag.
 pub fn analyze(f: &AsyncFn) -> Result<Analysis> {
     let hidden = hidden_params(&f.sig);
     let a = analyze_with(f, hidden, &[])?;
     let moved = a.params_moved_on_some_paths();
-    if hidden || moved.is_empty() {
+    if moved.is_empty() {
         return Ok(a);
     }
     // Kept only if a parameter's `let` does get a drop flag (the hidden names cost reading),
     // and only for parameters used whole (`cfg::used_whole`): the code of a slot cannot take
     // part of a value out of it, nor see what a closure that borrows it captures.
     let flags = |a: &Analysis| a.locals.iter().filter(|l| l.drop_flag).count();
-    let moved_in = analyze_with(f, true, &moved)?;
-    let names: Vec<&Ident> = moved
-        .iter()
-        .map(|&i| &a.locals[a.params[i]].ident)
-        .collect();
+    let indices: Vec<usize> = moved.iter().filter_map(|&id| a.locals[id].param).collect();
+    let moved_in = analyze_with(f, true, &indices)?;
+    let names: Vec<&Ident> = moved.iter().map(|&id| &a.locals[id].ident).collect();
     let flagged: Vec<LocalId> = (0..moved_in.locals.len())
         .filter(|&id| moved_in.locals[id].drop_flag && names.contains(&&moved_in.locals[id].ident))
         .collect();
@@ -378,22 +379,23 @@ fn analyze_with(f: &AsyncFn, params_in_body: bool, slotted: &[usize]) -> Result<
 }
 
 impl Analysis {
-    /// The parameters (by position) by value (not `self`, which no `let` can bind) that some
-    /// suspension point finds moved on some paths and not on others, and that are not `Copy`.
-    fn params_moved_on_some_paths(&self) -> Vec<usize> {
-        let maybe_moved: Vec<LocalId> = self
+    /// The parameters by value (not `self`, which no `let` can bind), or bindings of their
+    /// patterns, that some suspension point finds moved on some paths and not on others, and
+    /// that are not `Copy`.
+    fn params_moved_on_some_paths(&self) -> Vec<LocalId> {
+        let mut moved: Vec<LocalId> = self
             .layout
             .iter()
             .flat_map(|l| &l.maybe_moved)
             .copied()
-            .collect();
-        (0..self.params.len())
-            .filter(|&i| {
-                let id = self.params[i];
+            .filter(|&id| {
                 let local = &self.locals[id];
-                maybe_moved.contains(&id) && local.ident != "self" && !local.copied()
+                local.param.is_some() && local.ident != "self" && !local.copied()
             })
-            .collect()
+            .collect();
+        moved.sort_unstable();
+        moved.dedup();
+        moved
     }
 }
 
@@ -523,6 +525,7 @@ impl Builder {
             ty: None,
             copy_fields: Vec::new(),
             operand: false,
+            param: None,
         });
         if let Some(scope) = self.scopes.last_mut() {
             scope.1.push(id);
@@ -683,6 +686,7 @@ impl Builder {
                     let mutable = r.reference.is_none() && r.mutability.is_some();
                     let id = self.declare(ident, mutable, is_reference);
                     self.locals[id].ty = Some((*r.ty).clone());
+                    self.locals[id].param = Some(index);
                     self.locals[id].mut_reference = (r.reference.is_some()
                         && r.mutability.is_some())
                         || is_mut_reference(&r.ty);
@@ -697,12 +701,14 @@ impl Builder {
                             self.locals[id].copy = copy_type(&t.ty);
                             self.locals[id].mut_reference = is_mut_reference(&t.ty);
                             self.locals[id].ty = Some((*t.ty).clone());
+                            self.locals[id].param = Some(index);
                             params.push(id);
                         }
                         pat => {
                             let arg = arg_ident(index);
                             let id = self.declare(arg.clone(), false, is_reference);
                             self.locals[id].ty = Some((*t.ty).clone());
+                            self.locals[id].param = Some(index);
                             params.push(id);
                             moves.push((index, arg, pat.clone(), &*t.ty));
                         }
@@ -737,6 +743,7 @@ impl Builder {
                 // (What the type says holds for the binding of a plain name.)
                 for &id in &declares {
                     let local = &mut self.locals[id];
+                    local.param = Some(index);
                     local.is_reference = is_reference && plain;
                     local.copy |= plain && copy_type(ty);
                     local.mut_reference |= plain && is_mut_reference(ty);
