@@ -247,6 +247,7 @@ fn explain_async(
         while let Some(split) = crate::configs::split(&mut f)? {
             f = split.with;
         }
+        crate::rewrite_before_analysis(&mut f)?;
         let a = crate::defined::in_function(&f.sig, &f.block, || analyze::analyze(&f))?;
         Ok((crate::type_names(&f), a, f))
     });

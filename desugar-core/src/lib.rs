@@ -207,9 +207,7 @@ fn desugar_fn(mut f: parse::AsyncFn) -> Result<TokenStream> {
         out.extend(desugar_fn(split.without)?);
         return Ok(out);
     }
-    blocks::instrumented(&mut f)?;
-    recursion::box_recursive_calls(&mut f);
-    early::wrap_macros(&mut f);
+    rewrite_before_analysis(&mut f)?;
     defined::in_function(&f.sig, &f.block, || {
         let analysis = analyze::analyze(&f)?;
         let names = names::assign(&analysis, &f.sig.ident, &type_names(&f));
@@ -225,6 +223,15 @@ fn desugar_fn(mut f: parse::AsyncFn) -> Result<TokenStream> {
         );
         Ok(emit::emit(&f, &analysis, &names, &sig, arms))
     })
+}
+
+/// What the analysis reads is the function after these rewrites (the expansion's, and
+/// `--explain`'s, so that both show the same states).
+pub(crate) fn rewrite_before_analysis(f: &mut parse::AsyncFn) -> Result<()> {
+    blocks::instrumented(f)?;
+    recursion::box_recursive_calls(f);
+    early::wrap_macros(f);
+    Ok(())
 }
 
 /// Capitalized identifiers in the function: the names of types users will read next to ours.

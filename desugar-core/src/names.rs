@@ -2,7 +2,7 @@
 //! shadow them) and the per-function names users read — one enum variant per suspension point,
 //! named after what it awaits, and one field and type parameter per kept local.
 
-use crate::analyze::{Analysis, LocalId};
+use crate::analyze::{Analysis, Join, LocalId};
 use proc_macro2::Span;
 use std::collections::{HashMap, HashSet};
 use syn::{Expr, Ident, Lifetime};
@@ -44,7 +44,8 @@ pub fn assign(a: &Analysis, function: &Ident, type_names: &[String]) -> Names {
         .points
         .iter()
         .map(|p| match p.join {
-            Some(kind) => format!("After{}", camel_case(kind)),
+            Some(Join::After(kind)) => format!("After{}", camel_case(kind)),
+            Some(Join::LoopHead) => "Iteration".to_string(),
             None => p.named.clone().unwrap_or_else(|| awaited_name(&p.operand)),
         })
         .collect();

@@ -837,3 +837,35 @@ case! {
         vec![x]
     }
 }
+
+case! {
+    // Fuzz seeds 1, 163 (E0308): a loop whose code before its first `.await` builds an `async`
+    // block or a closure was written twice, where the loop is entered and where an iteration
+    // ends: two types for one local of the state. A join at the top of the body (`Iteration`)
+    // writes it once.
+    closure_built_at_the_top_of_a_loop(t) => entry(t);
+    #[desugar]
+    async fn looped(t: Trace) -> u32 {
+        let mut s = 0;
+        for i in 0..3u32 {
+            let x = match i {
+                0 => 1,
+                _ => {
+                    let fut = async { t.val(i) };
+                    fut.await.get()
+                }
+            };
+            s += t.step("for", 1, x).await;
+        }
+        let mut w = 0;
+        while let Some(n) = (w < 2).then_some(w) {
+            w += 1;
+            let double = move |k: u32| k * 2;
+            s += t.step("while", 1, double(n)).await;
+        }
+        s
+    }
+    pub async fn entry(t: Trace) -> u32 {
+        looped(t).await
+    }
+}

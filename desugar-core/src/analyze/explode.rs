@@ -58,7 +58,7 @@ impl Builder {
             syn::Expr::If(i) => self.if_expr(i),
             syn::Expr::Match(m) => self.match_expr(m),
             syn::Expr::Loop(l) => {
-                let body = self.block(&l.body, None, &[])?;
+                let body = self.loop_body(&l.body, &[])?;
                 Ok(Expr::Loop {
                     label: l.label.clone(),
                     cond: None,
@@ -1094,7 +1094,7 @@ impl Builder {
         }
         let uses = self.resolve(mentions::in_expr(&w.cond));
         let pats = let_patterns(&w.cond);
-        let body = self.block(&w.body, None, &pats)?;
+        let body = self.loop_body(&w.body, &pats)?;
         self.chained(&w.cond, &body.bound);
         Ok(Expr::Loop {
             label: w.label.clone(),

@@ -220,9 +220,48 @@ pub struct Point {
     pub note: Option<String>,
     /// The name of its state where the awaited call's is not it (`Select` for `select!`).
     pub named: Option<String>,
-    /// Not a suspension point but a join after an `if`, `match` or loop (the construct's
-    /// keyword): see `Builder::join_after`.
-    pub join: Option<&'static str>,
+    /// Not a suspension point but a join: see `Builder::join_after`, `Builder::loop_head`.
+    pub join: Option<Join>,
+}
+
+/// Whether a statement builds a closure or an `async` block (outside items; in a macro's input,
+/// an `async` or `move` token), a value of a type of its own, other than in what it awaits (an
+/// awaited future is built once, in its state's arm).
+fn builds_closure(stmt: &syn::Stmt) -> bool {
+    struct Finder(bool);
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_expr_await(&mut self, _: &'ast syn::ExprAwait) {}
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {
+            self.0 = true;
+        }
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {
+            self.0 = true;
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            fn tokens(t: proc_macro2::TokenStream) -> bool {
+                t.into_iter().any(|t| match t {
+                    proc_macro2::TokenTree::Ident(i) => i == "async" || i == "move",
+                    proc_macro2::TokenTree::Group(g) => tokens(g.stream()),
+                    _ => false,
+                })
+            }
+            self.0 |= tokens(m.tokens.clone());
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_stmt(stmt);
+    finder.0
+}
+
+/// A state that is not a suspension point, where paths meet so that the code after it is
+/// written once (its future, `ready(())`, never returns `Pending`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Join {
+    /// After an `if`, `match` or loop (the construct's keyword).
+    After(&'static str),
+    /// At the top of a loop's body, where every iteration starts.
+    LoopHead,
 }
 
 pub struct Analysis {
@@ -895,6 +934,17 @@ impl Builder {
         out
     }
 
+    /// A loop's body, `pats` bound in it from the start, with a join at its top where its code
+    /// would otherwise be written twice (`loop_head`).
+    pub(super) fn loop_body(&mut self, block: &syn::Block, pats: &[&Pat]) -> Result<Block> {
+        let id = self.open();
+        let bound = self.declare_pats(pats);
+        let mut stmts: Vec<Stmt> = self.loop_head(block).into_iter().collect();
+        let out = self.block_in(id, None, bound, &block.stmts, &mut stmts);
+        self.close();
+        out
+    }
+
     fn plain(&mut self, stmt: &syn::Stmt, out: &mut Vec<Stmt>) {
         let uses = self.resolve(mentions::in_stmt(stmt));
         let declares = match stmt {
@@ -1084,8 +1134,7 @@ impl Builder {
             }
         }
         let end = stmt.span().end();
-        let operand = crate::syntax::ready_unit(stmt.span());
-        let p = self.point(&operand, false, &operand);
+        let p = self.join(stmt.span(), Join::After(kind));
         let point = &mut self.points[p];
         point.source = format!(
             "the paths through the `{kind}` ending at line {} meet",
@@ -1093,11 +1142,47 @@ impl Builder {
         );
         point.line = end.line;
         point.column = end.column + 1;
-        point.join = Some(kind);
         out.push(Stmt::Expr {
             expr: Expr::Await(p),
             semi: true,
         });
+    }
+
+    /// At the top of a loop's body that builds a closure or an `async` block before its first
+    /// `.await`: a join where every iteration starts. The code up to that `.await` would
+    /// otherwise be written twice, where the loop is entered and where an iteration ends, and
+    /// two copies of a closure are two types, which one local of the state cannot hold.
+    fn loop_head(&mut self, body: &syn::Block) -> Option<Stmt> {
+        let head = body
+            .stmts
+            .iter()
+            .take_while(|s| suspend::first_await(*s).is_none())
+            .chain(
+                body.stmts
+                    .iter()
+                    .find(|s| suspend::first_await(*s).is_some()),
+            );
+        if !head.into_iter().any(builds_closure) {
+            return None;
+        }
+        let start = body.brace_token.span.open().start();
+        let p = self.join(body.brace_token.span.open(), Join::LoopHead);
+        let point = &mut self.points[p];
+        point.source = format!("each iteration of the loop at line {} starts", start.line);
+        point.line = start.line;
+        point.column = start.column + 1;
+        Some(Stmt::Expr {
+            expr: Expr::Await(p),
+            semi: true,
+        })
+    }
+
+    /// A join's suspension point, awaiting `ready(())`.
+    fn join(&mut self, span: Span, join: Join) -> PointId {
+        let operand = crate::syntax::ready_unit(span);
+        let p = self.point(&operand, false, &operand);
+        self.points[p].join = Some(join);
+        p
     }
 
     fn point(&mut self, operand: &syn::Expr, question: bool, whole: &syn::Expr) -> PointId {

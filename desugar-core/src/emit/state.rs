@@ -5,7 +5,7 @@
 //! The enum is generic over every type it holds: a proc macro cannot name them, rustc infers
 //! them from the first value stored (in source order, inside the function).
 
-use crate::analyze::{Analysis, LocalId};
+use crate::analyze::{Analysis, Join, LocalId};
 use crate::names::{Names, hidden};
 use crate::syntax::splice;
 use proc_macro2::TokenStream;
@@ -61,10 +61,17 @@ pub fn state_enum(a: &Analysis, names: &Names, subject: &str, block: bool) -> To
             }
         });
         let mut doc = vec![match point.join {
-            Some(kind) => format!(
+            Some(Join::After(kind)) => format!(
                 " Not a suspension point: where {}. The code after the `{kind}` is written \
                  once, here, rather than in every state that reaches it; its future, \
                  `ready(())`, is always ready, so this state never returns `Pending`.",
+                point.source
+            ),
+            Some(Join::LoopHead) => format!(
+                " Not a suspension point: where {}. The loop's code up to its first `.await` \
+                 builds a closure or an `async` block, whose copies would be two types: it is \
+                 written once, here; its future, `ready(())`, is always ready, so this state \
+                 never returns `Pending`.",
                 point.source
             ),
             None => format!(
