@@ -44,6 +44,8 @@ struct Def {
 struct Output {
     whole: Option<String>,
     unwrapped: Option<String>,
+    /// Of an `async fn`: the type of the call's `.await`, the call itself a future.
+    awaited: bool,
 }
 
 /// Whether what a method returns can hold a borrow of its receiver.
@@ -74,13 +76,15 @@ impl Defined {
 
     /// The type (its name) a call of function `name`, of type `on` or free, returns, if all its
     /// definitions say the same; `unwrap`: the `T` of the `Result<T, _>` or `Option<T>` it
-    /// returns (its value under `?`).
-    fn output(&self, on: Option<&str>, name: &str, unwrap: bool) -> Option<String> {
+    /// returns (its value under `?`); `awaited`: the call's `.await`, of an `async fn`.
+    fn output(&self, on: Option<&str>, name: &str, unwrap: bool, awaited: bool) -> Option<String> {
         let outputs = self
             .outputs
             .get(&(on.map(str::to_string), name.to_string()))?;
         let named = |output: &Output| {
-            let name = if unwrap {
+            let name = if output.awaited != awaited {
+                None
+            } else if unwrap {
                 output.unwrapped.as_deref()
             } else {
                 output.whole.as_deref()
@@ -242,6 +246,7 @@ impl Reader<'_> {
             let output = Output {
                 whole: name(ty),
                 unwrapped: first_argument(ty).and_then(name),
+                awaited: sig.asyncness.is_some(),
             };
             self.defined
                 .outputs
@@ -615,17 +620,11 @@ pub(crate) fn in_function<R>(sig: &syn::Signature, body: &syn::Block, f: impl Fn
 
 /// How the method of `call` takes its receiver, as the crate's definitions say.
 pub fn answer(call: &syn::ExprMethodCall) -> Option<Known> {
-    let on = match &*call.receiver {
-        syn::Expr::Path(p) if p.qself.is_none() => p
-            .path
-            .get_ident()
-            .and_then(|x| TYPES.with_borrow(|types| types.get(&x.to_string()).cloned())),
-        _ => None,
-    };
     DEFINED.with_borrow(|defined| {
-        defined
-            .as_ref()?
-            .answer(&call.method.to_string(), on.as_deref())
+        let defined = defined.as_deref()?;
+        let local = |name: &str| TYPES.with_borrow(|types| types.get(name).cloned());
+        let on = type_of(&call.receiver, &local, Some(defined));
+        defined.answer(&call.method.to_string(), on.as_deref())
     })
 }
 
@@ -677,41 +676,48 @@ impl Bindings {
     }
 }
 
-impl Bindings {
-    /// The type an initializer evaluates to, as its syntax and the crate's signatures say.
-    fn inferred(&self, expr: &syn::Expr, defined: Option<&Defined>) -> Option<String> {
-        let (expr, unwrap) = match expr {
-            syn::Expr::Try(t) => (&*t.expr, true),
-            expr => (expr, false),
-        };
-        defined
-            .and_then(|d| self.returned(expr, unwrap, d))
-            .or_else(|| constructed(expr))
-    }
+/// The type (its name) `expr` evaluates to, as its syntax and the crate's signatures say:
+/// a local of a known type (`local`), `T { .. }`, `T::new(..)`, a call of the crate's
+/// functions and methods (under `?`: the `T` of the `Result<T, _>` it returns, and `.await`).
+fn type_of(
+    expr: &syn::Expr,
+    local: &dyn Fn(&str) -> Option<String>,
+    defined: Option<&Defined>,
+) -> Option<String> {
+    let (inner, unwrap) = match expr {
+        syn::Expr::Try(t) => (&*t.expr, true),
+        expr => (expr, false),
+    };
+    returned(inner, (unwrap, false), local, defined).or_else(|| constructed(inner))
+}
 
-    /// The type a call returns (`unwrap`: under `?`), an `async fn`'s awaited.
-    fn returned(&self, expr: &syn::Expr, unwrap: bool, defined: &Defined) -> Option<String> {
-        match expr {
-            syn::Expr::Await(a) => self.returned(&a.base, unwrap, defined),
-            syn::Expr::Paren(p) => self.returned(&p.expr, unwrap, defined),
-            syn::Expr::MethodCall(m) => {
-                let syn::Expr::Path(p) = &*m.receiver else {
-                    return None;
-                };
-                let on = self.0.get(&p.path.get_ident()?.to_string())?.as_deref()?;
-                defined.output(Some(on), &m.method.to_string(), unwrap)
-            }
-            syn::Expr::Call(c) => {
-                let syn::Expr::Path(p) = &*c.func else {
-                    return None;
-                };
-                let mut segments = p.path.segments.iter().rev();
-                let function = segments.next()?.ident.to_string();
-                let on = segments.next().map(|s| s.ident.to_string());
-                defined.output(on.as_deref(), &function, unwrap)
-            }
-            _ => None,
+/// The type a call returns (`unwrap`: under `?`; `awaited`: under `.await`, of an `async fn`).
+fn returned(
+    expr: &syn::Expr,
+    (unwrap, awaited): (bool, bool),
+    local: &dyn Fn(&str) -> Option<String>,
+    defined: Option<&Defined>,
+) -> Option<String> {
+    match expr {
+        syn::Expr::Await(a) if !awaited => returned(&a.base, (unwrap, true), local, defined),
+        syn::Expr::Paren(p) => returned(&p.expr, (unwrap, awaited), local, defined),
+        syn::Expr::Path(p) if !unwrap && !awaited && p.qself.is_none() => {
+            local(&p.path.get_ident()?.to_string())
         }
+        syn::Expr::MethodCall(m) => {
+            let on = type_of(&m.receiver, local, defined)?;
+            defined?.output(Some(&on), &m.method.to_string(), unwrap, awaited)
+        }
+        syn::Expr::Call(c) => {
+            let syn::Expr::Path(p) = &*c.func else {
+                return None;
+            };
+            let mut segments = p.path.segments.iter().rev();
+            let function = segments.next()?.ident.to_string();
+            let on = segments.next().map(|s| s.ident.to_string());
+            defined?.output(on.as_deref(), &function, unwrap, awaited)
+        }
+        _ => None,
     }
 }
 
@@ -721,11 +727,10 @@ impl<'ast> Visit<'ast> for Bindings {
             syn::Pat::Type(t) => (&*t.pat, type_name(&t.ty)),
             pat => {
                 let defined = DEFINED.with_borrow(Clone::clone);
+                let local = |name: &str| self.0.get(name).cloned().flatten();
                 let init = l.init.as_ref();
-                (
-                    pat,
-                    init.and_then(|i| self.inferred(&i.expr, defined.as_deref())),
-                )
+                let ty = init.and_then(|i| type_of(&i.expr, &local, defined.as_deref()));
+                (pat, ty)
             }
         };
         self.typed(pat, ty);
@@ -825,7 +830,7 @@ mod tests {
     fn types_returned_by_the_crate_s_functions() {
         let d = defined(
             "struct Conn; struct Chan;
-             impl Conn { fn chan(&self) -> Chan { Chan } async fn open() -> std::io::Result<Self> { todo!() } }
+             impl Conn { fn chan(&self) -> Chan { Chan } fn later(&self) -> Later { todo!() } async fn open() -> std::io::Result<Self> { todo!() } }
              fn connect() -> Option<Conn> { None }",
         );
         let f: syn::ItemFn = syn::parse_quote! {
@@ -834,6 +839,9 @@ mod tests {
                 let rx = c.chan();
                 let d = connect()?;
                 let e = connect();
+                let chained = Conn::open().await?.chan();
+                let copied = rx;
+                let later = c.later().await;
             }
         };
         let types = with(Some(Arc::new(d)), || declared_types(&f.sig, &f.block));
@@ -842,6 +850,9 @@ mod tests {
         assert_eq!(ty("rx"), Some("Chan"));
         assert_eq!(ty("d"), Some("Conn"));
         assert_eq!(ty("e"), Some("Option"));
+        assert_eq!(ty("chained"), Some("Chan"));
+        assert_eq!(ty("copied"), Some("Chan"));
+        assert_eq!(ty("later"), None, "what a future of a plain `fn` gives");
     }
 
     #[test]
