@@ -1,0 +1,157 @@
+//! The types of a function's locals, as far as its syntax and the crate's signatures say.
+
+use super::read::type_name;
+use super::{DEFINED, Defined, SELF_TYPE};
+use std::collections::HashMap;
+use syn::visit::Visit;
+
+/// The locals whose type the function states, by name: every binding of the name declares the
+/// same type (`x: T` as a parameter or in a `let`, `let x = T::new(..)`, `let x = T { .. }`,
+/// `self` in an `impl T` block).
+pub(super) fn declared_types(sig: &syn::Signature, body: &syn::Block) -> HashMap<String, String> {
+    let mut bindings = Bindings::default();
+    for input in &sig.inputs {
+        match input {
+            syn::FnArg::Typed(t) => bindings.typed(&t.pat, type_name(&t.ty)),
+            syn::FnArg::Receiver(r) => {
+                // (`self: Box<Self>` is a box.)
+                let plain = r.colon_token.is_none() || matches!(&*r.ty, syn::Type::Reference(_));
+                let ty = SELF_TYPE.with_borrow(|ty| ty.clone().filter(|_| plain));
+                bindings.bind("self".to_string(), ty);
+            }
+        }
+    }
+    bindings.visit_block(body);
+    bindings
+        .0
+        .into_iter()
+        .filter_map(|(name, ty)| Some((name, ty?)))
+        .collect()
+}
+
+/// Each local name bound, and its one declared type (none if a binding does not say it or two
+/// disagree).
+#[derive(Default)]
+struct Bindings(HashMap<String, Option<String>>);
+
+impl Bindings {
+    fn bind(&mut self, name: String, ty: Option<String>) {
+        match self.0.get_mut(&name) {
+            Some(known) if *known != ty => *known = None,
+            Some(_) => {}
+            None => {
+                self.0.insert(name, ty);
+            }
+        }
+    }
+
+    fn typed(&mut self, pat: &syn::Pat, ty: Option<String>) {
+        match pat {
+            syn::Pat::Ident(p) if p.subpat.is_none() => self.bind(p.ident.to_string(), ty),
+            _ => self.visit_pat(pat),
+        }
+    }
+}
+
+/// The type (its name) `expr` evaluates to, as its syntax and the crate's signatures say:
+/// a local of a known type (`local`), `T { .. }`, `T::new(..)`, a call of the crate's
+/// functions and methods (under `?`: the `T` of the `Result<T, _>` it returns, and `.await`).
+pub(super) fn type_of(
+    expr: &syn::Expr,
+    local: &dyn Fn(&str) -> Option<String>,
+    defined: Option<&Defined>,
+) -> Option<String> {
+    let (inner, unwrap) = match expr {
+        syn::Expr::Try(t) => (&*t.expr, true),
+        expr => (expr, false),
+    };
+    returned(inner, (unwrap, false), local, defined).or_else(|| constructed(inner))
+}
+
+/// The type a call returns (`unwrap`: under `?`; `awaited`: under `.await`, of an `async fn`).
+fn returned(
+    expr: &syn::Expr,
+    (unwrap, awaited): (bool, bool),
+    local: &dyn Fn(&str) -> Option<String>,
+    defined: Option<&Defined>,
+) -> Option<String> {
+    match expr {
+        syn::Expr::Await(a) if !awaited => returned(&a.base, (unwrap, true), local, defined),
+        syn::Expr::Paren(p) => returned(&p.expr, (unwrap, awaited), local, defined),
+        syn::Expr::Path(p) if !unwrap && !awaited && p.qself.is_none() => {
+            local(&p.path.get_ident()?.to_string())
+        }
+        syn::Expr::MethodCall(m) => {
+            let on = type_of(&m.receiver, local, defined)?;
+            defined?.output(Some(&on), &m.method.to_string(), unwrap, awaited)
+        }
+        syn::Expr::Call(c) => {
+            let syn::Expr::Path(p) = &*c.func else {
+                return None;
+            };
+            let mut segments = p.path.segments.iter().rev();
+            let function = segments.next()?.ident.to_string();
+            let on = segments.next().map(|s| s.ident.to_string());
+            defined?.output(on.as_deref(), &function, unwrap, awaited)
+        }
+        _ => None,
+    }
+}
+
+impl<'ast> Visit<'ast> for Bindings {
+    fn visit_local(&mut self, l: &'ast syn::Local) {
+        let (pat, ty) = match &l.pat {
+            syn::Pat::Type(t) => (&*t.pat, type_name(&t.ty)),
+            pat => {
+                let defined = DEFINED.with_borrow(Clone::clone);
+                let local = |name: &str| self.0.get(name).cloned().flatten();
+                let init = l.init.as_ref();
+                let ty = init.and_then(|i| type_of(&i.expr, &local, defined.as_deref()));
+                (pat, ty)
+            }
+        };
+        self.typed(pat, ty);
+        if let Some(init) = &l.init {
+            self.visit_expr(&init.expr);
+            if let Some((_, diverge)) = &init.diverge {
+                self.visit_expr(diverge);
+            }
+        }
+    }
+
+    fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+        self.bind(p.ident.to_string(), None);
+        syn::visit::visit_pat_ident(self, p);
+    }
+}
+
+/// The type an initializer builds, as its syntax says: `T { .. }`, `T::new(..)` (or `new_*`,
+/// `with_*`, `from*`, `default`), under `?` and `.await`.
+fn constructed(expr: &syn::Expr) -> Option<String> {
+    match expr {
+        syn::Expr::Try(t) => constructed(&t.expr),
+        syn::Expr::Await(a) => constructed(&a.base),
+        syn::Expr::Paren(p) => constructed(&p.expr),
+        syn::Expr::Struct(s) if s.qself.is_none() => {
+            let name = s.path.segments.last()?.ident.to_string();
+            (name != "Self").then_some(name)
+        }
+        syn::Expr::Call(c) => {
+            let syn::Expr::Path(p) = &*c.func else {
+                return None;
+            };
+            let mut segments = p.path.segments.iter().rev();
+            let function = segments.next()?.ident.to_string();
+            let ty = segments.next()?;
+            let constructor = function == "new"
+                || function.starts_with("new_")
+                || function.starts_with("with_")
+                || function.starts_with("from")
+                || function == "default";
+            let name = ty.ident.to_string();
+            (constructor && name != "Self" && name.starts_with(|c: char| c.is_ascii_uppercase()))
+                .then_some(name)
+        }
+        _ => None,
+    }
+}

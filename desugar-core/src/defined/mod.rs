@@ -1,0 +1,362 @@
+//! What the crate's own source says about the receivers of the methods it defines.
+//!
+//! Without `cargo desugar --prepare` (`receivers`), whether `x.m(..)` moves `x` is guessed from
+//! `m`'s name. The methods an `async fn` calls on its locals are often the crate's own, and their
+//! signatures are in its source: the macro reads the `.rs` files of the crate being compiled once
+//! (under `CARGO_MANIFEST_DIR`, and the files of the modules they declare; the CLI, those of the
+//! crate around its file: `read`) and answers from the `fn m(self | &self | &mut self ..)`s it
+//! finds: the ones of the receiver's type when the function's syntax and the crate's signatures
+//! say it (`x: Conn`, `let x = Conn::new(..)`, `let x = pool.get().await?` where the crate's
+//! `get` returns `Result<Conn, _>`: `locals`), or else all of them when they agree and the name
+//! is not std's (`names`). It is still a guess (a type of another crate may have a method of
+//! that name), checked as a guess from the name is (`lower::checks`).
+
+use crate::receivers::{Known, Mode};
+use locals::{declared_types, type_of};
+use names::std_method;
+use read::{Module, type_name};
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+mod locals;
+mod names;
+mod read;
+
+/// The methods with a receiver a crate's source defines, by name.
+#[derive(Debug, Default)]
+pub struct Defined {
+    methods: HashMap<String, Vec<Def>>,
+    /// The structs and enums declared without generic parameters, which hold no borrow.
+    owned: HashSet<String>,
+    /// Those declared with some: one name both ways is not taken as owned.
+    generic: HashSet<String>,
+    /// The return types of functions and methods, by type (none: free) and name.
+    outputs: HashMap<(Option<String>, String), Vec<Output>>,
+}
+
+/// One definition: on which type (the last segment of the `impl`'s type; none in a trait), how
+/// it takes `self`, and what it returns.
+#[derive(Debug)]
+struct Def {
+    on: Option<String>,
+    mode: Mode,
+    returns: Returns,
+}
+
+/// The name of a return type (`Self` as written), and of the `T` of the `Result<T, _>` or
+/// `Option<T>` it is.
+#[derive(Debug)]
+struct Output {
+    whole: Option<String>,
+    unwrapped: Option<String>,
+    /// Of an `async fn`: the type of the call's `.await`, the call itself a future.
+    awaited: bool,
+}
+
+/// Whether what a method returns can hold a borrow of its receiver.
+#[derive(Debug)]
+enum Returns {
+    /// Made of primitives, std's owning types and these types of the crate: a borrow only if
+    /// one of those has a lifetime.
+    Owned(Vec<String>),
+    /// A reference, a lifetime, an opaque type, a type parameter, a future..
+    Borrowing,
+}
+
+impl Defined {
+    /// The type (its name) a call of function `name`, of type `on` or free, returns, if all its
+    /// definitions say the same; `unwrap`: the `T` of the `Result<T, _>` or `Option<T>` it
+    /// returns (its value under `?`); `awaited`: the call's `.await`, of an `async fn`.
+    fn output(&self, on: Option<&str>, name: &str, unwrap: bool, awaited: bool) -> Option<String> {
+        let outputs = self
+            .outputs
+            .get(&(on.map(str::to_string), name.to_string()))?;
+        let named = |output: &Output| {
+            let name = if output.awaited != awaited {
+                None
+            } else if unwrap {
+                output.unwrapped.as_deref()
+            } else {
+                output.whole.as_deref()
+            };
+            match name? {
+                "Self" => on.map(str::to_string),
+                name => Some(name.to_string()),
+            }
+        };
+        let first = named(outputs.first()?)?;
+        outputs
+            .iter()
+            .all(|o| named(o).as_ref() == Some(&first))
+            .then_some(first)
+    }
+
+    /// How `m` takes its receiver, if the definitions of type `on` (or else all of them) agree.
+    fn answer(&self, method: &str, on: Option<&str>) -> Option<Known> {
+        let defs = self.methods.get(method)?;
+        let defs: Vec<&Def> = match on {
+            // A type of another crate, or one whose method comes from elsewhere: no answer.
+            Some(on) => defs
+                .iter()
+                .filter(|d| d.on.as_deref() == Some(on))
+                .collect(),
+            // A receiver of any type may be std's, whose methods the crate does not define.
+            None if std_method(method) => return None,
+            None => defs.iter().collect(),
+        };
+        let first = defs.first()?;
+        let owned = |name: &String| self.owned.contains(name) && !self.generic.contains(name);
+        defs.iter().all(|d| d.mode == first.mode).then(|| Known {
+            mode: first.mode,
+            lends: defs.iter().any(|d| match &d.returns {
+                Returns::Owned(types) => !types.iter().all(owned),
+                Returns::Borrowing => true,
+            }),
+        })
+    }
+}
+
+/// The definitions of the crate whose package is in `dir`: its `.rs` files (not under `target`,
+/// hidden directories or other packages) and the files of the modules they declare; read once
+/// per directory.
+pub fn for_package(dir: &Path) -> Arc<Defined> {
+    static READ: OnceLock<Mutex<HashMap<PathBuf, Arc<Defined>>>> = OnceLock::new();
+    let mut read = READ
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    read.entry(dir.to_path_buf())
+        .or_insert_with(|| {
+            let mut files = Vec::new();
+            sources(dir, 0, &mut files);
+            Arc::new(read_files(files))
+        })
+        .clone()
+}
+
+/// The definitions of the crate being compiled (`CARGO_MANIFEST_DIR`).
+pub fn for_this_crate() -> Option<Arc<Defined>> {
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR")?;
+    Some(for_package(Path::new(&dir)))
+}
+
+/// The definitions of the crate a source file is in (the nearest directory above it with a
+/// `Cargo.toml`), or of the file alone.
+pub fn for_file(path: &Path) -> Arc<Defined> {
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    match path
+        .ancestors()
+        .skip(1)
+        .find(|dir| dir.join("Cargo.toml").is_file())
+    {
+        Some(dir) => for_package(dir),
+        None => Arc::new(read_files(vec![path])),
+    }
+}
+
+/// Reads `files` and the files of the modules they declare.
+fn read_files(mut files: Vec<PathBuf>) -> Defined {
+    let mut defined = Defined::default();
+    let mut seen: HashSet<PathBuf> = files.iter().cloned().collect();
+    while let Some(file) = files.pop() {
+        let Ok(source) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let dir = file.parent().unwrap_or(Path::new("."));
+        // `mod m;` is `m.rs` beside `mod.rs`, a crate root or a `#[path]` file, and `a/m.rs`
+        // in `a.rs`: both are tried (the other, if it exists, is most likely the crate's too).
+        let own = file.file_stem().map(|stem| dir.join(stem));
+        for module in defined.read(&source) {
+            let candidates = match module {
+                Module::Path(path) => vec![dir.join(path)],
+                Module::Named(name) => [Some(dir), own.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|d| [d.join(format!("{name}.rs")), d.join(&name).join("mod.rs")])
+                    .collect(),
+            };
+            for path in candidates {
+                if path.is_file() && seen.insert(path.clone()) {
+                    files.push(path);
+                }
+            }
+        }
+    }
+    defined
+}
+
+/// The `.rs` files under `dir`, as far down as a crate's modules go.
+fn sources(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        // (A directory with a `Cargo.toml` is another package: another crate.)
+        if kind.is_dir()
+            && depth < 8
+            && !name.starts_with('.')
+            && name != "target"
+            && !path.join("Cargo.toml").is_file()
+        {
+            sources(&path, depth + 1, out);
+        } else if kind.is_file() && name.ends_with(".rs") {
+            out.push(path);
+        }
+    }
+}
+
+thread_local! {
+    /// The definitions the expansion under way reads.
+    static DEFINED: RefCell<Option<Arc<Defined>>> = const { RefCell::new(None) };
+    /// The type of the `impl` block whose methods are expanded: `self`'s.
+    static SELF_TYPE: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// The types the function under way declares for its locals (`declared_types`).
+    static TYPES: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
+/// Runs `f` with `defined` as what `answer` reads.
+pub fn with<R>(defined: Option<Arc<Defined>>, f: impl FnOnce() -> R) -> R {
+    let before = DEFINED.replace(defined);
+    let out = f();
+    DEFINED.set(before);
+    out
+}
+
+/// Runs `f` (the expansion of the methods of an `impl` block marked `#[desugar]`) knowing the
+/// type `self` has (a method marked alone is all the attribute sees).
+pub(crate) fn in_impl<R>(self_ty: Option<&syn::Type>, f: impl FnOnce() -> R) -> R {
+    let before = SELF_TYPE.replace(self_ty.and_then(type_name));
+    let out = f();
+    SELF_TYPE.set(before);
+    out
+}
+
+/// Runs `f` (the expansion of one function) knowing the types it declares for its locals.
+pub(crate) fn in_function<R>(sig: &syn::Signature, body: &syn::Block, f: impl FnOnce() -> R) -> R {
+    let before = TYPES.replace(declared_types(sig, body));
+    let out = f();
+    TYPES.set(before);
+    out
+}
+
+/// How the method of `call` takes its receiver, as the crate's definitions say.
+pub fn answer(call: &syn::ExprMethodCall) -> Option<Known> {
+    DEFINED.with_borrow(|defined| {
+        let defined = defined.as_deref()?;
+        let local = |name: &str| TYPES.with_borrow(|types| types.get(name).cloned());
+        let on = type_of(&call.receiver, &local, Some(defined));
+        defined.answer(&call.method.to_string(), on.as_deref())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defined(source: &str) -> Defined {
+        let mut d = Defined::default();
+        d.read(source);
+        d
+    }
+
+    #[test]
+    fn reads_receivers_by_type() {
+        let d = defined(
+            "struct A; struct B; struct Guard<'a>(&'a u8); enum Kind { X }
+             impl A { fn kind(&self) -> Option<Kind> { None } fn guard(&self) -> Guard { todo!() } }
+             impl A { fn send(self) {} fn copied(&self) {} fn size(&self) -> usize { 0 } fn slot(&mut self) -> &u8 { todo!() } }
+             impl B { fn send(&self) -> Guard { todo!() } }
+             trait T { fn close(self: Box<Self>); }
+             m! { x => y; impl C { fn send(&mut self) {} } }",
+        );
+        let send = |on| d.answer("send", on).map(|k| k.mode);
+        assert_eq!(send(Some("A")), Some(Mode::Value));
+        assert_eq!(send(Some("B")), Some(Mode::Shared));
+        assert_eq!(send(None), None, "the two disagree");
+        assert_eq!(send(Some("C")), Some(Mode::Mut), "in a macro's input");
+        assert_eq!(send(Some("D")), None, "not a type of the crate");
+        let size = d.answer("size", None).unwrap();
+        assert_eq!((size.mode, size.lends), (Mode::Shared, false));
+        let slot = d.answer("slot", None).unwrap();
+        assert_eq!((slot.mode, slot.lends), (Mode::Mut, true));
+        assert_eq!(
+            d.answer("copied", None),
+            None,
+            "std's name, on a type not known"
+        );
+        assert!(
+            d.answer("send", Some("B")).unwrap().lends,
+            "Guard may hide a lifetime"
+        );
+        assert_eq!(d.answer("close", None).map(|k| k.mode), Some(Mode::Value));
+        assert!(
+            !d.answer("kind", None).unwrap().lends,
+            "`Kind` has no lifetime"
+        );
+        assert!(d.answer("guard", None).unwrap().lends, "`Guard` has one");
+    }
+
+    #[test]
+    fn types_returned_by_the_crate_s_functions() {
+        let d = defined(
+            "struct Conn; struct Chan;
+             impl Conn { fn chan(&self) -> Chan { Chan } fn later(&self) -> Later { todo!() } async fn open() -> std::io::Result<Self> { todo!() } }
+             fn connect() -> Option<Conn> { None }",
+        );
+        let f: syn::ItemFn = syn::parse_quote! {
+            async fn f() {
+                let c = Conn::open().await?;
+                let rx = c.chan();
+                let d = connect()?;
+                let e = connect();
+                let chained = Conn::open().await?.chan();
+                let copied = rx;
+                let later = c.later().await;
+            }
+        };
+        let types = with(Some(Arc::new(d)), || declared_types(&f.sig, &f.block));
+        let ty = |x: &str| types.get(x).map(String::as_str);
+        assert_eq!(ty("c"), Some("Conn"));
+        assert_eq!(ty("rx"), Some("Chan"));
+        assert_eq!(ty("d"), Some("Conn"));
+        assert_eq!(ty("e"), Some("Option"));
+        assert_eq!(ty("chained"), Some("Chan"));
+        assert_eq!(ty("copied"), Some("Chan"));
+        assert_eq!(ty("later"), None, "what a future of a plain `fn` gives");
+    }
+
+    #[test]
+    fn types_declared_once_per_name() {
+        let f: syn::ItemFn = syn::parse_quote! {
+            async fn f(a: &mut A, n: u32) {
+                let b = B::new(1).await?;
+                let c: C = make();
+                let d = D { x: 1 };
+                let e = make();
+                if let Some(n) = n.checked_add(1) {}
+                let c: C = other();
+            }
+        };
+        let types = declared_types(&f.sig, &f.block);
+        let ty = |x: &str| types.get(x).map(String::as_str);
+        assert_eq!(ty("a"), Some("A"));
+        assert_eq!(ty("b"), Some("B"));
+        assert_eq!(ty("c"), Some("C"));
+        assert_eq!(ty("d"), Some("D"));
+        assert_eq!(ty("e"), None);
+        assert_eq!(ty("n"), None, "bound again without a type");
+        let m: syn::ImplItemFn = syn::parse_quote! { async fn m(&self) {} };
+        let types = in_impl(Some(&syn::parse_quote!(Conn<'a>)), || {
+            declared_types(&m.sig, &m.block)
+        });
+        assert_eq!(types.get("self").map(String::as_str), Some("Conn"));
+    }
+}

@@ -1,0 +1,294 @@
+//! Reading a file's definitions: the methods with a receiver, the types declared, the return
+//! types, and the modules declared in other files.
+
+use super::{Def, Defined, Output, Returns};
+use crate::receivers::Mode;
+use std::path::PathBuf;
+use syn::visit::Visit;
+
+impl Defined {
+    /// The definitions in one file's source, and the modules it declares in other files;
+    /// unparsable text defines nothing.
+    pub(super) fn read(&mut self, source: &str) -> Vec<Module> {
+        let Ok(file) = syn::parse_file(source) else {
+            return Vec::new();
+        };
+        let mut reader = Reader {
+            defined: self,
+            on: None,
+            mods: Vec::new(),
+        };
+        reader.visit_file(&file);
+        reader.mods
+    }
+}
+
+/// Walks a file's items, knowing the `impl` it is in.
+struct Reader<'a> {
+    defined: &'a mut Defined,
+    on: Option<String>,
+    /// The modules in other files: with `#[path]`, outside the crate's directory too.
+    mods: Vec<Module>,
+}
+
+impl Reader<'_> {
+    fn declares(&mut self, ident: &syn::Ident, generics: &syn::Generics) {
+        let set = if generics.params.is_empty() {
+            &mut self.defined.owned
+        } else {
+            &mut self.defined.generic
+        };
+        set.insert(ident.to_string());
+    }
+
+    fn output(&mut self, sig: &syn::Signature) {
+        if let syn::ReturnType::Type(_, ty) = &sig.output {
+            let name = |ty: &syn::Type| match ty {
+                syn::Type::Path(p) if p.path.is_ident("Self") => Some("Self".to_string()),
+                ty => type_name(ty),
+            };
+            let output = Output {
+                whole: name(ty),
+                unwrapped: first_argument(ty).and_then(name),
+                awaited: sig.asyncness.is_some(),
+            };
+            self.defined
+                .outputs
+                .entry((self.on.clone(), sig.ident.to_string()))
+                .or_default()
+                .push(output);
+        }
+    }
+
+    fn method(&mut self, sig: &syn::Signature) {
+        self.output(sig);
+        let Some(receiver) = sig.receiver() else {
+            return;
+        };
+        let mode = match (&receiver.reference, &*receiver.ty) {
+            (Some(_), _) if receiver.mutability.is_some() => Mode::Mut,
+            (Some(_), _) => Mode::Shared,
+            (None, syn::Type::Reference(r)) if r.mutability.is_some() => Mode::Mut,
+            (None, syn::Type::Reference(_)) => Mode::Shared,
+            // `self`, `mut self`, `self: Box<Self>`, `self: Pin<&mut Self>`: by value.
+            (None, _) => Mode::Value,
+        };
+        let mut types = Vec::new();
+        let owned = sig.asyncness.is_none()
+            && match &sig.output {
+                syn::ReturnType::Default => true,
+                syn::ReturnType::Type(_, ty) => owning(ty, &mut types),
+            };
+        self.defined
+            .methods
+            .entry(sig.ident.to_string())
+            .or_default()
+            .push(Def {
+                on: self.on.clone(),
+                mode,
+                returns: if owned {
+                    Returns::Owned(types)
+                } else {
+                    Returns::Borrowing
+                },
+            });
+    }
+}
+
+impl Reader<'_> {
+    /// The `impl` blocks in a macro's input (`macro_rules!` bodies with `$` in them do not
+    /// parse, and are skipped).
+    fn impls_in(&mut self, tokens: proc_macro2::TokenStream) {
+        let mut item: Option<proc_macro2::TokenStream> = None;
+        for tt in tokens {
+            match (&mut item, &tt) {
+                (None, proc_macro2::TokenTree::Ident(i)) if i == "impl" => {
+                    item = Some(std::iter::once(tt).collect());
+                }
+                (Some(tokens), proc_macro2::TokenTree::Group(g))
+                    if g.delimiter() == proc_macro2::Delimiter::Brace =>
+                {
+                    tokens.extend([tt.clone()]);
+                    if let Ok(i) = syn::parse2::<syn::ItemImpl>(std::mem::take(tokens)) {
+                        self.visit_item_impl(&i);
+                    }
+                    item = None;
+                }
+                (Some(tokens), _) => tokens.extend([tt]),
+                (None, proc_macro2::TokenTree::Group(g)) => self.impls_in(g.stream()),
+                (None, _) => {}
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Reader<'_> {
+    fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
+        let outer = self.on.replace(type_name(&i.self_ty).unwrap_or_default());
+        syn::visit::visit_item_impl(self, i);
+        self.on = outer;
+    }
+
+    fn visit_item_trait(&mut self, i: &'ast syn::ItemTrait) {
+        let outer = self.on.take();
+        syn::visit::visit_item_trait(self, i);
+        self.on = outer;
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.method(&f.sig);
+        // An `impl` inside the body is another one.
+        let outer = self.on.take();
+        syn::visit::visit_impl_item_fn(self, f);
+        self.on = outer;
+    }
+
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        self.output(&f.sig);
+        syn::visit::visit_item_fn(self, f);
+    }
+
+    fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
+        self.method(&f.sig);
+        syn::visit::visit_trait_item_fn(self, f);
+    }
+
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        self.impls_in(m.tokens.clone());
+    }
+
+    fn visit_item_struct(&mut self, i: &'ast syn::ItemStruct) {
+        self.declares(&i.ident, &i.generics);
+    }
+
+    fn visit_item_enum(&mut self, i: &'ast syn::ItemEnum) {
+        self.declares(&i.ident, &i.generics);
+    }
+
+    fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+        let path = m.attrs.iter().find_map(|attr| match &attr.meta {
+            syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(path),
+                    ..
+                }) => Some(path.value()),
+                _ => None,
+            },
+            _ => None,
+        });
+        match (path, &m.content) {
+            (Some(path), _) => self.mods.push(Module::Path(PathBuf::from(path))),
+            (None, None) => self.mods.push(Module::Named(m.ident.to_string())),
+            (None, Some(_)) => {}
+        }
+        syn::visit::visit_item_mod(self, m);
+    }
+}
+
+/// A module a file declares, whose source is in another file.
+pub(super) enum Module {
+    /// `#[path = ".."] mod m;`
+    Path(PathBuf),
+    /// `mod m;`: `m.rs` or `m/mod.rs`.
+    Named(String),
+}
+
+/// The `T` of `Result<T, E>`, `io::Result<T>` or `Option<T>`.
+fn first_argument(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else {
+        return None;
+    };
+    let last = p.path.segments.last()?;
+    if !(last.ident == "Option" || last.ident.to_string().ends_with("Result")) {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
+}
+
+/// The name a type is known by here: the last segment of its path, under references.
+pub(super) fn type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Reference(r) => type_name(&r.elem),
+        syn::Type::Paren(p) => type_name(&p.elem),
+        syn::Type::Group(g) => type_name(&g.elem),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let name = p.path.segments.last()?.ident.to_string();
+            (name != "Self").then_some(name)
+        }
+        _ => None,
+    }
+}
+
+/// A type made of primitives and std's owning types, and of plain names (`Val`, pushed to
+/// `types`) that hold no borrow if the crate declares them without generics; any other path may
+/// hide an elided lifetime (`Guard` for `Guard<'_>`).
+fn owning(ty: &syn::Type, types: &mut Vec<String>) -> bool {
+    match ty {
+        syn::Type::Tuple(t) => t.elems.iter().all(|t| owning(t, types)),
+        syn::Type::Array(a) => owning(&a.elem, types),
+        syn::Type::Paren(p) => owning(&p.elem, types),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            if let Some(name) = p.path.get_ident() {
+                let name = name.to_string();
+                if !std_owning(&name) && name != "Self" {
+                    types.push(name);
+                    return true;
+                }
+            }
+            p.path.segments.iter().all(|s| {
+                std_owning(&s.ident.to_string())
+                    && match &s.arguments {
+                        syn::PathArguments::None => true,
+                        syn::PathArguments::AngleBracketed(a) => a.args.iter().all(|a| match a {
+                            syn::GenericArgument::Type(t) => owning(t, types),
+                            _ => false,
+                        }),
+                        syn::PathArguments::Parenthesized(_) => false,
+                    }
+            })
+        }
+        _ => false,
+    }
+}
+
+/// Primitives, std's owning types and the modules on their paths.
+fn std_owning(name: &str) -> bool {
+    matches!(
+        name,
+        "bool"
+            | "char"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "f32"
+            | "f64"
+            | "String"
+            | "Vec"
+            | "Option"
+            | "Result"
+            | "Box"
+            | "std"
+            | "core"
+            | "alloc"
+            | "string"
+            | "vec"
+            | "option"
+            | "result"
+            | "boxed"
+    )
+}
