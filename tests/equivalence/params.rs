@@ -376,3 +376,25 @@ case! {
         pick(t.clone(), t.val(1), t.val(6)).await + pick(t.clone(), t.val(1), t.val(2)).await
     }
 }
+
+case! {
+    // Fuzz seed 936: a field read once by value before an `.await` that keeps its struct, with
+    // nothing in the function showing it a copy, was taken as a move: the rest of the struct
+    // dropped at the `.await`. The crate declares the field `u32`, a copy (`defined`).
+    copy_field_declared_by_the_crate(t) => entry(t);
+    pub struct Tally {
+        v: Noisy,
+        n: u32,
+    }
+    #[desugar]
+    async fn read_once(t: Trace, p: Tally) -> u32 {
+        let k = p.n;
+        t.step("pause", 1, ()).await;
+        k + 1
+    }
+    pub async fn entry(t: Trace) -> u32 {
+        let p = Tally { v: t.noisy("v"), n: 4 };
+        t.log(p.v.touch());
+        read_once(t.clone(), p).await
+    }
+}

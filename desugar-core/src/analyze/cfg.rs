@@ -723,8 +723,11 @@ fn settle_field_reads(a: &Analysis, g: &mut Graph) {
             let again = read_in[i].contains(&key)
                 || read_ahead_out[i].contains(&key)
                 || reads.iter().filter(|r| **r == key).count() > 1;
-            // (`Pair { n: 5, .. }`: `p.n` is a number.)
-            let literal = a.locals[u.local].copy_fields.contains(&key.1);
+            // (`Pair { n: 5, .. }`: `p.n` is a number; `p: Pair` where the crate declares
+            // `struct Pair { n: u32, .. }`.)
+            let local = &a.locals[u.local];
+            let literal = local.copy_fields.contains(&key.1)
+                || crate::defined::copy_field(&local.ident.to_string(), &key.1);
             if !ahead || !(u.copies || again || literal) {
                 u.kind = Use::Move;
             }

@@ -34,6 +34,20 @@ pub struct Defined {
     generic: HashSet<String>,
     /// The return types of functions and methods, by type (none: free) and name.
     outputs: HashMap<(Option<String>, String), Vec<Output>>,
+    /// The fields of the structs declared, by name (one map per declaration of that name), with
+    /// their types as far as `Copy` goes.
+    fields: HashMap<String, Vec<HashMap<String, FieldType>>>,
+    /// The types declared `#[derive(.., Copy, ..)]`.
+    copy: HashSet<String>,
+}
+
+/// A field's type, as far as `Copy` goes: `Copy` by its syntax, a type of the crate that may be
+/// (`#[derive(Copy)]`), or neither.
+#[derive(Debug, Clone)]
+enum FieldType {
+    Copy,
+    Named(String),
+    Other,
 }
 
 /// One definition: on which type (the last segment of the `impl`'s type; none in a trait), how
@@ -247,6 +261,30 @@ pub(crate) fn in_function<R>(sig: &syn::Signature, body: &syn::Block, f: impl Fn
     out
 }
 
+/// Whether reading field `field` of the local `name` copies it: the function states the local's
+/// type (`declared_types`), and the crate declares that struct with a `Copy` field of that name.
+/// (A read the analysis cannot tell a copy from a move, `analyze::cfg::settle_field_reads`.)
+pub fn copy_field(name: &str, field: &str) -> bool {
+    let Some(ty) = TYPES.with_borrow(|types| types.get(name).cloned()) else {
+        return false;
+    };
+    DEFINED.with_borrow(|defined| {
+        let Some(defined) = defined.as_deref() else {
+            return false;
+        };
+        // (Two structs of one name: both must say so.)
+        let copy = |ty: Option<&FieldType>| match ty {
+            Some(FieldType::Copy) => true,
+            Some(FieldType::Named(n)) => defined.copy.contains(n) && !defined.generic.contains(n),
+            Some(FieldType::Other) | None => false,
+        };
+        defined
+            .fields
+            .get(&ty)
+            .is_some_and(|structs| structs.iter().all(|fields| copy(fields.get(field))))
+    })
+}
+
 /// How the method of `call` takes its receiver, as the crate's definitions say.
 pub fn answer(call: &syn::ExprMethodCall) -> Option<Known> {
     DEFINED.with_borrow(|defined| {
@@ -297,6 +335,24 @@ mod tests {
             "Guard may hide a lifetime"
         );
         assert_eq!(d.answer("close", None).map(|k| k.mode), Some(Mode::Value));
+        let copy = |fields: &str, field: &str| {
+            let d = defined(fields);
+            let f: syn::ItemFn = syn::parse_quote! { async fn f(p: P) {} };
+            with(Some(Arc::new(d)), || {
+                in_function(&f.sig, &f.block, || copy_field("p", field))
+            })
+        };
+        assert!(copy("struct P { n: u32 }", "n"));
+        assert!(copy("struct P(&'static str, u8);", "1"));
+        assert!(copy(
+            "#[derive(Clone, Copy)] enum K { A } struct P { k: K }",
+            "k"
+        ));
+        assert!(!copy("enum K { A } struct P { k: K }", "k"));
+        assert!(!copy(
+            "struct P { n: u32 } mod m { struct P { n: String } }",
+            "n"
+        ));
         assert!(
             !d.answer("kind", None).unwrap().lends,
             "`Kind` has no lifetime"

@@ -1,7 +1,7 @@
 //! Reading a file's definitions: the methods with a receiver, the types declared, the return
 //! types, and the modules declared in other files.
 
-use super::{Def, Defined, Output, Returns};
+use super::{Def, Defined, FieldType, Output, Returns};
 use crate::receivers::Mode;
 use std::path::PathBuf;
 use syn::visit::Visit;
@@ -32,13 +32,27 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn declares(&mut self, ident: &syn::Ident, generics: &syn::Generics) {
+    fn declares(&mut self, ident: &syn::Ident, generics: &syn::Generics, attrs: &[syn::Attribute]) {
         let set = if generics.params.is_empty() {
             &mut self.defined.owned
         } else {
             &mut self.defined.generic
         };
         set.insert(ident.to_string());
+        let derives_copy = attrs.iter().any(|a| {
+            a.path().is_ident("derive")
+                && a.parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+                )
+                .is_ok_and(|paths| {
+                    paths
+                        .iter()
+                        .any(|p| p.segments.last().is_some_and(|s| s.ident == "Copy"))
+                })
+        });
+        if derives_copy {
+            self.defined.copy.insert(ident.to_string());
+        }
     }
 
     fn output(&mut self, sig: &syn::Signature) {
@@ -96,27 +110,34 @@ impl Reader<'_> {
 }
 
 impl Reader<'_> {
-    /// The `impl` blocks in a macro's input (`macro_rules!` bodies with `$` in them do not
-    /// parse, and are skipped).
-    fn impls_in(&mut self, tokens: proc_macro2::TokenStream) {
+    /// The `impl` blocks, structs and enums in a macro's input (`macro_rules!` bodies with `$`
+    /// in them do not parse, and are skipped).
+    fn items_in(&mut self, tokens: proc_macro2::TokenStream) {
+        use proc_macro2::{Delimiter, TokenTree};
         let mut item: Option<proc_macro2::TokenStream> = None;
         for tt in tokens {
-            match (&mut item, &tt) {
-                (None, proc_macro2::TokenTree::Ident(i)) if i == "impl" => {
+            let end = match (&item, &tt) {
+                (None, TokenTree::Ident(i)) if i == "impl" || i == "struct" || i == "enum" => {
                     item = Some(std::iter::once(tt).collect());
+                    continue;
                 }
-                (Some(tokens), proc_macro2::TokenTree::Group(g))
-                    if g.delimiter() == proc_macro2::Delimiter::Brace =>
-                {
-                    tokens.extend([tt.clone()]);
-                    if let Ok(i) = syn::parse2::<syn::ItemImpl>(std::mem::take(tokens)) {
-                        self.visit_item_impl(&i);
-                    }
-                    item = None;
+                (None, TokenTree::Group(g)) => {
+                    self.items_in(g.stream());
+                    continue;
                 }
-                (Some(tokens), _) => tokens.extend([tt]),
-                (None, proc_macro2::TokenTree::Group(g)) => self.impls_in(g.stream()),
-                (None, _) => {}
+                (None, _) => continue,
+                // (`struct P(u8);`, `struct Unit;`)
+                (Some(_), TokenTree::Punct(p)) => p.as_char() == ';',
+                (Some(_), TokenTree::Group(g)) => g.delimiter() == Delimiter::Brace,
+                (Some(_), _) => false,
+            };
+            let tokens = item.as_mut().expect("an item under way");
+            tokens.extend([tt]);
+            if end {
+                if let Ok(i) = syn::parse2::<syn::Item>(std::mem::take(tokens)) {
+                    self.visit_item(&i);
+                }
+                item = None;
             }
         }
     }
@@ -154,15 +175,29 @@ impl<'ast> Visit<'ast> for Reader<'_> {
     }
 
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
-        self.impls_in(m.tokens.clone());
+        self.items_in(m.tokens.clone());
     }
 
     fn visit_item_struct(&mut self, i: &'ast syn::ItemStruct) {
-        self.declares(&i.ident, &i.generics);
+        self.declares(&i.ident, &i.generics, &i.attrs);
+        let fields = i
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(n, f)| {
+                let name = f
+                    .ident
+                    .as_ref()
+                    .map_or_else(|| n.to_string(), ToString::to_string);
+                (name, field_type(&f.ty))
+            })
+            .collect();
+        let name = i.ident.to_string();
+        self.defined.fields.entry(name).or_default().push(fields);
     }
 
     fn visit_item_enum(&mut self, i: &'ast syn::ItemEnum) {
-        self.declares(&i.ident, &i.generics);
+        self.declares(&i.ident, &i.generics, &i.attrs);
     }
 
     fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
@@ -191,6 +226,44 @@ pub(super) enum Module {
     Path(PathBuf),
     /// `mod m;`: `m.rs` or `m/mod.rs`.
     Named(String),
+}
+
+/// A field's type, as far as `Copy` goes.
+fn field_type(ty: &syn::Type) -> FieldType {
+    match ty {
+        syn::Type::Reference(r) if r.mutability.is_none() => FieldType::Copy,
+        syn::Type::Paren(p) => field_type(&p.elem),
+        syn::Type::Array(a) => field_type(&a.elem),
+        syn::Type::Path(p) if p.qself.is_none() => match p.path.get_ident() {
+            Some(name) if primitive(&name.to_string()) => FieldType::Copy,
+            Some(name) => FieldType::Named(name.to_string()),
+            None => FieldType::Other,
+        },
+        _ => FieldType::Other,
+    }
+}
+
+/// The primitive types that are `Copy`.
+fn primitive(name: &str) -> bool {
+    matches!(
+        name,
+        "bool"
+            | "char"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "f32"
+            | "f64"
+    )
 }
 
 /// The `T` of `Result<T, E>`, `io::Result<T>` or `Option<T>`.
@@ -259,36 +332,21 @@ fn owning(ty: &syn::Type, types: &mut Vec<String>) -> bool {
 
 /// Primitives, std's owning types and the modules on their paths.
 fn std_owning(name: &str) -> bool {
-    matches!(
-        name,
-        "bool"
-            | "char"
-            | "u8"
-            | "u16"
-            | "u32"
-            | "u64"
-            | "u128"
-            | "usize"
-            | "i8"
-            | "i16"
-            | "i32"
-            | "i64"
-            | "i128"
-            | "isize"
-            | "f32"
-            | "f64"
-            | "String"
-            | "Vec"
-            | "Option"
-            | "Result"
-            | "Box"
-            | "std"
-            | "core"
-            | "alloc"
-            | "string"
-            | "vec"
-            | "option"
-            | "result"
-            | "boxed"
-    )
+    primitive(name)
+        || matches!(
+            name,
+            "String"
+                | "Vec"
+                | "Option"
+                | "Result"
+                | "Box"
+                | "std"
+                | "core"
+                | "alloc"
+                | "string"
+                | "vec"
+                | "option"
+                | "result"
+                | "boxed"
+        )
 }
