@@ -1803,29 +1803,35 @@ fn next_of(init: &syn::Expr) -> Option<&Ident> {
     }
 }
 
+/// The primitive types, which are `Copy`.
+pub(crate) fn primitive(name: &str) -> bool {
+    matches!(
+        name,
+        "i8" | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "f32"
+            | "f64"
+            | "bool"
+            | "char"
+    )
+}
+
 fn copy_type(ty: &Type) -> bool {
     match ty {
         Type::Path(p) if p.qself.is_none() => {
-            let primitive = p.path.get_ident().is_some_and(|i| {
-                matches!(
-                    i.to_string().as_str(),
-                    "i8" | "i16"
-                        | "i32"
-                        | "i64"
-                        | "i128"
-                        | "isize"
-                        | "u8"
-                        | "u16"
-                        | "u32"
-                        | "u64"
-                        | "u128"
-                        | "usize"
-                        | "f32"
-                        | "f64"
-                        | "bool"
-                        | "char"
-                )
-            });
+            let primitive = p
+                .path
+                .get_ident()
+                .is_some_and(|i| primitive(&i.to_string()));
             // The standard library's `Copy` types that async code passes around by value, by
             // the last segment of their path (`std::time::Duration` or `Duration`).
             primitive

@@ -1,6 +1,6 @@
 //! The types of a function's locals, as far as its syntax and the crate's signatures say.
 
-use super::read::type_name;
+use super::read::{path_name, type_name};
 use super::{DEFINED, Defined, SELF_TYPE};
 use std::collections::HashMap;
 use syn::visit::Visit;
@@ -132,10 +132,7 @@ fn constructed(expr: &syn::Expr) -> Option<String> {
         syn::Expr::Try(t) => constructed(&t.expr),
         syn::Expr::Await(a) => constructed(&a.base),
         syn::Expr::Paren(p) => constructed(&p.expr),
-        syn::Expr::Struct(s) if s.qself.is_none() => {
-            let name = s.path.segments.last()?.ident.to_string();
-            (name != "Self").then_some(name)
-        }
+        syn::Expr::Struct(s) if s.qself.is_none() => path_name(&s.path),
         syn::Expr::Call(c) => {
             let syn::Expr::Path(p) = &*c.func else {
                 return None;

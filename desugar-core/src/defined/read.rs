@@ -2,6 +2,7 @@
 //! types, and the modules declared in other files.
 
 use super::{Def, Defined, FieldType, Output, Returns};
+use crate::analyze::primitive;
 use crate::receivers::Mode;
 use std::path::PathBuf;
 use syn::visit::Visit;
@@ -243,29 +244,6 @@ fn field_type(ty: &syn::Type) -> FieldType {
     }
 }
 
-/// The primitive types that are `Copy`.
-fn primitive(name: &str) -> bool {
-    matches!(
-        name,
-        "bool"
-            | "char"
-            | "u8"
-            | "u16"
-            | "u32"
-            | "u64"
-            | "u128"
-            | "usize"
-            | "i8"
-            | "i16"
-            | "i32"
-            | "i64"
-            | "i128"
-            | "isize"
-            | "f32"
-            | "f64"
-    )
-}
-
 /// The `T` of `Result<T, E>`, `io::Result<T>` or `Option<T>`.
 fn first_argument(ty: &syn::Type) -> Option<&syn::Type> {
     let syn::Type::Path(p) = ty else {
@@ -284,16 +262,19 @@ fn first_argument(ty: &syn::Type) -> Option<&syn::Type> {
     })
 }
 
+/// The last segment of a type's path, unless it is `Self`.
+pub(super) fn path_name(path: &syn::Path) -> Option<String> {
+    let name = path.segments.last()?.ident.to_string();
+    (name != "Self").then_some(name)
+}
+
 /// The name a type is known by here: the last segment of its path, under references.
 pub(super) fn type_name(ty: &syn::Type) -> Option<String> {
     match ty {
         syn::Type::Reference(r) => type_name(&r.elem),
         syn::Type::Paren(p) => type_name(&p.elem),
         syn::Type::Group(g) => type_name(&g.elem),
-        syn::Type::Path(p) if p.qself.is_none() => {
-            let name = p.path.segments.last()?.ident.to_string();
-            (name != "Self").then_some(name)
-        }
+        syn::Type::Path(p) if p.qself.is_none() => path_name(&p.path),
         _ => None,
     }
 }
