@@ -176,7 +176,7 @@ fn declared_files(
         let name = m.ident.to_string();
         let mut path = module.to_vec();
         path.push(name.clone());
-        let attribute = path_attribute(&m.attrs);
+        let attribute = desugar_core::file::path_attribute(&m.attrs);
         match &m.content {
             Some((_, items)) => {
                 let inner = match &attribute {
@@ -235,20 +235,6 @@ fn modules_in_macros(items: &[Item]) -> Vec<(String, proc_macro2::Span)> {
         }
     }
     out
-}
-
-/// The value of `#[path = "..."]`.
-fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
-    attrs.iter().find_map(|a| match &a.meta {
-        syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s),
-                ..
-            }) => Some(s.value()),
-            _ => None,
-        },
-        _ => None,
-    })
 }
 
 #[cfg(test)]

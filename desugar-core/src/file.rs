@@ -27,6 +27,21 @@ pub fn expand_file(file: &mut syn::File, options: Options) -> Vec<syn::Error> {
     errors
 }
 
+/// The value of a module's `#[path = "..."]`: where its file is, for the CLI reading a crate
+/// and for the macro reading the crate's method signatures (`defined`).
+pub fn path_attribute(attrs: &[Attribute]) -> Option<String> {
+    attrs.iter().find_map(|a| match &a.meta {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
 /// Whether an attribute is `#[desugar]` or `#[desugar::desugar]`.
 pub fn is_desugar_attr(attr: &Attribute) -> bool {
     let segments = crate::analyze::mentions::path_segments(attr.path());

@@ -238,26 +238,29 @@ thread_local! {
 
 /// Runs `f` with `defined` as what `answer` reads.
 pub fn with<R>(defined: Option<Arc<Defined>>, f: impl FnOnce() -> R) -> R {
-    let before = DEFINED.replace(defined);
-    let out = f();
-    DEFINED.set(before);
-    out
+    scoped(&DEFINED, defined, f)
 }
 
 /// Runs `f` (the expansion of the methods of an `impl` block marked `#[desugar]`) knowing the
 /// type `self` has (a method marked alone is all the attribute sees).
 pub(crate) fn in_impl<R>(self_ty: Option<&syn::Type>, f: impl FnOnce() -> R) -> R {
-    let before = SELF_TYPE.replace(self_ty.and_then(type_name));
-    let out = f();
-    SELF_TYPE.set(before);
-    out
+    scoped(&SELF_TYPE, self_ty.and_then(type_name), f)
 }
 
 /// Runs `f` (the expansion of one function) knowing the types it declares for its locals.
 pub(crate) fn in_function<R>(sig: &syn::Signature, body: &syn::Block, f: impl FnOnce() -> R) -> R {
-    let before = TYPES.replace(declared_types(sig, body));
+    scoped(&TYPES, declared_types(sig, body), f)
+}
+
+/// Runs `f` with `value` in `key`, then puts back what was there.
+fn scoped<T: 'static, R>(
+    key: &'static std::thread::LocalKey<RefCell<T>>,
+    value: T,
+    f: impl FnOnce() -> R,
+) -> R {
+    let before = key.replace(value);
     let out = f();
-    TYPES.set(before);
+    key.set(before);
     out
 }
 

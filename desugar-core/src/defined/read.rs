@@ -202,16 +202,7 @@ impl<'ast> Visit<'ast> for Reader<'_> {
     }
 
     fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
-        let path = m.attrs.iter().find_map(|attr| match &attr.meta {
-            syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(path),
-                    ..
-                }) => Some(path.value()),
-                _ => None,
-            },
-            _ => None,
-        });
+        let path = crate::file::path_attribute(&m.attrs);
         match (path, &m.content) {
             (Some(path), _) => self.mods.push(Module::Path(PathBuf::from(path))),
             (None, None) => self.mods.push(Module::Named(m.ident.to_string())),
