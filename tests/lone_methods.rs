@@ -46,6 +46,21 @@ mod native {
             self.fill(&a[..1]).await + self.fill(a).await
         }
     }
+    // (Fuzzer seed 5737: `self.n`, a number, is read while `self` is kept; the crate's only
+    // `take_all` is `Holder`'s, which says `self`'s type, whose field `n` is `Copy`.)
+    pub struct Holder {
+        pub trace: Trace,
+        pub a: crate::common::fuzz::Val,
+        pub n: u32,
+    }
+
+    impl Holder {
+        pub async fn take_all(self) -> u32 {
+            let v = self.trace.step("take", 1, self.n).await;
+            self.trace.log("taken");
+            self.trace.step("again", 1, v).await + self.a.get()
+        }
+    }
 }
 
 mod desugared {
@@ -92,11 +107,26 @@ mod desugared {
             self.fill(&a[..1]).await + self.fill(a).await
         }
     }
+    pub struct Holder {
+        pub trace: Trace,
+        pub a: crate::common::fuzz::Val,
+        pub n: u32,
+    }
+
+    impl Holder {
+        #[desugar::desugar]
+        pub async fn take_all(self) -> u32 {
+            let v = self.trace.step("take", 1, self.n).await;
+            self.trace.log("taken");
+            self.trace.step("again", 1, v).await + self.a.get()
+        }
+    }
 }
 
 macro_rules! scenario {
     ($module:ident) => {
         |t: Trace| async move {
+            let trace = t.clone();
             let name = String::from("conn");
             let mut c = $module::Conn {
                 trace: t,
@@ -106,7 +136,10 @@ macro_rules! scenario {
             let n = c.send(2).await;
             let d = c.describe("> ").await;
             let f = c.fill_twice(vec![3, 4]).await;
-            (n, d, f, c.into_items().await)
+            let items = c.into_items().await;
+            let a = trace.val(6);
+            let h = $module::Holder { trace, a, n: 5 }.take_all().await;
+            (n, d, f, items, h)
         }
     };
 }

@@ -20,9 +20,13 @@ use quote::quote;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, ReturnType, Stmt, Type};
 
-/// Macros known to return early from the function they are used in (anyhow's, eyre's,
-/// http-types'..), by name.
-const EARLY: [&str; 6] = ["bail", "ensure", "ensure_eq", "ensure_ne", "fail", "throw"];
+/// Macros known to return early from the function they are used in (anyhow's, eyre's, snafu's,
+/// http-types'..), by name: these, and any `bail..`/`ensure..` (`ensure_status`, `bail_status`).
+const EARLY: [&str; 3] = ["fail", "throw", "whatever"];
+
+fn early(name: &str) -> bool {
+    EARLY.contains(&name) || name.starts_with("bail") || name.starts_with("ensure")
+}
 
 pub fn wrap_macros(f: &mut AsyncFn) {
     let ReturnType::Type(_, output) = &f.sig.output else {
@@ -83,7 +87,7 @@ fn returns(tokens: proc_macro2::TokenStream, returning: &[String]) -> bool {
             proc_macro2::TokenTree::Ident(i) if i == "return" => return true,
             proc_macro2::TokenTree::Punct(p) if p.as_char() == '!' => {
                 if let Some(name) = &previous
-                    && (EARLY.contains(&name.as_str()) || returning.contains(name))
+                    && (early(name) || returning.contains(name))
                 {
                     return true;
                 }
@@ -121,7 +125,7 @@ impl Wrap {
             .last()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
-        EARLY.contains(&name.as_str())
+        early(&name)
             || self.returning.contains(&name)
             || crate::syntax::has_early_exit(mac.tokens.clone())
     }

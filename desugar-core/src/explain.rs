@@ -244,6 +244,7 @@ fn explain_async(
     let analysis = f.and_then(|mut f| {
         // Written once per configuration of its `#[cfg]` statements that await: shown is the
         // copy with all of them.
+        crate::rules::expand(&mut f);
         while let Some(split) = crate::configs::split(&mut f)? {
             f = split.with;
         }

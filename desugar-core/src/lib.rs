@@ -45,6 +45,7 @@ mod names;
 mod parse;
 pub mod receivers;
 mod recursion;
+pub(crate) mod rules;
 mod syntax;
 
 use proc_macro2::TokenStream;
@@ -195,6 +196,8 @@ pub fn expand_method(item: TokenStream, in_trait_impl: bool) -> Result<TokenStre
 }
 
 fn desugar_fn(mut f: parse::AsyncFn) -> Result<TokenStream> {
+    // (First: an expansion may hold `#[cfg]` statements, which make copies.)
+    rules::expand(&mut f);
     if let Some(copies) = configs::cfg_if(&f)? {
         let mut out = TokenStream::new();
         for copy in copies {

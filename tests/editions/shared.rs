@@ -151,6 +151,10 @@ impl Loud<'_> {
     pub fn get(&self) -> Option<u32> {
         self.2
     }
+
+    pub async fn read(&self) -> u32 {
+        later(self.2.unwrap_or(0)).await
+    }
 }
 
 /// The temporaries of a `match` and an `if let` scrutinee around an `.await`: they live to the
@@ -177,6 +181,30 @@ macro_rules! scrutinee_temporaries {
             } else {
                 log.borrow_mut().push("else 2");
                 3
+            };
+            // A value scrutinee built after a temporary that an `.await` borrowed: the value
+            // is dropped first, at the end of the `match` (or before the `else` block).
+            let d = match (Loud(log, "match value", None), Loud(log, "awaited temporary", Some(4)).read().await) {
+                (_, n) => {
+                    log.borrow_mut().push("arm");
+                    n
+                }
+            };
+            // Edition 2021 on, an `async move` block captures the places it names (a copy of
+            // `p.1`); before, the whole local (`p` dropped with the block's future).
+            let p = (Loud(log, "captured whole or not", None), 1);
+            let g = async move { later(p.1).await };
+            let g = g.await;
+            log.borrow_mut().push("after the capture");
+            let (f, _) = (Loud(log, "let temporary", Some(6)).read().await, Loud(log, "let value", None));
+            let (Some(e), _, _) = (Some(5), Loud(log, "else value", None), Loud(log, "else temporary", Some(1)).read().await) else {
+                log.borrow_mut().push("else 3");
+                return 0;
+            };
+            log.borrow_mut().push("after the let else");
+            let (None, _, _) = (Some(5), Loud(log, "else value 2", None), Loud(log, "else temporary 2", Some(1)).read().await) else {
+                log.borrow_mut().push("else 4");
+                return a + b + c + d + e + f + g;
             };
             a + b + c
         }
@@ -254,8 +282,8 @@ mod tests {
     fn scrutinee_temporaries_drop_as_in_this_edition() {
         let native = RefCell::new(Vec::new());
         let desugared = RefCell::new(Vec::new());
-        assert_eq!(block_on(native_scrutinee_temporaries(&native)), 6);
-        assert_eq!(block_on(desugared_scrutinee_temporaries(&desugared)), 6);
+        assert_eq!(block_on(native_scrutinee_temporaries(&native)), 22);
+        assert_eq!(block_on(desugared_scrutinee_temporaries(&desugared)), 22);
         assert_eq!(native.into_inner(), desugared.into_inner());
     }
 }

@@ -807,3 +807,27 @@ case! {
         3
     }
 }
+
+// Crater (async-process's `reap`, E0505 once its `cfg_wait!` was expanded): a scrutinee's
+// tuple that holds a reference to a local (`(self, &lock)`), kept across the `.await` of the
+// arm, borrows the local: it gets a slot, and is moved out of it later.
+case! {
+    tuple_scrutinee_borrows_a_local(t) => entry(t);
+    #[desugar]
+    pub async fn reap(t: Trace, n: u32, lock: Option<Val>) -> u32 {
+        if let (1, None) = (n, &lock) {
+            t.step("wait", 1, ()).await;
+        }
+        if let (2, Some(held)) = (n, lock) {
+            return t.step("held", 1, held).await.get();
+        }
+        0
+    }
+    pub async fn entry(t: Trace) -> [u32; 3] {
+        [
+            reap(t.clone(), 1, None).await,
+            reap(t.clone(), 2, Some(t.val(5))).await,
+            reap(t.clone(), 1, Some(t.val(6))).await,
+        ]
+    }
+}

@@ -217,3 +217,87 @@ case! {
         t.step("s", 1, n + m).await
     }
 }
+
+// From the fuzzer (seed 5941, shrunk; behaved differently): from edition 2021 on, an `async
+// move` block captures the places it names, as a `move` closure does: `pair.n` is copied and
+// `pair` stays whole to the end of its scope (it was dropped at the first `.await`).
+case! {
+    async_move_block_copies_the_field_it_reads(t) => entry(t);
+    #[desugar]
+    pub async fn entry(t: Trace) -> Vec<Val> {
+        let pair = Pair { a: t.val(23), n: 4 };
+        let o: Option<Val> = ({
+            let t = t.clone();
+            async move { Some(t.val(format!("{}-{}", pair.n, pair.n).len() as u32)) }
+        })
+        .await;
+        let tuple = (t.val(5), 1);
+        let n = ({
+            let t = t.clone();
+            async move { t.step("s", 1, tuple.1).await }
+        })
+        .await;
+        vec![t.val(n), o.unwrap()]
+    }
+}
+
+// From the fuzzer (seed 453, shrunk; E0507 after captures followed the edition): an `async
+// move` block that calls methods on `p.a` twice captures `p.a` once, by value: naming it twice
+// by reference shows no copy (a `p.n` named twice by value does).
+case! {
+    field_borrowed_twice_in_async_move_block(t) => entry(t);
+    pub struct Duo {
+        a: Val,
+        n: u32,
+    }
+    #[desugar]
+    async fn f0(t: Trace, p1: Duo, p2: u32) -> Val {
+        t.val(
+            ({
+                let t = t.clone();
+                async move {
+                    if [p2, p1.n, p2].iter().sum::<u32>() % 1000 > 10 {
+                        return format!("{}-{}", p1.a.lock(), p1.a.get()).len() as u32;
+                    }
+                    t.step("s5", 1, p2).await
+                }
+            })
+            .await,
+        )
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> Vec<Val> {
+        vec![
+            f0(t.clone(), Duo { a: t.val(1), n: 20 }, 3).await,
+            f0(t.clone(), Duo { a: t.val(2), n: 1 }, 4).await,
+        ]
+    }
+}
+
+// From the fuzzer (seed 565, shrunk; E0507): an `async move` block captures `p.a` when it is
+// made, also where it names it in a branch: the capture is no conditional move of `p`, which
+// would give `p` a drop flag and a slot (and the block's field copy a move out of it).
+case! {
+    move_block_naming_a_field_in_a_branch(t) => entry(t);
+    #[desugar]
+    async fn f1(t: Trace, p0: Pair, go: bool) -> u32 {
+        let fut = {
+            let t = t.clone();
+            async move {
+                if go {
+                    t.step("s8", 1, p0.a).await.get()
+                } else {
+                    16
+                }
+            }
+        };
+        let n = t.step("s1", 1, 2).await;
+        n + fut.await
+    }
+    pub async fn entry(t: Trace) -> [u32; 2] {
+        [
+            f1(t.clone(), Pair { a: t.val(1), n: 2 }, true).await,
+            f1(t.clone(), Pair { a: t.val(3), n: 4 }, false).await,
+        ]
+    }
+}

@@ -869,3 +869,31 @@ case! {
         looped(t).await
     }
 }
+
+case! {
+    let_else_drops_the_value_before_lifted_temporaries(t) => entry(t);
+    // From the fuzzer (seed 5824, shrunk; behaved differently): the value that does not match
+    // is dropped before the temporaries its initializer made (the receiver `lock` borrows), as
+    // the unbound part of a value a `let` destructures is.
+    struct Locker {
+        a: Val,
+        n: u32,
+    }
+    impl Locker {
+        async fn lock(&mut self, t: Trace) -> Val {
+            t.step("lock", 1, t.val(self.n)).await
+        }
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let (n, _) = (Locker { a: t.val(1), n: 2 }.lock(t.clone()).await.get(), t.val(3));
+        let Pair { a: _a, n: 1..=6 } = (Pair {
+            a: Locker { a: t.val(5), n: 3 }.lock(t.clone()).await,
+            n: 11,
+        }) else {
+            t.log("else");
+            return n;
+        };
+        7
+    }
+}

@@ -535,3 +535,21 @@ case! {
         }
     }
 }
+
+// From the fuzzer (seed 6224, shrunk; dropped mid-way, behaved differently): in a block's
+// value, `vec![a, f(&mut b()).await]`'s values are operands of the calls `vec!` makes, dropped
+// before the temporary `b()` the awaited call borrows.
+case! {
+    vec_values_drop_before_borrowed_temporaries(t) => entry(t);
+    #[desugar]
+    async fn consume(t: Trace, _p: &mut Val, p: Pair) -> Val {
+        t.step("consume", 1, p.a).await
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> Vec<Val> {
+        vec![
+            t.val(8),
+            consume(t.clone(), &mut t.val(17), Pair { a: t.val(0), n: 13 }).await,
+        ]
+    }
+}

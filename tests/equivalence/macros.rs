@@ -218,6 +218,13 @@ case! {
 }
 
 /// A macro whose `.await` runs in an `async` block of its own, as `stream!`'s do.
+// Defined twice, both not empty: desugar does not read it (as it reads no other crate's
+// macro, `stream!`), and leaves it as written.
+#[cfg(not(miri))]
+macro_rules! deferred {
+    ($($body:tt)*) => { async move { $($body)* } };
+}
+#[cfg(miri)]
 macro_rules! deferred {
     ($($body:tt)*) => { async move { $($body)* } };
 }
@@ -308,7 +315,19 @@ case! {
     }
 }
 
+// Macros of another crate, as desugar sees them: each is defined twice here, neither empty,
+// so that desugar does not expand it (it reads one definition of the crate's own macros).
 /// As anyhow's and http-types' `ensure!`: returns early from the function it is used in.
+#[cfg(not(miri))]
+macro_rules! ensure {
+    ($cond:expr, $msg:expr) => {
+        if !$cond {
+            return Err(Bad($msg));
+        }
+    };
+}
+/// As anyhow's and http-types' `ensure!`: returns early from the function it is used in.
+#[cfg(miri)]
 macro_rules! ensure {
     ($cond:expr, $msg:expr) => {
         if !$cond {
@@ -318,13 +337,48 @@ macro_rules! ensure {
 }
 
 /// As anyhow's `bail!`.
+#[cfg(not(miri))]
+macro_rules! bail {
+    ($msg:expr) => {
+        return Err(Bad($msg))
+    };
+}
+/// As anyhow's `bail!`.
+#[cfg(miri)]
 macro_rules! bail {
     ($msg:expr) => {
         return Err(Bad($msg))
     };
 }
 
+/// As http-types' `ensure_status!` (async-h1's `decode`, crater): known by its name.
+#[cfg(not(miri))]
+macro_rules! ensure_status {
+    ($cond:expr, $status:expr) => {
+        if !$cond {
+            return Err(Bad($status));
+        }
+    };
+}
+/// As http-types' `ensure_status!` (async-h1's `decode`, crater): known by its name.
+#[cfg(miri)]
+macro_rules! ensure_status {
+    ($cond:expr, $status:expr) => {
+        if !$cond {
+            return Err(Bad($status));
+        }
+    };
+}
+
 /// A macro of unknown grammar whose arguments hold `?`.
+#[cfg(not(miri))]
+macro_rules! twice {
+    ($e:expr) => {
+        ($e) * 2
+    };
+}
+/// A macro of unknown grammar whose arguments hold `?`.
+#[cfg(miri)]
 macro_rules! twice {
     ($e:expr) => {
         ($e) * 2
@@ -353,6 +407,7 @@ case! {
         if m > 8 {
             bail!(m);
         }
+        ensure_status!(m != 7, 400);
         Ok(t.step("last", 1, m + 1).await)
     }
     #[desugar]
@@ -388,5 +443,58 @@ case! {
             }
         }
         t.step("s37", 1, w).await
+    }
+}
+
+// The crate's own macros, expanded where their input awaits or their rules return (async-process's
+// `cfg_wait!`, moka's `try_or_disable!`): left as written, the `.await` was in the machine's
+// `poll` (E0728) and the `return` returned from it (E0308).
+#[cfg(not(windows))]
+macro_rules! on_unix {
+    ($($tt:tt)*) => { $($tt)* };
+}
+#[cfg(windows)]
+macro_rules! on_unix {
+    ($($tt:tt)*) => {};
+}
+
+case! {
+    crate_macros_that_await_or_return(t) => both(t);
+    #[desugar]
+    async fn local_rules(t: Trace, last: Option<u32>) -> u32 {
+        macro_rules! try_or_log {
+            ($e:expr) => {
+                match $e {
+                    Some(v) => v,
+                    None => {
+                        t.log("none");
+                        return 0;
+                    }
+                }
+            };
+        }
+        let a = try_or_log!(t.step("s1", 1, Some(3)).await);
+        let b = try_or_log!(t.step("s2", 1, Some(a + 1)).await) + 1;
+        try_or_log!(t.step("s3", 1, last).await);
+        a + b
+    }
+    #[desugar]
+    async fn configured(t: Trace, limit: u32) -> u32 {
+        let mut n = 1;
+        on_unix! {
+            n += t.step("s1", 1, 2).await;
+            if n > limit {
+                return n;
+            }
+        }
+        n + 10
+    }
+    async fn both(t: Trace) -> [u32; 4] {
+        [
+            local_rules(t.clone(), Some(1)).await,
+            local_rules(t.clone(), None).await,
+            configured(t.clone(), 2).await,
+            configured(t.clone(), 5).await,
+        ]
     }
 }

@@ -398,3 +398,37 @@ case! {
         read_once(t.clone(), p).await
     }
 }
+
+// Crater (wiremock's `build_bare`, E0382 once `self`'s type was known): a field moved out of
+// `self` (`if let Some(l) = self.listener`) and its other fields, `Copy` as the crate declares
+// them, read after: nothing of `self` is left to drop, so it is not kept across the `.await`
+// (a state cannot hold a partly moved value).
+case! {
+    field_moved_out_of_self_whose_rest_is_copy(t) => entry(t);
+    pub struct Setup {
+        listener: Option<Val>,
+        record: bool,
+        limit: u32,
+    }
+    #[desugar]
+    impl Setup {
+        async fn build_bare(self, t: Trace) -> u32 {
+            let listener = if let Some(listener) = self.listener {
+                listener
+            } else {
+                t.val(0)
+            };
+            let recording = if self.record { 1 } else { 2 };
+            start(t, listener, self.limit + recording).await
+        }
+    }
+    async fn start(t: Trace, listener: Val, n: u32) -> u32 {
+        t.step("start", 1, listener.get() + n).await
+    }
+    pub async fn entry(t: Trace) -> [u32; 2] {
+        [
+            Setup { listener: Some(t.val(4)), record: true, limit: 3 }.build_bare(t.clone()).await,
+            Setup { listener: None, record: false, limit: 5 }.build_bare(t.clone()).await,
+        ]
+    }
+}

@@ -709,8 +709,24 @@ fn settle_field_reads(a: &Analysis, g: &mut Graph) {
             }
         }
     }
+    let mut moved_fields: std::collections::BTreeMap<LocalId, BTreeSet<String>> =
+        Default::default();
     for (i, node) in g.nodes.iter_mut().enumerate() {
-        let reads: Vec<Read> = node.uses.iter().filter_map(field_read).collect();
+        // (A `move` closure captures a field once, however often it names it: its reads by
+        // value there count, or else one.)
+        let keyed = |u: &Resolved| Some((u.capture, field_read(u)?));
+        let by_value: BTreeSet<_> = (node.uses.iter())
+            .filter(|u| !u.captured_by_value)
+            .filter_map(keyed)
+            .collect();
+        let mut captured = BTreeSet::new();
+        let reads: Vec<Read> = (node.uses.iter())
+            .filter(|u| {
+                !u.captured_by_value
+                    || keyed(u).is_some_and(|k| !by_value.contains(&k) && captured.insert(k))
+            })
+            .filter_map(field_read)
+            .collect();
         for u in &mut node.uses {
             let Some(key) = field_read(u) else { continue };
             let ahead = match node.point {
@@ -729,6 +745,24 @@ fn settle_field_reads(a: &Analysis, g: &mut Graph) {
             let literal = local.copy_fields.contains(&key.1)
                 || crate::defined::copy_field(&local.ident.to_string(), &key.1);
             if !ahead || !(u.copies || again || literal) {
+                u.kind = Use::Move;
+                if !(literal || u.copies) {
+                    let field = key.1.split('.').next().unwrap_or_default().to_string();
+                    moved_fields.entry(u.local).or_default().insert(field);
+                }
+            }
+        }
+    }
+    // A local a field is moved out of cannot be kept (a state cannot hold what is left of it).
+    // Where the crate declares every other field of its struct `Copy`, nothing is left that
+    // drops: its copied fields are read as moves of it too, so that it is not kept at all.
+    // (Otherwise it is kept, and the expansion does not compile: E0382.)
+    for node in &mut g.nodes {
+        for u in &mut node.uses {
+            if u.kind == Use::Field
+                && let Some(moved) = moved_fields.get(&u.local)
+                && crate::defined::rest_is_copy(&a.locals[u.local].ident.to_string(), moved)
+            {
                 u.kind = Use::Move;
             }
         }

@@ -26,6 +26,14 @@ fn has_await(expr: &syn::Expr) -> bool {
     first_await(expr).is_some()
 }
 
+/// Whether lowering `expr` lifts pieces out of it (temporaries that outlive its value's
+/// construction): it awaits, and is not one `.await` of an operand that needs nothing lifted.
+pub(super) fn lifts_pieces(expr: &syn::Expr) -> bool {
+    has_await(expr)
+        && !awaited(expr)
+            .is_some_and(|a| !has_await(a.operand) && !has_borrowed_temporary(a.operand))
+}
+
 impl Builder {
     /// Converts an expression that contains a suspension point.
     pub(super) fn flow(&mut self, expr: &syn::Expr) -> Result<Expr> {
@@ -1168,7 +1176,13 @@ impl Builder {
                 } else {
                     let args = args()?;
                     let values: Vec<&syn::Expr> = args.iter().collect();
-                    let parts = self.children_vec(&values, out)?;
+                    // `vec![a, b]` is `into_vec(box_new([a, b]))`: its values are operands two
+                    // constructs deep (`Local::operand`).
+                    let depth = self.depth;
+                    self.depth += 2;
+                    let parts = self.children_vec(&values, out);
+                    self.depth = depth;
+                    let parts = parts?;
                     quote!(#(#parts),*)
                 }
             }
@@ -1289,7 +1303,7 @@ fn first_and_rest(input: syn::parse::ParseStream) -> Result<(syn::Expr, proc_mac
 /// `&EXPR`, or a method chain that borrows its root `EXPR` (`lends_chain_root`), where `EXPR` is a value
 /// computed on the spot (not a place, not a constant that would be promoted to `'static`),
 /// outside closures and `async` blocks.
-fn has_borrowed_temporary(expr: &syn::Expr) -> bool {
+pub(super) fn has_borrowed_temporary(expr: &syn::Expr) -> bool {
     struct Find(bool);
     impl<'ast> syn::visit::Visit<'ast> for Find {
         fn visit_expr_reference(&mut self, r: &'ast syn::ExprReference) {

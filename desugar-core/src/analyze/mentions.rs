@@ -114,6 +114,9 @@ pub struct Mention {
     /// A field read (`Use::Field`) whose place shows it copies a number: an operand of
     /// arithmetic, a cast or an index.
     pub copies: bool,
+    /// A field read that is a `move` closure's (or `async move` block's) capture of a field it
+    /// uses by reference there (`move || p.a.get()`): reading it twice shows no copy.
+    pub captured_by_value: bool,
     /// For a field read, or a method called on a field, the fields, as written (`a.0`).
     pub field: Option<String>,
     /// Inside a closure or an `async` block, `move` or not.
@@ -238,9 +241,9 @@ fn collect_bindings(pat: &Pat, out: &mut Vec<(syn::Ident, bool)>) {
 }
 
 /// Whether matching `pat`, when it matches, moves all of the value into its bindings, leaving
-/// nothing in place (`Some(x)`, `(a, b)`, `Ok(Msg { id, body })`): every part is bound by value,
-/// no `_`, `..`, `ref` or constant. (A pattern that leaves part of a temporary in place keeps it
-/// to the end of the construct.)
+/// nothing in place (`Some(x)`, `(a, b)`, `Ok(Msg { id, body })`, `(2, Some(x))`): every part
+/// is bound by value or a literal, no `_`, `..`, `ref` or constant. (A pattern that leaves part
+/// of a temporary in place keeps it to the end of the construct.)
 pub fn moves_whole(pat: &Pat) -> bool {
     match pat {
         // (`None`, `Empty`: a unit variant or a constant, by convention capitalized, moves
@@ -261,6 +264,9 @@ pub fn moves_whole(pat: &Pat) -> bool {
         Pat::TupleStruct(t) => t.elems.iter().all(moves_whole),
         Pat::Struct(s) => s.rest.is_none() && s.fields.iter().all(|f| moves_whole(&f.pat)),
         Pat::Slice(s) => s.elems.iter().all(moves_whole),
+        // (A literal's value, a number, `char`, `bool` or `&str`, is `Copy`: nothing of it
+        // is left to drop.)
+        Pat::Lit(_) | Pat::Range(_) => true,
         _ => false,
     }
 }
@@ -342,17 +348,26 @@ pub fn in_format_string(lit: &syn::LitStr) -> Vec<String> {
     out
 }
 
+/// The outermost `move` block walked into: its number (`Mention::capture`), and where it is
+/// made, as `Collector` counts it (the conditions, loops and branches around it).
+struct Capture {
+    number: usize,
+    conditional: usize,
+    loops: usize,
+    branch: Vec<(usize, usize)>,
+}
+
 #[derive(Default)]
 struct Collector {
     shadowed: Vec<String>,
     out: Vec<Mention>,
     /// Inside a `move` closure or `async move` block: every capture is a move.
     forced_move: usize,
-    /// The outermost such block walked into, and how many were (`Mention::capture`).
-    capture: Option<usize>,
+    /// The outermost such block walked into, and how many were.
+    capture: Option<Capture>,
     captures: usize,
-    /// Inside an `async move` block, which takes whole locals where a `move` closure takes
-    /// only the fields it reads.
+    /// Inside a `move` closure or `async move` block that takes whole locals, not only the
+    /// fields it reads (before edition 2021, or the `async` context of an unknown macro).
     whole_moves: usize,
     /// Inside a closure or async block without `move`.
     lazy_capture: usize,
@@ -377,7 +392,8 @@ impl Collector {
         if self.shadowed.contains(&name) {
             return;
         }
-        // (A `move` closure copies the fields it reads, an `async move` block takes the local.)
+        // (A `move` closure or `async move` block copies the fields it reads, unless it takes
+        // whole locals.)
         let precise = kind == Use::Field && self.whole_moves == 0;
         let kind = if self.forced_move > 0 && kind != Use::Assign && !precise {
             Use::Move
@@ -385,35 +401,52 @@ impl Collector {
             kind
         };
         let captured = self.lazy_capture > 0 && self.forced_move == 0;
+        // (A `move` block captures when it is made, wherever inside it the name is.)
+        let (conditional, looped, branch) = match &self.capture {
+            Some(c) => (c.conditional > 0, c.loops > 0, c.branch.clone()),
+            None => (
+                self.conditional > 0,
+                self.inner_loops > 0,
+                self.branch.clone(),
+            ),
+        };
         self.out.push(Mention {
             name,
             kind,
             span,
             captured,
             copies: false,
+            captured_by_value: false,
             field: None,
             nested: self.forced_move + self.lazy_capture > 0,
-            capture: self.capture,
+            capture: self.capture.as_ref().map(|c| c.number),
             leaves: self.leaves.clone(),
             jump_value: self.jump_value && self.leaves.is_some(),
-            conditional: self.conditional > 0,
-            looped: self.inner_loops > 0,
-            branch: self.branch.clone(),
+            conditional,
+            looped,
+            branch,
         });
     }
 
     /// Walks a closure or `async` block, numbered as a capture if it is `move` and outermost.
     fn capturing(&mut self, moves: bool, walk: impl FnOnce(&mut Self)) {
-        let outer = self.capture;
-        if moves && outer.is_none() {
+        let outermost = moves && self.capture.is_none();
+        if outermost {
             self.captures += 1;
-            self.capture = Some(self.captures);
+            self.capture = Some(Capture {
+                number: self.captures,
+                conditional: self.conditional,
+                loops: self.inner_loops,
+                branch: self.branch.clone(),
+            });
         }
         walk(self);
-        self.capture = outer;
+        if outermost {
+            self.capture = None;
+        }
     }
 
-    /// Inside a `move` closure (not an `async move` block), which captures places, not locals.
+    /// Inside a `move` closure or `async move` block that captures places, not locals.
     fn precise_capture(&self) -> bool {
         self.forced_move > 0 && self.whole_moves == 0
     }
@@ -589,6 +622,7 @@ impl Collector {
                 self.push(root.to_string(), Use::Field, root.span());
                 if let Some(m) = self.out.get_mut(before) {
                     m.copies = scalar;
+                    m.captured_by_value = ctx != Use::Move;
                     m.field = Some(path);
                 }
             }
@@ -655,23 +689,27 @@ impl Collector {
                     bound += self.shadow_pat(input);
                 }
                 let forced = c.capture.is_some();
+                let whole = forced && !crate::defined::precise_captures();
                 self.forced_move += usize::from(forced);
+                self.whole_moves += usize::from(whole);
                 self.lazy_capture += usize::from(!forced);
                 self.capturing(forced, |s| {
                     s.nested(None, false, |s| s.expr(&c.body, Use::Move));
                 });
                 self.lazy_capture -= usize::from(!forced);
+                self.whole_moves -= usize::from(whole);
                 self.forced_move -= usize::from(forced);
                 self.unshadow(bound);
             }
             Expr::Async(a) => {
                 let forced = a.capture.is_some();
+                let whole = forced && !crate::defined::precise_captures();
                 self.forced_move += usize::from(forced);
-                self.whole_moves += usize::from(forced);
+                self.whole_moves += usize::from(whole);
                 self.lazy_capture += usize::from(!forced);
                 self.capturing(forced, |s| s.nested(None, false, |s| s.block(&a.block)));
                 self.lazy_capture -= usize::from(!forced);
-                self.whole_moves -= usize::from(forced);
+                self.whole_moves -= usize::from(whole);
                 self.forced_move -= usize::from(forced);
             }
             // A labeled block is left by its `break`s to what follows it (and what follows a

@@ -81,8 +81,8 @@ pub struct Local {
     pub holds: Option<String>,
     /// Its type where the source writes it (`let n: u32`, a parameter's), for `--teach`.
     pub ty: Option<Type>,
-    /// Fields its struct literal gives a literal or a shared reference (`Pair { n: 5, .. }`):
-    /// `Copy`, so reading one by value copies it and leaves the struct whole.
+    /// Fields its struct or tuple literal gives a literal or a shared reference (`Pair { n: 5,
+    /// .. }`, `(v, 1)`): `Copy`, so reading one by value copies it and leaves the struct whole.
     pub copy_fields: Vec<String>,
     /// An operand an unfinished expression has evaluated (`a` in `f(a, &b, x.await);`, the
     /// value of an earlier `.await`): where the future is dropped at the suspension point,
@@ -118,6 +118,8 @@ pub struct Resolved {
     pub captured: bool,
     /// See [`mentions::Mention::copies`].
     pub copies: bool,
+    /// See [`mentions::Mention::captured_by_value`].
+    pub captured_by_value: bool,
     /// See [`mentions::Mention::field`].
     pub field: Option<String>,
     /// See [`mentions::Mention::nested`].
@@ -518,6 +520,7 @@ impl Builder {
                     span: m.span,
                     captured: m.captured,
                     copies: m.copies,
+                    captured_by_value: m.captured_by_value,
                     field: m.field,
                     nested: m.nested,
                     capture: m.capture,
@@ -1025,6 +1028,9 @@ impl Builder {
             self.plain(&syn::Stmt::Local(local.clone()), out);
             return Ok(());
         }
+        if let Some(rewritten) = drops_part_as_match(local) {
+            return self.local(&rewritten, out);
+        }
         if let Some((_, diverge)) = &init.diverge
             && suspend::first_await(&**diverge).is_some()
         {
@@ -1230,6 +1236,14 @@ fn borrow_roots(expr: &syn::Expr) -> Vec<String> {
         syn::Expr::Reference(r) => place_root(&r.expr).into_iter().collect(),
         syn::Expr::Paren(p) => borrow_roots(&p.expr),
         syn::Expr::Group(g) => borrow_roots(&g.expr),
+        // `(self, &lock)`, `[&a, &b]`, `Pair { a: &x, .. }`: what the values borrow.
+        syn::Expr::Tuple(t) => t.elems.iter().flat_map(borrow_roots).collect(),
+        syn::Expr::Array(a) => a.elems.iter().flat_map(borrow_roots).collect(),
+        syn::Expr::Struct(s) => s
+            .fields
+            .iter()
+            .flat_map(|f| borrow_roots(&f.expr))
+            .collect(),
         // `IntoIterator::into_iter(&v)`: a `for` loop over a borrowed collection.
         syn::Expr::Call(c)
             if c.args.len() == 1
@@ -1505,6 +1519,112 @@ fn replace_temporary(place: &mut syn::Expr, hidden: &Ident) {
     }
 }
 
+/// A `let` whose value's unbound parts (or all of it, where a `let ... else` does not match)
+/// are dropped at the end of the statement, before the temporaries its initializer lifted,
+/// as the `match` that keeps that order (a lifted initializer is a block, whose locals would
+/// drop before the value):
+///
+/// Input:  `let (Some(x), _) = (a, lock().await.get()) else { return };`
+/// Output: `let Some(x) = match (a, lock().await.get()) { (Some(x), _) => Some(x), _ => None }`
+///              `else { return };`
+///
+/// Only where something is lifted (or the `else` block awaits and the value is built from a
+/// borrowed temporary), the value is not a place, and the bindings take it by value.
+fn drops_part_as_match(local: &syn::Local) -> Option<syn::Local> {
+    let init = local.init.as_ref()?;
+    let mut expr = &*init.expr;
+    while let syn::Expr::Paren(p) = expr {
+        expr = &p.expr;
+    }
+    // (An `else` block that awaits makes the `let` a `match` anyway: see `let_else_as_match`.)
+    let else_awaits = init
+        .diverge
+        .as_ref()
+        .is_some_and(|(_, d)| suspend::first_await(&**d).is_some());
+    let tail_valued = matches!(
+        expr,
+        syn::Expr::Match(_) | syn::Expr::If(_) | syn::Expr::Block(_) | syn::Expr::Loop(_)
+    );
+    if place_root(expr).is_some()
+        || tail_valued
+        || !by_value_bindings(&local.pat)
+        || (init.diverge.is_none() && mentions::moves_whole(&local.pat))
+        || !(explode::lifts_pieces(expr) || (else_awaits && explode::has_borrowed_temporary(expr)))
+    {
+        return None;
+    }
+    let (pat, ty) = match &local.pat {
+        Pat::Type(t) => (&*t.pat, Some(&t.ty)),
+        pat => (pat, None),
+    };
+    let (inner, value, outer) = bound_by_value(pat);
+    let span = local.span();
+    let scrutinee: syn::Expr = match ty {
+        Some(ty) => syn::parse_quote_spanned!(span=> ::core::convert::identity::<#ty>(#expr)),
+        // `match Pair { .. }.a {}` does not parse: a struct literal there needs parentheses.
+        None if syn::parse2::<syn::ExprMatch>(quote::quote!(match #expr {})).is_err() => {
+            syn::parse_quote_spanned!(span=> (#expr))
+        }
+        None => expr.clone(),
+    };
+    let (matched, pat, diverge): (syn::Expr, Pat, _) = match &init.diverge {
+        Some(diverge) => (
+            syn::parse_quote_spanned!(span=> match #scrutinee {
+                #inner => ::core::option::Option::Some(#value),
+                _ => ::core::option::Option::None,
+            }),
+            syn::parse_quote!(::core::option::Option::Some(#outer)),
+            Some(diverge.clone()),
+        ),
+        None => (
+            syn::parse_quote_spanned!(span=> match #scrutinee { #inner => #value }),
+            outer,
+            None,
+        ),
+    };
+    Some(syn::Local {
+        attrs: local.attrs.clone(),
+        let_token: local.let_token,
+        pat,
+        init: Some(syn::LocalInit {
+            eq_token: init.eq_token,
+            expr: Box::new(matched),
+            diverge,
+        }),
+        semi_token: local.semi_token,
+    })
+}
+
+/// What a pattern binds, brought out of a `match` by value: the arm's pattern (without `mut`),
+/// the arm's value (the bindings, as a tuple if there are several) and the pattern that binds
+/// them again (with their `mut`).
+fn bound_by_value(pat: &Pat) -> (Pat, syn::Expr, Pat) {
+    let bindings = mentions::bindings(pat);
+    let mut inner = pat.clone();
+    strip_mut(&mut inner);
+    let names = bindings.iter().map(|(i, _)| i);
+    let outer = bindings.iter().map(|(i, m)| {
+        if *m {
+            quote::quote!(mut #i)
+        } else {
+            quote::quote!(#i)
+        }
+    });
+    if bindings.len() == 1 {
+        (
+            inner,
+            syn::parse_quote!(#(#names)*),
+            syn::parse_quote!(#(#outer)*),
+        )
+    } else {
+        (
+            inner,
+            syn::parse_quote!((#(#names),*)),
+            syn::parse_quote!((#(#outer),*)),
+        )
+    }
+}
+
 /// `let PAT = INIT else { ELSE };` whose `else` block awaits, as the `match` it means, so that
 /// the `else` block is an arm like any other:
 ///
@@ -1523,25 +1643,7 @@ fn let_else_as_match(local: &syn::Local) -> syn::Local {
         pat => (pat, None),
     };
     // The bindings come out of the `match` by value; `mut` goes on the outer `let`.
-    let bindings = mentions::bindings(pat);
-    let mut inner = pat.clone();
-    strip_mut(&mut inner);
-    let names = bindings.iter().map(|(i, _)| i);
-    let outer = bindings.iter().map(|(i, m)| {
-        if *m {
-            quote::quote!(mut #i)
-        } else {
-            quote::quote!(#i)
-        }
-    });
-    let (value, outer): (syn::Expr, Pat) = if bindings.len() == 1 {
-        (syn::parse_quote!(#(#names)*), syn::parse_quote!(#(#outer)*))
-    } else {
-        (
-            syn::parse_quote!((#(#names),*)),
-            syn::parse_quote!((#(#outer),*)),
-        )
-    };
+    let (inner, value, outer) = bound_by_value(pat);
     // `let P = (init) else`: the parentheses a `let ... else` needs are not needed here.
     let mut expr = &*init.expr;
     while let syn::Expr::Paren(p) = expr {
@@ -1861,28 +1963,32 @@ fn copy_type(ty: &Type) -> bool {
     }
 }
 
-/// The fields a struct literal gives a value whose type is `Copy` as the syntax shows: a
+/// The fields a struct or tuple literal gives a value whose type is `Copy` as the syntax shows: a
 /// literal or a shared reference.
 fn copy_fields(init: &syn::Expr) -> Vec<String> {
-    let syn::Expr::Struct(s) = init else {
-        return Vec::new();
+    let copy = |value: &syn::Expr| {
+        let value = match value {
+            syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => &*u.expr,
+            value => value,
+        };
+        match value {
+            // (A string literal is a `&'static str`, shared too.)
+            syn::Expr::Lit(_) => true,
+            syn::Expr::Reference(r) => r.mutability.is_none(),
+            _ => false,
+        }
     };
-    s.fields
-        .iter()
-        .filter(|f| {
-            let mut value = &f.expr;
-            if let syn::Expr::Unary(u) = value {
-                if matches!(u.op, syn::UnOp::Neg(_)) {
-                    value = &u.expr;
-                }
-            }
-            match value {
-                // (A string literal is a `&'static str`, shared too.)
-                syn::Expr::Lit(_) => true,
-                syn::Expr::Reference(r) => r.mutability.is_none(),
-                _ => false,
-            }
-        })
-        .map(|f| quote::ToTokens::to_token_stream(&f.member).to_string())
-        .collect()
+    match init {
+        syn::Expr::Struct(s) => s
+            .fields
+            .iter()
+            .filter(|f| copy(&f.expr))
+            .map(|f| quote::ToTokens::to_token_stream(&f.member).to_string())
+            .collect(),
+        syn::Expr::Tuple(t) => (t.elems.iter().enumerate())
+            .filter(|(_, value)| copy(value))
+            .map(|(i, _)| i.to_string())
+            .collect(),
+        _ => Vec::new(),
+    }
 }

@@ -7,7 +7,8 @@ use syn::visit::Visit;
 
 /// The locals whose type the function states, by name: every binding of the name declares the
 /// same type (`x: T` as a parameter or in a `let`, `let x = T::new(..)`, `let x = T { .. }`,
-/// `self` in an `impl T` block).
+/// `if let Some(x) = f()` where the crate's `f` returns `Option<T>`,
+/// `self` in an `impl T` block or in a method whose name only `T`'s methods have).
 pub(super) fn declared_types(sig: &syn::Signature, body: &syn::Block) -> HashMap<String, String> {
     let mut bindings = Bindings::default();
     for input in &sig.inputs {
@@ -16,7 +17,12 @@ pub(super) fn declared_types(sig: &syn::Signature, body: &syn::Block) -> HashMap
             syn::FnArg::Receiver(r) => {
                 // (`self: Box<Self>` is a box.)
                 let plain = r.colon_token.is_none() || matches!(&*r.ty, syn::Type::Reference(_));
-                let ty = SELF_TYPE.with_borrow(|ty| ty.clone().filter(|_| plain));
+                // (A method marked alone: the one type whose methods of its name the crate
+                // defines.)
+                let ty = SELF_TYPE.with_borrow(Clone::clone).or_else(|| {
+                    DEFINED.with_borrow(|d| d.as_deref()?.owner(&sig.ident.to_string()))
+                });
+                let ty = ty.filter(|_| plain);
                 bindings.bind("self".to_string(), ty);
             }
         }
@@ -98,25 +104,59 @@ fn returned(
     }
 }
 
+impl Bindings {
+    /// `pat` bound to the value of `init`, or (`Some(x)`, `Ok(x)`) to what it wraps.
+    fn matched(&mut self, pat: &syn::Pat, init: &syn::Expr) {
+        let defined = DEFINED.with_borrow(Clone::clone);
+        let local = |name: &str| self.0.get(name).cloned().flatten();
+        match wrapped(pat) {
+            Some(inner) => {
+                let init = syn::Expr::Try(syn::ExprTry {
+                    attrs: Vec::new(),
+                    expr: Box::new(init.clone()),
+                    question_token: Default::default(),
+                });
+                let ty = type_of(&init, &local, defined.as_deref());
+                self.typed(inner, ty);
+            }
+            None => {
+                let ty = type_of(init, &local, defined.as_deref());
+                self.typed(pat, ty);
+            }
+        }
+    }
+}
+
+/// The pattern inside `Some(..)` or `Ok(..)`: it binds what the `Option` or `Result` holds.
+fn wrapped(pat: &syn::Pat) -> Option<&syn::Pat> {
+    let syn::Pat::TupleStruct(t) = pat else {
+        return None;
+    };
+    let variant = t.path.segments.last()?.ident.to_string();
+    let [inner] = Vec::from_iter(&t.elems)[..] else {
+        return None;
+    };
+    matches!(variant.as_str(), "Some" | "Ok").then_some(inner)
+}
+
 impl<'ast> Visit<'ast> for Bindings {
     fn visit_local(&mut self, l: &'ast syn::Local) {
-        let (pat, ty) = match &l.pat {
-            syn::Pat::Type(t) => (&*t.pat, type_name(&t.ty)),
-            pat => {
-                let defined = DEFINED.with_borrow(Clone::clone);
-                let local = |name: &str| self.0.get(name).cloned().flatten();
-                let init = l.init.as_ref();
-                let ty = init.and_then(|i| type_of(&i.expr, &local, defined.as_deref()));
-                (pat, ty)
-            }
-        };
-        self.typed(pat, ty);
+        match (&l.pat, &l.init) {
+            (syn::Pat::Type(t), _) => self.typed(&t.pat, type_name(&t.ty)),
+            (pat, Some(init)) => self.matched(pat, &init.expr),
+            (pat, None) => self.typed(pat, None),
+        }
         if let Some(init) = &l.init {
             self.visit_expr(&init.expr);
             if let Some((_, diverge)) = &init.diverge {
                 self.visit_expr(diverge);
             }
         }
+    }
+
+    fn visit_expr_let(&mut self, l: &'ast syn::ExprLet) {
+        self.matched(&l.pat, &l.expr);
+        self.visit_expr(&l.expr);
     }
 
     fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {

@@ -16,11 +16,12 @@ use locals::{declared_types, type_of};
 use names::std_method;
 use read::{Module, type_name};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 mod locals;
+mod manifest;
 mod names;
 mod read;
 
@@ -39,6 +40,10 @@ pub struct Defined {
     fields: HashMap<String, Vec<HashMap<String, FieldType>>>,
     /// The types declared `#[derive(.., Copy, ..)]`.
     copy: HashSet<String>,
+    /// The package's edition, where its `Cargo.toml` says it.
+    edition: Option<u16>,
+    /// The `macro_rules!` it defines, by name, anywhere (in function bodies too).
+    macros: HashMap<String, Vec<crate::rules::Definition>>,
 }
 
 /// A field's type, as far as `Copy` goes: `Copy` by its syntax, a type of the crate that may be
@@ -107,6 +112,25 @@ impl Defined {
             .then_some(first)
     }
 
+    /// The type whose method `name` is, if the crate defines methods of that name on one type
+    /// only (and declares it in no trait).
+    fn owner(&self, name: &str) -> Option<String> {
+        let defs = self.methods.get(name)?;
+        let first = defs.first()?.on.clone()?;
+        defs.iter()
+            .all(|d| d.on.as_ref() == Some(&first))
+            .then_some(first)
+    }
+
+    /// Whether a field of this type is `Copy`, as its syntax or the crate's `derive` says.
+    fn is_copy(&self, ty: &FieldType) -> bool {
+        match ty {
+            FieldType::Copy => true,
+            FieldType::Named(n) => self.copy.contains(n) && !self.generic.contains(n),
+            FieldType::Other => false,
+        }
+    }
+
     /// How `m` takes its receiver, if the definitions of type `on` (or else all of them) agree.
     fn answer(&self, method: &str, on: Option<&str>) -> Option<Known> {
         let defs = self.methods.get(method)?;
@@ -145,7 +169,9 @@ pub fn for_package(dir: &Path) -> Arc<Defined> {
         .or_insert_with(|| {
             let mut files = Vec::new();
             sources(dir, 0, &mut files);
-            Arc::new(read_files(files))
+            let mut defined = read_files(files);
+            defined.edition = manifest::edition(dir);
+            Arc::new(defined)
         })
         .clone()
 }
@@ -268,23 +294,53 @@ fn scoped<T: 'static, R>(
 /// type (`declared_types`), and the crate declares that struct with a `Copy` field of that name.
 /// (A read the analysis cannot tell a copy from a move, `analyze::cfg::settle_field_reads`.)
 pub fn copy_field(name: &str, field: &str) -> bool {
+    local_struct(name, |defined, fields| {
+        fields.get(field).is_some_and(|ty| defined.is_copy(ty))
+    })
+}
+
+/// Whether `test` holds for the struct the local `name` has as its type (`declared_types`), as
+/// the crate declares it (two structs of one name: for both).
+fn local_struct(name: &str, test: impl Fn(&Defined, &HashMap<String, FieldType>) -> bool) -> bool {
     let Some(ty) = TYPES.with_borrow(|types| types.get(name).cloned()) else {
         return false;
     };
     DEFINED.with_borrow(|defined| {
-        let Some(defined) = defined.as_deref() else {
-            return false;
-        };
-        // (Two structs of one name: both must say so.)
-        let copy = |ty: Option<&FieldType>| match ty {
-            Some(FieldType::Copy) => true,
-            Some(FieldType::Named(n)) => defined.copy.contains(n) && !defined.generic.contains(n),
-            Some(FieldType::Other) | None => false,
-        };
+        defined.as_deref().is_some_and(|defined| {
+            (defined.fields.get(&ty))
+                .is_some_and(|structs| structs.iter().all(|fields| test(defined, fields)))
+        })
+    })
+}
+
+/// The crate's definitions of `macro_rules! name`.
+pub fn macro_definitions(name: &str) -> Vec<crate::rules::Definition> {
+    DEFINED.with_borrow(|defined| {
         defined
-            .fields
-            .get(&ty)
-            .is_some_and(|structs| structs.iter().all(|fields| copy(fields.get(field))))
+            .as_deref()
+            .and_then(|d| d.macros.get(name).cloned())
+            .unwrap_or_default()
+    })
+}
+
+/// Whether closures and `async` blocks capture the places they name (edition 2021 on), not
+/// whole locals; where the edition is not known, the current ones are assumed.
+pub fn precise_captures() -> bool {
+    DEFINED.with_borrow(|defined| {
+        defined
+            .as_deref()
+            .and_then(|d| d.edition)
+            .is_none_or(|edition| edition >= 2021)
+    })
+}
+
+/// Whether every field of the local `name`'s struct but `moved` is `Copy`, as the crate
+/// declares it (what is left of the local after those fields moved out has nothing to drop).
+pub fn rest_is_copy(name: &str, moved: &BTreeSet<String>) -> bool {
+    local_struct(name, |defined, fields| {
+        (fields.iter())
+            .filter(|(field, _)| !moved.contains(*field))
+            .all(|(_, ty)| defined.is_copy(ty))
     })
 }
 

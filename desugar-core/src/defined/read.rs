@@ -175,6 +175,28 @@ impl<'ast> Visit<'ast> for Reader<'_> {
         syn::visit::visit_trait_item_fn(self, f);
     }
 
+    fn visit_item_macro(&mut self, m: &'ast syn::ItemMacro) {
+        if let Some(name) = crate::rules::macro_rules_name(m) {
+            let cfgs: Vec<proc_macro2::TokenStream> = (m.attrs.iter())
+                .filter(|a| a.path().is_ident("cfg"))
+                .filter_map(|a| a.meta.require_list().ok().map(|l| l.tokens.clone()))
+                .collect();
+            let cfg = match &cfgs[..] {
+                [] => None,
+                [one] => Some(one.to_string()),
+                all => Some(quote::quote!(all(#(#all),*)).to_string()),
+            };
+            let body = m.mac.tokens.to_string();
+            let definition = crate::rules::Definition { cfg, body };
+            self.defined
+                .macros
+                .entry(name)
+                .or_default()
+                .push(definition);
+        }
+        syn::visit::visit_item_macro(self, m);
+    }
+
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
         self.items_in(m.tokens.clone());
     }

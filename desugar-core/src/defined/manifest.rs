@@ -1,0 +1,85 @@
+//! The edition a package's `Cargo.toml` declares: closures and `async` blocks capture whole
+//! locals before edition 2021, the places they name from it on.
+
+use std::path::Path;
+
+/// The edition of the package in `dir`, or of its workspace where it inherits it
+/// (`edition.workspace = true`); 2015 where the manifest names none, as cargo's default.
+pub(super) fn edition(dir: &Path) -> Option<u16> {
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+    match value(&manifest, "package", "edition") {
+        Some(Value::Year(year)) => Some(year),
+        Some(Value::Inherited) => dir.ancestors().find_map(|dir| {
+            let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+            match value(&manifest, "workspace.package", "edition")? {
+                Value::Year(year) => Some(year),
+                Value::Inherited => None,
+            }
+        }),
+        None => Some(2015),
+    }
+}
+
+#[derive(Debug, PartialEq)]
+enum Value {
+    Year(u16),
+    Inherited,
+}
+
+/// `key`'s value in table `table` of a TOML manifest: a year (`edition = "2021"`) or the
+/// workspace's (`edition.workspace = true`, `edition = { workspace = true }`). Cargo's manifests
+/// write it on one line; a full TOML parser would be a dependency for this one key.
+fn value(manifest: &str, table: &str, key: &str) -> Option<Value> {
+    let mut current = String::new();
+    for line in manifest.lines() {
+        let line = line.split('#').next().unwrap_or_default().trim();
+        if let Some(header) = line.strip_prefix('[') {
+            current = header.trim_end_matches(']').trim().to_string();
+            continue;
+        }
+        if current != table {
+            continue;
+        }
+        let Some((name, rest)) = line.split_once('=') else {
+            continue;
+        };
+        let (name, rest) = (name.trim(), rest.trim());
+        if name == format!("{key}.workspace") || (name == key && rest.contains("workspace")) {
+            return Some(Value::Inherited);
+        }
+        if name == key {
+            return rest.trim_matches(['"', '\'']).parse().ok().map(Value::Year);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_edition_or_its_inheritance() {
+        let package = "[package]\nname = \"a\"\nedition = \"2018\" # old\n[dependencies]\n";
+        assert_eq!(
+            value(package, "package", "edition"),
+            Some(Value::Year(2018))
+        );
+        let inherits = "[package]\nedition.workspace = true\n";
+        assert_eq!(
+            value(inherits, "package", "edition"),
+            Some(Value::Inherited)
+        );
+        let table = "[package]\nedition = { workspace = true }\n";
+        assert_eq!(value(table, "package", "edition"), Some(Value::Inherited));
+        let workspace = "[workspace]\nmembers = []\n[workspace.package]\nedition = \"2024\"\n";
+        assert_eq!(
+            value(workspace, "workspace.package", "edition"),
+            Some(Value::Year(2024))
+        );
+        assert_eq!(
+            value("[dependencies]\nedition = \"2021\"\n", "package", "edition"),
+            None
+        );
+    }
+}
