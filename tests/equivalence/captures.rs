@@ -301,3 +301,27 @@ case! {
         ]
     }
 }
+
+// Fresh fuzz seed 6911 (E0597): an `async` block without `move` borrows a `Copy` local it uses
+// by value. Where the syntax does not show the type, what the function states does: `n` of
+// `while let Some(n) = maybe(..)`, the crate's `maybe` returning `Option<u32>`
+// (`defined::copy_local`), and `let m = w + 1;` with `w` a number (`Builder::copy_value`).
+// Both stay in place for the awaited block to borrow, rather than be taken for moved into it.
+case! {
+    block_borrows_a_copy_local_its_type_shows(t) => entry(t);
+    #[desugar]
+    async fn bound(t: Trace) -> u32 {
+        let mut w = 2;
+        let mut sum = 0;
+        while let Some(n) = maybe(&t, w) {
+            w += 1;
+            sum += (async { t.val(n) }).await.get();
+            let m = w + 1;
+            sum += (async { t.val(m) }).await.get();
+        }
+        sum
+    }
+    pub async fn entry(t: Trace) -> u32 {
+        bound(t).await
+    }
+}

@@ -432,3 +432,40 @@ case! {
         ]
     }
 }
+
+// Fresh fuzz seed 6782: a field taken by a consuming method on one path only, the struct's
+// other fields `Copy` as the crate declares them and read on the other path. rustc keeps the
+// value to the end of its scope on the path that did not move it: the local (a parameter
+// too, `cfg::used_whole`) gets a slot with its drop flag, the consuming method takes all of
+// it out (nothing else of it is left to drop), and the copies of `p.n` read it in the slot
+// (`Analysis::field_copies`): they are not moves.
+case! {
+    field_consumed_on_some_paths(t) => entry(t);
+    pub struct Parcel {
+        a: Val,
+        n: u32,
+    }
+    #[desugar]
+    async fn param(t: Trace, p: Parcel) -> u32 {
+        let total = if p.n % 2 == 0 { p.n } else { p.a.into_inner() };
+        t.log("before");
+        t.step("s", 1, 0).await;
+        t.log("after");
+        total
+    }
+    #[desugar]
+    async fn local(t: Trace, n: u32) -> u32 {
+        let p = Parcel { a: t.val(n), n };
+        let total = if p.n % 2 == 0 { p.n } else { p.a.into_inner() };
+        t.step("s", 1, 0).await;
+        total
+    }
+    pub async fn entry(t: Trace) -> [u32; 4] {
+        [
+            param(t.clone(), Parcel { a: t.val(1), n: 2 }).await,
+            param(t.clone(), Parcel { a: t.val(3), n: 3 }).await,
+            local(t.clone(), 4).await,
+            local(t.clone(), 5).await,
+        ]
+    }
+}

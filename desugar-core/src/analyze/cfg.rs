@@ -769,6 +769,16 @@ fn settle_field_reads(a: &Analysis, g: &mut Graph) {
     }
 }
 
+/// Where the code copies a field of a local (`x.n`, a read `settle_field_reads` left a
+/// read): a statement that moves the local out of its slot does not take it there.
+pub fn field_copies(a: &Analysis) -> std::collections::HashSet<proc_macro2::LineColumn> {
+    let g = graph(a);
+    (g.nodes.iter().flat_map(|n| &n.uses))
+        .filter(|u| u.kind == Use::Field)
+        .map(|u| u.span.start())
+        .collect()
+}
+
 /// The local and fields a field read by value reads.
 fn field_read(u: &Resolved) -> Option<(LocalId, String)> {
     match (&u.kind, &u.field) {
@@ -1368,10 +1378,10 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<(LocalId
             // see through the slot's pointer. Natively such a statement compiles only if the
             // use does not move: it stays where it is (if it did move, the expansion does not
             // compile, E0507).
-            // (A predicate before the move, `o.is_some()`, lends nothing past its call, unless
-            // a loop runs it again after the move.)
+            // (A predicate before the move, `o.is_some()`, or a field copied before it, `o.n`,
+            // lends nothing past its use, unless a loop runs it again after the move.)
             let lends_before = |o: &Resolved| {
-                matches!(&o.kind, Use::Receiver(m) if m.lends_nothing())
+                (matches!(&o.kind, Use::Receiver(m) if m.lends_nothing()) || o.kind == Use::Field)
                     && !o.looped
                     && !u.looped
                     && o.span.end() <= u.span.start()
@@ -1793,8 +1803,9 @@ fn flag_slots(a: &Analysis, ids: impl Iterator<Item = LocalId>) -> Vec<LocalId> 
     out
 }
 
-/// Every use of the locals `ids` is of the whole value (no method of a field), outside
-/// closures and `async` blocks or moving it into a `move` one.
+/// Every use of the locals `ids` is of the whole value (no method of a field, but one that
+/// consumes a field of a struct whose other fields the crate declares `Copy`: taking all of it
+/// drops nothing more), outside closures and `async` blocks or moving it into a `move` one.
 pub fn used_whole(a: &Analysis, ids: &[LocalId]) -> bool {
     let g = graph(a);
     let points = a.points.iter().flat_map(|p| &p.uses);
@@ -1804,7 +1815,14 @@ pub fn used_whole(a: &Analysis, ids: &[LocalId]) -> bool {
         .chain(points)
         .filter(|u| ids.contains(&u.local))
         .all(|u| {
-            let field_method = u.field.is_some() && matches!(u.kind, Use::Receiver(_));
+            let field_method = match (&u.kind, &u.field) {
+                (Use::Receiver(m), Some(field)) => {
+                    let rest = BTreeSet::from([field.clone()]);
+                    let ident = a.locals[u.local].ident.to_string();
+                    !(m.consumes() && crate::defined::rest_is_copy(&ident, &rest))
+                }
+                _ => false,
+            };
             !field_method && (!u.nested || u.kind == Use::Move && !u.captured)
         })
 }

@@ -295,6 +295,8 @@ pub struct Analysis {
     /// The guesses about method receivers to check, where they are made
     /// (`cfg::receiver_checks`).
     pub receiver_checks: cfg::ReceiverChecks,
+    /// Where a local's field is read by copy (`cfg::field_copies`), by the local's position.
+    pub field_copies: std::collections::HashSet<proc_macro2::LineColumn>,
 }
 
 /// A parameter moved on some paths to a suspension point needs the drop flag a slot gives, and
@@ -371,6 +373,7 @@ fn analyze_with(f: &AsyncFn, params_in_body: bool, slotted: &[usize]) -> Result<
         point_moves: Vec::new(),
         declared_for_later: Default::default(),
         receiver_checks: Default::default(),
+        field_copies: Default::default(),
     };
     // `let fut = read_to_end(&mut buf); .. fut.await` (or `join(fut, ..).await`): the future
     // borrows `buf`.
@@ -416,6 +419,7 @@ fn analyze_with(f: &AsyncFn, params_in_body: bool, slotted: &[usize]) -> Result<
     }
     a.declared_for_later = cfg::declared_for_later(&a);
     a.receiver_checks = cfg::receiver_checks(&a);
+    a.field_copies = cfg::field_copies(&a);
     Ok(a)
 }
 
@@ -543,6 +547,29 @@ impl Builder {
             .copied()
     }
 
+    /// Whether `value` is `Copy` as its syntax shows: a literal, a `Copy` local, a comparison,
+    /// or arithmetic on those (`let n = w + 1;`).
+    fn copy_value(&self, value: &syn::Expr) -> bool {
+        use syn::BinOp::*;
+        match value {
+            syn::Expr::Lit(_) => true,
+            syn::Expr::Paren(p) => self.copy_value(&p.expr),
+            syn::Expr::Path(p) => (p.path.get_ident())
+                .and_then(|i| self.lookup(&i.to_string()))
+                .is_some_and(|id| self.locals[id].copy),
+            syn::Expr::Binary(b) => match b.op {
+                Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_) | And(_) | Or(_) => true,
+                Add(_) | Sub(_) | Mul(_) | Div(_) | Rem(_) | BitAnd(_) | BitOr(_) | BitXor(_)
+                | Shl(_) | Shr(_) => self.copy_value(&b.left) && self.copy_value(&b.right),
+                _ => false,
+            },
+            syn::Expr::Unary(u) if !matches!(u.op, syn::UnOp::Deref(_)) => {
+                self.copy_value(&u.expr)
+            }
+            _ => false,
+        }
+    }
+
     fn declare(&mut self, ident: Ident, mutable: bool, is_reference: bool) -> LocalId {
         let id = self.locals.len();
         self.locals.push(Local {
@@ -586,7 +613,7 @@ impl Builder {
         let mut_reference = matches!(pat, Pat::Type(t) if is_mut_reference(&t.ty));
         let copy = match (pat, init) {
             (Pat::Type(t), _) => copy_type(&t.ty),
-            (Pat::Ident(_), Some(syn::Expr::Lit(_))) => true,
+            (Pat::Ident(_), Some(init)) if self.copy_value(init) => true,
             // The variable of `for i in 0..n`.
             (Pat::Ident(_), Some(init)) => next_of(init)
                 .and_then(|it| self.lookup(&it.to_string()))
@@ -653,6 +680,7 @@ impl Builder {
         mentions::bindings(pat)
             .into_iter()
             .map(|(ident, mutable)| {
+                let copy = copy || crate::defined::copy_local(&ident.to_string());
                 let id = self.declare(ident, mutable, is_reference);
                 let local = &mut self.locals[id];
                 local.copy = copy;
@@ -683,7 +711,8 @@ impl Builder {
             let mut numbers = Vec::new();
             bound_to_literals(pat, &mut numbers);
             for (ident, mutable) in mentions::bindings(pat) {
-                let copy = numbers.contains(&ident);
+                let copy =
+                    numbers.contains(&ident) || crate::defined::copy_local(&ident.to_string());
                 let id = self.declare(ident, mutable, false);
                 self.locals[id].slottable = by_value;
                 self.locals[id].copy = copy;

@@ -334,6 +334,21 @@ pub fn precise_captures() -> bool {
     })
 }
 
+/// Whether the local `name` is `Copy` by the type the function states for it
+/// (`declared_types`: `if let Some(n) = next(..)` where the crate's `next` returns
+/// `Option<u32>`): a primitive, or a type the crate derives `Copy` for. (The type is read
+/// through references: a `&mut` one taken for `Copy` keeps the local in place where the code
+/// moves it, which does not compile, E0507.)
+pub fn copy_local(name: &str) -> bool {
+    let Some(ty) = TYPES.with_borrow(|types| types.get(name).cloned()) else {
+        return false;
+    };
+    crate::analyze::primitive(&ty)
+        || DEFINED.with_borrow(|defined| {
+            (defined.as_deref()).is_some_and(|d| d.is_copy(&FieldType::Named(ty)))
+        })
+}
+
 /// Whether every field of the local `name`'s struct but `moved` is `Copy`, as the crate
 /// declares it (what is left of the local after those fields moved out has nothing to drop).
 pub fn rest_is_copy(name: &str, moved: &BTreeSet<String>) -> bool {

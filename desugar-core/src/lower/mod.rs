@@ -287,8 +287,7 @@ impl Writer<'_> {
                     _ => false,
                 };
                 let take = self.takes(key);
-                let mut r = Rewriter::new(self.slot_names(), self.loops.clone());
-                r.take = take;
+                let mut r = self.rewriter(self.slot_names(), self.loops.clone(), take);
                 let mut stmt = r.stmt(plain.clone());
                 self.errors.append(&mut r.errors);
                 self.sync_loops(&r);
@@ -405,8 +404,7 @@ impl Writer<'_> {
                 let jumps = is_jump(e);
                 let key = expr as *const Expr as usize;
                 let e = self.checked_expr(key, e, uses).unwrap_or_else(|| e.clone());
-                let mut r = Rewriter::new(self.slot_names(), self.loops.clone());
-                r.take = self.takes(key);
+                let mut r = self.rewriter(self.slot_names(), self.loops.clone(), self.takes(key));
                 let e = r.expr(e);
                 self.errors.append(&mut r.errors);
                 self.sync_loops(&r);
@@ -670,8 +668,8 @@ impl Writer<'_> {
             .chain(&slots_here)
             .map(|&id| self.name_and_mutability(id))
             .collect();
-        let mut rewriter = Rewriter::new(pinned_names, Vec::new());
-        rewriter.take = self.point_takes(p, &slots_here);
+        let take = self.point_takes(p, &slots_here);
+        let mut rewriter = self.rewriter(pinned_names, Vec::new(), take);
         let operand = rewriter.moved_expr(self.checked_operand(p));
         self.errors.append(&mut rewriter.errors);
         let span = point.operand.span();
@@ -1766,9 +1764,22 @@ impl Writer<'_> {
     /// The rewriter of an awaited expression built where its state is entered: the locals in
     /// slots it names are reached there, and those it moves for the last time taken out.
     fn eager_rewriter(&self, p: PointId) -> Rewriter {
-        let mut rewriter = Rewriter::new(self.slot_names(), Vec::new());
-        rewriter.take = self.point_takes(p, &self.slot_scope);
-        rewriter
+        let take = self.point_takes(p, &self.slot_scope);
+        self.rewriter(self.slot_names(), Vec::new(), take)
+    }
+
+    /// A rewriter of code that reaches `pinned` through references and takes the locals of
+    /// `take` out of their slots where it moves them (not where it copies one of their fields).
+    fn rewriter(
+        &self,
+        pinned: Vec<(String, bool)>,
+        loops: Vec<LoopFrame>,
+        take: Vec<(String, TokenStream, bool)>,
+    ) -> Rewriter {
+        let mut r = Rewriter::new(pinned, loops);
+        r.take = take;
+        r.field_copies = self.a.field_copies.clone();
+        r
     }
 
     /// `takes` of the locals in slots point `p`'s awaited expression moves for the last time
@@ -1817,8 +1828,7 @@ impl Writer<'_> {
         take: Vec<(String, TokenStream, bool)>,
         moved: bool,
     ) -> syn::Expr {
-        let mut r = Rewriter::new(self.slot_names(), self.loops.clone());
-        r.take = take;
+        let mut r = self.rewriter(self.slot_names(), self.loops.clone(), take);
         let expr = if moved {
             r.moved_expr(expr)
         } else {

@@ -79,6 +79,8 @@ pub struct Rewriter {
     /// takes the value out of the slot, and whether that is only in the value of a jump
     /// (`return out`; see `cfg::last_moves`).
     pub take: Vec<(String, TokenStream, bool)>,
+    /// Where a field of a local is copied (`Analysis::field_copies`): not a move of it.
+    pub field_copies: std::collections::HashSet<proc_macro2::LineColumn>,
     /// Inside the value of a `return` or `break`.
     jump_values: usize,
     /// Loops around the code, innermost last.
@@ -103,6 +105,7 @@ impl Rewriter {
                 .collect(),
             pinned: pinned.into_iter().map(|(n, _)| n).collect(),
             take: Vec::new(),
+            field_copies: Default::default(),
             jump_values: 0,
             loops,
             inner_loops: 0,
@@ -175,7 +178,14 @@ impl Rewriter {
         // `x.field` by value moves the field out: take `x` out of its slot first. The value of
         // an `if`, a `match` or a block is that of the branch that runs.
         match expr {
-            Expr::Field(f) => return self.take_value(&mut f.base),
+            Expr::Field(f) => {
+                let copied = crate::analyze::mentions::plain_ident(&f.base)
+                    .is_some_and(|i| self.field_copies.contains(&i.span().start()));
+                if !copied {
+                    self.take_value(&mut f.base);
+                }
+                return;
+            }
             Expr::Paren(p) => return self.take_value(&mut p.expr),
             Expr::Block(b) if b.label.is_none() => return self.take_tail(&mut b.block, &[]),
             Expr::If(i) => {
