@@ -304,15 +304,17 @@ case! {
 
 // Fresh fuzz seed 6911 (E0597): an `async` block without `move` borrows a `Copy` local it uses
 // by value. Where the syntax does not show the type, what the function states does: `n` of
-// `while let Some(n) = maybe(..)`, the crate's `maybe` returning `Option<u32>`
-// (`defined::copy_local`), and `let m = w + 1;` with `w` a number (`Builder::copy_value`).
-// Both stay in place for the awaited block to borrow, rather than be taken for moved into it.
+// `while let Some(n) = maybe(..)`, the crate's `maybe` returning `Option<u32>`, also where
+// another `n` is a `Val` (`defined::copy_binding`), and `let m = w + 1;` with `w` a number
+// (`Builder::copy_value`). Both stay in place for the awaited block to borrow, rather than be
+// taken for moved into it.
 case! {
     block_borrows_a_copy_local_its_type_shows(t) => entry(t);
     #[desugar]
     async fn bound(t: Trace) -> u32 {
         let mut w = 2;
-        let mut sum = 0;
+        let n = t.val(1);
+        let mut sum = n.get();
         while let Some(n) = maybe(&t, w) {
             w += 1;
             sum += (async { t.val(n) }).await.get();
@@ -321,7 +323,15 @@ case! {
         }
         sum
     }
-    pub async fn entry(t: Trace) -> u32 {
-        bound(t).await
+    // (Seed 495: a binding inside a macro's argument.)
+    #[desugar]
+    async fn in_macro(t: Trace) -> String {
+        format!("{}", {
+            let k = t.val(4).get();
+            (async { k + 1 }).await
+        })
+    }
+    pub async fn entry(t: Trace) -> (u32, String) {
+        (bound(t.clone()).await, in_macro(t).await)
     }
 }

@@ -680,7 +680,7 @@ impl Builder {
         mentions::bindings(pat)
             .into_iter()
             .map(|(ident, mutable)| {
-                let copy = copy || crate::defined::copy_local(&ident.to_string());
+                let copy = copy || crate::defined::copy_binding(&ident);
                 let id = self.declare(ident, mutable, is_reference);
                 let local = &mut self.locals[id];
                 local.copy = copy;
@@ -712,7 +712,7 @@ impl Builder {
             bound_to_literals(pat, &mut numbers);
             for (ident, mutable) in mentions::bindings(pat) {
                 let copy =
-                    numbers.contains(&ident) || crate::defined::copy_local(&ident.to_string());
+                    numbers.contains(&ident) || crate::defined::copy_binding(&ident);
                 let id = self.declare(ident, mutable, false);
                 self.locals[id].slottable = by_value;
                 self.locals[id].copy = copy;

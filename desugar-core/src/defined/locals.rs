@@ -2,6 +2,7 @@
 
 use super::read::{path_name, type_name};
 use super::{DEFINED, Defined, SELF_TYPE};
+use proc_macro2::LineColumn;
 use std::collections::HashMap;
 use syn::visit::Visit;
 
@@ -9,7 +10,7 @@ use syn::visit::Visit;
 /// same type (`x: T` as a parameter or in a `let`, `let x = T::new(..)`, `let x = T { .. }`,
 /// `if let Some(x) = f()` where the crate's `f` returns `Option<T>`,
 /// `self` in an `impl T` block or in a method whose name only `T`'s methods have).
-pub(super) fn declared_types(sig: &syn::Signature, body: &syn::Block) -> HashMap<String, String> {
+pub(super) fn declared_types(sig: &syn::Signature, body: &syn::Block) -> Declared {
     let mut bindings = Bindings::default();
     for input in &sig.inputs {
         match input {
@@ -28,17 +29,23 @@ pub(super) fn declared_types(sig: &syn::Signature, body: &syn::Block) -> HashMap
         }
     }
     bindings.visit_block(body);
-    bindings
-        .0
-        .into_iter()
+    let names = (bindings.0.into_iter())
         .filter_map(|(name, ty)| Some((name, ty?)))
-        .collect()
+        .collect();
+    (names, bindings.1)
 }
 
+/// The types `declared_types` finds: by name, where every binding of the name agrees, and by
+/// binding (the position of its name), where one binding says it.
+pub(super) type Declared = (HashMap<String, String>, HashMap<LineColumn, String>);
+
 /// Each local name bound, and its one declared type (none if a binding does not say it or two
-/// disagree).
+/// disagree); and the type of each binding that says it.
 #[derive(Default)]
-struct Bindings(HashMap<String, Option<String>>);
+struct Bindings(
+    HashMap<String, Option<String>>,
+    HashMap<LineColumn, String>,
+);
 
 impl Bindings {
     fn bind(&mut self, name: String, ty: Option<String>) {
@@ -53,7 +60,12 @@ impl Bindings {
 
     fn typed(&mut self, pat: &syn::Pat, ty: Option<String>) {
         match pat {
-            syn::Pat::Ident(p) if p.subpat.is_none() => self.bind(p.ident.to_string(), ty),
+            syn::Pat::Ident(p) if p.subpat.is_none() => {
+                if let Some(ty) = &ty {
+                    self.1.insert(p.ident.span().start(), ty.clone());
+                }
+                self.bind(p.ident.to_string(), ty)
+            }
             _ => self.visit_pat(pat),
         }
     }
@@ -157,6 +169,15 @@ impl<'ast> Visit<'ast> for Bindings {
     fn visit_expr_let(&mut self, l: &'ast syn::ExprLet) {
         self.matched(&l.pat, &l.expr);
         self.visit_expr(&l.expr);
+    }
+
+    /// `format!("{}", { let k = f()?; k })`: the bindings of expressions a macro takes as
+    /// arguments (`analyze` reads those of std's macros).
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        type Args = syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>;
+        if let Ok(args) = m.parse_body_with(Args::parse_terminated) {
+            args.iter().for_each(|arg| self.visit_expr(arg));
+        }
     }
 
     fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {

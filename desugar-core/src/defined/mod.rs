@@ -260,6 +260,9 @@ thread_local! {
     static SELF_TYPE: RefCell<Option<String>> = const { RefCell::new(None) };
     /// The types the function under way declares for its locals (`declared_types`).
     static TYPES: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    /// Those it declares for one binding, by the position of its name.
+    static BINDING_TYPES: RefCell<HashMap<proc_macro2::LineColumn, String>> =
+        RefCell::new(HashMap::new());
 }
 
 /// Runs `f` with `defined` as what `answer` reads.
@@ -275,7 +278,8 @@ pub(crate) fn in_impl<R>(self_ty: Option<&syn::Type>, f: impl FnOnce() -> R) -> 
 
 /// Runs `f` (the expansion of one function) knowing the types it declares for its locals.
 pub(crate) fn in_function<R>(sig: &syn::Signature, body: &syn::Block, f: impl FnOnce() -> R) -> R {
-    scoped(&TYPES, declared_types(sig, body), f)
+    let (names, bindings) = declared_types(sig, body);
+    scoped(&TYPES, names, || scoped(&BINDING_TYPES, bindings, f))
 }
 
 /// Runs `f` with `value` in `key`, then puts back what was there.
@@ -334,13 +338,14 @@ pub fn precise_captures() -> bool {
     })
 }
 
-/// Whether the local `name` is `Copy` by the type the function states for it
+/// Whether the binding `ident` is `Copy` by the type the function states for it
 /// (`declared_types`: `if let Some(n) = next(..)` where the crate's `next` returns
 /// `Option<u32>`): a primitive, or a type the crate derives `Copy` for. (The type is read
 /// through references: a `&mut` one taken for `Copy` keeps the local in place where the code
 /// moves it, which does not compile, E0507.)
-pub fn copy_local(name: &str) -> bool {
-    let Some(ty) = TYPES.with_borrow(|types| types.get(name).cloned()) else {
+pub fn copy_binding(ident: &proc_macro2::Ident) -> bool {
+    let at = ident.span().start();
+    let Some(ty) = BINDING_TYPES.with_borrow(|types| types.get(&at).cloned()) else {
         return false;
     };
     crate::analyze::primitive(&ty)
