@@ -897,3 +897,21 @@ case! {
         7
     }
 }
+
+// CI fuzz seeds 88, 398 (E0282): an `.await` after a plain `return`. The state it enters is never
+// entered; the code entering it is written anyway, dead as natively, so that rustc can infer
+// the types that state holds (here `p`'s).
+case! {
+    plain_return_before_awaits(t) => entry(t);
+    #[desugar]
+    #[allow(unreachable_code)]
+    async fn early(t: Trace, p: &mut Val) -> u32 {
+        t.log("before");
+        return p.get();
+        t.step("after", 1, 2).await + p.get()
+    }
+    pub async fn entry(t: Trace) -> u32 {
+        let mut v = t.val(3);
+        early(t.clone(), &mut v).await
+    }
+}

@@ -457,7 +457,7 @@ mod tests {
                 let later = c.later().await;
             }
         };
-        let types = with(Some(Arc::new(d)), || declared_types(&f.sig, &f.block));
+        let types = with(Some(Arc::new(d)), || declared_types(&f.sig, &f.block).0);
         let ty = |x: &str| types.get(x).map(String::as_str);
         assert_eq!(ty("c"), Some("Conn"));
         assert_eq!(ty("rx"), Some("Chan"));
@@ -480,7 +480,7 @@ mod tests {
                 let c: C = other();
             }
         };
-        let types = declared_types(&f.sig, &f.block);
+        let types = declared_types(&f.sig, &f.block).0;
         let ty = |x: &str| types.get(x).map(String::as_str);
         assert_eq!(ty("a"), Some("A"));
         assert_eq!(ty("b"), Some("B"));
@@ -490,7 +490,7 @@ mod tests {
         assert_eq!(ty("n"), None, "bound again without a type");
         let m: syn::ImplItemFn = syn::parse_quote! { async fn m(&self) {} };
         let types = in_impl(Some(&syn::parse_quote!(Conn<'a>)), || {
-            declared_types(&m.sig, &m.block)
+            declared_types(&m.sig, &m.block).0
         });
         assert_eq!(types.get("self").map(String::as_str), Some("Conn"));
     }

@@ -181,19 +181,22 @@ impl Writer<'_> {
         self.rest(b, 0, dest, TokenStream::new())
     }
 
-    /// Appends to `out` the statements of `b` from `from` on, stopping after one that never
-    /// completes, then its tail.
+    /// Appends to `out` the statements of `b` from `from` on, stopping after one that suspends
+    /// on every path, then its tail. Code after a jump (`return x; ..`) is written too, dead as
+    /// it is natively: rustc infers the types of the states it enters from it.
     fn rest(&mut self, b: &Block, from: usize, dest: Dest, mut out: TokenStream) -> Code {
+        let mut dead = false;
         for stmt in &b.stmts[from..] {
             let code = self.stmt(stmt);
             out.extend(code.tokens);
-            if code.diverges {
+            if code.diverges && !matches!(stmt, Stmt::Plain { .. }) {
                 return Code::new(out, true);
             }
+            dead |= code.diverges;
         }
         let tail = self.tail(b, dest);
         out.extend(tail.tokens);
-        Code::new(out, tail.diverges)
+        Code::new(out, dead || tail.diverges)
     }
 
     /// The block's last expression, sent where `dest` says.
