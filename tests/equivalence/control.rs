@@ -915,3 +915,29 @@ case! {
         early(t.clone(), &mut v).await
     }
 }
+
+// Fresh fuzz seed 6486 (differ): a local moved in the value of a `break` out of a labeled
+// block, borrowed by an awaited block on the path that goes on. The move happens on the path
+// to the `break`'s target only: on the other, the local holds its value to the end of its
+// scope, across the next `.await` (it was taken for moved there, and dropped early).
+case! {
+    moved_only_on_the_path_of_a_break(t) => entry(t);
+    #[desugar]
+    async fn kept_past(t: Trace, c: bool, p: Val) -> u32 {
+        let v = 'b: {
+            if c {
+                break 'b vec![p];
+            }
+            t.log(format!("got {}", async { p.get() }.await));
+            t.step("s2", 1, 0).await;
+            Vec::<Val>::new()
+        };
+        v.len() as u32
+    }
+    pub async fn entry(t: Trace) -> [u32; 2] {
+        [
+            kept_past(t.clone(), true, t.val(1)).await,
+            kept_past(t.clone(), false, t.val(2)).await,
+        ]
+    }
+}

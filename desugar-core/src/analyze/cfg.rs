@@ -71,6 +71,8 @@ struct Node {
     moves: Option<LocalId>,
     /// The source lines of its code (first, last), for `--teach` and `--graph`.
     lines: Option<(usize, usize)>,
+    /// What follows the code when it completes (a successor), if it can.
+    falls_to: Option<usize>,
     /// What would follow code that always jumps (`break;`): not a successor, so nothing there
     /// is live here; but the forward analyses go on there, so that code after the jump, which
     /// nothing reaches but which is still written out, has states too.
@@ -154,8 +156,10 @@ impl Builder {
             _ => true,
         };
         let mut dead_next = None;
+        let mut falls_to = None;
         if completes || succ.is_empty() {
             succ.insert(0, next);
+            falls_to = Some(next);
         } else {
             dead_next = Some(next);
         }
@@ -212,6 +216,7 @@ impl Builder {
             stmt: None,
             code,
             leave_targets,
+            falls_to,
             dead_next,
             lines,
             ..Node::default()
@@ -933,6 +938,22 @@ fn meet(a: &Init, b: &Init) -> Init {
     }
 }
 
+/// Two states of the locals where their paths meet.
+fn meet_states(
+    a: &HashMap<LocalId, Init>,
+    b: &HashMap<LocalId, Init>,
+) -> HashMap<LocalId, Init> {
+    let mut m = a.clone();
+    for (k, v) in b {
+        let joined = match a.get(k) {
+            Some(o) => meet(o, v),
+            None => v.clone(),
+        };
+        m.insert(*k, joined);
+    }
+    m
+}
+
 fn transfer_use(state: &mut HashMap<LocalId, Init>, u: &Resolved, plain_assign: bool) {
     let current = state.get(&u.local).cloned().unwrap_or(Init::No);
     // A move or assignment on some paths through the node only: as if the paths met after it.
@@ -1009,9 +1030,29 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
                 }
             }
             layouts[p] = layout;
-        } else {
+        }
+        // (A use followed by a jump, `if c { break 'b vec![x]; }`, happens on the path to the
+        // jump's target only: the code that falls through still holds `x`.)
+        let mut leaving: Vec<(usize, HashMap<LocalId, Init>)> = Vec::new();
+        if node.point.is_none() {
+            let before = state.clone();
             for u in &node.uses {
-                transfer_use(&mut state, u, node.plain_assign);
+                match node.leave_target(u) {
+                    Some(t) if t != g.exit => {
+                        let at = match leaving.iter().position(|(l, _)| *l == t) {
+                            Some(at) => at,
+                            None => {
+                                leaving.push((t, before.clone()));
+                                leaving.len() - 1
+                            }
+                        };
+                        let mut taken = u.clone();
+                        taken.conditional = false;
+                        transfer_use(&mut leaving[at].1, &taken, false);
+                    }
+                    Some(_) => {}
+                    None => transfer_use(&mut state, u, node.plain_assign),
+                }
             }
             for &d in &node.defs {
                 let local = &a.locals[d];
@@ -1022,19 +1063,15 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
             if s == g.exit {
                 continue;
             }
-            let merged = match &state_in[s] {
+            let left = leaving.iter().find(|(t, _)| *t == s).map(|(_, st)| st);
+            let state = match left {
+                Some(left) if node.falls_to == Some(s) => meet_states(&state, left),
+                Some(left) => left.clone(),
                 None => state.clone(),
-                Some(old) => {
-                    let mut m = old.clone();
-                    for (k, v) in &state {
-                        let joined = match old.get(k) {
-                            Some(o) => meet(o, v),
-                            None => v.clone(),
-                        };
-                        m.insert(*k, joined);
-                    }
-                    m
-                }
+            };
+            let merged = match &state_in[s] {
+                None => state,
+                Some(old) => meet_states(old, &state),
             };
             if state_in[s].as_ref() != Some(&merged) {
                 state_in[s] = Some(merged);

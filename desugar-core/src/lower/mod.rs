@@ -181,15 +181,19 @@ impl Writer<'_> {
         self.rest(b, 0, dest, TokenStream::new())
     }
 
-    /// Appends to `out` the statements of `b` from `from` on, stopping after one that suspends
-    /// on every path, then its tail. Code after a jump (`return x; ..`) is written too, dead as
-    /// it is natively: rustc infers the types of the states it enters from it.
+    /// Appends to `out` the statements of `b` from `from` on, stopping after one that never
+    /// completes, then its tail. Code after a jump (`return x; ..`) that suspends is written
+    /// too, dead as it is natively: rustc infers the types of the states it enters from it.
     fn rest(&mut self, b: &Block, from: usize, dest: Dest, mut out: TokenStream) -> Code {
         let mut dead = false;
-        for stmt in &b.stmts[from..] {
+        for (i, stmt) in b.stmts.iter().enumerate().skip(from) {
             let code = self.stmt(stmt);
             out.extend(code.tokens);
-            if code.diverges && !matches!(stmt, Stmt::Plain { .. }) {
+            let suspends_after = || {
+                b.stmts[i + 1..].iter().any(|s| !matches!(s, Stmt::Plain { .. }))
+                    || b.tail.as_deref().is_some_and(|t| !matches!(t, Expr::Plain(..)))
+            };
+            if code.diverges && !(matches!(stmt, Stmt::Plain { .. }) && suspends_after()) {
                 return Code::new(out, true);
             }
             dead |= code.diverges;
