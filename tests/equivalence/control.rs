@@ -941,3 +941,36 @@ case! {
         ]
     }
 }
+
+// CI fuzz seed 90 (E0507 once the case above was fixed): a local in a slot (moved on some
+// paths after the labeled block) moved inside the value of a `break`, in a statement of a
+// block: taken out of its slot there, as a jump's value is.
+case! {
+    moved_inside_the_value_of_a_break(t) => entry(t);
+    #[desugar]
+    async fn inside_break(t: Trace, c: bool, p: Val) -> u32 {
+        let v = 'b: {
+            if c {
+                break 'b ({
+                    drop(p);
+                    t.val(7)
+                });
+            }
+            let n = if p.get() > 5 {
+                t.step("s", 1, 0).await;
+                p.get()
+            } else {
+                consume(p)
+            };
+            t.val(n)
+        };
+        v.get()
+    }
+    pub async fn entry(t: Trace) -> [u32; 3] {
+        [
+            inside_break(t.clone(), true, t.val(1)).await,
+            inside_break(t.clone(), false, t.val(2)).await,
+            inside_break(t.clone(), false, t.val(9)).await,
+        ]
+    }
+}

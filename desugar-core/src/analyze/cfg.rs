@@ -939,10 +939,7 @@ fn meet(a: &Init, b: &Init) -> Init {
 }
 
 /// Two states of the locals where their paths meet.
-fn meet_states(
-    a: &HashMap<LocalId, Init>,
-    b: &HashMap<LocalId, Init>,
-) -> HashMap<LocalId, Init> {
+fn meet_states(a: &HashMap<LocalId, Init>, b: &HashMap<LocalId, Init>) -> HashMap<LocalId, Init> {
     let mut m = a.clone();
     for (k, v) in b {
         let joined = match a.get(k) {
@@ -1436,7 +1433,10 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<(LocalId
             }
             if !lv.live_out[i].contains(&u.local) {
                 moved.push((u.local, false));
-            } else if u.jump_value && lv.dead_after(&g, i, u) {
+            } else if (u.jump_value || u.kind == Use::Move && u.leaves.is_some())
+                && lv.dead_after(&g, i, u)
+            {
+                // (`break 'b { drop(x); v }`: a move inside the jump's value.)
                 moved.push((u.local, true));
             }
         }

@@ -563,9 +563,7 @@ impl Builder {
                 | Shl(_) | Shr(_) => self.copy_value(&b.left) && self.copy_value(&b.right),
                 _ => false,
             },
-            syn::Expr::Unary(u) if !matches!(u.op, syn::UnOp::Deref(_)) => {
-                self.copy_value(&u.expr)
-            }
+            syn::Expr::Unary(u) if !matches!(u.op, syn::UnOp::Deref(_)) => self.copy_value(&u.expr),
             _ => false,
         }
     }
@@ -711,8 +709,7 @@ impl Builder {
             let mut numbers = Vec::new();
             bound_to_literals(pat, &mut numbers);
             for (ident, mutable) in mentions::bindings(pat) {
-                let copy =
-                    numbers.contains(&ident) || crate::defined::copy_binding(&ident);
+                let copy = numbers.contains(&ident) || crate::defined::copy_binding(&ident);
                 let id = self.declare(ident, mutable, false);
                 self.locals[id].slottable = by_value;
                 self.locals[id].copy = copy;

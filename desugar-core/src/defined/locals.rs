@@ -42,10 +42,7 @@ pub(super) type Declared = (HashMap<String, String>, HashMap<LineColumn, String>
 /// Each local name bound, and its one declared type (none if a binding does not say it or two
 /// disagree); and the type of each binding that says it.
 #[derive(Default)]
-struct Bindings(
-    HashMap<String, Option<String>>,
-    HashMap<LineColumn, String>,
-);
+struct Bindings(HashMap<String, Option<String>>, HashMap<LineColumn, String>);
 
 impl Bindings {
     fn bind(&mut self, name: String, ty: Option<String>) {

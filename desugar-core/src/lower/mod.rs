@@ -190,8 +190,12 @@ impl Writer<'_> {
             let code = self.stmt(stmt);
             out.extend(code.tokens);
             let suspends_after = || {
-                b.stmts[i + 1..].iter().any(|s| !matches!(s, Stmt::Plain { .. }))
-                    || b.tail.as_deref().is_some_and(|t| !matches!(t, Expr::Plain(..)))
+                b.stmts[i + 1..]
+                    .iter()
+                    .any(|s| !matches!(s, Stmt::Plain { .. }))
+                    || b.tail
+                        .as_deref()
+                        .is_some_and(|t| !matches!(t, Expr::Plain(..)))
             };
             if code.diverges && !(matches!(stmt, Stmt::Plain { .. }) && suspends_after()) {
                 return Code::new(out, true);
