@@ -974,3 +974,38 @@ case! {
         ]
     }
 }
+
+// From the fuzzer (seed 7281, reduced): a local kept, unused, to the end of its scope, that a
+// `let` in a loop body hides at the second `.await` of the body. It goes to a slot where it is
+// hidden; the analysis of what each local holds took it for dropped there, so that on the next
+// iteration (and, through the loop head, on the first) it was no longer kept and dropped early.
+case! {
+    #[panics]
+    hidden_in_a_loop_body_kept_to_its_scope_end(t) => entry(t);
+    #[desugar]
+    async fn entry(t: Trace) -> u32 {
+        let Pair { a: item, n: 1..=6 } = ({
+            let r = &mut t.val(8);
+            let Some(_v): Option<Val> = Some(t.val(0)) else {
+                return 3;
+            };
+            let mut c = 0;
+            loop {
+                c += 1;
+                if c > 1 {
+                    break;
+                }
+                let (_v, _item) = (t.val(1), (async { t.val(2) }).await);
+                let _pair = (async { t.val(3) }).await;
+            }
+            t.chan(r.lock());
+            Pair {
+                a: t.val(r.get()),
+                n: r.get(),
+            }
+        }) else {
+            panic!("boom 8");
+        };
+        (consume(item) + 7) % 1000
+    }
+}

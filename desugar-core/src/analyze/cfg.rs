@@ -1018,8 +1018,12 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
             state.retain(|id, _| scope.contains(id));
             for &id in scope {
                 // (A local moved on some paths only is not dropped here: it gets a slot with
-                // a drop flag, `maybe_moved_slots`.)
-                if !layout.kept.contains(&id) && !layout.maybe_moved.contains(&id) {
+                // a drop flag, `maybe_moved_slots`; nor is one a later local of its name hides,
+                // which gets a slot too, `shadowed_slots`.)
+                if !layout.kept.contains(&id)
+                    && !layout.maybe_moved.contains(&id)
+                    && !layout.shadowed.contains(&id)
+                {
                     // (Moved into the awaited expression: no value; else dropped here.)
                     let gone = !layout.consumed.contains(&id)
                         && !matches!(state.get(&id), None | Some(Init::No));
