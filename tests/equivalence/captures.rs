@@ -335,3 +335,24 @@ case! {
         (bound(t.clone()).await, in_macro(t).await)
     }
 }
+
+// From the fuzzer (seed 7505, reduced): an `async move` block inside an `async` block without
+// `move`. What the inner block takes by value, the outer one captures, by reference as `total`
+// is `Copy`: the state keeps `total` in place for the awaited block to borrow (it was taken for
+// moved into it, E0597).
+case! {
+    move_block_inside_a_borrowing_block(t) => entry(t.clone(), t.chan(3));
+    #[desugar]
+    async fn entry(t: Trace, p1: Chan) -> u32 {
+        let total: u32 = p1.get() % 1000;
+        (async {
+            let n = {
+                let t = t.clone();
+                async move { t.step("s26", 0, t.val(total)).await.get() }
+            }
+            .await;
+            total + n
+        })
+        .await
+    }
+}

@@ -371,6 +371,9 @@ struct Collector {
     whole_moves: usize,
     /// Inside a closure or async block without `move`.
     lazy_capture: usize,
+    /// The outermost closure or async block walked into is not `move`: it captures what the
+    /// `move` ones inside it take, by reference if that is `Copy`.
+    lazy_outermost: bool,
     /// The jump that follows the code being walked, if control leaves by it (`Mention::leaves`).
     leaves: Option<Leave>,
     jump_value: bool,
@@ -400,7 +403,7 @@ impl Collector {
         } else {
             kind
         };
-        let captured = self.lazy_capture > 0 && self.forced_move == 0;
+        let captured = self.lazy_capture > 0 && (self.forced_move == 0 || self.lazy_outermost);
         // (A `move` block captures when it is made, wherever inside it the name is.)
         let (conditional, looped, branch) = match &self.capture {
             Some(c) => (c.conditional > 0, c.loops > 0, c.branch.clone()),
@@ -426,6 +429,23 @@ impl Collector {
             looped,
             branch,
         });
+    }
+
+    /// Walks a closure or `async` block, `move` (`forced`) or not.
+    fn closure(&mut self, forced: bool, walk: impl FnOnce(&mut Self)) {
+        let whole = forced && !crate::defined::precise_captures();
+        let outer_lazy = self.lazy_outermost;
+        if self.forced_move + self.lazy_capture == 0 {
+            self.lazy_outermost = !forced;
+        }
+        self.forced_move += usize::from(forced);
+        self.whole_moves += usize::from(whole);
+        self.lazy_capture += usize::from(!forced);
+        self.capturing(forced, walk);
+        self.lazy_capture -= usize::from(!forced);
+        self.whole_moves -= usize::from(whole);
+        self.forced_move -= usize::from(forced);
+        self.lazy_outermost = outer_lazy;
     }
 
     /// Walks a closure or `async` block, numbered as a capture if it is `move` and outermost.
@@ -689,28 +709,15 @@ impl Collector {
                     bound += self.shadow_pat(input);
                 }
                 let forced = c.capture.is_some();
-                let whole = forced && !crate::defined::precise_captures();
-                self.forced_move += usize::from(forced);
-                self.whole_moves += usize::from(whole);
-                self.lazy_capture += usize::from(!forced);
-                self.capturing(forced, |s| {
+                self.closure(forced, |s| {
                     s.nested(None, false, |s| s.expr(&c.body, Use::Move));
                 });
-                self.lazy_capture -= usize::from(!forced);
-                self.whole_moves -= usize::from(whole);
-                self.forced_move -= usize::from(forced);
                 self.unshadow(bound);
             }
             Expr::Async(a) => {
-                let forced = a.capture.is_some();
-                let whole = forced && !crate::defined::precise_captures();
-                self.forced_move += usize::from(forced);
-                self.whole_moves += usize::from(whole);
-                self.lazy_capture += usize::from(!forced);
-                self.capturing(forced, |s| s.nested(None, false, |s| s.block(&a.block)));
-                self.lazy_capture -= usize::from(!forced);
-                self.whole_moves -= usize::from(whole);
-                self.forced_move -= usize::from(forced);
+                self.closure(a.capture.is_some(), |s| {
+                    s.nested(None, false, |s| s.block(&a.block));
+                });
             }
             // A labeled block is left by its `break`s to what follows it (and what follows a
             // `break` in it may not run).
