@@ -469,3 +469,29 @@ case! {
         Worker(t.noisy("w")).finish(t.clone()).await
     }
 }
+
+// From the fuzzer (seeds 7515 and 6784, reduced): `let Some(item): Option<Val> = .. else`
+// types `item` as a `Val`, whose `send` takes `self` (a `Chan`'s borrows it): the receiver mode
+// is read from `Val`'s methods, not guessed by the name.
+case! {
+    typed_binding_inside_some(t) => entry(t);
+    #[desugar]
+    async fn entry(t: Trace) -> u32 {
+        let count = t.val(0).get();
+        let Some(item): Option<Val> = Some(t.val(count)) else {
+            return 15;
+        };
+        match count {
+            0 => {
+                let o: Option<Val> = 'b: {
+                    if t.val(1).get() > 0 {
+                        break 'b Some(t.val(item.send()));
+                    }
+                    maybe_val(&t, (async move { 0 }).await)
+                };
+                o.map_or(1, |v| v.get())
+            }
+            _ => 2,
+        }
+    }
+}

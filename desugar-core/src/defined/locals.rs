@@ -1,6 +1,6 @@
 //! The types of a function's locals, as far as its syntax and the crate's signatures say.
 
-use super::read::{path_name, type_name};
+use super::read::{first_argument, path_name, type_name};
 use super::{DEFINED, Defined, SELF_TYPE};
 use proc_macro2::LineColumn;
 use std::collections::HashMap;
@@ -151,7 +151,11 @@ fn wrapped(pat: &syn::Pat) -> Option<&syn::Pat> {
 impl<'ast> Visit<'ast> for Bindings {
     fn visit_local(&mut self, l: &'ast syn::Local) {
         match (&l.pat, &l.init) {
-            (syn::Pat::Type(t), _) => self.typed(&t.pat, type_name(&t.ty)),
+            // (`let Some(x): Option<T> = ..`: `x` is a `T`.)
+            (syn::Pat::Type(t), _) => match wrapped(&t.pat) {
+                Some(inner) => self.typed(inner, first_argument(&t.ty).and_then(type_name)),
+                None => self.typed(&t.pat, type_name(&t.ty)),
+            },
             (pat, Some(init)) => self.matched(pat, &init.expr),
             (pat, None) => self.typed(pat, None),
         }

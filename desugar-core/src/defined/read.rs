@@ -258,7 +258,7 @@ fn field_type(ty: &syn::Type) -> FieldType {
 }
 
 /// The `T` of `Result<T, E>`, `io::Result<T>` or `Option<T>`.
-fn first_argument(ty: &syn::Type) -> Option<&syn::Type> {
+pub(super) fn first_argument(ty: &syn::Type) -> Option<&syn::Type> {
     let syn::Type::Path(p) = ty else {
         return None;
     };
