@@ -495,3 +495,29 @@ case! {
         }
     }
 }
+
+// From the fuzzer (seed 7568, reduced): a struct literal receiver of a method the crate defines
+// with `self`, lifted into a temporary because an argument borrows another (`&mut t.val(12)`).
+// The temporary has the literal's type, so its method is read as consuming it; and the check of
+// that guess makes its call without tying the result to the real one's type, which borrows the
+// real temporary (it failed with E0507, then E0716).
+case! {
+    consuming_method_on_a_lifted_literal(t) => entry(t);
+    pub struct Parcel7568 {
+        a: Val,
+    }
+    impl Parcel7568 {
+        async fn subscribe(self, t: Trace, p0: &mut Val) -> u32 {
+            t.step("sub", 1, consume(self.a) + p0.get()).await
+        }
+    }
+    #[desugar]
+    async fn entry(t: Trace) -> u32 {
+        let a = t.val(
+            Parcel7568 { a: t.val(4) }
+                .subscribe(t.clone(), &mut t.val(12))
+                .await,
+        );
+        a.get()
+    }
+}

@@ -736,6 +736,7 @@ impl Builder {
         // (`let __tmp0 = (x as u32);` would be linted: the parentheses were the operand's.)
         let expr = unparen(expr);
         let temp = self.temp();
+        crate::defined::declare_hidden(&temp.to_string(), &expr);
         let span = expr.span();
         let local = syntax::let_mut(temp.clone(), expr, span);
         let init = &local.init.as_ref().expect("a value").expr;

@@ -282,6 +282,16 @@ pub(crate) fn in_function<R>(sig: &syn::Signature, body: &syn::Block, f: impl Fn
     scoped(&TYPES, names, || scoped(&BINDING_TYPES, bindings, f))
 }
 
+/// A local the expansion introduces (`let __tmp0 = Ctx { .. };`, a lifted piece of an
+/// expression) has the type its value shows, as a local the function declares does.
+pub(crate) fn declare_hidden(name: &str, value: &syn::Expr) {
+    let local = |name: &str| TYPES.with_borrow(|types| types.get(name).cloned());
+    let ty = DEFINED.with_borrow(|defined| type_of(value, &local, defined.as_deref()));
+    if let Some(ty) = ty {
+        TYPES.with_borrow_mut(|types| types.insert(name.to_string(), ty));
+    }
+}
+
 /// Runs `f` with `value` in `key`, then puts back what was there.
 fn scoped<T: 'static, R>(
     key: &'static std::thread::LocalKey<RefCell<T>>,

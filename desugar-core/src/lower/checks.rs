@@ -109,6 +109,10 @@ impl Writer<'_> {
         // The locals the arguments name get stand-ins too, made from witnesses of their types
         // taken before the call (which may move them).
         let mut named: Vec<syn::Ident> = Vec::new();
+        // An argument that borrows a stand-in (`&mut buf`) may lend it to what the call
+        // returns, which then cannot have the real call's type: the borrow of the real local
+        // outlives the check.
+        let mut lends = false;
         for arg in &call.args {
             for m in mentions::in_expr(arg) {
                 if *receiver == m.name || m.name == "self" {
@@ -118,6 +122,9 @@ impl Writer<'_> {
                     .iter()
                     .map(|u| &self.a.locals[u.local].ident)
                     .find(|ident| **ident == m.name);
+                if local.is_some() && !matches!(m.kind, Use::Move | Use::Field) {
+                    lends = true;
+                }
                 match local {
                     Some(ident) if named.contains(ident) => {}
                     Some(ident) => named.push(ident.clone()),
@@ -158,7 +165,7 @@ impl Writer<'_> {
         let borrowed = named
             .iter()
             .map(|y| quote!(#[allow(unused_mut)] let mut #y = #private::like(&#y);));
-        let (method, turbofish, args) = (&call.method, &call.turbofish, call.args.iter());
+        let (method, turbofish, args) = (&call.method, &call.turbofish, &call.args);
         let mut marker = method.clone();
         marker.set_span(Span::mixed_site().located_at(span));
         let (through, assumed) = if takes {
@@ -191,6 +198,12 @@ impl Writer<'_> {
                  does not compile."
             )
         });
+        let call_again = quote_spanned!(span=> #receiver.#method #turbofish(#args));
+        let made = if lends {
+            quote_spanned!(span=> let _ = #call_again;)
+        } else {
+            quote_spanned!(span=> #private::typed(#r, &#call_again);)
+        };
         let tokens = quote_spanned! {span=>
             #through(
                 #private::phantom(&#receiver),
@@ -205,7 +218,7 @@ impl Writer<'_> {
                     struct #marker;
                     let #run = || {
                         #(#borrowed)*
-                        #private::typed(#r, &#receiver.#method #turbofish(#(#args),*));
+                        #made
                     };
                     #assumed(#x, &#run, #marker);
                 },
