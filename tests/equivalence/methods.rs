@@ -521,3 +521,19 @@ case! {
         a.get()
     }
 }
+
+// From the fuzzer (seed 7569, reduced): `let (item, item2) = (t.val(12), t.val(9));` types
+// each binding by its own value, so `item.send()` is read as `Val::send(self)` and takes `item`
+// out of the slot it has for being moved on one path only (E0507 before).
+case! {
+    tuple_bindings_typed_by_their_values(t) => entry(t);
+    #[desugar]
+    async fn entry(t: Trace) -> u32 {
+        let (item, item2) = (t.val(12), t.val(9));
+        let n: u32 = match (async { item2.lock() }).await {
+            9 => t.step("s18", 1, item.send()).await,
+            _ => item.lock(),
+        };
+        n
+    }
+}

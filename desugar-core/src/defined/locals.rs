@@ -116,6 +116,15 @@ fn returned(
 impl Bindings {
     /// `pat` bound to the value of `init`, or (`Some(x)`, `Ok(x)`) to what it wraps.
     fn matched(&mut self, pat: &syn::Pat, init: &syn::Expr) {
+        // (`let (a, b) = (x, y);`: each binding to its value.)
+        if let (syn::Pat::Tuple(pats), syn::Expr::Tuple(values)) = (pat, init)
+            && pats.elems.len() == values.elems.len()
+        {
+            for (pat, value) in pats.elems.iter().zip(&values.elems) {
+                self.matched(pat, value);
+            }
+            return;
+        }
         let defined = DEFINED.with_borrow(Clone::clone);
         let local = |name: &str| self.0.get(name).cloned().flatten();
         match wrapped(pat) {
