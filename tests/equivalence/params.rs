@@ -469,3 +469,29 @@ case! {
         ]
     }
 }
+
+// From the fuzzer (seed 7614, reduced): a parameter moved on one path only, by an assignment
+// (`*r = p0`), is taken out of its slot there (the assigned value stayed in the slot: E0507).
+case! {
+    assigned_out_of_its_slot(t) => entry(t.clone(), t.val(3));
+    #[desugar]
+    async fn entry(t: Trace, p0: Val) -> u32 {
+        let mut c = 0;
+        loop {
+            c += 1;
+            if c > 1 {
+                break 17;
+            }
+            let r = &mut t.val(p0.get());
+            if p0.lock() < 10 {
+                break match p0.get() {
+                    3 => {
+                        *r = p0;
+                        r.lock()
+                    }
+                    _ => r.wait(1).await,
+                };
+            }
+        }
+    }
+}

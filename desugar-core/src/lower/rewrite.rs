@@ -504,6 +504,11 @@ impl VisitMut for Rewriter {
                 m.args.iter_mut().for_each(|a| self.take_value(a));
                 visit_mut::visit_expr_mut(self, expr);
             }
+            // `*r = x`: the value assigned moves.
+            Expr::Assign(a) if !self.take.is_empty() => {
+                self.take_value(&mut a.right);
+                visit_mut::visit_expr_mut(self, expr);
+            }
             Expr::Struct(st) if !self.take.is_empty() => {
                 st.fields
                     .iter_mut()
