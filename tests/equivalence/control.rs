@@ -1009,3 +1009,30 @@ case! {
         (consume(item) + 7) % 1000
     }
 }
+
+// From the fuzzer (seed 487, reduced): a consuming method in a `break`'s value, and the same
+// local used after the `if` that breaks, in the same statement. The code after `if c { break
+// .. }` is that `if`'s other branch: the two uses never both run, so the move takes the local
+// out of the slot it has for being moved on one path only (E0507 before).
+case! {
+    moved_in_a_break_used_after_its_if(t) => entry(t);
+    #[desugar]
+    async fn moved_or_not(t: Trace, p0: Val, c: u32) -> u32 {
+        let rx = t.chan('b: {
+            if t.val(c).get() > 10 {
+                break 'b p0.send();
+            }
+            if p0.lock() < 10 {
+                break 'b 0;
+            }
+            15
+        });
+        (async { rx.get() }).await
+    }
+    pub async fn entry(t: Trace) -> (u32, u32) {
+        (
+            moved_or_not(t.clone(), t.val(3), 1).await,
+            moved_or_not(t.clone(), t.val(4), 11).await,
+        )
+    }
+}

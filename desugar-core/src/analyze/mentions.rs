@@ -271,6 +271,14 @@ pub fn moves_whole(pat: &Pat) -> bool {
     }
 }
 
+/// Whether `block` always ends in a `break`, `continue` or `return` (a jump out of it).
+fn diverges(block: &Block) -> bool {
+    matches!(
+        block.stmts.last(),
+        Some(Stmt::Expr(Expr::Break(_) | Expr::Continue(_) | Expr::Return(_), _))
+    )
+}
+
 /// Whether two mentions are in different branches of one `if` or `match`: never both run.
 pub fn exclusive(a: &[(usize, usize)], b: &[(usize, usize)]) -> bool {
     a.iter()
@@ -386,6 +394,8 @@ struct Collector {
     /// The branches walked into (`Mention::branch`), and the `if`s and `match`es seen.
     branch: Vec<(usize, usize)>,
     constructs: usize,
+    /// The number of the `if` walked last.
+    last_if: usize,
     /// The expression being walked is an operand of arithmetic, a cast or an index.
     scalar: bool,
 }
@@ -578,9 +588,18 @@ impl Collector {
         let leaves = ends_in.or_else(|| self.leaves.clone());
         self.followed_by(leaves, |c| {
             let mut bound = 0;
+            let depth = c.branch.len();
             for stmt in &block.stmts {
                 bound += c.stmt(stmt);
+                // (`if c { break 'b x; }`: the rest of the block is the `if`'s other branch.)
+                if let Stmt::Expr(Expr::If(i), _) = stmt
+                    && i.else_branch.is_none()
+                    && diverges(&i.then_branch)
+                {
+                    c.branch.push((c.last_if, 1));
+                }
             }
+            c.branch.truncate(depth);
             c.unshadow(bound);
         });
         self.conditional = conditional;
@@ -755,6 +774,7 @@ impl Collector {
                 if let Some((_, e)) = &i.else_branch {
                     self.sometimes(|s| s.in_branch(id, 1, |s| s.expr(e, Use::Move)));
                 }
+                self.last_if = id;
             }
             Expr::Match(m) => {
                 let scrutinee = if m.arms.iter().any(|a| binds_by_value(&a.pat)) {
