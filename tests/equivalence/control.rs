@@ -1029,10 +1029,27 @@ case! {
         });
         (async { rx.get() }).await
     }
-    pub async fn entry(t: Trace) -> (u32, u32) {
-        (
+    // (The same where the other `break`'s value awaits: the checked call in the first is bound
+    // to a local before its `break`, and still takes `p0` out of its slot.)
+    #[desugar]
+    async fn awaited_or_not(t: Trace, p0: Val, c: u32) -> u32 {
+        let rx = t.chan('b: {
+            if t.val(c).get() > 10 {
+                break 'b p0.send();
+            }
+            if p0.lock() < 10 {
+                break 'b t.step("s", 1, 5).await;
+            }
+            15
+        });
+        (async { rx.get() }).await
+    }
+    pub async fn entry(t: Trace) -> [u32; 4] {
+        [
             moved_or_not(t.clone(), t.val(3), 1).await,
             moved_or_not(t.clone(), t.val(4), 11).await,
-        )
+            awaited_or_not(t.clone(), t.val(3), 1).await,
+            awaited_or_not(t.clone(), t.val(4), 11).await,
+        ]
     }
 }

@@ -259,20 +259,6 @@ impl VisitMut for Wrap<'_, '_> {
             }
         }
         syn::visit_mut::visit_expr_mut(self, e);
-        // `break 'l ::desugar::..(..)` reads, to syn, as a labeled block `'l: ..`: the value is
-        // bound to a local first (braces or parentheses would be linted as unused).
-        if let syn::Expr::Break(b) = e
-            && b.label.is_some()
-            && b.expr.as_deref().is_some_and(|v| {
-                matches!(quote::ToTokens::to_token_stream(v).into_iter().next(),
-                    Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == ':')
-            })
-        {
-            let value = b.expr.take().expect("a value");
-            let v = crate::names::hidden("__value");
-            let label = &b.label;
-            *e = syn::parse_quote!({ let #v = #value; break #label #v });
-        }
     }
     fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
     fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
