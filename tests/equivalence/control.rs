@@ -1053,3 +1053,32 @@ case! {
         ]
     }
 }
+
+// From the fuzzer (seed 773, reduced): `let Parcel773 { a: item, .. } = ..` types `item` as
+// the crate declares `Parcel773::a`, a `Val`, whose `get` lends nothing: the condition before the
+// `break` that moves `item` does not keep it in its slot (E0507 before).
+case! {
+    struct_pattern_binding_typed_by_its_field(t) => entry(t);
+    pub struct Parcel773 {
+        a: Val,
+        n: u32,
+    }
+    #[desugar]
+    async fn moved_or_not(t: Trace, c: u32) -> Option<u32> {
+        let Parcel773 { a: item, n: 1..=6 } = (Parcel773 { a: t.val(4), n: 2 }) else {
+            panic!("boom 0");
+        };
+        let n = t
+            .step("s6", 1, 'b: {
+                if c < 10 && item.get() > 2 {
+                    break 'b consume(item);
+                }
+                item.lock() + t.step("s11", 1, item.get()).await
+            })
+            .await;
+        Some(n)
+    }
+    pub async fn entry(t: Trace) -> (Option<u32>, Option<u32>) {
+        (moved_or_not(t.clone(), 1).await, moved_or_not(t.clone(), 11).await)
+    }
+}

@@ -275,7 +275,10 @@ pub fn moves_whole(pat: &Pat) -> bool {
 fn diverges(block: &Block) -> bool {
     matches!(
         block.stmts.last(),
-        Some(Stmt::Expr(Expr::Break(_) | Expr::Continue(_) | Expr::Return(_), _))
+        Some(Stmt::Expr(
+            Expr::Break(_) | Expr::Continue(_) | Expr::Return(_),
+            _
+        ))
     )
 }
 

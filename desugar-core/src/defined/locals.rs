@@ -63,6 +63,20 @@ impl Bindings {
                 }
                 self.bind(p.ident.to_string(), ty)
             }
+            // (`Pair { a: item, .. }`: `item` has the type the crate declares for `a`.)
+            syn::Pat::Struct(s) if s.qself.is_none() => {
+                let ty = path_name(&s.path);
+                for field in &s.fields {
+                    let by_ref = matches!(&*field.pat, syn::Pat::Ident(p) if p.by_ref.is_some());
+                    let field_ty = match (&field.member, &ty) {
+                        (syn::Member::Named(name), Some(ty)) if !by_ref => {
+                            DEFINED.with_borrow(|d| d.as_deref()?.field_type(ty, &name.to_string()))
+                        }
+                        _ => None,
+                    };
+                    self.typed(&field.pat, field_ty);
+                }
+            }
             _ => self.visit_pat(pat),
         }
     }

@@ -122,6 +122,21 @@ impl Defined {
             .then_some(first)
     }
 
+    /// The type (its name) of field `field` of struct `ty`, where every struct of that name
+    /// the crate declares agrees.
+    fn field_type(&self, ty: &str, field: &str) -> Option<String> {
+        let structs = self.fields.get(ty)?;
+        let named = |fields: &HashMap<String, FieldType>| match fields.get(field)? {
+            FieldType::Named(name) => Some(name.clone()),
+            FieldType::Copy | FieldType::Other => None,
+        };
+        let first = named(structs.first()?)?;
+        structs
+            .iter()
+            .all(|fields| named(fields).as_ref() == Some(&first))
+            .then_some(first)
+    }
+
     /// Whether a field of this type is `Copy`, as its syntax or the crate's `derive` says.
     fn is_copy(&self, ty: &FieldType) -> bool {
         match ty {

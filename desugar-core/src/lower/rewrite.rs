@@ -586,7 +586,9 @@ impl VisitMut for Rewriter {
                             value => break_expr(brk, value.map(|v| *v), span),
                         };
                     }
-                } else if let Some(value) = value.filter(|v| b.label.is_some() && starts_with_colons(v)) {
+                } else if let Some(value) =
+                    value.filter(|v| b.label.is_some() && starts_with_colons(v))
+                {
                     // (`break 'l ::desugar::..(..)` reads, to syn, as a labeled block `'l: ..`:
                     // the value is bound to a local first; braces or parentheses would be linted
                     // as unused.)
