@@ -161,7 +161,9 @@ fn with_receivers<R>(unit: &Unit, f: impl FnOnce() -> R) -> R {
     let path = std::path::Path::new(&unit.path);
     let table = desugar_core::receivers::for_file(path);
     let defined = desugar_core::defined::for_file(path);
-    desugar_core::defined::with(Some(defined), || desugar_core::receivers::with(table, f))
+    desugar_core::defined::with(Some(defined), || {
+        desugar_core::defined::in_file(path, || desugar_core::receivers::with(table, f))
+    })
 }
 
 fn options(all: bool) -> desugar_core::file::Options {

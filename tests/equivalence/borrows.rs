@@ -831,3 +831,25 @@ case! {
         ]
     }
 }
+
+// A type declared under the same name in two files of the crate, with methods that take their
+// receivers differently: `Parcel7568::subscribe` borrows here and consumes in `methods.rs`
+// (`consuming_method_on_a_lifted_literal`). Each file's functions read their own file's
+// declaration (the two disagreeing, neither was read, and the case there failed with E0507).
+case! {
+    same_type_name_in_another_file(t) => entry(t);
+    pub struct Parcel7568 {
+        a: Val,
+    }
+    impl Parcel7568 {
+        fn subscribe(&self) -> u32 {
+            self.a.get()
+        }
+    }
+    #[desugar]
+    async fn entry(t: Trace) -> u32 {
+        let p = Parcel7568 { a: t.val(5) };
+        let n = p.subscribe();
+        t.step("s", 1, n).await + p.subscribe()
+    }
+}

@@ -8,7 +8,8 @@
 //! finds: the ones of the receiver's type when the function's syntax and the crate's signatures
 //! say it (`x: Conn`, `let x = Conn::new(..)`, `let x = pool.get().await?` where the crate's
 //! `get` returns `Result<Conn, _>`: `locals`), or else all of them when they agree and the name
-//! is not std's (`names`). It is still a guess (a type of another crate may have a method of
+//! is not std's (`names`). The types declared in the function's own file hide the package's
+//! other types of their names (`Defined::in_file`). It is still a guess (a type of another crate may have a method of
 //! that name), checked as a guess from the name is (`lower::checks`).
 
 use crate::receivers::{Known, Mode};
@@ -26,7 +27,7 @@ mod names;
 mod read;
 
 /// The methods with a receiver a crate's source defines, by name.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Defined {
     methods: HashMap<String, Vec<Def>>,
     /// The structs and enums declared without generic parameters, which hold no borrow.
@@ -44,6 +45,11 @@ pub struct Defined {
     edition: Option<u16>,
     /// The `macro_rules!` it defines, by name, anywhere (in function bodies too).
     macros: HashMap<String, Vec<crate::rules::Definition>>,
+    /// Those of each file alone (its canonical path), whose types hide the package's types of
+    /// their names in the file's functions (`Defined::in_file`).
+    files: HashMap<PathBuf, Arc<Defined>>,
+    /// The views of the files asked for so far (`Defined::view`).
+    views: Arc<Mutex<HashMap<PathBuf, Arc<Defined>>>>,
 }
 
 /// A field's type, as far as `Copy` goes: `Copy` by its syntax, a type of the crate that may be
@@ -57,7 +63,7 @@ enum FieldType {
 
 /// One definition: on which type (the last segment of the `impl`'s type; none in a trait), how
 /// it takes `self`, and what it returns.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Def {
     on: Option<String>,
     mode: Mode,
@@ -66,7 +72,7 @@ struct Def {
 
 /// The name of a return type (`Self` as written), and of the `T` of the `Result<T, _>` or
 /// `Option<T>` it is.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Output {
     whole: Option<String>,
     unwrapped: Option<String>,
@@ -75,7 +81,7 @@ struct Output {
 }
 
 /// Whether what a method returns can hold a borrow of its receiver.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Returns {
     /// Made of primitives, std's owning types and these types of the crate: a borrow only if
     /// one of those has a lifetime.
@@ -135,6 +141,47 @@ impl Defined {
             .iter()
             .all(|fields| named(fields).as_ref() == Some(&first))
             .then_some(first)
+    }
+
+    /// The definitions as the functions of `file` see them: the types it declares are its own,
+    /// not those of other files with the same name (in a crate of many modules, `Config` or
+    /// `Inner` is declared more than once).
+    fn in_file(&self, file: &Path) -> Defined {
+        let Some(own) = self.files.get(file) else {
+            return self.clone();
+        };
+        let local: HashSet<&String> = own.owned.iter().chain(&own.generic).collect();
+        let is_local = |ty: &Option<String>| ty.as_ref().is_some_and(|ty| local.contains(ty));
+        let mut view = self.clone();
+        view.files.clear();
+        view.views = Default::default();
+        for (name, defs) in &mut view.methods {
+            defs.retain(|d| !is_local(&d.on));
+            let own_defs = own.methods.get(name).into_iter().flatten();
+            defs.extend(own_defs.filter(|d| is_local(&d.on)).cloned());
+        }
+        view.methods.retain(|_, defs| !defs.is_empty());
+        view.outputs.retain(|(on, _), _| !is_local(on));
+        let own_outputs = own.outputs.iter().filter(|((on, _), _)| is_local(on));
+        view.outputs.extend(own_outputs.map(|(k, v)| (k.clone(), v.clone())));
+        for ty in &local {
+            view.fields.remove(*ty);
+            if let Some(fields) = own.fields.get(*ty) {
+                view.fields.insert(ty.to_string(), fields.clone());
+            }
+            for (set, own_set) in [
+                (&mut view.copy, &own.copy),
+                (&mut view.owned, &own.owned),
+                (&mut view.generic, &own.generic),
+            ] {
+                if own_set.contains(*ty) {
+                    set.insert(ty.to_string());
+                } else {
+                    set.remove(*ty);
+                }
+            }
+        }
+        view
     }
 
     /// Whether a field of this type is `Copy`, as its syntax or the crate's `derive` says.
@@ -223,6 +270,10 @@ fn read_files(mut files: Vec<PathBuf>) -> Defined {
         // `mod m;` is `m.rs` beside `mod.rs`, a crate root or a `#[path]` file, and `a/m.rs`
         // in `a.rs`: both are tried (the other, if it exists, is most likely the crate's too).
         let own = file.file_stem().map(|stem| dir.join(stem));
+        let mut alone = Defined::default();
+        alone.read(&source);
+        let canonical = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+        defined.files.insert(canonical, Arc::new(alone));
         for module in defined.read(&source) {
             let candidates = match module {
                 Module::Path(path) => vec![dir.join(path)],
@@ -275,6 +326,8 @@ thread_local! {
     static SELF_TYPE: RefCell<Option<String>> = const { RefCell::new(None) };
     /// The types the function under way declares for its locals (`declared_types`).
     static TYPES: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    /// The file the CLI expands (a macro reads it from its spans).
+    static FILE: RefCell<Option<PathBuf>> = const { RefCell::new(None) };
     /// Those it declares for one binding, by the position of its name.
     static BINDING_TYPES: RefCell<HashMap<proc_macro2::LineColumn, String>> =
         RefCell::new(HashMap::new());
@@ -291,10 +344,44 @@ pub(crate) fn in_impl<R>(self_ty: Option<&syn::Type>, f: impl FnOnce() -> R) -> 
     scoped(&SELF_TYPE, self_ty.and_then(type_name), f)
 }
 
-/// Runs `f` (the expansion of one function) knowing the types it declares for its locals.
+/// Runs `f` (the CLI's expansion of the file at `path`) knowing which file it is: a macro
+/// reads that from the spans it is given.
+pub fn in_file<R>(path: &Path, f: impl FnOnce() -> R) -> R {
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    scoped(&FILE, Some(path), f)
+}
+
+/// Runs `f` (the expansion of one function) knowing the types it declares for its locals, and
+/// the definitions as its file sees them (`Defined::in_file`).
 pub(crate) fn in_function<R>(sig: &syn::Signature, body: &syn::Block, f: impl FnOnce() -> R) -> R {
-    let (names, bindings) = declared_types(sig, body);
-    scoped(&TYPES, names, || scoped(&BINDING_TYPES, bindings, f))
+    let file = FILE.with_borrow(Clone::clone).or_else(|| {
+        let file = sig.ident.span().local_file()?;
+        Some(std::fs::canonicalize(&file).unwrap_or(file))
+    });
+    let view = DEFINED.with_borrow(|defined| {
+        let defined = defined.as_ref()?;
+        let file = file?;
+        defined.files.contains_key(&file).then(|| defined.view(&file))
+    });
+    let run = || {
+        let (names, bindings) = declared_types(sig, body);
+        scoped(&TYPES, names, || scoped(&BINDING_TYPES, bindings, f))
+    };
+    match view {
+        Some(view) => scoped(&DEFINED, Some(view), run),
+        None => run(),
+    }
+}
+
+impl Defined {
+    /// `in_file`, made once per file.
+    fn view(self: &Arc<Self>, file: &Path) -> Arc<Defined> {
+        let mut views = self.views.lock().unwrap_or_else(|e| e.into_inner());
+        views
+            .entry(file.to_path_buf())
+            .or_insert_with(|| Arc::new(self.in_file(file)))
+            .clone()
+    }
 }
 
 /// A local the expansion introduces (`let __tmp0 = Ctx { .. };`, a lifted piece of an
@@ -407,6 +494,27 @@ mod tests {
         let mut d = Defined::default();
         d.read(source);
         d
+    }
+
+    #[test]
+    fn a_file_sees_its_own_types() {
+        let (a, b) = (
+            "struct Ctx; impl Ctx { fn send(self) {} fn make() -> Ctx { Ctx } }",
+            "struct Ctx { n: u8 } impl Ctx { fn send(&self) {} } struct Other; \
+             impl Other { fn send(&mut self) {} }",
+        );
+        let mut d = defined(a);
+        d.read(b);
+        d.files.insert("a.rs".into(), Arc::new(defined(a)));
+        d.files.insert("b.rs".into(), Arc::new(defined(b)));
+        let send = |d: &Defined, on| d.answer("send", on).map(|k| k.mode);
+        assert_eq!(send(&d, Some("Ctx")), None, "two types named `Ctx` disagree");
+        let (in_a, in_b) = (d.in_file(Path::new("a.rs")), d.in_file(Path::new("b.rs")));
+        assert_eq!(send(&in_a, Some("Ctx")), Some(Mode::Value));
+        assert_eq!(send(&in_b, Some("Ctx")), Some(Mode::Shared));
+        assert_eq!(send(&in_a, Some("Other")), Some(Mode::Mut), "another file's type");
+        assert_eq!(in_b.fields.get("Ctx").map(Vec::len), Some(1));
+        assert!(in_b.output(Some("Ctx"), "make", false, false).is_none());
     }
 
     #[test]
