@@ -495,3 +495,26 @@ case! {
         }
     }
 }
+
+// From the fuzzer (seed 7554, reduced): a consuming method on a field of a parameter
+// (`p1.a.send()`), whose struct's other fields the crate declares `Copy`: the whole value is
+// taken there, nothing of it is left to drop, and no state keeps what remains of it (E0382).
+// `p1.a` has the type the crate declares for the field, whose `send` consumes it.
+case! {
+    consuming_method_on_a_field_of_a_parameter(t) => entry(t);
+    pub struct Parcel7554 {
+        a: Val,
+        n: u32,
+    }
+    #[desugar]
+    async fn f1(t: Trace, p1: Parcel7554) -> u32 {
+        let (count, k) = (
+            (format!("{}-{}", p1.n, p1.a.send()).len() as u32),
+            t.step("s", 1, 4).await,
+        );
+        t.step("s2", 1, count + k).await
+    }
+    pub async fn entry(t: Trace) -> u32 {
+        f1(t.clone(), Parcel7554 { a: t.val(1), n: 2 }).await
+    }
+}

@@ -770,6 +770,18 @@ fn settle_field_reads(a: &Analysis, g: &mut Graph) {
             {
                 u.kind = Use::Move;
             }
+            // (`p.a.send()`, where `send` consumes `p.a`: that takes all of `p`, if what is left
+            // drops nothing.)
+            if let (Use::Receiver(m), Some(field)) = (&u.kind, &u.field)
+                && m.consumes()
+            {
+                let field = field.split('.').next().unwrap_or_default().to_string();
+                let mut moved = moved_fields.get(&u.local).cloned().unwrap_or_default();
+                moved.insert(field);
+                if crate::defined::rest_is_copy(&a.locals[u.local].ident.to_string(), &moved) {
+                    u.kind = Use::Move;
+                }
+            }
         }
     }
 }

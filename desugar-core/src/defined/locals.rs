@@ -110,6 +110,14 @@ fn returned(
         syn::Expr::Path(p) if !unwrap && !awaited && p.qself.is_none() => {
             local(&p.path.get_ident()?.to_string())
         }
+        // (`p.a`: the type the crate declares for `p`'s field `a`.)
+        syn::Expr::Field(f) if !unwrap && !awaited => {
+            let syn::Member::Named(field) = &f.member else {
+                return None;
+            };
+            let on = type_of(&f.base, local, defined)?;
+            defined?.field_type(&on, &field.to_string())
+        }
         syn::Expr::MethodCall(m) => {
             let on = type_of(&m.receiver, local, defined)?;
             defined?.output(Some(&on), &m.method.to_string(), unwrap, awaited)

@@ -163,7 +163,8 @@ impl Defined {
         view.methods.retain(|_, defs| !defs.is_empty());
         view.outputs.retain(|(on, _), _| !is_local(on));
         let own_outputs = own.outputs.iter().filter(|((on, _), _)| is_local(on));
-        view.outputs.extend(own_outputs.map(|(k, v)| (k.clone(), v.clone())));
+        view.outputs
+            .extend(own_outputs.map(|(k, v)| (k.clone(), v.clone())));
         for ty in &local {
             view.fields.remove(*ty);
             if let Some(fields) = own.fields.get(*ty) {
@@ -361,7 +362,10 @@ pub(crate) fn in_function<R>(sig: &syn::Signature, body: &syn::Block, f: impl Fn
     let view = DEFINED.with_borrow(|defined| {
         let defined = defined.as_ref()?;
         let file = file?;
-        defined.files.contains_key(&file).then(|| defined.view(&file))
+        defined
+            .files
+            .contains_key(&file)
+            .then(|| defined.view(&file))
     });
     let run = || {
         let (names, bindings) = declared_types(sig, body);
@@ -508,11 +512,19 @@ mod tests {
         d.files.insert("a.rs".into(), Arc::new(defined(a)));
         d.files.insert("b.rs".into(), Arc::new(defined(b)));
         let send = |d: &Defined, on| d.answer("send", on).map(|k| k.mode);
-        assert_eq!(send(&d, Some("Ctx")), None, "two types named `Ctx` disagree");
+        assert_eq!(
+            send(&d, Some("Ctx")),
+            None,
+            "two types named `Ctx` disagree"
+        );
         let (in_a, in_b) = (d.in_file(Path::new("a.rs")), d.in_file(Path::new("b.rs")));
         assert_eq!(send(&in_a, Some("Ctx")), Some(Mode::Value));
         assert_eq!(send(&in_b, Some("Ctx")), Some(Mode::Shared));
-        assert_eq!(send(&in_a, Some("Other")), Some(Mode::Mut), "another file's type");
+        assert_eq!(
+            send(&in_a, Some("Other")),
+            Some(Mode::Mut),
+            "another file's type"
+        );
         assert_eq!(in_b.fields.get("Ctx").map(Vec::len), Some(1));
         assert!(in_b.output(Some("Ctx"), "make", false, false).is_none());
     }
