@@ -1082,3 +1082,26 @@ case! {
         (moved_or_not(t.clone(), 1).await, moved_or_not(t.clone(), 11).await)
     }
 }
+
+// From the fuzzer (seed 127, reduced): an arm that moves `buf`, gives it a new value on one
+// path, then returns. The code after its `return` is written (dead) and its states get layouts,
+// but what `buf` holds there (moved on some paths) reached the live `match`'s join too, so
+// that `buf` was dropped there, before the function's last expression (a silent difference).
+case! {
+    dead_code_after_a_return_does_not_reach_the_join(t) => entry(t);
+    #[desugar]
+    async fn entry(t: Trace) -> Val {
+        let mut buf = t.val(0);
+        let count = match maybe(&t, buf.take()) {
+            Some(c) => c,
+            None => {
+                if consume(buf) == 0 {
+                    buf = t.step("s", 1, t.val(4)).await;
+                    t.log(format!("got {}", buf.get()));
+                }
+                return t.val(1);
+            }
+        };
+        t.val(count)
+    }
+}

@@ -1007,6 +1007,9 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
     // Forward: initialization; decisions at each point depend on it, and feed it back (a local
     // not kept at a point is gone after it).
     let mut state_in: Vec<Option<HashMap<LocalId, Init>>> = vec![None; n];
+    // (What code reached only after a jump holds, `Node::dead_next`: that code is written too,
+    // and its states need layouts, but what it holds never reaches live code.)
+    let mut dead_in: Vec<Option<HashMap<LocalId, Init>>> = vec![None; n];
     let start = n - 1;
     state_in[start] = Some(HashMap::new());
     // The worklist is taken in reverse postorder, so that a node is visited after its
@@ -1020,7 +1023,10 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
     let mut work: BTreeSet<usize> = BTreeSet::from([rank[start]]);
     while let Some(r) = work.pop_first() {
         let i = order[r];
-        let mut state = state_in[i].clone().unwrap_or_default();
+        let live = state_in[i].is_some();
+        let mut state = (state_in[i].clone())
+            .or_else(|| dead_in[i].clone())
+            .unwrap_or_default();
         let node = &g.nodes[i];
         if let Some(p) = node.point {
             let layout = decide(a, p, &state, &live_out[i], &ahead[i], &node.uses);
@@ -1082,18 +1088,24 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
                 Some(left) => left.clone(),
                 None => state.clone(),
             };
-            let merged = match &state_in[s] {
+            let dead = !live || !node.succ.contains(&s);
+            let target = if dead {
+                &mut dead_in[s]
+            } else {
+                &mut state_in[s]
+            };
+            let merged = match &*target {
                 None => state,
                 Some(old) => meet_states(old, &state),
             };
-            if state_in[s].as_ref() != Some(&merged) {
-                state_in[s] = Some(merged);
+            if target.as_ref() != Some(&merged) {
+                *target = Some(merged);
                 work.insert(rank[s]);
             }
         }
     }
     for (p, &i) in &point_node {
-        if let Some(state) = &state_in[i] {
+        if let Some(state) = state_in[i].as_ref().or(dead_in[i].as_ref()) {
             layouts[*p] = decide(a, *p, state, &live_out[i], &ahead[i], &g.nodes[i].uses);
         }
     }
