@@ -537,3 +537,32 @@ case! {
         n
     }
 }
+
+// From the fuzzer (seed 738, reduced): `self.a.send()`, where `send` consumes `self.a` and the
+// other field of `self` is a number: that takes all of `self`, which no state keeps (E0382).
+// (In the seed the method is marked alone, and other types of the crate have methods of its
+// name: `self` has the type of the file's own one, `Defined::owner`, tested in `defined`.)
+case! {
+    consuming_method_on_a_field_of_self(t) => entry(t);
+    struct Ctx738 {
+        a: Val,
+        n: u32,
+    }
+    impl Ctx738 {
+        fn subscribe(&self) -> u32 {
+            self.n
+        }
+    }
+    #[desugar]
+    impl Ctx738 {
+        async fn listen(self, t: Trace, p0: u32) -> u32 {
+            let x = self.a.send() * t.step("s17", 1, p0).await;
+            x + 1
+        }
+    }
+    pub async fn entry(t: Trace) -> u32 {
+        let c = Ctx738 { a: t.val(1), n: 2 };
+        let n = c.subscribe();
+        c.listen(t.clone(), n).await
+    }
+}

@@ -50,6 +50,8 @@ pub struct Defined {
     files: HashMap<PathBuf, Arc<Defined>>,
     /// The views of the files asked for so far (`Defined::view`).
     views: Arc<Mutex<HashMap<PathBuf, Arc<Defined>>>>,
+    /// In a file's view, the types the file declares.
+    local: HashSet<String>,
 }
 
 /// A field's type, as far as `Copy` goes: `Copy` by its syntax, a type of the crate that may be
@@ -122,6 +124,15 @@ impl Defined {
     /// only (and declares it in no trait).
     fn owner(&self, name: &str) -> Option<String> {
         let defs = self.methods.get(name)?;
+        // (One of the file's own types first: the method is most likely in an `impl` there.)
+        let local: Vec<&Def> = (defs.iter())
+            .filter(|d| d.on.as_ref().is_some_and(|on| self.local.contains(on)))
+            .collect();
+        let defs = if local.is_empty() {
+            defs.iter().collect()
+        } else {
+            local
+        };
         let first = defs.first()?.on.clone()?;
         defs.iter()
             .all(|d| d.on.as_ref() == Some(&first))
@@ -155,6 +166,7 @@ impl Defined {
         let mut view = self.clone();
         view.files.clear();
         view.views = Default::default();
+        view.local = local.iter().map(|ty| ty.to_string()).collect();
         for (name, defs) in &mut view.methods {
             defs.retain(|d| !is_local(&d.on));
             let own_defs = own.methods.get(name).into_iter().flatten();
@@ -527,6 +539,12 @@ mod tests {
         );
         assert_eq!(in_b.fields.get("Ctx").map(Vec::len), Some(1));
         assert!(in_b.output(Some("Ctx"), "make", false, false).is_none());
+        assert_eq!(d.owner("send"), None, "`Ctx` and `Other` have one");
+        assert_eq!(
+            in_a.owner("send").as_deref(),
+            Some("Ctx"),
+            "the file's own type"
+        );
     }
 
     #[test]
