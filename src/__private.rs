@@ -288,6 +288,11 @@ pub fn receiver_moved<T, W, R>(
 #[inline(always)]
 pub fn typed<R>(_: core::marker::PhantomData<R>, _: &R) {}
 
+/// Makes the checking closure's call where its result may borrow a stand-in, and so cannot
+/// have the real one's type.
+#[inline(always)]
+pub fn untyped<R>(_: R) {}
+
 /// Implemented by the checking closure when it only borrows the receiver (`FnMut`).
 #[diagnostic::on_unimplemented(
     message = "desugar assumed that `{M}` borrows its receiver (a `{T}`), but it takes it by value",

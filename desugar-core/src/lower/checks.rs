@@ -5,7 +5,8 @@
 //! was wrong. The check never runs: in it, a closure makes the same call on a stand-in for `x`,
 //! with stand-ins for the locals the arguments name, and captures the stand-in by value exactly
 //! when `m` takes it by value. Its result has the real call's type (`typed`), so that it is
-//! inferred as the call is.
+//! inferred as the call is, unless an argument borrows a stand-in (`untyped`: the result may
+//! hold that borrow, which cannot outlive the check).
 //!
 //! Input (`tx.subscribe()` is `tx`'s last use, and `tx` is in scope at a later `.await`):
 //!     `let rx = tx.subscribe();`
@@ -200,7 +201,7 @@ impl Writer<'_> {
         });
         let call_again = quote_spanned!(span=> #receiver.#method #turbofish(#args));
         let made = if lends {
-            quote_spanned!(span=> let _ = #call_again;)
+            quote_spanned!(span=> #private::untyped(#call_again);)
         } else {
             quote_spanned!(span=> #private::typed(#r, &#call_again);)
         };
