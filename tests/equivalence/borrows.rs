@@ -853,3 +853,33 @@ case! {
         t.step("s", 1, n).await + p.subscribe()
     }
 }
+
+// From the fuzzer (seed 188, reduced): `std::mem::replace(&mut *r, (async { .. }).await)` with
+// `r = &mut t.val(..)`: the lifted `&mut *r` is kept across the `.await`, so `r` gets a slot,
+// and what `r` borrows (the extended temporary) gets one too; it was kept in the state, which
+// moves it while `r` borrows it (E0505).
+case! {
+    slot_for_what_a_slotted_reference_borrows(t) => entry(t);
+    struct Ctx188 {
+        a: Val,
+        n: u32,
+    }
+    #[desugar]
+    impl Ctx188 {
+        async fn subscribe(self, t: Trace) -> Val {
+            t.step("s11", 2, ()).await;
+            let r = &mut t.val(self.n);
+            std::mem::replace(
+                &mut *r,
+                (async {
+                    t.step("s", 1, self.n).await;
+                    self.a.subscribe()
+                })
+                .await,
+            )
+        }
+    }
+    pub async fn entry(t: Trace) -> Val {
+        Ctx188 { a: t.val(1), n: 2 }.subscribe(t.clone()).await
+    }
+}

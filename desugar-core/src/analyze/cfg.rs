@@ -1802,14 +1802,25 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
                 out.push(id);
             }
         }
-        for &borrower in layout.kept.iter().chain(&layout.consumed) {
+        // (What a local in a slot borrows stays put too: `__tmp1 = &mut *r` kept, `r` in a
+        // slot, and `r = &mut __extended0`.)
+        let mut borrowers: Vec<LocalId> = layout
+            .kept
+            .iter()
+            .chain(&layout.consumed)
+            .copied()
+            .collect();
+        let mut seen = BTreeSet::new();
+        while let Some(borrower) = borrowers.pop() {
+            if !seen.insert(borrower) {
+                continue;
+            }
             for source in borrowed_from(a, borrower) {
-                if source != borrower
-                    && can_have_slot(a, source)
-                    && point.scope.contains(&source)
-                    && !out.contains(&source)
-                {
-                    out.push(source);
+                if source != borrower && can_have_slot(a, source) && point.scope.contains(&source) {
+                    if !out.contains(&source) {
+                        out.push(source);
+                    }
+                    borrowers.push(source);
                 }
             }
         }
