@@ -403,11 +403,15 @@ impl Defined {
 /// A local the expansion introduces (`let __tmp0 = Ctx { .. };`, a lifted piece of an
 /// expression) has the type its value shows, as a local the function declares does.
 pub(crate) fn declare_hidden(name: &str, value: &syn::Expr) {
-    let local = |name: &str| TYPES.with_borrow(|types| types.get(name).cloned());
-    let ty = DEFINED.with_borrow(|defined| type_of(value, &local, defined.as_deref()));
+    let ty = DEFINED.with_borrow(|defined| type_of(value, &declared_type, defined.as_deref()));
     if let Some(ty) = ty {
         TYPES.with_borrow_mut(|types| types.insert(name.to_string(), ty));
     }
+}
+
+/// The type the function under way declares for its local `name` (`declared_types`).
+fn declared_type(name: &str) -> Option<String> {
+    TYPES.with_borrow(|types| types.get(name).cloned())
 }
 
 /// Runs `f` with `value` in `key`, then puts back what was there.
@@ -434,7 +438,7 @@ pub fn copy_field(name: &str, field: &str) -> bool {
 /// Whether `test` holds for the struct the local `name` has as its type (`declared_types`), as
 /// the crate declares it (two structs of one name: for both).
 fn local_struct(name: &str, test: impl Fn(&Defined, &HashMap<String, FieldType>) -> bool) -> bool {
-    let Some(ty) = TYPES.with_borrow(|types| types.get(name).cloned()) else {
+    let Some(ty) = declared_type(name) else {
         return false;
     };
     DEFINED.with_borrow(|defined| {
@@ -496,8 +500,7 @@ pub fn rest_is_copy(name: &str, moved: &BTreeSet<String>) -> bool {
 pub fn answer(call: &syn::ExprMethodCall) -> Option<Known> {
     DEFINED.with_borrow(|defined| {
         let defined = defined.as_deref()?;
-        let local = |name: &str| TYPES.with_borrow(|types| types.get(name).cloned());
-        let on = type_of(&call.receiver, &local, Some(defined));
+        let on = type_of(&call.receiver, &declared_type, Some(defined));
         defined.answer(&call.method.to_string(), on.as_deref())
     })
 }
