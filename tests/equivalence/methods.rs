@@ -566,3 +566,85 @@ case! {
         c.listen(t.clone(), n).await
     }
 }
+
+// A local used where an inner `if let` binds its name again has the type its own binding says
+// (here `Val`, whose `send` takes `self`), not the inner binding's (fuzz seed 98).
+case! {
+    typed_binding_shadowed_in_an_inner_scope(t) => entry(t);
+    #[desugar]
+    async fn consume(t: Trace, other: Option<Val>) -> u32 {
+        let v: Val = t.val(3);
+        if let Some(v) = other {
+            t.log(format!("inner {}", v.get()));
+        }
+        t.step("s", 1, v.send()).await
+    }
+    pub async fn entry(t: Trace) -> u32 {
+        consume(t.clone(), Some(t.val(4))).await + consume(t.clone(), None).await
+    }
+}
+
+// `self` moved out in part on one path, kept across an `.await` on another: a slot gives it a
+// drop flag, as a `let` does for other parameters, and it drops when the method returns
+// (fuzz seed 8417).
+case! {
+    self_moved_in_part_on_some_paths(t) => entry(t);
+    struct Ctx8417 {
+        a: Val,
+        n: u32,
+    }
+    #[desugar]
+    impl Ctx8417 {
+        async fn get(self, t: Trace, p0: &mut Val) -> u32 {
+            let rx = match self.n {
+                0 => {
+                    t.log(format!("took {}", self.a.into_inner()));
+                    t.chan(0)
+                }
+                1 | 2 => (async { t.chan(self.n + 14) }).await,
+                n @ 3..=9 if n % 2 == 0 => (async { t.chan(2) }).await,
+                _ => t.chan(self.a.get()),
+            };
+            t.log(format!("chan {}", rx.get()));
+            p0.get()
+        }
+    }
+    pub async fn entry(t: Trace) -> u32 {
+        let mut n = 0;
+        for k in [0, 1, 4, 7] {
+            n += Ctx8417 { a: t.val(7), n: k }.get(t.clone(), &mut t.val(11)).await;
+        }
+        n
+    }
+}
+
+// A field of `self` read by `format!` in an `if` condition, then moved by the `break` that the
+// `if` runs: the borrow ends with the macro, so the move takes `self` out of its slot (fuzz
+// seed 439).
+case! {
+    moved_after_a_formatting_borrow(t) => entry(t);
+    struct Ctx439 {
+        a: Val,
+        n: u32,
+    }
+    #[desugar]
+    impl Ctx439 {
+        async fn take(self, t: Trace) -> Val {
+            let pair = 'b: {
+                if format!("{}-{}", self.n, self.n).len() > 3 {
+                    break 'b Pair { a: self.a, n: 10 };
+                }
+                let tx = t.chan(12);
+                let (k, n) = (self.a.get() * self.a.lock(), tx.send(t.val(3)).await);
+                Pair { a: t.val(n + k), n }
+            };
+            t.step("s", 1, pair.a).await
+        }
+    }
+    pub async fn entry(t: Trace) -> Vec<Val> {
+        vec![
+            Ctx439 { a: t.val(1), n: 5 }.take(t.clone()).await,
+            Ctx439 { a: t.val(2), n: 500 }.take(t.clone()).await,
+        ]
+    }
+}

@@ -518,3 +518,25 @@ case! {
         f1(t.clone(), Parcel7554 { a: t.val(1), n: 2 }).await
     }
 }
+
+// A parameter in a slot moved out as the value of a `match` arm, where another arm awaits: it
+// is taken out of its slot there (fuzz seeds 78, 979).
+case! {
+    moved_as_the_value_of_an_arm(t) => entry(t);
+    #[desugar]
+    async fn pick(t: Trace, p0: Pair, mut p1: Val, k: u32) -> Val {
+        p1 = match k {
+            0 => t.val(p1.get()),
+            1 | 2 => t.val(t.step("s4", 0, p0.a.get()).await),
+            _ => p0.a,
+        };
+        p1
+    }
+    pub async fn entry(t: Trace) -> Vec<Val> {
+        let mut out = Vec::new();
+        for k in 0..4 {
+            out.push(pick(t.clone(), Pair { a: t.val(k), n: k }, t.val(10 + k), k).await);
+        }
+        out
+    }
+}

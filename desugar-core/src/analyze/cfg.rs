@@ -748,7 +748,7 @@ fn settle_field_reads(a: &Analysis, g: &mut Graph) {
             // `struct Pair { n: u32, .. }`.)
             let local = &a.locals[u.local];
             let literal = local.copy_fields.contains(&key.1)
-                || crate::defined::copy_field(&local.ident.to_string(), &key.1);
+                || crate::defined::copy_field(&local.ident, &key.1);
             if !ahead || !(u.copies || again || literal) {
                 u.kind = Use::Move;
                 if !(literal || u.copies) {
@@ -766,7 +766,7 @@ fn settle_field_reads(a: &Analysis, g: &mut Graph) {
         for u in &mut node.uses {
             if u.kind == Use::Field
                 && let Some(moved) = moved_fields.get(&u.local)
-                && crate::defined::rest_is_copy(&a.locals[u.local].ident.to_string(), moved)
+                && crate::defined::rest_is_copy(&a.locals[u.local].ident, moved)
             {
                 u.kind = Use::Move;
             }
@@ -778,7 +778,7 @@ fn settle_field_reads(a: &Analysis, g: &mut Graph) {
                 let field = field.split('.').next().unwrap_or_default().to_string();
                 let mut moved = moved_fields.get(&u.local).cloned().unwrap_or_default();
                 moved.insert(field);
-                if crate::defined::rest_is_copy(&a.locals[u.local].ident.to_string(), &moved) {
+                if crate::defined::rest_is_copy(&a.locals[u.local].ident, &moved) {
                     u.kind = Use::Move;
                 }
             }
@@ -1443,7 +1443,9 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<(LocalId
             // (A predicate before the move, `o.is_some()`, or a field copied before it, `o.n`,
             // lends nothing past its use, unless a loop runs it again after the move.)
             let lends_before = |o: &Resolved| {
-                (matches!(&o.kind, Use::Receiver(m) if m.lends_nothing()) || o.kind == Use::Field)
+                (matches!(&o.kind, Use::Receiver(m) if m.lends_nothing())
+                    || o.kind == Use::Field
+                    || o.transient)
                     && !o.looped
                     && !u.looped
                     && o.span.end() <= u.span.start()
@@ -1879,9 +1881,11 @@ fn flag_slots(a: &Analysis, ids: impl Iterator<Item = LocalId>) -> Vec<LocalId> 
     out
 }
 
-/// Every use of the locals `ids` is of the whole value (no method of a field, but one that
-/// consumes a field of a struct whose other fields the crate declares `Copy`: taking all of it
-/// drops nothing more), outside closures and `async` blocks or moving it into a `move` one.
+/// Every use of the locals `ids` is one a slot's code can write: of the whole value, a method
+/// that borrows a field (`p.a.get()`: through the slot's reference), or one that consumes a
+/// field of a struct whose other fields the crate declares `Copy` (taking all of it drops
+/// nothing more); outside closures and `async` blocks, a field read inside one without `move`
+/// (it captures the place through the reference), or moving it into a `move` one.
 pub fn used_whole(a: &Analysis, ids: &[LocalId]) -> bool {
     let g = graph(a);
     let points = a.points.iter().flat_map(|p| &p.uses);
@@ -1894,12 +1898,15 @@ pub fn used_whole(a: &Analysis, ids: &[LocalId]) -> bool {
             let field_method = match (&u.kind, &u.field) {
                 (Use::Receiver(m), Some(field)) => {
                     let rest = BTreeSet::from([field.clone()]);
-                    let ident = a.locals[u.local].ident.to_string();
-                    !(m.consumes() && crate::defined::rest_is_copy(&ident, &rest))
+                    let ident = &a.locals[u.local].ident;
+                    !(m.borrows() || m.consumes() && crate::defined::rest_is_copy(ident, &rest))
                 }
                 _ => false,
             };
-            !field_method && (!u.nested || u.kind == Use::Move && !u.captured)
+            !field_method
+                && (!u.nested
+                    || u.kind == Use::Move && !u.captured
+                    || u.kind == Use::Field && u.captured)
         })
 }
 

@@ -140,6 +140,9 @@ pub struct Mention {
     /// in the code walked. Two mentions in different branches of one `if` or `match` never both
     /// run (`exclusive`).
     pub branch: Vec<(usize, usize)>,
+    /// A borrow that ends with the macro it is an argument of (`format!`, `println!`), whose
+    /// value holds no borrow.
+    pub transient: bool,
 }
 
 /// A jump out of the code a mention is in (one of a loop or labeled block inside the code does
@@ -385,6 +388,8 @@ struct Collector {
     /// The outermost closure or async block walked into is not `move`: it captures what the
     /// `move` ones inside it take, by reference if that is `Copy`.
     lazy_outermost: bool,
+    /// In the arguments of a formatting macro whose value borrows nothing (`Mention::transient`).
+    transient: usize,
     /// The jump that follows the code being walked, if control leaves by it (`Mention::leaves`).
     leaves: Option<Leave>,
     jump_value: bool,
@@ -426,6 +431,7 @@ impl Collector {
                 self.branch.clone(),
             ),
         };
+        let transient = self.transient > 0 && kind == Use::Borrow;
         self.out.push(Mention {
             name,
             kind,
@@ -441,6 +447,7 @@ impl Collector {
             conditional,
             looped,
             branch,
+            transient,
         });
     }
 
@@ -911,6 +918,12 @@ impl Collector {
         }
         let name = path_segments(&mac.path).pop().unwrap_or_default();
         let parsed = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated);
+        // (`format_args!` and `write!` make what may hold the borrows.)
+        let transient = matches!(
+            name.as_str(),
+            "format" | "print" | "println" | "eprint" | "eprintln"
+        );
+        self.transient += usize::from(transient);
         match (format_like(&name), parsed) {
             (Some(plain), Ok(args)) => {
                 for (i, arg) in args.iter().enumerate() {
@@ -934,6 +947,7 @@ impl Collector {
             (None, Ok(args)) => args.iter().for_each(|a| self.expr(a, Use::Move)),
             (None, Err(_)) => self.tokens(mac.tokens.clone(), Use::Move),
         }
+        self.transient -= usize::from(transient);
     }
 
     /// `"{total}"`: format strings capture locals by name.

@@ -136,6 +136,8 @@ pub struct Resolved {
     pub looped: bool,
     /// See [`mentions::Mention::branch`].
     pub branch: Vec<(usize, usize)>,
+    /// See [`mentions::Mention::transient`].
+    pub transient: bool,
 }
 
 /// A block around a suspension point.
@@ -424,9 +426,9 @@ fn analyze_with(f: &AsyncFn, params_in_body: bool, slotted: &[usize]) -> Result<
 }
 
 impl Analysis {
-    /// The parameters by value (not `self`, which no `let` can bind), or bindings of their
-    /// patterns, that some suspension point finds moved on some paths and not on others, and
-    /// that are not `Copy`.
+    /// The parameters by value (`self` too: its `let` is written `let __self = __self;`), or
+    /// bindings of their patterns, that some suspension point finds moved on some paths and not
+    /// on others, and that are not `Copy`.
     fn params_moved_on_some_paths(&self) -> Vec<LocalId> {
         let mut moved: Vec<LocalId> = self
             .layout
@@ -435,7 +437,7 @@ impl Analysis {
             .copied()
             .filter(|&id| {
                 let local = &self.locals[id];
-                local.param.is_some() && local.ident != "self" && !local.copied()
+                local.param.is_some() && !local.copied()
             })
             .collect();
         moved.sort_unstable();
@@ -533,6 +535,7 @@ impl Builder {
                     conditional: m.conditional,
                     looped: m.looped,
                     branch: m.branch,
+                    transient: m.transient,
                 })
             })
             .collect()
@@ -759,6 +762,18 @@ impl Builder {
                         && r.mutability.is_some())
                         || is_mut_reference(&r.ty);
                     params.push(id);
+                    // (`self` moved on some paths: `let self = self;`, written `let __self =
+                    // __self;`, gives it a slot and a drop flag as for other parameters.)
+                    if hidden && slotted.contains(&index) && !is_reference {
+                        let pat = Pat::Ident(syn::PatIdent {
+                            attrs: Vec::new(),
+                            by_ref: None,
+                            mutability: r.mutability,
+                            ident: Ident::new("self", r.self_token.span),
+                            subpat: None,
+                        });
+                        moves.push((index, Ident::new("self", r.self_token.span), pat, &*r.ty));
+                    }
                 }
                 FnArg::Typed(t) => {
                     let is_reference = matches!(&*t.ty, Type::Reference(_));
@@ -793,7 +808,18 @@ impl Builder {
             if !simple {
                 lets.push(syn::parse_quote_spanned!(pat.span()=> let #arg = #arg;));
             }
-            lets.push(syn::parse_quote_spanned!(pat.span()=> let #pat = #arg;));
+            let init: syn::Expr = syn::parse_quote_spanned!(pat.span()=> #arg);
+            lets.push(syn::Stmt::Local(syn::Local {
+                attrs: Vec::new(),
+                let_token: syn::Token![let](pat.span()),
+                pat: pat.clone(),
+                init: Some(syn::LocalInit {
+                    eq_token: syn::Token![=](pat.span()),
+                    expr: Box::new(init),
+                    diverge: None,
+                }),
+                semi_token: syn::Token![;](pat.span()),
+            }));
             for stmt in lets {
                 let syn::Stmt::Local(local) = &stmt else {
                     unreachable!("parse_quote of a let")

@@ -24,45 +24,90 @@ pub(super) fn declared_types(sig: &syn::Signature, body: &syn::Block) -> Declare
                     DEFINED.with_borrow(|d| d.as_deref()?.owner(&sig.ident.to_string()))
                 });
                 let ty = ty.filter(|_| plain);
-                bindings.bind("self".to_string(), ty);
+                bindings.bind(&syn::Ident::new("self", r.self_token.span), ty);
             }
         }
     }
     bindings.visit_block(body);
-    let names = (bindings.0.into_iter())
+    let mut declared = bindings.declared;
+    declared.names = (bindings.names.into_iter())
         .filter_map(|(name, ty)| Some((name, ty?)))
         .collect();
-    (names, bindings.1)
+    declared
 }
 
-/// The types `declared_types` finds: by name, where every binding of the name agrees, and by
-/// binding (the position of its name), where one binding says it.
-pub(super) type Declared = (HashMap<String, String>, HashMap<LineColumn, String>);
+/// A binding or a use of a local: where its name is, and the name (spans made by macros may
+/// share a position).
+pub(super) type Key = (LineColumn, String);
 
-/// Each local name bound, and its one declared type (none if a binding does not say it or two
-/// disagree); and the type of each binding that says it.
+pub(super) fn key(ident: &proc_macro2::Ident) -> Key {
+    (ident.span().start(), ident.to_string())
+}
+
+/// The types `declared_types` finds.
 #[derive(Default)]
-struct Bindings(HashMap<String, Option<String>>, HashMap<LineColumn, String>);
+pub(super) struct Declared {
+    /// By name, where every binding of the name says the same type.
+    pub names: HashMap<String, String>,
+    /// By binding: the type it says, if it does.
+    pub bindings: HashMap<Key, Option<String>>,
+    /// By use of a local: the type of the binding in scope there (`let v: Val = ..;` then
+    /// `if let Some(v) = other { .. }`: `v` is a `Val` after the `if`, whatever it is inside).
+    pub uses: HashMap<Key, Option<String>>,
+}
+
+/// Walks a function's body, each binding in scope where it is.
+#[derive(Default)]
+struct Bindings {
+    declared: Declared,
+    /// Each local name bound, and its one declared type (none if a binding does not say it or
+    /// two disagree).
+    names: HashMap<String, Option<String>>,
+    /// The bindings in scope where the walk is, innermost last.
+    scope: Vec<(String, Option<String>)>,
+}
+
+/// Records `ty` for `key`; two different answers for one key are none.
+fn record(map: &mut HashMap<Key, Option<String>>, key: Key, ty: Option<String>) {
+    match map.get_mut(&key) {
+        Some(known) if *known != ty => *known = None,
+        Some(_) => {}
+        None => {
+            map.insert(key, ty);
+        }
+    }
+}
 
 impl Bindings {
-    fn bind(&mut self, name: String, ty: Option<String>) {
-        match self.0.get_mut(&name) {
+    fn bind(&mut self, ident: &syn::Ident, ty: Option<String>) {
+        let name = ident.to_string();
+        match self.names.get_mut(&name) {
             Some(known) if *known != ty => *known = None,
             Some(_) => {}
             None => {
-                self.0.insert(name, ty);
+                self.names.insert(name.clone(), ty.clone());
             }
         }
+        record(&mut self.declared.bindings, key(ident), ty.clone());
+        self.scope.push((name, ty));
+    }
+
+    /// The type of the binding of `name` in scope, if it says one.
+    fn in_scope(&self, name: &str) -> Option<String> {
+        let (_, ty) = self.scope.iter().rev().find(|(n, _)| n == name)?;
+        ty.clone()
+    }
+
+    /// Walks `f` in a scope of its own: what it binds is gone after it.
+    fn scoped(&mut self, f: impl FnOnce(&mut Self)) {
+        let len = self.scope.len();
+        f(self);
+        self.scope.truncate(len);
     }
 
     fn typed(&mut self, pat: &syn::Pat, ty: Option<String>) {
         match pat {
-            syn::Pat::Ident(p) if p.subpat.is_none() => {
-                if let Some(ty) = &ty {
-                    self.1.insert(p.ident.span().start(), ty.clone());
-                }
-                self.bind(p.ident.to_string(), ty)
-            }
+            syn::Pat::Ident(p) if p.subpat.is_none() => self.bind(&p.ident, ty),
             // (`Pair { a: item, .. }`: `item` has the type the crate declares for `a`.)
             syn::Pat::Struct(s) if s.qself.is_none() => {
                 let ty = path_name(&s.path);
@@ -87,7 +132,7 @@ impl Bindings {
 /// functions and methods (under `?`: the `T` of the `Result<T, _>` it returns, and `.await`).
 pub(super) fn type_of(
     expr: &syn::Expr,
-    local: &dyn Fn(&str) -> Option<String>,
+    local: &dyn Fn(&syn::Ident) -> Option<String>,
     defined: Option<&Defined>,
 ) -> Option<String> {
     let (inner, unwrap) = match expr {
@@ -101,14 +146,14 @@ pub(super) fn type_of(
 fn returned(
     expr: &syn::Expr,
     (unwrap, awaited): (bool, bool),
-    local: &dyn Fn(&str) -> Option<String>,
+    local: &dyn Fn(&syn::Ident) -> Option<String>,
     defined: Option<&Defined>,
 ) -> Option<String> {
     match expr {
         syn::Expr::Await(a) if !awaited => returned(&a.base, (unwrap, true), local, defined),
         syn::Expr::Paren(p) => returned(&p.expr, (unwrap, awaited), local, defined),
         syn::Expr::Path(p) if !unwrap && !awaited && p.qself.is_none() => {
-            local(&p.path.get_ident()?.to_string())
+            local(p.path.get_ident()?)
         }
         // (`p.a`: the type the crate declares for `p`'s field `a`.)
         syn::Expr::Field(f) if !unwrap && !awaited => {
@@ -148,7 +193,7 @@ impl Bindings {
             return;
         }
         let defined = DEFINED.with_borrow(Clone::clone);
-        let local = |name: &str| self.0.get(name).cloned().flatten();
+        let local = |ident: &syn::Ident| self.in_scope(&ident.to_string());
         match wrapped(pat) {
             Some(inner) => {
                 let init = syn::Expr::Try(syn::ExprTry {
@@ -180,7 +225,17 @@ fn wrapped(pat: &syn::Pat) -> Option<&syn::Pat> {
 }
 
 impl<'ast> Visit<'ast> for Bindings {
+    fn visit_block(&mut self, b: &'ast syn::Block) {
+        self.scoped(|s| syn::visit::visit_block(s, b));
+    }
+
     fn visit_local(&mut self, l: &'ast syn::Local) {
+        if let Some(init) = &l.init {
+            self.visit_expr(&init.expr);
+            if let Some((_, diverge)) = &init.diverge {
+                self.visit_expr(diverge);
+            }
+        }
         match (&l.pat, &l.init) {
             // (`let Some(x): Option<T> = ..`: `x` is a `T`.)
             (syn::Pat::Type(t), _) => match wrapped(&t.pat) {
@@ -190,17 +245,51 @@ impl<'ast> Visit<'ast> for Bindings {
             (pat, Some(init)) => self.matched(pat, &init.expr),
             (pat, None) => self.typed(pat, None),
         }
-        if let Some(init) = &l.init {
-            self.visit_expr(&init.expr);
-            if let Some((_, diverge)) = &init.diverge {
-                self.visit_expr(diverge);
-            }
-        }
     }
 
     fn visit_expr_let(&mut self, l: &'ast syn::ExprLet) {
-        self.matched(&l.pat, &l.expr);
         self.visit_expr(&l.expr);
+        self.matched(&l.pat, &l.expr);
+    }
+
+    /// (What `if let` binds is in scope in its first branch only.)
+    fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+        self.scoped(|s| {
+            s.visit_expr(&i.cond);
+            s.visit_block(&i.then_branch);
+        });
+        if let Some((_, other)) = &i.else_branch {
+            self.visit_expr(other);
+        }
+    }
+
+    fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
+        self.scoped(|s| syn::visit::visit_expr_while(s, w));
+    }
+
+    fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        self.visit_expr(&f.expr);
+        self.scoped(|s| {
+            s.visit_pat(&f.pat);
+            s.visit_block(&f.body);
+        });
+    }
+
+    fn visit_arm(&mut self, a: &'ast syn::Arm) {
+        self.scoped(|s| syn::visit::visit_arm(s, a));
+    }
+
+    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        self.scoped(|s| syn::visit::visit_expr_closure(s, c));
+    }
+
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        if let Some(ident) = p.path.get_ident().filter(|_| p.qself.is_none()) {
+            let name = ident.to_string();
+            if let Some((_, ty)) = self.scope.iter().rev().find(|(n, _)| *n == name) {
+                record(&mut self.declared.uses, key(ident), ty.clone());
+            }
+        }
     }
 
     /// `format!("{}", { let k = f()?; k })`: the bindings of expressions a macro takes as
@@ -213,9 +302,12 @@ impl<'ast> Visit<'ast> for Bindings {
     }
 
     fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
-        self.bind(p.ident.to_string(), None);
+        self.bind(&p.ident, None);
         syn::visit::visit_pat_ident(self, p);
     }
+
+    /// (Items are not the function's code.)
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
 }
 
 /// The type an initializer builds, as its syntax says: `T { .. }`, `T::new(..)` (or `new_*`,

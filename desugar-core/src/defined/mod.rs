@@ -13,7 +13,7 @@
 //! that name), checked as a guess from the name is (`lower::checks`).
 
 use crate::receivers::{Known, Mode};
-use locals::{declared_types, type_of};
+use locals::{Declared, declared_types, key, type_of};
 use names::std_method;
 use read::{Module, type_name};
 use std::cell::RefCell;
@@ -338,12 +338,9 @@ thread_local! {
     /// The type of the `impl` block whose methods are expanded: `self`'s.
     static SELF_TYPE: RefCell<Option<String>> = const { RefCell::new(None) };
     /// The types the function under way declares for its locals (`declared_types`).
-    static TYPES: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    static TYPES: RefCell<Declared> = RefCell::new(Declared::default());
     /// The file the CLI expands (a macro reads it from its spans).
     static FILE: RefCell<Option<PathBuf>> = const { RefCell::new(None) };
-    /// Those it declares for one binding, by the position of its name.
-    static BINDING_TYPES: RefCell<HashMap<proc_macro2::LineColumn, String>> =
-        RefCell::new(HashMap::new());
 }
 
 /// Runs `f` with `defined` as what `answer` reads.
@@ -379,10 +376,7 @@ pub(crate) fn in_function<R>(sig: &syn::Signature, body: &syn::Block, f: impl Fn
             .contains_key(&file)
             .then(|| defined.view(&file))
     });
-    let run = || {
-        let (names, bindings) = declared_types(sig, body);
-        scoped(&TYPES, names, || scoped(&BINDING_TYPES, bindings, f))
-    };
+    let run = || scoped(&TYPES, declared_types(sig, body), f);
     match view {
         Some(view) => scoped(&DEFINED, Some(view), run),
         None => run(),
@@ -405,13 +399,25 @@ impl Defined {
 pub(crate) fn declare_hidden(name: &str, value: &syn::Expr) {
     let ty = DEFINED.with_borrow(|defined| type_of(value, &declared_type, defined.as_deref()));
     if let Some(ty) = ty {
-        TYPES.with_borrow_mut(|types| types.insert(name.to_string(), ty));
+        TYPES.with_borrow_mut(|types| types.names.insert(name.to_string(), ty));
     }
 }
 
-/// The type the function under way declares for its local `name` (`declared_types`).
-fn declared_type(name: &str) -> Option<String> {
-    TYPES.with_borrow(|types| types.get(name).cloned())
+/// The type the function under way declares for the local `ident` names where it is used
+/// (`declared_types`): that of the binding in scope there, or else of every binding of the name.
+fn declared_type(ident: &proc_macro2::Ident) -> Option<String> {
+    TYPES.with_borrow(|types| match types.uses.get(&key(ident)) {
+        Some(ty) => ty.clone(),
+        None => types.names.get(&ident.to_string()).cloned(),
+    })
+}
+
+/// The type the function declares for the local bound at `ident`.
+fn binding_type(ident: &proc_macro2::Ident) -> Option<String> {
+    TYPES.with_borrow(|types| match types.bindings.get(&key(ident)) {
+        Some(ty) => ty.clone(),
+        None => types.names.get(&ident.to_string()).cloned(),
+    })
 }
 
 /// Runs `f` with `value` in `key`, then puts back what was there.
@@ -426,19 +432,22 @@ fn scoped<T: 'static, R>(
     out
 }
 
-/// Whether reading field `field` of the local `name` copies it: the function states the local's
+/// Whether reading field `field` of the local bound at `local` copies it: the function states the local's
 /// type (`declared_types`), and the crate declares that struct with a `Copy` field of that name.
 /// (A read the analysis cannot tell a copy from a move, `analyze::cfg::settle_field_reads`.)
-pub fn copy_field(name: &str, field: &str) -> bool {
-    local_struct(name, |defined, fields| {
+pub fn copy_field(local: &proc_macro2::Ident, field: &str) -> bool {
+    local_struct(local, |defined, fields| {
         fields.get(field).is_some_and(|ty| defined.is_copy(ty))
     })
 }
 
-/// Whether `test` holds for the struct the local `name` has as its type (`declared_types`), as
-/// the crate declares it (two structs of one name: for both).
-fn local_struct(name: &str, test: impl Fn(&Defined, &HashMap<String, FieldType>) -> bool) -> bool {
-    let Some(ty) = declared_type(name) else {
+/// Whether `test` holds for the struct the local bound at `local` has as its type
+/// (`declared_types`), as the crate declares it (two structs of one name: for both).
+fn local_struct(
+    local: &proc_macro2::Ident,
+    test: impl Fn(&Defined, &HashMap<String, FieldType>) -> bool,
+) -> bool {
+    let Some(ty) = binding_type(local) else {
         return false;
     };
     DEFINED.with_borrow(|defined| {
@@ -476,8 +485,8 @@ pub fn precise_captures() -> bool {
 /// through references: a `&mut` one taken for `Copy` keeps the local in place where the code
 /// moves it, which does not compile, E0507.)
 pub fn copy_binding(ident: &proc_macro2::Ident) -> bool {
-    let at = ident.span().start();
-    let Some(ty) = BINDING_TYPES.with_borrow(|types| types.get(&at).cloned()) else {
+    let Some(ty) = TYPES.with_borrow(|types| types.bindings.get(&key(ident)).cloned().flatten())
+    else {
         return false;
     };
     crate::analyze::primitive(&ty)
@@ -486,10 +495,10 @@ pub fn copy_binding(ident: &proc_macro2::Ident) -> bool {
         })
 }
 
-/// Whether every field of the local `name`'s struct but `moved` is `Copy`, as the crate
+/// Whether every field of the struct of the local bound at `local` but `moved` is `Copy`, as the crate
 /// declares it (what is left of the local after those fields moved out has nothing to drop).
-pub fn rest_is_copy(name: &str, moved: &BTreeSet<String>) -> bool {
-    local_struct(name, |defined, fields| {
+pub fn rest_is_copy(local: &proc_macro2::Ident, moved: &BTreeSet<String>) -> bool {
+    local_struct(local, |defined, fields| {
         (fields.iter())
             .filter(|(field, _)| !moved.contains(*field))
             .all(|(_, ty)| defined.is_copy(ty))
@@ -584,7 +593,13 @@ mod tests {
             let d = defined(fields);
             let f: syn::ItemFn = syn::parse_quote! { async fn f(p: P) {} };
             with(Some(Arc::new(d)), || {
-                in_function(&f.sig, &f.block, || copy_field("p", field))
+                let syn::FnArg::Typed(p) = &f.sig.inputs[0] else {
+                    unreachable!()
+                };
+                let syn::Pat::Ident(p) = &*p.pat else {
+                    unreachable!()
+                };
+                in_function(&f.sig, &f.block, || copy_field(&p.ident, field))
             })
         };
         assert!(copy("struct P { n: u32 }", "n"));
@@ -623,7 +638,7 @@ mod tests {
                 let later = c.later().await;
             }
         };
-        let types = with(Some(Arc::new(d)), || declared_types(&f.sig, &f.block).0);
+        let types = with(Some(Arc::new(d)), || declared_types(&f.sig, &f.block).names);
         let ty = |x: &str| types.get(x).map(String::as_str);
         assert_eq!(ty("c"), Some("Conn"));
         assert_eq!(ty("rx"), Some("Chan"));
@@ -632,6 +647,24 @@ mod tests {
         assert_eq!(ty("chained"), Some("Chan"));
         assert_eq!(ty("copied"), Some("Chan"));
         assert_eq!(ty("later"), None, "what a future of a plain `fn` gives");
+    }
+
+    #[test]
+    fn a_use_has_the_type_of_the_binding_in_scope() {
+        let f: syn::ItemFn = syn::parse_str(
+            "async fn f(p: Option<B>) { let v: A = a(); if let Some(v) = p { v.m(); } v.m(); \
+             for v in vs { v.m(); } let v = B::new(); v.m(); }",
+        )
+        .unwrap();
+        let declared = declared_types(&f.sig, &f.block);
+        let mut uses: Vec<_> = (declared.uses.iter())
+            .filter(|((_, name), _)| name == "v")
+            .map(|((at, _), ty)| (at.column, ty.as_deref()))
+            .collect();
+        uses.sort_unstable();
+        let types: Vec<_> = uses.into_iter().map(|(_, ty)| ty).collect();
+        assert_eq!(types, [None, Some("A"), None, Some("B")]);
+        assert_eq!(declared.names.get("v"), None, "bindings of `v` disagree");
     }
 
     #[test]
@@ -646,7 +679,7 @@ mod tests {
                 let c: C = other();
             }
         };
-        let types = declared_types(&f.sig, &f.block).0;
+        let types = declared_types(&f.sig, &f.block).names;
         let ty = |x: &str| types.get(x).map(String::as_str);
         assert_eq!(ty("a"), Some("A"));
         assert_eq!(ty("b"), Some("B"));
@@ -656,7 +689,7 @@ mod tests {
         assert_eq!(ty("n"), None, "bound again without a type");
         let m: syn::ImplItemFn = syn::parse_quote! { async fn m(&self) {} };
         let types = in_impl(Some(&syn::parse_quote!(Conn<'a>)), || {
-            declared_types(&m.sig, &m.block).0
+            declared_types(&m.sig, &m.block).names
         });
         assert_eq!(types.get("self").map(String::as_str), Some("Conn"));
     }

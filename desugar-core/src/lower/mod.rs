@@ -415,8 +415,9 @@ impl Writer<'_> {
                 let jumps = is_jump(e);
                 let key = expr as *const Expr as usize;
                 let e = self.checked_expr(key, e, uses).unwrap_or_else(|| e.clone());
+                // (The value of an arm or a block: a local there moves out.)
                 let mut r = self.rewriter(self.slot_names(), self.loops.clone(), self.takes(key));
-                let e = r.expr(e);
+                let e = r.moved_expr(e);
                 self.errors.append(&mut r.errors);
                 self.sync_loops(&r);
                 // Printed as a statement would be: a `?` rewritten to a `match` that now leads
@@ -1474,8 +1475,9 @@ impl Writer<'_> {
         let slot_ident = hidden("__slot");
         let guard = self.slot_guard_decl(id);
         let note = comment(&format!(
-            "`{name}` lives in a slot of the future, at one address until the end of its scope: \
-             {}. SAFETY: the slots are pinned.",
+            "`{}` lives in a slot of the future, at one address until the end of its scope: {}. \
+             SAFETY: the slots are pinned.",
+            self.a.locals[id].ident,
             slot_reason(&self.a.locals[id])
         ));
         self.slot_scope.push(id);
