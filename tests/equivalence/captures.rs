@@ -356,3 +356,17 @@ case! {
         .await
     }
 }
+
+// A binding of a `match` arm has the type the scrutinee's shows (`Ok(count)` of the crate's
+// `check`, which returns `Result<u32, Bad>`): `count` is `Copy`, so the `async` block without
+// `move` borrows it (fuzz seed 8263, E0597).
+case! {
+    arm_binding_typed_by_the_scrutinee(t) => entry(t);
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        match check(&t, 3) {
+            Ok(count) => (async { t.val(count).get() }).await,
+            Err(Bad(e)) => e,
+        }
+    }
+}

@@ -648,3 +648,35 @@ case! {
         ]
     }
 }
+
+// A field of `self` copied before another field moves out on one path: the copy leaves `self`
+// whole, so on the other paths it lives to the end of the method (fuzz seed 4286, a silent
+// difference: `self` was dropped before the `let`'s binding).
+case! {
+    copied_field_before_a_move_on_one_path(t) => entry(t);
+    struct Ctx4286 {
+        a: Val,
+        n: u32,
+    }
+    #[desugar]
+    impl Ctx4286 {
+        async fn pick(self, t: Trace) -> u32 {
+            let Some(a): Option<Val> = Some(match self.n {
+                0 => self.a,
+                1 | 2 => t.step("x", 1, t.val(3)).await,
+                n @ 3..=9 if n % 2 == 0 => t.val(self.a.lock()),
+                _ => self.a.subscribe(),
+            }) else {
+                return 3;
+            };
+            a.get()
+        }
+    }
+    pub async fn entry(t: Trace) -> u32 {
+        let mut n = 0;
+        for k in [0, 1, 6, 7] {
+            n += Ctx4286 { a: t.val(7), n: k }.pick(t.clone()).await;
+        }
+        n
+    }
+}

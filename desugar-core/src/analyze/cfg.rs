@@ -760,11 +760,19 @@ fn settle_field_reads(a: &Analysis, g: &mut Graph) {
     }
     // A local a field is moved out of cannot be kept (a state cannot hold what is left of it).
     // Where the crate declares every other field of its struct `Copy`, nothing is left that
-    // drops: its copied fields are read as moves of it too, so that it is not kept at all.
+    // drops: its copied fields read after the move (on some path, or in the same code) are
+    // read as moves of it too, so that it is not kept at all. Reads before the move leave it
+    // whole: it lives on to the move, or to the end of its scope on the paths without one.
     // (Otherwise it is kept, and the expansion does not compile: E0382.)
-    for node in &mut g.nodes {
+    let moved_before = field_moves_before(g, &moved_fields);
+    for (i, node) in g.nodes.iter_mut().enumerate() {
+        let moved_here: BTreeSet<LocalId> = (node.uses.iter())
+            .filter(|u| u.kind == Use::Move && u.field.is_some())
+            .map(|u| u.local)
+            .collect();
         for u in &mut node.uses {
             if u.kind == Use::Field
+                && (moved_before[i].contains(&u.local) || moved_here.contains(&u.local))
                 && let Some(moved) = moved_fields.get(&u.local)
                 && crate::defined::rest_is_copy(&a.locals[u.local].ident, moved)
             {
@@ -784,6 +792,37 @@ fn settle_field_reads(a: &Analysis, g: &mut Graph) {
             }
         }
     }
+}
+
+/// Per node, the locals of `moved_fields` that a field moved out of on some path before it.
+fn field_moves_before(
+    g: &Graph,
+    moved_fields: &std::collections::BTreeMap<LocalId, BTreeSet<String>>,
+) -> Vec<BTreeSet<LocalId>> {
+    let mut before: Vec<BTreeSet<LocalId>> = vec![BTreeSet::new(); g.nodes.len()];
+    let order = reverse_postorder(g);
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &i in &order {
+            let node = &g.nodes[i];
+            let mut out = before[i].clone();
+            out.retain(|l| !node.defs.contains(l));
+            out.extend(
+                (node.uses.iter())
+                    .filter(|u| u.kind == Use::Move && u.field.is_some())
+                    .filter(|u| moved_fields.contains_key(&u.local))
+                    .map(|u| u.local),
+            );
+            for &s in &node.succ {
+                if s != g.exit && !out.is_subset(&before[s]) {
+                    before[s].extend(out.iter().copied());
+                    changed = true;
+                }
+            }
+        }
+    }
+    before
 }
 
 /// Where the code copies a field of a local (`x.n`, a read `settle_field_reads` left a

@@ -6,10 +6,11 @@ use proc_macro2::LineColumn;
 use std::collections::HashMap;
 use syn::visit::Visit;
 
-/// The locals whose type the function states, by name: every binding of the name declares the
-/// same type (`x: T` as a parameter or in a `let`, `let x = T::new(..)`, `let x = T { .. }`,
-/// `if let Some(x) = f()` where the crate's `f` returns `Option<T>`,
-/// `self` in an `impl T` block or in a method whose name only `T`'s methods have).
+/// The types of the function's locals, as its bindings state them (`x: T` as a parameter or in
+/// a `let`, `let x = T::new(..)`, `let x = T { .. }`, `if let Some(x) = f()` or a `match` arm
+/// `Ok(x)` where the crate's `f` returns `Option<T>` or `Result<T, _>`, `self` in an `impl T`
+/// block or in a method whose name only `T`'s methods have): by name where every binding of
+/// the name agrees, by binding, and by use (the binding in scope there).
 pub(super) fn declared_types(sig: &syn::Signature, body: &syn::Block) -> Declared {
     let mut bindings = Bindings::default();
     for input in &sig.inputs {
@@ -275,8 +276,18 @@ impl<'ast> Visit<'ast> for Bindings {
         });
     }
 
-    fn visit_arm(&mut self, a: &'ast syn::Arm) {
-        self.scoped(|s| syn::visit::visit_arm(s, a));
+    /// (An arm's pattern binds from the scrutinee's value: `Ok(n)` of a `Result<u32, _>`.)
+    fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
+        self.visit_expr(&m.expr);
+        for arm in &m.arms {
+            self.scoped(|s| {
+                s.matched(&arm.pat, &m.expr);
+                if let Some((_, guard)) = &arm.guard {
+                    s.visit_expr(guard);
+                }
+                s.visit_expr(&arm.body);
+            });
+        }
     }
 
     fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
