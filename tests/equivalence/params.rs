@@ -540,3 +540,23 @@ case! {
         out
     }
 }
+
+// Parameters after the first one that lives in a slot are bound again in order, so that a
+// `return` before the first `.await` drops them in reverse order (fuzz seed 8962: `p0` in a
+// slot was dropped before `p1`).
+case! {
+    parameters_after_a_slotted_one_drop_in_order(t) => entry(t);
+    #[desugar]
+    async fn f1(t: Trace, p0: Vec<Val>, p1: Val, early: bool) -> u32 {
+        t.log("start");
+        if early {
+            return 1;
+        }
+        let n = p0[0].wait(1).await;
+        n + p1.get()
+    }
+    pub async fn entry(t: Trace) -> u32 {
+        f1(t.clone(), vec![t.val(0)], t.val(11), true).await
+            + f1(t.clone(), vec![t.val(2)], t.val(12), false).await
+    }
+}

@@ -1616,17 +1616,32 @@ impl Writer<'_> {
             .collect()
     }
 
-    /// Parameters that live in slots move there first thing.
+    /// Parameters that live in slots move there first thing; those after the first of them
+    /// that drop something are bound again in order, so that they still drop in reverse order
+    /// (at a `return` or a panic before the first `.await`).
     fn param_slots(&mut self) -> TokenStream {
-        let ids: Vec<LocalId> = self
-            .a
-            .params
+        let params = &self.a.params;
+        let first = params
             .iter()
-            .copied()
-            .filter(|&id| self.a.locals[id].slot.is_some())
-            .collect();
+            .position(|&id| self.a.locals[id].slot.is_some())
+            .unwrap_or(params.len());
+        let ids: Vec<LocalId> = params[first..].to_vec();
         let mut out = TokenStream::new();
         for id in ids {
+            let local = &self.a.locals[id];
+            if local.slot.is_none() {
+                // (A reference or a `Copy` value drops nothing.)
+                if local.is_reference || local.copied() || local.drops_nothing {
+                    continue;
+                }
+                let name = self.local_ident(id);
+                let mutable = self.a.locals[id].mutable.then(<syn::Token![mut]>::default);
+                out.extend(quote! {
+                    #[allow(unused_mut, unused_variables)]
+                    let #mutable #name = #name;
+                });
+                continue;
+            }
             let slot = self.a.locals[id].slot.expect("a slot local");
             let index = syn::Index::from(slot);
             let name = self.local_ident(id);
