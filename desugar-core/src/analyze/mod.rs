@@ -808,6 +808,7 @@ impl Builder {
             if !simple {
                 lets.push(syn::parse_quote_spanned!(pat.span()=> let #arg = #arg;));
             }
+            // (Built, not parsed: `let self = self;` does not parse.)
             let init: syn::Expr = syn::parse_quote_spanned!(pat.span()=> #arg);
             lets.push(syn::Stmt::Local(syn::Local {
                 attrs: Vec::new(),

@@ -57,6 +57,20 @@ pub(super) struct Declared {
     pub uses: HashMap<Key, Option<String>>,
 }
 
+impl Declared {
+    /// The type `map` (`uses` or `bindings`) has for `ident`'s position, or else its name's.
+    pub(super) fn at(
+        &self,
+        map: &HashMap<Key, Option<String>>,
+        ident: &proc_macro2::Ident,
+    ) -> Option<String> {
+        match map.get(&key(ident)) {
+            Some(ty) => ty.clone(),
+            None => self.names.get(&ident.to_string()).cloned(),
+        }
+    }
+}
+
 /// Walks a function's body, each binding in scope where it is.
 #[derive(Default)]
 struct Bindings {
@@ -93,10 +107,10 @@ impl Bindings {
         self.scope.push((name, ty));
     }
 
-    /// The type of the binding of `name` in scope, if it says one.
-    fn in_scope(&self, name: &str) -> Option<String> {
+    /// The binding of `name` in scope, by the type it says, if there is one.
+    fn binding(&self, name: &str) -> Option<&Option<String>> {
         let (_, ty) = self.scope.iter().rev().find(|(n, _)| n == name)?;
-        ty.clone()
+        Some(ty)
     }
 
     /// Walks `f` in a scope of its own: what it binds is gone after it.
@@ -194,7 +208,7 @@ impl Bindings {
             return;
         }
         let defined = DEFINED.with_borrow(Clone::clone);
-        let local = |ident: &syn::Ident| self.in_scope(&ident.to_string());
+        let local = |ident: &syn::Ident| self.binding(&ident.to_string()).cloned().flatten();
         match wrapped(pat) {
             Some(inner) => {
                 let init = syn::Expr::Try(syn::ExprTry {
@@ -296,9 +310,8 @@ impl<'ast> Visit<'ast> for Bindings {
 
     fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
         if let Some(ident) = p.path.get_ident().filter(|_| p.qself.is_none()) {
-            let name = ident.to_string();
-            if let Some((_, ty)) = self.scope.iter().rev().find(|(n, _)| *n == name) {
-                record(&mut self.declared.uses, key(ident), ty.clone());
+            if let Some(ty) = self.binding(&ident.to_string()).cloned() {
+                record(&mut self.declared.uses, key(ident), ty);
             }
         }
     }

@@ -406,18 +406,12 @@ pub(crate) fn declare_hidden(name: &str, value: &syn::Expr) {
 /// The type the function under way declares for the local `ident` names where it is used
 /// (`declared_types`): that of the binding in scope there, or else of every binding of the name.
 fn declared_type(ident: &proc_macro2::Ident) -> Option<String> {
-    TYPES.with_borrow(|types| match types.uses.get(&key(ident)) {
-        Some(ty) => ty.clone(),
-        None => types.names.get(&ident.to_string()).cloned(),
-    })
+    TYPES.with_borrow(|types| types.at(&types.uses, ident))
 }
 
 /// The type the function declares for the local bound at `ident`.
 fn binding_type(ident: &proc_macro2::Ident) -> Option<String> {
-    TYPES.with_borrow(|types| match types.bindings.get(&key(ident)) {
-        Some(ty) => ty.clone(),
-        None => types.names.get(&ident.to_string()).cloned(),
-    })
+    TYPES.with_borrow(|types| types.at(&types.bindings, ident))
 }
 
 /// Runs `f` with `value` in `key`, then puts back what was there.
