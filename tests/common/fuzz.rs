@@ -241,12 +241,6 @@ where
     let result = std::panic::catch_unwind(|| {
         if panics {
             super::check_panics("program", &native, &desugared);
-            // Dropped after every number of polls before the panic, too.
-            for max in 0..probe.polls {
-                let n = run_panicking_at_most(&native, max);
-                let d = run_panicking_at_most(&desugared, max);
-                assert_eq!(n, d, "program: dropped after {max} polls, the runs differ");
-            }
         } else {
             super::check("program", &native, &desugared);
         }
@@ -262,40 +256,4 @@ where
             }
         }
     }
-}
-
-/// `run_panicking` stopped after `max` polls: the trace, with the drop.
-fn run_panicking_at_most<F: std::future::Future>(
-    make: &dyn Fn(Trace) -> F,
-    max: usize,
-) -> Vec<String>
-where
-    F::Output: fmt::Debug,
-{
-    use std::task::{Context, Poll, Waker};
-    let trace = Trace::default();
-    let future = make(trace.clone());
-    {
-        let mut future = std::pin::pin!(future);
-        let mut cx = Context::from_waker(Waker::noop());
-        for poll in 1..=max {
-            trace.log(format!("-- poll {poll}"));
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                future.as_mut().poll(&mut cx)
-            }));
-            match r {
-                Ok(Poll::Ready(out)) => {
-                    trace.log(format!("-- ready {out:?}"));
-                    break;
-                }
-                Ok(Poll::Pending) => {}
-                Err(panic) => {
-                    trace.log(format!("-- panicked: {}", super::panic_message(&*panic)));
-                    break;
-                }
-            }
-        }
-    }
-    trace.log("-- drop");
-    trace.events()
 }

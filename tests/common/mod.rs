@@ -317,6 +317,48 @@ where
         "{name}: the native future did not panic"
     );
     assert_eq!(n, d, "{name}: panicking runs differ");
+    // Dropped after every number of polls before the panic, too.
+    for max in 0..n.polls {
+        let n = run_panicking_at_most(&native, max);
+        let d = run_panicking_at_most(&desugared, max);
+        assert_eq!(n, d, "{name}: dropped after {max} polls, the runs differ");
+    }
+}
+
+/// `run_panicking` stopped after `max` polls: the trace, with the drop.
+fn run_panicking_at_most<F: std::future::Future>(
+    make: &dyn Fn(Trace) -> F,
+    max: usize,
+) -> Vec<String>
+where
+    F::Output: std::fmt::Debug,
+{
+    use std::task::{Context, Poll, Waker};
+    let trace = Trace::default();
+    let future = make(trace.clone());
+    {
+        let mut future = std::pin::pin!(future);
+        let mut cx = Context::from_waker(Waker::noop());
+        for poll in 1..=max {
+            trace.log(format!("-- poll {poll}"));
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                future.as_mut().poll(&mut cx)
+            }));
+            match r {
+                Ok(Poll::Ready(out)) => {
+                    trace.log(format!("-- ready {out:?}"));
+                    break;
+                }
+                Ok(Poll::Pending) => {}
+                Err(panic) => {
+                    trace.log(format!("-- panicked: {}", panic_message(&*panic)));
+                    break;
+                }
+            }
+        }
+    }
+    trace.log("-- drop");
+    trace.events()
 }
 
 /// Declares an equivalence case: a name, how to call the function with a `Trace`, and the

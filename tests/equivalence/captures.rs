@@ -370,3 +370,91 @@ case! {
         }
     }
 }
+
+// A local of a method's result called through a shared reference (`first` is `&Val`, whose
+// `lock` returns `u32`): `n` is `Copy`, so the unawaited `async` block borrows it across the
+// `.await` (fuzz seed 8817, E0597).
+case! {
+    method_result_through_a_reference(t) => entry(t);
+    struct Ctx {
+        a: Val,
+    }
+    impl Ctx {
+        async fn send(&mut self, t: Trace, p1: Val) -> Val {
+            t.log(format!("send {}", self.a.get()));
+            p1
+        }
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> Vec<Val> {
+        let first = &t.val(t.step("s16", 2, t.val(19)).await.wait(1).await);
+        let n = first.lock();
+        #[allow(unused_variables)]
+        let fut = async { t.val([n, n].iter().sum::<u32>()) };
+        vec![Ctx { a: t.val(1) }.send(t.clone(), t.val(n)).await]
+    }
+}
+
+// A binding of a struct pattern has the type the crate declares for its field, a primitive
+// too (`n: u32`): the `async` block borrows it (fuzz seed 8771, E0597).
+case! {
+    primitive_field_bound_by_a_pattern(t) => entry(t);
+    struct Counted {
+        a: Val,
+        n: u32,
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let Counted { mut a, n } = Counted { a: t.val(1), n: t.step("s", 1, 4).await };
+        (async {
+            let p = Pair { a: t.val(0), n: n + 1 };
+            a.take() + p.n
+        })
+        .await
+    }
+}
+
+// The elements of a tuple pattern bound to a tuple: `k` binds a literal, so it is `Copy`, and
+// the `async` block borrows it (fuzz seed 8934, E0597).
+case! {
+    literal_bound_by_a_tuple_pattern(t) => entry(t);
+    #[desugar]
+    pub async fn entry(t: Trace) -> Option<u32> {
+        let (n, k) = (maybe(&t, 16)?, 3);
+        let n: u32 = (async {
+            t.log(format!("at36 {} {n}", k));
+            t.step("s31", 1, k).await + n
+        })
+        .await;
+        maybe(&t, n)
+    }
+}
+
+// The binding of `Err(Bad(e))` has the type of `Bad`'s field, from the `E` of the
+// `Result<u32, Bad>` that `check` returns: `e` is `Copy`, and the `async` block borrows it
+// (fuzz seeds 9143 and 9472, E0597).
+case! {
+    error_binding_typed_by_the_scrutinee(t) => entry(t);
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        match check(&t, 7) {
+            Ok(n) => n,
+            Err(Bad(e)) => (async { t.val(e).get() + [e, e].iter().sum::<u32>() }).await,
+        }
+    }
+}
+
+// A sum typed by its turbofish, and arithmetic on it: `count` is a `u32`, and the `async`
+// block borrows it (fuzz seed 9422, E0597).
+case! {
+    turbofish_sum_is_copy(t) => entry(t);
+    #[desugar]
+    pub async fn entry(t: Trace) -> Val {
+        let count = [10, 4, 14].iter().sum::<u32>() % 1000;
+        (async {
+            let p = Pair { a: t.val(0), n: (12 + count) % 1000 };
+            t.val(p.n)
+        })
+        .await
+    }
+}

@@ -553,3 +553,55 @@ case! {
         ]
     }
 }
+
+// A local moved into the expression before its `.await` (`a: a`) was moved into a temporary
+// when the future suspended: dropped there, it drops before the locals declared after it
+// (fuzz seed 9306, a silent difference: `rx` dropped first).
+case! {
+    operand_moved_before_the_await_drops_first(t) => entry(t);
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let p = {
+            let a = t.val(2);
+            let rx = t.chan(4);
+            Pair { a, n: rx.send(rx.into_val()).await }
+        };
+        p.n
+    }
+}
+
+// A temporary in the middle of a chain that the awaited future borrows (`wait(&self)` on the
+// `Val` that `t.val(2)` returns): rustc keeps it to the end of the statement, so it is lifted
+// into a local that outlives the `.await` (found writing the case for seed 8817, E0716).
+case! {
+    temporary_in_a_chain_borrowed_by_the_future(t) => entry(t);
+    #[desugar]
+    pub async fn entry(t: Trace) -> Vec<Val> {
+        let n = t.val(3).wait(1).await;
+        vec![t.val(t.val(n).wait(2).await), t.val(4)]
+    }
+}
+
+// The operands of a call that is awaited (`f0(.., t.val(1), X.await).await`) are an inner
+// construct's: dropped at `X.await`, they go before the statement's temporaries, here the
+// receiver `Ctx { .. }` and `&mut t.val(2)` that `X` borrows (fuzz seed 9481, a silent
+// difference).
+case! {
+    operands_of_an_awaited_call_drop_before_temporaries(t) => entry(t);
+    struct Ctx {
+        a: Val,
+    }
+    impl Ctx {
+        async fn lock(&mut self, t: Trace, p0: &mut Val) -> Val {
+            self.a.wait(2).await;
+            t.val(p0.get())
+        }
+    }
+    async fn f0(t: Trace, p0: Val, p1: Val) -> u32 {
+        t.step("f0", 1, p0.get() + p1.get()).await
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        f0(t.clone(), t.val(1), Ctx { a: t.val(2) }.lock(t.clone(), &mut t.val(3)).await).await
+    }
+}

@@ -47,6 +47,9 @@ pub struct Layout {
     pub shadowed: Vec<LocalId>,
     /// Guesses the tool had to make, in words.
     pub notes: Vec<String>,
+    /// Kept locals the expression of the `.await` moves before it (`operands_before`): held
+    /// after the other locals, so that they drop first, as the temporaries they were moved into.
+    pub operands: Vec<LocalId>,
 }
 
 #[derive(Default)]
@@ -1146,9 +1149,55 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
     for (p, &i) in &point_node {
         if let Some(state) = state_in[i].as_ref().or(dead_in[i].as_ref()) {
             layouts[*p] = decide(a, *p, state, &live_out[i], &ahead[i], &g.nodes[i].uses);
+            layouts[*p].operands = operands_before(a, *p, &g, i, &layouts[*p]);
         }
     }
     layouts
+}
+
+/// The kept locals that the code right after point `p` (node `i`) moves, written before the
+/// `.await` in the expression that uses its value: `Pair { a: a, n: f().await }`. rustc moved
+/// them into the expression's temporaries before it suspended, so they drop first if the future
+/// is dropped there (`Layout::operands`).
+fn operands_before(a: &Analysis, p: PointId, g: &Graph, i: usize, layout: &Layout) -> Vec<LocalId> {
+    let at = a.points[p].span.start();
+    // The first node after it that runs code (besides the exit, where the future is dropped),
+    // and the locals given the value of the `.await` on the way.
+    let mut next = i;
+    let mut value: Vec<LocalId> = Vec::new();
+    loop {
+        value.extend(&g.nodes[next].defs);
+        let succ: Vec<usize> = (g.nodes[next].succ.iter().copied())
+            .filter(|&s| s != g.exit)
+            .collect();
+        let [s] = succ[..] else {
+            return Vec::new();
+        };
+        next = s;
+        if !g.nodes[s].uses.is_empty() || g.nodes[s].point.is_some() {
+            break;
+        }
+    }
+    let uses = &g.nodes[next].uses;
+    if at.line == 0 || !uses.iter().any(|u| value.contains(&u.local)) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for u in uses {
+        let before = (u.span.start().line, u.span.start().column) < (at.line, at.column);
+        if u.kind == Use::Move
+            && !u.captured
+            && before
+            && (layout.kept.contains(&u.local) || layout.slotted.contains(&u.local))
+            && !a.locals[u.local].copied()
+            // (The temporaries lifted out of the expression are ordered where they are made.)
+            && a.locals[u.local].holds.is_none()
+            && !out.contains(&u.local)
+        {
+            out.push(u.local);
+        }
+    }
+    out
 }
 
 /// What point `p` keeps, given which locals hold values when it is reached and which are used
@@ -2210,9 +2259,10 @@ impl Layout {
     /// What the state holds besides the future, in declaration order: kept locals and the drop
     /// guards of locals in slots (`true`).
     pub fn held(&self, scope: &[LocalId]) -> Vec<(LocalId, bool)> {
-        scope
-            .iter()
-            .filter_map(|&id| {
+        let (operands, locals): (Vec<LocalId>, Vec<LocalId>) =
+            scope.iter().partition(|id| self.operands.contains(id));
+        (locals.into_iter().chain(operands))
+            .filter_map(|id| {
                 if self.kept.contains(&id) {
                     Some((id, false))
                 } else if self.slotted.contains(&id) {

@@ -197,8 +197,8 @@ impl Builder {
             }
         }
         if let syn::Expr::MethodCall(m) = expr {
-            if self.lifting_borrows && lends_chain_root(m) {
-                return self.lift_chain_root(m, out);
+            if self.lifting_borrows && lends_chain_temporary(m) {
+                return self.lift_chain_temporaries(m, out);
             }
         }
         if let Some(a) = awaited(expr) {
@@ -206,7 +206,11 @@ impl Builder {
             // future: it becomes a local, kept in place in the state.
             let outer = std::mem::replace(&mut self.lifting_borrows, true);
             let places = std::mem::replace(&mut self.lifting_places, false);
+            // (`.await` is a construct too: `f(a, g().await).await` is the scrutinee of a
+            // `match`, so `f`'s operands drop before the statement's temporaries.)
+            self.depth += 1;
             let operand = self.explode(a.operand, out);
+            self.depth -= 1;
             self.lifting_borrows = outer;
             self.lifting_places = places;
             let operand = operand?;
@@ -697,38 +701,44 @@ impl Builder {
         }
     }
 
-    /// A method chain with its root, a temporary the chain borrows, lifted into a local
-    /// (`lends_chain_root`); the calls are then made on the local, arguments in order.
-    fn lift_chain_root(
+    /// A method chain whose temporaries its calls borrow (`lends_chain_temporary`), each lifted
+    /// into a local; the calls are then made on the locals, arguments in order.
+    fn lift_chain_temporaries(
         &mut self,
         m: &syn::ExprMethodCall,
         out: &mut Vec<Stmt>,
     ) -> Result<syn::Expr> {
-        let mut m = m.clone();
-        *m.receiver = self.lift_chain(&m.receiver, out)?;
-        let args: Vec<&syn::Expr> = m.args.iter().collect();
-        let parts = self.children_vec(&args, out)?;
-        for (arg, new) in m.args.iter_mut().zip(parts) {
-            *arg = new;
-        }
-        Ok(syn::Expr::MethodCall(m))
+        self.lift_chain(&syn::Expr::MethodCall(m.clone()), false, out)
     }
 
-    /// The receiver part of `lift_chain_root`: calls and fields down to the root, lifted.
-    fn lift_chain(&mut self, e: &syn::Expr, out: &mut Vec<Stmt>) -> Result<syn::Expr> {
-        match e {
-            syn::Expr::MethodCall(m) => self.lift_chain_root(m, out),
+    /// A link of `lift_chain_temporaries`, down to the root: lifted itself if `lifted` (the
+    /// method called on it borrows it), a field in what is lifted.
+    fn lift_chain(
+        &mut self,
+        e: &syn::Expr,
+        lifted: bool,
+        out: &mut Vec<Stmt>,
+    ) -> Result<syn::Expr> {
+        let link = match e {
+            syn::Expr::MethodCall(m) => {
+                let mut m = m.clone();
+                *m.receiver = self.lift_chain(&m.receiver, borrows_temporary(&m), out)?;
+                let args: Vec<&syn::Expr> = m.args.iter().collect();
+                let parts = self.children_vec(&args, out)?;
+                for (arg, new) in m.args.iter_mut().zip(parts) {
+                    *arg = new;
+                }
+                syn::Expr::MethodCall(m)
+            }
             syn::Expr::Field(f) => {
                 let mut f = f.clone();
-                *f.base = self.lift_chain(&f.base, out)?;
-                Ok(syn::Expr::Field(f))
+                *f.base = self.lift_chain(&f.base, lifted, out)?;
+                return Ok(syn::Expr::Field(f));
             }
-            syn::Expr::Paren(p) => self.lift_chain(&p.expr, out),
-            root => {
-                let root = self.explode(root, out)?;
-                Ok(self.lift(root, out))
-            }
-        }
+            syn::Expr::Paren(p) => return self.lift_chain(&p.expr, lifted, out),
+            root => self.explode(root, out)?,
+        };
+        Ok(if lifted { self.lift(link, out) } else { link })
     }
 
     /// `let __tmpN = expr;` (plain); returns `__tmpN`.
@@ -1301,7 +1311,7 @@ fn first_and_rest(input: syn::parse::ParseStream) -> Result<(syn::Expr, proc_mac
     Ok((value, input.parse()?))
 }
 
-/// `&EXPR`, or a method chain that borrows its root `EXPR` (`lends_chain_root`), where `EXPR` is a value
+/// `&EXPR`, or a method chain that borrows a temporary `EXPR` (`lends_chain_temporary`), where `EXPR` is a value
 /// computed on the spot (not a place, not a constant that would be promoted to `'static`),
 /// outside closures and `async` blocks.
 pub(super) fn has_borrowed_temporary(expr: &syn::Expr) -> bool {
@@ -1314,7 +1324,7 @@ pub(super) fn has_borrowed_temporary(expr: &syn::Expr) -> bool {
             syn::visit::visit_expr_reference(self, r);
         }
         fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-            if lends_chain_root(m) {
+            if lends_chain_temporary(m) {
                 self.0 = true;
             }
             syn::visit::visit_expr_method_call(self, m);
@@ -1329,28 +1339,44 @@ pub(super) fn has_borrowed_temporary(expr: &syn::Expr) -> bool {
     f.0
 }
 
-/// A method chain whose root is a temporary and whose first method is known to borrow it
-/// (`stdout().write_fmt(args)`, `OpenOptions::new().read(true).open(path)`,
-/// `make().as_str()`): the futures and values made from it may borrow it, so, as rustc keeps
-/// temporaries to the end of the statement, it must outlive the `.await`. A first method not
-/// known to borrow is taken to consume the root (builders: `Client::builder().build()`).
-fn lends_chain_root(m: &syn::ExprMethodCall) -> bool {
-    // Down the receivers, through calls and fields (`make().field.m()`), to the root; `first`
-    // is the method called on it.
-    let mut first = m;
-    let mut at = &*m.receiver;
+/// A method chain one of whose calls is known to borrow its receiver, a temporary
+/// (`stdout().write_fmt(args)`, `OpenOptions::new().read(true).open(path)`, `make().as_str()`,
+/// `t.val(2).wait(1)`): the futures and values made from it may borrow it, so, as rustc keeps
+/// temporaries to the end of the statement, it must outlive the `.await`. A method not known to
+/// borrow is taken to consume its receiver (builders: `Client::builder().build()`).
+fn lends_chain_temporary(m: &syn::ExprMethodCall) -> bool {
+    let mut at = m;
     loop {
-        match at {
-            syn::Expr::MethodCall(inner) => {
-                first = inner;
-                at = &inner.receiver;
-            }
-            syn::Expr::Field(f) => at = &f.base,
-            syn::Expr::Paren(p) => at = &p.expr,
-            _ => break,
+        if borrows_temporary(at) {
+            return true;
+        }
+        // Down the receivers, through fields (`make().field.m()`), to the root.
+        let mut receiver = &*at.receiver;
+        while let syn::Expr::Field(syn::ExprField { base: e, .. })
+        | syn::Expr::Paren(syn::ExprParen { expr: e, .. }) = receiver
+        {
+            receiver = e;
+        }
+        match receiver {
+            syn::Expr::MethodCall(inner) => at = inner,
+            _ => return false,
         }
     }
-    is_temporary(at) && super::mentions::Method::of(first).keeps_temporary()
+}
+
+/// `recv.m(..)` where `recv` is a temporary and `m` is known to borrow it. A call's result is
+/// one only if it holds no borrow (`t.val(2).wait(1)`): a reference a method returns
+/// (`builder().read(true).open(..)`) is not lifted, the temporary it borrows is.
+fn borrows_temporary(m: &syn::ExprMethodCall) -> bool {
+    let mut receiver = &*m.receiver;
+    while let syn::Expr::Paren(p) = receiver {
+        receiver = &p.expr;
+    }
+    let owned = match receiver {
+        syn::Expr::MethodCall(inner) => super::mentions::Method::of(inner).returns_owned(),
+        _ => true,
+    };
+    owned && is_temporary(receiver) && super::mentions::Method::of(m).keeps_temporary()
 }
 
 /// The `else` of an `if let` whose scrutinee's temporaries were lifted into the locals `temps`:

@@ -87,6 +87,12 @@ impl Method {
         )
     }
 
+    /// Returns a value that holds no borrow: as rustc told, or a name known to (`to_string`).
+    pub fn returns_owned(&self) -> bool {
+        self.told()
+            .map_or_else(|| super::cfg::makes_owned(&self.name), |k| !k.lends)
+    }
+
     /// Keeps a temporary receiver to the end of the statement: borrows it (as rustc told), or a
     /// name known to borrow it or to return what borrows it.
     pub fn keeps_temporary(&self) -> bool {

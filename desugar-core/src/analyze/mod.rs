@@ -571,6 +571,22 @@ impl Builder {
         }
     }
 
+    /// Whether `ident` binds a `Copy` element of a tuple: `let (a, k) = (f(), 3);`.
+    fn copy_element(&self, pat: &Pat, init: &syn::Expr, ident: &Ident) -> bool {
+        match (pat, init) {
+            (Pat::Ident(p), value) => {
+                p.ident == *ident && p.subpat.is_none() && self.copy_value(value)
+            }
+            (Pat::Tuple(pats), syn::Expr::Tuple(values))
+                if pats.elems.len() == values.elems.len() =>
+            {
+                (pats.elems.iter().zip(&values.elems)).any(|(p, v)| self.copy_element(p, v, ident))
+            }
+            (pat, syn::Expr::Paren(p)) => self.copy_element(pat, &p.expr, ident),
+            _ => false,
+        }
+    }
+
     fn declare(&mut self, ident: Ident, mutable: bool, is_reference: bool) -> LocalId {
         let id = self.locals.len();
         self.locals.push(Local {
@@ -681,7 +697,9 @@ impl Builder {
         mentions::bindings(pat)
             .into_iter()
             .map(|(ident, mutable)| {
-                let copy = copy || crate::defined::copy_binding(&ident);
+                let copy = copy
+                    || crate::defined::copy_binding(&ident)
+                    || init.is_some_and(|init| self.copy_element(pat, init, &ident));
                 let id = self.declare(ident, mutable, is_reference);
                 let local = &mut self.locals[id];
                 local.copy = copy;

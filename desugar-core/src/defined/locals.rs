@@ -1,7 +1,7 @@
 //! The types of a function's locals, as far as its syntax and the crate's signatures say.
 
-use super::read::{first_argument, path_name, type_name};
-use super::{DEFINED, Defined, SELF_TYPE};
+use super::read::{first_argument, path_name, second_argument, type_name};
+use super::{DEFINED, Defined, Part, SELF_TYPE};
 use proc_macro2::LineColumn;
 use std::collections::HashMap;
 use syn::visit::Visit;
@@ -137,6 +137,16 @@ impl Bindings {
                     self.typed(&field.pat, field_ty);
                 }
             }
+            // (`Bad(e)`: `e` has the type the crate declares for `Bad`'s field `0`.)
+            syn::Pat::TupleStruct(t) if t.qself.is_none() && wrapped(pat).is_none() => {
+                let ty = path_name(&t.path);
+                for (n, elem) in t.elems.iter().enumerate() {
+                    let field_ty = ty.as_ref().and_then(|ty| {
+                        DEFINED.with_borrow(|d| d.as_deref()?.field_type(ty, &n.to_string()))
+                    });
+                    self.typed(elem, field_ty);
+                }
+            }
             _ => self.visit_pat(pat),
         }
     }
@@ -150,28 +160,63 @@ pub(super) fn type_of(
     local: &dyn Fn(&syn::Ident) -> Option<String>,
     defined: Option<&Defined>,
 ) -> Option<String> {
-    let (inner, unwrap) = match expr {
-        syn::Expr::Try(t) => (&*t.expr, true),
-        expr => (expr, false),
+    let (inner, part) = match expr {
+        syn::Expr::Try(t) => (&*t.expr, Part::Ok),
+        expr => (expr, Part::Whole),
     };
-    returned(inner, (unwrap, false), local, defined).or_else(|| constructed(inner))
+    returned(inner, (part, false), local, defined).or_else(|| constructed(inner))
 }
 
-/// The type a call returns (`unwrap`: under `?`; `awaited`: under `.await`, of an `async fn`).
+/// The type a call returns, or the part of it `part` says (`awaited`: under `.await`, of an
+/// `async fn`).
 fn returned(
     expr: &syn::Expr,
-    (unwrap, awaited): (bool, bool),
+    (part, awaited): (Part, bool),
     local: &dyn Fn(&syn::Ident) -> Option<String>,
     defined: Option<&Defined>,
 ) -> Option<String> {
     match expr {
-        syn::Expr::Await(a) if !awaited => returned(&a.base, (unwrap, true), local, defined),
-        syn::Expr::Paren(p) => returned(&p.expr, (unwrap, awaited), local, defined),
-        syn::Expr::Path(p) if !unwrap && !awaited && p.qself.is_none() => {
+        syn::Expr::Await(a) if !awaited => returned(&a.base, (part, true), local, defined),
+        syn::Expr::Paren(p) => returned(&p.expr, (part, awaited), local, defined),
+        // (`&x`: methods auto-deref, and a shared reference is `Copy` whatever it points to if
+        // the type is; a `&mut` one is not, so it stays untyped.)
+        syn::Expr::Reference(r) if r.mutability.is_none() && part == Part::Whole && !awaited => {
+            returned(&r.expr, (Part::Whole, false), local, defined).or_else(|| constructed(&r.expr))
+        }
+        syn::Expr::Path(p) if part == Part::Whole && !awaited && p.qself.is_none() => {
             local(p.path.get_ident()?)
         }
+        // (`n as u32`, `v.iter().sum::<u32>()`, `a % 1000`, `x < 3`: primitives.)
+        syn::Expr::Cast(c) if part == Part::Whole && !awaited => type_name(&c.ty),
+        syn::Expr::MethodCall(m)
+            if part == Part::Whole
+                && !awaited
+                && matches!(m.method.to_string().as_str(), "sum" | "product") =>
+        {
+            match m.turbofish.as_ref().map(|t| Vec::from_iter(&t.args))?[..] {
+                [syn::GenericArgument::Type(ty)] => type_name(ty),
+                _ => None,
+            }
+        }
+        syn::Expr::Lit(l) if part == Part::Whole && !awaited => literal(&l.lit),
+        syn::Expr::Binary(b) if part == Part::Whole && !awaited => {
+            use syn::BinOp::*;
+            let side = |e| returned(e, (Part::Whole, false), local, defined);
+            match b.op {
+                Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_) | And(_) | Or(_) => {
+                    Some("bool".to_string())
+                }
+                Add(_) | Sub(_) | Mul(_) | Div(_) | Rem(_) | BitAnd(_) | BitOr(_) | BitXor(_)
+                | Shl(_) | Shr(_) => {
+                    let (l, r) = (side(&b.left)?, side(&b.right)?);
+                    let primitive = crate::analyze::primitive;
+                    (primitive(&l) && primitive(&r)).then_some(l)
+                }
+                _ => None,
+            }
+        }
         // (`p.a`: the type the crate declares for `p`'s field `a`.)
-        syn::Expr::Field(f) if !unwrap && !awaited => {
+        syn::Expr::Field(f) if part == Part::Whole && !awaited => {
             let syn::Member::Named(field) = &f.member else {
                 return None;
             };
@@ -180,7 +225,7 @@ fn returned(
         }
         syn::Expr::MethodCall(m) => {
             let on = type_of(&m.receiver, local, defined)?;
-            defined?.output(Some(&on), &m.method.to_string(), unwrap, awaited)
+            defined?.output(Some(&on), &m.method.to_string(), part, awaited)
         }
         syn::Expr::Call(c) => {
             let syn::Expr::Path(p) = &*c.func else {
@@ -189,7 +234,7 @@ fn returned(
             let mut segments = p.path.segments.iter().rev();
             let function = segments.next()?.ident.to_string();
             let on = segments.next().map(|s| s.ident.to_string());
-            defined?.output(on.as_deref(), &function, unwrap, awaited)
+            defined?.output(on.as_deref(), &function, part, awaited)
         }
         _ => None,
     }
@@ -210,13 +255,8 @@ impl Bindings {
         let defined = DEFINED.with_borrow(Clone::clone);
         let local = |ident: &syn::Ident| self.binding(&ident.to_string()).cloned().flatten();
         match wrapped(pat) {
-            Some(inner) => {
-                let init = syn::Expr::Try(syn::ExprTry {
-                    attrs: Vec::new(),
-                    expr: Box::new(init.clone()),
-                    question_token: Default::default(),
-                });
-                let ty = type_of(&init, &local, defined.as_deref());
+            Some((inner, part)) => {
+                let ty = returned(init, (part, false), &local, defined.as_deref());
                 self.typed(inner, ty);
             }
             None => {
@@ -227,8 +267,29 @@ impl Bindings {
     }
 }
 
-/// The pattern inside `Some(..)` or `Ok(..)`: it binds what the `Option` or `Result` holds.
-fn wrapped(pat: &syn::Pat) -> Option<&syn::Pat> {
+/// The primitive type of a literal, `i32` or `f64` where its suffix names none (a guess that
+/// only tells it is `Copy`).
+fn literal(lit: &syn::Lit) -> Option<String> {
+    let (suffix, unsuffixed) = match lit {
+        syn::Lit::Int(i) => (i.suffix(), "i32"),
+        syn::Lit::Float(f) => (f.suffix(), "f64"),
+        syn::Lit::Bool(_) => ("", "bool"),
+        syn::Lit::Char(_) => ("", "char"),
+        _ => return None,
+    };
+    Some(
+        if suffix.is_empty() {
+            unsuffixed
+        } else {
+            suffix
+        }
+        .to_string(),
+    )
+}
+
+/// The pattern inside `Some(..)`, `Ok(..)` or `Err(..)`: it binds that part of the `Option`
+/// or `Result`.
+fn wrapped(pat: &syn::Pat) -> Option<(&syn::Pat, Part)> {
     let syn::Pat::TupleStruct(t) = pat else {
         return None;
     };
@@ -236,7 +297,11 @@ fn wrapped(pat: &syn::Pat) -> Option<&syn::Pat> {
     let [inner] = Vec::from_iter(&t.elems)[..] else {
         return None;
     };
-    matches!(variant.as_str(), "Some" | "Ok").then_some(inner)
+    match variant.as_str() {
+        "Some" | "Ok" => Some((inner, Part::Ok)),
+        "Err" => Some((inner, Part::Err)),
+        _ => None,
+    }
 }
 
 impl<'ast> Visit<'ast> for Bindings {
@@ -254,7 +319,10 @@ impl<'ast> Visit<'ast> for Bindings {
         match (&l.pat, &l.init) {
             // (`let Some(x): Option<T> = ..`: `x` is a `T`.)
             (syn::Pat::Type(t), _) => match wrapped(&t.pat) {
-                Some(inner) => self.typed(inner, first_argument(&t.ty).and_then(type_name)),
+                Some((inner, Part::Ok)) => {
+                    self.typed(inner, first_argument(&t.ty).and_then(type_name));
+                }
+                Some((inner, _)) => self.typed(inner, second_argument(&t.ty).and_then(type_name)),
                 None => self.typed(&t.pat, type_name(&t.ty)),
             },
             (pat, Some(init)) => self.matched(pat, &init.expr),

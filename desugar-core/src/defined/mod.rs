@@ -58,7 +58,8 @@ pub struct Defined {
 /// (`#[derive(Copy)]`), or neither.
 #[derive(Debug, Clone)]
 enum FieldType {
-    Copy,
+    /// `Copy` by its syntax; a primitive's name (`u32`), to type what binds the field.
+    Copy(Option<String>),
     Named(String),
     Other,
 }
@@ -78,8 +79,19 @@ struct Def {
 struct Output {
     whole: Option<String>,
     unwrapped: Option<String>,
+    /// The `E` of a `Result<T, E>`.
+    error: Option<String>,
     /// Of an `async fn`: the type of the call's `.await`, the call itself a future.
     awaited: bool,
+}
+
+/// Which part of what a call returns a value is: all of it, what `?` or `Some(x)`/`Ok(x)`
+/// unwraps, or what `Err(e)` binds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Whole,
+    Ok,
+    Err,
 }
 
 /// Whether what a method returns can hold a borrow of its receiver.
@@ -96,17 +108,19 @@ impl Defined {
     /// The type (its name) a call of function `name`, of type `on` or free, returns, if all its
     /// definitions say the same; `unwrap`: the `T` of the `Result<T, _>` or `Option<T>` it
     /// returns (its value under `?`); `awaited`: the call's `.await`, of an `async fn`.
-    fn output(&self, on: Option<&str>, name: &str, unwrap: bool, awaited: bool) -> Option<String> {
+    fn output(&self, on: Option<&str>, name: &str, part: Part, awaited: bool) -> Option<String> {
         let outputs = self
             .outputs
             .get(&(on.map(str::to_string), name.to_string()))?;
         let named = |output: &Output| {
             let name = if output.awaited != awaited {
                 None
-            } else if unwrap {
-                output.unwrapped.as_deref()
             } else {
-                output.whole.as_deref()
+                match part {
+                    Part::Whole => output.whole.as_deref(),
+                    Part::Ok => output.unwrapped.as_deref(),
+                    Part::Err => output.error.as_deref(),
+                }
             };
             match name? {
                 "Self" => on.map(str::to_string),
@@ -144,8 +158,8 @@ impl Defined {
     fn field_type(&self, ty: &str, field: &str) -> Option<String> {
         let structs = self.fields.get(ty)?;
         let named = |fields: &HashMap<String, FieldType>| match fields.get(field)? {
-            FieldType::Named(name) => Some(name.clone()),
-            FieldType::Copy | FieldType::Other => None,
+            FieldType::Named(name) | FieldType::Copy(Some(name)) => Some(name.clone()),
+            FieldType::Copy(None) | FieldType::Other => None,
         };
         let first = named(structs.first()?)?;
         structs
@@ -200,7 +214,7 @@ impl Defined {
     /// Whether a field of this type is `Copy`, as its syntax or the crate's `derive` says.
     fn is_copy(&self, ty: &FieldType) -> bool {
         match ty {
-            FieldType::Copy => true,
+            FieldType::Copy(_) => true,
             FieldType::Named(n) => self.copy.contains(n) && !self.generic.contains(n),
             FieldType::Other => false,
         }
@@ -544,7 +558,10 @@ mod tests {
             "another file's type"
         );
         assert_eq!(in_b.fields.get("Ctx").map(Vec::len), Some(1));
-        assert!(in_b.output(Some("Ctx"), "make", false, false).is_none());
+        assert!(
+            in_b.output(Some("Ctx"), "make", Part::Whole, false)
+                .is_none()
+        );
         assert_eq!(d.owner("send"), None, "`Ctx` and `Other` have one");
         assert_eq!(
             in_a.owner("send").as_deref(),

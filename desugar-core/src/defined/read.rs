@@ -65,6 +65,7 @@ impl Reader<'_> {
             let output = Output {
                 whole: name(ty),
                 unwrapped: first_argument(ty).and_then(name),
+                error: second_argument(ty).and_then(name),
                 awaited: sig.asyncness.is_some(),
             };
             self.defined
@@ -245,11 +246,14 @@ pub(super) enum Module {
 /// A field's type, as far as `Copy` goes.
 fn field_type(ty: &syn::Type) -> FieldType {
     match ty {
-        syn::Type::Reference(r) if r.mutability.is_none() => FieldType::Copy,
+        syn::Type::Reference(r) if r.mutability.is_none() => FieldType::Copy(None),
         syn::Type::Paren(p) => field_type(&p.elem),
-        syn::Type::Array(a) => field_type(&a.elem),
+        syn::Type::Array(a) => match field_type(&a.elem) {
+            FieldType::Copy(_) => FieldType::Copy(None),
+            elem => elem,
+        },
         syn::Type::Path(p) if p.qself.is_none() => match p.path.get_ident() {
-            Some(name) if primitive(&name.to_string()) => FieldType::Copy,
+            Some(name) if primitive(&name.to_string()) => FieldType::Copy(Some(name.to_string())),
             Some(name) => FieldType::Named(name.to_string()),
             None => FieldType::Other,
         },
@@ -273,6 +277,27 @@ pub(super) fn first_argument(ty: &syn::Type) -> Option<&syn::Type> {
         syn::GenericArgument::Type(t) => Some(t),
         _ => None,
     })
+}
+
+/// The `E` of `Result<T, E>` (not of an alias such as `io::Result<T>`, which names one).
+pub(super) fn second_argument(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else {
+        return None;
+    };
+    let last = p.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    let types: Vec<&syn::Type> = (args.args.iter())
+        .filter_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    match types[..] {
+        [_, error] if last.ident == "Result" => Some(error),
+        _ => None,
+    }
 }
 
 /// The last segment of a type's path, unless it is `Self`.
