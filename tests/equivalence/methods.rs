@@ -680,3 +680,51 @@ case! {
         n
     }
 }
+
+// The bindings of an array pattern bound to an array literal have the types of its values:
+// `v` is a `Val`, whose `send` takes `self` (fuzz seed 9634, E0277: guessed from the name).
+case! {
+    array_pattern_typed_element_wise(t) => entry(t);
+    #[desugar]
+    pub async fn entry(t: Trace) -> Val {
+        {
+            let mut w20 = 6;
+            while let Some(n) = maybe(&t, w20) {
+                w20 += 1;
+                {
+                    let _next: Option<Val> = if n > 100 {
+                        Some(t.val(n))
+                    } else {
+                        let [v, _v2] = [
+                            t
+                                .val({
+                                    let mut c25 = 0;
+                                    loop {
+                                        c25 += 1;
+                                        if c25 > 2 {
+                                            break match n {
+                                                0 => {
+                                                    t.log("at27");
+                                                    19
+                                                }
+                                                1 | 2 => 0,
+                                                n @ 3..=9 if n % 2 == 0 => {
+                                                    t.spawn(move || 16)
+                                                        .await
+                                                }
+                                                _ => n % 1000,
+                                            };
+                                        }
+                                        {}
+                                    }
+                                }),
+                            t.val(matches!(n, 1 | 3..=9) as u32),
+                        ];
+                        maybe_val(&t, v.send())
+                    };
+                }
+            }
+        }
+        t.val(6)
+    }
+}

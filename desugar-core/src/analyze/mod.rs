@@ -571,19 +571,16 @@ impl Builder {
         }
     }
 
-    /// Whether `ident` binds a `Copy` element of a tuple: `let (a, k) = (f(), 3);`.
+    /// Whether `ident` binds a `Copy` element of a tuple or an array: `let (a, k) = (f(), 3);`.
     fn copy_element(&self, pat: &Pat, init: &syn::Expr, ident: &Ident) -> bool {
         match (pat, init) {
             (Pat::Ident(p), value) => {
                 p.ident == *ident && p.subpat.is_none() && self.copy_value(value)
             }
-            (Pat::Tuple(pats), syn::Expr::Tuple(values))
-                if pats.elems.len() == values.elems.len() =>
-            {
-                (pats.elems.iter().zip(&values.elems)).any(|(p, v)| self.copy_element(p, v, ident))
-            }
             (pat, syn::Expr::Paren(p)) => self.copy_element(pat, &p.expr, ident),
-            _ => false,
+            (pat, init) => crate::defined::elementwise(pat, init).is_some_and(|pairs| {
+                (pairs.into_iter()).any(|(p, v)| self.copy_element(p, v, ident))
+            }),
         }
     }
 

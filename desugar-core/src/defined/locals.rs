@@ -243,11 +243,9 @@ fn returned(
 impl Bindings {
     /// `pat` bound to the value of `init`, or (`Some(x)`, `Ok(x)`) to what it wraps.
     fn matched(&mut self, pat: &syn::Pat, init: &syn::Expr) {
-        // (`let (a, b) = (x, y);`: each binding to its value.)
-        if let (syn::Pat::Tuple(pats), syn::Expr::Tuple(values)) = (pat, init)
-            && pats.elems.len() == values.elems.len()
-        {
-            for (pat, value) in pats.elems.iter().zip(&values.elems) {
+        // (`let (a, b) = (x, y);`, `let [a, b] = [x, y];`: each binding to its value.)
+        if let Some(pairs) = elementwise(pat, init) {
+            for (pat, value) in pairs {
                 self.matched(pat, value);
             }
             return;
@@ -265,6 +263,25 @@ impl Bindings {
             }
         }
     }
+}
+
+/// The patterns of a tuple or slice pattern with the values of a tuple or array of as many.
+pub(crate) fn elementwise<'a>(
+    pat: &'a syn::Pat,
+    init: &'a syn::Expr,
+) -> Option<Vec<(&'a syn::Pat, &'a syn::Expr)>> {
+    let (pats, values): (Vec<&syn::Pat>, Vec<&syn::Expr>) = match (pat, init) {
+        (syn::Pat::Tuple(p), syn::Expr::Tuple(v)) => {
+            (p.elems.iter().collect(), v.elems.iter().collect())
+        }
+        (syn::Pat::Slice(p), syn::Expr::Array(v)) => {
+            (p.elems.iter().collect(), v.elems.iter().collect())
+        }
+        _ => return None,
+    };
+    // (A rest pattern, `..`, stands for any number of values.)
+    let rest = pats.iter().any(|p| matches!(p, syn::Pat::Rest(_)));
+    (pats.len() == values.len() && !rest).then(|| pats.into_iter().zip(values).collect())
 }
 
 /// The primitive type of a literal, `i32` or `f64` where its suffix names none (a guess that

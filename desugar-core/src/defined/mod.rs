@@ -13,6 +13,7 @@
 //! that name), checked as a guess from the name is (`lower::checks`).
 
 use crate::receivers::{Known, Mode};
+pub(crate) use locals::elementwise;
 use locals::{Declared, declared_types, key, type_of};
 use names::std_method;
 use read::{Module, type_name};
