@@ -605,3 +605,17 @@ case! {
         f0(t.clone(), t.val(1), Ctx { a: t.val(2) }.lock(t.clone(), &mut t.val(3)).await).await
     }
 }
+
+// A local moved in place among operands that are lifted (`vec![v, t.val(..), x.await]`):
+// dropped while the `.await` waits, it drops after the operands made after it and before
+// those made before it (fuzz seed 3085, a silent difference).
+case! {
+    operand_moved_among_lifted_operands(t) => entry(t);
+    #[desugar]
+    pub async fn entry(t: Trace) -> usize {
+        let v = t.val(15);
+        let first = t.val(36);
+        let vs = vec![t.val(1), v, t.val(first.lock()), t.step("s7", 1, t.val(4)).await];
+        vs.len()
+    }
+}

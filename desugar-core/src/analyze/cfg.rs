@@ -15,6 +15,7 @@
 use super::mentions::{Leave, Method, Use};
 use super::{Analysis, Block, Expr, LocalId, PointId, Resolved, Stmt};
 use crate::receivers::Mode;
+use proc_macro2::LineColumn;
 use std::collections::{BTreeSet, HashMap};
 use syn::visit::Visit;
 
@@ -47,9 +48,10 @@ pub struct Layout {
     pub shadowed: Vec<LocalId>,
     /// Guesses the tool had to make, in words.
     pub notes: Vec<String>,
-    /// Kept locals the expression of the `.await` moves before it (`operands_before`): held
-    /// after the other locals, so that they drop first, as the temporaries they were moved into.
-    pub operands: Vec<LocalId>,
+    /// Kept locals the expression of the `.await` moves before it (`operands_before`), each
+    /// with the lifted operand it is held before (none: after all the locals): they drop with
+    /// the operands, in the order the expression made them.
+    pub operands: Vec<(LocalId, Option<LocalId>)>,
 }
 
 #[derive(Default)]
@@ -1159,7 +1161,13 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
 /// `.await` in the expression that uses its value: `Pair { a: a, n: f().await }`. rustc moved
 /// them into the expression's temporaries before it suspended, so they drop first if the future
 /// is dropped there (`Layout::operands`).
-fn operands_before(a: &Analysis, p: PointId, g: &Graph, i: usize, layout: &Layout) -> Vec<LocalId> {
+fn operands_before(
+    a: &Analysis,
+    p: PointId,
+    g: &Graph,
+    i: usize,
+    layout: &Layout,
+) -> Vec<(LocalId, Option<LocalId>)> {
     let at = a.points[p].span.start();
     // The first node after it that runs code (besides the exit, where the future is dropped),
     // and the locals given the value of the `.await` on the way.
@@ -1182,19 +1190,25 @@ fn operands_before(a: &Analysis, p: PointId, g: &Graph, i: usize, layout: &Layou
     if at.line == 0 || !uses.iter().any(|u| value.contains(&u.local)) {
         return Vec::new();
     }
-    let mut out = Vec::new();
+    let position = |at: LineColumn| (at.line, at.column);
+    let mut out: Vec<(LocalId, Option<LocalId>)> = Vec::new();
     for u in uses {
-        let before = (u.span.start().line, u.span.start().column) < (at.line, at.column);
+        let moved_at = position(u.span.start());
         if u.kind == Use::Move
             && !u.captured
-            && before
+            && moved_at < position(at)
             && (layout.kept.contains(&u.local) || layout.slotted.contains(&u.local))
             && !a.locals[u.local].copied()
             // (The temporaries lifted out of the expression are ordered where they are made.)
             && a.locals[u.local].holds.is_none()
-            && !out.contains(&u.local)
+            && !out.iter().any(|&(id, _)| id == u.local)
         {
-            out.push(u.local);
+            // Before the first operand made after it.
+            let next = a.points[p].scope.iter().copied().find(|&id| {
+                let local = &a.locals[id];
+                local.operand && local.made_at.is_some_and(|m| position(m) > moved_at)
+            });
+            out.push((u.local, next));
         }
     }
     out
@@ -2259,9 +2273,15 @@ impl Layout {
     /// What the state holds besides the future, in declaration order: kept locals and the drop
     /// guards of locals in slots (`true`).
     pub fn held(&self, scope: &[LocalId]) -> Vec<(LocalId, bool)> {
-        let (operands, locals): (Vec<LocalId>, Vec<LocalId>) =
-            scope.iter().partition(|id| self.operands.contains(id));
-        (locals.into_iter().chain(operands))
+        let mut order: Vec<LocalId> = (scope.iter().copied())
+            .filter(|id| !self.operands.iter().any(|(o, _)| o == id))
+            .collect();
+        for &(id, next) in &self.operands {
+            let at = next.and_then(|n| order.iter().position(|&o| o == n));
+            order.insert(at.unwrap_or(order.len()), id);
+        }
+        order
+            .into_iter()
             .filter_map(|id| {
                 if self.kept.contains(&id) {
                     Some((id, false))

@@ -758,6 +758,7 @@ impl Builder {
         };
         for &id in &declares {
             self.locals[id].holds = Some(holds.clone());
+            self.locals[id].made_at = Some(span.start());
             // A scrutinee's temporary may be borrowed by the bindings across a suspension
             // point: it can live in a slot.
             if self.lifting_places {

@@ -90,6 +90,9 @@ pub struct Local {
     /// value is one scope with the operands of its outermost construct: only those of inner
     /// ones are marked.) The state drops its fields in that order (`Builder::in_scope`).
     pub operand: bool,
+    /// For a lifted temporary (`holds`), where the expression of its value starts: an operand
+    /// the expression moves in place (`Layout::operands`) drops among them by that order.
+    pub made_at: Option<proc_macro2::LineColumn>,
     /// A parameter, or a binding of a parameter's pattern: the parameter's position.
     pub param: Option<usize>,
 }
@@ -608,6 +611,7 @@ impl Builder {
             ty: None,
             copy_fields: Vec::new(),
             operand: false,
+            made_at: None,
             param: None,
         });
         if let Some(scope) = self.scopes.last_mut() {
