@@ -1105,3 +1105,26 @@ case! {
         t.val(count)
     }
 }
+
+// A `match` arm's binding hides a local in a slot of its name (`n`, kept in a slot at the
+// arm's `.await`, where the arm's `n` hides it) in the code that resumes in the arm (fuzz seed
+// 9760, E0614: the arm's `u32` was reached as the slot's `(*n)`).
+case! {
+    arm_binding_hides_a_slotted_local(t) => entry(t);
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let k = t.step("k", 1, 4).await;
+        let n = k;
+        let [a, a2] = [
+            t.val(match (k * n) % 1000 {
+                n @ 3..=9 if n % 2 == 0 => {
+                    let b = t.step("s", 1, n).await;
+                    (b + n) % 1000
+                }
+                _ => 18,
+            }),
+            t.val((n + 8) % 1000),
+        ];
+        a.get() + a2.get()
+    }
+}

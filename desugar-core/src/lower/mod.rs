@@ -821,10 +821,12 @@ impl Writer<'_> {
                     .iter()
                     .find(|arm| self.locations.contains(arm.scope, p))
                     .expect("the point is in an arm");
-                let scope = self.slot_scope.len();
+                let scope = self.slot_scope.clone();
                 let slots = splice(self.rebind_slots(arm.scope, p));
+                // (`n @ 3..=9 => ..`: the arm's bindings hide the locals in slots of their names.)
+                self.hide_outer_slots(arm.scope, p);
                 let body = self.resume_expr(&arm.body, p);
-                self.slot_scope.truncate(scope);
+                self.slot_scope = scope;
                 let rebind = splice(self.rebind(arm.scope, p));
                 let tokens = splice(body.tokens);
                 Code::new(quote!({ #slots #rebind #tokens }), body.diverges)
