@@ -198,7 +198,7 @@ impl Builder {
         }
         if let syn::Expr::MethodCall(m) = expr {
             if self.lifting_borrows && lends_chain_temporary(m) {
-                return self.lift_chain_temporaries(m, out);
+                return self.lift_chain(expr, false, out);
             }
         }
         if let Some(a) = awaited(expr) {
@@ -702,17 +702,9 @@ impl Builder {
     }
 
     /// A method chain whose temporaries its calls borrow (`lends_chain_temporary`), each lifted
-    /// into a local; the calls are then made on the locals, arguments in order.
-    fn lift_chain_temporaries(
-        &mut self,
-        m: &syn::ExprMethodCall,
-        out: &mut Vec<Stmt>,
-    ) -> Result<syn::Expr> {
-        self.lift_chain(&syn::Expr::MethodCall(m.clone()), false, out)
-    }
-
-    /// A link of `lift_chain_temporaries`, down to the root: lifted itself if `lifted` (the
-    /// method called on it borrows it), a field in what is lifted.
+    /// into a local, down to the root; the calls are then made on the locals, arguments in
+    /// order. `e` is lifted itself if `lifted` (the method called on it borrows it); a field is
+    /// a place in what is lifted.
     fn lift_chain(
         &mut self,
         e: &syn::Expr,

@@ -574,19 +574,6 @@ impl Builder {
         }
     }
 
-    /// Whether `ident` binds a `Copy` element of a tuple or an array: `let (a, k) = (f(), 3);`.
-    fn copy_element(&self, pat: &Pat, init: &syn::Expr, ident: &Ident) -> bool {
-        match (pat, init) {
-            (Pat::Ident(p), value) => {
-                p.ident == *ident && p.subpat.is_none() && self.copy_value(value)
-            }
-            (pat, syn::Expr::Paren(p)) => self.copy_element(pat, &p.expr, ident),
-            (pat, init) => crate::defined::elementwise(pat, init).is_some_and(|pairs| {
-                (pairs.into_iter()).any(|(p, v)| self.copy_element(p, v, ident))
-            }),
-        }
-    }
-
     fn declare(&mut self, ident: Ident, mutable: bool, is_reference: bool) -> LocalId {
         let id = self.locals.len();
         self.locals.push(Local {
@@ -698,9 +685,7 @@ impl Builder {
         mentions::bindings(pat)
             .into_iter()
             .map(|(ident, mutable)| {
-                let copy = copy
-                    || crate::defined::copy_binding(&ident)
-                    || init.is_some_and(|init| self.copy_element(pat, init, &ident));
+                let copy = copy || crate::defined::copy_binding(&ident);
                 let id = self.declare(ident, mutable, is_reference);
                 let local = &mut self.locals[id];
                 local.copy = copy;

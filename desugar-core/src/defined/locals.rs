@@ -181,7 +181,7 @@ fn returned(
         // (`&x`: methods auto-deref, and a shared reference is `Copy` whatever it points to if
         // the type is; a `&mut` one is not, so it stays untyped.)
         syn::Expr::Reference(r) if r.mutability.is_none() && part == Part::Whole && !awaited => {
-            returned(&r.expr, (Part::Whole, false), local, defined).or_else(|| constructed(&r.expr))
+            type_of(&r.expr, local, defined)
         }
         syn::Expr::Path(p) if part == Part::Whole && !awaited && p.qself.is_none() => {
             local(p.path.get_ident()?)
@@ -266,7 +266,7 @@ impl Bindings {
 }
 
 /// The patterns of a tuple or slice pattern with the values of a tuple or array of as many.
-pub(crate) fn elementwise<'a>(
+fn elementwise<'a>(
     pat: &'a syn::Pat,
     init: &'a syn::Expr,
 ) -> Option<Vec<(&'a syn::Pat, &'a syn::Expr)>> {
@@ -294,14 +294,12 @@ fn literal(lit: &syn::Lit) -> Option<String> {
         syn::Lit::Char(_) => ("", "char"),
         _ => return None,
     };
-    Some(
-        if suffix.is_empty() {
-            unsuffixed
-        } else {
-            suffix
-        }
-        .to_string(),
-    )
+    let name = if suffix.is_empty() {
+        unsuffixed
+    } else {
+        suffix
+    };
+    Some(name.to_string())
 }
 
 /// The pattern inside `Some(..)`, `Ok(..)` or `Err(..)`: it binds that part of the `Option`

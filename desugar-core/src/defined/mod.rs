@@ -13,7 +13,6 @@
 //! that name), checked as a guess from the name is (`lower::checks`).
 
 use crate::receivers::{Known, Mode};
-pub(crate) use locals::elementwise;
 use locals::{Declared, declared_types, key, type_of};
 use names::std_method;
 use read::{Module, type_name};
@@ -107,8 +106,8 @@ enum Returns {
 
 impl Defined {
     /// The type (its name) a call of function `name`, of type `on` or free, returns, if all its
-    /// definitions say the same; `unwrap`: the `T` of the `Result<T, _>` or `Option<T>` it
-    /// returns (its value under `?`); `awaited`: the call's `.await`, of an `async fn`.
+    /// definitions say the same, or the `part` of it that `?`, `Ok(x)` or `Err(e)` takes;
+    /// `awaited`: the call's `.await`, of an `async fn`.
     fn output(&self, on: Option<&str>, name: &str, part: Part, awaited: bool) -> Option<String> {
         let outputs = self
             .outputs

@@ -263,24 +263,21 @@ fn field_type(ty: &syn::Type) -> FieldType {
 
 /// The `T` of `Result<T, E>`, `io::Result<T>` or `Option<T>`.
 pub(super) fn first_argument(ty: &syn::Type) -> Option<&syn::Type> {
-    let syn::Type::Path(p) = ty else {
-        return None;
-    };
-    let last = p.path.segments.last()?;
-    if !(last.ident == "Option" || last.ident.to_string().ends_with("Result")) {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    args.args.iter().find_map(|a| match a {
-        syn::GenericArgument::Type(t) => Some(t),
-        _ => None,
-    })
+    let (name, args) = type_arguments(ty)?;
+    let wraps = name == "Option" || name.to_string().ends_with("Result");
+    args.first().copied().filter(|_| wraps)
 }
 
 /// The `E` of `Result<T, E>` (not of an alias such as `io::Result<T>`, which names one).
 pub(super) fn second_argument(ty: &syn::Type) -> Option<&syn::Type> {
+    match type_arguments(ty)? {
+        (name, args) if name == "Result" && args.len() == 2 => Some(args[1]),
+        _ => None,
+    }
+}
+
+/// The last segment of a path type, and its type arguments.
+fn type_arguments(ty: &syn::Type) -> Option<(&syn::Ident, Vec<&syn::Type>)> {
     let syn::Type::Path(p) = ty else {
         return None;
     };
@@ -288,16 +285,13 @@ pub(super) fn second_argument(ty: &syn::Type) -> Option<&syn::Type> {
     let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
         return None;
     };
-    let types: Vec<&syn::Type> = (args.args.iter())
+    let types = (args.args.iter())
         .filter_map(|a| match a {
             syn::GenericArgument::Type(t) => Some(t),
             _ => None,
         })
         .collect();
-    match types[..] {
-        [_, error] if last.ident == "Result" => Some(error),
-        _ => None,
-    }
+    Some((&last.ident, types))
 }
 
 /// The last segment of a type's path, unless it is `Self`.
