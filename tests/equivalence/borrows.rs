@@ -330,7 +330,7 @@ case! {
 
 case! {
     ref_binding_into_awaited_pattern(t) => busy_pair(t);
-    pub struct Pair {
+    pub struct BusyPair {
         state: Option<common::Step<u32>>,
         _guard: Noisy,
     }
@@ -341,7 +341,7 @@ case! {
             .step(
                 "lock",
                 1,
-                (t.noisy("before"), Pair { state: None, _guard: t.noisy("inner") }, t.noisy("after")),
+                (t.noisy("before"), BusyPair { state: None, _guard: t.noisy("inner") }, t.noisy("after")),
             )
             .await;
         inner.state = Some(t.step("busy", 2, 7));

@@ -55,13 +55,13 @@ case! {
 }
 
 case! {
-    pattern_params(t) => patterns(t.clone(), (1, 2), Pair { left: t.noisy("left"), right: 5 }, t.noisy("ignored"));
-    pub struct Pair {
+    pattern_params(t) => patterns(t.clone(), (1, 2), LeftRight { left: t.noisy("left"), right: 5 }, t.noisy("ignored"));
+    pub struct LeftRight {
         left: Noisy,
         right: u32,
     }
     #[desugar]
-    async fn patterns(t: Trace, (a, mut b): (u32, u32), Pair { left, right }: Pair, _: Noisy) -> u32 {
+    async fn patterns(t: Trace, (a, mut b): (u32, u32), LeftRight { left, right }: LeftRight, _: Noisy) -> u32 {
         let d = t.step("b", 1, 10).await;
         b += d;
         t.log(left.touch());
@@ -329,13 +329,13 @@ case! {
     // there (rustc drops the rest at the end of the function; here it has nothing to drop),
     // and keeps it whole to the end on the other path.
     param_field_moved_on_some_paths(t) => both(t);
-    pub struct Pair {
+    pub struct NoisyPair {
         a: Noisy,
         #[allow(dead_code)]
         n: u32,
     }
     #[desugar]
-    async fn partly(t: Trace, c: bool, p: Pair) -> u32 {
+    async fn partly(t: Trace, c: bool, p: NoisyPair) -> u32 {
         if c {
             let kept = p.a;
             let r = &kept;
@@ -347,9 +347,60 @@ case! {
     }
     async fn both(t: Trace) -> [u32; 2] {
         [
-            partly(t.clone(), true, Pair { a: t.noisy("a1"), n: 1 }).await,
-            partly(t.clone(), false, Pair { a: t.noisy("a2"), n: 2 }).await,
+            partly(t.clone(), true, NoisyPair { a: t.noisy("a1"), n: 1 }).await,
+            partly(t.clone(), false, NoisyPair { a: t.noisy("a2"), n: 2 }).await,
         ]
+    }
+}
+
+case! {
+    // Fresh fuzz seed 10107: a field moved only on the path of a `break` (`break 'b
+    // consume(p1.a)`) was taken as moved on the path that falls through too, so that a copy of
+    // another field there (`p1.n`) read as a move of all of `p1`, which dropped at the `.await`
+    // instead of at the end of the function.
+    field_moved_before_a_break_leaves_the_rest(t) => entry(t);
+    #[desugar]
+    async fn f0(t: Trace, p0: Pair, p1: Pair) -> u32 {
+        t.log(format!("at1 {}", 'b3: {
+            if p0.n > 11 {
+                break 'b3 consume(p1.a);
+            }
+            {
+                let v = [p1.n, consume(p0.a)].iter().sum::<u32>();
+                async { v }.await
+            }
+        }));
+        0
+    }
+    #[desugar]
+    async fn entry(t: Trace) -> u32 {
+        f0(t.clone(), Pair { a: t.val(0), n: 3 }, Pair { a: t.val(1), n: 17 }).await
+            + f0(t.clone(), Pair { a: t.val(2), n: 30 }, Pair { a: t.val(3), n: 4 }).await
+    }
+}
+
+case! {
+    // Fresh fuzz seed 10107: a parameter moved on some paths gets a slot (its drop flag) only
+    // if the slot's code can write all of its uses; a method borrowing a field inside an
+    // `async` block without `move` was not counted as one, so the parameter was dropped at the
+    // next `.await` on the path that had not moved it.
+    field_borrowed_in_an_async_block_of_a_param_moved_on_some_paths(t) => both(t);
+    #[desugar]
+    async fn f0(t: Trace, c: bool, p: Pair) -> u32 {
+        t.log(format!("at1 {}", 'b: {
+            if c {
+                break 'b consume(p.a);
+            }
+            async { t.step("s", 1, p.a.subscribe()).await.get() }.await
+        }));
+        t.step("after", 1, ()).await;
+        t.log("end");
+        0
+    }
+    #[desugar]
+    async fn both(t: Trace) -> u32 {
+        f0(t.clone(), false, Pair { a: t.val(1), n: 2 }).await
+            + f0(t.clone(), true, Pair { a: t.val(3), n: 4 }).await
     }
 }
 

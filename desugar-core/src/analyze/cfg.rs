@@ -811,15 +811,20 @@ fn field_moves_before(
         changed = false;
         for &i in &order {
             let node = &g.nodes[i];
-            let mut out = before[i].clone();
-            out.retain(|l| !node.defs.contains(l));
-            out.extend(
-                (node.uses.iter())
-                    .filter(|u| u.kind == Use::Move && u.field.is_some())
-                    .filter(|u| moved_fields.contains_key(&u.local))
-                    .map(|u| u.local),
-            );
+            let mut kept = before[i].clone();
+            kept.retain(|l| !node.defs.contains(l));
+            let moves = (node.uses.iter())
+                .filter(|u| u.kind == Use::Move && u.field.is_some())
+                .filter(|u| moved_fields.contains_key(&u.local));
             for &s in &node.succ {
+                // (A move followed by a jump, `if c { break 'b p.a; }`, is on the jump's path
+                // only.)
+                let mut out = kept.clone();
+                out.extend(
+                    (moves.clone())
+                        .filter(|u| node.leave_target(u).is_none_or(|t| t == s))
+                        .map(|u| u.local),
+                );
                 if s != g.exit && !out.is_subset(&before[s]) {
                     before[s].extend(out.iter().copied());
                     changed = true;
@@ -2005,10 +2010,17 @@ pub fn used_whole(a: &Analysis, ids: &[LocalId]) -> bool {
                 }
                 _ => false,
             };
+            // (Inside a closure or `async` block without `move`, a field borrowed there is
+            // captured through the slot's reference.)
+            let borrowed = match &u.kind {
+                Use::Borrow => true,
+                Use::Receiver(m) => m.borrows(),
+                _ => false,
+            };
             !field_method
                 && (!u.nested
                     || u.kind == Use::Move && !u.captured
-                    || u.kind == Use::Field && u.captured)
+                    || (u.kind == Use::Field || borrowed) && u.captured)
         })
 }
 
