@@ -405,6 +405,65 @@ case! {
 }
 
 case! {
+    // Fresh fuzz seed 10094 (reduced): `self.a` moved in one branch and `self.n` copied in the
+    // other. The comparison `self.n < 5` counted as a borrow that may last, so the move did
+    // not take `self` out of its slot (E0507); and the copy in the other branch read as a
+    // move too, which took `self` out there.
+    field_moved_in_one_branch_copied_in_the_other(t) => entry(t);
+    struct Ctx2 {
+        a: Val,
+        n: u32,
+    }
+    #[desugar]
+    impl Ctx2 {
+        async fn lock(self, t: Trace) -> Val {
+            let m = if self.n < 5 {
+                self.n
+            } else {
+                consume(self.a)
+            };
+            t.val(t.val(m).wait(1).await)
+        }
+    }
+    #[desugar]
+    async fn entry(t: Trace) -> Val {
+        Ctx2 { a: t.val(5), n: 3 }.lock(t.clone()).await;
+        Ctx2 { a: t.val(6), n: 8 }.lock(t.clone()).await
+    }
+}
+
+case! {
+    // Fresh fuzz seed 10094: a block whose value is a field copied out of a local in a slot
+    // (`{ self.n }`) took the local out of its slot there, so that it dropped at once.
+    copied_field_as_a_branch_value_leaves_the_slot(t) => entry(t);
+    struct Ctx3 {
+        a: Val,
+        n: u32,
+    }
+    #[desugar]
+    impl Ctx3 {
+        async fn lock(self, t: Trace) -> Val {
+            match (if self.n < 5 {
+                self.n
+            } else {
+                {
+                    let vs = vec![t.val(self.n), t.step("s5", 2, t.val(1)).await, self.a];
+                }
+                4
+            }) {
+                0 => t.val(15),
+                _ => t.val(t.val(2).wait(1).await),
+            }
+        }
+    }
+    #[desugar]
+    async fn entry(t: Trace) -> Val {
+        Ctx3 { a: t.val(5), n: 3 }.lock(t.clone()).await;
+        Ctx3 { a: t.val(6), n: 8 }.lock(t.clone()).await
+    }
+}
+
+case! {
     param_moved_on_some_paths_of_an_awaited_expression(t) => entry(t);
     // Fresh fuzz seed 5182: a parameter moved in one arm of a `match` inside the awaited
     // expression was taken as moved on every path and dropped at the `.await`; on the other

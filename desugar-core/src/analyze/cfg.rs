@@ -771,13 +771,16 @@ fn settle_field_reads(a: &Analysis, g: &mut Graph) {
     // (Otherwise it is kept, and the expansion does not compile: E0382.)
     let moved_before = field_moves_before(g, &moved_fields);
     for (i, node) in g.nodes.iter_mut().enumerate() {
-        let moved_here: BTreeSet<LocalId> = (node.uses.iter())
+        // (A move in another branch of an `if` or `match` than the read's is not before it.)
+        let moved_here: Vec<(LocalId, Vec<(usize, usize)>)> = (node.uses.iter())
             .filter(|u| u.kind == Use::Move && u.field.is_some())
-            .map(|u| u.local)
+            .map(|u| (u.local, u.branch.clone()))
             .collect();
         for u in &mut node.uses {
+            let here = (moved_here.iter())
+                .any(|(l, b)| *l == u.local && !super::mentions::exclusive(b, &u.branch));
             if u.kind == Use::Field
-                && (moved_before[i].contains(&u.local) || moved_here.contains(&u.local))
+                && (moved_before[i].contains(&u.local) || here)
                 && let Some(moved) = moved_fields.get(&u.local)
                 && crate::defined::rest_is_copy(&a.locals[u.local].ident, moved)
             {

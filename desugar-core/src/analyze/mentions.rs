@@ -146,8 +146,8 @@ pub struct Mention {
     /// in the code walked. Two mentions in different branches of one `if` or `match` never both
     /// run (`exclusive`).
     pub branch: Vec<(usize, usize)>,
-    /// A borrow that ends with the macro it is an argument of (`format!`, `println!`), whose
-    /// value holds no borrow.
+    /// A borrow that ends with the macro it is an argument of (`format!`, `println!`) or the
+    /// comparison it is an operand of, whose value holds no borrow.
     pub transient: bool,
 }
 
@@ -394,7 +394,8 @@ struct Collector {
     /// The outermost closure or async block walked into is not `move`: it captures what the
     /// `move` ones inside it take, by reference if that is `Copy`.
     lazy_outermost: bool,
-    /// In the arguments of a formatting macro whose value borrows nothing (`Mention::transient`).
+    /// In the arguments of a formatting macro, or the operands of a comparison, whose value
+    /// borrows nothing (`Mention::transient`).
     transient: usize,
     /// The jump that follows the code being walked, if control leaves by it (`Mention::leaves`).
     leaves: Option<Leave>,
@@ -709,9 +710,12 @@ impl Collector {
             Expr::Binary(b) => {
                 use syn::BinOp::*;
                 match b.op {
+                    // (A comparison's `bool` holds no borrow of its operands.)
                     Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_) => {
+                        self.transient += 1;
                         self.expr(&b.left, Use::Borrow);
                         self.expr(&b.right, Use::Borrow);
+                        self.transient -= 1;
                     }
                     AddAssign(_) | SubAssign(_) | MulAssign(_) | DivAssign(_) | RemAssign(_)
                     | BitXorAssign(_) | BitAndAssign(_) | BitOrAssign(_) | ShlAssign(_)

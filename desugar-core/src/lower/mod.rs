@@ -1560,6 +1560,10 @@ impl Writer<'_> {
         }
         fields.reverse();
         let ident = crate::analyze::mentions::plain_ident(root)?;
+        // (A field copied, `.. p.n }`, leaves the local in its slot.)
+        if !fields.is_empty() && self.a.field_copies.contains(&ident.span().start()) {
+            return None;
+        }
         let id = *self
             .slot_scope
             .iter()
