@@ -242,6 +242,25 @@ pub fn else_scope<E: IfLetRescope, T>(_: core::marker::PhantomData<E>, temporary
 // with a function (never called) in which a closure makes the same call on a stand-in for `x`
 // and captures it by value exactly when the method takes it by value.
 
+/// A local moved on some paths to an `.await` and not on others, which no slot can give a drop
+/// flag (`analyze::Local::no_drop_flag`): the future drops it at the `.await` if it did not
+/// move, where rustc drops it at the end of its scope. That is the same only if it drops
+/// nothing, which this checks when the function is compiled to code (`cargo build`, not
+/// `cargo check`); the error's note points at the local.
+#[inline(always)]
+pub fn drops_nothing<T>(_: &T) {
+    const {
+        assert!(
+            !core::mem::needs_drop::<T>(),
+            "desugar: a local moved on some paths before an `.await` and not on others, which \
+             desugar cannot give a drop flag (it is assigned again later, or a closure uses part \
+             of it), would be dropped at the `.await` rather than at the end of its scope (the \
+             note below shows which local): move it on every path, or into a block that ends \
+             before the `.await`"
+        )
+    }
+}
+
 /// A stand-in with the type of what `_` points to. Never called: the checks are dead code.
 #[inline(always)]
 pub fn like<T>(_: &T) -> T {

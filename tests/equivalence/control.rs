@@ -1083,26 +1083,33 @@ case! {
     }
 }
 
-// From the fuzzer (seed 127, reduced): an arm that moves `buf`, gives it a new value on one
-// path, then returns. The code after its `return` is written (dead) and its states get layouts,
-// but what `buf` holds there (moved on some paths) reached the live `match`'s join too, so
-// that `buf` was dropped there, before the function's last expression (a silent difference).
+// From the fuzzer (seed 127, reduced): an arm that moves `buf`, gives it a new value, then
+// returns. The code after its `return` is written (dead) and its states get layouts, but what
+// `buf` holds there reached the live `match`'s join too, so that `buf` was dropped there,
+// before the function's last expression (a silent difference). (The seed gave `buf` its new
+// value on one path only; a local moved on some paths and assigned later has no drop flag,
+// which `tests/ui/maybe_moved_then_assigned.rs` shows.)
 case! {
-    dead_code_after_a_return_does_not_reach_the_join(t) => entry(t);
+    dead_code_after_a_return_does_not_reach_the_join(t) => all(t);
     #[desugar]
-    async fn entry(t: Trace) -> Val {
-        let mut buf = t.val(0);
+    async fn refill(t: Trace, n: u32) -> Val {
+        let mut buf = t.val(n);
         let count = match maybe(&t, buf.take()) {
             Some(c) => c,
             None => {
-                if consume(buf) == 0 {
-                    buf = t.step("s", 1, t.val(4)).await;
-                    t.log(format!("got {}", buf.get()));
-                }
+                buf = if consume(buf) == 0 {
+                    t.step("s", 1, t.val(4)).await
+                } else {
+                    t.val(5)
+                };
+                t.log(format!("got {}", buf.get()));
                 return t.val(1);
             }
         };
         t.val(count)
+    }
+    async fn all(t: Trace) -> [Val; 3] {
+        [refill(t.clone(), 0).await, refill(t.clone(), 999).await, refill(t.clone(), 4).await]
     }
 }
 

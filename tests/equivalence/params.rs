@@ -443,14 +443,14 @@ case! {
     #[desugar]
     impl Ctx3 {
         async fn lock(self, t: Trace) -> Val {
-            match (if self.n < 5 {
+            match if self.n < 5 {
                 self.n
             } else {
                 {
-                    let vs = vec![t.val(self.n), t.step("s5", 2, t.val(1)).await, self.a];
+                    let _vs = vec![t.val(self.n), t.step("s5", 2, t.val(1)).await, self.a];
                 }
                 4
-            }) {
+            } {
                 0 => t.val(15),
                 _ => t.val(t.val(2).wait(1).await),
             }

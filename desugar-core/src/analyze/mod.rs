@@ -63,6 +63,11 @@ pub struct Local {
     /// Moved on some paths to a suspension point and not on others: it lives in a slot whose
     /// `Option` is its drop flag, so that it is dropped where rustc drops it.
     pub drop_flag: bool,
+    /// Moved on some paths to a suspension point and not on others, but no slot can be its
+    /// drop flag (it is assigned again later, or a closure uses part of it): the state drops
+    /// it there, which is what rustc does only if it drops nothing. The expansion checks that
+    /// at compile time where it is declared (`__private::drops_nothing`).
+    pub no_drop_flag: bool,
     /// Kept where a later local of its name hides it: in a slot, reached without its name.
     pub shadowed: bool,
     /// Initialized by an `async` closure: the future a call returns borrows it.
@@ -422,6 +427,21 @@ fn analyze_with(f: &AsyncFn, params_in_body: bool, slotted: &[usize]) -> Result<
             a.locals[id].drop_flag = drop_flags.contains(&id);
         }
     }
+    for layout in &mut a.layout {
+        for &id in &layout.maybe_moved {
+            let local = &mut a.locals[id];
+            if local.slot.is_none() && !local.copied() && !local.drops_nothing {
+                local.no_drop_flag = true;
+                layout.notes.push(format!(
+                    "`{}` is moved on some paths to this `.await` and not on others, and no slot \
+                     can be its drop flag: it is dropped here if it did not move, as rustc does \
+                     only if it drops nothing, which a check where it is declared makes sure of \
+                     (E0080 when the crate is built otherwise)",
+                    local.ident
+                ));
+            }
+        }
+    }
     a.declared_for_later = cfg::declared_for_later(&a);
     a.receiver_checks = cfg::receiver_checks(&a);
     a.field_copies = cfg::field_copies(&a);
@@ -589,6 +609,7 @@ impl Builder {
             slottable: false,
             array: false,
             drop_flag: false,
+            no_drop_flag: false,
             shadowed: false,
             async_closure: false,
             drops_nothing: false,

@@ -75,10 +75,11 @@ pub fn lower(
     let start = {
         let params: Vec<(LocalId, Back)> = a.params.iter().map(|&id| (id, Back::Kept)).collect();
         let restore = splice(w.restore(&names.start_variant(), &params));
+        let checks = splice(w.drop_checks(&a.params));
         let slotted = splice(w.param_slots());
         let body = splice(w.block(&a.body, Dest::Return).tokens);
         w.slot_scope.clear();
-        quote!(#restore #slotted #body)
+        quote!(#restore #checks #slotted #body)
     };
     let resumes = (0..a.points.len()).map(|p| w.resume_arm(p)).collect();
     Lowered {
@@ -1497,13 +1498,30 @@ impl Writer<'_> {
     /// bindings after the first one that does are declared again, so that they all still drop
     /// in reverse order of declaration, as the pattern's bindings do.
     fn move_into_slots(&mut self, declares: &[LocalId]) -> TokenStream {
-        match declares
+        let mut out = self.drop_checks(declares);
+        if let Some(first) = declares
             .iter()
             .position(|&id| self.a.locals[id].slot.is_some())
         {
-            Some(first) => self.redeclare(&declares[first..]),
-            None => TokenStream::new(),
+            out.extend(self.redeclare(&declares[first..]));
         }
+        out
+    }
+
+    /// Of the locals `ids`, just declared, those the states drop early if they do not move
+    /// (`Local::no_drop_flag`): a check that their type drops nothing, which fails to compile
+    /// at their name otherwise.
+    fn drop_checks(&self, ids: &[LocalId]) -> TokenStream {
+        let private = crate::names::private();
+        ids.iter()
+            .filter(|&&id| self.a.locals[id].no_drop_flag)
+            .map(|&id| {
+                let name = self.local_ident(id);
+                let check = quote!(#private::drops_nothing(&#name););
+                // (The error's note points where the call is: at the local.)
+                located_at(check, self.a.locals[id].ident.span())
+            })
+            .collect()
     }
 
     /// The locals `declares`, declared again in order: those in slots move into them, the others
@@ -2003,6 +2021,24 @@ pub fn pinned_bindings(a: &Analysis, names: &Names, p: PointId) -> Vec<TokenStre
             } else {
                 quote!(#field: #ident)
             }
+        })
+        .collect()
+}
+
+/// `tokens`, each located at `span` (with its own hygiene).
+fn located_at(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            if let proc_macro2::TokenTree::Group(g) = &token {
+                let mut group =
+                    proc_macro2::Group::new(g.delimiter(), located_at(g.stream(), span));
+                group.set_span(g.span().located_at(span));
+                token = group.into();
+            } else {
+                token.set_span(token.span().located_at(span));
+            }
+            token
         })
         .collect()
 }
