@@ -883,3 +883,24 @@ case! {
         Ctx188 { a: t.val(1), n: 2 }.subscribe(t.clone()).await
     }
 }
+
+// Fresh fuzz seed 10448 (reduced): a `ref` binding of an `if let` is a reference, which
+// drops nothing. In scope at an `.await` (here in a `let ... else`'s `else`) but not used
+// after it, it was kept in the state beside the local it borrows, which moved there (E0505).
+case! {
+    #[panics]
+    ref_binding_not_kept_beside_its_referent(t) => entry(t);
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let next = maybe_val(&t, 3);
+        if let Some(ref _v) = next {
+            let first = &mut t.val(4);
+            let Some(v) = maybe_val(&t, 5) else {
+                first.recv().await;
+                panic!("boom 5");
+            };
+            v.lock();
+        }
+        1
+    }
+}

@@ -219,32 +219,46 @@ pub fn is_binding(p: &syn::PatIdent) -> bool {
 /// The identifiers a pattern binds, in binding order, with `mut`.
 pub fn bindings(pat: &Pat) -> Vec<(syn::Ident, bool)> {
     let mut out = Vec::new();
-    collect_bindings(pat, &mut out);
+    each_binding(pat, &mut |p| {
+        out.push((p.ident.clone(), p.mutability.is_some()))
+    });
     out
 }
 
-fn collect_bindings(pat: &Pat, out: &mut Vec<(syn::Ident, bool)>) {
+/// The identifiers a pattern binds by reference (`ref v`, `ref mut v`), with `mut`.
+pub fn ref_bindings(pat: &Pat) -> Vec<(syn::Ident, bool)> {
+    let mut out = Vec::new();
+    each_binding(pat, &mut |p| {
+        if p.by_ref.is_some() {
+            out.push((p.ident.clone(), p.mutability.is_some()));
+        }
+    });
+    out
+}
+
+/// Calls `f` with each binding of `pat`, in binding order.
+fn each_binding(pat: &Pat, f: &mut impl FnMut(&syn::PatIdent)) {
     match pat {
         Pat::Ident(p) => {
             if is_binding(p) {
-                out.push((p.ident.clone(), p.mutability.is_some()));
+                f(p);
             }
             if let Some((_, sub)) = &p.subpat {
-                collect_bindings(sub, out);
+                each_binding(sub, f);
             }
         }
         Pat::Or(p) => {
             if let Some(first) = p.cases.first() {
-                collect_bindings(first, out);
+                each_binding(first, f);
             }
         }
-        Pat::Paren(p) => collect_bindings(&p.pat, out),
-        Pat::Reference(p) => collect_bindings(&p.pat, out),
-        Pat::Slice(p) => p.elems.iter().for_each(|p| collect_bindings(p, out)),
-        Pat::Struct(p) => p.fields.iter().for_each(|f| collect_bindings(&f.pat, out)),
-        Pat::Tuple(p) => p.elems.iter().for_each(|p| collect_bindings(p, out)),
-        Pat::TupleStruct(p) => p.elems.iter().for_each(|p| collect_bindings(p, out)),
-        Pat::Type(p) => collect_bindings(&p.pat, out),
+        Pat::Paren(p) => each_binding(&p.pat, f),
+        Pat::Reference(p) => each_binding(&p.pat, f),
+        Pat::Slice(p) => p.elems.iter().for_each(|p| each_binding(p, f)),
+        Pat::Struct(p) => p.fields.iter().for_each(|fp| each_binding(&fp.pat, f)),
+        Pat::Tuple(p) => p.elems.iter().for_each(|p| each_binding(p, f)),
+        Pat::TupleStruct(p) => p.elems.iter().for_each(|p| each_binding(p, f)),
+        Pat::Type(p) => each_binding(&p.pat, f),
         _ => {}
     }
 }

@@ -736,11 +736,19 @@ impl Builder {
             let by_value = by_value_bindings(pat);
             let mut numbers = Vec::new();
             bound_to_literals(pat, &mut numbers);
+            // (`ref v`: a reference, which drops nothing.)
+            let by_ref = mentions::ref_bindings(pat);
             for (ident, mutable) in mentions::bindings(pat) {
                 let copy = numbers.contains(&ident) || crate::defined::copy_binding(&ident);
-                let id = self.declare(ident, mutable, false);
-                self.locals[id].slottable = by_value;
-                self.locals[id].copy = copy;
+                let reference = by_ref.iter().find(|(i, _)| *i == ident);
+                let id = self.declare(ident, mutable, reference.is_some());
+                let local = &mut self.locals[id];
+                local.slottable = by_value;
+                local.copy = copy;
+                if let Some((_, mutable)) = reference {
+                    local.drops_nothing = true;
+                    local.mut_reference = *mutable;
+                }
                 out.push(id);
             }
         }
