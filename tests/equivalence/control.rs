@@ -1135,3 +1135,27 @@ case! {
         a.get() + a2.get()
     }
 }
+
+// Fresh fuzz seed 10300 (reduced): a `panic!` ends the `else` of a `let ... else` that awaits.
+// The graph let the panic fall through to the code after the `let`, so that `p0`, partly moved
+// in the `else`, was live there and kept in the state of the `else`'s `.await` (E0382). A
+// panic unwinds: nothing after it runs.
+case! {
+    panic_after_an_await_does_not_fall_through(t) => entry(t);
+    #[desugar]
+    async fn f1(t: Trace, p0: Pair) -> u32 {
+        let Some(n) = maybe(&t, 6) else {
+            {
+                let _buf = p0.a;
+                t.step("s5", 1, ()).await;
+            }
+            panic!("boom 0");
+        };
+        t.step("s6", 1, ()).await;
+        p0.a.get() + n
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        f1(t.clone(), Pair { a: t.val(1), n: 2 }).await
+    }
+}

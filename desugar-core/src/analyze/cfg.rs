@@ -160,9 +160,13 @@ impl Builder {
             Code::Stmt(syn::Stmt::Macro(m)) => !crate::syntax::is_panic(&m.mac),
             _ => true,
         };
+        // (A panic, `panic!(..)` or a block ending in one, unwinds: its successor is the exit.)
+        if !completes && succ.is_empty() {
+            succ.push(self.exit);
+        }
         let mut dead_next = None;
         let mut falls_to = None;
-        if completes || succ.is_empty() {
+        if completes {
             succ.insert(0, next);
             falls_to = Some(next);
         } else {
