@@ -458,3 +458,42 @@ case! {
         .await
     }
 }
+
+// Fresh fuzz seed 10328 (reduced): an `async move` block that uses a field of `self` (`self.a`),
+// in the arm where `self` is used for the last time, while `self` lives in a slot: the block
+// copied the field out of the slot (E0507, `Val` is not `Copy`). It is the local's last move:
+// `self` is taken out of its slot, and the block captures its field.
+case! {
+    field_of_a_slotted_local_moved_into_an_async_move_block(t) => entry(t);
+    struct Ctx6 {
+        a: Val,
+        n: u32,
+    }
+    #[desugar]
+    impl Ctx6 {
+        async fn get(self, t: Trace, p0: &mut Val) -> u32 {
+            t.log(format!(
+                "at1 {}",
+                match [self.n, self.n].iter().sum::<u32>() % 1000 {
+                    0 => {
+                        let fut = {
+                            let t = t.clone();
+                            async move { t.chan(self.a.get()).take() }
+                        };
+                        p0.take() + fut.await.get()
+                    }
+                    1 | 2 => self.a.get(),
+                    _ => p0.wait(1).await,
+                }
+            ));
+            7
+        }
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let mut v = t.val(3);
+        Ctx6 { a: t.val(0), n: 0 }.get(t.clone(), &mut v).await
+            + Ctx6 { a: t.val(1), n: 1 }.get(t.clone(), &mut v).await
+            + Ctx6 { a: t.val(2), n: 5 }.get(t.clone(), &mut v).await
+    }
+}

@@ -430,7 +430,11 @@ fn analyze_with(f: &AsyncFn, params_in_body: bool, slotted: &[usize]) -> Result<
     for layout in &mut a.layout {
         for &id in &layout.maybe_moved {
             let local = &mut a.locals[id];
-            if local.slot.is_none() && !local.copied() && !local.drops_nothing {
+            if local.slot.is_none()
+                && !local.copied()
+                && !local.is_reference
+                && !local.drops_nothing
+            {
                 local.no_drop_flag = true;
                 layout.notes.push(format!(
                     "`{}` is moved on some paths to this `.await` and not on others, and no slot \

@@ -277,10 +277,21 @@ impl Rewriter {
                 names.push(ident);
             }
         }
+        let in_jump = self.jump_values > 0;
+        let take_of = |r: &Self, ident: &syn::Ident| {
+            (r.take.iter())
+                .find(|(n, _, only_in_jump)| ident == n && (in_jump || !only_in_jump))
+                .filter(|_| r.closure_depth == 0)
+                .map(|(_, take, _)| take.clone())
+        };
+        // (Fields of a local the closure moves out of its slot for the last time, `move ||
+        // p.a.get()`, are moved with it: the local is taken, and the closure captures them.)
         names.retain(|ident| {
             let reads = mentions.iter().filter(|m| *ident == m.name);
             let fields = reads.clone().all(|m| m.kind == Use::Field);
-            !(fields && copy_fields(expr, ident, reads.count(), &mut lets))
+            !(fields
+                && take_of(self, ident).is_none()
+                && copy_fields(expr, ident, reads.count(), &mut lets))
         });
         if names.is_empty() && lets.is_empty() {
             return walk(self, expr);
@@ -289,15 +300,9 @@ impl Rewriter {
         self.shadowed.extend(names.iter().map(ToString::to_string));
         walk(self, expr);
         self.shadowed.truncate(n);
-        let in_jump = self.jump_values > 0;
         for ident in names {
             let name = renamed(&ident);
-            let take = self
-                .take
-                .iter()
-                .find(|(n, _, only_in_jump)| ident == n && (in_jump || !only_in_jump))
-                .filter(|_| self.closure_depth == 0)
-                .map(|(_, take, _)| take.clone());
+            let take = take_of(self, &ident);
             let value = match take {
                 Some(take) => take,
                 None => deref(name.clone(), false).into_token_stream(),
