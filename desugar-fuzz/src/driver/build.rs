@@ -170,6 +170,7 @@ opt-level = 3
             unattributed: Vec::new(),
             success: output.status.success(),
         };
+        let mut instantiated: Option<(String, String)> = None;
         for line in String::from_utf8_lossy(&output.stdout).lines() {
             let Ok(json) = serde_json::from_str::<serde_json::Value>(line) else {
                 continue;
@@ -179,6 +180,27 @@ opt-level = 3
             }
             let message = &json["message"];
             let level = message["level"].as_str().unwrap_or_default();
+            // (An error found instantiating a generic function, E0080 from a `const` block,
+            // is about the code its separate note points at.)
+            if level == "note"
+                && message["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("while instantiating"))
+                && let Some((unit, desugared, line)) = attribute(message)
+                && let Some((code, text)) = instantiated.take()
+            {
+                let entry = report.by_unit.entry(unit).or_default();
+                let diagnostics = if desugared {
+                    &mut entry.1
+                } else {
+                    &mut entry.0
+                };
+                diagnostics
+                    .errors
+                    .push((code, format!("{text} (line {line})")));
+                report.unattributed.pop();
+                continue;
+            }
             if level != "error" && level != "warning" {
                 continue;
             }
@@ -189,6 +211,7 @@ opt-level = 3
                     report
                         .unattributed
                         .push(message["rendered"].as_str().unwrap_or(&text).to_string());
+                    instantiated = code.map(|code| (code, text.clone()));
                 }
                 continue;
             };
