@@ -904,3 +904,32 @@ case! {
         1
     }
 }
+
+// Fresh fuzz seed 10621 (reduced): `r = &mut *buf` kept across an `.await`, `buf` a `ref mut`
+// binding of the parameter `p0`. A `ref` binding cannot have a slot, and the search for what a
+// kept borrow needs in place stopped there; `p0` moved into the state while `r` borrowed it
+// (E0505, E0716). A reference passes the borrow on: `p0` gets a slot.
+case! {
+    reborrow_of_a_ref_binding_keeps_the_scrutinee_in_place(t) => entry(t);
+    #[desugar]
+    async fn f1(t: Trace, mut p0: Option<Val>, p1: u32) -> u32 {
+        match p0 {
+            Some(ref mut buf) => {
+                let r = &mut *buf;
+                let _v = match p1 {
+                    0 => t.val(r.get()),
+                    _ => {
+                        r.wait(2).await;
+                        t.val(p1)
+                    }
+                };
+            }
+            None => {}
+        }
+        p1
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        f1(t.clone(), Some(t.val(1)), 0).await + f1(t.clone(), Some(t.val(2)), 3).await
+    }
+}

@@ -1932,10 +1932,17 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
                 continue;
             }
             for source in borrowed_from(a, borrower) {
-                if source != borrower && can_have_slot(a, source) && point.scope.contains(&source) {
+                if source == borrower || !point.scope.contains(&source) {
+                    continue;
+                }
+                if can_have_slot(a, source) {
                     if !out.contains(&source) {
                         out.push(source);
                     }
+                    borrowers.push(source);
+                } else if a.locals[source].is_reference {
+                    // (A reference that cannot have a slot, `ref mut buf`, passes the borrow
+                    // on to what it borrows.)
                     borrowers.push(source);
                 }
             }
