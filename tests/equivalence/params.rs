@@ -670,3 +670,37 @@ case! {
             + f1(t.clone(), vec![t.val(2)], t.val(12), false).await
     }
 }
+
+// Fresh fuzz seed 10608 (reduced): `self` moved on some paths, one of them a `move` closure
+// using its field (`move || self.a.lock()`). Uses inside a `move` closure were not counted
+// as ones a slot's code can write, so `self` had no drop flag (E0080 from the check of
+// `__private::drops_nothing`; a silent early drop before it).
+case! {
+    self_moved_by_a_move_closure_on_one_path(t) => entry(t);
+    struct Ctx7 {
+        a: Val,
+        n: u32,
+    }
+    #[desugar]
+    impl Ctx7 {
+        async fn get(self, t: Trace, p0: u32) -> Val {
+            t.log(format!(
+                "at9 {}",
+                match p0 {
+                    0 => t.spawn(move || self.a.lock()).await,
+                    1 | 2 => self.a.into_inner(),
+                    _ => self.a.get() + self.n,
+                }
+            ));
+            t.val(t.step("s16", 1, t.val(p0)).await.wait(1).await)
+        }
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> [Val; 3] {
+        [
+            Ctx7 { a: t.val(4), n: 4 }.get(t.clone(), 0).await,
+            Ctx7 { a: t.val(5), n: 5 }.get(t.clone(), 1).await,
+            Ctx7 { a: t.val(6), n: 6 }.get(t.clone(), 5).await,
+        ]
+    }
+}

@@ -2031,10 +2031,13 @@ pub fn used_whole(a: &Analysis, ids: &[LocalId]) -> bool {
                 Use::Receiver(m) => m.borrows(),
                 _ => false,
             };
+            // (Inside a `move` closure or `async move` block, any use is the block's move of
+            // the local, where it is made: taken out of the slot there, or a compile error.)
             !field_method
                 && (!u.nested
                     || u.kind == Use::Move && !u.captured
-                    || (u.kind == Use::Field || borrowed) && u.captured)
+                    || (u.kind == Use::Field || borrowed) && u.captured
+                    || u.capture.is_some())
         })
 }
 
