@@ -704,3 +704,29 @@ case! {
         ]
     }
 }
+
+// CI fuzz seed 497 (reduced), failing since `self_moved_by_a_move_closure_on_one_path` gave
+// `p1` its drop flag: `vec![t.val(p1.n), p1.a]`, where the copy of `p1.n` before the move of
+// `p1.a` read as a move of all of `p1` (a second move in the statement, so that neither took
+// `p1` out of its slot, E0507). A copied field read before the move in the same code leaves
+// the local whole.
+case! {
+    field_copied_before_a_move_in_the_same_code(t) => entry(t);
+    #[desugar]
+    async fn f2(t: Trace, p1: Pair, k: u32) -> u32 {
+        let vs: Vec<Val> = match k {
+            1 | 2 => vec![t.val(p1.n), p1.a],
+            3 => {
+                ({ let t = t.clone(); async move { vec![t.val(p1.n), t.val(p1.a.get())] } }).await
+            }
+            _ => vec![t.val(k)],
+        };
+        t.step("s", 1, vs.len() as u32).await
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        f2(t.clone(), Pair { a: t.val(1), n: 2 }, 1).await
+            + f2(t.clone(), Pair { a: t.val(3), n: 4 }, 3).await
+            + f2(t.clone(), Pair { a: t.val(5), n: 6 }, 5).await
+    }
+}

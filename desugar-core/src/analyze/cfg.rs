@@ -775,14 +775,19 @@ fn settle_field_reads(a: &Analysis, g: &mut Graph) {
     // (Otherwise it is kept, and the expansion does not compile: E0382.)
     let moved_before = field_moves_before(g, &moved_fields);
     for (i, node) in g.nodes.iter_mut().enumerate() {
-        // (A move in another branch of an `if` or `match` than the read's is not before it.)
-        let moved_here: Vec<(LocalId, Vec<(usize, usize)>)> = (node.uses.iter())
+        // (A move in another branch of an `if` or `match` than the read's, or written after
+        // it, is not before it.)
+        let moved_here: Vec<(LocalId, Vec<(usize, usize)>, LineColumn)> = (node.uses.iter())
             .filter(|u| u.kind == Use::Move && u.field.is_some())
-            .map(|u| (u.local, u.branch.clone()))
+            .map(|u| (u.local, u.branch.clone(), u.span.start()))
             .collect();
+        let position = |at: LineColumn| (at.line, at.column);
         for u in &mut node.uses {
-            let here = (moved_here.iter())
-                .any(|(l, b)| *l == u.local && !super::mentions::exclusive(b, &u.branch));
+            let here = moved_here.iter().any(|(l, b, at)| {
+                *l == u.local
+                    && !super::mentions::exclusive(b, &u.branch)
+                    && position(*at) < position(u.span.start())
+            });
             if u.kind == Use::Field
                 && (moved_before[i].contains(&u.local) || here)
                 && let Some(moved) = moved_fields.get(&u.local)
