@@ -924,7 +924,7 @@ case! {
                     }
                 };
             }
-            None => {}
+            None => t.log("none"),
         }
         p1
     }

@@ -777,16 +777,16 @@ fn settle_field_reads(a: &Analysis, g: &mut Graph) {
     for (i, node) in g.nodes.iter_mut().enumerate() {
         // (A move in another branch of an `if` or `match` than the read's, or written after
         // it, is not before it.)
-        let moved_here: Vec<(LocalId, Vec<(usize, usize)>, LineColumn)> = (node.uses.iter())
+        let moved_here: Vec<Resolved> = (node.uses.iter())
             .filter(|u| u.kind == Use::Move && u.field.is_some())
-            .map(|u| (u.local, u.branch.clone(), u.span.start()))
+            .cloned()
             .collect();
         let position = |at: LineColumn| (at.line, at.column);
         for u in &mut node.uses {
-            let here = moved_here.iter().any(|(l, b, at)| {
-                *l == u.local
-                    && !super::mentions::exclusive(b, &u.branch)
-                    && position(*at) < position(u.span.start())
+            let here = moved_here.iter().any(|m| {
+                m.local == u.local
+                    && !super::mentions::exclusive(&m.branch, &u.branch)
+                    && position(m.span.start()) < position(u.span.start())
             });
             if u.kind == Use::Field
                 && (moved_before[i].contains(&u.local) || here)
