@@ -234,14 +234,6 @@ pub fn else_scope<E: IfLetRescope, T>(_: core::marker::PhantomData<E>, temporary
     E::else_scope(temporary)
 }
 
-// ---- The checks of the guesses about method receivers ----
-//
-// A macro cannot see whether `x.m(..)` takes `x` by value or by reference, and where that
-// decides whether a local lives on across an `.await`, the expansion guesses and checks its
-// guess at compile time: the call is passed through `receiver_borrowed`/`receiver_moved`,
-// with a function (never called) in which a closure makes the same call on a stand-in for `x`
-// and captures it by value exactly when the method takes it by value.
-
 /// A local moved on some paths to an `.await` and not on others, which no slot can give a drop
 /// flag (`analyze::Local::no_drop_flag`): the future drops it at the `.await` if it did not
 /// move, where rustc drops it at the end of its scope. That is the same only if it drops
@@ -260,6 +252,14 @@ pub fn drops_nothing<T>(_: &T) {
         )
     }
 }
+
+// ---- The checks of the guesses about method receivers ----
+//
+// A macro cannot see whether `x.m(..)` takes `x` by value or by reference, and where that
+// decides whether a local lives on across an `.await`, the expansion guesses and checks its
+// guess at compile time: the call is passed through `receiver_borrowed`/`receiver_moved`,
+// with a function (never called) in which a closure makes the same call on a stand-in for `x`
+// and captures it by value exactly when the method takes it by value.
 
 /// A stand-in with the type of what `_` points to. Never called: the checks are dead code.
 #[inline(always)]

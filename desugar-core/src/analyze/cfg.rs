@@ -781,7 +781,6 @@ fn settle_field_reads(a: &Analysis, g: &mut Graph) {
             .filter(|u| u.kind == Use::Move && u.field.is_some())
             .cloned()
             .collect();
-        let position = |at: LineColumn| (at.line, at.column);
         for u in &mut node.uses {
             let here = moved_here.iter().any(|m| {
                 m.local == u.local
@@ -1174,6 +1173,11 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
     layouts
 }
 
+/// A place in the source, ordered as the code is written.
+fn position(at: LineColumn) -> (usize, usize) {
+    (at.line, at.column)
+}
+
 /// The kept locals that the code right after point `p` (node `i`) moves, written before the
 /// `.await` in the expression that uses its value: `Pair { a: a, n: f().await }`. rustc moved
 /// them into the expression's temporaries before it suspended, so they drop first if the future
@@ -1207,7 +1211,6 @@ fn operands_before(
     if at.line == 0 || !uses.iter().any(|u| value.contains(&u.local)) {
         return Vec::new();
     }
-    let position = |at: LineColumn| (at.line, at.column);
     let mut out: Vec<(LocalId, Option<LocalId>)> = Vec::new();
     for u in uses {
         let moved_at = position(u.span.start());

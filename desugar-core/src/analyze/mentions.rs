@@ -225,12 +225,12 @@ pub fn bindings(pat: &Pat) -> Vec<(syn::Ident, bool)> {
     out
 }
 
-/// The identifiers a pattern binds by reference (`ref v`, `ref mut v`), with `mut`.
-pub fn ref_bindings(pat: &Pat) -> Vec<(syn::Ident, bool)> {
+/// The identifiers a pattern binds by reference (`ref v`, `ref mut v`).
+pub fn ref_bindings(pat: &Pat) -> Vec<syn::Ident> {
     let mut out = Vec::new();
     each_binding(pat, &mut |p| {
         if p.by_ref.is_some() {
-            out.push((p.ident.clone(), p.mutability.is_some()));
+            out.push(p.ident.clone());
         }
     });
     out

@@ -744,15 +744,13 @@ impl Builder {
             let by_ref = mentions::ref_bindings(pat);
             for (ident, mutable) in mentions::bindings(pat) {
                 let copy = numbers.contains(&ident) || crate::defined::copy_binding(&ident);
-                let reference = by_ref.iter().find(|(i, _)| *i == ident);
-                let id = self.declare(ident, mutable, reference.is_some());
+                let reference = by_ref.contains(&ident);
+                let id = self.declare(ident, mutable, reference);
                 let local = &mut self.locals[id];
                 local.slottable = by_value;
                 local.copy = copy;
-                if let Some((_, mutable)) = reference {
-                    local.drops_nothing = true;
-                    local.mut_reference = *mutable;
-                }
+                local.drops_nothing = reference;
+                local.mut_reference = reference && mutable;
                 out.push(id);
             }
         }
