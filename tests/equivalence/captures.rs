@@ -497,3 +497,33 @@ case! {
             + Ctx6 { a: t.val(2), n: 5 }.get(t.clone(), &mut v).await
     }
 }
+
+// CI fuzz seed 469 (reduced): an `async move` block in the `else` of a `let ... else` captures
+// `p1`, which lives in a slot (a later block borrows it across an `.await`). The `else` block
+// was rewritten without taking `p1` out of its slot (E0507): a capture moves where the block is
+// made, so it is followed by the `return` that ends the `else`, and the `else` block's moves
+// are now found like any statement's.
+case! {
+    let_else_moves_a_slotted_local_into_an_async_move_block(t) => entry(t);
+    #[desugar]
+    async fn f1(t: Trace, p0: &mut Val, p1: Val) -> u32 {
+        let Some(n) = maybe(&t, p0.take()) else {
+            {
+                let _fut = async move {
+                    let a = p1.subscribe();
+                    a.get()
+                };
+            }
+            return 3;
+        };
+        let _task = async { p1.lock() + n };
+        p0.wait(1).await
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let mut a = t.val(1);
+        let x = f1(t.clone(), &mut a, t.val(2)).await;
+        let mut b = t.val(4);
+        x + f1(t.clone(), &mut b, t.val(3)).await
+    }
+}

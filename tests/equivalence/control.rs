@@ -1159,3 +1159,53 @@ case! {
         f1(t.clone(), Pair { a: t.val(1), n: 2 }).await
     }
 }
+
+// Found while reducing CI fuzz seed 469: a local in a slot (`v`, lent across an `.await`) moved
+// in a block that ends in a `return`. The move was taken out of the slot only inside the
+// `return`'s value, so `consume(v)` moved out of the slot's reference (E0507). The move is
+// taken out where it is, at that mention: the code's other path keeps `v`.
+case! {
+    moved_before_a_return_leaves_its_slot(t) => entry(t);
+    #[desugar]
+    async fn f1(t: Trace, c: bool) -> u32 {
+        let v = t.val(1);
+        let r = &v;
+        t.step("a", 1, 1).await;
+        let _ = r.get();
+        if c {
+            consume(v);
+            return 1;
+        }
+        t.step("b", 1, 1).await;
+        v.get()
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        f1(t.clone(), true).await + f1(t.clone(), false).await
+    }
+}
+// Fresh fuzz seed 11417 (reduced): dead code after a `return`, in the value of a `let`, that
+// may suspend. The first state's code, which stops at the `return`, dropped the binding whose
+// value it never computes, and left `mem::replace(..)`'s value unused: a warning
+// (`unused_must_use`) the original has not.
+case! {
+    dead_value_of_a_let_after_a_return(t) => entry(t, 1);
+    #[desugar]
+    #[allow(unreachable_code, unused_variables, unused_mut)]
+    pub async fn entry(t: Trace, k: u32) -> u32 {
+        let item: Val = {
+            let mut buf = t.val(1);
+            return buf.get();
+            std::mem::replace(&mut buf, 'b: {
+                if k > 0 {
+                    break 'b t.val(match k {
+                        0 => t.step("a", 1, 2).await,
+                        _ => 5,
+                    });
+                }
+                t.val(6)
+            })
+        };
+        item.lock()
+    }
+}

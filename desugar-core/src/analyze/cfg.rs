@@ -311,6 +311,8 @@ impl Builder {
                     None => Code::None,
                 };
                 let bind = self.plain(else_uses, declares.clone(), code, next);
+                // (The `else` block's code, by address: `last_moves` are found for it.)
+                self.nodes[bind].stmt = else_block.map(|(_, e)| &**e as *const syn::Expr as usize);
                 self.expr(init, bind)
             }
             Stmt::Expr { expr, .. } => self.expr(expr, next),
@@ -1537,7 +1539,12 @@ fn called_directly(a: &Analysis, p: PointId, id: LocalId) -> bool {
 /// the last time, which it can then take out of their slots; `true` for a local whose last move
 /// is in the value of a jump out of the code (`if done { return out; }`, where the code goes on
 /// using `out` on its other path): only there is it taken.
-pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<(LocalId, bool)>> {
+/// A local in a slot that code moves out for the last time: wherever the code moves it, or only
+/// at the mention that starts here (a move followed by a jump, `if c { drop(x); return; }`,
+/// where the code's other paths keep the local).
+pub type Take = (LocalId, Option<proc_macro2::LineColumn>);
+
+pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<Take>> {
     let g = graph(a);
     let lv = live_sets(&g);
     // A local given a new value after it moved out of its slot would be written through a
@@ -1547,7 +1554,7 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<(LocalId
     let mut out = std::collections::HashMap::new();
     for (i, node) in g.nodes.iter().enumerate() {
         let Some(key) = node.stmt else { continue };
-        let mut moved: Vec<(LocalId, bool)> = Vec::new();
+        let mut moved: Vec<Take> = Vec::new();
         for u in &node.uses {
             // (A method that may take `self` by value: the guess that compiles.)
             if !by_value(&u.kind)
@@ -1584,12 +1591,12 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<(LocalId
                 continue;
             }
             if !lv.live_out[i].contains(&u.local) {
-                moved.push((u.local, false));
+                moved.push((u.local, None));
             } else if (u.jump_value || u.kind == Use::Move && u.leaves.is_some())
                 && lv.dead_after(&g, i, u)
             {
                 // (`break 'b { drop(x); v }`: a move inside the jump's value.)
-                moved.push((u.local, true));
+                moved.push((u.local, Some(u.span.start())));
             }
         }
         // A local scrutinee in a slot that the arms moving all of it move for the last time,
@@ -1604,7 +1611,7 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<(LocalId
                 None => e == g.exit || !lv.live_in[e].contains(&local),
             })
         {
-            moved.push((local, false));
+            moved.push((local, None));
         }
         if !moved.is_empty() {
             out.insert(key, moved);

@@ -389,6 +389,8 @@ struct Capture {
     conditional: usize,
     loops: usize,
     branch: Vec<(usize, usize)>,
+    leaves: Option<Leave>,
+    jump_value: bool,
 }
 
 #[derive(Default)]
@@ -444,12 +446,20 @@ impl Collector {
         };
         let captured = self.lazy_capture > 0 && (self.forced_move == 0 || self.lazy_outermost);
         // (A `move` block captures when it is made, wherever inside it the name is.)
-        let (conditional, looped, branch) = match &self.capture {
-            Some(c) => (c.conditional > 0, c.loops > 0, c.branch.clone()),
+        let (conditional, looped, branch, leaves, jump_value) = match &self.capture {
+            Some(c) => (
+                c.conditional > 0,
+                c.loops > 0,
+                c.branch.clone(),
+                c.leaves.clone(),
+                c.jump_value,
+            ),
             None => (
                 self.conditional > 0,
                 self.inner_loops > 0,
                 self.branch.clone(),
+                self.leaves.clone(),
+                self.jump_value,
             ),
         };
         let transient = self.transient > 0 && kind == Use::Borrow;
@@ -463,8 +473,8 @@ impl Collector {
             field: None,
             nested: self.forced_move + self.lazy_capture > 0,
             capture: self.capture.as_ref().map(|c| c.number),
-            leaves: self.leaves.clone(),
-            jump_value: self.jump_value && self.leaves.is_some(),
+            jump_value: jump_value && leaves.is_some(),
+            leaves,
             conditional,
             looped,
             branch,
@@ -499,6 +509,8 @@ impl Collector {
                 conditional: self.conditional,
                 loops: self.inner_loops,
                 branch: self.branch.clone(),
+                leaves: self.leaves.clone(),
+                jump_value: self.jump_value,
             });
         }
         walk(self);

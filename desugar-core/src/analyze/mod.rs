@@ -295,7 +295,7 @@ pub struct Analysis {
     pub slots: Vec<LocalId>,
     /// Per plain statement (by address): the locals in slots it moves out for the last time
     /// (see `cfg::last_moves`).
-    pub last_moves: std::collections::HashMap<usize, Vec<(LocalId, bool)>>,
+    pub last_moves: std::collections::HashMap<usize, Vec<cfg::Take>>,
     /// Per suspension point, the locals in slots its awaited expression moves for the last
     /// time (see `cfg::point_moves`).
     pub point_moves: Vec<Vec<LocalId>>,

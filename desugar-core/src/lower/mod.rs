@@ -25,12 +25,13 @@ mod in_place;
 mod locate;
 pub mod rewrite;
 
+use crate::analyze::cfg::Take;
 use crate::analyze::{Analysis, Block, BlockId, Expr, LocalId, PointId, Stmt};
 use crate::comments::{comment, comment_with};
 use crate::names::{Names, hidden, label};
 use crate::syntax::{is_jump, is_panic, splice};
 use locate::Locations;
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{LineColumn, Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
 use rewrite::{LoopFrame, Rewriter, question_mark};
 use syn::spanned::Spanned;
@@ -158,11 +159,19 @@ struct InPlace {
 struct Code {
     tokens: TokenStream,
     diverges: bool,
+    /// Its value is written after code that never completes (`{ return x; f() }`): it is never
+    /// computed, and no binding takes it.
+    dead_value: bool,
 }
 
 impl Code {
     fn new(tokens: TokenStream, diverges: bool) -> Self {
-        Code { tokens, diverges }
+        let dead_value = false;
+        Code {
+            tokens,
+            diverges,
+            dead_value,
+        }
     }
 }
 
@@ -205,7 +214,11 @@ impl Writer<'_> {
         }
         let tail = self.tail(b, dest);
         out.extend(tail.tokens);
-        Code::new(out, dead || tail.diverges)
+        let dead_value = dead && !tail.diverges && b.tail.is_some();
+        Code {
+            dead_value,
+            ..Code::new(out, dead || tail.diverges)
+        }
     }
 
     /// The block's last expression, sent where `dest` says.
@@ -340,7 +353,10 @@ impl Writer<'_> {
     /// binding happens in a later state).
     fn local(&mut self, local: &syn::Local, value: Code, declares: &[LocalId]) -> Code {
         if value.diverges {
-            return statement(value, true);
+            // (A dead value, bound natively, is dropped here: `mem::replace(..)` unused.)
+            let allow = value.dead_value.then(|| quote!(#[allow(unused_must_use)]));
+            let code = statement(value, true).tokens;
+            return Code::new(quote!(#allow #code), true);
         }
         let slotted = declares.iter().any(|&id| self.a.locals[id].slot.is_some());
         if let ([id], true) = (declares, slotted) {
@@ -379,7 +395,8 @@ impl Writer<'_> {
             value.tokens
         });
         let otherwise = otherwise.map(|(token, diverge)| {
-            let diverge = self.rewrite_expr((**diverge).clone());
+            let take = self.takes(&**diverge as *const syn::Expr as usize);
+            let diverge = self.rewrite_taking((**diverge).clone(), take, false);
             let Some(value) = &awaited else {
                 return quote!(#token #diverge);
             };
@@ -433,7 +450,10 @@ impl Writer<'_> {
                 let body = self.block(b, Dest::Value);
                 let diverges = block_diverges(b, &body);
                 let (label, tokens) = (&b.label, splice(body.tokens));
-                Code::new(quote!(#label { #tokens }), diverges)
+                Code {
+                    dead_value: body.dead_value,
+                    ..Code::new(quote!(#label { #tokens }), diverges)
+                }
             }
             Expr::If {
                 cond,
@@ -803,7 +823,10 @@ impl Writer<'_> {
                 let body = self.resume_block(b, p, Dest::Value);
                 let diverges = block_diverges(b, &body);
                 let (label, tokens) = (&b.label, splice(body.tokens));
-                Code::new(quote!(#label { #tokens }), diverges)
+                Code {
+                    dead_value: body.dead_value,
+                    ..Code::new(quote!(#label { #tokens }), diverges)
+                }
             }
             Expr::If {
                 then, otherwise, ..
@@ -1606,7 +1629,7 @@ impl Writer<'_> {
 
     /// The locals in slots that the plain code at `key` moves out for the last time, with the
     /// expression that takes each out of its slot.
-    fn takes(&self, key: usize) -> Vec<(String, TokenStream, bool)> {
+    fn takes(&self, key: usize) -> Vec<(String, TokenStream, Option<LineColumn>)> {
         match self.a.last_moves.get(&key) {
             Some(ids) => self.takes_of(ids, &self.slot_scope),
             None => Vec::new(),
@@ -1616,12 +1639,12 @@ impl Writer<'_> {
     /// `takes` of the locals `ids` (with whether only in a jump's value), those of `reachable`.
     fn takes_of(
         &self,
-        ids: &[(LocalId, bool)],
+        ids: &[Take],
         reachable: &[LocalId],
-    ) -> Vec<(String, TokenStream, bool)> {
+    ) -> Vec<(String, TokenStream, Option<LineColumn>)> {
         ids.iter()
             .filter(|(id, _)| reachable.contains(id))
-            .map(|&(id, only_in_jump)| {
+            .map(|&(id, at)| {
                 let index = syn::Index::from(self.a.locals[id].slot.expect("a slot local"));
                 let slots = hidden("__slots");
                 let unreachable = unreachable_state();
@@ -1635,7 +1658,7 @@ impl Writer<'_> {
                         ::core::option::Option::None => #unreachable,
                     }
                 }};
-                (self.a.locals[id].ident.to_string(), take, only_in_jump)
+                (self.a.locals[id].ident.to_string(), take, at)
             })
             .collect()
     }
@@ -1826,7 +1849,7 @@ impl Writer<'_> {
         &self,
         pinned: Vec<(String, bool)>,
         loops: Vec<LoopFrame>,
-        take: Vec<(String, TokenStream, bool)>,
+        take: Vec<(String, TokenStream, Option<LineColumn>)>,
     ) -> Rewriter {
         let mut r = Rewriter::new(pinned, loops);
         r.take = take;
@@ -1836,14 +1859,18 @@ impl Writer<'_> {
 
     /// `takes` of the locals in slots point `p`'s awaited expression moves for the last time
     /// (`Analysis::point_moves`), those of `reachable`.
-    fn point_takes(&self, p: PointId, reachable: &[LocalId]) -> Vec<(String, TokenStream, bool)> {
-        let moves: Vec<(LocalId, bool)> = self
+    fn point_takes(
+        &self,
+        p: PointId,
+        reachable: &[LocalId],
+    ) -> Vec<(String, TokenStream, Option<LineColumn>)> {
+        let moves: Vec<Take> = self
             .a
             .point_moves
             .get(p)
             .into_iter()
             .flatten()
-            .map(|&id| (id, false))
+            .map(|&id| (id, None))
             .collect();
         self.takes_of(&moves, reachable)
     }
@@ -1877,7 +1904,7 @@ impl Writer<'_> {
     fn rewrite_taking(
         &mut self,
         expr: syn::Expr,
-        take: Vec<(String, TokenStream, bool)>,
+        take: Vec<(String, TokenStream, Option<LineColumn>)>,
         moved: bool,
     ) -> syn::Expr {
         let mut r = self.rewriter(self.slot_names(), self.loops.clone(), take);

@@ -18,7 +18,7 @@
 use crate::analyze::mentions::Use;
 use crate::names::{hidden, label, private};
 use crate::syntax::{break_expr, deref, name_expr, unit};
-use proc_macro2::{Group, Span, TokenStream, TokenTree};
+use proc_macro2::{Group, LineColumn, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote_spanned};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
@@ -76,9 +76,9 @@ pub struct Rewriter {
     /// Of those, the ones declared `mut`.
     mutable: Vec<String>,
     /// Locals in slots moved out by value here for the last time: name, the expression that
-    /// takes the value out of the slot, and whether that is only in the value of a jump
-    /// (`return out`; see `cfg::last_moves`).
-    pub take: Vec<(String, TokenStream, bool)>,
+    /// takes the value out of the slot, and the one mention that does, if only one does (`if c
+    /// { drop(x); return; }`; see `cfg::last_moves`).
+    pub take: Vec<(String, TokenStream, Option<LineColumn>)>,
     /// Where a field of a local is copied (`Analysis::field_copies`): not a move of it.
     pub field_copies: std::collections::HashSet<proc_macro2::LineColumn>,
     /// Inside the value of a `return` or `break`.
@@ -217,12 +217,7 @@ impl Rewriter {
         if self.shadowed.contains(&name) {
             return;
         }
-        let in_jump = self.jump_values > 0;
-        if let Some((_, take, _)) = self
-            .take
-            .iter()
-            .find(|(n, _, only_in_jump)| *n == name && (in_jump || !only_in_jump))
-        {
+        if let Some((_, take, _)) = self.take_of(ident) {
             *expr = syn::Expr::Verbatim(take.clone());
         }
     }
@@ -277,10 +272,8 @@ impl Rewriter {
                 names.push(ident);
             }
         }
-        let in_jump = self.jump_values > 0;
         let take_of = |r: &Self, ident: &syn::Ident| {
-            (r.take.iter())
-                .find(|(n, _, only_in_jump)| ident == n && (in_jump || !only_in_jump))
+            (r.take_of(ident))
                 .filter(|_| r.closure_depth == 0)
                 .map(|(_, take, _)| take.clone())
         };
@@ -327,6 +320,12 @@ impl Rewriter {
         }
         self.visit_expr_mut(value);
         self.jump_values -= 1;
+    }
+
+    /// How `ident`, a mention of a local, takes it out of its slot, if this is where it does.
+    fn take_of(&self, ident: &syn::Ident) -> Option<&(String, TokenStream, Option<LineColumn>)> {
+        let at = ident.span().start();
+        (self.take.iter()).find(|(n, _, only)| ident == n && only.is_none_or(|p| p == at))
     }
 
     fn is_pinned(&self, ident: &syn::Ident) -> bool {
