@@ -1206,6 +1206,28 @@ case! {
                 t.val(6)
             })
         };
+        item.lock() + resumed(t.clone(), k).await
+    }
+    // (The same in the code that resumes after an `.await` in the branch.)
+    #[desugar]
+    #[allow(unreachable_code, unused_variables, unused_mut)]
+    async fn resumed(t: Trace, k: u32) -> u32 {
+        let item: Val = if k > 0 {
+            let mut buf = t.val(1);
+            t.step("b", 1, ()).await;
+            return buf.get();
+            std::mem::replace(&mut buf, 'b: {
+                if k > 0 {
+                    break 'b t.val(match k {
+                        0 => t.step("a", 1, 2).await,
+                        _ => 5,
+                    });
+                }
+                t.val(6)
+            })
+        } else {
+            t.val(2)
+        };
         item.lock()
     }
 }

@@ -728,3 +728,41 @@ case! {
         t.val(6)
     }
 }
+
+// CI fuzz seed 500 (reduced): the receiver of an awaited call that consumes it
+// (`Ctx::subscribe(self)`), a struct literal lifted into a temporary because an argument
+// awaits, in the scrutinee of an `if let`. The scrutinee's temporaries are kept through the
+// `else`; this one, which the call moves, was kept too, so that the future was made from the
+// state's reference to it (E0507). A temporary moved by a method that consumes it is not one
+// the scrutinee leaves.
+case! {
+    temporary_receiver_of_an_awaited_consuming_call_in_a_scrutinee(t) => entry(t);
+    struct Ctx500 {
+        a: Val,
+        n: u32,
+    }
+    #[desugar]
+    impl Ctx500 {
+        async fn subscribe(self, t: Trace, n: u32) -> u32 {
+            t.log(format!("n {}", self.n));
+            self.a.send() + n
+        }
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let ctx = Ctx500 { a: t.val(3), n: 1 };
+        if let Some(first) = maybe(&t, ctx.subscribe(t.clone(), 1).await) {
+            t.log(format!("some {first}"));
+        }
+        if let Some(count) = maybe(
+            &t,
+            Ctx500 { a: t.val(4), n: 2 }
+                .subscribe(t.clone(), t.step("a", 1, 2).await)
+                .await,
+        ) {
+            count * 2
+        } else {
+            1
+        }
+    }
+}

@@ -1727,7 +1727,8 @@ pub fn receiver_checks(a: &Analysis) -> ReceiverChecks {
             && !u.captured
             && !local.copied()
             && !local.is_reference
-            && lv.dead_after(&g, i, u);
+            // (A temporary's last use is the call: what follows is its drop.)
+            && (lv.dead_after(&g, i, u) || local.holds.is_some() && g.nodes[i].point.is_some());
         candidate.then(|| method.clone())
     };
     let candidates: BTreeSet<LocalId> = g
@@ -1783,10 +1784,11 @@ pub fn receiver_checks(a: &Analysis) -> ReceiverChecks {
     let mut out = ReceiverChecks::default();
     for (i, node) in g.nodes.iter().enumerate() {
         // An awaited expression runs before its own suspension point, which is ahead of it.
-        // There only a guess that the method consumes is checked: one that it borrows makes the
-        // state keep the receiver, which the call, if it consumed it, could not move out of
-        // (E0507); and the check's call would have to borrow its stand-in as long as the
-        // awaited future borrows the receiver.
+        // There a guess that the method borrows makes the state keep the receiver, which the
+        // call, if it consumed it, could not move out of (E0507): it is checked only where the
+        // receiver is a temporary (`Ctx { .. }.run(x.await).await`), whose value nothing else
+        // uses, so that the error says what was assumed. (Its check's call borrows its
+        // stand-in only while it runs: `untyped`.)
         let (at, ahead) = match (node.stmt, node.point) {
             (Some(key), _) => (At::Code(key), &ahead_out[i]),
             (None, Some(p)) => (At::Point(p), &ahead_in[i]),
@@ -1797,7 +1799,9 @@ pub fn receiver_checks(a: &Analysis) -> ReceiverChecks {
         for u in &node.uses {
             let Some(method) = last(i, u) else { continue };
             let local = &a.locals[u.local];
-            if local.slot.is_none() && !ahead.contains(&u.local) || point && !method.consumes() {
+            let unchecked =
+                point && !method.consumes() && (local.holds.is_none() || method.borrows());
+            if local.slot.is_none() && !ahead.contains(&u.local) || unchecked {
                 continue;
             }
             if !checks.iter().any(|c| c.local == u.local) {

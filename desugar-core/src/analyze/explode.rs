@@ -655,15 +655,20 @@ impl Builder {
 
     /// The temporaries a lifted scrutinee leaves behind: the locals its pieces (`prelude`)
     /// declare, in order, but those that a later piece or the scrutinee (`residual`) moves, as
-    /// an argument passed by value. (A scrutinee that is a place moves nothing where the
-    /// pattern does not match.)
+    /// an argument passed by value or the receiver of a method that may consume it. (A
+    /// scrutinee that is a place moves nothing where the pattern does not match.)
     fn temporaries(&self, prelude: &[Stmt], residual: &syn::Expr) -> Vec<syn::Ident> {
+        let moves = |kind: &mentions::Use| match kind {
+            mentions::Use::Move | mentions::Use::Field => true,
+            mentions::Use::Receiver(m) => m.consumes(),
+            mentions::Use::Borrow | mentions::Use::Assign => false,
+        };
         let mut moved: Vec<String> = if super::place_root(residual).is_some() {
             Vec::new()
         } else {
             mentions::in_expr(residual)
                 .into_iter()
-                .filter(|m| matches!(m.kind, mentions::Use::Move | mentions::Use::Field))
+                .filter(|m| moves(&m.kind))
                 .map(|m| m.name)
                 .collect()
         };
@@ -678,7 +683,7 @@ impl Builder {
         }
         moved.extend(
             uses.iter()
-                .filter(|u| matches!(u.kind, mentions::Use::Move | mentions::Use::Field))
+                .filter(|u| moves(&u.kind))
                 .map(|u| self.locals[u.local].ident.to_string()),
         );
         prelude

@@ -43,7 +43,7 @@ impl Writer<'_> {
     ) -> Option<syn::Stmt> {
         let mut stmt = stmt.clone();
         let checks = self.a.receiver_checks.code.get(&key)?;
-        self.check_calls(checks, uses, |wrap| wrap.visit_stmt_mut(&mut stmt))
+        self.check_calls(checks, uses, false, |wrap| wrap.visit_stmt_mut(&mut stmt))
             .then_some(stmt)
     }
 
@@ -56,7 +56,7 @@ impl Writer<'_> {
     ) -> Option<syn::Expr> {
         let mut expr = expr.clone();
         let checks = self.a.receiver_checks.code.get(&key)?;
-        self.check_calls(checks, uses, |wrap| wrap.visit_expr_mut(&mut expr))
+        self.check_calls(checks, uses, false, |wrap| wrap.visit_expr_mut(&mut expr))
             .then_some(expr)
     }
 
@@ -65,16 +65,20 @@ impl Writer<'_> {
         let point = &self.a.points[p];
         let mut expr = point.operand.clone();
         if let Some(checks) = self.a.receiver_checks.points.get(&p) {
-            self.check_calls(checks, &point.uses, |wrap| wrap.visit_expr_mut(&mut expr));
+            self.check_calls(checks, &point.uses, true, |wrap| {
+                wrap.visit_expr_mut(&mut expr)
+            });
         }
         expr
     }
 
-    /// Runs `walk` with a rewriter for each of `checks`; whether one wrapped its call.
+    /// Runs `walk` with a rewriter for each of `checks` (those of an awaited expression if
+    /// `awaited`); whether one wrapped its call.
     fn check_calls(
         &self,
         checks: &[ReceiverCheck],
         uses: &[Resolved],
+        awaited: bool,
         mut walk: impl FnMut(&mut Wrap),
     ) -> bool {
         let mut any = false;
@@ -84,6 +88,7 @@ impl Writer<'_> {
                 local: check.local,
                 method: &check.method,
                 takes: check.takes,
+                awaited,
                 uses,
                 done: false,
             };
@@ -95,11 +100,13 @@ impl Writer<'_> {
 
     /// `call` made through the check of its receiver guess, or `None` if it cannot be checked
     /// (the receiver is `self`, or the arguments name the receiver, jump, or name what the
-    /// check could not stand in for).
+    /// check could not stand in for). The future an `awaited` call returns may borrow a
+    /// receiver it does not take: the check's cannot have its type.
     fn wrap_call(
         &self,
         id: LocalId,
         takes: bool,
+        awaited: bool,
         call: &syn::ExprMethodCall,
         uses: &[Resolved],
     ) -> Option<syn::Expr> {
@@ -113,7 +120,7 @@ impl Writer<'_> {
         // An argument that borrows a stand-in (`&mut buf`) may lend it to what the call
         // returns, which then cannot have the real call's type: the borrow of the real local
         // outlives the check.
-        let mut lends = false;
+        let mut lends = awaited && !takes;
         for arg in &call.args {
             for m in mentions::in_expr(arg) {
                 if *receiver == m.name || m.name == "self" {
@@ -148,7 +155,12 @@ impl Writer<'_> {
             return None;
         }
         let private = crate::names::private();
-        let span = call.span();
+        // (A hidden receiver, `__tmp0`, has the macro's span: the method's is the user's.)
+        let holds = &self.a.locals[id].holds;
+        let span = match holds {
+            Some(_) => call.method.span(),
+            None => call.span(),
+        };
         // (Hygienic names, where the call is: rustc's errors point at it.)
         let hidden = |name: &str| syn::Ident::new(name, Span::mixed_site().located_at(span));
         let (x, ys, r, run) = (
@@ -181,14 +193,18 @@ impl Writer<'_> {
             )
         };
         let note = crate::comments::comment_with(|| {
+            let what = match holds {
+                Some(holds) => format!("`{receiver}` ({holds})"),
+                None => format!("`{receiver}`"),
+            };
             let (guess, wrong) = if takes {
                 (
-                    format!("takes `{receiver}` by value, which is not kept"),
+                    format!("takes {what} by value, which is not kept"),
                     format!("borrows `{receiver}`"),
                 )
             } else {
                 (
-                    format!("borrows `{receiver}`, which is kept to the end of its scope"),
+                    format!("borrows {what}, which is kept to the end of its scope"),
                     format!("takes `{receiver}` by value"),
                 )
             };
@@ -236,6 +252,7 @@ struct Wrap<'w, 'a> {
     local: LocalId,
     method: &'w str,
     takes: bool,
+    awaited: bool,
     uses: &'w [Resolved],
     done: bool,
 }
@@ -253,7 +270,8 @@ impl VisitMut for Wrap<'_, '_> {
             let name = &self.writer.a.locals[self.local].ident;
             if m.method == self.method && mentions::plain_ident(receiver) == Some(name) {
                 self.done = true;
-                if let Some(wrapped) = self.writer.wrap_call(self.local, self.takes, m, self.uses) {
+                let (local, takes, awaited) = (self.local, self.takes, self.awaited);
+                if let Some(wrapped) = self.writer.wrap_call(local, takes, awaited, m, self.uses) {
                     *e = wrapped;
                 }
                 return;

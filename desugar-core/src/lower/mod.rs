@@ -474,12 +474,17 @@ impl Writer<'_> {
                 self.slot_scope = scope;
                 let otherwise = otherwise.as_ref().map(|e| self.expr(e));
                 let diverges = then.diverges && otherwise.as_ref().is_some_and(|o| o.diverges);
+                let dead_value =
+                    then.dead_value || otherwise.as_ref().is_some_and(|o| o.dead_value);
                 let then = splice(then.tokens);
                 let otherwise = otherwise.map(|o| {
                     let o = splice(o.tokens);
                     quote!(else #o)
                 });
-                Code::new(quote!(if #cond { #rebound #then } #otherwise), diverges)
+                Code {
+                    dead_value,
+                    ..Code::new(quote!(if #cond { #rebound #then } #otherwise), diverges)
+                }
             }
             Expr::Match {
                 scrutinee, arms, ..
@@ -499,6 +504,7 @@ impl Writer<'_> {
                     scrutinee = (*p.expr).clone();
                 }
                 let mut diverges = !arms.is_empty();
+                let mut dead_value = false;
                 let arms: Vec<TokenStream> = arms
                     .iter()
                     .map(|arm| {
@@ -514,6 +520,7 @@ impl Writer<'_> {
                         let body = self.expr(&arm.body);
                         self.slot_scope = scope;
                         diverges &= body.diverges;
+                        dead_value |= body.dead_value;
                         let body = splice(if rebound.is_empty() {
                             body.tokens
                         } else {
@@ -523,7 +530,10 @@ impl Writer<'_> {
                         quote!(#(#attrs)* #pat #guard => #body,)
                     })
                     .collect();
-                Code::new(quote!(match #scrutinee { #(#arms)* }), diverges)
+                Code {
+                    dead_value,
+                    ..Code::new(quote!(match #scrutinee { #(#arms)* }), diverges)
+                }
             }
             Expr::Loop { label, cond, body } => {
                 let mut c = cond.as_ref().map(|(c, _)| self.rewrite_expr(c.clone()));
@@ -834,7 +844,10 @@ impl Writer<'_> {
                 if self.locations.contains(then.id, p) {
                     let body = self.resume_block(then, p, Dest::Value);
                     let tokens = splice(body.tokens);
-                    Code::new(quote!({ #tokens }), body.diverges)
+                    Code {
+                        dead_value: body.dead_value,
+                        ..Code::new(quote!({ #tokens }), body.diverges)
+                    }
                 } else {
                     let otherwise = otherwise.as_ref().expect("the point is in the else branch");
                     self.resume_expr(otherwise, p)
@@ -853,7 +866,10 @@ impl Writer<'_> {
                 self.slot_scope = scope;
                 let rebind = splice(self.rebind(arm.scope, p));
                 let tokens = splice(body.tokens);
-                Code::new(quote!({ #slots #rebind #tokens }), body.diverges)
+                Code {
+                    dead_value: body.dead_value,
+                    ..Code::new(quote!({ #slots #rebind #tokens }), body.diverges)
+                }
             }
             Expr::Loop { body, .. }
                 if self
