@@ -1231,3 +1231,32 @@ case! {
         item.lock()
     }
 }
+
+// Fresh fuzz seed 11352 (reduced): a consuming method call on a local in a slot, in a block
+// that is the value of a `return` (`return { buf.into_inner() }`). Only a plain move there was
+// taken out of the slot: the call moved out of the slot's reference (E0507).
+case! {
+    consumed_in_a_block_returned_leaves_its_slot(t) => entry(t);
+    #[desugar]
+    #[allow(unused_braces)]
+    async fn f1(t: Trace, k: u32) -> u32 {
+        let mut buf = t.val(1);
+        let v = maybe(&t, if k > 0 {
+            let Some(count) = maybe(&t, t.step("a", 1, k).await) else {
+                return { buf.into_inner() };
+            };
+            let _task = {
+                let t = t.clone();
+                async move { std::mem::replace(&mut buf, t.val(count)) }
+            };
+            15
+        } else {
+            buf.take()
+        });
+        v.unwrap_or(7)
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        f1(t.clone(), 1).await + f1(t.clone(), 4).await + f1(t.clone(), 0).await
+    }
+}

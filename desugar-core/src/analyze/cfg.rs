@@ -1592,10 +1592,11 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<Take>> {
             }
             if !lv.live_out[i].contains(&u.local) {
                 moved.push((u.local, None));
-            } else if (u.jump_value || u.kind == Use::Move && u.leaves.is_some())
-                && lv.dead_after(&g, i, u)
+            } else if let Some(target) = g.nodes[i].leave_target(u)
+                && !lv.live_in[target].contains(&u.local)
             {
-                // (`break 'b { drop(x); v }`: a move inside the jump's value.)
+                // (`break 'b { drop(x); v }`, `return { x.into_inner() }`: a move followed by a
+                // jump to where the local is dead.)
                 moved.push((u.local, Some(u.span.start())));
             }
         }
