@@ -730,3 +730,36 @@ case! {
             + f2(t.clone(), Pair { a: t.val(5), n: 6 }, 5).await
     }
 }
+// Fresh fuzz seed 11419 (reduced) and CI seeds 82, 627: a local in a slot (lent across an
+// `.await`) moved out and assigned again (`p1 = t.step(.., p1.send()).await`). A local in a
+// slot could only leave it at its last use, so the move went through the slot's reference
+// (E0507). It now leaves its slot where it moves, and the assignment puts the new value back
+// into the slot and binds the local to it again; a state that resumes before the assignment
+// binds it there.
+case! {
+    assigned_after_moving_out_of_its_slot(t) => entry(t);
+    #[desugar]
+    async fn f0(t: Trace, mut p1: Val) -> u32 {
+        if t.step("s1", 1, p1.get()).await < 10 && p1.lock() > 2 {}
+        p1 = t.step("s3", 2, t.val(p1.send() + 1)).await;
+        p1.lock()
+    }
+    #[desugar]
+    async fn f1(t: Trace, n: u32) -> u32 {
+        let mut buf = t.val(1);
+        let mut total = 0;
+        for i in 0..n {
+            let r = &buf;
+            t.step("a", 1, ()).await;
+            total += r.get();
+            buf = t.step("b", 1, t.val(buf.send() + i)).await;
+            let k = consume(buf);
+            buf = t.val(k + 9);
+        }
+        total + buf.get()
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        f0(t.clone(), t.val(3)).await + f1(t.clone(), 3).await
+    }
+}

@@ -34,6 +34,10 @@ pub struct Layout {
     /// The locals in slots that the awaited expression or the code after the point uses: its
     /// arm reaches them in their slots. (The others may have moved out of theirs already.)
     pub slots_used: Vec<LocalId>,
+    /// Of those in slots, the ones the state does not use but assigns before it suspends again
+    /// (`x = f(x).await`, which took `x` out of its slot, `Analysis::refilled`): bound where
+    /// they get their value.
+    pub slots_assigned: Vec<LocalId>,
     /// Locals in scope that the state does not keep (moved, into the awaited future or before,
     /// or not given a value yet) and that the code after the point assigns before it suspends
     /// again (`buf = consume(buf).await`): declared again, without a value, where they were
@@ -1259,6 +1263,9 @@ fn decide(
             if live.contains(&id) || uses.iter().any(|u| u.local == id) {
                 layout.slots_used.push(id);
             }
+            if !live.contains(&id) && assigned.contains(&id) {
+                layout.slots_assigned.push(id);
+            }
             continue;
         }
         let name = local.ident.to_string();
@@ -1535,32 +1542,26 @@ fn called_directly(a: &Analysis, p: PointId, id: LocalId) -> bool {
         .all(|u| !u.captured)
 }
 
-/// Per plain statement or expression (by address): the locals in slots it moves by value for
-/// the last time, which it can then take out of their slots; `true` for a local whose last move
-/// is in the value of a jump out of the code (`if done { return out; }`, where the code goes on
-/// using `out` on its other path): only there is it taken.
 /// A local in a slot that code moves out for the last time: wherever the code moves it, or only
-/// at the mention that starts here (a move followed by a jump, `if c { drop(x); return; }`,
-/// where the code's other paths keep the local).
+/// at the mention that starts here (a move followed by a jump, `if done { return out; }`, where
+/// the code's other paths keep the local).
 pub type Take = (LocalId, Option<proc_macro2::LineColumn>);
 
+/// Per plain statement or expression (by address): the locals in slots it moves by value for
+/// the last time before they are dead or get a new value, which it can then take out of their
+/// slots.
 pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<Take>> {
     let g = graph(a);
     let lv = live_sets(&g);
-    // A local given a new value after it moved out of its slot would be written through a
-    // reference to the emptied slot: one that the code may assign after the move is not taken
-    // out (moving it out of its slot does not compile, E0507).
-    let assigned_after = assigned_ahead(&g, false);
+    // (A local given a new value after it moved out of its slot goes back into it:
+    // `Analysis::refilled`.)
     let mut out = std::collections::HashMap::new();
     for (i, node) in g.nodes.iter().enumerate() {
         let Some(key) = node.stmt else { continue };
         let mut moved: Vec<Take> = Vec::new();
         for u in &node.uses {
             // (A method that may take `self` by value: the guess that compiles.)
-            if !by_value(&u.kind)
-                || a.locals[u.local].slot.is_none()
-                || assigned_after[i].contains(&u.local)
-            {
+            if !by_value(&u.kind) || a.locals[u.local].slot.is_none() {
                 continue;
             }
             // Taken only where it is the statement's one use of the local: a second by-value
@@ -1605,7 +1606,6 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<Take>> {
         // the place as the pattern binds; a pattern here cannot bind from the slot's reference).
         if let Some(local) = node.scrutinee
             && a.locals[local].slot.is_some()
-            && !assigned_after[i].contains(&local)
             && node.succ.iter().any(|&e| arm_move(&g, e, local).is_some())
             && node.succ.iter().all(|&e| match arm_move(&g, e, local) {
                 Some(m) => !lv.live_out[m].contains(&local),
@@ -1627,7 +1627,6 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<Take>> {
 pub fn point_moves(a: &Analysis) -> Vec<Vec<LocalId>> {
     let g = graph(a);
     let lv = live_sets(&g);
-    let assigned_after = assigned_ahead(&g, false);
     let mut out = vec![Vec::new(); a.points.len()];
     for (i, node) in g.nodes.iter().enumerate() {
         let Some(p) = node.point else { continue };
@@ -1642,7 +1641,6 @@ pub fn point_moves(a: &Analysis) -> Vec<Vec<LocalId>> {
             if by_value(&u.kind)
                 && once
                 && a.locals[u.local].slot.is_some()
-                && !assigned_after[i].contains(&u.local)
                 && !lv.live_out[i].contains(&u.local)
                 && !out[p].contains(&u.local)
             {
@@ -1651,6 +1649,22 @@ pub fn point_moves(a: &Analysis) -> Vec<Vec<LocalId>> {
         }
     }
     out
+}
+
+/// The locals in slots that move out of them (`last_moves`, `point_moves`) and are assigned
+/// (`x = f(x).await`): an assignment puts the value back into the slot and binds the local to
+/// it again, and a state that resumes before it binds it there.
+pub fn refilled(a: &Analysis) -> Vec<LocalId> {
+    let taken: BTreeSet<LocalId> = (a.last_moves.values().flatten().map(|&(id, _)| id))
+        .chain(a.point_moves.iter().flatten().copied())
+        .collect();
+    let g = graph(a);
+    // (Not in a closure or an `async` block, which assigns through the local's reference.)
+    let assigned: BTreeSet<LocalId> = (g.nodes.iter().flat_map(|n| n.uses.iter()))
+        .filter(|u| u.kind == Use::Assign && !u.captured && u.capture.is_none())
+        .map(|u| u.local)
+        .collect();
+    taken.intersection(&assigned).copied().collect()
 }
 
 /// Another mention in the same `move` block as `u`: the block's mentions of a local are one

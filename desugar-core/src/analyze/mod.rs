@@ -307,6 +307,8 @@ pub struct Analysis {
     pub receiver_checks: cfg::ReceiverChecks,
     /// Where a local's field is read by copy (`cfg::field_copies`), by the local's position.
     pub field_copies: std::collections::HashSet<proc_macro2::LineColumn>,
+    /// The locals in slots that move out and get a new value (`cfg::refilled`).
+    pub refilled: Vec<LocalId>,
 }
 
 /// A parameter moved on some paths to a suspension point needs the drop flag a slot gives, and
@@ -380,6 +382,7 @@ fn analyze_with(f: &AsyncFn, params_in_body: bool, slotted: &[usize]) -> Result<
         layout: Vec::new(),
         slots: Vec::new(),
         last_moves: Default::default(),
+        refilled: Vec::new(),
         point_moves: Vec::new(),
         declared_for_later: Default::default(),
         receiver_checks: Default::default(),
@@ -1592,6 +1595,7 @@ fn assign_slots(a: &mut Analysis, slots: &[LocalId]) {
     a.layout = cfg::layouts(a);
     a.last_moves = cfg::last_moves(a);
     a.point_moves = cfg::point_moves(a);
+    a.refilled = cfg::refilled(a);
 }
 
 /// `place` with its temporary (`extended_temporary`) replaced by the local `hidden`.

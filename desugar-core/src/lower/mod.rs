@@ -1523,14 +1523,25 @@ impl Writer<'_> {
             slot_reason(&self.a.locals[id])
         ));
         self.slot_scope.push(id);
+        let (allow, mutability) = match self.a.refilled.contains(&id) {
+            true => (quote!(unused_mut,), quote!(mut)),
+            false => Default::default(),
+        };
         quote! {
             #note
             #[allow(unsafe_code)]
             let #slot_ident #annotation = unsafe { &mut (*#slots).#index };
-            #[allow(unused_variables)]
-            let #name = #slot_ident.insert(#value);
+            #[allow(unused_variables, #allow)]
+            let #mutability #name = #slot_ident.insert(#value);
             #guard
         }
+    }
+
+    /// The slot of local `id` (an `Option`), borrowed from the slots' pointer.
+    fn slot_place(&self, id: LocalId) -> TokenStream {
+        let index = syn::Index::from(self.a.locals[id].slot.expect("a slot local"));
+        let slots = hidden("__slots");
+        quote!(unsafe { &mut (*#slots).#index })
     }
 
     /// After `let PAT = value;` that binds locals in slots: each moves into its slot, and the
@@ -1741,9 +1752,13 @@ impl Writer<'_> {
         let slots = hidden("__slots");
         let annotation = self.pinned.as_ref().map(|l| quote!(: &#l mut _));
         let unreachable = unreachable_state();
+        let (allow, mutability) = match self.a.refilled.contains(&id) {
+            true => (quote!(unused_mut,), quote!(mut)),
+            false => Default::default(),
+        };
         quote! {
-            #[allow(unsafe_code, unused_variables)]
-            let #name #annotation = match unsafe { &mut (*#slots).#index } {
+            #[allow(unsafe_code, unused_variables, #allow)]
+            let #mutability #name #annotation = match unsafe { &mut (*#slots).#index } {
                 ::core::option::Option::Some(__value) => __value,
                 ::core::option::Option::None => #unreachable,
             };
@@ -1820,6 +1835,22 @@ impl Writer<'_> {
             out.extend(self.slot_ref(id));
             self.slot_scope.push(id);
         }
+        // Those moved out of their slots that the code puts back (`x = f(x).await`): bound
+        // where they get their value.
+        let assigned: Vec<LocalId> = (self.a.layout[p].slots_assigned.iter())
+            .copied()
+            .filter(|id| self.a.refilled.contains(id) && self.a.locals[*id].block == block)
+            .filter(|id| !self.slot_scope.contains(id))
+            .collect();
+        for id in assigned {
+            let name = self.local_ident(id);
+            let annotation = self.pinned.as_ref().map(|l| quote!(: &#l mut _));
+            out.extend(quote! {
+                #[allow(unused_mut)]
+                let mut #name #annotation;
+            });
+            self.slot_scope.push(id);
+        }
         out
     }
 
@@ -1870,6 +1901,10 @@ impl Writer<'_> {
         let mut r = Rewriter::new(pinned, loops);
         r.take = take;
         r.field_copies = self.a.field_copies.clone();
+        r.refill = (self.a.refilled.iter())
+            .filter(|id| self.slot_scope.contains(id))
+            .map(|&id| (self.local_ident(id).to_string(), self.slot_place(id)))
+            .collect();
         r
     }
 

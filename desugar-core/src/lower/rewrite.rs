@@ -81,6 +81,9 @@ pub struct Rewriter {
     pub take: Vec<(String, TokenStream, Option<LineColumn>)>,
     /// Where a field of a local is copied (`Analysis::field_copies`): not a move of it.
     pub field_copies: std::collections::HashSet<proc_macro2::LineColumn>,
+    /// Locals in slots that move out and get a value again (`Analysis::refilled`), with their
+    /// slot: `x = v` puts the value back into the slot and binds `x` to it again.
+    pub refill: Vec<(String, TokenStream)>,
     /// Inside the value of a `return` or `break`.
     jump_values: usize,
     /// Loops around the code, innermost last.
@@ -106,6 +109,7 @@ impl Rewriter {
             pinned: pinned.into_iter().map(|(n, _)| n).collect(),
             take: Vec::new(),
             field_copies: Default::default(),
+            refill: Vec::new(),
             jump_values: 0,
             loops,
             inner_loops: 0,
@@ -322,6 +326,17 @@ impl Rewriter {
         self.jump_values -= 1;
     }
 
+    /// The slot of `left`, if it names a local that `x = v` puts back into its slot.
+    fn refilled(&self, left: &Expr) -> Option<&TokenStream> {
+        let ident = crate::analyze::mentions::plain_ident(left)?;
+        if self.closure_depth > 0 || !self.is_pinned(ident) {
+            return None;
+        }
+        (self.refill.iter())
+            .find(|(n, _)| ident == n)
+            .map(|(_, slot)| slot)
+    }
+
     /// How `ident`, a mention of a local, takes it out of its slot, if this is where it does.
     fn take_of(&self, ident: &syn::Ident) -> Option<&(String, TokenStream, Option<LineColumn>)> {
         let at = ident.span().start();
@@ -493,6 +508,28 @@ impl VisitMut for Rewriter {
                     visit_mut::visit_expr_mut(r, expr);
                     r.closure_depth -= 1;
                 });
+            }
+            Expr::Assign(a) if self.refilled(&a.left).is_some() => {
+                let slot = self.refilled(&a.left).cloned();
+                if !self.take.is_empty() {
+                    self.take_value(&mut a.right);
+                }
+                self.visit_expr_mut(&mut a.right);
+                let (left, right) = (&a.left, &a.right);
+                // (The value first: it may use the local, which the slot's reference then
+                // replaces.)
+                let note = crate::comments::comment(
+                    "Back into its slot, which its last move emptied (or drop the value it holds). \
+                     SAFETY: the slots are pinned; the value is made before the slot is borrowed.",
+                );
+                let value = hidden("__value");
+                let refill = quote_spanned! {a.eq_token.span=> {
+                    let #value = #right;
+                    #note
+                    #[allow(unsafe_code)]
+                    { #left = ::core::option::Option::insert(#slot, #value); }
+                }};
+                *expr = Expr::Verbatim(refill);
             }
             Expr::Call(c) if !self.take.is_empty() => {
                 c.args.iter_mut().for_each(|a| self.take_value(a));
