@@ -740,7 +740,9 @@ case! {
     assigned_after_moving_out_of_its_slot(t) => entry(t);
     #[desugar]
     async fn f0(t: Trace, mut p1: Val) -> u32 {
-        if t.step("s1", 1, p1.get()).await < 10 && p1.lock() > 2 {}
+        if t.step("s1", 1, p1.get()).await < 10 && p1.lock() > 2 {
+            t.log("both");
+        }
         p1 = t.step("s3", 2, t.val(p1.send() + 1)).await;
         p1.lock()
     }

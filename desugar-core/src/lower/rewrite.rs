@@ -526,7 +526,7 @@ impl VisitMut for Rewriter {
                 let refill = quote_spanned! {a.eq_token.span=> {
                     let #value = #right;
                     #note
-                    #[allow(unsafe_code)]
+                    #[allow(unsafe_code, unused_assignments)]
                     { #left = ::core::option::Option::insert(#slot, #value); }
                 }};
                 *expr = Expr::Verbatim(refill);
