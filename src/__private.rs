@@ -245,8 +245,8 @@ pub fn drops_nothing<T>(_: &T) {
         assert!(
             !core::mem::needs_drop::<T>(),
             "desugar: a local moved on some paths before an `.await` and not on others, which \
-             desugar cannot give a drop flag (it is assigned again later, or a closure uses part \
-             of it), would be dropped at the `.await` rather than at the end of its scope (the \
+             desugar cannot give a drop flag (it is declared without a value, assigned in a \
+             closure, or a closure uses part of it), would be dropped at the `.await` rather than at the end of its scope (the \
              note below shows which local): move it on every path, or into a block that ends \
              before the `.await`"
         )

@@ -765,3 +765,27 @@ case! {
         f0(t.clone(), t.val(3)).await + f1(t.clone(), 3).await
     }
 }
+
+// The pattern of CI seed 517 (an E0080 since the fifteenth session): a local moved on one path
+// before an `.await` and assigned again after it. Without a slot as its drop flag (an
+// assignment would have written to the emptied slot) it could only be dropped at the `.await`;
+// with the slot put back by the assignment (`Option::insert`, which drops what the slot still
+// holds, as the assignment does), it keeps its drop flag.
+case! {
+    moved_on_one_path_then_assigned_keeps_its_drop_flag(t) => entry(t);
+    #[desugar]
+    async fn refill(t: Trace, c: bool) -> u32 {
+        let mut buf = t.val(1);
+        if c {
+            consume(buf);
+        }
+        t.step("a", 1, ()).await;
+        buf = t.val(2);
+        t.step("b", 1, ()).await;
+        buf.get()
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        refill(t.clone(), true).await + refill(t.clone(), false).await
+    }
+}

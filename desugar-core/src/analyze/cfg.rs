@@ -2008,8 +2008,9 @@ pub fn shadowed_slots(a: &Analysis) -> Vec<LocalId> {
     flag_slots(a, a.layout.iter().flat_map(|l| &l.shadowed).copied())
 }
 
-/// Of `ids`, those a slot can hold: slottable, not a reference, never assigned (an assignment
-/// after a move would write to an emptied slot).
+/// Of `ids`, those a slot can hold: slottable, not a reference, never assigned in a closure or
+/// an `async` block (which would write through the local's reference to an emptied slot; the
+/// function's own code puts the value back, `refilled`).
 fn flag_slots(a: &Analysis, ids: impl Iterator<Item = LocalId>) -> Vec<LocalId> {
     let g = graph(a);
     let assigned: BTreeSet<LocalId> = g
@@ -2017,7 +2018,7 @@ fn flag_slots(a: &Analysis, ids: impl Iterator<Item = LocalId>) -> Vec<LocalId> 
         .iter()
         .flat_map(|n| n.uses.iter())
         .chain(a.points.iter().flat_map(|p| p.uses.iter()))
-        .filter(|u| u.kind == Use::Assign)
+        .filter(|u| u.kind == Use::Assign && (u.captured || u.capture.is_some()))
         .map(|u| u.local)
         .collect();
     let mut out: Vec<LocalId> = Vec::new();

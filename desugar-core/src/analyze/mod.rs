@@ -64,7 +64,8 @@ pub struct Local {
     /// `Option` is its drop flag, so that it is dropped where rustc drops it.
     pub drop_flag: bool,
     /// Moved on some paths to a suspension point and not on others, but no slot can be its
-    /// drop flag (it is assigned again later, or a closure uses part of it): the state drops
+    /// drop flag (it is declared without a value, assigned in a closure, or a closure uses
+    /// part of it): the state drops
     /// it there, which is what rustc does only if it drops nothing. The expansion checks that
     /// at compile time where it is declared (`__private::drops_nothing`).
     pub no_drop_flag: bool,
