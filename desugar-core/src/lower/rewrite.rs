@@ -84,8 +84,6 @@ pub struct Rewriter {
     /// Locals in slots that move out and get a value again (`Analysis::refilled`), with their
     /// slot: `x = v` puts the value back into the slot and binds `x` to it again.
     pub refill: Vec<(String, TokenStream)>,
-    /// Inside the value of a `return` or `break`.
-    jump_values: usize,
     /// Loops around the code, innermost last.
     pub loops: Vec<LoopFrame>,
     /// Loops and labeled blocks inside the code being rewritten.
@@ -110,7 +108,6 @@ impl Rewriter {
             take: Vec::new(),
             field_copies: Default::default(),
             refill: Vec::new(),
-            jump_values: 0,
             loops,
             inner_loops: 0,
             inner_labels: Vec::new(),
@@ -318,12 +315,10 @@ impl Rewriter {
 
     /// The value of a `return` or `break`: moved out.
     fn jump_value(&mut self, value: &mut Expr) {
-        self.jump_values += 1;
         if !self.take.is_empty() {
             self.take_value(value);
         }
         self.visit_expr_mut(value);
-        self.jump_values -= 1;
     }
 
     /// The slot of `left`, if it names a local that `x = v` puts back into its slot.
