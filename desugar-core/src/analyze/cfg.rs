@@ -1658,13 +1658,18 @@ pub fn refilled(a: &Analysis) -> Vec<LocalId> {
     let taken: BTreeSet<LocalId> = (a.last_moves.values().flatten().map(|&(id, _)| id))
         .chain(a.point_moves.iter().flatten().copied())
         .collect();
-    let g = graph(a);
     // (Not in a closure or an `async` block, which assigns through the local's reference.)
-    let assigned: BTreeSet<LocalId> = (g.nodes.iter().flat_map(|n| n.uses.iter()))
-        .filter(|u| u.kind == Use::Assign && !u.captured && u.capture.is_none())
+    taken.intersection(&assigned(a, false)).copied().collect()
+}
+
+/// The locals the function's code assigns (`x = ..`), inside closures and `async` blocks if
+/// `in_closures`, else outside them. (An awaited expression's uses are its node's.)
+fn assigned(a: &Analysis, in_closures: bool) -> BTreeSet<LocalId> {
+    let g = graph(a);
+    (g.nodes.iter().flat_map(|n| n.uses.iter()))
+        .filter(|u| u.kind == Use::Assign && (u.captured || u.capture.is_some()) == in_closures)
         .map(|u| u.local)
-        .collect();
-    taken.intersection(&assigned).copied().collect()
+        .collect()
 }
 
 /// Another mention in the same `move` block as `u`: the block's mentions of a local are one
@@ -2012,15 +2017,7 @@ pub fn shadowed_slots(a: &Analysis) -> Vec<LocalId> {
 /// an `async` block (which would write through the local's reference to an emptied slot; the
 /// function's own code puts the value back, `refilled`).
 fn flag_slots(a: &Analysis, ids: impl Iterator<Item = LocalId>) -> Vec<LocalId> {
-    let g = graph(a);
-    let assigned: BTreeSet<LocalId> = g
-        .nodes
-        .iter()
-        .flat_map(|n| n.uses.iter())
-        .chain(a.points.iter().flat_map(|p| p.uses.iter()))
-        .filter(|u| u.kind == Use::Assign && (u.captured || u.capture.is_some()))
-        .map(|u| u.local)
-        .collect();
+    let assigned = assigned(a, true);
     let mut out: Vec<LocalId> = Vec::new();
     for id in ids {
         let local = &a.locals[id];

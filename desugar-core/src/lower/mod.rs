@@ -31,9 +31,9 @@ use crate::comments::{comment, comment_with};
 use crate::names::{Names, hidden, label};
 use crate::syntax::{is_jump, is_panic, splice};
 use locate::Locations;
-use proc_macro2::{LineColumn, Span, TokenStream};
+use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
-use rewrite::{LoopFrame, Rewriter, question_mark};
+use rewrite::{LoopFrame, Rewriter, SlotTake, question_mark};
 use syn::spanned::Spanned;
 
 pub struct Lowered {
@@ -166,12 +166,16 @@ struct Code {
 
 impl Code {
     fn new(tokens: TokenStream, diverges: bool) -> Self {
-        let dead_value = false;
         Code {
             tokens,
             diverges,
-            dead_value,
+            dead_value: false,
         }
+    }
+
+    /// The same code, whose value is dead if `dead_value` (see the field).
+    fn dead(self, dead_value: bool) -> Self {
+        Code { dead_value, ..self }
     }
 }
 
@@ -215,10 +219,7 @@ impl Writer<'_> {
         let tail = self.tail(b, dest);
         out.extend(tail.tokens);
         let dead_value = dead && !tail.diverges && b.tail.is_some();
-        Code {
-            dead_value,
-            ..Code::new(out, dead || tail.diverges)
-        }
+        Code::new(out, dead || tail.diverges).dead(dead_value)
     }
 
     /// The block's last expression, sent where `dest` says.
@@ -450,10 +451,7 @@ impl Writer<'_> {
                 let body = self.block(b, Dest::Value);
                 let diverges = block_diverges(b, &body);
                 let (label, tokens) = (&b.label, splice(body.tokens));
-                Code {
-                    dead_value: body.dead_value,
-                    ..Code::new(quote!(#label { #tokens }), diverges)
-                }
+                Code::new(quote!(#label { #tokens }), diverges).dead(body.dead_value)
             }
             Expr::If {
                 cond,
@@ -481,10 +479,7 @@ impl Writer<'_> {
                     let o = splice(o.tokens);
                     quote!(else #o)
                 });
-                Code {
-                    dead_value,
-                    ..Code::new(quote!(if #cond { #rebound #then } #otherwise), diverges)
-                }
+                Code::new(quote!(if #cond { #rebound #then } #otherwise), diverges).dead(dead_value)
             }
             Expr::Match {
                 scrutinee, arms, ..
@@ -530,10 +525,7 @@ impl Writer<'_> {
                         quote!(#(#attrs)* #pat #guard => #body,)
                     })
                     .collect();
-                Code {
-                    dead_value,
-                    ..Code::new(quote!(match #scrutinee { #(#arms)* }), diverges)
-                }
+                Code::new(quote!(match #scrutinee { #(#arms)* }), diverges).dead(dead_value)
             }
             Expr::Loop { label, cond, body } => {
                 let mut c = cond.as_ref().map(|(c, _)| self.rewrite_expr(c.clone()));
@@ -833,10 +825,7 @@ impl Writer<'_> {
                 let body = self.resume_block(b, p, Dest::Value);
                 let diverges = block_diverges(b, &body);
                 let (label, tokens) = (&b.label, splice(body.tokens));
-                Code {
-                    dead_value: body.dead_value,
-                    ..Code::new(quote!(#label { #tokens }), diverges)
-                }
+                Code::new(quote!(#label { #tokens }), diverges).dead(body.dead_value)
             }
             Expr::If {
                 then, otherwise, ..
@@ -844,10 +833,7 @@ impl Writer<'_> {
                 if self.locations.contains(then.id, p) {
                     let body = self.resume_block(then, p, Dest::Value);
                     let tokens = splice(body.tokens);
-                    Code {
-                        dead_value: body.dead_value,
-                        ..Code::new(quote!({ #tokens }), body.diverges)
-                    }
+                    Code::new(quote!({ #tokens }), body.diverges).dead(body.dead_value)
                 } else {
                     let otherwise = otherwise.as_ref().expect("the point is in the else branch");
                     self.resume_expr(otherwise, p)
@@ -866,10 +852,7 @@ impl Writer<'_> {
                 self.slot_scope = scope;
                 let rebind = splice(self.rebind(arm.scope, p));
                 let tokens = splice(body.tokens);
-                Code {
-                    dead_value: body.dead_value,
-                    ..Code::new(quote!({ #slots #rebind #tokens }), body.diverges)
-                }
+                Code::new(quote!({ #slots #rebind #tokens }), body.diverges).dead(body.dead_value)
             }
             Expr::Loop { body, .. }
                 if self
@@ -1506,10 +1489,7 @@ impl Writer<'_> {
             Some(ty) => quote!({ let __value: #ty = #value; __value }),
             None => value,
         };
-        let slot = self.a.locals[id].slot.expect("a slot local");
-        let index = syn::Index::from(slot);
         let name = self.local_ident(id);
-        let slots = hidden("__slots");
         let annotation = self
             .pinned
             .as_ref()
@@ -1523,17 +1503,24 @@ impl Writer<'_> {
             slot_reason(&self.a.locals[id])
         ));
         self.slot_scope.push(id);
-        let (allow, mutability) = match self.a.refilled.contains(&id) {
-            true => (quote!(unused_mut,), quote!(mut)),
-            false => Default::default(),
-        };
+        let (allow, mutability) = self.refilled_binding(id);
+        let place = self.slot_place(id);
         quote! {
             #note
             #[allow(unsafe_code)]
-            let #slot_ident #annotation = unsafe { &mut (*#slots).#index };
+            let #slot_ident #annotation = #place;
             #[allow(unused_variables, #allow)]
             let #mutability #name = #slot_ident.insert(#value);
             #guard
+        }
+    }
+
+    /// The binding of local `id` in a slot is `mut` if an assignment puts it back into its slot
+    /// (`Analysis::refilled`): the lint to allow and the keyword.
+    fn refilled_binding(&self, id: LocalId) -> (TokenStream, TokenStream) {
+        match self.a.refilled.contains(&id) {
+            true => (quote!(unused_mut,), quote!(mut)),
+            false => Default::default(),
         }
     }
 
@@ -1656,7 +1643,7 @@ impl Writer<'_> {
 
     /// The locals in slots that the plain code at `key` moves out for the last time, with the
     /// expression that takes each out of its slot.
-    fn takes(&self, key: usize) -> Vec<(String, TokenStream, Option<LineColumn>)> {
+    fn takes(&self, key: usize) -> Vec<SlotTake> {
         match self.a.last_moves.get(&key) {
             Some(ids) => self.takes_of(ids, &self.slot_scope),
             None => Vec::new(),
@@ -1664,22 +1651,17 @@ impl Writer<'_> {
     }
 
     /// `takes` of the locals `ids` (with whether only in a jump's value), those of `reachable`.
-    fn takes_of(
-        &self,
-        ids: &[Take],
-        reachable: &[LocalId],
-    ) -> Vec<(String, TokenStream, Option<LineColumn>)> {
+    fn takes_of(&self, ids: &[Take], reachable: &[LocalId]) -> Vec<SlotTake> {
         ids.iter()
             .filter(|(id, _)| reachable.contains(id))
             .map(|&(id, at)| {
-                let index = syn::Index::from(self.a.locals[id].slot.expect("a slot local"));
-                let slots = hidden("__slots");
+                let place = self.slot_place(id);
                 let unreachable = unreachable_state();
                 let note = comment("Its last use: the value moves out of its slot. SAFETY: the slots are pinned; only this value moves.");
                 let take = quote! {{
                     #note
                     #[allow(unsafe_code)]
-                    let __slot = unsafe { &mut (*#slots).#index };
+                    let __slot = #place;
                     match ::core::option::Option::take(__slot) {
                         ::core::option::Option::Some(__value) => __value,
                         ::core::option::Option::None => #unreachable,
@@ -1746,19 +1728,14 @@ impl Writer<'_> {
 
     /// `x`, bound again to its slot (without taking over its drop).
     fn slot_ref(&self, id: LocalId) -> TokenStream {
-        let slot = self.a.locals[id].slot.expect("a slot local");
-        let index = syn::Index::from(slot);
         let name = self.local_ident(id);
-        let slots = hidden("__slots");
         let annotation = self.pinned.as_ref().map(|l| quote!(: &#l mut _));
         let unreachable = unreachable_state();
-        let (allow, mutability) = match self.a.refilled.contains(&id) {
-            true => (quote!(unused_mut,), quote!(mut)),
-            false => Default::default(),
-        };
+        let (allow, mutability) = self.refilled_binding(id);
+        let place = self.slot_place(id);
         quote! {
             #[allow(unsafe_code, unused_variables, #allow)]
-            let #mutability #name #annotation = match unsafe { &mut (*#slots).#index } {
+            let #mutability #name #annotation = match #place {
                 ::core::option::Option::Some(__value) => __value,
                 ::core::option::Option::None => #unreachable,
             };
@@ -1896,7 +1873,7 @@ impl Writer<'_> {
         &self,
         pinned: Vec<(String, bool)>,
         loops: Vec<LoopFrame>,
-        take: Vec<(String, TokenStream, Option<LineColumn>)>,
+        take: Vec<SlotTake>,
     ) -> Rewriter {
         let mut r = Rewriter::new(pinned, loops);
         r.take = take;
@@ -1910,11 +1887,7 @@ impl Writer<'_> {
 
     /// `takes` of the locals in slots point `p`'s awaited expression moves for the last time
     /// (`Analysis::point_moves`), those of `reachable`.
-    fn point_takes(
-        &self,
-        p: PointId,
-        reachable: &[LocalId],
-    ) -> Vec<(String, TokenStream, Option<LineColumn>)> {
+    fn point_takes(&self, p: PointId, reachable: &[LocalId]) -> Vec<SlotTake> {
         let moves: Vec<Take> = self
             .a
             .point_moves
@@ -1952,12 +1925,7 @@ impl Writer<'_> {
 
     /// `rewrite_expr`, taking the locals of `take` out of their slots where the code moves
     /// them (and `expr` itself, if `moved`).
-    fn rewrite_taking(
-        &mut self,
-        expr: syn::Expr,
-        take: Vec<(String, TokenStream, Option<LineColumn>)>,
-        moved: bool,
-    ) -> syn::Expr {
+    fn rewrite_taking(&mut self, expr: syn::Expr, take: Vec<SlotTake>, moved: bool) -> syn::Expr {
         let mut r = self.rewriter(self.slot_names(), self.loops.clone(), take);
         let expr = if moved {
             r.moved_expr(expr)

@@ -70,6 +70,10 @@ impl LoopFrame {
     }
 }
 
+/// A local moved out of its slot for the last time (`Rewriter::take`): its name, the
+/// expression that takes it out, and the one mention that does, if only one does.
+pub type SlotTake = (String, TokenStream, Option<LineColumn>);
+
 pub struct Rewriter {
     /// Locals reached through a reference (pinned in an awaited expression).
     pub pinned: Vec<String>,
@@ -78,7 +82,7 @@ pub struct Rewriter {
     /// Locals in slots moved out by value here for the last time: name, the expression that
     /// takes the value out of the slot, and the one mention that does, if only one does (`if c
     /// { drop(x); return; }`; see `cfg::last_moves`).
-    pub take: Vec<(String, TokenStream, Option<LineColumn>)>,
+    pub take: Vec<SlotTake>,
     /// Where a field of a local is copied (`Analysis::field_copies`): not a move of it.
     pub field_copies: std::collections::HashSet<proc_macro2::LineColumn>,
     /// Locals in slots that move out and get a value again (`Analysis::refilled`), with their
@@ -333,7 +337,7 @@ impl Rewriter {
     }
 
     /// How `ident`, a mention of a local, takes it out of its slot, if this is where it does.
-    fn take_of(&self, ident: &syn::Ident) -> Option<&(String, TokenStream, Option<LineColumn>)> {
+    fn take_of(&self, ident: &syn::Ident) -> Option<&SlotTake> {
         let at = ident.span().start();
         (self.take.iter()).find(|(n, _, only)| ident == n && only.is_none_or(|p| p == at))
     }
