@@ -1260,3 +1260,56 @@ case! {
         f1(t.clone(), 1).await + f1(t.clone(), 4).await + f1(t.clone(), 0).await
     }
 }
+
+// Fresh fuzz seed 12152 (reduced): resuming inside a block that declares a local of the name of
+// an outer one in a slot (`k` here) hid the outer one for the rest of the function: the `else`
+// after the block read `k` as the slot's reference (E0369).
+case! {
+    block_shadowing_a_slotted_local_hides_it_only_inside(t) => entry(t);
+    #[desugar]
+    pub async fn entry(t: Trace) -> Val {
+        let Some(k) = maybe(&t, t.val(3).wait(0).await) else {
+            return t.val(0);
+        };
+        let Pair { a: buf, n: 1..=6 } = ({
+            let Some(k) = maybe(&t, t.spawn(move || 8).await) else {
+                panic!("boom");
+            };
+            t.step("s10", 0, Pair { a: t.val(1), n: k }).await
+        }) else {
+            return t.val(k * 2);
+        };
+        buf
+    }
+}
+
+// Fresh fuzz seed 12014 (reduced): a method called on a local in a slot in an `if` condition
+// counted as a borrow that might outlive the condition, so the move in the branch after it was
+// not taken out of the slot (E0507). What a condition without `let`, blocks, closures or
+// assignments borrows ends with it.
+case! {
+    moved_in_a_branch_after_a_method_call_in_its_condition(t) => entry(t);
+    #[desugar]
+    async fn f1(t: Trace, p1: Vec<Val>) -> u32 {
+        p1[0].get()
+    }
+    #[desugar]
+    async fn send(t: Trace, p0: u32) -> u32 {
+        let item = t.step("s11", 1, t.val(p0)).await;
+        let x = 'b12: {
+            if item.get() < 4 {
+                break 'b12 Some(item);
+            }
+            let _y = t.spawn(move || 1).await + match p0 % 3 {
+                0 => item.get(),
+                _ => f1(t.clone(), vec![item]).await,
+            };
+            None
+        };
+        x.map_or(0, |v| v.get())
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        send(t.clone(), 3).await + send(t.clone(), 6).await + send(t.clone(), 7).await
+    }
+}

@@ -789,3 +789,52 @@ case! {
         refill(t.clone(), true).await + refill(t.clone(), false).await
     }
 }
+
+// Fresh fuzz seed 12175 (reduced): a parameter in a slot assigned after its last use (f0) was
+// assigned through the function's own parameter, captured by the poll closure (E0594); a
+// parameter in a slot moved out and assigned again before the first `.await` (f3) was bound
+// without `mut` (E0384).
+case! {
+    assigned_after_its_last_use_goes_into_its_slot(t) => entry(t);
+    #[desugar]
+    async fn f0(t: Trace, p0: Pair, mut p2: Val) -> u32 {
+        {
+            let _v = t.step("s1", 2, t.step("s2", 1, p2.subscribe()).await).await;
+        }
+        p2 = p0.a.subscribe();
+        t.log("assigned");
+        p0.n
+    }
+    #[desugar]
+    async fn f1(t: Trace, mut p2: Val) -> u32 {
+        let _v = t.step("s1", 1, p2.subscribe()).await;
+        let n = t.step("s2", 1, p2.send()).await;
+        p2 = t.val(n);
+        t.step("s3", 1, 0).await;
+        p2.get()
+    }
+    #[desugar]
+    async fn f2(t: Trace, mut p2: Val) -> u32 {
+        let r = &p2;
+        t.step("s1", 1, 0).await;
+        let a = r.get();
+        let n = t.step("s2", 1, p2.send()).await;
+        p2 = t.val(n + a);
+        t.step("s3", 1, 0).await;
+        p2.get()
+    }
+    #[desugar]
+    async fn f3(t: Trace, mut p2: Val) -> u32 {
+        let n = p2.send();
+        p2 = t.val(n + 1);
+        let r = &p2;
+        t.step("s1", 1, 0).await;
+        r.get()
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        f0(t.clone(), Pair { a: t.val(1), n: 2 }, t.val(3)).await + f1(t.clone(), t.val(4)).await
+            + f2(t.clone(), t.val(5)).await
+            + f3(t.clone(), t.val(6)).await
+    }
+}

@@ -1516,7 +1516,7 @@ fn has_binding(pat: &syn::Pat, test: fn(&syn::PatIdent) -> bool) -> bool {
     f.0
 }
 
-fn is_compound_assignment(op: &syn::BinOp) -> bool {
+pub(super) fn is_compound_assignment(op: &syn::BinOp) -> bool {
     use syn::BinOp::*;
     matches!(
         op,

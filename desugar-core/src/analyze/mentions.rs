@@ -413,6 +413,9 @@ struct Collector {
     /// In the arguments of a formatting macro, or the operands of a comparison, whose value
     /// borrows nothing (`Mention::transient`).
     transient: usize,
+    /// In the condition of an `if` whose temporaries end with it and whose `bool` holds no
+    /// borrow (`scoped_condition`): method calls lend nothing past it either.
+    in_condition: usize,
     /// The jump that follows the code being walked, if control leaves by it (`Mention::leaves`).
     leaves: Option<Leave>,
     jump_value: bool,
@@ -462,7 +465,8 @@ impl Collector {
                 self.jump_value,
             ),
         };
-        let transient = self.transient > 0 && kind == Use::Borrow;
+        let transient = (self.transient > 0 && kind == Use::Borrow)
+            || (self.in_condition > 0 && matches!(kind, Use::Borrow | Use::Receiver(_)));
         self.out.push(Mention {
             name,
             kind,
@@ -813,7 +817,10 @@ impl Collector {
                 });
             }
             Expr::If(i) => {
+                let scoped = usize::from(scoped_condition(&i.cond));
+                self.in_condition += scoped;
                 let bound = self.condition(&i.cond);
+                self.in_condition -= scoped;
                 let id = self.construct();
                 self.sometimes(|s| s.in_branch(id, 0, |s| s.block(&i.then_branch)));
                 self.unshadow(bound);
@@ -1083,4 +1090,30 @@ pub fn matches_args(input: syn::parse::ParseStream) -> syn::Result<(Expr, Pat, O
     };
     input.parse::<Option<Token![,]>>()?;
     Ok((value, pat, guard))
+}
+
+/// Whether what an `if` condition borrows ends with it: rustc drops its temporaries before a
+/// branch runs and its value is a `bool`, so only a `let` (which binds for the branch), an
+/// assignment, a closure or a block (which may store a borrow elsewhere), or a macro (which
+/// may hide either) could make a borrow outlive it.
+fn scoped_condition(cond: &Expr) -> bool {
+    struct Finder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_expr(&mut self, e: &'ast Expr) {
+            match e {
+                Expr::Let(_)
+                | Expr::Assign(_)
+                | Expr::Closure(_)
+                | Expr::Async(_)
+                | Expr::Block(_)
+                | Expr::Unsafe(_)
+                | Expr::Macro(_) => self.0 = true,
+                Expr::Binary(b) if super::explode::is_compound_assignment(&b.op) => self.0 = true,
+                _ => syn::visit::visit_expr(self, e),
+            }
+        }
+    }
+    let mut finder = Finder(false);
+    syn::visit::Visit::visit_expr(&mut finder, cond);
+    !finder.0
 }

@@ -743,9 +743,10 @@ impl Writer<'_> {
     /// The rest of block `b` from point `p` on (without braces), after re-binding the locals
     /// it declared before `p`.
     fn resume_block(&mut self, b: &Block, p: PointId, dest: Dest) -> Code {
-        let scope = self.slot_scope.len();
+        // (Restored whole: its locals may hide outer ones, `hide_outer_slots`.)
+        let scope = self.slot_scope.clone();
         let code = self.resume_block_inner(b, p, dest);
-        self.slot_scope.truncate(scope);
+        self.slot_scope = scope;
         code
     }
 
@@ -1713,12 +1714,13 @@ impl Writer<'_> {
                  pinned.",
                 slot_reason(&self.a.locals[id])
             ));
+            let (allow, mutability) = self.refilled_binding(id);
             out.extend(quote! {
                 #note
                 #[allow(unsafe_code)]
                 let #slot_ident #annotation = unsafe { &mut (*#slots).#index };
-                #[allow(unused_variables)]
-                let #name = #slot_ident.insert(#name);
+                #[allow(unused_variables, #allow)]
+                let #mutability #name = #slot_ident.insert(#name);
                 #guard
             });
             self.slot_scope.push(id);
@@ -1812,14 +1814,20 @@ impl Writer<'_> {
             out.extend(self.slot_ref(id));
             self.slot_scope.push(id);
         }
-        // Those moved out of their slots that the code puts back (`x = f(x).await`): bound
-        // where they get their value.
+        // Those only assigned from here on: bound to their slots, which the assignment fills
+        // again (`x = v` drops what the slot holds, as the assignment does). Those moved out
+        // of their slots that the code puts back (`x = f(x).await`): bound where they get
+        // their value.
         let assigned: Vec<LocalId> = (self.a.layout[p].slots_assigned.iter())
             .copied()
-            .filter(|id| self.a.refilled.contains(id) && self.a.locals[*id].block == block)
-            .filter(|id| !self.slot_scope.contains(id))
+            .filter(|id| self.a.locals[*id].block == block && !self.slot_scope.contains(id))
             .collect();
         for id in assigned {
+            if !self.a.refilled.contains(&id) {
+                out.extend(self.slot_ref(id));
+                self.slot_scope.push(id);
+                continue;
+            }
             let name = self.local_ident(id);
             let annotation = self.pinned.as_ref().map(|l| quote!(: &#l mut _));
             out.extend(quote! {
