@@ -1290,7 +1290,7 @@ case! {
 case! {
     moved_in_a_branch_after_a_method_call_in_its_condition(t) => entry(t);
     #[desugar]
-    async fn f1(t: Trace, p1: Vec<Val>) -> u32 {
+    async fn f1(_t: Trace, p1: Vec<Val>) -> u32 {
         p1[0].get()
     }
     #[desugar]

@@ -797,6 +797,7 @@ case! {
 case! {
     assigned_after_its_last_use_goes_into_its_slot(t) => entry(t);
     #[desugar]
+    #[allow(unused_assignments)]
     async fn f0(t: Trace, p0: Pair, mut p2: Val) -> u32 {
         {
             let _v = t.step("s1", 2, t.step("s2", 1, p2.subscribe()).await).await;
