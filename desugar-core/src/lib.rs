@@ -39,6 +39,7 @@ pub mod defined;
 mod early;
 mod emit;
 pub mod explain;
+mod fields;
 pub mod file;
 mod lower;
 mod names;
@@ -234,6 +235,7 @@ pub(crate) fn rewrite_before_analysis(f: &mut parse::AsyncFn) -> Result<()> {
     blocks::instrumented(f)?;
     recursion::box_recursive_calls(f);
     early::wrap_macros(f);
+    fields::split_params(f);
     Ok(())
 }
 

@@ -933,3 +933,29 @@ case! {
         f1(t.clone(), Some(t.val(1)), 0).await + f1(t.clone(), Some(t.val(2)), 3).await
     }
 }
+
+// Found reducing fresh fuzz seed 12138: a local in a slot read in a loop, then moved after the
+// loop in the same plain code, was not taken out of its slot (a loop may run the read again
+// only after a move inside it); and a field init shorthand `Pair { a, .. }` of it was printed
+// unchanged (E0308, `&mut Val`): the rewritten value needs the colon.
+case! {
+    moved_after_a_loop_that_reads_it_in_field_shorthand(t) => entry(t);
+    #[desugar]
+    async fn f(t: Trace, n: u32) -> u32 {
+        let a = t.val(1);
+        let x = match n {
+            0 => {
+                for _j in 0..1 {
+                    t.log(format!("at23 {}", a.get()));
+                }
+                Pair { a, n: 1 }
+            }
+            _ => Pair { a: t.val(2), n: (async { a.get() }).await },
+        };
+        x.n
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        f(t.clone(), 0).await + f(t.clone(), 1).await
+    }
+}

@@ -766,3 +766,38 @@ case! {
         }
     }
 }
+
+// Crater, mini-redis's `run` (reduced): `tx.send(..)` of a oneshot channel takes `tx` by value,
+// which the name does not say. The receiver check fired: it took the `.await`s of the loop's next
+// iteration for ones ahead of `tx`, which that iteration binds anew. Either guess compiles and
+// behaves the same here: no check.
+case! {
+    oneshot_send_in_while_let(t) => entry(t);
+    #[desugar]
+    async fn run(t: Trace, mut rx: tokio::sync::mpsc::Receiver<(u32, tokio::sync::oneshot::Sender<u32>)>) {
+        while let Some((cmd, tx)) = rx.recv().await {
+            let response = match cmd {
+                0 => t.step("a", 1, 5).await,
+                n => t.step("b", 2, n).await,
+            };
+            let _ = tx.send(response);
+        }
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let (tx, rx) = tokio::sync::mpsc::channel(4);
+        let mut total = 0;
+        let mut outs = Vec::new();
+        for n in 0..3 {
+            let (otx, orx) = tokio::sync::oneshot::channel();
+            tx.send((n, otx)).await.unwrap();
+            outs.push(orx);
+        }
+        drop(tx);
+        run(t.clone(), rx).await;
+        for o in outs {
+            total += o.await.unwrap();
+        }
+        total
+    }
+}

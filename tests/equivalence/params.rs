@@ -839,3 +839,49 @@ case! {
             + f3(t.clone(), t.val(6)).await
     }
 }
+
+// Fresh fuzz seed 12138 and crater, reqwest's `connect_with_maybe_proxy` (reduced): a parameter
+// moved out of in part, then kept across an `.await` (E0382, E0507): it is bound field by field.
+case! {
+    fields_of_a_parameter_move_apart(t) => entry(t);
+    struct Ctx {
+        a: Val,
+        b: Val,
+        n: u32,
+    }
+    #[desugar]
+    impl Ctx {
+        async fn send(self, t: Trace, p0: Val) -> u32 {
+            let r = match self.n {
+                0 => self.a.get(),
+                1 => {
+                    let x = self.a;
+                    t.step("s1", 1, x.get()).await
+                }
+                _ => (async { self.a.get() }).await,
+            };
+            t.step("s2", 1, 0).await;
+            r + self.b.get() + p0.get()
+        }
+    }
+    #[desugar]
+    async fn consume(t: Trace, c: Ctx, p1: Val) -> u32 {
+        match c.a {
+            v if v.get() > 1 => {
+                t.step("s3", 1, 0).await;
+                v.get() + c.b.get() + p1.get()
+            }
+            _ => c.n,
+        }
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let mut total = 0;
+        for n in 0..3 {
+            let c = Ctx { a: t.val(1), b: t.val(2), n };
+            total += c.send(t.clone(), t.val(3)).await;
+        }
+        total += consume(t.clone(), Ctx { a: t.val(4), b: t.val(5), n: 6 }, t.val(7)).await;
+        total + consume(t.clone(), Ctx { a: t.val(0), b: t.val(5), n: 6 }, t.val(7)).await
+    }
+}

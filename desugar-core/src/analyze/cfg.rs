@@ -1571,13 +1571,13 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<Take>> {
             // use does not move: it stays where it is (if it did move, the expansion does not
             // compile, E0507).
             // (A predicate before the move, `o.is_some()`, or a field copied before it, `o.n`,
-            // lends nothing past its use, unless a loop runs it again after the move.)
+            // lends nothing past its use, unless a loop runs it again after the move: one
+            // around both, as far as `looped` tells.)
             let lends_before = |o: &Resolved| {
                 (matches!(&o.kind, Use::Receiver(m) if m.lends_nothing())
                     || o.kind == Use::Field
                     || o.transient)
-                    && !o.looped
-                    && !u.looped
+                    && !(o.looped && u.looped)
                     && o.span.end() <= u.span.start()
             };
             let other_uses = node
@@ -1765,7 +1765,9 @@ pub fn receiver_checks(a: &Analysis) -> ReceiverChecks {
     if candidates.is_empty() {
         return ReceiverChecks::default();
     }
-    // Per node: the candidates that a suspension point reachable from it has in scope.
+    // Per node: the candidates that a suspension point reachable from it has in scope, before
+    // they are given a new value (a loop's next iteration binds a new one: the state keeps
+    // that one, whatever the call did to this one).
     let n = g.nodes.len();
     let mut ahead_in: Vec<BTreeSet<LocalId>> = vec![BTreeSet::new(); n];
     let mut ahead_out: Vec<BTreeSet<LocalId>> = vec![BTreeSet::new(); n];
@@ -1782,6 +1784,7 @@ pub fn receiver_checks(a: &Analysis) -> ReceiverChecks {
                 .flat_map(|&s| ahead_in[s].iter().copied())
                 .collect();
             let mut inn = out.clone();
+            inn.retain(|id| !node.defs.contains(id));
             if let Some(p) = node.point {
                 inn.extend(
                     a.points[p]

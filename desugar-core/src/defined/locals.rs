@@ -1,7 +1,7 @@
 //! The types of a function's locals, as far as its syntax and the crate's signatures say.
 
 use super::read::{first_argument, path_name, second_argument, type_name};
-use super::{DEFINED, Defined, Part, SELF_TYPE};
+use super::{DEFINED, Defined, Part};
 use proc_macro2::LineColumn;
 use std::collections::HashMap;
 use syn::visit::Visit;
@@ -12,7 +12,10 @@ use syn::visit::Visit;
 /// block or in a method whose name only `T`'s methods have): by name where every binding of
 /// the name agrees, by binding, and by use (the binding in scope there).
 pub(super) fn declared_types(sig: &syn::Signature, body: &syn::Block) -> Declared {
-    let mut bindings = Bindings::default();
+    let mut bindings = Bindings {
+        self_ty: super::self_type(&sig.ident),
+        ..Bindings::default()
+    };
     for input in &sig.inputs {
         match input {
             syn::FnArg::Typed(t) => bindings.typed(&t.pat, type_name(&t.ty)),
@@ -21,9 +24,7 @@ pub(super) fn declared_types(sig: &syn::Signature, body: &syn::Block) -> Declare
                 let plain = r.colon_token.is_none() || matches!(&*r.ty, syn::Type::Reference(_));
                 // (A method marked alone: the one type whose methods of its name the crate
                 // defines.)
-                let ty = SELF_TYPE.with_borrow(Clone::clone).or_else(|| {
-                    DEFINED.with_borrow(|d| d.as_deref()?.owner(&sig.ident.to_string()))
-                });
+                let ty = bindings.self_ty.clone();
                 let ty = ty.filter(|_| plain);
                 bindings.bind(&syn::Ident::new("self", r.self_token.span), ty);
             }
@@ -80,6 +81,8 @@ struct Bindings {
     names: HashMap<String, Option<String>>,
     /// The bindings in scope where the walk is, innermost last.
     scope: Vec<(String, Option<String>)>,
+    /// What `Self` names in a pattern (`let Self { a, .. } = self;`).
+    self_ty: Option<String>,
 }
 
 /// Records `ty` for `key`; two different answers for one key are none.
@@ -125,7 +128,10 @@ impl Bindings {
             syn::Pat::Ident(p) if p.subpat.is_none() => self.bind(&p.ident, ty),
             // (`Pair { a: item, .. }`: `item` has the type the crate declares for `a`.)
             syn::Pat::Struct(s) if s.qself.is_none() => {
-                let ty = path_name(&s.path);
+                let ty = match s.path.is_ident("Self") {
+                    true => self.self_ty.clone(),
+                    false => path_name(&s.path),
+                };
                 for field in &s.fields {
                     let by_ref = matches!(&*field.pat, syn::Pat::Ident(p) if p.by_ref.is_some());
                     let field_ty = match (&field.member, &ty) {

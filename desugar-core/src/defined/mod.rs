@@ -39,6 +39,11 @@ pub struct Defined {
     /// The fields of the structs declared, by name (one map per declaration of that name), with
     /// their types as far as `Copy` goes.
     fields: HashMap<String, Vec<HashMap<String, FieldType>>>,
+    /// The field names of the structs declared, in order (one list per declaration), and
+    /// whether each is declared `pub` in some way.
+    shapes: HashMap<String, Vec<Vec<(String, bool)>>>,
+    /// The types the crate implements `Drop` for: they cannot be taken apart.
+    drops: HashSet<String>,
     /// The types declared `#[derive(.., Copy, ..)]`.
     copy: HashSet<String>,
     /// The package's edition, where its `Cargo.toml` says it.
@@ -195,6 +200,10 @@ impl Defined {
             view.fields.remove(*ty);
             if let Some(fields) = own.fields.get(*ty) {
                 view.fields.insert(ty.to_string(), fields.clone());
+            }
+            view.shapes.remove(*ty);
+            if let Some(shapes) = own.shapes.get(*ty) {
+                view.shapes.insert(ty.to_string(), shapes.clone());
             }
             for (set, own_set) in [
                 (&mut view.copy, &own.copy),
@@ -511,6 +520,41 @@ pub fn rest_is_copy(local: &proc_macro2::Ident, moved: &BTreeSet<String>) -> boo
             .filter(|(field, _)| !moved.contains(*field))
             .all(|(_, ty)| defined.is_copy(ty))
     })
+}
+
+/// The fields of struct `ty`, in declaration order, if the crate declares one struct of that
+/// name (as the function's file sees it), does not implement `Drop` for it, and the function
+/// can name every field (they are all `pub` in some way, or the struct is declared in the
+/// function's file).
+pub fn fields_of(ty: &str) -> Option<Vec<String>> {
+    DEFINED.with_borrow(|defined| {
+        let defined = defined.as_deref()?;
+        let [shape] = &defined.shapes.get(ty)?[..] else {
+            return None;
+        };
+        let visible = defined.local.contains(ty) || shape.iter().all(|(_, public)| *public);
+        (visible && !defined.drops.contains(ty))
+            .then(|| shape.iter().map(|(name, _)| name.clone()).collect())
+    })
+}
+
+/// Whether field `field` of struct `ty` is `Copy`, as every declaration of `ty` says.
+pub fn field_is_copy(ty: &str, field: &str) -> bool {
+    DEFINED.with_borrow(|defined| {
+        defined.as_deref().is_some_and(|defined| {
+            (defined.fields.get(ty)).is_some_and(|structs| {
+                (structs.iter()).all(|fields| fields.get(field).is_some_and(|t| defined.is_copy(t)))
+            })
+        })
+    })
+}
+
+/// The type of `self` in method `method`: of the `impl` block under way, or else the one type
+/// whose methods of that name the crate defines.
+pub fn self_type(method: &syn::Ident) -> Option<String> {
+    SELF_TYPE
+        .with_borrow(Clone::clone)
+        .or_else(|| DEFINED.with_borrow(|d| d.as_deref()?.owner(&method.to_string())))
 }
 
 /// How the method of `call` takes its receiver, as the crate's definitions say.

@@ -147,6 +147,12 @@ impl Reader<'_> {
 
 impl<'ast> Visit<'ast> for Reader<'_> {
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
+        let implements_drop = (i.trait_.as_ref())
+            .and_then(|(_, path, _)| path.segments.last())
+            .is_some_and(|last| last.ident == "Drop");
+        if implements_drop && let Some(ty) = type_name(&i.self_ty) {
+            self.defined.drops.insert(ty);
+        }
         let outer = self.on.replace(type_name(&i.self_ty).unwrap_or_default());
         syn::visit::visit_item_impl(self, i);
         self.on = outer;
@@ -217,7 +223,21 @@ impl<'ast> Visit<'ast> for Reader<'_> {
             })
             .collect();
         let name = i.ident.to_string();
-        self.defined.fields.entry(name).or_default().push(fields);
+        self.defined
+            .fields
+            .entry(name.clone())
+            .or_default()
+            .push(fields);
+        let shape = (i.fields.iter().enumerate())
+            .map(|(n, f)| {
+                let name = f
+                    .ident
+                    .as_ref()
+                    .map_or_else(|| n.to_string(), ToString::to_string);
+                (name, !matches!(f.vis, syn::Visibility::Inherited))
+            })
+            .collect();
+        self.defined.shapes.entry(name).or_default().push(shape);
     }
 
     fn visit_item_enum(&mut self, i: &'ast syn::ItemEnum) {

@@ -474,6 +474,16 @@ pub fn question_mark(expr: TokenStream, span: Span) -> TokenStream {
 }
 
 impl VisitMut for Rewriter {
+    /// `S { a }` whose `a` is written otherwise (`(*a)`, taken out of its slot) is `S { a: .. }`:
+    /// without the colon the rewritten value would not be printed.
+    fn visit_field_value_mut(&mut self, f: &mut syn::FieldValue) {
+        visit_mut::visit_field_value_mut(self, f);
+        let same = matches!((&f.member, &f.expr), (syn::Member::Named(m), Expr::Path(p)) if p.path.is_ident(m));
+        if f.colon_token.is_none() && !same {
+            f.colon_token = Some(Default::default());
+        }
+    }
+
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         match expr {
             Expr::Closure(c) => {

@@ -1,0 +1,364 @@
+//! A parameter whose fields move apart is bound field by field at the top of the body.
+//!
+//! `match self.inner { Inner::Tls(http, tls) => { .. h.call().await?; self.verbose.wrap(..) } }`
+//! moves `self.inner` out of `self`, then keeps `self` across an `.await`: a state cannot keep a
+//! value partly moved (E0382). rustc tracks each field of the parameter on its own; so does the
+//! expansion when every use of the parameter names one of its fields: `let Self { verbose:
+//! __self_verbose, inner: __self_inner } = self;` (last field first, so that the fields drop in
+//! the order of their declaration, as what is left of a parameter does), and `self.inner` is
+//! `__self_inner` from there on. The parameters after it are bound again after it, so that all
+//! of them still drop in the reverse order of their declaration, as an `async fn`'s do.
+//!
+//! The fields are the crate's declaration of the parameter's type (`defined`): one struct of
+//! that name, no `Drop` for it (that cannot be taken apart, nor moved out of in part), every
+//! field nameable here. Only where a field may move (not only borrowed, or read through a
+//! method that borrows it).
+
+use crate::analyze::mentions::Method;
+use crate::parse::AsyncFn;
+use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
+use quote::{format_ident, quote};
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+use syn::visit_mut::VisitMut;
+use syn::{Expr, FnArg, Member, Pat};
+
+/// Splits the parameters of `f` whose fields move apart.
+pub fn split_params(f: &mut AsyncFn) {
+    let block = &f.block;
+    if !crate::analyze::suspend::tokens_await(quote!(#block)) {
+        return;
+    }
+    let splits: Vec<Split> = crate::defined::in_function(&f.sig, &f.block, || {
+        let params = (f.sig.inputs.iter()).filter_map(|input| candidate(input, &f.sig.ident));
+        params.filter(|s| splits_apart(s, &f.block)).collect()
+    });
+    let Some(first) = splits.first() else { return };
+    let mut rename = Rename { splits: &splits };
+    rename.visit_block_mut(&mut f.block);
+    // From the first parameter split on, each is bound again in order.
+    let mut stmts = Vec::new();
+    let position = f
+        .sig
+        .inputs
+        .iter()
+        .position(|input| param_name(input).as_ref() == Some(&first.name));
+    for input in f.sig.inputs.iter().skip(position.unwrap_or(0)) {
+        let Some(name) = param_name(input) else {
+            continue;
+        };
+        match splits.iter().find(|s| s.name == name) {
+            Some(s) => stmts.push(s.destructure(param_mut(input))),
+            // (A reference or a number drops nothing: where it drops does not matter.)
+            None if drops_nothing(input) => {}
+            None => {
+                let mutability = param_mut(input).then(|| quote!(mut));
+                stmts.push(syn::parse_quote! {
+                    #[allow(unused_mut, unused_variables)]
+                    let #mutability #name = #name;
+                });
+            }
+        }
+    }
+    stmts.append(&mut f.block.stmts);
+    f.block.stmts = stmts;
+}
+
+/// A parameter to split: its name, the path of its type, and its fields in order.
+struct Split {
+    name: Ident,
+    path: syn::Path,
+    ty: String,
+    fields: Vec<String>,
+}
+
+impl Split {
+    /// The local field `field` of the parameter becomes, with the span of where it is named.
+    fn local(&self, field: &str, span: Span) -> Ident {
+        let name = self.name.to_string();
+        let ident = format_ident!("__{}_{}", name.trim_start_matches("r#"), field);
+        Ident::new(&ident.to_string(), Span::call_site().located_at(span))
+    }
+
+    /// `let Path { c: __p_c, b: __p_b, a: __p_a } = p;`: the last field first; `mut` as the
+    /// parameter is.
+    fn destructure(&self, mutable: bool) -> syn::Stmt {
+        let (name, path) = (&self.name, &self.path);
+        let mutability = mutable.then(|| quote!(mut));
+        let fields = self.fields.iter().rev().map(|field| {
+            let member: Member = syn::parse_str(field).expect("a field name");
+            let local = self.local(field, name.span());
+            quote!(#member: #mutability #local)
+        });
+        syn::parse_quote! {
+            #[allow(unused_variables, unused_mut)]
+            let #path { #(#fields),* } = #name;
+        }
+    }
+}
+
+/// A parameter taken by value whose type is a struct of the crate: `self`, `p: Pair`.
+fn candidate(input: &FnArg, method: &Ident) -> Option<Split> {
+    let (name, path, ty) = match input {
+        FnArg::Receiver(r) if r.reference.is_none() && r.colon_token.is_none() => {
+            let ty = crate::defined::self_type(method)?;
+            (
+                Ident::new("self", r.self_token.span),
+                syn::parse_quote!(Self),
+                ty,
+            )
+        }
+        FnArg::Typed(t) => {
+            let Pat::Ident(p) = &*t.pat else { return None };
+            let syn::Type::Path(tp) = &*t.ty else {
+                return None;
+            };
+            if p.by_ref.is_some() || p.subpat.is_some() || tp.qself.is_some() {
+                return None;
+            }
+            let mut path = tp.path.clone();
+            for segment in &mut path.segments {
+                segment.arguments = syn::PathArguments::None;
+            }
+            let ty = path.segments.last()?.ident.to_string();
+            (p.ident.clone(), path, ty)
+        }
+        FnArg::Receiver(_) => return None,
+    };
+    let fields = crate::defined::fields_of(&ty)?;
+    (!fields.is_empty()).then_some(Split {
+        name,
+        path,
+        ty,
+        fields,
+    })
+}
+
+fn param_name(input: &FnArg) -> Option<Ident> {
+    match input {
+        FnArg::Receiver(r) => Some(Ident::new("self", r.self_token.span)),
+        FnArg::Typed(t) => match &*t.pat {
+            Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Some(p.ident.clone()),
+            _ => None,
+        },
+    }
+}
+
+fn drops_nothing(input: &FnArg) -> bool {
+    let FnArg::Typed(t) = input else { return false };
+    match &*t.ty {
+        syn::Type::Reference(_) => true,
+        syn::Type::Path(p) => p
+            .path
+            .get_ident()
+            .is_some_and(|i| crate::analyze::primitive(&i.to_string())),
+        _ => false,
+    }
+}
+
+fn param_mut(input: &FnArg) -> bool {
+    match input {
+        FnArg::Receiver(r) => r.mutability.is_some(),
+        FnArg::Typed(t) => matches!(&*t.pat, Pat::Ident(p) if p.mutability.is_some()),
+    }
+}
+
+/// Whether every use of the parameter names one of its fields, and one of them may move before
+/// an `.await` (then what is left of it would be kept across it).
+fn splits_apart(split: &Split, body: &syn::Block) -> bool {
+    let mut uses = Uses {
+        split,
+        whole: false,
+        moves: false,
+        awaiting_loops: 0,
+        apart: false,
+    };
+    uses.visit_block(body);
+    !uses.whole && uses.apart
+}
+
+struct Uses<'a> {
+    split: &'a Split,
+    /// The parameter is used whole somewhere (or bound again, or named in tokens otherwise).
+    whole: bool,
+    /// A field may have moved (in the order of the source).
+    moves: bool,
+    /// Inside loops that await: what moves there is kept across the next iteration's.
+    awaiting_loops: usize,
+    /// A field may move, then an `.await` follows.
+    apart: bool,
+}
+
+impl Uses<'_> {
+    fn moved(&mut self) {
+        self.moves = true;
+        self.apart |= self.awaiting_loops > 0;
+    }
+
+    fn awaited(&mut self) {
+        self.apart |= self.moves;
+    }
+}
+
+impl Uses<'_> {
+    /// `p.f` with `f` one of the fields.
+    fn field<'e>(&self, e: &'e Expr) -> Option<&'e syn::ExprField> {
+        let Expr::Field(f) = e else { return None };
+        let Expr::Path(p) = &*f.base else { return None };
+        (p.qself.is_none() && p.path.is_ident(&self.split.name)).then_some(f)?;
+        self.split
+            .fields
+            .contains(&member_name(&f.member))
+            .then_some(f)
+    }
+
+    /// The tokens of a macro: `p . f` is a field (which may move); `p` otherwise is whole.
+    fn tokens(&mut self, tokens: TokenStream) {
+        let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+        for (i, tt) in tokens.iter().enumerate() {
+            match tt {
+                TokenTree::Group(g) => self.tokens(g.stream()),
+                TokenTree::Ident(ident) if *ident == self.split.name => {
+                    match token_field(&tokens[i + 1..], &self.split.fields) {
+                        Some(_) => self.moved(),
+                        None => self.whole = true,
+                    }
+                }
+                TokenTree::Ident(ident) if ident == "await" => self.awaited(),
+                _ => {}
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Uses<'_> {
+    fn visit_expr(&mut self, e: &'ast Expr) {
+        if let Some(f) = self.field(e) {
+            // A field in a value's place: it moves, unless it is `Copy`.
+            let field = member_name(&f.member);
+            if !crate::defined::field_is_copy(&self.split.ty, &field) {
+                self.moved();
+            }
+            return;
+        }
+        match e {
+            // Borrowed, assigned, or the receiver of a method that borrows: it stays.
+            Expr::Reference(r) if self.field(&r.expr).is_some() => {}
+            Expr::Assign(a) if self.field(&a.left).is_some() => self.visit_expr(&a.right),
+            Expr::MethodCall(m) if self.field(&m.receiver).is_some() => {
+                if !Method::of(m).borrows() {
+                    self.moved();
+                }
+                m.args.iter().for_each(|a| self.visit_expr(a));
+            }
+            Expr::Field(f) if self.field(&f.base).is_some() => self.moved(),
+            Expr::Index(i) if self.field(&i.expr).is_some() => self.visit_expr(&i.index),
+            Expr::Path(p) if p.path.is_ident(&self.split.name) => self.whole = true,
+            Expr::Await(a) => {
+                self.visit_expr(&a.base);
+                self.awaited();
+            }
+            Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) => {
+                let awaits = usize::from(crate::analyze::suspend::tokens_await(quote!(#e)));
+                self.awaiting_loops += awaits;
+                syn::visit::visit_expr(self, e);
+                self.awaiting_loops -= awaits;
+            }
+            _ => syn::visit::visit_expr(self, e),
+        }
+    }
+
+    fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+        if p.ident == self.split.name {
+            self.whole = true;
+        }
+        syn::visit::visit_pat_ident(self, p);
+    }
+
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        self.tokens(m.tokens.clone());
+    }
+
+    // (An item in the body is code of its own.)
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
+/// After `p` in tokens: `. f` with `f` a field, not called (`p.f(..)` is a method of `p`).
+fn token_field(rest: &[TokenTree], fields: &[String]) -> Option<String> {
+    let [TokenTree::Punct(dot), field, after @ ..] = rest else {
+        return None;
+    };
+    let name = match field {
+        TokenTree::Ident(i) => i.to_string(),
+        TokenTree::Literal(l) => l.to_string(),
+        _ => return None,
+    };
+    let called = matches!(after.first(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
+    (dot.as_char() == '.' && !called && fields.contains(&name)).then_some(name)
+}
+
+fn member_name(member: &Member) -> String {
+    match member {
+        Member::Named(i) => i.to_string(),
+        Member::Unnamed(i) => i.index.to_string(),
+    }
+}
+
+/// Writes `p.f` as the local of field `f`, in the body and in macros' tokens.
+struct Rename<'a> {
+    splits: &'a [Split],
+}
+
+impl Rename<'_> {
+    fn field(&self, e: &Expr) -> Option<Ident> {
+        let Expr::Field(f) = e else { return None };
+        let Expr::Path(p) = &*f.base else { return None };
+        let split = self.splits.iter().find(|s| p.path.is_ident(&s.name))?;
+        Some(split.local(&member_name(&f.member), f.span()))
+    }
+
+    fn tokens(&self, tokens: TokenStream) -> TokenStream {
+        let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            match &tokens[i] {
+                TokenTree::Group(g) => {
+                    let mut group = Group::new(g.delimiter(), self.tokens(g.stream()));
+                    group.set_span(g.span());
+                    out.push(TokenTree::Group(group));
+                }
+                TokenTree::Ident(ident) => {
+                    let split = self.splits.iter().find(|s| s.name == *ident);
+                    let field =
+                        split.and_then(|s| Some((s, token_field(&tokens[i + 1..], &s.fields)?)));
+                    if let Some((split, field)) = field {
+                        out.push(TokenTree::Ident(split.local(&field, ident.span())));
+                        i += 3;
+                        continue;
+                    }
+                    out.push(tokens[i].clone());
+                }
+                other => out.push(other.clone()),
+            }
+            i += 1;
+        }
+        out.into_iter().collect()
+    }
+}
+
+impl VisitMut for Rename<'_> {
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        if let Some(local) = self.field(e) {
+            *e = syn::parse_quote!(#local);
+            return;
+        }
+        syn::visit_mut::visit_expr_mut(self, e);
+    }
+
+    fn visit_macro_mut(&mut self, m: &mut syn::Macro) {
+        m.tokens = self.tokens(m.tokens.clone());
+    }
+
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
