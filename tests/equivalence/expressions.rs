@@ -619,3 +619,26 @@ case! {
         vs.len()
     }
 }
+
+// Crater, mini-redis's `write_decimal` (reduced): in `t.step(.., buf.get_ref()[..pos].len()
+// ..).await`, the receiver of `len` was lifted whole into a local, `let __tmp0 =
+// buf.get_ref()[..pos];`, a `[u8]` (E0277, unsized). An index is a place: what it indexes is
+// the temporary.
+case! {
+    indexed_temporary_in_an_awaited_call_stays_a_place(t) => entry(t);
+    #[desugar]
+    async fn write_decimal(t: Trace, val: u64) -> std::io::Result<u32> {
+        use std::io::Write;
+        let mut buf = [0u8; 20];
+        let mut buf = std::io::Cursor::new(&mut buf[..]);
+        write!(&mut buf, "{}", val)?;
+        let pos = buf.position() as usize;
+        let n = t.step("w", 1, buf.get_ref()[..pos].len() as u32).await;
+        t.step("x", 1, 0).await;
+        Ok(n)
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        write_decimal(t.clone(), 12345).await.unwrap()
+    }
+}

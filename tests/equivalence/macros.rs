@@ -498,3 +498,35 @@ case! {
         ]
     }
 }
+
+// Crater, mini-redis's `subscribe_to_channel` (reduced): `stream! { loop { match rx.recv().await
+// { .. } } }` moves `rx` into the macro's `async` block. The move inside its `loop` was taken for
+// a move on some paths only, so `rx` got a slot (a drop flag) and the block a reference into it:
+// not `'static` ("lifetime may not live long enough"). The block captures where it is made.
+case! {
+    macro_async_context_captures_where_it_is_made(t) => entry(t);
+    #[desugar]
+    async fn sub(t: Trace, name: String, subs: &mut Vec<std::pin::Pin<Box<dyn std::future::Future<Output = u32>>>>) -> u32 {
+        let rx = t.val(name.len() as u32);
+        let fut = Box::pin(deferred! {
+            loop {
+                match rx.wait(1).await {
+                    0 => {}
+                    n => break n,
+                }
+            }
+        });
+        subs.push(fut);
+        t.step("a", 1, name.len() as u32).await
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let mut subs = Vec::new();
+        let a = sub(t.clone(), "abc".to_string(), &mut subs).await;
+        let mut total = a;
+        for s in subs {
+            total += s.await;
+        }
+        total
+    }
+}

@@ -732,6 +732,14 @@ impl Builder {
                 *f.base = self.lift_chain(&f.base, lifted, out)?;
                 return Ok(syn::Expr::Field(f));
             }
+            // (`v.get_ref()[..n].len()`: the indexed value is a place too; what it indexes may
+            // be the temporary.)
+            syn::Expr::Index(i) => {
+                let mut i = i.clone();
+                *i.expr = self.lift_chain(&i.expr, lifted, out)?;
+                *i.index = self.explode(&i.index, out)?;
+                return Ok(syn::Expr::Index(i));
+            }
             syn::Expr::Paren(p) => return self.lift_chain(&p.expr, lifted, out),
             root => self.explode(root, out)?,
         };

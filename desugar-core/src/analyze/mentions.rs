@@ -934,11 +934,15 @@ impl Collector {
         let own_async = super::suspend::macro_grammar(mac).is_none()
             && super::suspend::awaiting_macro(mac).is_none()
             && super::suspend::tokens_await(mac.tokens.clone());
-        self.forced_move += usize::from(own_async);
-        self.whole_moves += usize::from(own_async);
-        self.mac_args(mac);
-        self.whole_moves -= usize::from(own_async);
-        self.forced_move -= usize::from(own_async);
+        if !own_async {
+            return self.mac_args(mac);
+        }
+        // (Its locals are captured where the block is made, whatever runs them inside it.)
+        self.forced_move += 1;
+        self.whole_moves += 1;
+        self.capturing(true, |s| s.mac_args(mac));
+        self.whole_moves -= 1;
+        self.forced_move -= 1;
     }
 
     fn mac_args(&mut self, mac: &Macro) {
