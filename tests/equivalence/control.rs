@@ -1313,3 +1313,25 @@ case! {
         send(t.clone(), 3).await + send(t.clone(), 6).await + send(t.clone(), 7).await
     }
 }
+
+// Fresh fuzz seed 12162 (reduced): a labeled block after a `return` that awaits. The code that
+// enters its join state (after the `if`) is dead and not written, so nothing gave the type of
+// that state's `ready(())` future (E0282). A join's future is named in the enum now.
+case! {
+    join_state_after_a_return_has_a_known_future(t) => entry(t);
+    #[desugar]
+    #[allow(unreachable_code)]
+    pub async fn entry(t: Trace) -> Val {
+        return t.step("s6", 0, t.val(5)).await;
+        'b7: {
+            if (matches!(7, 1 | 3..=9) as u32) % 2 == 0 {
+                break 'b7 (async {
+                    let first = &mut t.val(0);
+                    t.val((first.lock() + first.take()) % 1000)
+                })
+                    .await;
+            }
+            t.val([17, 26, 12].iter().sum::<u32>())
+        }
+    }
+}

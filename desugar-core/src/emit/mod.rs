@@ -70,7 +70,8 @@ pub fn emit(
         }
     });
     // The state enum's type parameters, all inferred: `FetchDataState<_, _, ..>`.
-    let n_params = names.variants.len() + state::stored_locals(a).len() + a.slots.len();
+    let futures = a.points.iter().filter(|p| p.join.is_none()).count();
+    let n_params = futures + state::stored_locals(a).len() + a.slots.len();
     let infer: Vec<TokenStream> = (0..n_params).map(|_| quote!(_)).collect();
     let current_ty = sig
         .pinned

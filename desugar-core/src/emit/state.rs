@@ -33,9 +33,9 @@ pub fn state_enum(a: &Analysis, names: &Names, subject: &str, block: bool) -> To
     let private = crate::names::private();
     let stored = stored_locals(a);
     let guard_params: Vec<syn::Ident> = a.slots.iter().map(|&id| names.guard_param(id)).collect();
-    let params: Vec<&syn::Ident> = names
-        .variants
-        .iter()
+    let params: Vec<&syn::Ident> = (names.variants.iter().enumerate())
+        .filter(|&(p, _)| a.points[p].join.is_none())
+        .map(|(_, variant)| variant)
         .chain(stored.iter().map(|&id| &names.local_params[id]))
         .chain(&guard_params)
         .collect();
@@ -116,10 +116,16 @@ pub fn state_enum(a: &Analysis, names: &Names, subject: &str, block: bool) -> To
         for note in &layout.notes {
             doc.push(format!(" Guess: {note}."));
         }
+        // (A join's future is always `ready(())`: named, it is known even where no code enters
+        // the state, after a `return`.)
+        let future = match point.join {
+            Some(_) => quote!(::core::future::Ready<()>),
+            None => quote!(#variant),
+        };
         splice(quote! {
             #(#[doc = #doc])*
             #variant {
-                #awaitee: ::core::option::Option<#variant>,
+                #awaitee: ::core::option::Option<#future>,
                 #(#fields,)*
             }
         })
