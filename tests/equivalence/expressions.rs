@@ -642,3 +642,28 @@ case! {
         write_decimal(t.clone(), 12345).await.unwrap()
     }
 }
+
+// Crater, mini-redis's `write_decimal` (reduced): `self.stream.write_all(&buf.get_ref()[..pos])
+// .await` lifted what the reference is taken of whole, `let __tmp0 = buf.get_ref()[..pos];` (a
+// `[u8]`, E0277): a field or an element is a place in the temporary, which is lifted alone.
+case! {
+    borrowed_element_of_a_temporary_in_an_awaited_call(t) => entry(t);
+    #[desugar]
+    async fn write_decimal(t: Trace, val: u64) -> std::io::Result<u32> {
+        use std::io::Write;
+        let mut buf = [0u8; 20];
+        let mut buf = std::io::Cursor::new(&mut buf[..]);
+        write!(&mut buf, "{}", val)?;
+        let pos = buf.position() as usize;
+        let n = sink(&t, &buf.get_ref()[..pos]).await;
+        t.step("x", 1, 0).await;
+        Ok(n)
+    }
+    async fn sink(t: &Trace, b: &[u8]) -> u32 {
+        t.step("w", 1, b.len() as u32).await
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        write_decimal(t.clone(), 12345).await.unwrap()
+    }
+}

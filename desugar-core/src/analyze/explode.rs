@@ -188,6 +188,12 @@ impl Builder {
             }
         }
         if let syn::Expr::Reference(r) = expr {
+            // (`&make()[..n]`, `&make().f`: a place in the temporary, which is lifted alone.)
+            if self.lifting_borrows && is_projection(&r.expr) && is_temporary(&r.expr) {
+                let mut r = r.clone();
+                *r.expr = self.place(&r.expr, out)?;
+                return Ok(syn::Expr::Reference(r));
+            }
             if self.lifting_borrows && is_temporary(&r.expr) {
                 let inner = self.explode(&r.expr, out)?;
                 let temp = self.lift(inner, out);
@@ -471,6 +477,12 @@ impl Builder {
                             self.not_an_operand(&r.expr);
                         }
                         residual
+                    } else if let syn::Expr::Reference(mut r) = residual.clone()
+                        && is_projection(&r.expr)
+                        && is_temporary(&r.expr)
+                    {
+                        *r.expr = self.place(&r.expr, out)?;
+                        syn::Expr::Reference(r)
                     } else if let syn::Expr::Reference(mut r) = residual.clone()
                         && is_temporary(&r.expr)
                     {
@@ -1485,6 +1497,15 @@ fn has_place_temporary(expr: &syn::Expr) -> bool {
     let mut f = Find(false);
     syn::visit::Visit::visit_expr(&mut f, expr);
     f.0
+}
+
+/// A field or an element of something: a place, not a value of its own.
+fn is_projection(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Paren(p) => is_projection(&p.expr),
+        syn::Expr::Field(_) | syn::Expr::Index(_) => true,
+        _ => false,
+    }
 }
 
 pub(super) fn is_temporary(expr: &syn::Expr) -> bool {
