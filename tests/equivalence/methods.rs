@@ -801,3 +801,23 @@ case! {
         total
     }
 }
+
+// Crater, tokio-postgres's `write_raw` (reduced): `a.zip(ys)` on a local kept across an `.await`
+// was guessed to borrow it (the check failed, E0277). The adaptors `Iterator` and `StreamExt`
+// agree take `self` are known by name to.
+case! {
+    iterator_adaptor_takes_a_kept_local(t) => entry(t);
+    #[desugar]
+    async fn pairs(t: Trace, xs: Vec<u32>, ys: Vec<Val>) -> u32 {
+        let a = xs.into_iter();
+        let mut total = t.step("a", 1, 0).await;
+        for (x, y) in a.zip(ys) {
+            total += t.step("z", 1, x * y.get()).await;
+        }
+        total
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        pairs(t.clone(), vec![1, 2, 3], vec![t.val(4), t.val(5)]).await
+    }
+}

@@ -2185,6 +2185,35 @@ pub fn consuming(method: &str) -> bool {
                 // async-task's `Task::cancel(self)` (smol, async-std, async-executor).
                 | "cancel"
                 | "finish"
+                // The adaptors and consumers `Iterator`, `StreamExt` and `TryStreamExt` agree
+                // take `self` (not `try_fold`, `try_for_each`: `Iterator`'s borrow; nor `count`,
+                // `sum`: other types' getters of those names borrow).
+                | "zip"
+                | "chain"
+                | "enumerate"
+                | "rev"
+                | "skip"
+                | "step_by"
+                | "peekable"
+                | "fuse"
+                | "flatten"
+                | "flat_map"
+                | "filter"
+                | "filter_map"
+                | "map_while"
+                | "take_while"
+                | "skip_while"
+                | "scan"
+                | "inspect"
+                | "cycle"
+                | "for_each"
+                | "fold"
+                | "unzip"
+                | "partition"
+                | "try_collect"
+                | "forward"
+                | "buffered"
+                | "buffer_unordered"
         )
 }
 
