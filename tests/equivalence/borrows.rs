@@ -959,3 +959,39 @@ case! {
         f(t.clone(), 0).await + f(t.clone(), 1).await
     }
 }
+
+// Crater, tokio-postgres's `prepare` (reduced): `let mut it = desc.parameters();` kept across
+// `.await`s, where the crate's `parameters(&self) -> Params<'_>` says the iterator borrows
+// `desc`. What a call returns was read as borrowing only by the method's name, so `desc` moved
+// into the state while `it` borrowed it (E0505).
+case! {
+    iterator_borrowing_a_local_by_a_crate_method(t) => entry(t);
+    pub struct Desc { v: Vec<u32> }
+    pub struct Params<'a> { v: &'a [u32], i: usize }
+    impl Desc {
+        pub fn parameters(&self) -> Params<'_> { Params { v: &self.v, i: 0 } }
+    }
+    impl Params<'_> {
+        pub fn next(&mut self) -> Result<Option<u32>, String> {
+            self.i += 1;
+            Ok(self.v.get(self.i - 1).copied())
+        }
+    }
+    #[desugar]
+    async fn prep(t: Trace, k: u32) -> Result<u32, String> {
+        let desc = match t.step("a", 1, Some(Desc { v: vec![1u32, 2, 3, k] })).await {
+            Some(v) => v,
+            _ => return Err("none".into()),
+        };
+        let mut total = 0;
+        let mut it = desc.parameters();
+        while let Some(x) = it.next().map_err(|e| e)? {
+            total += t.step("b", 1, x).await;
+        }
+        Ok(total)
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> Result<u32, String> {
+        prep(t.clone(), 4).await
+    }
+}

@@ -87,6 +87,12 @@ impl Method {
         )
     }
 
+    /// Whether what it returns may hold a borrow of its receiver, where rustc or the crate's
+    /// signatures tell.
+    pub fn lends(&self) -> Option<bool> {
+        self.told().map(|k| k.mode != Mode::Value && k.lends)
+    }
+
     /// Returns a value that holds no borrow: as rustc told, or a name known to (`to_string`).
     pub fn returns_owned(&self) -> bool {
         self.told()

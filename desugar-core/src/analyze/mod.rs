@@ -1353,11 +1353,13 @@ fn borrow_roots(expr: &syn::Expr) -> Vec<String> {
             let adapter = matches!(method.as_str(), "copied" | "cloned")
                 && matches!(&*m.receiver, syn::Expr::MethodCall(inner)
                     if !gives_option(&inner.method.to_string()));
+            // (As rustc or the crate's signatures tell: `fn parameters(&self) -> Params<'_>`.)
+            let lends = mentions::Method::of(m).lends();
             if adapter {
                 borrow_roots(&m.receiver)
-            } else if cfg::makes_owned(&method) {
+            } else if lends == Some(false) || lends.is_none() && cfg::makes_owned(&method) {
                 Vec::new()
-            } else if cfg::returns_borrow(&method) {
+            } else if lends == Some(true) || cfg::returns_borrow(&method) {
                 match place_root(&m.receiver) {
                     Some(root) => vec![root],
                     None => borrow_roots(&m.receiver),
