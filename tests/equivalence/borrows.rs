@@ -985,7 +985,7 @@ case! {
         };
         let mut total = 0;
         let mut it = desc.parameters();
-        while let Some(x) = it.next().map_err(|e| e)? {
+        while let Some(x) = it.next().map_err(|e| format!("parse: {e}"))? {
             total += t.step("b", 1, x).await;
         }
         Ok(total)
