@@ -995,3 +995,25 @@ case! {
         prep(t.clone(), 4).await
     }
 }
+
+// Crater, tokio-postgres's `get_type` (reduced): `query(client, &[&oid]).await`, the
+// postgres idiom. The array the future borrows is lifted into a local, where it was typed
+// `[&u32; 1]` before its use could coerce it to `&[&(dyn ToSql + Sync)]` (E0308). Its
+// references are written `&oid as &_`, which leaves the coercion to the use.
+case! {
+    borrowed_array_of_references_keeps_its_coercion(t) => entry(t);
+    async fn query(t: &Trace, params: &[&(dyn std::fmt::Display + Sync)]) -> u32 {
+        let n = params.iter().map(|p| p.to_string().len() as u32).sum::<u32>();
+        t.step("q", 1, n).await
+    }
+    #[desugar]
+    async fn get(t: Trace, oid: u32, name: String) -> u32 {
+        let a = query(&t, &[&oid]).await;
+        let b = query(&t, &[&oid, &name]).await;
+        a + b
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        get(t.clone(), 1234, "abc".into()).await
+    }
+}

@@ -761,7 +761,7 @@ impl Builder {
     /// `let __tmpN = expr;` (plain); returns `__tmpN`.
     fn lift(&mut self, expr: syn::Expr, out: &mut Vec<Stmt>) -> syn::Expr {
         // (`let __tmp0 = (x as u32);` would be linted: the parentheses were the operand's.)
-        let expr = unparen(expr);
+        let expr = coercible(unparen(expr));
         let temp = self.temp();
         crate::defined::declare_hidden(&temp.to_string(), &expr);
         let span = expr.span();
@@ -1497,6 +1497,22 @@ fn has_place_temporary(expr: &syn::Expr) -> bool {
     let mut f = Find(false);
     syn::visit::Visit::visit_expr(&mut f, expr);
     f.0
+}
+
+/// `[&a, &b]` as `[&a as &_, &b as &_]`: where it was written, its use could coerce the
+/// references (`&[&oid]` to `&[&(dyn ToSql + Sync)]`); lifted into a `let`, it is typed before
+/// its use, and the casts leave the coercion to it.
+fn coercible(expr: syn::Expr) -> syn::Expr {
+    let syn::Expr::Array(mut array) = expr else {
+        return expr;
+    };
+    for elem in &mut array.elems {
+        if let syn::Expr::Reference(r) = elem {
+            let mutability = r.mutability;
+            *elem = syn::parse_quote_spanned!(r.span()=> #r as &#mutability _);
+        }
+    }
+    syn::Expr::Array(array)
 }
 
 /// A field or an element of something: a place, not a value of its own.

@@ -1328,6 +1328,8 @@ fn borrow_roots(expr: &syn::Expr) -> Vec<String> {
         syn::Expr::Reference(r) => place_root(&r.expr).into_iter().collect(),
         syn::Expr::Paren(p) => borrow_roots(&p.expr),
         syn::Expr::Group(g) => borrow_roots(&g.expr),
+        // (`&oid as &_`: a lifted element, `explode::coercible`.)
+        syn::Expr::Cast(c) => borrow_roots(&c.expr),
         // `(self, &lock)`, `[&a, &b]`, `Pair { a: &x, .. }`: what the values borrow.
         syn::Expr::Tuple(t) => t.elems.iter().flat_map(borrow_roots).collect(),
         syn::Expr::Array(a) => a.elems.iter().flat_map(borrow_roots).collect(),
