@@ -11,7 +11,8 @@
 //!
 //! The fields are the crate's declaration of the parameter's type (`defined`): one struct of
 //! that name, no `Drop` for it (that cannot be taken apart, nor moved out of in part), every
-//! field nameable here. Only where a field may move (not only borrowed, or read through a
+//! field nameable here, none under `#[cfg]` (the binding of a field that is not there would
+//! still be named). Only where a field may move (not only borrowed, or read through a
 //! method that borrows it).
 
 use crate::analyze::mentions::Method;
@@ -125,7 +126,12 @@ fn candidate(input: &FnArg, method: &Ident) -> Option<Split> {
         }
         FnArg::Receiver(_) => return None,
     };
-    let fields = crate::defined::fields_of(&ty)?;
+    let shape = crate::defined::fields_of(&ty)?;
+    // (A field under `#[cfg]` may not be there; its binding would be named anyway.)
+    if shape.iter().any(|f| f.configured) {
+        return None;
+    }
+    let fields: Vec<String> = shape.into_iter().map(|f| f.name).collect();
     (!fields.is_empty()).then_some(Split {
         name,
         path,

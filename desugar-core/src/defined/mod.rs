@@ -39,9 +39,8 @@ pub struct Defined {
     /// The fields of the structs declared, by name (one map per declaration of that name), with
     /// their types as far as `Copy` goes.
     fields: HashMap<String, Vec<HashMap<String, FieldType>>>,
-    /// The field names of the structs declared, in order (one list per declaration), and
-    /// whether each is declared `pub` in some way.
-    shapes: HashMap<String, Vec<Vec<(String, bool)>>>,
+    /// The fields of the structs declared, in order (one list per declaration).
+    shapes: HashMap<String, Vec<Vec<FieldShape>>>,
     /// The types the crate implements `Drop` for: they cannot be taken apart.
     drops: HashSet<String>,
     /// The types declared `#[derive(.., Copy, ..)]`.
@@ -57,6 +56,15 @@ pub struct Defined {
     views: Arc<Mutex<HashMap<PathBuf, Arc<Defined>>>>,
     /// In a file's view, the types the file declares.
     local: HashSet<String>,
+}
+
+/// A field of a struct: its name, whether it is declared `pub` in some way, and whether under
+/// a `#[cfg]`.
+#[derive(Debug, Clone)]
+pub struct FieldShape {
+    pub name: String,
+    pub public: bool,
+    pub configured: bool,
 }
 
 /// A field's type, as far as `Copy` goes: `Copy` by its syntax, a type of the crate that may be
@@ -526,15 +534,14 @@ pub fn rest_is_copy(local: &proc_macro2::Ident, moved: &BTreeSet<String>) -> boo
 /// name (as the function's file sees it), does not implement `Drop` for it, and the function
 /// can name every field (they are all `pub` in some way, or the struct is declared in the
 /// function's file).
-pub fn fields_of(ty: &str) -> Option<Vec<String>> {
+pub fn fields_of(ty: &str) -> Option<Vec<FieldShape>> {
     DEFINED.with_borrow(|defined| {
         let defined = defined.as_deref()?;
         let [shape] = &defined.shapes.get(ty)?[..] else {
             return None;
         };
-        let visible = defined.local.contains(ty) || shape.iter().all(|(_, public)| *public);
-        (visible && !defined.drops.contains(ty))
-            .then(|| shape.iter().map(|(name, _)| name.clone()).collect())
+        let visible = defined.local.contains(ty) || shape.iter().all(|f| f.public);
+        (visible && !defined.drops.contains(ty)).then(|| shape.clone())
     })
 }
 

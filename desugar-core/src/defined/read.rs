@@ -234,7 +234,11 @@ impl<'ast> Visit<'ast> for Reader<'_> {
                     .ident
                     .as_ref()
                     .map_or_else(|| n.to_string(), ToString::to_string);
-                (name, !matches!(f.vis, syn::Visibility::Inherited))
+                super::FieldShape {
+                    name,
+                    public: !matches!(f.vis, syn::Visibility::Inherited),
+                    configured: f.attrs.iter().any(|a| a.path().is_ident("cfg")),
+                }
             })
             .collect();
         self.defined.shapes.entry(name).or_default().push(shape);
