@@ -61,6 +61,38 @@ mod native {
             self.trace.step("again", 1, v).await + self.a.get()
         }
     }
+
+    // (From crater, mini-redis's `write_value`: a private method marked alone, awaiting a future
+    // of one lifetime for both of its references; the crate's source shows it is inherent.)
+    pub struct Wire {
+        pub trace: Trace,
+        pub out: Vec<u8>,
+    }
+
+    impl Wire {
+        fn put_all<'a>(
+            &'a mut self,
+            bytes: &'a [u8],
+        ) -> impl std::future::Future<Output = usize> + 'a {
+            async move {
+                self.trace.step("put", 1, ()).await;
+                self.out.extend_from_slice(bytes);
+                self.out.len()
+            }
+        }
+
+        async fn write_wire_value(&mut self, frame: &[u8]) -> usize {
+            self.put_all(frame).await
+        }
+
+        pub async fn write_wire_frames(&mut self, frames: &[Vec<u8>]) -> usize {
+            let mut n = 0;
+            for f in frames {
+                n += self.write_wire_value(f).await;
+            }
+            n
+        }
+    }
 }
 
 mod desugared {
@@ -92,8 +124,8 @@ mod desugared {
             self.items
         }
 
-        // Private and generic (it may be a trait impl's: no `'fut`), keeping a borrow of `src`,
-        // of a generic type: `R` must outlive the receiver's lifetime (it was E0309).
+        // Private and generic, keeping a borrow of `src`, of a generic type: `R` must outlive
+        // the receiver's lifetime (it was E0309 while a method marked alone had no `'fut`).
         #[desugar::desugar]
         async fn fill<R: AsRef<[T]>>(&mut self, src: R) -> usize {
             let items = src.as_ref();
@@ -121,6 +153,40 @@ mod desugared {
             self.trace.step("again", 1, v).await + self.a.get()
         }
     }
+
+    // (From crater, mini-redis's `write_value`: a private method marked alone, awaiting a future
+    // of one lifetime for both of its references; the crate's source shows it is inherent.)
+    pub struct Wire {
+        pub trace: Trace,
+        pub out: Vec<u8>,
+    }
+
+    impl Wire {
+        fn put_all<'a>(
+            &'a mut self,
+            bytes: &'a [u8],
+        ) -> impl std::future::Future<Output = usize> + 'a {
+            async move {
+                self.trace.step("put", 1, ()).await;
+                self.out.extend_from_slice(bytes);
+                self.out.len()
+            }
+        }
+
+        #[desugar::desugar]
+        async fn write_wire_value(&mut self, frame: &[u8]) -> usize {
+            self.put_all(frame).await
+        }
+
+        #[desugar::desugar]
+        pub async fn write_wire_frames(&mut self, frames: &[Vec<u8>]) -> usize {
+            let mut n = 0;
+            for f in frames {
+                n += self.write_wire_value(f).await;
+            }
+            n
+        }
+    }
 }
 
 macro_rules! scenario {
@@ -138,8 +204,19 @@ macro_rules! scenario {
             let f = c.fill_twice(vec![3, 4]).await;
             let items = c.into_items().await;
             let a = trace.val(6);
-            let h = $module::Holder { trace, a, n: 5 }.take_all().await;
-            (n, d, f, items, h)
+            let h = $module::Holder {
+                trace: trace.clone(),
+                a,
+                n: 5,
+            }
+            .take_all()
+            .await;
+            let mut w = $module::Wire {
+                trace,
+                out: Vec::new(),
+            };
+            let o = w.write_wire_frames(&[vec![1, 2], vec![3]]).await;
+            (n, d, f, items, h, o)
         }
     };
 }

@@ -113,7 +113,9 @@ pub fn expand(args: TokenStream, item: TokenStream) -> Result<TokenStream> {
 fn expand_item(args: TokenStream, item: TokenStream, defer: bool) -> Result<TokenStream> {
     match parse::parse_target(args, item)? {
         Target::Fn(item_fn) => {
-            let method_alone = parse::maybe_trait_method(&item_fn);
+            // (A method the crate's source shows is of an inherent `impl` is not alone.)
+            let method_alone =
+                parse::maybe_trait_method(&item_fn) && !defined::inherent_only(&item_fn.sig.ident);
             if item_fn.sig.asyncness.is_none() {
                 return desugar_item_fn(item_fn, false);
             }

@@ -1017,3 +1017,30 @@ case! {
         get(t.clone(), 1234, "abc".into()).await
     }
 }
+
+// Crater, tokio-postgres's `prepare` and `query_typed` (reduced): `let mut it =
+// desc.parameters();` where nothing tells what `parameters` returns (another crate's method):
+// it was taken to hold no borrow, `desc` moved into the state while `it` borrowed it (E0505).
+// What a method that may borrow its receiver returns is taken to borrow it: the receiver stays
+// where it is, which compiles either way.
+case! {
+    iterator_from_a_method_of_unknown_signature_borrows(t) => entry(t);
+    #[desugar]
+    async fn prep(t: Trace, k: u32) -> Option<u32> {
+        let desc = match t.step("a", 1, Some(format!("ab{k}"))).await {
+            Some(v) => v,
+            _ => return None,
+        };
+        let mut total = 0;
+        let mut it = desc.encode_utf16();
+        while let Some(x) = it.next() {
+            total += t.step("b", 1, x as u32).await;
+        }
+        drop(desc);
+        Some(total)
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> Option<u32> {
+        prep(t.clone(), 4).await
+    }
+}

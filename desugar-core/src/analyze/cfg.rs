@@ -2121,6 +2121,9 @@ pub fn makes_owned(method: &str) -> bool {
             | "all"
             | "position"
             | "contains"
+            // `Option::take(&mut self)`, `Option::replace`: what the option held.
+            | "take"
+            | "replace"
     )
 }
 
@@ -2185,6 +2188,8 @@ pub fn consuming(method: &str) -> bool {
                 // async-task's `Task::cancel(self)` (smol, async-std, async-executor).
                 | "cancel"
                 | "finish"
+                // bytes' `BytesMut::freeze(self)`.
+                | "freeze"
                 // The adaptors and consumers `Iterator`, `StreamExt` and `TryStreamExt` agree
                 // take `self` (not `try_fold`, `try_for_each`: `Iterator`'s borrow; nor `count`,
                 // `sum`: other types' getters of those names borrow).

@@ -1361,7 +1361,10 @@ fn borrow_roots(expr: &syn::Expr) -> Vec<String> {
                 borrow_roots(&m.receiver)
             } else if lends == Some(false) || lends.is_none() && cfg::makes_owned(&method) {
                 Vec::new()
-            } else if lends == Some(true) || cfg::returns_borrow(&method) {
+            } else if lends == Some(true) || !cfg::consuming(&method) {
+                // (A method of unknown signature that borrows its receiver may return what
+                // borrows it, `desc.parameters()`: taken to, the receiver stays where it is,
+                // which compiles whether it does or not.)
                 match place_root(&m.receiver) {
                     Some(root) => vec![root],
                     None => borrow_roots(&m.receiver),

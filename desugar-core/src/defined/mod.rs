@@ -43,6 +43,9 @@ pub struct Defined {
     shapes: HashMap<String, Vec<Vec<FieldShape>>>,
     /// The types the crate implements `Drop` for: they cannot be taken apart.
     drops: HashSet<String>,
+    /// The names of the methods of its inherent `impl`s, and of its traits and trait `impl`s.
+    inherent_methods: HashSet<String>,
+    trait_methods: HashSet<String>,
     /// The types declared `#[derive(.., Copy, ..)]`.
     copy: HashSet<String>,
     /// The package's edition, where its `Cargo.toml` says it.
@@ -553,6 +556,18 @@ pub fn field_is_copy(ty: &str, field: &str) -> bool {
                 (structs.iter()).all(|fields| fields.get(field).is_some_and(|t| defined.is_copy(t)))
             })
         })
+    })
+}
+
+/// Whether the crate's methods named `method` are all of inherent `impl`s (none of a trait, nor
+/// of a trait's `impl`): a method of that name marked alone is not a trait impl's, and its
+/// signature may gain lifetimes.
+pub fn inherent_only(method: &syn::Ident) -> bool {
+    let name = method.to_string();
+    DEFINED.with_borrow(|defined| {
+        defined
+            .as_deref()
+            .is_some_and(|d| d.inherent_methods.contains(&name) && !d.trait_methods.contains(&name))
     })
 }
 

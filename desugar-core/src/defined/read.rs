@@ -153,6 +153,16 @@ impl<'ast> Visit<'ast> for Reader<'_> {
         if implements_drop && let Some(ty) = type_name(&i.self_ty) {
             self.defined.drops.insert(ty);
         }
+        // (Which methods a trait may give a signature: those cannot gain lifetimes.)
+        let set = match i.trait_ {
+            Some(_) => &mut self.defined.trait_methods,
+            None => &mut self.defined.inherent_methods,
+        };
+        for item in &i.items {
+            if let syn::ImplItem::Fn(f) = item {
+                set.insert(f.sig.ident.to_string());
+            }
+        }
         let outer = self.on.replace(type_name(&i.self_ty).unwrap_or_default());
         syn::visit::visit_item_impl(self, i);
         self.on = outer;
@@ -178,6 +188,7 @@ impl<'ast> Visit<'ast> for Reader<'_> {
     }
 
     fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
+        (self.defined.trait_methods).insert(f.sig.ident.to_string());
         self.method(&f.sig);
         syn::visit::visit_trait_item_fn(self, f);
     }
