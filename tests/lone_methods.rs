@@ -70,15 +70,10 @@ mod native {
     }
 
     impl Wire {
-        fn put_all<'a>(
-            &'a mut self,
-            bytes: &'a [u8],
-        ) -> impl std::future::Future<Output = usize> + 'a {
-            async move {
-                self.trace.step("put", 1, ()).await;
-                self.out.extend_from_slice(bytes);
-                self.out.len()
-            }
+        async fn put_all<'a>(&'a mut self, bytes: &'a [u8]) -> usize {
+            self.trace.step("put", 1, ()).await;
+            self.out.extend_from_slice(bytes);
+            self.out.len()
         }
 
         async fn write_wire_value(&mut self, frame: &[u8]) -> usize {
@@ -162,15 +157,10 @@ mod desugared {
     }
 
     impl Wire {
-        fn put_all<'a>(
-            &'a mut self,
-            bytes: &'a [u8],
-        ) -> impl std::future::Future<Output = usize> + 'a {
-            async move {
-                self.trace.step("put", 1, ()).await;
-                self.out.extend_from_slice(bytes);
-                self.out.len()
-            }
+        async fn put_all<'a>(&'a mut self, bytes: &'a [u8]) -> usize {
+            self.trace.step("put", 1, ()).await;
+            self.out.extend_from_slice(bytes);
+            self.out.len()
         }
 
         #[desugar::desugar]
