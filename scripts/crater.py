@@ -37,6 +37,9 @@ DEFAULT = [
     "ractor@0.15",
     "reqwest@0.12",
     "async-h1@2",
+    # (Added in the seventeenth session: tokio's tutorial application, and a database driver.)
+    "mini-redis@0.4",
+    "tokio-postgres@0.7",
 ]
 TEST_TIMEOUT = int(os.environ.get("CRATER_TEST_TIMEOUT", "900"))
 ASK_RUSTC = bool(os.environ.get("CRATER_PREPARE"))
