@@ -885,3 +885,25 @@ case! {
         total + consume(t.clone(), Ctx { a: t.val(0), b: t.val(5), n: 6 }, t.val(7)).await
     }
 }
+
+// Fresh fuzz seed 12261 (reduced; a silent difference): `maybe(&t, p.n)` with `p`'s type not
+// known (`t.step(.., Pair { .. }).await`): the field read was taken as a move of all of `p`,
+// which then dropped before the end of its scope. The crate's `maybe` takes `n: u32`: a field
+// read passed where a crate's function or method takes a `Copy` type is a copy.
+case! {
+    field_read_passed_where_the_crate_takes_a_number(t) => entry(t);
+    #[desugar]
+    async fn f1(t: Trace, n: u32) -> u32 {
+        let p = t.step("s18", 1, Pair { a: t.val(19), n }).await;
+        let Some(k) = maybe(&t, p.n) else {
+            t.step("s21", 1, ()).await;
+            return 0;
+        };
+        t.log("at22");
+        k
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        f1(t.clone(), 3).await + f1(t.clone(), 4).await
+    }
+}

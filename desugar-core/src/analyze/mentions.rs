@@ -682,6 +682,22 @@ impl Collector {
         }
     }
 
+    /// Walks the arguments of a call: a field read passed where the crate's definition takes
+    /// a `Copy` type is a copy.
+    fn arguments<'e>(
+        &mut self,
+        callee: &crate::defined::Callee,
+        args: impl Iterator<Item = &'e Expr>,
+    ) {
+        for (i, arg) in args.enumerate() {
+            if field_root(arg).is_some() && crate::defined::copy_argument(callee, i) {
+                self.scalar(arg);
+            } else {
+                self.expr(arg, Use::Move);
+            }
+        }
+    }
+
     /// Walks an operand of arithmetic, a cast or an index, which a field read there copies.
     fn scalar(&mut self, expr: &Expr) {
         self.scalar = true;
@@ -701,7 +717,9 @@ impl Collector {
             Expr::RawAddr(r) => self.expr(&r.expr, Use::Borrow),
             Expr::MethodCall(m) => {
                 self.expr(&m.receiver, Use::Receiver(Method::of(m)));
-                m.args.iter().for_each(|a| self.expr(a, Use::Move));
+                let method = m.method.to_string();
+                let callee = crate::defined::Callee::Method(&method);
+                self.arguments(&callee, m.args.iter());
             }
             // (A `move` closure captures the place `x.f` by value, whatever it does with it:
             // the rest of `x` stays where it is.)
@@ -871,7 +889,12 @@ impl Collector {
                     Use::Move
                 };
                 self.expr(&c.func, callee);
-                c.args.iter().for_each(|a| self.expr(a, Use::Move));
+                match &*c.func {
+                    Expr::Path(p) if p.qself.is_none() => {
+                        self.arguments(&crate::defined::Callee::Path(&p.path), c.args.iter())
+                    }
+                    _ => c.args.iter().for_each(|a| self.expr(a, Use::Move)),
+                }
             }
             Expr::Paren(p) => {
                 self.scalar = scalar;

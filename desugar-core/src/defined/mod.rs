@@ -34,6 +34,9 @@ pub struct Defined {
     owned: HashSet<String>,
     /// Those declared with some: one name both ways is not taken as owned.
     generic: HashSet<String>,
+    /// The types of the parameters of functions and methods (not `self`), by type (none: free)
+    /// and name, as far as `Copy` goes.
+    params: HashMap<(Option<String>, String), Vec<Vec<FieldType>>>,
     /// The return types of functions and methods, by type (none: free) and name.
     outputs: HashMap<(Option<String>, String), Vec<Output>>,
     /// The fields of the structs declared, by name (one map per declaration of that name), with
@@ -569,6 +572,46 @@ pub fn inherent_only(method: &syn::Ident) -> bool {
             .as_deref()
             .is_some_and(|d| d.inherent_methods.contains(&name) && !d.trait_methods.contains(&name))
     })
+}
+
+/// Whether argument `index` of a call of `callee` (a path: `f`, `Type::f`; or, for a method
+/// call, its name alone) is `Copy`, as every definition of it the crate has says: a field read
+/// passed there is a copy (`maybe(&t, p.n)` where the crate's `maybe` takes `n: u32`).
+pub fn copy_argument(callee: &Callee, index: usize) -> bool {
+    DEFINED.with_borrow(|defined| {
+        let Some(defined) = defined.as_deref() else {
+            return false;
+        };
+        let copy = |defs: &Vec<Vec<FieldType>>| {
+            !defs.is_empty()
+                && defs
+                    .iter()
+                    .all(|params| params.get(index).is_some_and(|ty| defined.is_copy(ty)))
+        };
+        match callee {
+            Callee::Path(path) => {
+                let mut names = path.segments.iter().rev().map(|s| s.ident.to_string());
+                let Some(name) = names.next() else {
+                    return false;
+                };
+                let on = names.next().filter(|n| n.starts_with(char::is_uppercase));
+                defined.params.get(&(on, name)).is_some_and(copy)
+            }
+            Callee::Method(name) => {
+                let defs: Vec<Vec<FieldType>> = (defined.params.iter())
+                    .filter(|((on, n), _)| on.is_some() && n == name)
+                    .flat_map(|(_, defs)| defs.iter().cloned())
+                    .collect();
+                copy(&defs)
+            }
+        }
+    })
+}
+
+/// What `copy_argument` asks about: a function by its path, or a method by its name.
+pub enum Callee<'a> {
+    Path(&'a syn::Path),
+    Method(&'a str),
 }
 
 /// The type of `self` in method `method`: of the `impl` block under way, or else the one type

@@ -57,6 +57,14 @@ impl Reader<'_> {
     }
 
     fn output(&mut self, sig: &syn::Signature) {
+        let params = (sig.inputs.iter())
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(t) => Some(field_type(&t.ty)),
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        let key = (self.on.clone(), sig.ident.to_string());
+        self.defined.params.entry(key).or_default().push(params);
         if let syn::ReturnType::Type(_, ty) = &sig.output {
             let name = |ty: &syn::Type| match ty {
                 syn::Type::Path(p) if p.path.is_ident("Self") => Some("Self".to_string()),
