@@ -126,7 +126,8 @@ fn candidate(input: &FnArg, method: &Ident) -> Option<Split> {
         }
         FnArg::Receiver(_) => return None,
     };
-    let shape = crate::defined::fields_of(&ty)?;
+    let own = name == "self";
+    let shape = crate::defined::fields_of(&ty, own)?;
     // (A field under `#[cfg]` may not be there; its binding would be named anyway.)
     if shape.iter().any(|f| f.configured) {
         return None;

@@ -181,11 +181,14 @@ fn expand_members(block: &mut syn::ItemImpl, options: Options, errors: &mut Vec<
             let args = take_marker(&mut method.attrs);
             let wanted = args.is_some() || (options.all && method.sig.asyncness.is_some());
             if wanted {
-                let result = if in_trait_impl && args.is_none() {
-                    crate::expand_method(method.to_token_stream(), true)
-                } else {
-                    crate::expand(args.unwrap_or_default(), method.to_token_stream())
-                };
+                // (The block's type is `self`'s, as the attribute on the block tells it.)
+                let result = crate::defined::in_impl(Some(&block.self_ty), || {
+                    if in_trait_impl && args.is_none() {
+                        crate::expand_method(method.to_token_stream(), true)
+                    } else {
+                        crate::expand(args.unwrap_or_default(), method.to_token_stream())
+                    }
+                });
                 let noted = method.sig.asyncness.is_some() && (on_impl || rewrites(&method.attrs));
                 match result.and_then(syn::parse2::<crate::ImplItems>) {
                     Ok(mut new) => {

@@ -538,15 +538,15 @@ pub fn rest_is_copy(local: &proc_macro2::Ident, moved: &BTreeSet<String>) -> boo
 
 /// The fields of struct `ty`, in declaration order, if the crate declares one struct of that
 /// name (as the function's file sees it), does not implement `Drop` for it, and the function
-/// can name every field (they are all `pub` in some way, or the struct is declared in the
-/// function's file).
-pub fn fields_of(ty: &str) -> Option<Vec<FieldShape>> {
+/// can name every field (they are all `pub` in some way, the struct is declared in the
+/// function's file, or the function is a method of it: `own`).
+pub fn fields_of(ty: &str, own: bool) -> Option<Vec<FieldShape>> {
     DEFINED.with_borrow(|defined| {
         let defined = defined.as_deref()?;
         let [shape] = &defined.shapes.get(ty)?[..] else {
             return None;
         };
-        let visible = defined.local.contains(ty) || shape.iter().all(|f| f.public);
+        let visible = own || defined.local.contains(ty) || shape.iter().all(|f| f.public);
         (visible && !defined.drops.contains(ty)).then(|| shape.clone())
     })
 }
