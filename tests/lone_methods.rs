@@ -88,6 +88,47 @@ mod native {
             n
         }
     }
+
+    // (From crater, moka's `or_default`, one of two methods of that name: `self`'s type unknown
+    // to the method marked alone; a field moved out, then the others read in the awaited call,
+    // `hash` where the crate's method takes a `u64`.)
+    pub struct Store {
+        pub trace: Trace,
+    }
+
+    impl Store {
+        pub async fn get_or_insert(&self, key: std::sync::Arc<String>, hash: u64) -> usize {
+            self.trace
+                .step("insert", 1, key.len() + hash as usize)
+                .await
+        }
+    }
+
+    pub struct OwnedSel<'a> {
+        pub owned_key: String,
+        pub hash: u64,
+        pub cache: &'a Store,
+    }
+
+    pub struct RefSel<'a> {
+        pub key: &'a str,
+        pub cache: &'a Store,
+    }
+
+    impl OwnedSel<'_> {
+        pub async fn or_default(self) -> usize {
+            let key = std::sync::Arc::new(self.owned_key);
+            self.cache.get_or_insert(key, self.hash).await
+        }
+    }
+
+    impl RefSel<'_> {
+        pub async fn or_default(self) -> usize {
+            self.cache
+                .get_or_insert(std::sync::Arc::new(self.key.to_string()), 0)
+                .await
+        }
+    }
 }
 
 mod desugared {
@@ -177,6 +218,48 @@ mod desugared {
             n
         }
     }
+
+    // (From crater, moka's `or_default`, one of two methods of that name: `self`'s type unknown
+    // to the method marked alone; a field moved out, then the others read in the awaited call,
+    // `hash` where the crate's method takes a `u64`.)
+    pub struct Store {
+        pub trace: Trace,
+    }
+
+    impl Store {
+        pub async fn get_or_insert(&self, key: std::sync::Arc<String>, hash: u64) -> usize {
+            self.trace
+                .step("insert", 1, key.len() + hash as usize)
+                .await
+        }
+    }
+
+    pub struct OwnedSel<'a> {
+        pub owned_key: String,
+        pub hash: u64,
+        pub cache: &'a Store,
+    }
+
+    pub struct RefSel<'a> {
+        pub key: &'a str,
+        pub cache: &'a Store,
+    }
+
+    impl OwnedSel<'_> {
+        #[desugar::desugar]
+        pub async fn or_default(self) -> usize {
+            let key = std::sync::Arc::new(self.owned_key);
+            self.cache.get_or_insert(key, self.hash).await
+        }
+    }
+
+    impl RefSel<'_> {
+        pub async fn or_default(self) -> usize {
+            self.cache
+                .get_or_insert(std::sync::Arc::new(self.key.to_string()), 0)
+                .await
+        }
+    }
 }
 
 macro_rules! scenario {
@@ -206,7 +289,23 @@ macro_rules! scenario {
                 out: Vec::new(),
             };
             let o = w.write_wire_frames(&[vec![1, 2], vec![3]]).await;
-            (n, d, f, items, h, o)
+            let store = $module::Store {
+                trace: w.trace.clone(),
+            };
+            let s1 = $module::OwnedSel {
+                owned_key: "key".into(),
+                hash: 2,
+                cache: &store,
+            }
+            .or_default()
+            .await;
+            let s2 = $module::RefSel {
+                key: "k",
+                cache: &store,
+            }
+            .or_default()
+            .await;
+            (n, d, f, items, h, o, s1, s2)
         }
     };
 }

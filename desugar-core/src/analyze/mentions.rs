@@ -683,14 +683,17 @@ impl Collector {
     }
 
     /// Walks the arguments of a call: a field read passed where the crate's definition takes
-    /// a `Copy` type is a copy.
+    /// a `Copy` type is a copy. (Not one of `self`'s: read as a move, it lets a `self` whose
+    /// other fields moved go into the awaited expression whole, where `self`'s type, unknown
+    /// to a method marked alone, cannot split it: moka's `or_default`, E0382.)
     fn arguments<'e>(
         &mut self,
         callee: &crate::defined::Callee,
         args: impl Iterator<Item = &'e Expr>,
     ) {
         for (i, arg) in args.enumerate() {
-            if field_root(arg).is_some() && crate::defined::copy_argument(callee, i) {
+            let root = field_root(arg).map(|(root, _)| root.to_string());
+            if root.is_some_and(|r| r != "self") && crate::defined::copy_argument(callee, i) {
                 self.scalar(arg);
             } else {
                 self.expr(arg, Use::Move);
