@@ -205,9 +205,7 @@ impl Uses<'_> {
     fn awaited(&mut self) {
         self.apart |= self.moves;
     }
-}
 
-impl Uses<'_> {
     /// `p.f` with `f` one of the fields.
     fn field<'e>(&self, e: &'e Expr) -> Option<&'e syn::ExprField> {
         let Expr::Field(f) = e else { return None };

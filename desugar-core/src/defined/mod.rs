@@ -467,9 +467,7 @@ fn scoped<T: 'static, R>(
 /// type (`declared_types`), and the crate declares that struct with a `Copy` field of that name.
 /// (A read the analysis cannot tell a copy from a move, `analyze::cfg::settle_field_reads`.)
 pub fn copy_field(local: &proc_macro2::Ident, field: &str) -> bool {
-    local_struct(local, |defined, fields| {
-        fields.get(field).is_some_and(|ty| defined.is_copy(ty))
-    })
+    binding_type(local).is_some_and(|ty| field_is_copy(&ty, field))
 }
 
 /// Whether `test` holds for the struct the local bound at `local` has as its type
@@ -478,12 +476,14 @@ fn local_struct(
     local: &proc_macro2::Ident,
     test: impl Fn(&Defined, &HashMap<String, FieldType>) -> bool,
 ) -> bool {
-    let Some(ty) = binding_type(local) else {
-        return false;
-    };
+    binding_type(local).is_some_and(|ty| every_struct(&ty, test))
+}
+
+/// Whether `test` holds for every struct named `ty` the crate declares (and there is one).
+fn every_struct(ty: &str, test: impl Fn(&Defined, &HashMap<String, FieldType>) -> bool) -> bool {
     DEFINED.with_borrow(|defined| {
         defined.as_deref().is_some_and(|defined| {
-            (defined.fields.get(&ty))
+            (defined.fields.get(ty))
                 .is_some_and(|structs| structs.iter().all(|fields| test(defined, fields)))
         })
     })
@@ -553,12 +553,8 @@ pub fn fields_of(ty: &str, own: bool) -> Option<Vec<FieldShape>> {
 
 /// Whether field `field` of struct `ty` is `Copy`, as every declaration of `ty` says.
 pub fn field_is_copy(ty: &str, field: &str) -> bool {
-    DEFINED.with_borrow(|defined| {
-        defined.as_deref().is_some_and(|defined| {
-            (defined.fields.get(ty)).is_some_and(|structs| {
-                (structs.iter()).all(|fields| fields.get(field).is_some_and(|t| defined.is_copy(t)))
-            })
-        })
+    every_struct(ty, |defined, fields| {
+        fields.get(field).is_some_and(|t| defined.is_copy(t))
     })
 }
 

@@ -4,6 +4,7 @@
 use super::{Def, Defined, FieldType, Output, Returns};
 use crate::analyze::primitive;
 use crate::receivers::Mode;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use syn::visit::Visit;
 
@@ -229,37 +230,23 @@ impl<'ast> Visit<'ast> for Reader<'_> {
 
     fn visit_item_struct(&mut self, i: &'ast syn::ItemStruct) {
         self.declares(&i.ident, &i.generics, &i.attrs);
-        let fields = i
-            .fields
-            .iter()
-            .enumerate()
-            .map(|(n, f)| {
-                let name = f
-                    .ident
-                    .as_ref()
-                    .map_or_else(|| n.to_string(), ToString::to_string);
-                (name, field_type(&f.ty))
-            })
-            .collect();
+        let mut fields = HashMap::new();
+        let mut shape = Vec::new();
+        for (n, f) in i.fields.iter().enumerate() {
+            let name = (f.ident.as_ref()).map_or_else(|| n.to_string(), ToString::to_string);
+            fields.insert(name.clone(), field_type(&f.ty));
+            shape.push(super::FieldShape {
+                name,
+                public: !matches!(f.vis, syn::Visibility::Inherited),
+                configured: f.attrs.iter().any(|a| a.path().is_ident("cfg")),
+            });
+        }
         let name = i.ident.to_string();
         self.defined
             .fields
             .entry(name.clone())
             .or_default()
             .push(fields);
-        let shape = (i.fields.iter().enumerate())
-            .map(|(n, f)| {
-                let name = f
-                    .ident
-                    .as_ref()
-                    .map_or_else(|| n.to_string(), ToString::to_string);
-                super::FieldShape {
-                    name,
-                    public: !matches!(f.vis, syn::Visibility::Inherited),
-                    configured: f.attrs.iter().any(|a| a.path().is_ident("cfg")),
-                }
-            })
-            .collect();
         self.defined.shapes.entry(name).or_default().push(shape);
     }
 

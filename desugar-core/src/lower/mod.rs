@@ -1699,10 +1699,7 @@ impl Writer<'_> {
                 });
                 continue;
             }
-            let slot = self.a.locals[id].slot.expect("a slot local");
-            let index = syn::Index::from(slot);
             let name = self.local_ident(id);
-            let slots = hidden("__slots");
             let slot_ident = hidden("__slot");
             let annotation = self
                 .pinned
@@ -1715,10 +1712,11 @@ impl Writer<'_> {
                 slot_reason(&self.a.locals[id])
             ));
             let (allow, mutability) = self.refilled_binding(id);
+            let place = self.slot_place(id);
             out.extend(quote! {
                 #note
                 #[allow(unsafe_code)]
-                let #slot_ident #annotation = unsafe { &mut (*#slots).#index };
+                let #slot_ident #annotation = #place;
                 #[allow(unused_variables, #allow)]
                 let #mutability #name = #slot_ident.insert(#name);
                 #guard
