@@ -37,10 +37,10 @@ DEFAULT = [
     "ractor@0.15",
     "reqwest@0.12",
     "async-h1@2",
-    # (Added in the seventeenth session: tokio's tutorial application, and a database driver.)
-    "mini-redis@0.4",
-    "tokio-postgres@0.7",
 ]
+# Issue 19 keeps the crates its own numbers came from (tokio-postgres, redis, axum,
+# object_store, async-nats, rumqttc, tonic, sqlx-core, mini-redis) out of this list: they are
+# the outside check. Run them by name (`scripts/crater.sh mini-redis@0.4`), never by default.
 TEST_TIMEOUT = int(os.environ.get("CRATER_TEST_TIMEOUT", "900"))
 ASK_RUSTC = bool(os.environ.get("CRATER_PREPARE"))
 CARGO_DESUGAR = HERE / "target/release/cargo-desugar"

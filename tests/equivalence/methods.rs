@@ -821,3 +821,55 @@ case! {
         pairs(t.clone(), vec![1, 2, 3], vec![t.val(4), t.val(5)]).await
     }
 }
+
+// Crater, tokio-modbus's `handle_broken_pipe` (reduced): `client.call(5).await`, a method that
+// happens to be named `call`, was read as a call of the local itself (`f(..)`, which takes a
+// closure by value): the local moved into the future that borrows it (E0597).
+case! {
+    method_named_call_borrows_its_receiver(t) => entry(t);
+    pub struct Client(Trace, u32);
+    impl Client {
+        async fn call(&mut self, r: u32) -> Result<u32, u32> {
+            self.1 += self.0.step("call", 2, r).await;
+            Err(self.1)
+        }
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let mut client = Client(t.clone(), 1);
+        let res = client.call(5).await;
+        let err = res.err().unwrap();
+        err + t.step("after", 1, client.1).await
+    }
+}
+
+// Crater, tokio-modbus's `disconnect` (reduced): `framed.into_inner().shutdown().await`, where
+// `shutdown` borrows the temporary `into_inner` returns. A method that consumes its receiver
+// returns a temporary that borrows no local, which must outlive the `.await` (E0716).
+case! {
+    temporary_from_a_consuming_method_borrowed_by_the_awaited_call(t) => entry(t);
+    pub struct Io(Noisy, Trace);
+    impl Io {
+        async fn shutdown(&mut self) -> Result<u32, &'static str> {
+            let n = self.1.step("shutdown", 2, 1).await;
+            self.0.name = "closed";
+            if n > 3 { Ok(n) } else { Err(self.0.touch()) }
+        }
+    }
+    pub struct Framed(Io, Noisy);
+    impl Framed {
+        fn into_inner(self) -> Io {
+            self.0
+        }
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let framed = Framed(Io(t.noisy("io"), t.clone()), t.noisy("codec"));
+        framed
+            .into_inner()
+            .shutdown()
+            .await
+            .or_else(|e| if e.len() > 3 { Ok(9) } else { Err(e) })
+            .unwrap()
+    }
+}

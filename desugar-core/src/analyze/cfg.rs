@@ -1329,7 +1329,7 @@ fn decide(
                 // `f()`: what a call returns cannot borrow a closure or function (`FnOnce`
                 // takes it), except an `async` closure's future; a closure calling `f` borrows
                 // it (`|| f(x)`).
-                || (receivers.iter().any(|m| m.name == "call") && !local.async_closure && called_directly(a, p, id))
+                || (receivers.iter().any(|m| m.is_called()) && !local.async_closure && called_directly(a, p, id))
             {
                 keep = false;
                 // Moved on some paths through the awaited expression only (`f(if c { Some(x)
@@ -1538,7 +1538,7 @@ fn called_directly(a: &Analysis, p: PointId, id: LocalId) -> bool {
     a.points[p]
         .uses
         .iter()
-        .filter(|u| u.local == id && matches!(&u.kind, Use::Receiver(m) if m.name == "call"))
+        .filter(|u| u.local == id && matches!(&u.kind, Use::Receiver(m) if m.is_called()))
         .all(|u| !u.captured)
 }
 
@@ -1742,7 +1742,7 @@ pub fn receiver_checks(a: &Analysis) -> ReceiverChecks {
         // table older than a change to the method would otherwise drop the receiver early,
         // where a wrong "borrows" does not compile.
         let candidate = method.known.is_none_or(|k| k.mode == Mode::Value)
-            && method.name != "call"
+            && !method.is_called()
             && !fixed_receiver(&method.name)
             && !u.captured
             && !local.copied()
@@ -2317,6 +2317,8 @@ pub fn borrowing(method: &str) -> bool {
                 | "changed"
                 | "sleep"
                 | "call"
+                // (A closure or function called, `f(..)`: `Method::called`.)
+                | "()"
         )
 }
 

@@ -1383,7 +1383,8 @@ fn lends_chain_temporary(m: &syn::ExprMethodCall) -> bool {
 }
 
 /// `recv.m(..)` where `recv` is a temporary and `m` is known to borrow it. A call's result is
-/// one only if it holds no borrow (`t.val(2).wait(1)`): a reference a method returns
+/// one only if it holds no borrow (`t.val(2).wait(1)`, or a method that consumes its receiver,
+/// `framed.into_inner().shutdown()`): a reference a method returns
 /// (`builder().read(true).open(..)`) is not lifted, the temporary it borrows is.
 fn borrows_temporary(m: &syn::ExprMethodCall) -> bool {
     let mut receiver = &*m.receiver;
@@ -1391,7 +1392,10 @@ fn borrows_temporary(m: &syn::ExprMethodCall) -> bool {
         receiver = &p.expr;
     }
     let owned = match receiver {
-        syn::Expr::MethodCall(inner) => super::mentions::Method::of(inner).returns_owned(),
+        syn::Expr::MethodCall(inner) => {
+            let inner = super::mentions::Method::of(inner);
+            inner.returns_owned() || inner.consumes()
+        }
         _ => true,
     };
     owned && is_temporary(receiver) && super::mentions::Method::of(m).keeps_temporary()

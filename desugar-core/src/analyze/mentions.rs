@@ -38,6 +38,9 @@ pub struct Method {
     pub defined: Option<Known>,
 }
 
+/// The name of [`Method::called`].
+const CALLED: &str = "()";
+
 impl Method {
     /// A method whose receiver mode is not known: guessed from its name.
     pub fn named(name: &str) -> Method {
@@ -46,6 +49,17 @@ impl Method {
             known: None,
             defined: None,
         }
+    }
+
+    /// A call of the local itself, `f(..)`: a closure or function, which no method name can
+    /// stand for (`client.call(..)` is a method).
+    pub fn called() -> Method {
+        Method::named(CALLED)
+    }
+
+    /// Whether this is [`Method::called`].
+    pub fn is_called(&self) -> bool {
+        self.name == CALLED
     }
 
     /// The method of `x.m(..)`, as rustc told or not.
@@ -887,7 +901,7 @@ impl Collector {
             }
             Expr::Call(c) => {
                 let callee = if is_plain_path(&c.func) {
-                    Use::Receiver(Method::named("call"))
+                    Use::Receiver(Method::called())
                 } else {
                     Use::Move
                 };

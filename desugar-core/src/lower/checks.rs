@@ -137,7 +137,7 @@ impl Writer<'_> {
                     Some(ident) if named.contains(ident) => {}
                     Some(ident) => named.push(ident.clone()),
                     // A local declared inside the statement would be captured by the check.
-                    None if m.kind != Use::Receiver(mentions::Method::named("call"))
+                    None if !matches!(&m.kind, Use::Receiver(c) if c.is_called())
                         && m.name.starts_with(|c: char| c.is_lowercase() || c == '_') =>
                     {
                         return None;
