@@ -873,3 +873,44 @@ case! {
             .unwrap()
     }
 }
+
+// Crater, async-imap's `parse_noop` and six more (reduced): `while let Some(x) =
+// stream.take_while(|r| ..).next().await`, `stream` a `&mut` that `take_while` (by value, as
+// `StreamExt`'s) reborrows. The adaptor is a temporary the awaited `next` borrows, built before
+// the state and so written once, at the loop's head (two copies of the closure were two types,
+// E0308), and it borrows `stream`, which stays in place (E0505).
+case! {
+    temporary_adaptor_of_a_mut_reference_in_a_while_let(t) => entry(t);
+    pub struct Src(Vec<u32>, Trace);
+    pub struct TakeWhile<S, F>(S, F, Noisy);
+    pub trait Ext: Sized {
+        fn take_while<F: FnMut(&u32) -> bool>(self, t: &Trace, f: F) -> TakeWhile<Self, F> {
+            TakeWhile(self, f, t.noisy("adaptor"))
+        }
+    }
+    impl Ext for &mut Src {}
+    impl<F: FnMut(&u32) -> bool> TakeWhile<&mut Src, F> {
+        async fn next(&mut self) -> Option<u32> {
+            self.0 .1.step("next", 1, ()).await;
+            let x = self.0 .0.pop()?;
+            (self.1)(&x).then_some(x)
+        }
+    }
+    fn differs(r: &u32, tag: &u32) -> bool {
+        *r != *tag
+    }
+    #[desugar]
+    async fn parse(t: &Trace, stream: &mut Src, tag: u32) -> u32 {
+        let mut total = 0;
+        while let Some(resp) = stream.take_while(t, |r| differs(r, &tag)).next().await {
+            total += t.step("body", 1, resp).await;
+        }
+        total
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let mut src = Src(vec![1, 9, 2, 3], t.clone());
+        let n = parse(&t, &mut src, 9).await;
+        n * 10 + src.0.len() as u32
+    }
+}

@@ -1073,6 +1073,12 @@ impl Builder {
             // `while c.await { body }` is `loop { if !c.await { break } body }`, and
             // `while let P = e.await { body }` is `loop { let P = e.await else { break }; body }`.
             let mut rewritten: syn::Expr = match &*w.cond {
+                // (With temporaries that live to the end of each iteration, see below.)
+                syn::Expr::Let(l)
+                    if self.makes_temporaries(&l.expr, !mentions::moves_whole(&l.pat)) =>
+                {
+                    return self.while_let_as_match(w, l);
+                }
                 syn::Expr::Let(l) => {
                     let (pat, scrutinee) = (&l.pat, &l.expr);
                     syn::parse_quote_spanned!(w.span()=>
@@ -1113,20 +1119,7 @@ impl Builder {
         if let syn::Expr::Let(l) = &*w.cond {
             let whole = !mentions::moves_whole(&l.pat);
             if first_await(&w.body).is_some() && self.makes_temporaries(&l.expr, whole) {
-                // `while let P = make().get() { .. }` around a suspension point: the scrutinee's
-                // temporaries live to the end of each iteration. As rustc writes it, a `loop`
-                // around a `match`, whose scrutinee is lifted as any.
-                let (pat, scrutinee) = (&l.pat, &l.expr);
-                let rewritten: syn::Expr = syn::parse_quote_spanned!(w.span()=>
-                    #label loop {
-                        match #scrutinee {
-                            #pat => #body,
-                            #[allow(unreachable_patterns)]
-                            _ => break,
-                        }
-                    }
-                );
-                return self.flow(&rewritten);
+                return self.while_let_as_match(w, l);
             }
         }
         let uses = self.resolve(mentions::in_expr(&w.cond));
@@ -1138,6 +1131,23 @@ impl Builder {
             cond: Some(((*w.cond).clone(), uses)),
             body,
         })
+    }
+
+    /// `while let P = make().get() { .. }` (or `.. = s.adaptor().next().await`) around a
+    /// suspension point: the scrutinee's temporaries live to the end of each iteration. As rustc
+    /// writes it, a `loop` around a `match`, whose scrutinee is lifted as any.
+    fn while_let_as_match(&mut self, w: &syn::ExprWhile, l: &syn::ExprLet) -> Result<Expr> {
+        let (label, pat, scrutinee, body) = (&w.label, &l.pat, &l.expr, &w.body);
+        let rewritten: syn::Expr = syn::parse_quote_spanned!(w.span()=>
+            #label loop {
+                match #scrutinee {
+                    #pat => #body,
+                    #[allow(unreachable_patterns)]
+                    _ => break,
+                }
+            }
+        );
+        self.flow(&rewritten)
     }
 
     /// `for PAT in EXPR { BODY }` around a suspension point: the iterator must live in the state,

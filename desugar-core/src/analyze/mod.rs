@@ -239,11 +239,16 @@ pub struct Point {
 
 /// Whether a statement builds a closure or an `async` block (outside items; in a macro's input,
 /// an `async` or `move` token), a value of a type of its own, other than in what it awaits (an
-/// awaited future is built once, in its state's arm).
+/// awaited future is built once, in its state's arm), unless the awaited future borrows a
+/// temporary, which is built before the state (`s.take_while(|x| ..).next().await`).
 fn builds_closure(stmt: &syn::Stmt) -> bool {
     struct Finder(bool);
     impl<'ast> Visit<'ast> for Finder {
-        fn visit_expr_await(&mut self, _: &'ast syn::ExprAwait) {}
+        fn visit_expr_await(&mut self, a: &'ast syn::ExprAwait) {
+            if explode::has_borrowed_temporary(&a.base) {
+                syn::visit::visit_expr_await(self, a);
+            }
+        }
         fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {
             self.0 = true;
         }
@@ -675,6 +680,16 @@ impl Builder {
                     .iter()
                     .filter_map(|name| self.lookup(name))
                     .collect();
+                // A `&mut` local given to a method that takes its receiver by value is reborrowed
+                // (`stream.take_while(..)`): what it returns borrows the local.
+                for id in receivers_by_value(init)
+                    .iter()
+                    .filter_map(|n| self.lookup(n))
+                {
+                    if self.locals[id].mut_reference && !borrows.contains(&id) {
+                        borrows.push(id);
+                    }
+                }
                 // A closure or `async` block inside the value may be kept in it (`Some(|| x.get())`,
                 // `v.iter().map(|i| i + n)`): what it borrows, the value may borrow.
                 let within: Vec<LocalId> = captures()
@@ -1373,6 +1388,24 @@ fn borrow_roots(expr: &syn::Expr) -> Vec<String> {
                 borrow_roots(&m.receiver)
             }
         }
+        _ => Vec::new(),
+    }
+}
+
+/// The locals a method chain passes by name to a method known to take its receiver by value
+/// (`s.take_while(..).map(..)`: `s`).
+fn receivers_by_value(expr: &syn::Expr) -> Vec<String> {
+    match expr {
+        syn::Expr::Paren(p) => receivers_by_value(&p.expr),
+        syn::Expr::MethodCall(m) => match (&*m.receiver, mentions::Method::of(m).consumes()) {
+            (syn::Expr::Path(p), true) => p
+                .path
+                .get_ident()
+                .map(|i| i.to_string())
+                .into_iter()
+                .collect(),
+            (receiver, _) => receivers_by_value(receiver),
+        },
         _ => Vec::new(),
     }
 }
