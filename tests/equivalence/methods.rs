@@ -914,3 +914,65 @@ case! {
         n * 10 + src.0.len() as u32
     }
 }
+
+// Crater, kameo's `handle_message` (reduced): `message.handle_dyn(..)` on a `Box<dyn
+// DynMessage>`, the crate's trait method taking `self: Box<Self>`. The crate's answer was asked
+// of `Box`, which defines nothing, and the call guessed to borrow (E0507). A smart pointer's
+// method is its content's.
+case! {
+    boxed_trait_object_method_takes_the_box(t) => entry(t);
+    pub trait DynMessage {
+        fn handle_dyn(self: Box<Self>, t: Trace, state: &mut u32) -> common::Step<u32>;
+    }
+    impl DynMessage for Noisy {
+        fn handle_dyn(self: Box<Self>, t: Trace, state: &mut u32) -> common::Step<u32> {
+            *state += 1;
+            self.touch();
+            t.step("handle", 2, *state)
+        }
+    }
+    #[desugar]
+    async fn handle_message(t: Trace, state: &mut u32, buf: &mut Vec<Box<dyn DynMessage>>, message: Box<dyn DynMessage>, early: bool) -> Option<u32> {
+        if early {
+            buf.push(message);
+            return None;
+        }
+        let res = message.handle_dyn(t.clone(), state).await;
+        Some(res + t.step("after", 1, 1).await)
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> (Option<u32>, Option<u32>, usize) {
+        let (mut state, mut buf) = (0, Vec::new());
+        let a = handle_message(t.clone(), &mut state, &mut buf, Box::new(t.noisy("a")), true).await;
+        let b = handle_message(t.clone(), &mut state, &mut buf, Box::new(t.noisy("b")), false).await;
+        (a, b, buf.len())
+    }
+}
+
+// Crater, kameo's `run_actor_lifecycle` (reduced): `state.shutdown().await`, `state: S` with
+// `S: ActorState`, whose `shutdown` the crate declares to take `self`. A type parameter's
+// methods are its bounds': asked of a type named `S`, the crate had no answer, and the name
+// `shutdown` (tokio's borrows) guessed a borrow (E0507).
+case! {
+    type_parameter_method_declared_by_its_bound(t) => entry(t);
+    pub trait ActorState: Sized {
+        fn shutdown(self, t: &Trace) -> impl std::future::Future<Output = u32>;
+    }
+    impl ActorState for Noisy {
+        async fn shutdown(self, t: &Trace) -> u32 {
+            t.step("shutdown", 1, self.touch().len() as u32).await
+        }
+    }
+    #[desugar]
+    async fn lifecycle<S>(state: S, t: &Trace) -> u32
+    where
+        S: ActorState,
+    {
+        let n = t.step("run", 2, 1).await;
+        n + state.shutdown(t).await
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        lifecycle(t.noisy("state"), &t).await
+    }
+}

@@ -32,10 +32,37 @@ pub(super) fn declared_types(sig: &syn::Signature, body: &syn::Block) -> Declare
     }
     bindings.visit_block(body);
     let mut declared = bindings.declared;
+    declared.bounds = bounds(&sig.generics);
     declared.names = (bindings.names.into_iter())
         .filter_map(|(name, ty)| Some((name, ty?)))
         .collect();
     declared
+}
+
+/// The traits bounding each type parameter, by their names (`Declared::bounds`).
+fn bounds(generics: &syn::Generics) -> HashMap<String, Vec<String>> {
+    let mut bounds: HashMap<String, Vec<String>> = HashMap::new();
+    let mut add =
+        |ty: String, list: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>| {
+            let traits = list.iter().filter_map(|b| match b {
+                syn::TypeParamBound::Trait(t) => super::read::path_name(&t.path),
+                _ => None,
+            });
+            bounds.entry(ty).or_default().extend(traits);
+        };
+    for param in generics.type_params() {
+        add(param.ident.to_string(), &param.bounds);
+    }
+    for predicate in generics.where_clause.iter().flat_map(|w| &w.predicates) {
+        if let syn::WherePredicate::Type(p) = predicate {
+            if let syn::Type::Path(ty) = &p.bounded_ty {
+                if let Some(ident) = ty.path.get_ident() {
+                    add(ident.to_string(), &p.bounds);
+                }
+            }
+        }
+    }
+    bounds
 }
 
 /// A binding or a use of a local: where its name is, and the name (spans made by macros may
@@ -53,6 +80,9 @@ pub(super) struct Declared {
     pub names: HashMap<String, String>,
     /// By binding: the type it says, if it does.
     pub bindings: HashMap<Key, Option<String>>,
+    /// By type parameter of the function: the traits that bound it (`S: ActorState<A>`,
+    /// `where S: Send + ActorState<A>`), by name.
+    pub bounds: HashMap<String, Vec<String>>,
     /// By use of a local: the type of the binding in scope there (`let v: Val = ..;` then
     /// `if let Some(v) = other { .. }`: `v` is a `Val` after the `if`, whatever it is inside).
     pub uses: HashMap<Key, Option<String>>,

@@ -88,6 +88,8 @@ enum FieldType {
 #[derive(Debug, Clone)]
 struct Def {
     on: Option<String>,
+    /// The trait that declares it, for a declaration in a trait.
+    declared_in: Option<String>,
     mode: Mode,
     returns: Returns,
 }
@@ -245,8 +247,23 @@ impl Defined {
 
     /// How `m` takes its receiver, if the definitions of type `on` (or else all of them) agree.
     fn answer(&self, method: &str, on: Option<&str>) -> Option<Known> {
+        self.answer_bounded(method, on, &[])
+    }
+
+    /// `answer`, where `on` is a type parameter bounded by the traits `bounds`: its methods
+    /// are theirs, as the crate declares them (`S: ActorState`, `state.shutdown()`).
+    fn answer_bounded(&self, method: &str, on: Option<&str>, bounds: &[String]) -> Option<Known> {
         let defs = self.methods.get(method)?;
         let defs: Vec<&Def> = match on {
+            Some(_) if !bounds.is_empty() => defs
+                .iter()
+                .filter(|d| d.declared_in.as_ref().is_some_and(|t| bounds.contains(t)))
+                .collect(),
+            // A smart pointer's method is its content's, of a type its name does not tell
+            // (`Box<dyn Message>`), unless the crate implements one on it.
+            Some("Box" | "Arc" | "Rc") if defs.iter().all(|d| d.on.as_deref() != on) => {
+                return self.answer(method, None);
+            }
             // A type of another crate, or one whose method comes from elsewhere: no answer.
             Some(on) => defs
                 .iter()
@@ -623,7 +640,14 @@ pub fn answer(call: &syn::ExprMethodCall) -> Option<Known> {
     DEFINED.with_borrow(|defined| {
         let defined = defined.as_deref()?;
         let on = type_of(&call.receiver, &declared_type, Some(defined));
-        defined.answer(&call.method.to_string(), on.as_deref())
+        let bounds = on
+            .as_ref()
+            .and_then(|on| TYPES.with_borrow(|t| t.bounds.get(on).cloned()));
+        defined.answer_bounded(
+            &call.method.to_string(),
+            on.as_deref(),
+            &bounds.unwrap_or_default(),
+        )
     })
 }
 

@@ -18,6 +18,7 @@ impl Defined {
         let mut reader = Reader {
             defined: self,
             on: None,
+            in_trait: None,
             mods: Vec::new(),
         };
         reader.visit_file(&file);
@@ -29,6 +30,8 @@ impl Defined {
 struct Reader<'a> {
     defined: &'a mut Defined,
     on: Option<String>,
+    /// The trait whose declarations are under way.
+    in_trait: Option<String>,
     /// The modules in other files: with `#[path]`, outside the crate's directory too.
     mods: Vec<Module>,
 }
@@ -110,6 +113,7 @@ impl Reader<'_> {
             .or_default()
             .push(Def {
                 on: self.on.clone(),
+                declared_in: self.in_trait.clone().filter(|_| self.on.is_none()),
                 mode,
                 returns: if owned {
                     Returns::Owned(types)
@@ -179,8 +183,10 @@ impl<'ast> Visit<'ast> for Reader<'_> {
 
     fn visit_item_trait(&mut self, i: &'ast syn::ItemTrait) {
         let outer = self.on.take();
+        let outer_trait = self.in_trait.replace(i.ident.to_string());
         syn::visit::visit_item_trait(self, i);
         self.on = outer;
+        self.in_trait = outer_trait;
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
