@@ -976,3 +976,39 @@ case! {
         lifecycle(t.noisy("state"), &t).await
     }
 }
+
+// Crater, kameo's `bounded_ask_requests_mailbox_timeout` (reduced): `assert_eq!(actor.tell(m)
+// .timeout(t).send().await, ..)`, `timeout(self)` and `send(self)` the crate's. `send` named as
+// tokio's (which borrows) kept the builder as a temporary for the future to borrow, and the
+// crate's `send` moved it out of the state (E0507). A tuple struct's constructor types its local
+// (`Actor(1)`), and a value the crate's method made has the crate's methods.
+case! {
+    builder_of_the_crate_sent_by_value(t) => entry(t);
+    pub trait MessageSend {
+        fn send(self) -> impl std::future::Future<Output = u32>;
+    }
+    pub struct Actor(u32);
+    pub struct Tell(u32, Noisy, Trace);
+    impl Actor {
+        fn tell(&self, t: &Trace) -> Tell {
+            Tell(self.0, t.noisy("request"), t.clone())
+        }
+    }
+    impl Tell {
+        fn timeout(self, n: u32) -> Tell {
+            Tell(self.0 + n, self.1, self.2)
+        }
+    }
+    impl MessageSend for Tell {
+        async fn send(self) -> u32 {
+            self.1.touch();
+            self.2.step("send", 1, self.0).await
+        }
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let actor = Actor(1);
+        assert_eq!(actor.tell(&t).timeout(2).send().await, 3);
+        actor.tell(&t).timeout(4).send().await
+    }
+}

@@ -1408,7 +1408,28 @@ fn borrows_temporary(m: &syn::ExprMethodCall) -> bool {
         }
         _ => true,
     };
-    owned && is_temporary(receiver) && super::mentions::Method::of(m).keeps_temporary()
+    owned && is_temporary(receiver) && keeps_temporary(m)
+}
+
+/// Whether `m` keeps its temporary receiver to the end of the statement (`Method::keeps_temporary`).
+/// A method of the crate's makes a value of the crate's, whose methods are the crate's even
+/// where their names are std's: `actor.tell(m).timeout(t).send()`, the crate's `send(self)`,
+/// keeps nothing.
+fn keeps_temporary(m: &syn::ExprMethodCall) -> bool {
+    let method = super::mentions::Method::of(m);
+    let mut receiver = &*m.receiver;
+    while let syn::Expr::Paren(p) = receiver {
+        receiver = &p.expr;
+    }
+    if let syn::Expr::MethodCall(inner) = receiver
+        && method.known.is_none()
+        && method.defined.is_none()
+        && super::mentions::Method::of(inner).defined.is_some()
+        && crate::defined::declared_mode(&method.name) == Some(crate::receivers::Mode::Value)
+    {
+        return false;
+    }
+    method.keeps_temporary()
 }
 
 /// The `else` of an `if let` whose scrutinee's temporaries were lifted into the locals `temps`:
@@ -1473,7 +1494,7 @@ fn holds_temporary(expr: &syn::Expr) -> bool {
 /// lives on after the call, to the end of the statement. A method not known to borrow is taken
 /// to consume it (a builder, an iterator adapter), as for an awaited expression.
 fn lends_temporary(m: &syn::ExprMethodCall) -> bool {
-    holds_temporary(&m.receiver) && super::mentions::Method::of(m).keeps_temporary()
+    holds_temporary(&m.receiver) && keeps_temporary(m)
 }
 
 /// Whether a value expression makes temporaries that rustc keeps to the end of the statement:

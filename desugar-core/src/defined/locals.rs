@@ -270,7 +270,12 @@ fn returned(
             let mut segments = p.path.segments.iter().rev();
             let function = segments.next()?.ident.to_string();
             let on = segments.next().map(|s| s.ident.to_string());
-            defined?.output(on.as_deref(), &function, part, awaited)
+            let defined = defined?;
+            // (`Wrapper(x)`: a tuple struct the crate declares.)
+            if on.is_none() && part == Part::Whole && !awaited && defined.declares(&function) {
+                return Some(function);
+            }
+            defined.output(on.as_deref(), &function, part, awaited)
         }
         _ => None,
     }

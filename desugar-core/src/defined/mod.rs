@@ -155,6 +155,11 @@ impl Defined {
             .then_some(first)
     }
 
+    /// Whether the crate declares a type named `name`.
+    fn declares(&self, name: &str) -> bool {
+        self.owned.contains(name) || self.generic.contains(name)
+    }
+
     /// The type whose method `name` is, if the crate defines methods of that name on one type
     /// only (and declares it in no trait).
     fn owner(&self, name: &str) -> Option<String> {
@@ -633,6 +638,17 @@ pub fn self_type(method: &syn::Ident) -> Option<String> {
     SELF_TYPE
         .with_borrow(Clone::clone)
         .or_else(|| DEFINED.with_borrow(|d| d.as_deref()?.owner(&method.to_string())))
+}
+
+/// How every method named `method` the crate defines takes its receiver, if they agree: for a
+/// receiver of the crate's own type whose name is not known, a method named as std's
+/// (`send`) included.
+pub fn declared_mode(method: &str) -> Option<Mode> {
+    DEFINED.with_borrow(|defined| {
+        let defs = defined.as_deref()?.methods.get(method)?;
+        let first = defs.first()?.mode;
+        defs.iter().all(|d| d.mode == first).then_some(first)
+    })
 }
 
 /// How the method of `call` takes its receiver, as the crate's definitions say.

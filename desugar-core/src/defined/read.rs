@@ -125,14 +125,16 @@ impl Reader<'_> {
 }
 
 impl Reader<'_> {
-    /// The `impl` blocks, structs and enums in a macro's input (`macro_rules!` bodies with `$`
+    /// The `impl` blocks, traits, structs and enums in a macro's input (`macro_rules!` bodies with `$`
     /// in them do not parse, and are skipped).
     fn items_in(&mut self, tokens: proc_macro2::TokenStream) {
         use proc_macro2::{Delimiter, TokenTree};
         let mut item: Option<proc_macro2::TokenStream> = None;
         for tt in tokens {
             let end = match (&item, &tt) {
-                (None, TokenTree::Ident(i)) if i == "impl" || i == "struct" || i == "enum" => {
+                (None, TokenTree::Ident(i))
+                    if i == "impl" || i == "trait" || i == "struct" || i == "enum" =>
+                {
                     item = Some(std::iter::once(tt).collect());
                     continue;
                 }
