@@ -1044,3 +1044,42 @@ case! {
         prep(t.clone(), 4).await
     }
 }
+
+// Crater, tiberius's `Client::query` (reduced): a stream reborrowing `&mut this.connection`,
+// kept across an `.await` and returned with `this`'s lifetime. `this`, not used after, was still
+// kept to the end of its scope, moved from state to state while reborrowed (E0505). A reference
+// has nothing to drop: one not used after is not kept.
+case! {
+    mut_reference_reborrowed_for_its_lifetime(t) => entry(t);
+    pub struct Conn(Vec<u32>, Trace);
+    pub struct Stream<'a>(&'a mut Conn, u32);
+    impl Stream<'_> {
+        async fn forward(&mut self) -> Result<(), ()> {
+            self.1 = self.0 .1.step("forward", 2, self.0 .0.len() as u32).await;
+            Ok(())
+        }
+    }
+    pub struct Client {
+        connection: Conn,
+    }
+    impl Client {
+        async fn flush(&mut self) -> Result<(), ()> {
+            self.connection.1.step("flush", 1, ()).await;
+            self.connection.0.push(1);
+            Ok(())
+        }
+    }
+    #[desugar]
+    async fn query<'a>(this: &'a mut Client, n: u32) -> Result<Stream<'a>, ()> {
+        this.flush().await?;
+        let mut result = Stream(&mut this.connection, n);
+        result.forward().await?;
+        Ok(result)
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let mut client = Client { connection: Conn(vec![], t.clone()) };
+        let stream = query(&mut client, 3).await.unwrap();
+        stream.1 + stream.0 .0.len() as u32
+    }
+}

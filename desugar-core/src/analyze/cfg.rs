@@ -1363,7 +1363,9 @@ fn decide(
             keep = true;
         } else {
             match init {
-                Init::Yes => keep = true,
+                // (A reference not used after has nothing to drop: not kept, which a `&mut`
+                // reborrowed for its whole lifetime needs, `Qs::new(&mut this.conn)` returned.)
+                Init::Yes => keep = !local.is_reference,
                 Init::No | Init::Gone => keep = false,
                 Init::Maybe => {
                     keep = false;
