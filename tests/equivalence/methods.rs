@@ -981,7 +981,8 @@ case! {
 // .timeout(t).send().await, ..)`, `timeout(self)` and `send(self)` the crate's. `send` named as
 // tokio's (which borrows) kept the builder as a temporary for the future to borrow, and the
 // crate's `send` moved it out of the state (E0507). A tuple struct's constructor types its local
-// (`Actor(1)`), and a value the crate's method made has the crate's methods.
+// (`Actor(1)`), an inherent method's result types the value (kameo's `ActorRef::tell`, also a
+// trait's), and a value the crate's method made has the crate's methods.
 case! {
     builder_of_the_crate_sent_by_value(t) => entry(t);
     pub trait MessageSend {
@@ -1005,10 +1006,68 @@ case! {
             self.2.step("send", 1, self.0).await
         }
     }
+    // (A trait's `tell` on `Actor` too: the inherent one is called, and tells the type.)
+    pub trait Subscriber {
+        fn tell(&self, t: &Trace) -> u32;
+    }
+    impl Subscriber for Actor {
+        fn tell(&self, _: &Trace) -> u32 {
+            0
+        }
+    }
     #[desugar]
     pub async fn entry(t: Trace) -> u32 {
         let actor = Actor(1);
         assert_eq!(actor.tell(&t).timeout(2).send().await, 3);
         actor.tell(&t).timeout(4).send().await
+    }
+}
+
+// Crater, kameo's `bounded_ask_requests_mailbox_timeout` again: its `TellRequest` implements
+// `MessageSend::send(self)` in a `macro_rules!` body, which the crate's definitions cannot read,
+// and another trait, implemented for other types only, declares `send(&self)`. A method of a
+// known type with no definition seen is as the traits that may be implemented for it declare.
+case! {
+    method_of_a_trait_implemented_by_a_macro(t) => entry(t);
+    pub trait MessageSend {
+        fn send(self) -> impl std::future::Future<Output = u32>;
+    }
+    pub trait Mailbox {
+        fn send(&self, n: u32) -> u32;
+    }
+    pub struct Bounded;
+    impl Mailbox for Bounded {
+        fn send(&self, n: u32) -> u32 {
+            n
+        }
+    }
+    pub struct Actor(u32);
+    pub struct Tell(u32, Noisy, Trace);
+    impl Actor {
+        fn tell(&self, t: &Trace) -> Tell {
+            Tell(self.0, t.noisy("request"), t.clone())
+        }
+    }
+    impl Tell {
+        fn timeout(self, n: u32) -> Tell {
+            Tell(self.0 + n, self.1, self.2)
+        }
+    }
+    macro_rules! message_send {
+        ($ty:ty) => {
+            impl MessageSend for $ty {
+                async fn send(self) -> u32 {
+                    self.1.touch();
+                    self.2.step("send", 1, self.0).await
+                }
+            }
+        };
+    }
+    message_send!(Tell);
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let actor = Actor(1);
+        let n = actor.tell(&t).timeout(2).send().await;
+        n + actor.tell(&t).timeout(4).send().await + Bounded.send(1)
     }
 }

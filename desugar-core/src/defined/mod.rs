@@ -51,6 +51,9 @@ pub struct Defined {
     trait_methods: HashSet<String>,
     /// The types declared `#[derive(.., Copy, ..)]`.
     copy: HashSet<String>,
+    /// The types each of the crate's traits is implemented for where its source says (`None`:
+    /// a blanket `impl<T> Trait for T`).
+    implementors: HashMap<String, HashSet<Option<String>>>,
     /// The package's edition, where its `Cargo.toml` says it.
     edition: Option<u16>,
     /// The `macro_rules!` it defines, by name, anywhere (in function bodies too).
@@ -90,8 +93,18 @@ struct Def {
     on: Option<String>,
     /// The trait that declares it, for a declaration in a trait.
     declared_in: Option<String>,
+    /// In an inherent `impl`: a method call finds it before a trait's of the same name.
+    inherent: bool,
     mode: Mode,
     returns: Returns,
+}
+
+/// The definitions of one name on one type, those of inherent `impl`s alone if there are
+/// any: a method call finds them before a trait's (`ActorRef::tell` before
+/// `MessageSubscriber::tell`).
+fn inherent_first<T: Clone>(defs: &[T], inherent: impl Fn(&T) -> bool) -> Vec<T> {
+    let own: Vec<T> = defs.iter().filter(|d| inherent(d)).cloned().collect();
+    if own.is_empty() { defs.to_vec() } else { own }
 }
 
 /// The name of a return type (`Self` as written), and of the `T` of the `Result<T, _>` or
@@ -104,6 +117,8 @@ struct Output {
     error: Option<String>,
     /// Of an `async fn`: the type of the call's `.await`, the call itself a future.
     awaited: bool,
+    /// Of a method of an inherent `impl`: see `Def::inherent`.
+    inherent: bool,
 }
 
 /// Which part of what a call returns a value is: all of it, what `?` or `Some(x)`/`Ok(x)`
@@ -133,6 +148,7 @@ impl Defined {
         let outputs = self
             .outputs
             .get(&(on.map(str::to_string), name.to_string()))?;
+        let outputs = inherent_first(outputs, |o| o.inherent);
         let named = |output: &Output| {
             let name = if output.awaited != awaited {
                 None
@@ -270,10 +286,26 @@ impl Defined {
                 return self.answer(method, None);
             }
             // A type of another crate, or one whose method comes from elsewhere: no answer.
-            Some(on) => defs
-                .iter()
-                .filter(|d| d.on.as_deref() == Some(on))
-                .collect(),
+            Some(on) => {
+                let own: Vec<&Def> = (defs.iter())
+                    .filter(|d| d.on.as_deref() == Some(on))
+                    .collect();
+                if own.is_empty() {
+                    // Implemented where the crate's source does not say (a macro's, a blanket
+                    // `impl`): as the crate's traits declare it, those not seen implemented for
+                    // other types only.
+                    let implemented = |t: &String| {
+                        self.implementors.get(t).is_none_or(|types| {
+                            types.contains(&None) || types.contains(&Some(on.to_string()))
+                        })
+                    };
+                    (defs.iter())
+                        .filter(|d| d.declared_in.as_ref().is_some_and(implemented))
+                        .collect()
+                } else {
+                    inherent_first(&own, |d| d.inherent)
+                }
+            }
             // A receiver of any type may be std's, whose methods the crate does not define.
             None if std_method(method) => return None,
             None => defs.iter().collect(),

@@ -19,6 +19,7 @@ impl Defined {
             defined: self,
             on: None,
             in_trait: None,
+            inherent: false,
             mods: Vec::new(),
         };
         reader.visit_file(&file);
@@ -32,6 +33,8 @@ struct Reader<'a> {
     on: Option<String>,
     /// The trait whose declarations are under way.
     in_trait: Option<String>,
+    /// In an inherent `impl` (whose methods win over a trait's of the same name).
+    inherent: bool,
     /// The modules in other files: with `#[path]`, outside the crate's directory too.
     mods: Vec<Module>,
 }
@@ -79,6 +82,7 @@ impl Reader<'_> {
                 unwrapped: first_argument(ty).and_then(name),
                 error: second_argument(ty).and_then(name),
                 awaited: sig.asyncness.is_some(),
+                inherent: self.inherent && self.on.is_some(),
             };
             self.defined
                 .outputs
@@ -114,6 +118,7 @@ impl Reader<'_> {
             .push(Def {
                 on: self.on.clone(),
                 declared_in: self.in_trait.clone().filter(|_| self.on.is_none()),
+                inherent: self.inherent && self.on.is_some(),
                 mode,
                 returns: if owned {
                     Returns::Owned(types)
@@ -168,6 +173,20 @@ impl<'ast> Visit<'ast> for Reader<'_> {
         if implements_drop && let Some(ty) = type_name(&i.self_ty) {
             self.defined.drops.insert(ty);
         }
+        if let Some((_, path, _)) = &i.trait_
+            && let Some(name) = path_name(path)
+        {
+            let ty = type_name(&i.self_ty);
+            let blanket = ty
+                .as_ref()
+                .is_none_or(|ty| i.generics.type_params().any(|p| p.ident == ty));
+            let ty = if blanket { None } else { ty };
+            self.defined
+                .implementors
+                .entry(name)
+                .or_default()
+                .insert(ty);
+        }
         // (Which methods a trait may give a signature: those cannot gain lifetimes.)
         let set = match i.trait_ {
             Some(_) => &mut self.defined.trait_methods,
@@ -179,8 +198,10 @@ impl<'ast> Visit<'ast> for Reader<'_> {
             }
         }
         let outer = self.on.replace(type_name(&i.self_ty).unwrap_or_default());
+        let outer_inherent = std::mem::replace(&mut self.inherent, i.trait_.is_none());
         syn::visit::visit_item_impl(self, i);
         self.on = outer;
+        self.inherent = outer_inherent;
     }
 
     fn visit_item_trait(&mut self, i: &'ast syn::ItemTrait) {
