@@ -129,6 +129,20 @@ mod native {
                 .await
         }
     }
+
+    // (Crater, tiberius's `Client::connect`: no `self`, a parameter of the `impl`'s type
+    // parameter `S`, which must outlive the future's lifetimes: E0309 without a bound.)
+    pub struct Client<S> {
+        pub stream: S,
+        pub n: u32,
+    }
+
+    impl<S: Send + Unpin> Client<S> {
+        pub async fn connect(trace: &Trace, stream: S) -> Result<Client<S>, ()> {
+            let n = trace.step("connect", 1, 7).await;
+            Ok(Client { stream, n })
+        }
+    }
 }
 
 mod desugared {
@@ -260,6 +274,21 @@ mod desugared {
                 .await
         }
     }
+
+    // (Crater, tiberius's `Client::connect`: no `self`, a parameter of the `impl`'s type
+    // parameter `S`, which must outlive the future's lifetimes: E0309 without a bound.)
+    pub struct Client<S> {
+        pub stream: S,
+        pub n: u32,
+    }
+
+    impl<S: Send + Unpin> Client<S> {
+        #[desugar::desugar]
+        pub async fn connect(trace: &Trace, stream: S) -> Result<Client<S>, ()> {
+            let n = trace.step("connect", 1, 7).await;
+            Ok(Client { stream, n })
+        }
+    }
 }
 
 macro_rules! scenario {
@@ -305,7 +334,8 @@ macro_rules! scenario {
             }
             .or_default()
             .await;
-            (n, d, f, items, h, o, s1, s2)
+            let client = $module::Client::connect(&store.trace, 5u8).await.unwrap();
+            (n, d, f, items, h, o, s1, s2, client.stream, client.n)
         }
     };
 }

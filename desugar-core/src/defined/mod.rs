@@ -672,6 +672,11 @@ pub fn self_type(method: &syn::Ident) -> Option<String> {
         .or_else(|| DEFINED.with_borrow(|d| d.as_deref()?.owner(&method.to_string())))
 }
 
+/// Whether the crate declares a struct or enum named `name`.
+pub fn declares_type(name: &str) -> bool {
+    DEFINED.with_borrow(|defined| defined.as_deref().is_some_and(|d| d.declares(name)))
+}
+
 /// How every method named `method` the crate defines takes its receiver, if they agree: for a
 /// receiver of the crate's own type whose name is not known, a method named as std's
 /// (`send`) included.

@@ -170,6 +170,15 @@ pub fn desugar(f: &AsyncFn, keeps_borrows: bool, params_in_body: bool) -> Desuga
                 let where_clause = sig.generics.make_where_clause();
                 where_clause.predicates.push(syn::parse_quote!(Self: #fut));
             }
+            // A parameter's type named by one identifier the signature does not declare may be
+            // a type parameter of the `impl` around it (`fn connect(s: S)` in `impl<S> Client<S>`),
+            // which nothing else bounds when there is no `self`: it outlives `'fut`.
+            for outer in outer_type_names(&sig, &types) {
+                let where_clause = sig.generics.make_where_clause();
+                where_clause
+                    .predicates
+                    .push(syn::parse_quote!(#outer: #fut));
+            }
             // Each `impl Trait` of a parameter's type (`impl Fn()`, `Option<impl Fn()>`,
             // `Pin<&mut impl Future>`) is a type parameter too: it outlives `'fut`.
             struct Outlives<'a>(&'a Lifetime);
@@ -238,6 +247,52 @@ pub fn desugar(f: &AsyncFn, keeps_borrows: bool, params_in_body: bool) -> Desuga
 /// Adds `: 'fut` to every lifetime and type parameter, where its other bounds are written (the
 /// `where` clause if it has one there, else inline), so the signature stays as the user laid it
 /// out.
+/// The single identifiers named like type parameters that parameters' types name as types
+/// (`S`, `Option<S>`), besides the function's own type parameters, `Self`, primitives, std's
+/// prelude types and the types the crate declares, if the function has no `self` (whose
+/// `Self: 'fut` bounds an `impl`'s).
+fn outer_type_names(sig: &Signature, own: &[Ident]) -> Vec<Ident> {
+    struct Names<'a>(&'a [Ident], Vec<Ident>);
+    impl<'ast> Visit<'ast> for Names<'_> {
+        fn visit_type_path(&mut self, p: &'ast syn::TypePath) {
+            if p.qself.is_none()
+                && let Some(ident) = p.path.get_ident()
+            {
+                let name = ident.to_string();
+                // (Named as type parameters are, `S`, `IO`, `Fut`: a type of another crate
+                // may have a lifetime parameter, which a bound cannot leave out.)
+                let short = name.len() <= 3 || name.chars().all(|c| c.is_ascii_uppercase());
+                let known = !short
+                    || self.0.contains(ident)
+                    || name == "Self"
+                    || crate::analyze::primitive(&name)
+                    || matches!(
+                        name.as_str(),
+                        "str" | "String" | "Vec" | "Box" | "Option" | "Result"
+                    )
+                    || crate::defined::declares_type(&name);
+                if !known && !self.1.contains(ident) {
+                    self.1.push(ident.clone());
+                }
+            }
+            syn::visit::visit_type_path(self, p);
+        }
+        // (`impl Fn(S)`'s and `dyn Fn(S)`'s types are bounded with them.)
+        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {}
+        fn visit_type_trait_object(&mut self, _: &'ast syn::TypeTraitObject) {}
+    }
+    if sig.receiver().is_some() {
+        return Vec::new();
+    }
+    let mut names = Names(own, Vec::new());
+    for input in &sig.inputs {
+        if let FnArg::Typed(t) = input {
+            names.visit_type(&t.ty);
+        }
+    }
+    names.1
+}
+
 fn bound_by(generics: &mut syn::Generics, lifetimes: &[Lifetime], types: &[Ident], fut: &Lifetime) {
     let in_where = |generics: &syn::Generics, name: &str| -> bool {
         generics.where_clause.as_ref().is_some_and(|w| {
