@@ -1071,3 +1071,42 @@ case! {
         n + actor.tell(&t).timeout(4).send().await + Bounded.send(1)
     }
 }
+
+// Crater, tiberius's `forward_to_metadata` and `columns` (reduced): `Pin::new(&mut
+// self.stream).peek().await`, `peek(self: Pin<&mut Self>)`. `peek`, by its name, borrowed the
+// pin, which was kept for the future and moved out of the state (E0507). A method called on a
+// pin made for it takes the pin by value.
+case! {
+    method_on_a_pin_made_for_it(t) => entry(t);
+    pub struct Peekable(Vec<u32>, Trace);
+    impl Peekable {
+        fn peek(self: std::pin::Pin<&mut Self>) -> common::Step<Option<u32>> {
+            let v = self.0.last().copied();
+            self.1.step("peek", 1, v)
+        }
+    }
+    pub struct Stream {
+        tokens: Peekable,
+        seen: u32,
+    }
+    #[desugar]
+    async fn forward(this: &mut Stream) -> Result<u32, ()> {
+        loop {
+            let item = std::pin::Pin::new(&mut this.tokens).peek().await.map(|r| r + 1);
+            match item {
+                Some(5) => break,
+                Some(_) => {
+                    this.tokens.0.pop();
+                    this.seen += 1;
+                }
+                None => break,
+            }
+        }
+        Ok(this.seen)
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> Result<u32, ()> {
+        let mut s = Stream { tokens: Peekable(vec![1, 4, 7, 9], t), seen: 0 };
+        forward(&mut s).await
+    }
+}

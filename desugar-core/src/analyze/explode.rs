@@ -1421,6 +1421,17 @@ fn keeps_temporary(m: &syn::ExprMethodCall) -> bool {
     while let syn::Expr::Paren(p) = receiver {
         receiver = &p.expr;
     }
+    // `Pin::new(&mut s).peek()`: a method called on a pin made for it takes `self: Pin<&mut
+    // Self>`, by value (what it returns borrows `s`, not the pin), unless it is the pin's own.
+    if let syn::Expr::Call(c) = receiver
+        && let syn::Expr::Path(p) = &*c.func
+        && let [.., ty, f] = &p.path.segments.iter().collect::<Vec<_>>()[..]
+        && ty.ident == "Pin"
+        && (f.ident == "new" || f.ident == "new_unchecked")
+        && !matches!(method.name.as_str(), "as_mut" | "as_ref" | "set")
+    {
+        return false;
+    }
     if let syn::Expr::MethodCall(inner) = receiver
         && method.known.is_none()
         && method.defined.is_none()
