@@ -1110,3 +1110,32 @@ case! {
         forward(&mut s).await
     }
 }
+
+// Crater, async_zip's `read_bytes` (reduced): `reader.take(n).read_to_end(&mut buf).await`,
+// tokio's `AsyncReadExt::take(self, limit)`. Named as `Option::take(&mut self)`, it was guessed
+// to borrow (the check failed, E0277). `take` with a limit takes its receiver; what it makes
+// holds what the receiver borrowed (`v.iter().take(2)`).
+case! {
+    take_with_a_limit_takes_its_receiver(t) => entry(t);
+    #[desugar]
+    async fn read_bytes<R>(t: &Trace, reader: R, n: usize) -> std::io::Result<Vec<u8>>
+    where
+        R: tokio::io::AsyncRead + Unpin,
+    {
+        use tokio::io::AsyncReadExt;
+        let mut buffer = Vec::with_capacity(n);
+        t.step("before", 1, ()).await;
+        reader.take(n as u64).read_to_end(&mut buffer).await?;
+        Ok(buffer)
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> (Vec<u8>, u32) {
+        let data = vec![1u8, 2, 3, 4];
+        let bytes = read_bytes(&t, &data[..], 3).await.unwrap();
+        let v = vec![t.val(1), t.val(2), t.val(3)];
+        let mut it = v.iter().take(2);
+        let a = t.step("mid", 1, 1).await;
+        let s: u32 = it.by_ref().map(|x| x.get()).sum();
+        (bytes, a + s)
+    }
+}

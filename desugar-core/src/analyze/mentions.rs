@@ -64,10 +64,17 @@ impl Method {
 
     /// The method of `x.m(..)`, as rustc told or not.
     pub fn of(call: &syn::ExprMethodCall) -> Method {
+        let name = call.method.to_string();
+        // `take(n)`, with a limit, is `Iterator`'s, `Read`'s and their async kin's, which take
+        // `self`; `Option::take()` has none.
+        let by_arity = (name == "take" && call.args.len() == 1).then_some(Known {
+            mode: Mode::Value,
+            lends: false,
+        });
         Method {
-            name: call.method.to_string(),
+            name,
             known: crate::receivers::known(&call.method),
-            defined: crate::defined::answer(call),
+            defined: crate::defined::answer(call).or(by_arity),
         }
     }
 

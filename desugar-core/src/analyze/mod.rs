@@ -1371,8 +1371,12 @@ fn borrow_roots(expr: &syn::Expr) -> Vec<String> {
                 && matches!(&*m.receiver, syn::Expr::MethodCall(inner)
                     if !gives_option(&inner.method.to_string()));
             // (As rustc or the crate's signatures tell: `fn parameters(&self) -> Params<'_>`.)
-            let lends = mentions::Method::of(m).lends();
-            if adapter {
+            let called = mentions::Method::of(m);
+            let lends = called.lends();
+            // (`lends` is known where rustc or the crate tell, or the arity does: `take(2)`.)
+            if adapter || called.consumes() && (lends.is_some() || !cfg::makes_owned(&method)) {
+                // (What a method that takes its receiver makes may hold what the receiver
+                // borrowed: `v.iter().take(2)`.)
                 borrow_roots(&m.receiver)
             } else if lends == Some(false) || lends.is_none() && cfg::makes_owned(&method) {
                 Vec::new()
