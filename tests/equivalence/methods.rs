@@ -1139,3 +1139,33 @@ case! {
         (bytes, a + s)
     }
 }
+
+// Crater, async_zip's `close` (reduced): `self.hasher.finalize()` on crc32fast's `Hasher`,
+// `finalize(self)`, was guessed to borrow (the check failed, E0277). Hashers' and digests'
+// `finalize` take `self`. (The type is made by a macro, so that the crate's definitions do not
+// show the method.)
+case! {
+    finalize_takes_the_hasher(t) => entry(t);
+    macro_rules! hasher {
+        ($name:ident) => {
+            pub struct $name(u32, Noisy);
+            impl $name {
+                pub fn update(&mut self, n: u32) {
+                    self.0 += n;
+                }
+                pub fn finalize(self) -> u32 {
+                    self.1.touch();
+                    self.0
+                }
+            }
+        };
+    }
+    hasher!(Hasher);
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let mut hasher = Hasher(1, t.noisy("hasher"));
+        hasher.update(t.step("data", 1, 2).await);
+        let crc = hasher.finalize();
+        crc + t.step("close", 1, 3).await
+    }
+}

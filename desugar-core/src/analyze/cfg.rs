@@ -2192,6 +2192,11 @@ pub fn consuming(method: &str) -> bool {
                 | "finish"
                 // bytes' `BytesMut::freeze(self)`.
                 | "freeze"
+                // Hashers and digests (crc32fast, sha2, hmac): `finalize(self)`; tokio-util's
+                // `compat(self)`, `compat_write(self)`.
+                | "finalize"
+                | "compat"
+                | "compat_write"
                 // The adaptors and consumers `Iterator`, `StreamExt` and `TryStreamExt` agree
                 // take `self` (not `try_fold`, `try_for_each`: `Iterator`'s borrow; nor `count`,
                 // `sum`: other types' getters of those names borrow).
