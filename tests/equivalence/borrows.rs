@@ -1083,3 +1083,30 @@ case! {
         stream.1 + stream.0 .0.len() as u32
     }
 }
+
+// Crater, async_zip's `done` and `skip` (reduced): `reader.read(&mut [0; 1]).await`. A constant
+// borrowed mutably is a temporary, not promoted to a `'static` as `&[0; 1]` would be: the
+// future borrows it, so it lives in the state (E0716).
+case! {
+    mutably_borrowed_constant_in_an_awaited_call(t) => entry(t);
+    pub struct Reader(Vec<u8>, Trace);
+    impl Reader {
+        async fn read(&mut self, buf: &mut [u8]) -> usize {
+            self.1.step("read", 1, ()).await;
+            let n = buf.len().min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0.drain(..n);
+            n
+        }
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> usize {
+        let mut r = Reader(vec![1, 2, 3, 4, 5], t);
+        let first = r.read(&mut [0; 1]).await;
+        let mut total = first;
+        while r.read(&mut [0; 2]).await != 0 {
+            total += 1;
+        }
+        total
+    }
+}

@@ -160,7 +160,7 @@ impl Builder {
             match expr {
                 // A temporary the reference, field or index is taken of, or the method is called
                 // on, lives to the end of the construct: it is lifted, the rest stays.
-                syn::Expr::Reference(r) if holds_temporary(&r.expr) => {
+                syn::Expr::Reference(r) if holds_temporary(&r.expr) || unpromoted(r) => {
                     let mut r = r.clone();
                     *r.expr = self.place(&r.expr, out)?;
                     return Ok(syn::Expr::Reference(r));
@@ -194,7 +194,7 @@ impl Builder {
                 *r.expr = self.place(&r.expr, out)?;
                 return Ok(syn::Expr::Reference(r));
             }
-            if self.lifting_borrows && is_temporary(&r.expr) {
+            if self.lifting_borrows && (is_temporary(&r.expr) || unpromoted(r)) {
                 let inner = self.explode(&r.expr, out)?;
                 let temp = self.lift(inner, out);
                 let mut r = r.clone();
@@ -484,7 +484,7 @@ impl Builder {
                         *r.expr = self.place(&r.expr, out)?;
                         syn::Expr::Reference(r)
                     } else if let syn::Expr::Reference(mut r) = residual.clone()
-                        && is_temporary(&r.expr)
+                        && (is_temporary(&r.expr) || unpromoted(&r))
                     {
                         // `&make()`: the temporary, which rustc keeps to the end of the
                         // statement, becomes a local; the reference to it is taken in place.
@@ -1346,7 +1346,7 @@ pub(super) fn has_borrowed_temporary(expr: &syn::Expr) -> bool {
     struct Find(bool);
     impl<'ast> syn::visit::Visit<'ast> for Find {
         fn visit_expr_reference(&mut self, r: &'ast syn::ExprReference) {
-            if is_temporary(&r.expr) {
+            if is_temporary(&r.expr) || unpromoted(r) {
                 self.0 = true;
             }
             syn::visit::visit_expr_reference(self, r);
@@ -1516,7 +1516,7 @@ fn has_place_temporary(expr: &syn::Expr) -> bool {
     struct Find(bool);
     impl<'ast> syn::visit::Visit<'ast> for Find {
         fn visit_expr_reference(&mut self, r: &'ast syn::ExprReference) {
-            self.0 |= holds_temporary(&r.expr);
+            self.0 |= holds_temporary(&r.expr) || unpromoted(r);
             syn::visit::visit_expr_reference(self, r);
         }
         fn visit_expr_field(&mut self, f: &'ast syn::ExprField) {
@@ -1581,6 +1581,17 @@ pub(super) fn is_temporary(expr: &syn::Expr) -> bool {
         syn::Expr::Repeat(r) => !matches!(*r.expr, syn::Expr::Lit(_)),
         _ => true,
     }
+}
+
+/// `&mut [0; 1]`, `&mut 5`: a constant borrowed mutably is not promoted to a `'static`, but a
+/// temporary (only `&mut []` is).
+fn unpromoted(r: &syn::ExprReference) -> bool {
+    r.mutability.is_some()
+        && match &*r.expr {
+            syn::Expr::Array(a) => !a.elems.is_empty(),
+            syn::Expr::Repeat(_) | syn::Expr::Lit(_) => true,
+            _ => false,
+        }
 }
 
 /// Whether a pattern has `ref` or `ref mut` bindings.
