@@ -1110,3 +1110,35 @@ case! {
         total
     }
 }
+
+// Crater, async_zip's `into_entry` (reduced): `let entry = this.file.entries.get(i).ok_or(())?;`
+// kept across an `.await`, then `this.reader` moved. What `?` unwraps holds the borrow of
+// `this.file`, which was moved from state to state while borrowed (E0716, E0505).
+case! {
+    borrow_through_the_question_mark(t) => entry(t);
+    pub struct Entry(u32, Trace);
+    impl Entry {
+        async fn seek(&self, r: &mut Vec<u8>) -> Result<(), ()> {
+            r.push(self.1.step("seek", 1, self.0 as u8).await);
+            Ok(())
+        }
+    }
+    pub struct File {
+        entries: Vec<Entry>,
+    }
+    pub struct Reader {
+        reader: Vec<u8>,
+        file: File,
+    }
+    #[desugar]
+    async fn into_entry(mut this: Reader, index: usize) -> Result<(Vec<u8>, u32), ()> {
+        let stored = this.file.entries.get(index).ok_or(())?;
+        stored.seek(&mut this.reader).await?;
+        Ok((this.reader, stored.0))
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> (Result<(Vec<u8>, u32), ()>, Result<(Vec<u8>, u32), ()>) {
+        let make = |t: &Trace| Reader { reader: vec![9], file: File { entries: vec![Entry(4, t.clone())] } };
+        (into_entry(make(&t), 0).await, into_entry(make(&t), 1).await)
+    }
+}

@@ -1343,6 +1343,8 @@ fn borrow_roots(expr: &syn::Expr) -> Vec<String> {
         syn::Expr::Reference(r) => place_root(&r.expr).into_iter().collect(),
         syn::Expr::Paren(p) => borrow_roots(&p.expr),
         syn::Expr::Group(g) => borrow_roots(&g.expr),
+        // (`v.get(i).ok_or(e)?`: what `?` unwraps holds the same borrows.)
+        syn::Expr::Try(t) => borrow_roots(&t.expr),
         // (`&oid as &_`: a lifted element, `explode::coercible`.)
         syn::Expr::Cast(c) => borrow_roots(&c.expr),
         // `(self, &lock)`, `[&a, &b]`, `Pair { a: &x, .. }`: what the values borrow.
