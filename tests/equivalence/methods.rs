@@ -1169,3 +1169,100 @@ case! {
         crc + t.step("close", 1, 3).await
     }
 }
+
+// Crater, tiberius's `create_tls_stream` (reduced): `builder = builder.use_sni(false);` in a
+// `match` arm, then `builder.connect(stream).await` borrowing it. `use_sni`, of another crate
+// (made by a macro here), was guessed to borrow, the builder was kept in a slot for the future
+// to borrow, and the builder's methods moved it out of the slot (E0507). A method whose result
+// is assigned back to its receiver is a builder's, taking it by value (a guess, checked).
+case! {
+    builder_reassigned_from_its_own_method(t) => entry(t);
+    macro_rules! connector {
+        ($name:ident) => {
+            pub struct $name(Vec<&'static str>, Noisy);
+            impl $name {
+                pub fn use_sni(mut self, on: bool) -> Self {
+                    self.0.push(if on { "sni" } else { "no sni" });
+                    self
+                }
+                pub fn accept_invalid(mut self) -> Self {
+                    self.0.push("invalid");
+                    self
+                }
+                pub async fn connect(&self, t: &Trace, n: u32) -> Result<String, ()> {
+                    t.step("connect", 1, ()).await;
+                    self.1.touch();
+                    Ok(format!("{n}: {}", self.0.join(", ")))
+                }
+            }
+        };
+    }
+    connector!(Connector);
+    #[desugar]
+    async fn connect(t: &Trace, trust: u8, n: u32) -> Result<String, ()> {
+        let mut builder = Connector(Vec::new(), t.noisy("builder"));
+        match trust {
+            0 => {
+                builder = builder.accept_invalid();
+                builder = builder.use_sni(false);
+            }
+            _ => builder = builder.use_sni(true),
+        }
+        Ok(builder.connect(t, n).await?)
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> (Result<String, ()>, Result<String, ()>) {
+        (connect(&t, 0, 1).await, connect(&t, 1, 2).await)
+    }
+}
+
+// Crater, tiberius's `Connection::close` (reduced): `this.transport.close().await`, the field a
+// `Framed<..>` whose `close(&mut self)` is another crate's (made by a macro here), while the
+// crate's own `close`s take `self`. The field's generic type went unnamed, so the crate's
+// `close` answered for it: moved into the future that borrows it (E0716). A generic type is
+// named by its path's last segment.
+case! {
+    method_of_a_field_of_generic_foreign_type(t) => entry(t);
+    pub struct Framed<T>(T, Trace);
+    pub struct Close<'a, T>(&'a mut Framed<T>, common::Step<()>);
+    impl<T: Unpin> std::future::Future for Close<'_, T> {
+        type Output = Result<(), ()>;
+        fn poll(
+            mut self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Result<(), ()>> {
+            std::pin::Pin::new(&mut self.1).poll(cx).map(Ok)
+        }
+    }
+    macro_rules! sink {
+        ($t:ident) => {
+            pub trait $t<T> {
+                fn close(&mut self) -> Close<'_, T>;
+            }
+            impl<T> $t<T> for Framed<T> {
+                fn close(&mut self) -> Close<'_, T> {
+                    let step = self.1.step("close", 1, ());
+                    Close(self, step)
+                }
+            }
+        };
+    }
+    sink!(SinkExt);
+    pub struct Connection {
+        transport: Framed<Noisy>,
+    }
+    impl Connection {
+        pub async fn close(self) -> Result<(), ()> {
+            close(self).await
+        }
+    }
+    #[desugar]
+    async fn close(mut this: Connection) -> Result<(), ()> {
+        this.transport.close().await
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> Result<(), ()> {
+        let c = Connection { transport: Framed(t.noisy("io"), t.clone()) };
+        c.close().await
+    }
+}

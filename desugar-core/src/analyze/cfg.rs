@@ -1936,7 +1936,7 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
         .nodes
         .iter()
         .flat_map(|n| n.uses.iter())
-        .filter(|u| matches!(u.kind, Use::Move | Use::Field))
+        .filter(|u| by_value(&u.kind) || u.kind == Use::Field)
         .map(|u| u.local)
         .collect();
     for (p, point) in a.points.iter().enumerate() {

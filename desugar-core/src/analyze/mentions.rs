@@ -38,6 +38,15 @@ pub struct Method {
     pub defined: Option<Known>,
 }
 
+/// `x = x.m(..)`: the call, if the receiver is the local assigned.
+fn reassigned_by(a: &syn::ExprAssign) -> Option<&syn::ExprMethodCall> {
+    let Expr::MethodCall(m) = &*a.right else {
+        return None;
+    };
+    let left = plain_ident(&a.left)?;
+    (plain_ident(&m.receiver)? == left).then_some(m)
+}
+
 /// The name of [`Method::called`].
 const CALLED: &str = "()";
 
@@ -76,6 +85,25 @@ impl Method {
             known: crate::receivers::known(&call.method),
             defined: crate::defined::answer(call).or(by_arity),
         }
+    }
+
+    /// The method of `x = x.m(..)`: a builder's, which takes `x` by value and gives back the
+    /// new one (`builder = builder.use_sni(false)`), unless rustc, the crate or the name says
+    /// otherwise; a guess, checked as any.
+    pub fn of_reassigned(call: &syn::ExprMethodCall) -> Method {
+        let mut method = Method::of(call);
+        let name = method.name.as_str();
+        let named = super::cfg::borrowing(name)
+            || super::cfg::consuming(name)
+            || super::cfg::returns_borrow(name)
+            || super::cfg::makes_owned(name);
+        if method.told().is_none() && !named {
+            method.defined = Some(Known {
+                mode: Mode::Value,
+                lends: false,
+            });
+        }
+        method
     }
 
     /// What rustc told, or else what the crate's definitions say.
@@ -812,7 +840,15 @@ impl Collector {
                 }
             }
             Expr::Assign(a) => {
-                self.expr(&a.right, Use::Move);
+                match reassigned_by(a) {
+                    Some(m) => {
+                        self.expr(&m.receiver, Use::Receiver(Method::of_reassigned(m)));
+                        let method = m.method.to_string();
+                        let callee = crate::defined::Callee::Method(&method);
+                        self.arguments(&callee, m.args.iter());
+                    }
+                    None => self.expr(&a.right, Use::Move),
+                }
                 let target = if is_plain_path(&a.left) {
                     Use::Assign
                 } else {
