@@ -143,6 +143,35 @@ mod native {
             Ok(Client { stream, n })
         }
     }
+
+    // (Crater, async_zip's `EntryStreamWriter::from_raw` and `write_lfh`: no `self`, a
+    // parameter borrowed for the `impl`'s lifetime `'b`, which must outlive the future's.)
+    pub struct Writer {
+        pub trace: Trace,
+        pub out: Vec<u32>,
+        pub zip64: bool,
+    }
+
+    pub struct EntryWriter<'b> {
+        pub w: &'b mut Writer,
+        pub n: usize,
+    }
+
+    impl<'b> EntryWriter<'b> {
+        pub async fn from_raw(writer: &'b mut Writer, item: u32) -> Result<EntryWriter<'b>, ()> {
+            let n = EntryWriter::write_lfh(writer, &item).await?;
+            Ok(EntryWriter { w: writer, n })
+        }
+
+        async fn write_lfh(writer: &'b mut Writer, item: &u32) -> Result<usize, ()> {
+            if !writer.zip64 {
+                writer.zip64 = true;
+            }
+            writer.trace.step("lfh", 1, ()).await;
+            writer.out.push(*item);
+            Ok(writer.out.len())
+        }
+    }
 }
 
 mod desugared {
@@ -289,6 +318,37 @@ mod desugared {
             Ok(Client { stream, n })
         }
     }
+
+    // (Crater, async_zip's `EntryStreamWriter::from_raw` and `write_lfh`: no `self`, a
+    // parameter borrowed for the `impl`'s lifetime `'b`, which must outlive the future's.)
+    pub struct Writer {
+        pub trace: Trace,
+        pub out: Vec<u32>,
+        pub zip64: bool,
+    }
+
+    pub struct EntryWriter<'b> {
+        pub w: &'b mut Writer,
+        pub n: usize,
+    }
+
+    impl<'b> EntryWriter<'b> {
+        #[desugar::desugar]
+        pub async fn from_raw(writer: &'b mut Writer, item: u32) -> Result<EntryWriter<'b>, ()> {
+            let n = EntryWriter::write_lfh(writer, &item).await?;
+            Ok(EntryWriter { w: writer, n })
+        }
+
+        #[desugar::desugar]
+        async fn write_lfh(writer: &'b mut Writer, item: &u32) -> Result<usize, ()> {
+            if !writer.zip64 {
+                writer.zip64 = true;
+            }
+            writer.trace.step("lfh", 1, ()).await;
+            writer.out.push(*item);
+            Ok(writer.out.len())
+        }
+    }
 }
 
 macro_rules! scenario {
@@ -335,7 +395,16 @@ macro_rules! scenario {
             .or_default()
             .await;
             let client = $module::Client::connect(&store.trace, 5u8).await.unwrap();
-            (n, d, f, items, h, o, s1, s2, client.stream, client.n)
+            let mut writer = $module::Writer {
+                trace: store.trace.clone(),
+                out: Vec::new(),
+                zip64: false,
+            };
+            let entry = $module::EntryWriter::from_raw(&mut writer, 8)
+                .await
+                .unwrap();
+            let e = (entry.n, entry.w.zip64);
+            (n, d, f, items, h, o, s1, s2, client.stream, client.n, e)
         }
     };
 }

@@ -314,7 +314,8 @@ fn field_type(ty: &syn::Type) -> FieldType {
         syn::Type::Path(p) if p.qself.is_none() => match p.path.get_ident() {
             Some(name) if primitive(&name.to_string()) => FieldType::Copy(Some(name.to_string())),
             Some(name) => FieldType::Named(name.to_string()),
-            None => FieldType::Other,
+            // (`Framed<Io, Codec>`, `sync::Mutex<T>`: its methods are looked up by its name.)
+            None => path_name(&p.path).map_or(FieldType::Other, FieldType::Named),
         },
         _ => FieldType::Other,
     }

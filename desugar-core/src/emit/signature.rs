@@ -179,6 +179,13 @@ pub fn desugar(f: &AsyncFn, keeps_borrows: bool, params_in_body: bool) -> Desuga
                     .predicates
                     .push(syn::parse_quote!(#outer: #fut));
             }
+            // So is a lifetime of the `impl`'s (`writer: &'b mut W` in `impl<'b> ..`).
+            for outer in outer_lifetimes(&sig, &lifetimes) {
+                let where_clause = sig.generics.make_where_clause();
+                where_clause
+                    .predicates
+                    .push(syn::parse_quote!(#outer: #fut));
+            }
             // Each `impl Trait` of a parameter's type (`impl Fn()`, `Option<impl Fn()>`,
             // `Pin<&mut impl Future>`) is a type parameter too: it outlives `'fut`.
             struct Outlives<'a>(&'a Lifetime);
@@ -280,6 +287,32 @@ fn outer_type_names(sig: &Signature, own: &[Ident]) -> Vec<Ident> {
         // (`impl Fn(S)`'s and `dyn Fn(S)`'s types are bounded with them.)
         fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {}
         fn visit_type_trait_object(&mut self, _: &'ast syn::TypeTraitObject) {}
+    }
+    if sig.receiver().is_some() {
+        return Vec::new();
+    }
+    let mut names = Names(own, Vec::new());
+    for input in &sig.inputs {
+        if let FnArg::Typed(t) = input {
+            names.visit_type(&t.ty);
+        }
+    }
+    names.1
+}
+
+/// The lifetimes parameters' types name that the signature does not declare (an `impl`'s), if
+/// the function has no `self`.
+fn outer_lifetimes(sig: &Signature, own: &[Lifetime]) -> Vec<Lifetime> {
+    struct Names<'a>(&'a [Lifetime], Vec<Lifetime>);
+    impl<'ast> Visit<'ast> for Names<'_> {
+        fn visit_lifetime(&mut self, l: &'ast Lifetime) {
+            if l.ident != "static" && l.ident != "_" && !self.0.contains(l) && !self.1.contains(l) {
+                self.1.push(l.clone());
+            }
+        }
+        // (`for<'a> Fn(&'a T)` declares its own.)
+        fn visit_bound_lifetimes(&mut self, _: &'ast syn::BoundLifetimes) {}
+        fn visit_type_bare_fn(&mut self, _: &'ast syn::TypeBareFn) {}
     }
     if sig.receiver().is_some() {
         return Vec::new();
