@@ -907,3 +907,35 @@ case! {
         f1(t.clone(), 3).await + f1(t.clone(), 4).await
     }
 }
+
+// Fuzz seed 12916 (reduced): a parameter split into its fields (`this.a` moves), whose `Copy`
+// field `this.n` is read in a `loop` inside an awaited call's argument. A move there happens on
+// some paths only as far as the analysis sees, and a `Copy` value needs no drop flag: it was
+// kept at the next `.await` though moved into the first one's future (E0425). A `Copy` value not
+// used after is not kept.
+case! {
+    copy_field_moved_in_a_loop_of_an_awaited_argument(t) => entry(t);
+    struct Ctx12916 {
+        a: Val,
+        n: u32,
+    }
+    #[desugar]
+    async fn send(this: Ctx12916, t: Trace) -> u32 {
+        let items = t
+            .step("s4", 1, {
+                let mut c = 0;
+                loop {
+                    c += 1;
+                    if c > 1 {
+                        break vec![t.val(this.n), this.a];
+                    }
+                }
+            })
+            .await;
+        t.step("x", 1, items.len() as u32).await
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        send(Ctx12916 { a: t.val(1), n: 2 }, t.clone()).await
+    }
+}

@@ -1104,10 +1104,10 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
                 // (A local moved on some paths only is not dropped here: it gets a slot with
                 // a drop flag, `maybe_moved_slots`; nor is one a later local of its name hides,
                 // which gets a slot too, `shadowed_slots`.)
-                if !layout.kept.contains(&id)
-                    && !layout.maybe_moved.contains(&id)
-                    && !layout.shadowed.contains(&id)
-                {
+                // (A `Copy` one moved on some paths needs no drop flag: moved into the awaited
+                // expression, fuzz seed 12916.)
+                let flagged = layout.maybe_moved.contains(&id) && !a.locals[id].copied();
+                if !layout.kept.contains(&id) && !flagged && !layout.shadowed.contains(&id) {
                     // (Moved into the awaited expression: no value; else dropped here.)
                     let gone = !layout.consumed.contains(&id)
                         && !matches!(state.get(&id), None | Some(Init::No));
