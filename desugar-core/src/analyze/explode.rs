@@ -1932,8 +1932,8 @@ fn conditions(cond: &syn::Expr) -> Vec<&syn::Expr> {
 /// Input:  `if let P = a && c.await { T } else { E }`
 /// Output: `'__chain: { if let P = a { if c.await { break '__chain T } } E }`
 ///
-/// Without `else`, no labeled block is needed. With one, `T` and `E` may not `break` or
-/// `continue` without a label (a labeled block forbids it).
+/// Without `else`, no labeled block is needed. With one, the conditions, `T` and `E` may not
+/// `break` or `continue` without a label (a labeled block forbids it).
 fn chain_as_nested_ifs(i: &syn::ExprIf) -> Result<syn::Expr> {
     let conds = conditions(&i.cond);
     let then = syn::Expr::Block(syn::ExprBlock {
@@ -1948,7 +1948,12 @@ fn chain_as_nested_ifs(i: &syn::ExprIf) -> Result<syn::Expr> {
         }
         return Ok(nested);
     };
-    if unlabeled_jump(&i.then_branch) || unlabeled_jump_in_expr(otherwise) {
+    // (The conditions are inside the block too: `if let Some(k) = f(match x { 1 => break,
+    // .. })`, fuzz seed 12817.)
+    if unlabeled_jump(&i.then_branch)
+        || unlabeled_jump_in_expr(otherwise)
+        || conds.iter().any(|c| unlabeled_jump_in_expr(c))
+    {
         return Err(syn::Error::new(
             i.if_token.span,
             "desugar lowers an `if let` chain that awaits as `if`s in a labeled block, where a \
