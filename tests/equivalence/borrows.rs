@@ -1142,3 +1142,52 @@ case! {
         (into_entry(make(&t), 0).await, into_entry(make(&t), 1).await)
     }
 }
+
+// Crater, tiberius's `BulkLoadRequest::send` (reduced): `let mut cols = Cols::new(&mut
+// this.buf, &this.columns);` used before an `.await` that borrows `this` again. `cols` was kept
+// to the end of its scope in case it has a destructor, holding its `&mut` (E0499); the crate
+// declares it with references only and no `Drop` impl: dropping it does nothing, and rustc's
+// borrow ends at its last use.
+case! {
+    struct_of_references_dropped_at_its_last_use(t) => entry(t);
+    pub struct Cols<'a> {
+        bytes: &'a mut Vec<u8>,
+        columns: &'a Vec<u32>,
+    }
+    impl<'a> Cols<'a> {
+        pub fn new(bytes: &'a mut Vec<u8>, columns: &'a Vec<u32>) -> Self {
+            Cols { bytes, columns }
+        }
+    }
+    pub struct Row(u32);
+    impl Row {
+        fn encode(self, c: &mut Cols<'_>) -> Result<(), ()> {
+            c.bytes.push(self.0 as u8 + c.columns.len() as u8);
+            Ok(())
+        }
+    }
+    pub struct Bulk {
+        buf: Vec<u8>,
+        columns: Vec<u32>,
+        t: Trace,
+    }
+    impl Bulk {
+        async fn write_packets(&mut self) -> Result<usize, ()> {
+            self.t.step("write", 1, ()).await;
+            let n = self.buf.len();
+            self.buf.clear();
+            Ok(n)
+        }
+    }
+    #[desugar]
+    async fn send(this: &mut Bulk, row: Row) -> Result<usize, ()> {
+        let mut cols = Cols::new(&mut this.buf, &this.columns);
+        row.encode(&mut cols)?;
+        this.write_packets().await
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> Result<usize, ()> {
+        let mut bulk = Bulk { buf: vec![1], columns: vec![2, 3], t };
+        send(&mut bulk, Row(4)).await
+    }
+}

@@ -730,6 +730,7 @@ impl Builder {
             .into_iter()
             .map(|(ident, mutable)| {
                 let copy = copy || crate::defined::copy_binding(&ident);
+                let plain = crate::defined::drops_nothing_binding(&ident);
                 let id = self.declare(ident, mutable, is_reference);
                 let local = &mut self.locals[id];
                 local.copy = copy;
@@ -737,7 +738,7 @@ impl Builder {
                 local.uninit = init.is_none();
                 local.async_closure =
                     matches!(init, Some(syn::Expr::Closure(c)) if c.asyncness.is_some());
-                local.drops_nothing = drops_nothing;
+                local.drops_nothing = drops_nothing || plain;
                 local.lent_to_call = lent.clone();
                 local.mut_reference = mut_reference;
                 local.borrows = borrows.clone();

@@ -46,6 +46,9 @@ pub struct Defined {
     shapes: HashMap<String, Vec<Vec<FieldShape>>>,
     /// The types the crate implements `Drop` for: they cannot be taken apart.
     drops: HashSet<String>,
+    /// Per struct declaration, whether every field is a reference or `Copy`: without a `Drop`
+    /// impl, dropping one does nothing.
+    drops_nothing: HashMap<String, Vec<bool>>,
     /// The names of the methods of its inherent `impl`s, and of its traits and trait `impl`s.
     inherent_methods: HashSet<String>,
     trait_methods: HashSet<String>,
@@ -578,6 +581,24 @@ pub fn copy_binding(ident: &proc_macro2::Ident) -> bool {
         || DEFINED.with_borrow(|defined| {
             (defined.as_deref()).is_some_and(|d| d.is_copy(&FieldType::Named(ty)))
         })
+}
+
+/// Whether dropping the value bound at `ident` does nothing, by the type the function states
+/// or its value shows: a struct the crate declares with references and `Copy` fields only and
+/// no `Drop` impl (a borrow it holds then ends at its last use, as rustc's does).
+pub fn drops_nothing_binding(ident: &proc_macro2::Ident) -> bool {
+    let Some(ty) = TYPES.with_borrow(|types| types.bindings.get(&key(ident)).cloned().flatten())
+    else {
+        return false;
+    };
+    DEFINED.with_borrow(|defined| {
+        defined.as_deref().is_some_and(|d| {
+            !d.drops.contains(&ty)
+                && d.drops_nothing
+                    .get(&ty)
+                    .is_some_and(|all| all.iter().all(|&plain| plain))
+        })
+    })
 }
 
 /// Whether every field of the struct of the local bound at `local` but `moved` is `Copy`, as the crate

@@ -271,6 +271,16 @@ impl<'ast> Visit<'ast> for Reader<'_> {
             });
         }
         let name = i.ident.to_string();
+        // (`struct Writer<'a> { buf: &'a mut Vec<u8>, n: usize }`: nothing to drop.)
+        let plain = i.fields.iter().all(|f| match &f.ty {
+            syn::Type::Reference(_) => true,
+            ty => matches!(field_type(ty), FieldType::Copy(_)),
+        });
+        self.defined
+            .drops_nothing
+            .entry(name.clone())
+            .or_default()
+            .push(plain);
         self.defined
             .fields
             .entry(name.clone())
