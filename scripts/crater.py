@@ -37,6 +37,14 @@ DEFAULT = [
     "ractor@0.15",
     "reqwest@0.12",
     "async-h1@2",
+    # (Added in the eighteenth session: a Modbus client, a ZIP reader and writer, an IMAP client,
+    # an actor framework and a SQL Server driver. mobc@0.8 was tried too: its dependency
+    # metrics 0.23 no longer builds with this rustc, natively either.)
+    "tokio-modbus@0.16",
+    "async_zip@0.0.17+tokio",
+    "async-imap@0.10",
+    "kameo@0.14",
+    "tiberius@0.12",
 ]
 # Issue 19 keeps the crates its own numbers came from (tokio-postgres, redis, axum,
 # object_store, async-nats, rumqttc, tonic, sqlx-core, mini-redis) out of this list: they are
