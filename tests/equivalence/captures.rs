@@ -527,3 +527,52 @@ case! {
         x + f1(t.clone(), &mut b, t.val(3)).await
     }
 }
+
+// Crater, moka's `get_or_insert_with_hash` (reduced): `let value = init();` in an arm after
+// an `.await`, `init: impl FnOnce() -> V`. A call of a local was taken to borrow it, so `init`
+// was kept to the end of its scope after the call moved it (E0382). A call of an `impl FnOnce`
+// (or of a type parameter bounded by `FnOnce`) takes it.
+case! {
+    fn_once_parameter_called_in_an_arm(t) => entry(t);
+    pub struct Cache(Trace);
+    impl Cache {
+        async fn get(&self, k: u32) -> Option<u32> {
+            self.0.step("get", 1, ()).await;
+            (k > 1).then_some(k)
+        }
+        async fn insert(&self, k: u32, v: u32) {
+            self.0.step("insert", 1, (k, v)).await;
+        }
+    }
+    #[desugar]
+    async fn get_or_insert(c: &Cache, key: u32, init: impl FnOnce() -> u32) -> u32 {
+        match c.get(key).await {
+            Some(entry) => entry,
+            None => {
+                let value = init();
+                c.insert(key, value).await;
+                value
+            }
+        }
+    }
+    #[desugar]
+    async fn generic<F>(c: &Cache, key: u32, init: F) -> u32
+    where
+        F: FnOnce() -> u32,
+    {
+        let value = match c.get(key).await {
+            Some(entry) => entry,
+            None => init(),
+        };
+        c.insert(key, value).await;
+        value
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let c = Cache(t.clone());
+        let (a, b) = (t.noisy("a"), t.noisy("b"));
+        let x = get_or_insert(&c, 1, move || a.touch().len() as u32).await;
+        let y = get_or_insert(&c, 5, || 0).await;
+        x + y + generic(&c, 0, move || b.touch().len() as u32).await
+    }
+}

@@ -558,7 +558,16 @@ impl Builder {
             .filter_map(|m| {
                 self.lookup(&m.name).map(|local| Resolved {
                     local,
-                    kind: m.kind,
+                    // (A call of an `impl FnOnce()` takes it.)
+                    kind: match m.kind {
+                        Use::Receiver(c)
+                            if c.is_called()
+                                && self.locals[local].ty.as_ref().is_some_and(fn_once) =>
+                        {
+                            Use::Move
+                        }
+                        kind => kind,
+                    },
                     span: m.span,
                     captured: m.captured,
                     copies: m.copies,
@@ -1414,6 +1423,22 @@ fn receivers_by_value(expr: &syn::Expr) -> Vec<String> {
             (receiver, _) => receivers_by_value(receiver),
         },
         _ => Vec::new(),
+    }
+}
+
+/// A type a call takes by value: `impl FnOnce(..)`, or a type parameter bounded by `FnOnce`.
+fn fn_once(ty: &Type) -> bool {
+    let is_fn_once = |b: &syn::TypeParamBound| {
+        matches!(b, syn::TypeParamBound::Trait(t)
+            if t.path.segments.last().is_some_and(|s| s.ident == "FnOnce"))
+    };
+    match ty {
+        Type::ImplTrait(t) => t.bounds.iter().any(is_fn_once),
+        Type::Path(p) => p
+            .path
+            .get_ident()
+            .is_some_and(|name| crate::defined::bounded_by(&name.to_string(), "FnOnce")),
+        _ => false,
     }
 }
 

@@ -693,6 +693,15 @@ pub fn self_type(method: &syn::Ident) -> Option<String> {
         .or_else(|| DEFINED.with_borrow(|d| d.as_deref()?.owner(&method.to_string())))
 }
 
+/// Whether the function's type parameter `name` is bounded by the trait `bound`.
+pub fn bounded_by(name: &str, bound: &str) -> bool {
+    TYPES.with_borrow(|t| {
+        t.bounds
+            .get(name)
+            .is_some_and(|b| b.iter().any(|b| b == bound))
+    })
+}
+
 /// Whether the crate declares a struct or enum named `name`.
 pub fn declares_type(name: &str) -> bool {
     DEFINED.with_borrow(|defined| defined.as_deref().is_some_and(|d| d.declares(name)))

@@ -542,6 +542,13 @@ impl VisitMut for Rewriter {
             }
             Expr::Call(c) if !self.take.is_empty() => {
                 c.args.iter_mut().for_each(|a| self.take_value(a));
+                // (`init()` of an `impl FnOnce()`: the call takes it, `(take)()`.)
+                let before = c.func.clone();
+                self.take_value(&mut c.func);
+                if *c.func != *before {
+                    let func = std::mem::replace(&mut *c.func, Expr::PLACEHOLDER);
+                    *c.func = syn::parse_quote!((#func));
+                }
                 visit_mut::visit_expr_mut(self, expr);
             }
             Expr::MethodCall(m) if !self.take.is_empty() => {
