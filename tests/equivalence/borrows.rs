@@ -1136,8 +1136,9 @@ case! {
         stored.seek(&mut this.reader).await?;
         Ok((this.reader, stored.0))
     }
+    type Opened = Result<(Vec<u8>, u32), ()>;
     #[desugar]
-    pub async fn entry(t: Trace) -> (Result<(Vec<u8>, u32), ()>, Result<(Vec<u8>, u32), ()>) {
+    pub async fn entry(t: Trace) -> (Opened, Opened) {
         let make = |t: &Trace| Reader { reader: vec![9], file: File { entries: vec![Entry(4, t.clone())] } };
         (into_entry(make(&t), 0).await, into_entry(make(&t), 1).await)
     }

@@ -1199,6 +1199,7 @@ case! {
     }
     connector!(Connector);
     #[desugar]
+    #[allow(clippy::needless_question_mark)] // (the value of the `.await` used, as tiberius's)
     async fn connect(t: &Trace, trust: u8, n: u32) -> Result<String, ()> {
         let mut builder = Connector(Vec::new(), t.noisy("builder"));
         match trust {
