@@ -232,7 +232,7 @@ fn teaches_with_the_articles_picture() {
         "*self = Self::Text { fut: response.text() };",
         // The loop of `fetch_all` comes back to its state or leaves it for the join.
         "*self = Self::FetchData { client, pages, __iter0, fut: fetch_data(client, url) };",
-        "*self = Self::AfterFor { client, pages };",
+        "*self = Self::AfterFor { pages };",
     ] {
         assert!(run.stdout.contains(drawn), "{drawn}\n{}", run.stdout);
     }
