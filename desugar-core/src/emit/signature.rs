@@ -170,17 +170,10 @@ pub fn desugar(f: &AsyncFn, keeps_borrows: bool, params_in_body: bool) -> Desuga
                 let where_clause = sig.generics.make_where_clause();
                 where_clause.predicates.push(syn::parse_quote!(Self: #fut));
             }
-            // A parameter's type named by one identifier the signature does not declare may be
-            // a type parameter of the `impl` around it (`fn connect(s: S)` in `impl<S> Client<S>`),
-            // which nothing else bounds when there is no `self`: it outlives `'fut`.
-            for outer in outer_type_names(&sig, &types) {
-                let where_clause = sig.generics.make_where_clause();
-                where_clause
-                    .predicates
-                    .push(syn::parse_quote!(#outer: #fut));
-            }
-            // So is a lifetime of the `impl`'s (`writer: &'b mut W` in `impl<'b> ..`).
-            for outer in outer_lifetimes(&sig, &lifetimes) {
+            // A type parameter or lifetime of the `impl` around the function (`fn connect(s: S)`
+            // in `impl<S> Client<S>`), which nothing else bounds when there is no `self`: it
+            // outlives `'fut`.
+            for outer in outer_parameters(&sig, &types, &lifetimes) {
                 let where_clause = sig.generics.make_where_clause();
                 where_clause
                     .predicates
@@ -251,26 +244,32 @@ pub fn desugar(f: &AsyncFn, keeps_borrows: bool, params_in_body: bool) -> Desuga
     }
 }
 
-/// Adds `: 'fut` to every lifetime and type parameter, where its other bounds are written (the
-/// `where` clause if it has one there, else inline), so the signature stays as the user laid it
-/// out.
-/// The single identifiers named like type parameters that parameters' types name as types
-/// (`S`, `Option<S>`), besides the function's own type parameters, `Self`, primitives, std's
-/// prelude types and the types the crate declares, if the function has no `self` (whose
-/// `Self: 'fut` bounds an `impl`'s).
-fn outer_type_names(sig: &Signature, own: &[Ident]) -> Vec<Ident> {
-    struct Names<'a>(&'a [Ident], Vec<Ident>);
-    impl<'ast> Visit<'ast> for Names<'_> {
+/// What a function without `self` (whose `Self: 'fut` bounds an `impl`'s) names in its
+/// parameters' types that its signature does not declare, and so may be the `impl`'s: lifetimes
+/// (`writer: &'b mut W`) and single identifiers named like type parameters (`S`, `Option<S>`,
+/// `IO`: a type of another crate may have a lifetime parameter, which a bound cannot leave
+/// out), besides `Self`, primitives, std's prelude types and the types the crate declares.
+fn outer_parameters(sig: &Signature, types: &[Ident], lifetimes: &[Lifetime]) -> Vec<TokenStream> {
+    struct Outer<'a> {
+        types: &'a [Ident],
+        lifetimes: &'a [Lifetime],
+        found: Vec<TokenStream>,
+    }
+    impl Outer<'_> {
+        fn add(&mut self, name: TokenStream) {
+            if !self.found.iter().any(|f| f.to_string() == name.to_string()) {
+                self.found.push(name);
+            }
+        }
+    }
+    impl<'ast> Visit<'ast> for Outer<'_> {
         fn visit_type_path(&mut self, p: &'ast syn::TypePath) {
             if p.qself.is_none()
                 && let Some(ident) = p.path.get_ident()
             {
                 let name = ident.to_string();
-                // (Named as type parameters are, `S`, `IO`, `Fut`: a type of another crate
-                // may have a lifetime parameter, which a bound cannot leave out.)
                 let short = name.len() <= 3 || name.chars().all(|c| c.is_ascii_uppercase());
-                let known = !short
-                    || self.0.contains(ident)
+                let known = self.types.contains(ident)
                     || name == "Self"
                     || crate::analyze::primitive(&name)
                     || matches!(
@@ -278,54 +277,43 @@ fn outer_type_names(sig: &Signature, own: &[Ident]) -> Vec<Ident> {
                         "str" | "String" | "Vec" | "Box" | "Option" | "Result"
                     )
                     || crate::defined::declares_type(&name);
-                if !known && !self.1.contains(ident) {
-                    self.1.push(ident.clone());
+                if short && !known {
+                    self.add(quote!(#ident));
                 }
             }
             syn::visit::visit_type_path(self, p);
         }
-        // (`impl Fn(S)`'s and `dyn Fn(S)`'s types are bounded with them.)
-        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {}
-        fn visit_type_trait_object(&mut self, _: &'ast syn::TypeTraitObject) {}
-    }
-    if sig.receiver().is_some() {
-        return Vec::new();
-    }
-    let mut names = Names(own, Vec::new());
-    for input in &sig.inputs {
-        if let FnArg::Typed(t) = input {
-            names.visit_type(&t.ty);
-        }
-    }
-    names.1
-}
-
-/// The lifetimes parameters' types name that the signature does not declare (an `impl`'s), if
-/// the function has no `self`.
-fn outer_lifetimes(sig: &Signature, own: &[Lifetime]) -> Vec<Lifetime> {
-    struct Names<'a>(&'a [Lifetime], Vec<Lifetime>);
-    impl<'ast> Visit<'ast> for Names<'_> {
         fn visit_lifetime(&mut self, l: &'ast Lifetime) {
-            if l.ident != "static" && l.ident != "_" && !self.0.contains(l) && !self.1.contains(l) {
-                self.1.push(l.clone());
+            if l.ident != "static" && l.ident != "_" && !self.lifetimes.contains(l) {
+                self.add(quote!(#l));
             }
         }
-        // (`for<'a> Fn(&'a T)` declares its own.)
+        // (`impl Fn(S)`'s and `dyn Fn(S)`'s types are bounded with them; `for<'a> Fn(&'a T)`
+        // declares its own lifetimes.)
+        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {}
+        fn visit_type_trait_object(&mut self, _: &'ast syn::TypeTraitObject) {}
         fn visit_bound_lifetimes(&mut self, _: &'ast syn::BoundLifetimes) {}
         fn visit_type_bare_fn(&mut self, _: &'ast syn::TypeBareFn) {}
     }
     if sig.receiver().is_some() {
         return Vec::new();
     }
-    let mut names = Names(own, Vec::new());
+    let mut outer = Outer {
+        types,
+        lifetimes,
+        found: Vec::new(),
+    };
     for input in &sig.inputs {
         if let FnArg::Typed(t) = input {
-            names.visit_type(&t.ty);
+            outer.visit_type(&t.ty);
         }
     }
-    names.1
+    outer.found
 }
 
+/// Adds `: 'fut` to every lifetime and type parameter, where its other bounds are written (the
+/// `where` clause if it has one there, else inline), so the signature stays as the user laid it
+/// out.
 fn bound_by(generics: &mut syn::Generics, lifetimes: &[Lifetime], types: &[Ident], fut: &Lifetime) {
     let in_where = |generics: &syn::Generics, name: &str| -> bool {
         generics.where_clause.as_ref().is_some_and(|w| {
