@@ -750,6 +750,13 @@ impl Collector {
         }
     }
 
+    /// `x.m(..)`, `method` as it takes `x`.
+    fn method_call(&mut self, m: &syn::ExprMethodCall, method: Method) {
+        self.expr(&m.receiver, Use::Receiver(method));
+        let name = m.method.to_string();
+        self.arguments(&crate::defined::Callee::Method(&name), m.args.iter());
+    }
+
     /// Walks an operand of arithmetic, a cast or an index, which a field read there copies.
     fn scalar(&mut self, expr: &Expr) {
         self.scalar = true;
@@ -767,12 +774,7 @@ impl Collector {
             }
             Expr::Reference(r) => self.expr(&r.expr, Use::Borrow),
             Expr::RawAddr(r) => self.expr(&r.expr, Use::Borrow),
-            Expr::MethodCall(m) => {
-                self.expr(&m.receiver, Use::Receiver(Method::of(m)));
-                let method = m.method.to_string();
-                let callee = crate::defined::Callee::Method(&method);
-                self.arguments(&callee, m.args.iter());
-            }
+            Expr::MethodCall(m) => self.method_call(m, Method::of(m)),
             // (A `move` closure captures the place `x.f` by value, whatever it does with it:
             // the rest of `x` stays where it is.)
             Expr::Field(_)
@@ -841,12 +843,7 @@ impl Collector {
             }
             Expr::Assign(a) => {
                 match reassigned_by(a) {
-                    Some(m) => {
-                        self.expr(&m.receiver, Use::Receiver(Method::of_reassigned(m)));
-                        let method = m.method.to_string();
-                        let callee = crate::defined::Callee::Method(&method);
-                        self.arguments(&callee, m.args.iter());
-                    }
+                    Some(m) => self.method_call(m, Method::of_reassigned(m)),
                     None => self.expr(&a.right, Use::Move),
                 }
                 let target = if is_plain_path(&a.left) {

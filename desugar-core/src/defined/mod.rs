@@ -573,8 +573,7 @@ pub fn precise_captures() -> bool {
 /// through references: a `&mut` one taken for `Copy` keeps the local in place where the code
 /// moves it, which does not compile, E0507.)
 pub fn copy_binding(ident: &proc_macro2::Ident) -> bool {
-    let Some(ty) = TYPES.with_borrow(|types| types.bindings.get(&key(ident)).cloned().flatten())
-    else {
+    let Some(ty) = stated_type(ident) else {
         return false;
     };
     crate::analyze::primitive(&ty)
@@ -583,12 +582,17 @@ pub fn copy_binding(ident: &proc_macro2::Ident) -> bool {
         })
 }
 
+/// The type the function states, or the value shows, for the binding at `ident` itself (not
+/// another binding of its name).
+fn stated_type(ident: &proc_macro2::Ident) -> Option<String> {
+    TYPES.with_borrow(|types| types.bindings.get(&key(ident)).cloned().flatten())
+}
+
 /// Whether dropping the value bound at `ident` does nothing, by the type the function states
 /// or its value shows: a struct the crate declares with references and `Copy` fields only and
 /// no `Drop` impl (a borrow it holds then ends at its last use, as rustc's does).
 pub fn drops_nothing_binding(ident: &proc_macro2::Ident) -> bool {
-    let Some(ty) = TYPES.with_borrow(|types| types.bindings.get(&key(ident)).cloned().flatten())
-    else {
+    let Some(ty) = stated_type(ident) else {
         return false;
     };
     DEFINED.with_borrow(|defined| {
@@ -695,11 +699,12 @@ pub fn self_type(method: &syn::Ident) -> Option<String> {
 
 /// Whether the function's type parameter `name` is bounded by the trait `bound`.
 pub fn bounded_by(name: &str, bound: &str) -> bool {
-    TYPES.with_borrow(|t| {
-        t.bounds
-            .get(name)
-            .is_some_and(|b| b.iter().any(|b| b == bound))
-    })
+    bounds_of(name).iter().any(|b| b == bound)
+}
+
+/// The traits bounding the function's type parameter `name` (none if it is not one).
+fn bounds_of(name: &str) -> Vec<String> {
+    TYPES.with_borrow(|t| t.bounds.get(name).cloned().unwrap_or_default())
 }
 
 /// Whether the crate declares a struct or enum named `name`.
@@ -723,14 +728,8 @@ pub fn answer(call: &syn::ExprMethodCall) -> Option<Known> {
     DEFINED.with_borrow(|defined| {
         let defined = defined.as_deref()?;
         let on = type_of(&call.receiver, &declared_type, Some(defined));
-        let bounds = on
-            .as_ref()
-            .and_then(|on| TYPES.with_borrow(|t| t.bounds.get(on).cloned()));
-        defined.answer_bounded(
-            &call.method.to_string(),
-            on.as_deref(),
-            &bounds.unwrap_or_default(),
-        )
+        let bounds = on.as_deref().map(bounds_of).unwrap_or_default();
+        defined.answer_bounded(&call.method.to_string(), on.as_deref(), &bounds)
     })
 }
 

@@ -543,11 +543,11 @@ impl VisitMut for Rewriter {
             Expr::Call(c) if !self.take.is_empty() => {
                 c.args.iter_mut().for_each(|a| self.take_value(a));
                 // (`init()` of an `impl FnOnce()`: the call takes it, `(take)()`.)
-                let before = c.func.clone();
-                self.take_value(&mut c.func);
-                if *c.func != *before {
-                    let func = std::mem::replace(&mut *c.func, Expr::PLACEHOLDER);
+                let callee = crate::analyze::mentions::plain_ident(&c.func);
+                if self.closure_depth == 0 && callee.is_some_and(|f| self.take_of(f).is_some()) {
+                    let func = &c.func;
                     *c.func = syn::parse_quote!((#func));
+                    self.take_value(&mut c.func);
                 }
                 visit_mut::visit_expr_mut(self, expr);
             }
