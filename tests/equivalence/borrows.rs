@@ -1192,3 +1192,65 @@ case! {
         send(&mut bulk, Row(4)).await
     }
 }
+
+// Crater, kameo's `ActorPool::handle` (reduced): a tuple struct built from a borrow holds it
+// (`Lent(&t, 2)`), so what it borrows stays put while it is kept; `t` moved from state to
+// state while `lent` borrowed it (E0505).
+case! {
+    tuple_struct_holds_the_borrow_it_is_built_from(t) => entry(t);
+    pub struct Lent<'a>(&'a Trace, u32);
+    impl Lent<'_> {
+        async fn ask(&self) -> u32 {
+            self.0.step("ask", 1, self.1).await
+        }
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let lent = Lent(&t, 2);
+        let n = lent.ask().await;
+        consume(t.val(n))
+    }
+}
+
+// Crater, tiberius's `Connection::login` (reduced): `message.user_name(auth.user())` leaves
+// in `message` a borrow of `auth`, which then moved from state to state while the awaited
+// future held `message` (E0505). A method that may keep what it is given (not known to take
+// its receiver by value or by shared reference) makes its receiver borrow what the arguments
+// borrow.
+case! {
+    receiver_keeps_what_its_method_is_given(t) => entry(t);
+    pub enum AuthMethod {
+        None,
+        Sql(Creds),
+    }
+    pub struct Creds(Val);
+    impl Creds {
+        fn user(&self) -> &Val {
+            &self.0
+        }
+    }
+    pub struct Login<'a>(Option<&'a Val>);
+    impl<'a> Login<'a> {
+        fn user_name(&mut self, user: &'a Val) {
+            self.0 = Some(user);
+        }
+    }
+    async fn send(t: &Trace, login: Login<'_>) -> u32 {
+        t.step("send", 1, login.0.map_or(0, |v| v.get())).await
+    }
+    #[desugar]
+    async fn login(t: &Trace, auth: AuthMethod) -> u32 {
+        let mut message = Login(None);
+        match auth {
+            AuthMethod::Sql(auth) => {
+                message.user_name(auth.user());
+                send(t, message).await
+            }
+            AuthMethod::None => send(t, message).await,
+        }
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        login(&t, AuthMethod::Sql(Creds(t.val(3)))).await + login(&t, AuthMethod::None).await
+    }
+}

@@ -1335,3 +1335,120 @@ case! {
         }
     }
 }
+
+// Crater, kameo's `ActorPool::handle` (reduced): a local moved by an awaited call and by a
+// `match` arm, assigned again before a `continue` or in a one-arm `match`. The assignments were
+// taken for reads, so both locals seemed live after the `.await`: one was kept in place (and the
+// call moved out of its reference, E0507), the other got a slot the `match` could not move out
+// of (E0507). An assignment every path to the jump runs now gives the value there.
+case! {
+    assigned_again_before_continue(t) => entry(t);
+    macro_rules! context {
+        ($name:ident) => {
+            pub struct $name(Option<Val>);
+            impl $name {
+                fn reply_sender(&mut self) -> (u32, Option<Val>) {
+                    (0, self.0.take())
+                }
+            }
+        };
+    }
+    context!(Context);
+    async fn forward(t: &Trace, msg: Val, tx: Val) -> Result<u32, (Val, Val)> {
+        let n = msg.get() + tx.get();
+        t.step("forward", 1, if n < 7 { Err((msg, tx)) } else { Ok(n) }).await
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let mut ctx = Context(Some(t.val(1)));
+        let (_, mut reply) = ctx.reply_sender();
+        let mut msg = t.val(2);
+        for i in 0..4 {
+            match reply {
+                Some(tx) => {
+                    if let Err(err) = forward(&t, msg, tx).await {
+                        match err {
+                            (m, tx) => {
+                                msg = m;
+                                reply = Some(t.val(tx.get() + i + 3));
+                            }
+                        }
+                        continue;
+                    }
+                    return 1;
+                }
+                None => return consume(msg),
+            }
+        }
+        consume(msg)
+    }
+}
+
+// The same with `let r = f(..).await;` and the assignments in an `if let` block that ends in
+// `continue`.
+case! {
+    assigned_again_in_a_block_ending_in_continue(t) => entry(t);
+    async fn forward(t: &Trace, msg: Val, tx: Val) -> Result<u32, (Val, Val)> {
+        let n = msg.get() + tx.get();
+        t.step("forward", 1, if n < 7 { Err((msg, tx)) } else { Ok(n) }).await
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let mut reply = Some(t.val(1));
+        let mut msg = t.val(2);
+        for i in 0..4 {
+            match reply {
+                Some(tx) => {
+                    let r = forward(&t, msg, tx).await;
+                    if let Err((m, tx)) = r {
+                        msg = m;
+                        reply = if i > 1 { None } else { Some(t.val(tx.get() + 3)) };
+                        continue;
+                    }
+                    return 1;
+                }
+                None => return consume(msg),
+            }
+        }
+        consume(msg)
+    }
+}
+
+// The same as kameo has it: the other arm of the `match` that assigns is `unreachable!()`, so
+// every path that goes on to the `continue` assigns.
+case! {
+    assigned_again_in_the_one_arm_that_completes(t) => entry(t);
+    pub enum SendError {
+        NotRunning((Val, Val)),
+        Closed,
+    }
+    async fn forward(t: &Trace, msg: Val, tx: Val) -> Result<u32, SendError> {
+        let n = msg.get() + tx.get();
+        let r = if n < 7 { Err(SendError::NotRunning((msg, tx))) } else if n > 90 { Err(SendError::Closed) } else { Ok(n) };
+        t.step("forward", 1, r).await
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let mut reply = Some(t.val(1));
+        let mut msg = t.val(2);
+        for i in 0..4 {
+            match reply {
+                Some(tx) => {
+                    if let Err(err) = forward(&t, msg, tx).await {
+                        match err {
+                            SendError::NotRunning((m, tx)) => {
+                                msg = m;
+                                reply = Some(t.val(tx.get() + i + 3));
+                            }
+                            _ => unreachable!("only a stopped actor"),
+                        }
+                        continue;
+                    }
+                    return 1;
+                }
+                None => return consume(msg),
+            }
+        }
+        consume(msg)
+    }
+}

@@ -73,6 +73,11 @@ struct Node {
     code: Option<usize>,
     /// Where the jumps its uses are followed by go (`Resolved::leaves`).
     leave_targets: Vec<(Leave, usize)>,
+    /// The targets that one jump of the code reaches, and nothing else of it (`if c { x = v;
+    /// continue; }`): what runs on the path to that jump runs before the target does.
+    single_jumps: Vec<usize>,
+    /// Its code has a `break` or `continue` to outside it.
+    jumps: bool,
     /// The local scrutinee this `match`/`if let` reads (`scrutinee_local`), which its arms
     /// whose patterns move all of it move (their entries are `moves` nodes).
     scrutinee: Option<LocalId>,
@@ -101,6 +106,24 @@ impl Node {
             .iter()
             .find(|(l, _)| l == leaves)
             .map(|&(_, t)| t)
+    }
+
+    /// Whether use `u` gives its local a new value on every path through the code that falls
+    /// through: a plain `x = v;`, or an assignment that no condition or jump of the code's
+    /// skips (`match e { (a, b) => { x = a; .. } }`).
+    fn assigns(&self, u: &Resolved) -> bool {
+        u.kind == Use::Assign
+            && (self.plain_assign || (u.always && !u.captured && u.leaves.is_none() && !self.jumps))
+    }
+
+    /// The locals its code assigns on the way to `target` when its one jump there is the only
+    /// way (`if c { x = v; continue; }`): they get a new value before the target runs.
+    fn assigned_on_jump(&self, target: usize) -> impl Iterator<Item = LocalId> + '_ {
+        let single = self.single_jumps.contains(&target);
+        (self.uses.iter())
+            .filter(move |u| single && u.kind == Use::Assign && u.always && !u.captured)
+            .filter(move |u| self.leave_target(u) == Some(target))
+            .map(|u| u.local)
     }
 }
 
@@ -148,15 +171,17 @@ impl Builder {
         if jumps.exits {
             succ.push(self.exit);
         }
+        let mut jumps_to = Vec::new();
         for (label, is_continue) in jumps.found {
             let target = self.targets.iter().rev().find(|t| match &label {
                 Some(l) => t.label.as_deref() == Some(l.as_str()),
                 None => t.is_loop,
             });
             if let Some(t) = target {
-                succ.push(if is_continue { t.cont } else { t.brk });
+                jumps_to.push(if is_continue { t.cont } else { t.brk });
             }
         }
+        succ.extend(&jumps_to);
         // Code that never completes (`break;`, `return x`, a block ending in `continue`) does
         // not fall through: what follows it is not reached from it.
         let completes = match code {
@@ -220,6 +245,10 @@ impl Builder {
                 leave_targets.push((leaves.clone(), target));
             }
         }
+        let jumps = !jumps_to.is_empty();
+        let single_jumps = (jumps_to.iter().copied())
+            .filter(|&t| Some(t) != falls_to && jumps_to.iter().filter(|&&o| o == t).count() == 1)
+            .collect();
         self.node(Node {
             uses: uses.to_vec(),
             defs,
@@ -229,6 +258,8 @@ impl Builder {
             stmt: None,
             code,
             leave_targets,
+            single_jumps,
+            jumps,
             falls_to,
             dead_next,
             lines,
@@ -951,12 +982,11 @@ fn live_sets(g: &Graph) -> Liveness {
         changed = false;
         for &i in &sweep {
             let node = &g.nodes[i];
-            let out: BTreeSet<LocalId> = node
-                .succ
-                .iter()
-                .filter(|&&s| s != g.exit)
-                .flat_map(|&s| live_in[s].iter().copied())
-                .collect();
+            let mut out = BTreeSet::new();
+            for &s in node.succ.iter().filter(|&&s| s != g.exit) {
+                let assigned: Vec<LocalId> = node.assigned_on_jump(s).collect();
+                out.extend(live_in[s].iter().filter(|id| !assigned.contains(id)));
+            }
             // live-in = used here before being overwritten, plus live-out minus what is
             // (re)defined here.
             let mut inn = out.clone();
@@ -966,8 +996,12 @@ fn live_sets(g: &Graph) -> Liveness {
             let mut assigned = BTreeSet::new();
             let mut used = BTreeSet::new();
             for u in &node.uses {
-                if u.kind == Use::Assign && node.plain_assign {
-                    assigned.insert(u.local);
+                // (An assignment on some paths only, `if c { x = v }`, reads nothing: `x` is
+                // live before it only if what follows reads it.)
+                if u.kind == Use::Assign {
+                    if node.assigns(u) {
+                        assigned.insert(u.local);
+                    }
                 } else if !assigned.contains(&u.local) {
                     used.insert(u.local);
                 }
@@ -1029,7 +1063,7 @@ fn meet_states(a: &HashMap<LocalId, Init>, b: &HashMap<LocalId, Init>) -> HashMa
     m
 }
 
-fn transfer_use(state: &mut HashMap<LocalId, Init>, u: &Resolved, plain_assign: bool) {
+fn transfer_use(state: &mut HashMap<LocalId, Init>, u: &Resolved, assigns: bool) {
     let current = state.get(&u.local).cloned().unwrap_or(Init::No);
     // A move or assignment on some paths through the node only: as if the paths met after it.
     let sometimes = |after: Init| {
@@ -1042,7 +1076,8 @@ fn transfer_use(state: &mut HashMap<LocalId, Init>, u: &Resolved, plain_assign: 
     let next = match &u.kind {
         Use::Borrow | Use::Field => current,
         Use::Move => sometimes(Init::No),
-        Use::Assign if plain_assign => sometimes(Init::Yes),
+        // (`assigns`: the assignment runs on every path on, `Node::assigns`.)
+        Use::Assign if assigns => Init::Yes,
         Use::Assign => current,
         Use::Receiver(m) if m.borrows() => current,
         Use::Receiver(m) if m.consumes() => sometimes(Init::No),
@@ -1133,10 +1168,11 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
                         };
                         let mut taken = u.clone();
                         taken.conditional = false;
-                        transfer_use(&mut leaving[at].1, &taken, false);
+                        // (An assignment in the block that ends in the jump gives the value.)
+                        transfer_use(&mut leaving[at].1, &taken, u.always);
                     }
                     Some(_) => {}
-                    None => transfer_use(&mut state, u, node.plain_assign),
+                    None => transfer_use(&mut state, u, node.assigns(u)),
                 }
             }
             for &d in &node.defs {
@@ -1149,8 +1185,12 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
                 continue;
             }
             let left = leaving.iter().find(|(t, _)| *t == s).map(|(_, st)| st);
+            // (Two jumps there, `if a { drop(x); continue; } if b { continue; }`: the other
+            // one's path is taken as the fall-through's.)
             let state = match left {
-                Some(left) if node.falls_to == Some(s) => meet_states(&state, left),
+                Some(left) if node.falls_to == Some(s) || !node.single_jumps.contains(&s) => {
+                    meet_states(&state, left)
+                }
                 Some(left) => left.clone(),
                 None => state.clone(),
             };
@@ -1964,10 +2004,11 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
         }
         // (What a local in a slot borrows stays put too: `__tmp1 = &mut *r` kept, `r` in a
         // slot, and `r = &mut __extended0`.)
-        let mut borrowers: Vec<LocalId> = layout
-            .kept
-            .iter()
+        // (And what a local in a slot borrows: `let w = W(&t)` in a slot, `t` kept.)
+        let mut borrowers: Vec<LocalId> = (layout.kept.iter())
             .chain(&layout.consumed)
+            .chain(&layout.slotted)
+            .chain(out.iter().filter(|id| point.scope.contains(id)))
             .copied()
             .collect();
         let mut seen = BTreeSet::new();
@@ -1979,7 +2020,12 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
                 if source == borrower || !point.scope.contains(&source) {
                     continue;
                 }
-                if can_have_slot(a, source) {
+                // (A reference the state neither keeps nor moves into the awaited future stays
+                // where it is: `Stream(&mut this.conn)` with `this` not used after.)
+                let unkept_reference = a.locals[source].is_reference
+                    && !layout.kept.contains(&source)
+                    && !layout.consumed.contains(&source);
+                if can_have_slot(a, source) && !unkept_reference {
                     if !out.contains(&source) {
                         out.push(source);
                     }

@@ -5,6 +5,7 @@
 //! patterns) shadow outer locals for their scope and are not reported.
 
 use crate::receivers::{Known, Mode};
+use crate::syntax::{block_jumps, is_jump};
 use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::punctuated::Punctuated;
 use syn::{Block, Expr, Macro, Pat, Stmt, Token};
@@ -127,6 +128,15 @@ impl Method {
         )
     }
 
+    /// May keep what it is given in its receiver (`msg.user_name(auth.user())`, `v.push(&x)`):
+    /// not known to take the receiver by value or by shared reference.
+    pub fn may_keep_arguments(&self) -> bool {
+        self.told().map_or_else(
+            || !super::cfg::consuming(&self.name),
+            |k| k.mode == Mode::Mut,
+        )
+    }
+
     /// Borrows its receiver for the call only: what it returns cannot hold the borrow (as
     /// rustc told, or a name known to return a `bool` or a length).
     pub fn lends_nothing(&self) -> bool {
@@ -195,6 +205,11 @@ pub struct Mention {
     /// or `match`, a loop's body, the right operand of `&&`): a move there leaves the local
     /// moved or not, which rustc tracks with a drop flag.
     pub conditional: bool,
+    /// In code that runs on every path through the code that completes, or that ends in the
+    /// jump it is followed by (`leaves`): as `conditional`, but a branch that is the only one
+    /// of its `if` or `match` to complete is not one (`_ => unreachable!()` beside it). An
+    /// assignment here gives the local its value wherever the code goes on.
+    pub always: bool,
     /// In the body of a loop inside the code: it may run again after what follows it.
     pub looped: bool,
     /// The branches it is in, outermost first: (`if` or `match`, which branch or arm), numbered
@@ -480,6 +495,8 @@ struct Collector {
     inner_labels: Vec<String>,
     /// Inside code that runs only on some paths (`Mention::conditional`).
     conditional: usize,
+    /// Inside code that some completing paths skip (not `Mention::always`).
+    skippable: usize,
     /// The branches walked into (`Mention::branch`), and the `if`s and `match`es seen.
     branch: Vec<(usize, usize)>,
     constructs: usize,
@@ -535,6 +552,7 @@ impl Collector {
             jump_value: jump_value && leaves.is_some(),
             leaves,
             conditional,
+            always: self.capture.is_none() && self.skippable == 0,
             looped,
             branch,
             transient,
@@ -620,11 +638,13 @@ impl Collector {
         match self.leaving(jump) {
             Some(leaves) => {
                 let conditional = std::mem::take(&mut self.conditional);
+                let skippable = std::mem::take(&mut self.skippable);
                 self.followed_by(Some(leaves), |s| {
                     s.jump_value = true;
                     s.expr(value, Use::Move);
                 });
                 self.conditional = conditional;
+                self.skippable = skippable;
             }
             // A `break` caught inside the code.
             None => self.expr(value, Use::Move),
@@ -647,8 +667,19 @@ impl Collector {
     /// Walks `walk` as code that runs only on some paths.
     fn sometimes(&mut self, walk: impl FnOnce(&mut Self)) {
         self.conditional += 1;
+        self.skippable += 1;
         walk(self);
         self.conditional -= 1;
+        self.skippable -= 1;
+    }
+
+    /// Walks a branch under `sometimes`; if it is the only branch of its `if` or `match` that
+    /// completes (`alone`), every path that goes on past them runs it (`Mention::always`).
+    fn branch_alone(&mut self, alone: bool, walk: impl FnOnce(&mut Self)) {
+        let alone = usize::from(alone);
+        self.skippable -= alone;
+        walk(self);
+        self.skippable += alone;
     }
 
     /// `walk` in branch `arm` of the `if` or `match` numbered `construct`.
@@ -682,10 +713,13 @@ impl Collector {
             _ => None,
         };
         // The jump's path runs all of a block that ends in it: only conditions inside count.
-        let conditional = if ends_in.is_some() {
-            std::mem::take(&mut self.conditional)
+        let (conditional, skippable) = if ends_in.is_some() {
+            (
+                std::mem::take(&mut self.conditional),
+                std::mem::take(&mut self.skippable),
+            )
         } else {
-            self.conditional
+            (self.conditional, self.skippable)
         };
         let leaves = ends_in.or_else(|| self.leaves.clone());
         self.followed_by(leaves, |c| {
@@ -705,6 +739,7 @@ impl Collector {
             c.unshadow(bound);
         });
         self.conditional = conditional;
+        self.skippable = skippable;
     }
 
     /// Walks a statement; returns how many names it binds for the rest of its block.
@@ -903,10 +938,22 @@ impl Collector {
                 let bound = self.condition(&i.cond);
                 self.in_condition -= scoped;
                 let id = self.construct();
-                self.sometimes(|s| s.in_branch(id, 0, |s| s.block(&i.then_branch)));
+                let (then_jumps, else_jumps) = match &i.else_branch {
+                    Some((_, e)) => (block_jumps(&i.then_branch), is_jump(e)),
+                    None => (false, false),
+                };
+                self.sometimes(|s| {
+                    s.branch_alone(else_jumps && !then_jumps, |s| {
+                        s.in_branch(id, 0, |s| s.block(&i.then_branch))
+                    })
+                });
                 self.unshadow(bound);
                 if let Some((_, e)) = &i.else_branch {
-                    self.sometimes(|s| s.in_branch(id, 1, |s| s.expr(e, Use::Move)));
+                    self.sometimes(|s| {
+                        s.branch_alone(then_jumps && !else_jumps, |s| {
+                            s.in_branch(id, 1, |s| s.expr(e, Use::Move))
+                        })
+                    });
                 }
                 self.last_if = id;
             }
@@ -918,18 +965,25 @@ impl Collector {
                 };
                 self.expr(&m.expr, scrutinee);
                 let id = self.construct();
+                // (One arm without a guard always runs.)
+                let split = m.arms.len() > 1 || m.arms.iter().any(|a| a.guard.is_some());
+                let completing: Vec<usize> = (m.arms.iter().enumerate())
+                    .filter(|(_, a)| !is_jump(&a.body))
+                    .map(|(k, _)| k)
+                    .collect();
                 let arms = |s: &mut Self| {
                     for (k, arm) in m.arms.iter().enumerate() {
                         let bound = s.shadow_pat(&arm.pat);
                         if let Some((_, guard)) = &arm.guard {
                             s.expr(guard, Use::Move);
                         }
-                        s.in_branch(id, k, |s| s.expr(&arm.body, Use::Move));
+                        s.branch_alone(split && completing == [k], |s| {
+                            s.in_branch(id, k, |s| s.expr(&arm.body, Use::Move))
+                        });
                         s.unshadow(bound);
                     }
                 };
-                // (One arm without a guard always runs.)
-                if m.arms.len() > 1 || m.arms.iter().any(|a| a.guard.is_some()) {
+                if split {
                     self.sometimes(arms);
                 } else {
                     arms(self);

@@ -141,6 +141,8 @@ pub struct Resolved {
     pub jump_value: bool,
     /// See [`mentions::Mention::conditional`].
     pub conditional: bool,
+    /// See [`mentions::Mention::always`].
+    pub always: bool,
     /// See [`mentions::Mention::looped`].
     pub looped: bool,
     /// See [`mentions::Mention::branch`].
@@ -578,6 +580,7 @@ impl Builder {
                     leaves: m.leaves,
                     jump_value: m.jump_value,
                     conditional: m.conditional,
+                    always: m.always,
                     looped: m.looped,
                     branch: m.branch,
                     transient: m.transient,
@@ -1081,6 +1084,25 @@ impl Builder {
                 }
                 declares
             }
+            // `msg.user_name(auth.user());`: the receiver may keep what the arguments borrow.
+            syn::Stmt::Expr(syn::Expr::MethodCall(m), _)
+                if mentions::Method::of(m).may_keep_arguments() =>
+            {
+                let receiver =
+                    mentions::plain_ident(&m.receiver).and_then(|i| self.lookup(&i.to_string()));
+                if let Some(receiver) = receiver {
+                    let lent: Vec<LocalId> = (m.args.iter().flat_map(borrow_roots))
+                        .filter_map(|name| self.lookup(&name))
+                        .collect();
+                    for id in lent {
+                        let borrows = &mut self.locals[receiver].borrows;
+                        if id != receiver && !borrows.contains(&id) {
+                            borrows.push(id);
+                        }
+                    }
+                }
+                Vec::new()
+            }
             _ => Vec::new(),
         };
         out.push(Stmt::Plain {
@@ -1365,6 +1387,16 @@ fn borrow_roots(expr: &syn::Expr) -> Vec<String> {
             .iter()
             .flat_map(|f| borrow_roots(&f.expr))
             .collect(),
+        // `W(&t)`, `Some(&x)`: a tuple struct or variant holds what its fields borrow (named as
+        // types are, capitalized).
+        syn::Expr::Call(c)
+            if matches!(&*c.func, syn::Expr::Path(p)
+            if p.path.segments.last().is_some_and(|s| {
+                s.ident.to_string().starts_with(|c: char| c.is_ascii_uppercase())
+            })) =>
+        {
+            c.args.iter().flat_map(borrow_roots).collect()
+        }
         // `IntoIterator::into_iter(&v)`: a `for` loop over a borrowed collection.
         syn::Expr::Call(c)
             if c.args.len() == 1
