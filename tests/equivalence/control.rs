@@ -1452,3 +1452,31 @@ case! {
         consume(msg)
     }
 }
+
+// Crater, moka's `invalidate_entries` (reduced): `let has_next;` assigned at the end of a block,
+// then read as the right operand of `&&`. That read was taken for a move on some paths only, so
+// the local seemed moved or not at the `.await`, and the check that it drops nothing was written
+// where it has no value yet (E0381). An operand of `&&` or `||` is a `bool`: copied.
+case! {
+    declared_then_assigned_read_in_a_condition(t) => entry(t, 2);
+    #[desugar]
+    pub async fn entry(t: Trace, batch: u32) -> u32 {
+        let mut len = 0;
+        let has_next;
+        {
+            let mut items = vec![t.val(1), t.val(2), t.val(3)].into_iter().peekable();
+            while len < batch {
+                match items.next() {
+                    Some(item) => len += item.get(),
+                    None => break,
+                }
+            }
+            has_next = items.peek().is_some();
+        }
+        if len == 0 {
+            return 0;
+        }
+        let truncated = len >= batch && has_next;
+        t.step("scan", 1, len + u32::from(truncated)).await
+    }
+}

@@ -866,9 +866,13 @@ impl Collector {
                         self.scalar(&b.right);
                         self.expr(&b.left, Use::Borrow);
                     }
+                    // (Their operands are `bool`s: a local there is copied, and borrows
+                    // nothing past the operator.)
                     And(_) | Or(_) => {
-                        self.expr(&b.left, Use::Move);
-                        self.sometimes(|s| s.expr(&b.right, Use::Move));
+                        self.transient += 1;
+                        self.expr(&b.left, Use::Borrow);
+                        self.sometimes(|s| s.expr(&b.right, Use::Borrow));
+                        self.transient -= 1;
                     }
                     _ => {
                         self.scalar(&b.left);
