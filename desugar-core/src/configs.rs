@@ -436,3 +436,60 @@ fn block_stmts(input: syn::parse::ParseStream) -> Result<Vec<syn::Stmt>> {
     syn::braced!(content in input);
     content.call(syn::Block::parse_within)
 }
+
+/// `#[cfg(unix)] { a } #[cfg(windows)] { b }` at the end of a block: rustc removes the
+/// statements whose predicate fails before it reads the block, and the one left is its value;
+/// a macro sees the first as a statement, whose value must then be `()` (E0308). The run
+/// becomes one value that each of them breaks out of with its own:
+///
+/// Input:  `{ x; #[cfg(unix)] { a } #[cfg(windows)] { b } }`
+/// Output: `{ x; '__cfg_tail: { #[cfg(unix)] { break '__cfg_tail { a }; }`
+///              `#[cfg(windows)] { break '__cfg_tail { b }; } } }`
+///
+/// (Closures, `async` blocks and items are left as they are: the expansion does not take them
+/// apart.)
+pub fn joined_tails(block: &mut syn::Block) {
+    JoinedTails.visit_block_mut(block);
+}
+
+struct JoinedTails;
+
+impl VisitMut for JoinedTails {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        visit_mut::visit_block_mut(self, block);
+        let run = (block.stmts.iter_mut().rev())
+            .map_while(|s| match s {
+                syn::Stmt::Expr(e, None) => crate::syntax::expr_attrs(e)
+                    .filter(|attrs| attrs.iter().any(|a| a.path().is_ident("cfg"))),
+                _ => None,
+            })
+            .count();
+        if run < 2 {
+            return;
+        }
+        let label = syn::Lifetime::new("'__cfg_tail", proc_macro2::Span::mixed_site());
+        let arms: Vec<TokenStream> = (block.stmts.split_off(block.stmts.len() - run))
+            .into_iter()
+            .filter_map(|s| match s {
+                syn::Stmt::Expr(mut e, None) => {
+                    let attrs = std::mem::take(crate::syntax::expr_attrs(&mut e)?);
+                    // (A block or loop as a labeled `break`'s value is in parentheses, as
+                    // rustc's `break_with_label_and_loop` asks.)
+                    let value = match crate::syntax::block_like(&e) {
+                        true => quote!((#e)),
+                        false => quote!(#e),
+                    };
+                    Some(quote!(#(#attrs)* { break #label #value; }))
+                }
+                _ => None,
+            })
+            .collect();
+        block.stmts.push(syn::Stmt::Expr(
+            syn::parse_quote!(#label: { #(#arms)* }),
+            None,
+        ));
+    }
+    fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
+    fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}

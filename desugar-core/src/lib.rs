@@ -238,6 +238,7 @@ pub(crate) fn rewrite_before_analysis(f: &mut parse::AsyncFn) -> Result<()> {
     recursion::box_recursive_calls(f);
     early::wrap_macros(f);
     fields::split_params(f);
+    configs::joined_tails(&mut f.block);
     Ok(())
 }
 

@@ -422,3 +422,24 @@ case! {
         (handle(t.clone(), true, t.noisy("a")).await, handle(t.clone(), false, t.noisy("b")).await)
     }
 }
+
+// Crater, ractor's `spawn` (reduced): two `#[cfg]` blocks end the function, one per platform.
+// rustc removes the one that does not apply and the other is the function's value; the first
+// was read as a statement, whose value must be `()` (E0308). They become one labeled block that
+// each breaks out of with its value.
+case! {
+    conditional_blocks_at_the_end_are_the_value(t) => entry(t);
+    #[desugar]
+    pub async fn entry(t: Trace) -> Result<u32, Bad> {
+        let n = t.step("recv", 1, 3).await;
+        let r = check(&t, n);
+        #[cfg(unix)]
+        {
+            r.map(|v| v + 1)
+        }
+        #[cfg(not(unix))]
+        {
+            r.map(|v| v + 2)
+        }
+    }
+}

@@ -1267,3 +1267,27 @@ case! {
         c.close().await
     }
 }
+
+// Crater, bollard's `test_build_image_with_error` (reduced): `Docker::connect_with_mock(..)
+// .unwrap()` is a `Docker`, as the crate's signature says, so `docker.build_image(..)` is the
+// crate's `&self` method; untyped, the name took it for a builder's, which takes `self`, and
+// `docker` was dropped while the awaited future borrowed it (E0597). `.unwrap()` and
+// `.expect(..)` type what they unwrap as `?` does.
+case! {
+    unwrapped_constructor_types_its_local(t) => entry(t);
+    pub struct Docker(Trace, u32);
+    impl Docker {
+        pub fn connect_with_mock(t: &Trace, n: u32) -> Result<Docker, Bad> {
+            check(t, n).map(|n| Docker(t.clone(), n))
+        }
+        async fn build_image(&self, tag: u32) -> u32 {
+            self.0.step("build", 1, self.1 + tag).await
+        }
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> u32 {
+        let docker = Docker::connect_with_mock(&t, 5).unwrap();
+        let result = &docker.build_image(2).await;
+        *result
+    }
+}

@@ -190,7 +190,8 @@ impl Bindings {
 
 /// The type (its name) `expr` evaluates to, as its syntax and the crate's signatures say:
 /// a local of a known type (`local`), `T { .. }`, `T::new(..)`, a call of the crate's
-/// functions and methods (under `?`: the `T` of the `Result<T, _>` it returns, and `.await`).
+/// functions and methods (under `?`, `.unwrap()` or `.expect(..)`: the `T` of the `Result<T, _>`
+/// it returns, and `.await`).
 pub(super) fn type_of(
     expr: &syn::Expr,
     local: &dyn Fn(&syn::Ident) -> Option<String>,
@@ -198,6 +199,12 @@ pub(super) fn type_of(
 ) -> Option<String> {
     let (inner, part) = match expr {
         syn::Expr::Try(t) => (&*t.expr, Part::Ok),
+        // (`.unwrap()` and `.expect(..)` take what `?` would.)
+        syn::Expr::MethodCall(m)
+            if matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
+        {
+            (&*m.receiver, Part::Ok)
+        }
         expr => (expr, Part::Whole),
     };
     returned(inner, (part, false), local, defined).or_else(|| constructed(inner))
