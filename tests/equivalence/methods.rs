@@ -1291,3 +1291,16 @@ case! {
         *result
     }
 }
+
+// Crater, async-h1's `accept_one` (reduced): `fut.or(async { .. }).await`, futures-lite's
+// `FutureExt::or(self, ..)`, as `Option::or` and `Result::or`: the name now says it takes its
+// receiver, which was kept in place and moved out of its reference (E0507).
+case! {
+    or_takes_its_receiver(t) => entry(t);
+    #[desugar]
+    pub async fn entry(t: Trace) -> Option<Val> {
+        let first = maybe_val(&t, 1);
+        let n = t.step("s1", 1, 3).await;
+        t.step("s2", 1, first.or(Some(t.val(n)))).await
+    }
+}

@@ -2231,6 +2231,10 @@ pub fn consuming(method: &str) -> bool {
                 | "or_else"
                 | "ok_or"
                 | "ok_or_else"
+                // `Option`'s, `Result`'s and futures-lite's `FutureExt` `or`, `and`, `race`.
+                | "or"
+                | "and"
+                | "race"
                 | "then"
                 | "boxed"
                 // async-task's `Task::cancel(self)` (smol, async-std, async-executor).
