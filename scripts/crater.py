@@ -65,7 +65,10 @@ def sh(args, cwd, env=None, timeout=None):
                            timeout=timeout)
         return r.returncode, r.stdout, r.stderr
     except subprocess.TimeoutExpired as e:
-        return -1, e.stdout or "", (e.stderr or "") + "\n(timed out)"
+        # (What the process wrote before it was killed comes as bytes, whatever `text` says.)
+        def text(out):
+            return out.decode(errors="replace") if isinstance(out, bytes) else out or ""
+        return -1, text(e.stdout), text(e.stderr) + "\n(timed out)"
 
 
 def fetch(name, version, features):
