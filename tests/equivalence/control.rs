@@ -1480,3 +1480,25 @@ case! {
         t.step("scan", 1, len + u32::from(truncated)).await
     }
 }
+
+// Fuzz seed 143 with the nineteenth session's generator (reduced): `let buf: Val;` given its
+// value after a block whose `let` binds another `buf` around a join. The state there does not
+// keep the outer `buf` (it has no value yet) and the code after it assigns it, so it is declared
+// again; a later local of its name had ruled that out, though it hides it in its own block only
+// (E0425).
+case! {
+    declared_local_assigned_after_an_inner_local_of_its_name(t) => entry(t, 1);
+    #[desugar]
+    pub async fn entry(t: Trace, c: u32) -> u32 {
+        let buf: Val;
+        if c > 0 {
+            buf = {
+                let Pair { a: buf, .. } = Pair { a: if c > 0 { let r = &t.val(t.step("s", 1, 4).await); t.val(r.get()) } else { t.val(2) }, n: 3 };
+                buf.subscribe()
+            };
+        } else {
+            buf = t.val(5);
+        }
+        buf.wait(1).await
+    }
+}

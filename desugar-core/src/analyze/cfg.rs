@@ -13,7 +13,7 @@
 //! in [`Layout::notes`] for the CLI to show.
 
 use super::mentions::{Leave, Method, Use};
-use super::{Analysis, Block, Expr, LocalId, PointId, Resolved, Stmt};
+use super::{Analysis, Block, BlockId, Expr, LocalId, PointId, Resolved, Stmt};
 use crate::receivers::Mode;
 use proc_macro2::LineColumn;
 use std::collections::{BTreeSet, HashMap};
@@ -1462,7 +1462,9 @@ fn decide(
         } else if !in_operand.is_empty() {
             layout.consumed.push(id);
         }
-        if !keep && assigned.contains(&id) && !shadowed(a, p, id) {
+        // (A later local of its name in an inner block hides it only there: `let buf; ..
+        // { let buf = ..; } buf = v;`.)
+        if !keep && assigned.contains(&id) && !shadowed_in(a, p, id, Some(a.locals[id].block)) {
             layout.redeclared.push(id);
         }
     }
@@ -2126,12 +2128,17 @@ pub fn used_whole(a: &Analysis, ids: &[LocalId]) -> bool {
 
 /// Another local with the same name, declared later, is in scope at point `p`.
 fn shadowed(a: &Analysis, p: PointId, id: LocalId) -> bool {
+    shadowed_in(a, p, id, None)
+}
+
+/// `shadowed`, by a later local of block `block` only, if given.
+fn shadowed_in(a: &Analysis, p: PointId, id: LocalId, block: Option<BlockId>) -> bool {
     let scope = &a.points[p].scope;
     let ident = &a.locals[id].ident;
     let at = scope.iter().position(|&x| x == id).unwrap_or(0);
-    scope[at + 1..]
-        .iter()
-        .any(|&other| a.locals[other].ident == *ident)
+    scope[at + 1..].iter().any(|&other| {
+        a.locals[other].ident == *ident && block.is_none_or(|b| a.locals[other].block == b)
+    })
 }
 
 /// The locals whose value `id` may borrow (see `Local::borrows`). A shared reference is only

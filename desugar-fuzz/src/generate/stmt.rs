@@ -205,6 +205,41 @@ impl Gen {
                     ]
                 }
             }
+            (Ty::U32 | Ty::Val | Ty::Opt, 9) if self.may_nest() => {
+                // Declared first, and given its value on each path of an `if` (`let x; if c {
+                // ..; x = a; } else { x = b; }`): assignments that every path on runs.
+                let cond = self.cond(env, 1);
+                let before = env.moves();
+                let (inner, diverges) = self.block(env, None);
+                let a = self.expr(env, &ty, 1);
+                let after_a = env.moves();
+                env.set_moves(&before);
+                let b = self.expr(env, &ty, 1);
+                let after_b = env.moves();
+                merge(env, &[(after_a, diverges), (after_b, false)]);
+                // (Declared before the values are: a name of its own, which they cannot mean.)
+                let name = self.name(&ty);
+                let name = match env.vars.iter().any(|v| v.name == name) {
+                    true => self.fresh(&name),
+                    false => name,
+                };
+                self.bind(env, &name, ty.clone(), false);
+                let then = match diverges {
+                    true => inner,
+                    false => seq![inner, format!("\n{name} = "), a, ";"],
+                };
+                let rust = ty.rust();
+                seq![
+                    format!("let {name}: {rust};\nif "),
+                    cond,
+                    " {\n",
+                    then,
+                    format!("\n}} else {{\n{name} = "),
+                    b.clone(),
+                    ";\n}"
+                ]
+                .or(seq![format!("let {name}: {rust} = "), b, ";"])
+            }
             _ => {
                 let value = self.expr(env, &ty, 1);
                 let name = self.name(&ty);
