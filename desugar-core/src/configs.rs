@@ -439,12 +439,13 @@ fn block_stmts(input: syn::parse::ParseStream) -> Result<Vec<syn::Stmt>> {
 
 /// `#[cfg(unix)] { a } #[cfg(windows)] { b }` at the end of a block: rustc removes the
 /// statements whose predicate fails before it reads the block, and the one left is its value;
-/// a macro sees the first as a statement, whose value must then be `()` (E0308). The run
-/// becomes one value that each of them breaks out of with its own:
+/// a macro sees the first as a statement, whose value must then be `()` (E0308). Each becomes a
+/// `let` of one name, under its own `#[cfg]`, and the name is the value (`()` where none
+/// applies, as the block's would be):
 ///
 /// Input:  `{ x; #[cfg(unix)] { a } #[cfg(windows)] { b } }`
-/// Output: `{ x; '__cfg_tail: { #[cfg(unix)] { break '__cfg_tail { a }; }`
-///              `#[cfg(windows)] { break '__cfg_tail { b }; } } }`
+/// Output: `{ x; #[cfg(unix)] let __cfg_tail = { a }; #[cfg(windows)] let __cfg_tail = { b };`
+///              `#[cfg(not(any(all(unix), all(windows))))] let __cfg_tail = (); __cfg_tail }`
 ///
 /// (Closures, `async` blocks and items are left as they are: the expansion does not take them
 /// apart.)
@@ -467,27 +468,30 @@ impl VisitMut for JoinedTails {
         if run < 2 {
             return;
         }
-        let label = syn::Lifetime::new("'__cfg_tail", proc_macro2::Span::mixed_site());
-        let arms: Vec<TokenStream> = (block.stmts.split_off(block.stmts.len() - run))
-            .into_iter()
-            .filter_map(|s| match s {
-                syn::Stmt::Expr(mut e, None) => {
-                    let attrs = std::mem::take(crate::syntax::expr_attrs(&mut e)?);
-                    // (A block or loop as a labeled `break`'s value is in parentheses, as
-                    // rustc's `break_with_label_and_loop` asks.)
-                    let value = match crate::syntax::block_like(&e) {
-                        true => quote!((#e)),
-                        false => quote!(#e),
-                    };
-                    Some(quote!(#(#attrs)* { break #label #value; }))
-                }
-                _ => None,
-            })
-            .collect();
-        block.stmts.push(syn::Stmt::Expr(
-            syn::parse_quote!(#label: { #(#arms)* }),
-            None,
-        ));
+        let name = syn::Ident::new("__cfg_tail", proc_macro2::Span::mixed_site());
+        let mut predicates = Vec::new();
+        let mut lets = Vec::new();
+        for stmt in block.stmts.split_off(block.stmts.len() - run) {
+            let syn::Stmt::Expr(mut e, None) = stmt else {
+                continue;
+            };
+            let Some(attrs) = crate::syntax::expr_attrs(&mut e) else {
+                continue;
+            };
+            let attrs = std::mem::take(attrs);
+            let cfgs = (attrs.iter())
+                .filter(|a| a.path().is_ident("cfg"))
+                .filter_map(|a| a.meta.require_list().ok().map(|l| l.tokens.clone()));
+            predicates.push(quote!(all(#(#cfgs),*)));
+            lets.push(quote!(#(#attrs)* let #name = #e;));
+        }
+        let tail: syn::Block = syn::parse_quote!({
+            #(#lets)*
+            #[cfg(not(any(#(#predicates),*)))]
+            let #name = ();
+            #name
+        });
+        block.stmts.extend(tail.stmts);
     }
     fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
     fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}

@@ -1359,6 +1359,7 @@ case! {
         t.step("forward", 1, if n < 7 { Err((msg, tx)) } else { Ok(n) }).await
     }
     #[desugar]
+    #[allow(clippy::match_single_binding)]
     pub async fn entry(t: Trace) -> u32 {
         let mut ctx = Context(Some(t.val(1)));
         let (_, mut reply) = ctx.reply_sender();
@@ -1489,6 +1490,7 @@ case! {
 case! {
     declared_local_assigned_after_an_inner_local_of_its_name(t) => entry(t, 1);
     #[desugar]
+    #[allow(clippy::needless_late_init)]
     pub async fn entry(t: Trace, c: u32) -> u32 {
         let buf: Val;
         if c > 0 {
