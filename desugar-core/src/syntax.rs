@@ -145,12 +145,6 @@ pub fn stmt_attrs(stmt: &mut syn::Stmt) -> Option<&mut Vec<syn::Attribute>> {
     }
 }
 
-/// A block, a loop or a labeled block: what a labeled `break`'s value may not start with.
-pub fn block_like(e: &syn::Expr) -> bool {
-    use syn::Expr::*;
-    matches!(e, Block(_) | Loop(_) | While(_) | ForLoop(_) | Unsafe(_))
-}
-
 /// The attributes of the expressions that can stand as statements with an `.await` in them.
 pub fn expr_attrs(e: &mut syn::Expr) -> Option<&mut Vec<syn::Attribute>> {
     use syn::Expr::*;

@@ -2006,10 +2006,9 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
         }
         // (What a local in a slot borrows stays put too: `__tmp1 = &mut *r` kept, `r` in a
         // slot, and `r = &mut __extended0`.)
-        // (And what a local in a slot borrows: `let w = W(&t)` in a slot, `t` kept.)
+        // (And what a local given a slot here borrows: `let w = W(&t)` in a slot, `t` kept.)
         let mut borrowers: Vec<LocalId> = (layout.kept.iter())
             .chain(&layout.consumed)
-            .chain(&layout.slotted)
             .chain(out.iter().filter(|id| point.scope.contains(id)))
             .copied()
             .collect();

@@ -675,7 +675,7 @@ impl VisitMut for Rewriter {
                 let span = r.return_token.span;
                 let value = match r.expr.take() {
                     // `break 'ret { .. }` warns (`break_with_label_and_loop`).
-                    Some(e) if crate::syntax::block_like(&e) => syn::Expr::Paren(syn::ExprParen {
+                    Some(e) if block_like(&e) => syn::Expr::Paren(syn::ExprParen {
                         attrs: Vec::new(),
                         paren_token: Default::default(),
                         expr: e,
@@ -836,6 +836,14 @@ fn capturing_places(span: Span) -> Span {
 
 fn starts_with_colons(expr: &Expr) -> bool {
     matches!(expr.to_token_stream().into_iter().next(), Some(TokenTree::Punct(p)) if p.as_char() == ':')
+}
+
+/// A block, a loop or a labeled block: what a labeled `break`'s value may not start with.
+fn block_like(e: &Expr) -> bool {
+    matches!(
+        e,
+        Expr::Block(_) | Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) | Expr::Unsafe(_)
+    )
 }
 
 /// `self` (not `self::path`) -> `__self` in raw macro tokens.
