@@ -61,6 +61,9 @@ pub struct Known {
     /// What the call returns may hold a borrow (its type has a reference, a lifetime or an
     /// opaque type): a borrow of the receiver may outlive the call.
     pub lends: bool,
+    /// What the call returns is a reference (`&T`): a temporary receiver it borrows needs not
+    /// outlive the call, only what the reference points to.
+    pub reference: bool,
 }
 
 /// One method call, where its name starts (line from 1, column from 1, in characters, as rustc
@@ -143,11 +146,13 @@ impl Table {
             let calls: BTreeMap<_, _> = calls.iter().collect();
             for ((line, column), (method, known, text)) in calls {
                 // (`brief`: borrowed for the call only.)
+                // (`brief`: borrowed for the call only; `ref`: returns a reference.)
                 let brief = if known.mode == Mode::Value || known.lends {
                     ""
                 } else {
                     " brief"
                 };
+                let brief = if known.reference { " ref" } else { brief };
                 let mode = known.mode.word();
                 out += &format!("{line}:{column} {method} {mode}{brief} #{text:08x}\n");
             }
@@ -186,6 +191,7 @@ impl Table {
                     let known = Known {
                         mode,
                         lends: rest != ["brief"],
+                        reference: rest == ["ref"],
                     };
                     let calls = table.files.entry(file.clone()).or_default();
                     calls.insert((line, column), (method.to_string(), known, now));
@@ -307,6 +313,7 @@ pub fn read_thir(thir: &str) -> Vec<Call> {
                 .iter()
                 .find_map(|l| l.strip_prefix("ty: "));
             call.known.lends = ty.is_none_or(may_borrow);
+            call.known.reference = ty.is_some_and(|ty| ty.starts_with('&'));
             calls.push(call);
         }
     }
@@ -359,7 +366,11 @@ fn method_call(lines: &[&str]) -> Option<Call> {
         line: fun_span.1,
         column: fun_span.2,
         method,
-        known: Known { mode, lends: true },
+        known: Known {
+            mode,
+            lends: true,
+            reference: false,
+        },
     })
 }
 
@@ -446,7 +457,8 @@ mod tests {
                 method: "take".into(),
                 known: Known {
                     mode: Mode::Mut,
-                    lends: true
+                    lends: true,
+                    reference: false,
                 }
             }]
         );
@@ -465,7 +477,11 @@ mod tests {
             line: 3,
             column: 7,
             method: method.into(),
-            known: Known { mode, lends: false },
+            known: Known {
+                mode,
+                lends: false,
+                reference: false,
+            },
         };
         let text = Table::new(&root, &[call("send", Mode::Value)]).format();
         assert!(text.contains("\n3:7 send value #"), "{text}");

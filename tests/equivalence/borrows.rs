@@ -1254,3 +1254,66 @@ case! {
         login(&t, AuthMethod::Sql(Creds(t.val(3)))).await + login(&t, AuthMethod::None).await
     }
 }
+
+// From crater (async-openai's tests, octocrab's `list`, E0716): `client.view()` returns a value,
+// not a reference, that borrows `client`; `fetch`'s future borrows that temporary, which must
+// live to the end of the statement, past the `.await`. It was not lifted, as a reference is not.
+case! {
+    temporary_value_holding_a_borrow(t) => viewed(t);
+    struct Client {
+        t: Trace,
+        name: Val,
+    }
+    struct View<'c> {
+        client: &'c Client,
+        tag: Val,
+    }
+    impl Client {
+        fn view(&self) -> View<'_> {
+            View { client: self, tag: self.t.val(7) }
+        }
+    }
+    impl View<'_> {
+        async fn fetch(&self, n: u32) -> u32 {
+            self.client.t.step("fetch", 2, n + self.tag.get()).await
+        }
+    }
+    #[desugar]
+    async fn viewed(t: Trace) -> u32 {
+        let client = Client { t: t.clone(), name: t.val(1) };
+        let n = client.view().fetch(3).await;
+        t.log("after");
+        n + client.name.get()
+    }
+}
+
+// From crater (octocrab's `list` and `commits`, E0716): `Some(&self)` borrows the reference
+// `self` itself, so it is kept in place; a reference a method is called through (`self.crab`)
+// was taken to be copied into the call and left behind.
+case! {
+    reference_borrowed_by_the_awaited_future(t) => entry(t);
+    struct Crab {
+        t: Trace,
+    }
+    impl Crab {
+        async fn get(&self, n: u32, builder: Option<&&Builder<'_>>) -> u32 {
+            let n = self.t.step("get", 1, n).await;
+            n + builder.map_or(0, |b| b.page)
+        }
+    }
+    struct Builder<'c> {
+        crab: &'c Crab,
+        page: u32,
+    }
+    #[desugar]
+    impl Builder<'_> {
+        async fn list(&self) -> u32 {
+            let n = self.crab.t.val(3).get();
+            self.crab.get(n, Some(&self)).await
+        }
+    }
+    async fn entry(t: Trace) -> u32 {
+        let crab = Crab { t };
+        Builder { crab: &crab, page: 2 }.list().await
+    }
+}

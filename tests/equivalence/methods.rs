@@ -1304,3 +1304,19 @@ case! {
         t.step("s2", 1, first.or(Some(t.val(n)))).await
     }
 }
+
+// From crater (octocrab's `_post`, `_get_with_headers`.., E0277): `TryInto::try_into` takes
+// `self`; it was guessed to borrow it, as a name not known is.
+case! {
+    try_into_takes_its_receiver(t) => entry(t);
+    #[desugar]
+    async fn converted(t: Trace, n: impl TryInto<u8>, s: String) -> u32 {
+        t.step("before", 1, ()).await;
+        let n: u8 = n.try_into().map_err(|_| ()).unwrap_or(0);
+        let s: Box<str> = s.try_into().unwrap_or_default();
+        t.step("after", 1, u32::from(n) + s.len() as u32).await
+    }
+    async fn entry(t: Trace) -> u32 {
+        converted(t, 300u32, String::from("ab")).await
+    }
+}

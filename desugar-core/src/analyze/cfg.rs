@@ -1364,7 +1364,14 @@ fn decide(
                      fails to compile with E0597: give it a type or write `async move`)"
                 ));
             } else if moves
-                || (!receivers.is_empty() && local.is_reference)
+                // (A reference a method is called through is copied into the call, unless the
+                // expression also borrows the reference itself: `Some(&self)`.)
+                || (!receivers.is_empty()
+                    && local.is_reference
+                    && (local.mut_reference
+                        || !uses.iter().any(|m| {
+                            m.local == id && m.kind == Use::Borrow && m.field.is_none()
+                        })))
                 || receivers.iter().any(|m| m.consumes())
                 // `f()`: what a call returns cannot borrow a closure or function (`FnOnce`
                 // takes it), except an `async` closure's future; a closure calling `f` borrows
@@ -2220,6 +2227,7 @@ pub fn consuming(method: &str) -> bool {
         || matches!(
             method,
             "into"
+                | "try_into"
                 | "text"
                 | "json"
                 | "bytes"

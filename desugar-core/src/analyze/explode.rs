@@ -1393,8 +1393,9 @@ fn lends_chain_temporary(m: &syn::ExprMethodCall) -> bool {
 }
 
 /// `recv.m(..)` where `recv` is a temporary and `m` is known to borrow it. A call's result is
-/// one only if it holds no borrow (`t.val(2).wait(1)`, or a method that consumes its receiver,
-/// `framed.into_inner().shutdown()`): a reference a method returns
+/// one if it holds no borrow (`t.val(2).wait(1)`, or a method that consumes its receiver,
+/// `framed.into_inner().shutdown()`) or is a value, not a reference, where rustc or the crate
+/// tell (`client.embeddings().create(r)`): a reference a method returns
 /// (`builder().read(true).open(..)`) is not lifted, the temporary it borrows is.
 fn borrows_temporary(m: &syn::ExprMethodCall) -> bool {
     let mut receiver = &*m.receiver;
@@ -1404,7 +1405,7 @@ fn borrows_temporary(m: &syn::ExprMethodCall) -> bool {
     let owned = match receiver {
         syn::Expr::MethodCall(inner) => {
             let inner = super::mentions::Method::of(inner);
-            inner.returns_owned() || inner.consumes()
+            inner.returns_owned() || inner.consumes() || inner.returns_value()
         }
         _ => true,
     };

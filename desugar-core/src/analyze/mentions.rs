@@ -80,6 +80,7 @@ impl Method {
         let by_arity = (name == "take" && call.args.len() == 1).then_some(Known {
             mode: Mode::Value,
             lends: false,
+            reference: false,
         });
         Method {
             name,
@@ -102,6 +103,7 @@ impl Method {
             method.defined = Some(Known {
                 mode: Mode::Value,
                 lends: false,
+                reference: false,
             });
         }
         method
@@ -158,6 +160,13 @@ impl Method {
             .map_or_else(|| super::cfg::makes_owned(&self.name), |k| !k.lends)
     }
 
+    /// Returns a value, not a reference, as rustc or the crate's signatures tell: one that may
+    /// hold a borrow of its receiver (`client.embeddings()`, an `Embeddings<'_>`) is a temporary
+    /// of its own, which what borrows it keeps.
+    pub fn returns_value(&self) -> bool {
+        self.told().is_some_and(|k| !k.reference)
+    }
+
     /// Keeps a temporary receiver to the end of the statement: borrows it (as rustc told), or a
     /// name known to borrow it or to return what borrows it.
     pub fn keeps_temporary(&self) -> bool {
@@ -188,7 +197,8 @@ pub struct Mention {
     /// A field read that is a `move` closure's (or `async move` block's) capture of a field it
     /// uses by reference there (`move || p.a.get()`): reading it twice shows no copy.
     pub captured_by_value: bool,
-    /// For a field read, or a method called on a field, the fields, as written (`a.0`).
+    /// For a field read, a method called on a field or a field borrowed, the fields, as
+    /// written (`a.0`).
     pub field: Option<String>,
     /// Inside a closure or an `async` block, `move` or not.
     pub nested: bool,
@@ -826,7 +836,7 @@ impl Collector {
                 }
             }
             Expr::Field(f) => {
-                let receiver = matches!(ctx, Use::Receiver(_));
+                let place = matches!(ctx, Use::Receiver(_) | Use::Borrow);
                 let inner = match ctx {
                     Use::Assign => Use::Borrow,
                     Use::Move => Use::Field,
@@ -834,8 +844,9 @@ impl Collector {
                 };
                 let before = self.out.len();
                 self.expr(&f.base, inner);
-                // (`p.a.send()`: the method may take `p.a` by value, a partial move.)
-                if receiver
+                // (`p.a.send()`: the method may take `p.a` by value, a partial move; `&p.a`
+                // borrows a place in `p`, through `p` if it is a reference.)
+                if place
                     && let Some((_, path)) = field_root(expr)
                     && let Some(m) = self.out.get_mut(before)
                 {

@@ -141,6 +141,8 @@ enum Returns {
     Owned(Vec<String>),
     /// A reference, a lifetime, an opaque type, a type parameter, a future..
     Borrowing,
+    /// A reference (`&T`, `&mut T`).
+    Reference,
 }
 
 impl Defined {
@@ -319,8 +321,9 @@ impl Defined {
             mode: first.mode,
             lends: defs.iter().any(|d| match &d.returns {
                 Returns::Owned(types) => !types.iter().all(owned),
-                Returns::Borrowing => true,
+                Returns::Borrowing | Returns::Reference => true,
             }),
+            reference: defs.iter().all(|d| matches!(d.returns, Returns::Reference)),
         })
     }
 }

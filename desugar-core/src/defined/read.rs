@@ -120,10 +120,14 @@ impl Reader<'_> {
                 declared_in: self.in_trait.clone().filter(|_| self.on.is_none()),
                 inherent: self.inherent && self.on.is_some(),
                 mode,
-                returns: if owned {
-                    Returns::Owned(types)
-                } else {
-                    Returns::Borrowing
+                returns: match &sig.output {
+                    _ if owned => Returns::Owned(types),
+                    syn::ReturnType::Type(_, ty)
+                        if sig.asyncness.is_none() && matches!(**ty, syn::Type::Reference(_)) =>
+                    {
+                        Returns::Reference
+                    }
+                    _ => Returns::Borrowing,
                 },
             });
     }
