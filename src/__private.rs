@@ -241,6 +241,12 @@ pub fn else_scope<E: IfLetRescope, T>(_: core::marker::PhantomData<E>, temporary
 /// `cargo check`); the error's note points at the local.
 #[inline(always)]
 pub fn drops_nothing<T>(_: &T) {
+    drops_nothing_of::<T>();
+}
+
+/// [`drops_nothing`] for a local declared without a value (`let x: T;`), by its stated type.
+#[inline(always)]
+pub fn drops_nothing_of<T>() {
     const {
         assert!(
             !core::mem::needs_drop::<T>(),

@@ -4,7 +4,8 @@
 //! scope. The same only if it drops nothing, which the expansion checks where the local is
 //! declared (`__private::drops_nothing(&buf)`), before it has a value: the check does not
 //! compile either (E0381, not the check's own message). Either way the crate does not build,
-//! rather than drop `buf` early.
+//! rather than drop `buf` early. With a stated type the check reads it and says why
+//! (`maybe_moved_declared_with_a_type`).
 
 struct Buf(u32);
 

@@ -1554,8 +1554,15 @@ impl Writer<'_> {
         ids.iter()
             .filter(|&&id| self.a.locals[id].no_drop_flag)
             .map(|&id| {
+                let local = &self.a.locals[id];
                 let name = self.local_ident(id);
-                let check = quote!(#private::drops_nothing(&#name););
+                // (`let x: T;` has no value to borrow yet: its stated type is checked.)
+                let check = match &local.ty {
+                    Some(ty) if local.uninit && !crate::syntax::has_impl_trait_or_infer(ty) => {
+                        quote!(#private::drops_nothing_of::<#ty>();)
+                    }
+                    _ => quote!(#private::drops_nothing(&#name);),
+                };
                 // (The error's note points where the call is: at the local.)
                 located_at(check, self.a.locals[id].ident.span())
             })
