@@ -292,6 +292,23 @@ pub fn has_early_exit(tokens: TokenStream) -> bool {
     false
 }
 
+/// Whether an expression has a closure or an `async` block in it: written twice, it makes two
+/// types.
+pub fn has_closure_or_async(expr: &syn::Expr) -> bool {
+    struct Find(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {
+            self.0 = true;
+        }
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {
+            self.0 = true;
+        }
+    }
+    let mut f = Find(false);
+    syn::visit::Visit::visit_expr(&mut f, expr);
+    f.0
+}
+
 /// Whether a type has an `impl Trait` or a `_` in it: it cannot be written elsewhere.
 pub fn has_impl_trait_or_infer(ty: &syn::Type) -> bool {
     struct Find(bool);

@@ -1320,3 +1320,19 @@ case! {
         converted(t, 300u32, String::from("ab")).await
     }
 }
+
+// From crater (async-h1's `accept_one`, E0308: `fut.or(async { .. })`): the check of a receiver
+// guess makes the call again, and a closure or `async` block written again is a type of its
+// own; what the call returns may hold it (`Map<Range<u32>, {closure}>`), so the check's result
+// is not given the real call's type.
+case! {
+    checked_call_with_a_closure_argument(t) => mapped(t);
+    #[desugar]
+    async fn mapped(t: Trace) -> u32 {
+        let n = t.val(2).get();
+        let range = n..5;
+        let doubled = range.map(|x| x * n);
+        t.step("between", 1, ()).await;
+        doubled.sum::<u32>()
+    }
+}

@@ -122,6 +122,9 @@ impl Writer<'_> {
         // outlives the check.
         let mut lends = awaited && !takes;
         for arg in &call.args {
+            // A closure or an `async` block written again is a type of its own, which what the
+            // call returns may hold (`fut.or(async { .. })`).
+            lends |= crate::syntax::has_closure_or_async(arg);
             for m in mentions::in_expr(arg) {
                 if *receiver == m.name || m.name == "self" {
                     return None;
