@@ -1336,3 +1336,43 @@ case! {
         doubled.sum::<u32>()
     }
 }
+
+// From crater (octocrab's `request_installation_auth_token`, E0507): `request.body(b)` of http's
+// request builder takes `self`; a name not known was guessed to borrow, which kept `request` in
+// place. A setter of a request builder has one argument more than a request's getter.
+case! {
+    request_builder_setter_takes_its_receiver(t) => entry(t);
+    // (Defined by a macro, whose body the crate's definitions do not read: as a foreign type's.)
+    macro_rules! builder {
+        ($name:ident) => {
+            pub struct $name {
+                parts: Vec<Val>,
+            }
+            impl $name {
+                fn header(mut self, _name: &str, value: Val) -> Self {
+                    self.parts.push(value);
+                    self
+                }
+                fn body(mut self, body: Val) -> Option<Vec<Val>> {
+                    self.parts.push(body);
+                    Some(self.parts)
+                }
+            }
+        };
+    }
+    builder!(Builder);
+    async fn send(t: &Trace, parts: Vec<Val>) -> u32 {
+        t.step("send", 2, parts.iter().map(Val::get).sum()).await
+    }
+    #[desugar]
+    async fn post(t: Trace) -> Option<u32> {
+        let mut request = Builder { parts: vec![t.val(1)] };
+        request = request.header("a", t.val(2));
+        let sent = send(&t, request.body(t.val(3))?).await;
+        t.step("after", 1, sent).await;
+        Some(sent)
+    }
+    async fn entry(t: Trace) -> Option<u32> {
+        post(t).await
+    }
+}

@@ -76,8 +76,17 @@ impl Method {
     pub fn of(call: &syn::ExprMethodCall) -> Method {
         let name = call.method.to_string();
         // `take(n)`, with a limit, is `Iterator`'s, `Read`'s and their async kin's, which take
-        // `self`; `Option::take()` has none.
-        let by_arity = (name == "take" && call.args.len() == 1).then_some(Known {
+        // `self`; `Option::take()` has none. Setters of http's and reqwest's request builders
+        // take `self` (`builder.body(b)`, `.header(k, v)`); a request's getters have no
+        // argument (`req.body()`) or one fewer (`req.header(name)`).
+        let by_arity = matches!(
+            (name.as_str(), call.args.len()),
+            (
+                "take" | "body" | "method" | "uri" | "version" | "form" | "bearer_auth",
+                1
+            ) | ("header" | "basic_auth", 2)
+        )
+        .then_some(Known {
             mode: Mode::Value,
             lends: false,
             reference: false,
