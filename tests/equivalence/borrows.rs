@@ -1317,3 +1317,35 @@ case! {
         Builder { crab: &crab, page: 2 }.list().await
     }
 }
+
+// From an ordinary program (a helper's p7, memory corruption): in an `async` block nothing
+// checks that the value of an `.await` does not borrow a local kept in place (there is no
+// `'fut` to name), and the value of `sink.push(1).await`, a `&mut Sink`, pointed into `sink`
+// while it moved on. Without that check, a local the value may borrow gets a slot also where
+// it moves later (taken out of the slot there), and so does the value itself when the next
+// call of the chain reborrows it. (In an `async fn` the same body is still refused: "`'pinned`
+// must outlive `'fut`", docs/SEMANTICS.md.)
+case! {
+    awaited_reference_chained_then_local_moved_in_an_async_block(t) => entry(t);
+    struct Sink {
+        t: Trace,
+        parts: Vec<Val>,
+    }
+    impl Sink {
+        async fn push(&mut self, n: u32) -> &mut Self {
+            let v = self.t.step("push", 1, n).await;
+            self.parts.push(self.t.val(v));
+            self
+        }
+    }
+    #[desugar]
+    fn entry(t: Trace) -> impl std::future::Future<Output = u32> {
+        async move {
+            let mut sink = Sink { t: t.clone(), parts: Vec::new() };
+            sink.push(1).await.push(2).await;
+            let parts = sink.parts;
+            t.log("moved");
+            parts.iter().map(Val::get).sum()
+        }
+    }
+}

@@ -1980,7 +1980,8 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
     let mut out = Vec::new();
     let discarded = discarded_points(a);
     // Locals used by value somewhere: a slot could not always give them up (inside a closure,
-    // say), so for them a borrowing await value is refused instead.
+    // say), so for them a borrowing await value is refused instead, where it can be
+    // (`Analysis::values_checked`).
     let moved: BTreeSet<LocalId> = graph(a)
         .nodes
         .iter()
@@ -1997,7 +1998,7 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
                 let local = &a.locals[id];
                 if can_have_slot(a, id)
                     && !local.is_reference
-                    && !moved.contains(&id)
+                    && (!moved.contains(&id) || !a.values_checked && used_whole(a, &[id]))
                     && !out.contains(&id)
                 {
                     out.push(id);

@@ -768,6 +768,9 @@ impl Builder {
         let local = syntax::let_mut(temp.clone(), expr, span);
         let init = &local.init.as_ref().expect("a value").expr;
         let uses = self.resolve(mentions::in_expr(init));
+        let rebinds_slottable = mentions::plain_ident(init)
+            .and_then(|name| self.lookup(&name.to_string()))
+            .is_some_and(|id| self.locals[id].slottable);
         let declares = self.declare_let(&local.pat, Some(init), &uses);
         let holds = match first_line(init) {
             Some(line) => format!("a temporary of line {line}"),
@@ -777,8 +780,10 @@ impl Builder {
             self.locals[id].holds = Some(holds.clone());
             self.locals[id].made_at = Some(span.start());
             // A scrutinee's temporary may be borrowed by the bindings across a suspension
-            // point: it can live in a slot.
-            if self.lifting_places {
+            // point, and so may a value moved from a local that could (the `&mut` value of an
+            // `.await` reborrowed by the next call of a chain, `sink.push(1).await.push(2)
+            // .await`): it can live in a slot.
+            if self.lifting_places || rebinds_slottable {
                 self.locals[id].slottable = true;
             }
         }

@@ -291,6 +291,11 @@ pub struct Analysis {
     /// The parameters are passed under hidden names and moved into the body by a `let` each
     /// (`hidden_params`, or a parameter moved on some paths: see `analyze`).
     pub params_in_body: bool,
+    /// The signature names `'fut` (`emit::signature`): the value of an `.await` whose future
+    /// borrowed locals kept in place is checked not to borrow them (`__private::detached`).
+    /// Without it (an `async` block, a method that may be a trait impl's) such locals get a
+    /// slot wherever they can.
+    pub values_checked: bool,
     pub body: Block,
     pub points: Vec<Point>,
     /// Items and `use` declarations of the body: visible everywhere, hoisted.
@@ -383,6 +388,7 @@ fn analyze_with(f: &AsyncFn, params_in_body: bool, slotted: &[usize]) -> Result<
         locals: b.locals,
         params,
         params_in_body,
+        values_checked: f.async_block.is_none() && !f.method_alone && !f.in_trait_impl,
         body,
         points: b.points,
         items: b.items,
