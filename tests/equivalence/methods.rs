@@ -1376,3 +1376,18 @@ case! {
         post(t).await
     }
 }
+
+// From an ordinary program (a helper's axum handler, `req.body(body)`; E0530): the check of a
+// receiver guess names a marker type after the method, which hid a local of that name from the
+// call's arguments.
+case! {
+    argument_named_as_the_checked_method(t) => entry(t);
+    #[desugar]
+    async fn entry(t: Trace) -> usize {
+        let v = vec![t.val(1).get() as u8, 2];
+        let repeat = 2;
+        let out = v.repeat(repeat);
+        t.step("between", 1, ()).await;
+        out.len()
+    }
+}

@@ -12,9 +12,9 @@
 //!     `let rx = tx.subscribe();`
 //! Output:
 //!     `let rx = receiver_borrowed(phantom(&tx), (), tx.subscribe(), |__x, __ys, __r| {
-//!          let mut tx = conjure(__x); struct subscribe;
+//!          let mut tx = conjure(__x);
 //!          let __call = || typed(__r, &tx.subscribe());
-//!          assumed_borrowed(__x, &__call, subscribe);
+//!          assumed_borrowed(__x, &__call, { struct subscribe; subscribe });
 //!      });`
 //!
 //! `assumed_borrowed` requires the closure to be `FnMut` (a type check, with a message that
@@ -234,13 +234,17 @@ impl Writer<'_> {
                     #[allow(unused_mut)]
                     let mut #receiver = #private::conjure(#x);
                     #(#stand_ins)*
-                    #[allow(non_camel_case_types)]
-                    struct #marker;
                     let #run = || {
                         #(#borrowed)*
                         #made
                     };
-                    #assumed(#x, &#run, #marker);
+                    // (Named as the method, for rustc's message; in a block of its own, so
+                    // that it hides no local of that name: `req.body(body)`.)
+                    #assumed(#x, &#run, {
+                        #[allow(non_camel_case_types)]
+                        struct #marker;
+                        #marker
+                    });
                 },
             )
         };
