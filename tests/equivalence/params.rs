@@ -939,3 +939,29 @@ case! {
         send(Ctx12916 { a: t.val(1), n: 2 }, t.clone()).await
     }
 }
+
+// From an ordinary program (a helper's axum handlers, `State(s): State<AppState>`): the
+// bindings of a parameter's pattern, moved into the body by a `let`, may live in slots as any
+// `let`'s do; a guard or a reference borrowing them across an `.await` was refused ("`'pinned`
+// must outlive `'fut`", E0505).
+case! {
+    pattern_parameters_borrowed_across_an_await(t) => entry(t);
+    pub struct State<T>(pub T);
+    #[desugar]
+    async fn get(t: Trace, State(m): State<tokio::sync::Mutex<Val>>) -> u32 {
+        let n = m.lock().await.get();
+        t.step("after", 1, n).await
+    }
+    #[desugar]
+    async fn first(t: Trace, State(v): State<Vec<Val>>, (a, n): (Val, u32)) -> u32 {
+        let r = &v;
+        let s = &a;
+        t.step("between", 1, ()).await;
+        r[0].get() + s.get() + n
+    }
+    async fn entry(t: Trace) -> u32 {
+        let v = t.val(5);
+        let m = get(t.clone(), State(tokio::sync::Mutex::new(v))).await;
+        m + first(t.clone(), State(vec![t.val(1)]), (t.val(2), 3)).await
+    }
+}

@@ -902,12 +902,13 @@ impl Builder {
                 let uses = self.resolve(mentions::in_let_init(&local.pat, &init));
                 let pat = local.pat.clone();
                 let declares = self.declare_let(&pat, Some(&init), &uses);
-                // A parameter moved on some paths (`slotted`) can live in a slot as the binding
-                // of any `let` can, and, as a parameter could, a plain one moved in only for
-                // those (a reborrow may keep it in place).
+                // A parameter moved on some paths (`slotted`) or bound by a pattern
+                // (`State(s): State<S>`) can live in a slot as the binding of any `let` can,
+                // and, as a parameter could, a plain one moved in only for those (a reborrow
+                // may keep it in place).
                 let plain = matches!(&pat, Pat::Ident(_));
                 let by_value =
-                    by_value_bindings(&pat) && (slotted.contains(&index) || plain && !patterns);
+                    by_value_bindings(&pat) && (slotted.contains(&index) || !plain || !patterns);
                 // (What the type says holds for the binding of a plain name.)
                 for &id in &declares {
                     let local = &mut self.locals[id];
