@@ -1391,3 +1391,20 @@ case! {
         out.len()
     }
 }
+
+// From ordinary programs (a helper's p1 and p6, `r.unwrap_err()`; E0277): `Option`'s and
+// `Result`'s consumers take their receiver, as `unwrap` does.
+case! {
+    option_and_result_consumers_take_their_receiver(t) => check(t);
+    #[desugar]
+    async fn check(t: Trace) -> u32 {
+        let r: Result<u32, Val> = Err(t.val(4));
+        let e = r.unwrap_err();
+        let o = Some(t.val(2));
+        let big = o.is_some_and(|v| v.get() > 1);
+        let w: Option<Val> = None;
+        let n = w.map_or(7, |v| v.get());
+        t.step("between", 1, ()).await;
+        e.get() + big as u32 + n
+    }
+}
