@@ -1408,3 +1408,34 @@ case! {
         e.get() + big as u32 + n
     }
 }
+
+// From an ordinary program (a helper's, `{ s }.chunks(2).collect().await`; E0277): the way the
+// message of a wrong borrow guess says to move a receiver in, inside an awaited expression. The
+// block was lifted into a temporary whose method was guessed to borrow it.
+case! {
+    block_moving_a_receiver_in_an_awaited_expression(t) => batches(t);
+    // (Defined by a macro, whose body the crate's definitions do not read: as a foreign type's.)
+    macro_rules! stream {
+        ($name:ident, $chunks:ident) => {
+            pub struct $name(Vec<Val>);
+            impl $name {
+                fn chunks(self, n: usize) -> $chunks {
+                    $chunks(self.0, n)
+                }
+            }
+            pub struct $chunks(Vec<Val>, usize);
+            impl $chunks {
+                async fn count(self, t: &Trace) -> usize {
+                    t.step("count", 1, self.0.chunks(self.1).count()).await
+                }
+            }
+        };
+    }
+    stream!(Items, Chunks);
+    #[desugar]
+    async fn batches(t: Trace) -> usize {
+        let s = Items(vec![t.val(1), t.val(2), t.val(3)]);
+        let n = { s }.chunks(2).count(&t).await;
+        t.step("after", 1, n).await
+    }
+}

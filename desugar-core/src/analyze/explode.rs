@@ -236,6 +236,15 @@ impl Builder {
                 let flow = self.match_expr(&rewritten)?;
                 Ok(self.bind(flow, out))
             }
+            // (`{ s }.chunks(2)`, a block that moves a local, is a value as written: lifted, it
+            // would be a temporary whose method is guessed to borrow it.)
+            syn::Expr::Block(b)
+                if b.attrs.is_empty()
+                    && b.label.is_none()
+                    && super::suspend::first_await(expr).is_none() =>
+            {
+                Ok(expr.clone())
+            }
             syn::Expr::Block(_)
             | syn::Expr::If(_)
             | syn::Expr::Match(_)
@@ -1414,7 +1423,9 @@ fn borrows_temporary(m: &syn::ExprMethodCall) -> bool {
         }
         _ => true,
     };
-    owned && is_temporary(receiver) && keeps_temporary(m)
+    // (`{ s }.chunks(2)`: a block moving a local into the call is how one says it takes it.)
+    let moved_in = matches!(receiver, syn::Expr::Block(_));
+    owned && !moved_in && is_temporary(receiver) && keeps_temporary(m)
 }
 
 /// Whether `m` keeps its temporary receiver to the end of the statement (`Method::keeps_temporary`).
