@@ -1017,6 +1017,7 @@ impl Builder {
                             ));
                         }
                     }
+                    self.keep_import_used(&m.mac, PinMacro::Stmt, out);
                 }
                 // Not the block's last statement: that may be its value.
                 syn::Stmt::Macro(m) if !last && declares_items(&m.mac) => {
@@ -1163,7 +1164,9 @@ impl Builder {
             // `let fut = pin!(make());`: the value gets a local of its own that stays where it
             // is, and `fut` is a `Pin` to it.
             let value: syn::Expr = m.mac.parse_body()?;
-            return self.pin_value(local, &value, m.mac.path.span(), out);
+            self.pin_value(local, &value, m.mac.path.span(), out)?;
+            self.keep_import_used(&m.mac, PinMacro::Expr, out);
+            return Ok(());
         }
         if suspend::first_await(&*init.expr).is_none()
             && init
@@ -1209,6 +1212,23 @@ impl Builder {
     /// `let PAT = pin!(value)` (or `tokio::pin! { let PAT = value; }`): `value` goes into a local
     /// of its own (its `.await`s lowered as any `let`'s), which never moves, and `PAT` is a `Pin`
     /// to it.
+    /// A pinning macro named by its import (`use futures::pin_mut;`) and written out by the
+    /// expansion is still invoked, pinning nothing, so that the import stays used.
+    fn keep_import_used(&mut self, mac: &syn::Macro, form: PinMacro, out: &mut Vec<Stmt>) {
+        let Some(name) = mac.path.get_ident() else {
+            return;
+        };
+        let stmt: syn::Stmt = match form {
+            PinMacro::Stmt => syn::parse_quote_spanned!(name.span()=> #name!();),
+            PinMacro::Expr => syn::parse_quote_spanned!(name.span()=> let _ = #name!(());),
+        };
+        out.push(Stmt::Plain {
+            stmt,
+            uses: Vec::new(),
+            declares: Vec::new(),
+        });
+    }
+
     fn pin_value(
         &mut self,
         local: &syn::Local,
