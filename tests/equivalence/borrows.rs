@@ -1349,3 +1349,35 @@ case! {
         }
     }
 }
+
+// From an ordinary program (a helper's p8, `Session::new(&mut reader)`; E0505): what a function
+// returns may hold what its `&` arguments borrow, so the borrowed local stays where it is.
+case! {
+    reference_returned_by_a_call_kept_across_an_await(t) => run(t);
+    fn first(v: &[Val]) -> &Val {
+        &v[0]
+    }
+    struct Session<'r> {
+        reader: &'r mut Vec<Val>,
+    }
+    impl<'r> Session<'r> {
+        fn new(reader: &'r mut Vec<Val>) -> Self {
+            Session { reader }
+        }
+        async fn next(&mut self, t: &Trace) -> u32 {
+            let v = self.reader.pop().map_or(0, |v| v.get());
+            t.step("next", 1, v).await
+        }
+    }
+    #[desugar]
+    async fn run(t: Trace) -> u32 {
+        let v = vec![t.val(7)];
+        let x = first(&v);
+        t.step("between", 1, ()).await;
+        let mut lines = vec![t.val(1), t.val(2)];
+        let mut session = Session::new(&mut lines);
+        let a = session.next(&t).await;
+        let b = session.next(&t).await;
+        x.get() + a + b
+    }
+}

@@ -1432,6 +1432,15 @@ fn borrow_roots(expr: &syn::Expr) -> Vec<String> {
         {
             borrow_roots(&c.args[0])
         }
+        // `first(&v)`, `Session::new(&mut reader)`: what a function returns may hold what its
+        // `&` arguments borrow (taken to: the borrowed local stays where it is, which compiles
+        // whether it does or not).
+        syn::Expr::Call(c) if matches!(&*c.func, syn::Expr::Path(_)) => c
+            .args
+            .iter()
+            .filter(|a| matches!(a, syn::Expr::Reference(_)))
+            .flat_map(borrow_roots)
+            .collect(),
         // (What the call returns holds no borrow: its type has no lifetime.)
         syn::Expr::MethodCall(m) if mentions::Method::of(m).lends_nothing() => Vec::new(),
         syn::Expr::MethodCall(m) => {
