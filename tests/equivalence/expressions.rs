@@ -667,3 +667,20 @@ case! {
         write_decimal(t.clone(), 12345).await.unwrap()
     }
 }
+
+// From an ordinary program (a helper's p3, `*self.hits.lock().await += 1`; refused): an `.await`
+// in an assignment's target is lifted, after the value where rustc evaluates the value first.
+case! {
+    awaited_assignment_target(t) => bump(t);
+    #[desugar]
+    async fn bump(t: Trace) -> u32 {
+        let hits = tokio::sync::Mutex::new(t.val(1).get());
+        *hits.lock().await += 1;
+        let n = 3;
+        *hits.lock().await *= n;
+        let slots = tokio::sync::Mutex::new(vec![t.val(0)]);
+        slots.lock().await[0] = t.val(4);
+        let first = slots.lock().await[0].get();
+        t.step("after", 1, *hits.lock().await + first).await
+    }
+}

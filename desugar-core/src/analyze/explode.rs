@@ -281,7 +281,7 @@ impl Builder {
                 let mut b = b.clone();
                 if is_compound_assignment(&b.op) {
                     if has_await(&b.left) {
-                        return Err(unsupported_at(first_await(&*b.left).expect("an await")));
+                        *b.left = self.awaited_target(&b.left, &b.right, out)?;
                     }
                     *b.right = self.explode(&b.right, out)?;
                 } else {
@@ -291,11 +291,16 @@ impl Builder {
                 Ok(syn::Expr::Binary(b))
             }
             syn::Expr::Assign(a) => {
-                if has_await(&a.left) {
-                    return Err(unsupported_at(first_await(&*a.left).expect("an await")));
-                }
                 let mut a = a.clone();
                 *a.right = self.explode(&a.right, out)?;
+                if has_await(&a.left) {
+                    // (The value is evaluated first: `slots.lock().await[0] = make()` makes
+                    // before it locks.)
+                    if !inert(&a.right) {
+                        *a.right = self.lift(a.right.as_ref().clone(), out);
+                    }
+                    *a.left = self.awaited_target(&a.left, &a.right, out)?;
+                }
                 Ok(syn::Expr::Assign(a))
             }
             syn::Expr::Unary(u) => {
@@ -823,6 +828,22 @@ impl Builder {
         {
             local.operand = true;
         }
+    }
+
+    /// The target of an assignment with an `.await` in it (`*hits.lock().await += 1`), its
+    /// awaited parts lifted. rustc evaluates the assigned value first (of a compound assignment,
+    /// for primitive types): only a value whose evaluation does nothing, a literal or a path
+    /// (or a lifted one), may follow the `.await`.
+    fn awaited_target(
+        &mut self,
+        target: &syn::Expr,
+        value: &syn::Expr,
+        out: &mut Vec<Stmt>,
+    ) -> Result<syn::Expr> {
+        if !inert(value) {
+            return Err(unsupported_at(first_await(target).expect("an await")));
+        }
+        self.explode(target, out)
     }
 
     /// `let __tmpN = <flow>;`; returns `__tmpN`.
@@ -1403,6 +1424,15 @@ fn lends_chain_temporary(m: &syn::ExprMethodCall) -> bool {
             syn::Expr::MethodCall(inner) => at = inner,
             _ => return false,
         }
+    }
+}
+
+/// A value whose evaluation does nothing: a literal or a path.
+fn inert(value: &syn::Expr) -> bool {
+    match value {
+        syn::Expr::Lit(_) | syn::Expr::Path(_) => true,
+        syn::Expr::Unary(u) => matches!(&*u.expr, syn::Expr::Lit(_)),
+        _ => false,
     }
 }
 

@@ -1690,9 +1690,9 @@ fn unsupported_at(site: suspend::AwaitSite) -> Error {
     match site {
         suspend::AwaitSite::Await(span) => Error::new(
             span,
-            "desugar cannot lower an `.await` here yet (a `let ... else` block, a match guard, \
-             a `let` chain, an `unsafe` block or an assignment target); bind the awaited value \
-             with `let` first",
+            "desugar cannot lower an `.await` here yet (an `unsafe` block, or the target of a \
+             compound assignment, `+=`, whose value is not a literal or a path: rustc evaluates \
+             the value first); bind the awaited value with `let` first",
         ),
         suspend::AwaitSite::Lazy(span) => Error::new(
             span,
