@@ -236,15 +236,6 @@ impl Builder {
                 let flow = self.match_expr(&rewritten)?;
                 Ok(self.bind(flow, out))
             }
-            // (`{ s }.chunks(2)`, a block that moves a local, is a value as written: lifted, it
-            // would be a temporary whose method is guessed to borrow it.)
-            syn::Expr::Block(b)
-                if b.attrs.is_empty()
-                    && b.label.is_none()
-                    && super::suspend::first_await(expr).is_none() =>
-            {
-                Ok(expr.clone())
-            }
             syn::Expr::Block(_)
             | syn::Expr::If(_)
             | syn::Expr::Match(_)
