@@ -1339,6 +1339,7 @@ case! {
         }
     }
     #[desugar]
+    #[allow(clippy::manual_async_fn)]
     fn entry(t: Trace) -> impl std::future::Future<Output = u32> {
         async move {
             let mut sink = Sink { t: t.clone(), parts: Vec::new() };

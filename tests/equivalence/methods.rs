@@ -1310,6 +1310,7 @@ case! {
 case! {
     try_into_takes_its_receiver(t) => entry(t);
     #[desugar]
+    #[allow(clippy::unnecessary_fallible_conversions)]
     async fn converted(t: Trace, n: impl TryInto<u8>, s: String) -> u32 {
         t.step("before", 1, ()).await;
         let n: u8 = n.try_into().map_err(|_| ()).unwrap_or(0);
@@ -1397,6 +1398,7 @@ case! {
 case! {
     option_and_result_consumers_take_their_receiver(t) => check(t);
     #[desugar]
+    #[allow(clippy::unnecessary_literal_unwrap)]
     async fn check(t: Trace) -> u32 {
         let r: Result<u32, Val> = Err(t.val(4));
         let e = r.unwrap_err();
