@@ -1382,3 +1382,45 @@ case! {
         x.get() + a + b
     }
 }
+
+// From crater (octocrab's `extra_headers`, E0505): `build().unwrap().repos(..).events().send()
+// .await`, each link a value borrowing the one before. The lifted links lived in place and
+// moved out of the state while the next one borrowed them: they may live in slots.
+case! {
+    chain_of_temporaries_holding_borrows(t) => entry(t);
+    struct Crab {
+        t: Trace,
+        name: Val,
+    }
+    struct Repos<'c> {
+        crab: &'c Crab,
+        n: u32,
+    }
+    struct Events<'r, 'c> {
+        repos: &'r Repos<'c>,
+    }
+    fn build(t: &Trace) -> Option<Crab> {
+        Some(Crab { t: t.clone(), name: t.val(1) })
+    }
+    impl Crab {
+        fn repos(&self, n: u32) -> Repos<'_> {
+            Repos { crab: self, n }
+        }
+    }
+    impl<'c> Repos<'c> {
+        fn events(&self) -> Events<'_, 'c> {
+            Events { repos: self }
+        }
+    }
+    impl Events<'_, '_> {
+        async fn send(&self) -> u32 {
+            let crab = self.repos.crab;
+            crab.t.step("send", 2, self.repos.n + crab.name.get()).await
+        }
+    }
+    #[desugar]
+    async fn entry(t: Trace) -> u32 {
+        let n = build(&t).unwrap().repos(2).events().send().await;
+        t.step("after", 1, n).await
+    }
+}

@@ -760,7 +760,16 @@ impl Builder {
             syn::Expr::Paren(p) => return self.lift_chain(&p.expr, lifted, out),
             root => self.explode(root, out)?,
         };
-        Ok(if lifted { self.lift(link, out) } else { link })
+        if !lifted {
+            return Ok(link);
+        }
+        // (A link the next one borrows can live in a slot: what that one makes may hold the
+        // borrow across the `.await`, `built.repos(..).events().send().await`.)
+        let temp = self.lift(link, out);
+        if let Some(local) = self.locals.last_mut() {
+            local.slottable = true;
+        }
+        Ok(temp)
     }
 
     /// `let __tmpN = expr;` (plain); returns `__tmpN`.
