@@ -444,7 +444,8 @@ fn block_fn(
             syn::parse_quote!(_)
         }
     });
-    let name = Ident::new("__async_block", Span::mixed_site());
+    // (Located at the block, so that the crate's definitions of its file are found.)
+    let name = Ident::new("__async_block", Span::mixed_site().located_at(span));
     let sig: syn::Signature = syn::parse2(quote::quote_spanned! {span=>
         async fn #name(#(#captured),*) -> #output
     })?;

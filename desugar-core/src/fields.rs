@@ -18,10 +18,10 @@
 use crate::analyze::mentions::Method;
 use crate::parse::AsyncFn;
 use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 use syn::spanned::Spanned;
 use syn::visit::Visit;
-use syn::visit_mut::VisitMut;
+use syn::visit_mut::{self as visit_mut, VisitMut};
 use syn::{Expr, FnArg, Member, Pat};
 
 /// Splits the parameters of `f` whose fields move apart.
@@ -30,13 +30,34 @@ pub fn split_params(f: &mut AsyncFn) {
     if !crate::analyze::suspend::tokens_await(quote!(#block)) {
         return;
     }
+    let mut block = f.block.clone();
     let splits: Vec<Split> = crate::defined::in_function(&f.sig, &f.block, || {
         let params = (f.sig.inputs.iter()).filter_map(|input| candidate(input, &f.sig.ident));
-        params.filter(|s| splits_apart(s, &f.block)).collect()
+        let mut splits: Vec<Split> = params.filter(|s| splits_apart(s, &block)).collect();
+        Rename { splits: &splits }.visit_block_mut(&mut block);
+        for split in &mut splits {
+            split.split_fields(&mut block);
+        }
+        SplitLocals.visit_block_mut(&mut block);
+        splits
     });
+    f.block = block;
     let Some(first) = splits.first() else { return };
-    let mut rename = Rename { splits: &splits };
-    rename.visit_block_mut(&mut f.block);
+    // A parameter the body binds again first (`let request = request;`, as `#[async_trait]`
+    // writes each) is taken apart there.
+    let rebound: Vec<(usize, &Split, bool)> = (splits.iter())
+        .filter_map(|s| {
+            let (i, mutable) = rebinding(&f.block, &s.name)?;
+            Some((i, s, mutable))
+        })
+        .collect();
+    if !rebound.is_empty() {
+        for (i, split, mutable) in rebound.into_iter().rev() {
+            let stmts = split.destructure(mutable);
+            f.block.stmts.splice(i..=i, stmts);
+        }
+        return;
+    }
     // From the first parameter split on, each is bound again in order.
     let mut stmts = Vec::new();
     let position = f
@@ -49,7 +70,7 @@ pub fn split_params(f: &mut AsyncFn) {
             continue;
         };
         match splits.iter().find(|s| s.name == name) {
-            Some(s) => stmts.push(s.destructure(param_mut(input))),
+            Some(s) => stmts.extend(s.destructure(param_mut(input))),
             // (A reference or a number drops nothing: where it drops does not matter.)
             None if drops_nothing(input) => {}
             None => {
@@ -65,36 +86,296 @@ pub fn split_params(f: &mut AsyncFn) {
     f.block.stmts = stmts;
 }
 
-/// A parameter to split: its name, the path of its type, and its fields in order.
+/// Takes apart the `let` locals whose type the function states or its value shows (`let r:
+/// Req = ..`, `let r = Req { .. }`, `let r = Req::new(..)`), a struct of the crate, where every
+/// later use of the local names one of its fields and one of them may move before an `.await`:
+/// what is left of a local moved out of in part cannot be kept across it, and dropped there it
+/// would drop before the end of its scope. `let (__r_b, __r_a) = (r.b, r.a);` follows the `let`.
+struct SplitLocals;
+
+impl VisitMut for SplitLocals {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let mut i = 0;
+        while i < block.stmts.len() {
+            self.visit_stmt_mut(&mut block.stmts[i]);
+            let split = match &block.stmts[i] {
+                syn::Stmt::Local(local) => local_split(local, &block.stmts[i + 1..]),
+                _ => None,
+            };
+            i += 1;
+            let Some((mut split, mutable)) = split else {
+                continue;
+            };
+            if let (syn::Stmt::Local(local), true) = (&mut block.stmts[i - 1], mutable) {
+                // (`mut` is its fields' now.)
+                let allow = crate::syntax::allow(&["unused_mut"], local.let_token.span);
+                local.attrs.push(allow);
+            }
+            let mut rest = syn::Block {
+                brace_token: block.brace_token,
+                stmts: block.stmts.split_off(i),
+            };
+            Rename {
+                splits: std::slice::from_ref(&split),
+            }
+            .visit_block_mut(&mut rest);
+            split.split_fields(&mut rest);
+            let stmts = split.destructure(mutable);
+            i += stmts.len();
+            block.stmts.extend(stmts);
+            block.stmts.append(&mut rest.stmts);
+        }
+    }
+
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        visit_mut::visit_expr_mut(self, e);
+        match e {
+            Expr::If(i) => {
+                if let Expr::Let(l) = &*i.cond {
+                    split_bindings(&l.pat, &mut i.then_branch);
+                }
+            }
+            Expr::While(w) => {
+                if let Expr::Let(l) = &*w.cond {
+                    split_bindings(&l.pat, &mut w.body);
+                }
+            }
+            Expr::Match(m) => {
+                for arm in &mut m.arms {
+                    let awaits = crate::analyze::suspend::tokens_await(arm.body.to_token_stream());
+                    if arm.guard.is_none() && awaits && splits_any(&arm.pat, &arm.body) {
+                        let pat = arm.pat.clone();
+                        split_bindings(&pat, arm_block(&mut arm.body));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // (Closures, `async` blocks and items are code of their own.)
+    fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
+    fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+    fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
+}
+
+/// The split of the local `local` binds, if the statements after it take it apart; and
+/// whether it is `mut`.
+fn local_split(local: &syn::Local, after: &[syn::Stmt]) -> Option<(Split, bool)> {
+    let pat = match &local.pat {
+        Pat::Type(t) => &*t.pat,
+        other => other,
+    };
+    let Pat::Ident(p) = pat else { return None };
+    let init = local.init.as_ref()?;
+    if p.by_ref.is_some() || p.subpat.is_some() || init.diverge.is_some() {
+        return None;
+    }
+    binding_split(&p.ident, after).map(|split| (split, p.mutability.is_some()))
+}
+
+/// The split of the local bound at `ident`, if `after`, the statements in its scope, take it
+/// apart.
+fn binding_split(ident: &Ident, after: &[syn::Stmt]) -> Option<Split> {
+    let ty = crate::defined::binding_type(ident)?;
+    let shape = crate::defined::fields_of(&ty, false)?;
+    if shape.is_empty() || shape.iter().any(|f| f.configured) {
+        return None;
+    }
+    let split = Split {
+        name: ident.clone(),
+        path: None,
+        ty,
+        fields: shape.into_iter().map(|f| f.name).collect(),
+        parts: Vec::new(),
+    };
+    let rest = syn::Block {
+        brace_token: Default::default(),
+        stmts: after.to_vec(),
+    };
+    splits_apart(&split, &rest).then_some(split)
+}
+
+/// Takes apart, at the top of `body`, the locals `pat` binds by value that `body` takes apart
+/// (`if let Some(mask) = request.mask { part(mask.source).await; .. }`).
+fn split_bindings(pat: &Pat, body: &mut syn::Block) {
+    for p in bound_by_value(pat) {
+        let Some(mut split) = binding_split(&p.ident, &body.stmts) else {
+            continue;
+        };
+        Rename {
+            splits: std::slice::from_ref(&split),
+        }
+        .visit_block_mut(body);
+        split.split_fields(body);
+        let stmts = split.destructure(p.mutability.is_some());
+        body.stmts.splice(0..0, stmts);
+    }
+}
+
+/// The bindings of `pat` that are not `ref`.
+fn bound_by_value(pat: &Pat) -> Vec<&syn::PatIdent> {
+    struct Idents<'a>(Vec<&'a syn::PatIdent>);
+    impl<'ast> syn::visit::Visit<'ast> for Idents<'ast> {
+        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+            if p.by_ref.is_none() && p.subpat.is_none() {
+                self.0.push(p);
+            }
+        }
+    }
+    let mut idents = Idents(Vec::new());
+    idents.visit_pat(pat);
+    idents.0
+}
+
+/// Whether `body` takes apart a local `pat` binds.
+fn splits_any(pat: &Pat, body: &Expr) -> bool {
+    let stmts = [syn::Stmt::Expr(body.clone(), None)];
+    bound_by_value(pat)
+        .iter()
+        .any(|p| binding_split(&p.ident, &stmts).is_some())
+}
+
+/// A match arm's body as a block of statements, to put statements first in.
+fn arm_block(body: &mut Expr) -> &mut syn::Block {
+    if !matches!(body, Expr::Block(b) if b.label.is_none() && b.attrs.is_empty()) {
+        let value = body.clone();
+        *body = syn::parse_quote!({ #value });
+    }
+    let Expr::Block(b) = body else {
+        unreachable!("made a block above")
+    };
+    &mut b.block
+}
+
+/// `let name = name;` or `let mut name = name;` before any other mention of `name`: where and
+/// whether `mut`.
+fn rebinding(block: &syn::Block, name: &Ident) -> Option<(usize, bool)> {
+    for (i, stmt) in block.stmts.iter().enumerate() {
+        if let syn::Stmt::Local(local) = stmt {
+            if let Some(mutable) = rebinds(local, name) {
+                return Some((i, mutable));
+            }
+        }
+        if mentions(quote!(#stmt), name) {
+            return None;
+        }
+    }
+    None
+}
+
+/// Whether `name` is among the tokens.
+fn mentions(tokens: TokenStream, name: &Ident) -> bool {
+    tokens.into_iter().any(|tt| match tt {
+        TokenTree::Ident(i) => i == *name,
+        TokenTree::Group(g) => mentions(g.stream(), name),
+        _ => false,
+    })
+}
+
+/// Whether `local` is `let [mut] name = name;` (and `mut`).
+fn rebinds(local: &syn::Local, name: &Ident) -> Option<bool> {
+    let Pat::Ident(p) = &local.pat else {
+        return None;
+    };
+    let init = local.init.as_ref().filter(|i| i.diverge.is_none())?;
+    let Expr::Path(path) = &*init.expr else {
+        return None;
+    };
+    let plain = p.ident == *name && p.by_ref.is_none() && p.subpat.is_none();
+    (plain && path.qself.is_none() && path.path.is_ident(name) && local.attrs.is_empty())
+        .then_some(p.mutability.is_some())
+}
+
+/// A parameter to split, or a field of one: its name, the path of its type (none for a field,
+/// taken apart field by field), the type's name, its fields in order, and those of its fields
+/// taken apart in turn.
 struct Split {
     name: Ident,
-    path: syn::Path,
+    path: Option<syn::Path>,
     ty: String,
     fields: Vec<String>,
+    parts: Vec<Split>,
 }
 
 impl Split {
     /// The local field `field` of the parameter becomes, with the span of where it is named.
     fn local(&self, field: &str, span: Span) -> Ident {
         let name = self.name.to_string();
-        let ident = format_ident!("__{}_{}", name.trim_start_matches("r#"), field);
+        let mut name = name.trim_start_matches("r#");
+        if self.path.is_none() {
+            // (A field's local is named already: `__p_a`, whose field `x` is `__p_a_x`.)
+            name = name.trim_start_matches("__");
+        }
+        let ident = format_ident!("__{}_{}", name, field);
         Ident::new(&ident.to_string(), Span::call_site().located_at(span))
     }
 
+    /// The fields of this one that are structs of the crate whose own fields move apart
+    /// (`request.file.source` moved, `request.file.tag` read later): taken apart too, in `block`
+    /// already written with this split's locals.
+    fn split_fields(&mut self, block: &mut syn::Block) {
+        for field in &self.fields {
+            let Some(ty) = crate::defined::field_type(&self.ty, field) else {
+                continue;
+            };
+            let Some(shape) = crate::defined::fields_of(&ty, false) else {
+                continue;
+            };
+            if shape.is_empty() || shape.iter().any(|f| f.configured) {
+                continue;
+            }
+            let mut part = Split {
+                name: self.local(field, self.name.span()),
+                path: None,
+                ty,
+                fields: shape.into_iter().map(|f| f.name).collect(),
+                parts: Vec::new(),
+            };
+            if splits_apart(&part, block) {
+                Rename {
+                    splits: std::slice::from_ref(&part),
+                }
+                .visit_block_mut(block);
+                part.split_fields(block);
+                self.parts.push(part);
+            }
+        }
+    }
+
     /// `let Path { c: __p_c, b: __p_b, a: __p_a } = p;`: the last field first; `mut` as the
-    /// parameter is.
-    fn destructure(&self, mutable: bool) -> syn::Stmt {
-        let (name, path) = (&self.name, &self.path);
+    /// parameter is. A field's fields are moved out of it as a tuple, also last first: `let
+    /// (__p_a_y, __p_a_x) = (__p_a.y, __p_a.x);`. (Bound last, they drop first, in order.)
+    fn destructure(&self, mutable: bool) -> Vec<syn::Stmt> {
+        let name = &self.name;
         let mutability = mutable.then(|| quote!(mut));
         let fields = self.fields.iter().rev().map(|field| {
             let member: Member = syn::parse_str(field).expect("a field name");
-            let local = self.local(field, name.span());
-            quote!(#member: #mutability #local)
+            (member, self.local(field, name.span()))
         });
-        syn::parse_quote! {
-            #[allow(unused_variables, unused_mut)]
-            let #path { #(#fields),* } = #name;
+        let stmt = match &self.path {
+            Some(path) => {
+                let fields = fields.map(|(member, local)| quote!(#member: #mutability #local));
+                syn::parse_quote! {
+                    #[allow(unused_variables, unused_mut)]
+                    let #path { #(#fields),* } = #name;
+                }
+            }
+            None => {
+                let (members, locals): (Vec<_>, Vec<_>) = fields.unzip();
+                let locals = locals.iter().map(|local| quote!(#mutability #local));
+                syn::parse_quote! {
+                    #[allow(unused_variables, unused_mut)]
+                    let (#(#locals,)*) = (#(#name.#members,)*);
+                }
+            }
+        };
+        let mut stmts = vec![stmt];
+        for part in &self.parts {
+            stmts.extend(part.destructure(mutable));
         }
+        stmts
     }
 }
 
@@ -135,9 +416,10 @@ fn candidate(input: &FnArg, method: &Ident) -> Option<Split> {
     let fields: Vec<String> = shape.into_iter().map(|f| f.name).collect();
     (!fields.is_empty()).then_some(Split {
         name,
-        path,
+        path: Some(path),
         ty,
         fields,
+        parts: Vec::new(),
     })
 }
 
@@ -270,6 +552,13 @@ impl<'ast> Visit<'ast> for Uses<'_> {
                 self.awaiting_loops -= awaits;
             }
             _ => syn::visit::visit_expr(self, e),
+        }
+    }
+
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        // (`let p = p;`, where `p` is taken apart.)
+        if rebinds(local, &self.split.name).is_none() {
+            syn::visit::visit_local(self, local);
         }
     }
 

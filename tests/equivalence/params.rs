@@ -965,3 +965,150 @@ case! {
         m + first(t.clone(), State(vec![t.val(1)]), (t.val(2), 3)).await
     }
 }
+
+// Crater, async-openai's `try_from` (reduced): a field of a field moved into an awaited call,
+// its sibling read after the `.await` (E0507: the field was kept in place for the future), and
+// the same under `#[async_trait]`, which binds each parameter again (`let request = request;`,
+// E0382/E0507). A field that is a struct of the crate is taken apart too, where it is bound
+// again if it is.
+case! {
+    fields_of_a_field_move_apart(t) => entry(t);
+    pub struct File {
+        source: Vec<Noisy>,
+        note: Noisy,
+        tag: u32,
+    }
+    pub struct Req {
+        file: File,
+        name: String,
+        mask: Option<File>,
+        prompt: Option<String>,
+    }
+    async fn part(t: &Trace, v: Vec<Noisy>) -> Result<usize, String> {
+        t.step("part", 1, ()).await;
+        if v.is_empty() { Err("empty".into()) } else { Ok(v.len()) }
+    }
+    #[async_trait::async_trait]
+    pub trait Convert: Sized {
+        async fn convert(t: Trace, request: Req) -> Result<Self, String>;
+    }
+    #[async_trait::async_trait]
+    #[desugar]
+    impl Convert for (usize, String) {
+        async fn convert(t: Trace, request: Req) -> Result<Self, String> {
+            let mut n = part(&t, request.file.source).await?;
+            let mut s = request.name;
+            if let Some(mask) = request.mask {
+                n += part(&t, mask.source).await?;
+            }
+            if let Some(p) = request.prompt {
+                s.push_str(&p);
+            }
+            Ok((n, s))
+        }
+    }
+    #[desugar]
+    async fn handle(t: Trace, request: Req) -> Result<(usize, String, u32), String> {
+        let n = part(&t, request.file.source).await?;
+        let mut s = request.name;
+        if let Some(p) = request.prompt {
+            s.push_str(&p);
+        }
+        t.step("after", 1, ()).await;
+        Ok((n, s, request.file.tag))
+    }
+    fn req(t: &Trace, mask: Vec<Noisy>) -> Req {
+        let file = |source, tag| File { source, note: t.noisy("note"), tag };
+        Req {
+            file: file(vec![t.noisy("a"), t.noisy("b")], 1),
+            name: "x".into(),
+            mask: Some(file(mask, 2)),
+            prompt: Some("p".into()),
+        }
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> Vec<Result<(usize, String, u32), String>> {
+        let mut out = Vec::new();
+        for mask in [vec![t.noisy("m")], vec![]] {
+            let r = <(usize, String)>::convert(t.clone(), req(&t, mask)).await;
+            out.push(r.map(|(n, s)| (n, s, 0)));
+        }
+        out.push(handle(t.clone(), req(&t, vec![])).await);
+        out
+    }
+}
+
+// Found while reducing async-openai's `try_from` (a silent difference): a `let` local, or one
+// an `if let` or a `match` arm binds, moved out of in part before an `.await`: what was left
+// of it dropped at the `.await`, not at the end of its scope. A local whose type the function
+// states or its value shows, a struct of the crate, is taken apart after its `let`.
+pub struct Pr {
+    a: Vec<Noisy>,
+    b: Noisy,
+    n: u32,
+}
+pub struct Outer {
+    pr: Pr,
+    tail: Noisy,
+}
+// (Outside the case: the crate's functions are read where they are items, not in a macro's
+// input.)
+fn make_pr(t: &Trace, n: u32) -> Option<Pr> {
+    Some(Pr {
+        a: vec![t.noisy("a")],
+        b: t.noisy("b"),
+        n,
+    })
+}
+case! {
+    fields_of_a_local_move_apart(t) => entry(t);
+    async fn part(t: &Trace, v: Vec<Noisy>) -> usize {
+        t.step("part", 1, ()).await;
+        v.len()
+    }
+    #[desugar]
+    async fn by_let(t: Trace) -> usize {
+        let x = make_pr(&t, 1).unwrap();
+        let n = part(&t, x.a).await;
+        t.step("s", 1, ()).await;
+        n + x.n as usize
+    }
+    #[desugar]
+    async fn by_if_let(t: Trace) -> usize {
+        let mut n = 0;
+        if let Some(x) = make_pr(&t, 2) {
+            n += part(&t, x.a).await;
+            t.step("s", 1, ()).await;
+        }
+        n
+    }
+    #[desugar]
+    async fn by_match(t: Trace, k: u32) -> usize {
+        match make_pr(&t, k) {
+            Some(x) if x.n > 5 => x.n as usize,
+            Some(x) => {
+                let v = x.a;
+                t.step("s", 1, ()).await;
+                v.len() + x.n as usize
+            }
+            None => 0,
+        }
+    }
+    #[desugar]
+    async fn nested(t: Trace) -> usize {
+        let o = Outer { pr: make_pr(&t, 3).unwrap(), tail: t.noisy("tail") };
+        let v = o.pr.a;
+        t.step("s", 1, ()).await;
+        v.len() + o.pr.n as usize
+    }
+    #[desugar]
+    pub async fn entry(t: Trace) -> Vec<usize> {
+        vec![
+            by_let(t.clone()).await,
+            by_if_let(t.clone()).await,
+            by_match(t.clone(), 4).await,
+            by_match(t.clone(), 9).await,
+            nested(t.clone()).await,
+        ]
+    }
+}

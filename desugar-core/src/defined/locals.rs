@@ -266,6 +266,14 @@ fn returned(
             let on = type_of(&f.base, local, defined)?;
             defined?.field_type(&on, &field.to_string())
         }
+        // (`Some(x) = p.a`: what the crate declares `p`'s field `a` wraps.)
+        syn::Expr::Field(f) if part == Part::Ok && !awaited => {
+            let syn::Member::Named(field) = &f.member else {
+                return None;
+            };
+            let on = type_of(&f.base, local, defined)?;
+            defined?.field_wraps(&on, &field.to_string())
+        }
         syn::Expr::MethodCall(m) => {
             let on = type_of(&m.receiver, local, defined)?;
             defined?.output(Some(&on), &m.method.to_string(), part, awaited)

@@ -85,7 +85,8 @@ pub struct FieldShape {
 enum FieldType {
     /// `Copy` by its syntax; a primitive's name (`u32`), to type what binds the field.
     Copy(Option<String>),
-    Named(String),
+    /// A named type, and what it wraps if it is an `Option` or a `Result` (`Some(x)`, `Ok(x)`).
+    Named(String, Option<String>),
     Other,
 }
 
@@ -200,12 +201,27 @@ impl Defined {
             .then_some(first)
     }
 
+    /// What field `field` of struct `ty` wraps, an `Option<T>` or a `Result<T, _>`: `T`'s name,
+    /// where every struct of that name the crate declares agrees.
+    fn field_wraps(&self, ty: &str, field: &str) -> Option<String> {
+        let structs = self.fields.get(ty)?;
+        let inner = |fields: &HashMap<String, FieldType>| match fields.get(field)? {
+            FieldType::Named(_, inner) => inner.clone(),
+            _ => None,
+        };
+        let first = inner(structs.first()?)?;
+        structs
+            .iter()
+            .all(|fields| inner(fields).as_ref() == Some(&first))
+            .then_some(first)
+    }
+
     /// The type (its name) of field `field` of struct `ty`, where every struct of that name
     /// the crate declares agrees.
     fn field_type(&self, ty: &str, field: &str) -> Option<String> {
         let structs = self.fields.get(ty)?;
         let named = |fields: &HashMap<String, FieldType>| match fields.get(field)? {
-            FieldType::Named(name) | FieldType::Copy(Some(name)) => Some(name.clone()),
+            FieldType::Named(name, _) | FieldType::Copy(Some(name)) => Some(name.clone()),
             FieldType::Copy(None) | FieldType::Other => None,
         };
         let first = named(structs.first()?)?;
@@ -266,7 +282,7 @@ impl Defined {
     fn is_copy(&self, ty: &FieldType) -> bool {
         match ty {
             FieldType::Copy(_) => true,
-            FieldType::Named(n) => self.copy.contains(n) && !self.generic.contains(n),
+            FieldType::Named(n, _) => self.copy.contains(n) && !self.generic.contains(n),
             FieldType::Other => false,
         }
     }
@@ -507,7 +523,7 @@ fn declared_type(ident: &proc_macro2::Ident) -> Option<String> {
 }
 
 /// The type the function declares for the local bound at `ident`.
-fn binding_type(ident: &proc_macro2::Ident) -> Option<String> {
+pub(crate) fn binding_type(ident: &proc_macro2::Ident) -> Option<String> {
     TYPES.with_borrow(|types| types.at(&types.bindings, ident))
 }
 
@@ -581,7 +597,7 @@ pub fn copy_binding(ident: &proc_macro2::Ident) -> bool {
     };
     crate::analyze::primitive(&ty)
         || DEFINED.with_borrow(|defined| {
-            (defined.as_deref()).is_some_and(|d| d.is_copy(&FieldType::Named(ty)))
+            (defined.as_deref()).is_some_and(|d| d.is_copy(&FieldType::Named(ty, None)))
         })
 }
 
@@ -638,6 +654,11 @@ pub fn field_is_copy(ty: &str, field: &str) -> bool {
     every_struct(ty, |defined, fields| {
         fields.get(field).is_some_and(|t| defined.is_copy(t))
     })
+}
+
+/// The type (its name) of field `field` of struct `ty`, where every declaration of `ty` agrees.
+pub fn field_type(ty: &str, field: &str) -> Option<String> {
+    DEFINED.with_borrow(|defined| defined.as_deref()?.field_type(ty, field))
 }
 
 /// Whether the crate's methods named `method` are all of inherent `impl`s (none of a trait, nor

@@ -327,9 +327,13 @@ fn field_type(ty: &syn::Type) -> FieldType {
         },
         syn::Type::Path(p) if p.qself.is_none() => match p.path.get_ident() {
             Some(name) if primitive(&name.to_string()) => FieldType::Copy(Some(name.to_string())),
-            Some(name) => FieldType::Named(name.to_string()),
+            Some(name) => FieldType::Named(name.to_string(), None),
             // (`Framed<Io, Codec>`, `sync::Mutex<T>`: its methods are looked up by its name.)
-            None => path_name(&p.path).map_or(FieldType::Other, FieldType::Named),
+            None => {
+                let inner = first_argument(ty).filter(|t| matches!(t, syn::Type::Path(_)));
+                let inner = inner.and_then(type_name);
+                path_name(&p.path).map_or(FieldType::Other, |name| FieldType::Named(name, inner))
+            }
         },
         _ => FieldType::Other,
     }
