@@ -1424,3 +1424,35 @@ case! {
         t.step("after", 1, n).await
     }
 }
+
+// Helpers' ordinary programs: `data.iter().max()`, `data.iter().collect::<Vec<&u8>>()` kept
+// across an `.await` (E0505, "`'pinned` must outlive"): what `max`, `min` and `collect` make of
+// an iterator's elements borrows what the iterator does, unless the chain maps them.
+case! {
+    iter_max_kept_across_await(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> (Option<u8>, Vec<u8>, usize) {
+        let data = vec![1u8, 2, 3];
+        let max = data.iter().max();
+        let all: Vec<&u8> = data.iter().collect();
+        let doubled: Vec<u8> = data.iter().map(|x| x * 2).collect();
+        t.step("s", 1, ()).await;
+        (max.copied(), doubled, all.len())
+    }
+}
+
+// The same on a parameter's field after another field moved (a library's request handler).
+pub struct Headers {
+    headers: Vec<String>,
+    body: Vec<u8>,
+}
+case! {
+    field_iter_collected_after_partial_move(t) => run(t.clone(), Headers { headers: vec!["a".into()], body: vec![1] });
+    #[desugar]
+    async fn run(t: Trace, req: Headers) -> String {
+        let body = req.body;
+        let names: Vec<&String> = req.headers.iter().collect();
+        t.step("s", 1, ()).await;
+        format!("{names:?} {body:?}")
+    }
+}

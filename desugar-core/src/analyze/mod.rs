@@ -1454,7 +1454,10 @@ fn borrow_roots(expr: &syn::Expr) -> Vec<String> {
             let called = mentions::Method::of(m);
             let lends = called.lends();
             // (`lends` is known where rustc or the crate tell, or the arity does: `take(2)`.)
-            if adapter || called.consumes() && (lends.is_some() || !cfg::makes_owned(&method)) {
+            if adapter
+                || called.consumes() && (lends.is_some() || !cfg::makes_owned(&method))
+                || lends.is_none() && yields_borrowed_elements(m)
+            {
                 // (What a method that takes its receiver makes may hold what the receiver
                 // borrowed: `v.iter().take(2)`.)
                 borrow_roots(&m.receiver)
@@ -1474,6 +1477,43 @@ fn borrow_roots(expr: &syn::Expr) -> Vec<String> {
         }
         _ => Vec::new(),
     }
+}
+
+/// `v.iter().max()`, `s.split(',').collect()`: a method whose result is made of the elements
+/// its receiver yields (`collect`, `max`, `min`), on an iterator whose elements may borrow (no
+/// `map`, `cloned`, `chars`, .. in the chain; no `collect::<String>()`).
+fn yields_borrowed_elements(m: &syn::ExprMethodCall) -> bool {
+    if !matches!(m.method.to_string().as_str(), "collect" | "max" | "min") {
+        return false;
+    }
+    let owned_turbofish = m.turbofish.as_ref().is_some_and(|t| {
+        let tokens = quote::ToTokens::to_token_stream(t).to_string();
+        !tokens.contains('&') && !tokens.contains('_')
+    });
+    let mut receiver = &*m.receiver;
+    while let syn::Expr::MethodCall(link) = receiver {
+        let owning = matches!(
+            link.method.to_string().as_str(),
+            "map"
+                | "cloned"
+                | "copied"
+                | "filter_map"
+                | "flat_map"
+                | "map_while"
+                | "scan"
+                | "chars"
+                | "bytes"
+                | "char_indices"
+                | "to_string"
+                | "to_owned"
+                | "to_vec"
+        );
+        if owning {
+            return false;
+        }
+        receiver = &link.receiver;
+    }
+    !owned_turbofish
 }
 
 /// The locals a method chain passes by name to a method known to take its receiver by value
