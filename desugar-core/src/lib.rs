@@ -39,6 +39,7 @@ pub mod defined;
 mod early;
 mod emit;
 pub mod explain;
+mod extended;
 mod fields;
 pub mod file;
 mod lower;
@@ -238,6 +239,7 @@ pub(crate) fn rewrite_before_analysis(f: &mut parse::AsyncFn) -> Result<()> {
     recursion::box_recursive_calls(f);
     early::wrap_macros(f);
     fields::split_params(f);
+    extended::bind_matched_temporaries(f);
     configs::joined_tails(&mut f.block);
     Ok(())
 }

@@ -1456,3 +1456,18 @@ case! {
         format!("{names:?} {body:?}")
     }
 }
+
+// Helpers' ordinary programs: `let Env { ref user } = env;` (E0505) and `let (ref name, n) =
+// (s, 1);` (E0716) with an `.await` after: a `ref` binding borrows the place the `let` matches,
+// which stays where it is; a temporary it borrows is extended, so it becomes a local of its own.
+pub struct EnvRef { pub user: Noisy, pub id: u32 }
+case! {
+    ref_bindings_kept_across_await(t) => run(t.clone(), EnvRef { user: t.noisy("ann"), id: 4 });
+    #[desugar]
+    async fn run(t: Trace, env: EnvRef) -> (String, u32, String) {
+        let EnvRef { ref user, id } = env;
+        let (ref name, n) = (t.noisy("bob"), 1u32);
+        t.step("s", 1, ()).await;
+        (user.name.to_string(), id + n, name.name.to_string())
+    }
+}

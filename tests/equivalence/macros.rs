@@ -530,3 +530,25 @@ case! {
         total
     }
 }
+
+// Helpers' ordinary programs: `warn!(attempt, ..)` in a loop that resumes in place, where
+// `attempt` is a reference into the state (`(*attempt)`): a tracing field named after a local
+// keeps its name (`attempt = (*attempt)`), or tracing took the expression for the message
+// ("format argument must be a string literal").
+case! {
+    tracing_field_shorthand_in_a_loop(t) => retry(t);
+    #[desugar]
+    async fn retry(t: Trace) -> u32 {
+        let mut attempt = 0u32;
+        let limit = 3u32;
+        loop {
+            t.step("try", 1, ()).await;
+            tracing::warn!(attempt, limit, "attempt {} of {limit}", attempt);
+            tracing::info!(attempt);
+            attempt += 1;
+            if attempt == limit {
+                break attempt;
+            }
+        }
+    }
+}

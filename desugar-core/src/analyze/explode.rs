@@ -1070,7 +1070,7 @@ impl Builder {
             let scope = self.open();
             let bound = self.declare_pats(&[&arm.pat]);
             let mut borrows = lent.clone();
-            borrows.extend(place.filter(|_| binds_by_reference(&arm.pat)));
+            borrows.extend(place.filter(|_| mentions::binds_by_reference(&arm.pat)));
             for &id in &bound {
                 self.locals[id].borrows.clone_from(&borrows);
             }
@@ -1641,11 +1641,6 @@ fn unpromoted(r: &syn::ExprReference) -> bool {
         }
 }
 
-/// Whether a pattern has `ref` or `ref mut` bindings.
-fn binds_by_reference(pat: &syn::Pat) -> bool {
-    has_binding(pat, |p| p.by_ref.is_some())
-}
-
 /// Whether a pattern has `ref mut` bindings.
 fn binds_by_mut_reference(pat: &syn::Pat) -> bool {
     has_binding(pat, |p| p.by_ref.is_some() && p.mutability.is_some())
@@ -1793,8 +1788,9 @@ fn moves_after_matching_by_reference(m: &syn::ExprMatch) -> Option<syn::ExprMatc
         syn::Expr::Field(_) => super::place_root(scrutinee).is_some(),
         _ => false,
     };
-    let moves = |a: &syn::Arm| mentions::binds_by_value(&a.pat) && !binds_by_reference(&a.pat);
-    let lends = |a: &syn::Arm| binds_by_reference(&a.pat) && has_await(&a.body);
+    let moves =
+        |a: &syn::Arm| mentions::binds_by_value(&a.pat) && !mentions::binds_by_reference(&a.pat);
+    let lends = |a: &syn::Arm| mentions::binds_by_reference(&a.pat) && has_await(&a.body);
     if !place
         || !m.arms.iter().any(lends)
         || !m.arms.iter().any(moves)

@@ -402,13 +402,21 @@ pub fn exclusive(a: &[(usize, usize)], b: &[(usize, usize)]) -> bool {
         .any(|(x, y)| x.1 != y.1)
 }
 
-/// How matching `pat` against a place uses it: patterns that bind nothing by value only read it.
+/// How matching `pat` against a place uses it: patterns that bind nothing by value only read it,
+/// and so do those that bind something by reference (`let Env { ref user, id } = env;`: the
+/// place stays where it is for `user` to borrow; what else they bind is copied, or rustc says
+/// it cannot move out of it).
 fn pattern_use(pat: &Pat) -> Use {
-    if binds_by_value(pat) {
+    if binds_by_value(pat) && !binds_by_reference(pat) {
         Use::Move
     } else {
         Use::Borrow
     }
+}
+
+/// A pattern with a `ref` or `ref mut` binding.
+pub fn binds_by_reference(pat: &Pat) -> bool {
+    !ref_bindings(pat).is_empty()
 }
 
 /// A pattern that moves (or copies) out of what it matches: a binding by value.

@@ -744,9 +744,20 @@ impl Builder {
                 .collect(),
             _ => Vec::new(),
         };
+        // `let Env { ref user } = env;`: a `ref` binding borrows the place the `let` matches.
+        let by_ref = mentions::ref_bindings(pat);
+        let matched = init
+            .and_then(place_root)
+            .and_then(|name| self.lookup(&name));
         mentions::bindings(pat)
             .into_iter()
             .map(|(ident, mutable)| {
+                let mut borrows = borrows.clone();
+                if let Some(root) = matched.filter(|_| by_ref.contains(&ident)) {
+                    if !borrows.contains(&root) {
+                        borrows.push(root);
+                    }
+                }
                 let copy = copy || crate::defined::copy_binding(&ident);
                 let plain = crate::defined::drops_nothing_binding(&ident);
                 let id = self.declare(ident, mutable, is_reference);
@@ -759,7 +770,7 @@ impl Builder {
                 local.drops_nothing = drops_nothing || plain;
                 local.lent_to_call = lent.clone();
                 local.mut_reference = mut_reference;
-                local.borrows = borrows.clone();
+                local.borrows = borrows;
                 local.ty = match pat {
                     Pat::Type(t) if matches!(&*t.pat, Pat::Ident(_)) => Some((*t.ty).clone()),
                     _ => None,

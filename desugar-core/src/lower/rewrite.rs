@@ -433,11 +433,22 @@ impl Rewriter {
                 // `vec![a, b]` moves its elements (`format!` and the like borrow theirs).
                 let by_value = crate::analyze::suspend::macro_grammar(mac)
                     == Some(crate::analyze::suspend::MacroGrammar::Vec);
+                let mut fields = tracing_like(mac);
                 for arg in args.iter_mut() {
                     if by_value && !self.take.is_empty() {
                         self.take_value(arg);
                     }
+                    // `warn!(attempt, "..")`: a field named after the local, before the message.
+                    fields &= !matches!(arg, Expr::Lit(_));
+                    let shorthand = crate::analyze::mentions::plain_ident(arg)
+                        .filter(|_| fields)
+                        .cloned();
                     self.visit_expr_mut(arg);
+                    if let Some(ident) =
+                        shorthand.filter(|i| !matches!(arg, Expr::Path(p) if p.path.is_ident(i)))
+                    {
+                        *arg = syn::parse_quote_spanned!(ident.span()=> #ident = #arg);
+                    }
                 }
                 if self.closure_depth > 0 {
                     self.name_inline_captures(mac, &mut args);
@@ -456,6 +467,29 @@ impl Rewriter {
             }
         }
     }
+}
+
+/// tracing's macros (and log's, of the same names), whose arguments before the message may be
+/// fields: `info!(attempt, "..")` is `info!(attempt = attempt, "..")`.
+fn tracing_like(mac: &Macro) -> bool {
+    let name = crate::analyze::mentions::path_segments(&mac.path).pop();
+    matches!(
+        name.as_deref(),
+        Some(
+            "trace"
+                | "debug"
+                | "info"
+                | "warn"
+                | "error"
+                | "event"
+                | "span"
+                | "trace_span"
+                | "debug_span"
+                | "info_span"
+                | "warn_span"
+                | "error_span"
+        )
+    )
 }
 
 /// `expr?` as a `match` that breaks out of the machine's body with the early return value.
@@ -781,7 +815,9 @@ impl VisitMut for Rewriter {
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 
     fn visit_local_mut(&mut self, local: &mut syn::Local) {
-        if let Some(init) = &mut local.init {
+        // (`let Env { ref user, .. } = env;` borrows `env` where it is.)
+        let by_reference = crate::analyze::mentions::binds_by_reference(&local.pat);
+        if let Some(init) = local.init.as_mut().filter(|_| !by_reference) {
             self.take_value(&mut init.expr);
         }
         visit_mut::visit_local_mut(self, local);
