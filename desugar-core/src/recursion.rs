@@ -28,9 +28,18 @@ pub fn box_recursive_calls(f: &mut AsyncFn) {
         return;
     }
     let method = f.sig.inputs.iter().any(|i| matches!(i, FnArg::Receiver(_)));
+    let reborrowed = (f.sig.inputs.iter())
+        .filter_map(|i| match i {
+            FnArg::Typed(t) => {
+                Some(matches!(&*t.ty, syn::Type::Reference(r) if r.mutability.is_some()))
+            }
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
     let mut calls = Calls {
         name: f.sig.ident.clone(),
         method,
+        reborrowed,
     };
     calls.visit_block_mut(&mut f.block);
 }
@@ -39,6 +48,9 @@ struct Calls {
     name: Ident,
     /// The function is a method: `recv.name(..)` calls it.
     method: bool,
+    /// Which of its parameters (not `self`) are `&mut` references: the call reborrows what is
+    /// passed there (`out` stays usable after `f(out).await`), and so does `&mut *out`.
+    reborrowed: Vec<bool>,
 }
 
 impl Calls {
@@ -68,10 +80,14 @@ impl Calls {
         let mut values = Vec::new();
         for (i, arg) in args.iter_mut().enumerate() {
             let name = Ident::new(&format!("__recursion_arg{i}"), Span::mixed_site());
-            values.push(std::mem::replace(
-                arg,
-                crate::syntax::name_expr(name.clone()),
-            ));
+            let value = std::mem::replace(arg, crate::syntax::name_expr(name.clone()));
+            values.push(match self.reborrowed.get(i) {
+                Some(true) if plain(&value) => {
+                    syn::parse_quote_spanned!(value.span()=> &mut *#value)
+                }
+                Some(true) => syn::parse_quote_spanned!(value.span()=> &mut *(#value)),
+                _ => value,
+            });
             names.push(name);
         }
         let note = crate::comments::comment(
@@ -98,6 +114,21 @@ impl Calls {
             }
         };
     }
+}
+
+/// An expression that needs no parentheses after `*`.
+fn plain(expr: &Expr) -> bool {
+    matches!(
+        expr,
+        Expr::Path(_)
+            | Expr::Field(_)
+            | Expr::Call(_)
+            | Expr::MethodCall(_)
+            | Expr::Index(_)
+            | Expr::Paren(_)
+            | Expr::Unary(_)
+            | Expr::Reference(_)
+    )
 }
 
 /// A place the receiver of a method call can be: `self`, a local, its fields, an index by a

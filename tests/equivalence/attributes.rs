@@ -443,3 +443,24 @@ case! {
         }
     }
 }
+
+// Helpers' ordinary programs: a `&mut` parameter passed on to the recursive call, then used
+// again (E0507: bound to the block's argument, it moved): the call reborrows it, as a call of a
+// function whose parameter is `&mut` does.
+case! {
+    recursion_reborrows_a_mut_reference(t) => run(t);
+    #[desugar]
+    async fn collect(t: Trace, depth: u32, out: &mut Vec<u32>) {
+        if depth > 0 {
+            Box::pin(collect(t.clone(), depth - 1, out)).await;
+            Box::pin(collect(t.clone(), depth - 1, &mut *out)).await;
+        }
+        out.push(t.step("push", 1, depth).await);
+    }
+    #[desugar]
+    async fn run(t: Trace) -> Vec<u32> {
+        let mut out = Vec::new();
+        collect(t, 2, &mut out).await;
+        out
+    }
+}

@@ -1460,7 +1460,10 @@ case! {
 // Helpers' ordinary programs: `let Env { ref user } = env;` (E0505) and `let (ref name, n) =
 // (s, 1);` (E0716) with an `.await` after: a `ref` binding borrows the place the `let` matches,
 // which stays where it is; a temporary it borrows is extended, so it becomes a local of its own.
-pub struct EnvRef { pub user: Noisy, pub id: u32 }
+pub struct EnvRef {
+    pub user: Noisy,
+    pub id: u32,
+}
 case! {
     ref_bindings_kept_across_await(t) => run(t.clone(), EnvRef { user: t.noisy("ann"), id: 4 });
     #[desugar]

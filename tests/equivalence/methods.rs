@@ -1441,3 +1441,23 @@ case! {
         t.step("after", 1, n).await
     }
 }
+
+// Helpers' ordinary programs: `it.count()` on a range and `reader.lines()` on a `BufReader`
+// (E0277: taken to borrow, as other types' `count` and `str::lines` do): where the local's
+// type is a std iterator or a buffered reader, their consumers take it by value.
+case! {
+    iterator_and_stream_consumers(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> (usize, usize, usize, Option<String>) {
+        use tokio::io::AsyncBufReadExt;
+        let chunks = t.step("c", 1, 3usize).await;
+        let it = 0..10u32;
+        let n = it.count();
+        let m = t.step("s", 1, (1..=4u32).count()).await;
+        let reader = tokio::io::BufReader::new("a\nb\n".as_bytes());
+        let mut lines = reader.lines();
+        let first = lines.next_line().await.unwrap();
+        t.step("s", 1, ()).await;
+        (chunks, n, m, first)
+    }
+}

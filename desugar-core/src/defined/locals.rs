@@ -481,6 +481,14 @@ fn constructed(expr: &syn::Expr) -> Option<String> {
         syn::Expr::Await(a) => constructed(&a.base),
         syn::Expr::Paren(p) => constructed(&p.expr),
         syn::Expr::Struct(s) if s.qself.is_none() => path_name(&s.path),
+        // (`0..n`: an iterator, `std_answer`.)
+        syn::Expr::Range(r) if r.start.is_some() => Some(
+            match r.limits {
+                syn::RangeLimits::HalfOpen(_) => "Range",
+                syn::RangeLimits::Closed(_) => "RangeInclusive",
+            }
+            .to_string(),
+        ),
         syn::Expr::Call(c) => {
             let syn::Expr::Path(p) = &*c.func else {
                 return None;
@@ -488,6 +496,10 @@ fn constructed(expr: &syn::Expr) -> Option<String> {
             let mut segments = p.path.segments.iter().rev();
             let function = segments.next()?.ident.to_string();
             let ty = segments.next()?;
+            // (`stream::iter(..)`, futures' and tokio-stream's: a stream, `std_answer`.)
+            if function == "iter" && ty.ident == "stream" {
+                return Some("Iter".to_string());
+            }
             let constructor = function == "new"
                 || function.starts_with("new_")
                 || function.starts_with("with_")

@@ -753,7 +753,40 @@ pub fn answer(call: &syn::ExprMethodCall) -> Option<Known> {
         let defined = defined.as_deref()?;
         let on = type_of(&call.receiver, &declared_type, Some(defined));
         let bounds = on.as_deref().map(bounds_of).unwrap_or_default();
-        defined.answer_bounded(&call.method.to_string(), on.as_deref(), &bounds)
+        let method = call.method.to_string();
+        (defined.answer_bounded(&method, on.as_deref(), &bounds))
+            .or_else(|| std_answer(&method, on.as_deref()?))
+    })
+}
+
+/// What std, futures and tokio say of a method of a type of theirs, where the crate defines
+/// none of that name: an iterator's or a stream's consumers take it by value (`(0..n).count()`,
+/// `stream::iter(v).chunks(3)`, not a slice's `chunks`), and so do a buffered reader's `lines`
+/// and `split` (`BufRead`'s and `AsyncBufReadExt`'s, not `str`'s).
+fn std_answer(method: &str, on: &str) -> Option<Known> {
+    let iterator = matches!(on, "Range" | "RangeInclusive" | "Iter");
+    let consumes = iterator
+        && matches!(
+            method,
+            "count"
+                | "sum"
+                | "product"
+                | "max"
+                | "min"
+                | "last"
+                | "collect"
+                | "chunks"
+                | "max_by"
+                | "min_by"
+                | "max_by_key"
+                | "min_by_key"
+                | "reduce"
+        )
+        || on == "BufReader" && matches!(method, "lines" | "split");
+    consumes.then_some(Known {
+        mode: Mode::Value,
+        lends: false,
+        reference: false,
     })
 }
 
