@@ -1461,3 +1461,31 @@ case! {
         (chunks, n, m, first)
     }
 }
+
+// Ordinary programs (the twentieth session's helpers): `tx.send(v)` on a oneshot sender from
+// `oneshot::channel()` (E0277: taken to borrow, as mpsc's `send` does): a oneshot sender's `send`
+// takes it.
+pub struct OneshotJob {
+    pub n: u32,
+    pub reply: tokio::sync::oneshot::Sender<u32>,
+}
+case! {
+    oneshot_sender_sends_by_value(t) => run(t);
+    #[desugar]
+    async fn serve(t: Trace, job: OneshotJob) -> bool {
+        let n = t.step("work", 1, job.n * 2).await;
+        let sent = job.reply.send(n).is_ok();
+        t.step("after", 1, ()).await;
+        sent
+    }
+    #[desugar]
+    async fn run(t: Trace) -> (bool, bool, Option<u32>) {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let a = tx.send(t.step("first", 1, 1u32).await).is_ok();
+        let first = t.step("recv", 1, ()).await;
+        let _ = first;
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let b = serve(t.clone(), OneshotJob { n: 3, reply }).await;
+        (a, b, answer.await.ok().or(rx.await.ok()))
+    }
+}

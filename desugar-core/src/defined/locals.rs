@@ -306,6 +306,16 @@ impl Bindings {
             }
             return;
         }
+        // (`let (tx, rx) = oneshot::channel();`: its sender's `send` takes it, `std_answer`.)
+        if let (syn::Pat::Tuple(t), syn::Expr::Call(c)) = (pat, init) {
+            let oneshot = matches!(&*c.func, syn::Expr::Path(p)
+                if crate::analyze::mentions::path_segments(&p.path).ends_with(&["oneshot".into(), "channel".into()]));
+            if oneshot && t.elems.len() == 2 {
+                self.typed(&t.elems[0], Some("oneshot::Sender".into()));
+                self.typed(&t.elems[1], Some("oneshot::Receiver".into()));
+                return;
+            }
+        }
         let defined = DEFINED.with_borrow(Clone::clone);
         let local = |ident: &syn::Ident| self.binding(&ident.to_string()).cloned().flatten();
         match wrapped(pat) {

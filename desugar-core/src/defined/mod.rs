@@ -762,7 +762,8 @@ pub fn answer(call: &syn::ExprMethodCall) -> Option<Known> {
 /// What std, futures and tokio say of a method of a type of theirs, where the crate defines
 /// none of that name: an iterator's or a stream's consumers take it by value (`(0..n).count()`,
 /// `stream::iter(v).chunks(3)`, not a slice's `chunks`), and so do a buffered reader's `lines`
-/// and `split` (`BufRead`'s and `AsyncBufReadExt`'s, not `str`'s).
+/// and `split` (`BufRead`'s and `AsyncBufReadExt`'s, not `str`'s), and a oneshot channel's
+/// `send` (not other channels').
 fn std_answer(method: &str, on: &str) -> Option<Known> {
     let iterator = matches!(on, "Range" | "RangeInclusive" | "Iter");
     let consumes = iterator
@@ -782,7 +783,8 @@ fn std_answer(method: &str, on: &str) -> Option<Known> {
                 | "min_by_key"
                 | "reduce"
         )
-        || on == "BufReader" && matches!(method, "lines" | "split");
+        || on == "BufReader" && matches!(method, "lines" | "split")
+        || on == "oneshot::Sender" && method == "send";
     consumes.then_some(Known {
         mode: Mode::Value,
         lends: false,

@@ -374,7 +374,12 @@ fn type_arguments(ty: &syn::Type) -> Option<(&syn::Ident, Vec<&syn::Type>)> {
 
 /// The last segment of a type's path, unless it is `Self`.
 pub(super) fn path_name(path: &syn::Path) -> Option<String> {
-    let name = path.segments.last()?.ident.to_string();
+    let mut segments = path.segments.iter().rev();
+    let name = segments.next()?.ident.to_string();
+    // (tokio's and futures' `oneshot::Sender`, whose `send` takes it, unlike other senders'.)
+    if segments.next().is_some_and(|s| s.ident == "oneshot") {
+        return Some(format!("oneshot::{name}"));
+    }
     (name != "Self").then_some(name)
 }
 
