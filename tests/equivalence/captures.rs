@@ -576,3 +576,34 @@ case! {
         x + y + generic(&c, 0, move || b.touch().len() as u32).await
     }
 }
+
+// Crater, async-h1's `accept_one` (reduced): `if let Some(d) = opts.timeout` with `timeout:
+// Option<u32>` or `Option<Duration>`, `d` used by value in an `async` block without `move`, which
+// borrows it as it is `Copy` (E0597: taken to be moved in). An `Option` of a `Copy` type is `Copy`,
+// and so are std's `Duration`, `Instant`, addresses.
+pub struct TimeoutOpts {
+    pub timeout: Option<u32>,
+    pub wait: Option<std::time::Duration>,
+}
+async fn both_of<A: std::future::Future<Output = u32>, B: std::future::Future<Output = u32>>(
+    a: A,
+    b: B,
+) -> u32 {
+    a.await + b.await
+}
+case! {
+    copy_binding_captured_by_a_block(t) => run(t.clone(), TimeoutOpts { timeout: Some(5), wait: Some(std::time::Duration::from_millis(2)) });
+    #[desugar]
+    async fn run(t: Trace, opts: TimeoutOpts) -> u32 {
+        let fut = t.step("a", 1, 1u32);
+        let mut total = if let Some(d) = opts.timeout {
+            both_of(fut, async { t.step("b", 1, d).await }).await
+        } else {
+            0
+        };
+        if let Some(w) = opts.wait {
+            total += both_of(t.step("c", 1, 1u32), async { t.step("d", 1, w.as_millis() as u32).await }).await;
+        }
+        total
+    }
+}

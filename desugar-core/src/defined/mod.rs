@@ -282,7 +282,17 @@ impl Defined {
     fn is_copy(&self, ty: &FieldType) -> bool {
         match ty {
             FieldType::Copy(_) => true,
-            FieldType::Named(n, _) => self.copy.contains(n) && !self.generic.contains(n),
+            FieldType::Named(n, inner) => {
+                let named_copy = |n: &String| {
+                    let declared = self.owned.contains(n) || self.generic.contains(n);
+                    match declared {
+                        true => self.copy.contains(n) && !self.generic.contains(n),
+                        false => crate::analyze::primitive(n) || std_copy(n),
+                    }
+                };
+                // (`Option<u32>` is `Copy`, as what it wraps is.)
+                named_copy(n) || n == "Option" && inner.as_ref().is_some_and(named_copy)
+            }
             FieldType::Other => false,
         }
     }
@@ -757,6 +767,24 @@ pub fn answer(call: &syn::ExprMethodCall) -> Option<Known> {
         (defined.answer_bounded(&method, on.as_deref(), &bounds))
             .or_else(|| std_answer(&method, on.as_deref()?))
     })
+}
+
+/// std's `Copy` types that are not primitives, by name (where the crate declares no type of
+/// that name).
+fn std_copy(name: &str) -> bool {
+    matches!(
+        name,
+        "Duration"
+            | "Instant"
+            | "SystemTime"
+            | "IpAddr"
+            | "Ipv4Addr"
+            | "Ipv6Addr"
+            | "SocketAddr"
+            | "SocketAddrV4"
+            | "SocketAddrV6"
+            | "TypeId"
+    )
 }
 
 /// What std, futures and tokio say of a method of a type of theirs, where the crate defines
