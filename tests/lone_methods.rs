@@ -172,6 +172,43 @@ mod native {
             Ok(writer.out.len())
         }
     }
+    // (Crater, octocrab's builders' `send(self)`, one per builder type of a file: `self`'s type
+    // is the one whose `send` is on the method's line. A field moves out, the others are read
+    // across an `.await`: `self` is bound field by field.)
+    // (Named otherwise here: the desugared module's are the crate's only `ListA` and `ListB`.)
+    pub type ListA<'c> = NativeListA<'c>;
+    pub type ListB<'c> = NativeListB<'c>;
+
+    pub struct NativeListA<'c> {
+        pub crab: &'c Store,
+        pub etag: Option<crate::common::Noisy>,
+        pub page: u32,
+    }
+
+    pub struct NativeListB<'c> {
+        pub crab: &'c Store,
+        pub name: String,
+    }
+
+    impl NativeListA<'_> {
+        pub async fn send(self) -> usize {
+            let mut n = 0;
+            if let Some(etag) = self.etag {
+                n += etag.name.len();
+            }
+            n + self
+                .crab
+                .get_or_insert(std::sync::Arc::new("a".into()), self.page as u64)
+                .await
+        }
+    }
+
+    impl NativeListB<'_> {
+        pub async fn send(self) -> usize {
+            let key = std::sync::Arc::new(self.name);
+            self.crab.get_or_insert(key, 1).await
+        }
+    }
 }
 
 mod desugared {
@@ -349,6 +386,41 @@ mod desugared {
             Ok(writer.out.len())
         }
     }
+    // (Crater, octocrab's builders' `send(self)`, one per builder type of a file: `self`'s type
+    // is the one whose `send` is on the method's line. A field moves out, the others are read
+    // across an `.await`: `self` is bound field by field.)
+    pub struct ListA<'c> {
+        pub crab: &'c Store,
+        pub etag: Option<crate::common::Noisy>,
+        pub page: u32,
+    }
+
+    pub struct ListB<'c> {
+        pub crab: &'c Store,
+        pub name: String,
+    }
+
+    impl ListA<'_> {
+        #[desugar::desugar]
+        pub async fn send(self) -> usize {
+            let mut n = 0;
+            if let Some(etag) = self.etag {
+                n += etag.name.len();
+            }
+            n + self
+                .crab
+                .get_or_insert(std::sync::Arc::new("a".into()), self.page as u64)
+                .await
+        }
+    }
+
+    impl ListB<'_> {
+        #[desugar::desugar]
+        pub async fn send(self) -> usize {
+            let key = std::sync::Arc::new(self.name);
+            self.crab.get_or_insert(key, 1).await
+        }
+    }
 }
 
 macro_rules! scenario {
@@ -404,7 +476,34 @@ macro_rules! scenario {
                 .await
                 .unwrap();
             let e = (entry.n, entry.w.zip64);
-            (n, d, f, items, h, o, s1, s2, client.stream, client.n, e)
+            let etag = Some(store.trace.noisy("etag"));
+            let a = $module::ListA {
+                crab: &store,
+                etag,
+                page: 3,
+            }
+            .send()
+            .await;
+            let b = $module::ListB {
+                crab: &store,
+                name: "b".into(),
+            }
+            .send()
+            .await;
+            (
+                n,
+                d,
+                f,
+                items,
+                h,
+                o,
+                s1,
+                s2,
+                client.stream,
+                client.n,
+                e,
+                (a, b),
+            )
         }
     };
 }

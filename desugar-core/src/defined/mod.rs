@@ -101,6 +101,8 @@ struct Def {
     inherent: bool,
     mode: Mode,
     returns: Returns,
+    /// The line its name is on, in its file (a method marked alone is found by it).
+    line: usize,
 }
 
 /// The definitions of one name on one type, those of inherent `impl`s alone if there are
@@ -183,9 +185,18 @@ impl Defined {
     }
 
     /// The type whose method `name` is, if the crate defines methods of that name on one type
-    /// only (and declares it in no trait).
-    fn owner(&self, name: &str) -> Option<String> {
+    /// only (the file's own types first: the method is most likely in an `impl` there); where
+    /// the method's own line is given, the one of the file's own types whose method of that
+    /// name is on it (a builder's `send` among many).
+    fn owner_at(&self, name: &str, line: Option<usize>) -> Option<String> {
         let defs = self.methods.get(name)?;
+        let here: Vec<&Def> = (defs.iter())
+            .filter(|d| Some(d.line) == line)
+            .filter(|d| d.on.as_ref().is_some_and(|on| self.local.contains(on)))
+            .collect();
+        if let [one] = here[..] {
+            return one.on.clone();
+        }
         // (One of the file's own types first: the method is most likely in an `impl` there.)
         let local: Vec<&Def> = (defs.iter())
             .filter(|d| d.on.as_ref().is_some_and(|on| self.local.contains(on)))
@@ -726,9 +737,10 @@ pub enum Callee<'a> {
 /// The type of `self` in method `method`: of the `impl` block under way, or else the one type
 /// whose methods of that name the crate defines.
 pub fn self_type(method: &syn::Ident) -> Option<String> {
-    SELF_TYPE
-        .with_borrow(Clone::clone)
-        .or_else(|| DEFINED.with_borrow(|d| d.as_deref()?.owner(&method.to_string())))
+    SELF_TYPE.with_borrow(Clone::clone).or_else(|| {
+        let line = method.span().start().line;
+        DEFINED.with_borrow(|d| d.as_deref()?.owner_at(&method.to_string(), Some(line)))
+    })
 }
 
 /// Whether the function's type parameter `name` is bounded by the trait `bound`.
@@ -860,9 +872,9 @@ mod tests {
             in_b.output(Some("Ctx"), "make", Part::Whole, false)
                 .is_none()
         );
-        assert_eq!(d.owner("send"), None, "`Ctx` and `Other` have one");
+        assert_eq!(d.owner_at("send", None), None, "`Ctx` and `Other` have one");
         assert_eq!(
-            in_a.owner("send").as_deref(),
+            in_a.owner_at("send", None).as_deref(),
             Some("Ctx"),
             "the file's own type"
         );

@@ -21,8 +21,22 @@ impl Defined {
             in_trait: None,
             inherent: false,
             mods: Vec::new(),
+            fn_lines: fn_lines(source),
+            read: HashMap::new(),
+            seen: HashMap::new(),
+            line: 0,
         };
         reader.visit_file(&file);
+        // (Where the file's text has another count of `fn name` than the syntax, a comment or
+        // a macro hid some: their lines are not known.)
+        for (name, at) in std::mem::take(&mut reader.read) {
+            let seen = reader.seen.get(&name).copied().unwrap_or(0);
+            if reader.fn_lines.get(&name).map_or(0, Vec::len) != seen {
+                for i in at {
+                    reader.defined.methods.get_mut(&name).expect("read")[i].line = 0;
+                }
+            }
+        }
         reader.mods
     }
 }
@@ -37,6 +51,32 @@ struct Reader<'a> {
     inherent: bool,
     /// The modules in other files: with `#[path]`, outside the crate's directory too.
     mods: Vec<Module>,
+    /// The lines of `fn name` in the file's text, by name, in order (spans read in a macro do
+    /// not have the file's lines).
+    fn_lines: HashMap<String, Vec<usize>>,
+    /// The methods read, by name: where their definitions are in `Defined::methods`.
+    read: HashMap<String, Vec<usize>>,
+    /// The functions read, by name: how many.
+    seen: HashMap<String, usize>,
+    /// The line of the function under way, as `fn_lines` has it (0: not known).
+    line: usize,
+}
+
+/// The lines (from 1) of each `fn name` of a file's text, outside line comments.
+fn fn_lines(source: &str) -> HashMap<String, Vec<usize>> {
+    let mut out: HashMap<String, Vec<usize>> = HashMap::new();
+    for (n, line) in source.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or_default();
+        let mut words = code.split(|c: char| !(c.is_alphanumeric() || c == '_'));
+        while let Some(word) = words.next() {
+            if word == "fn" {
+                if let Some(name) = words.by_ref().find(|w| !w.is_empty()) {
+                    out.entry(name.to_string()).or_default().push(n + 1);
+                }
+            }
+        }
+    }
+    out
 }
 
 impl Reader<'_> {
@@ -64,6 +104,11 @@ impl Reader<'_> {
     }
 
     fn output(&mut self, sig: &syn::Signature) {
+        let name = sig.ident.to_string();
+        let seen = self.seen.entry(name.clone()).or_default();
+        let lines = self.fn_lines.get(&name);
+        self.line = lines.and_then(|l| l.get(*seen).copied()).unwrap_or(0);
+        *seen += 1;
         let params = (sig.inputs.iter())
             .filter_map(|input| match input {
                 syn::FnArg::Typed(t) => Some(field_type(&t.ty)),
@@ -111,11 +156,15 @@ impl Reader<'_> {
                 syn::ReturnType::Default => true,
                 syn::ReturnType::Type(_, ty) => owning(ty, &mut types),
             };
+        let name = sig.ident.to_string();
+        let index = self.defined.methods.get(&name).map_or(0, Vec::len);
+        self.read.entry(name).or_default().push(index);
         self.defined
             .methods
             .entry(sig.ident.to_string())
             .or_default()
             .push(Def {
+                line: self.line,
                 on: self.on.clone(),
                 declared_in: self.in_trait.clone().filter(|_| self.on.is_none()),
                 inherent: self.inherent && self.on.is_some(),
