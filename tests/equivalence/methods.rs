@@ -1489,3 +1489,42 @@ case! {
         (a, b, answer.await.ok().or(rx.await.ok()))
     }
 }
+
+// Helpers' ordinary programs: `text.lines()`, `split_whitespace()`, `split(..)`, `bytes()` of a
+// `String` kept across an `.await` (E0597: the check of the borrow guess gave the stand-in's call
+// the real one's type, whose lifetime `str::Lines` holds invariantly), and `it.count()` in an
+// awaited call on a local made by `chars()`, `step_by`, `map` (E0507: taken to borrow).
+case! {
+    str_accessors_kept_across_await(t) => count(t);
+    #[desugar]
+    async fn count(t: Trace) -> (usize, usize, usize, usize, usize) {
+        let text = String::from("ab\ncd ef");
+        let lines = text.lines();
+        let words = text.split_whitespace();
+        let parts = text.split('\n');
+        let bytes = text.bytes();
+        t.step("s", 1, ()).await;
+        let mut n = 0;
+        for (i, raw) in text.lines().enumerate() {
+            n += t.step("line", 1, i + raw.len()).await;
+        }
+        (lines.count(), words.count(), parts.count(), bytes.count(), n)
+    }
+}
+
+case! {
+    iterator_consumed_in_an_awaited_call(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> (usize, usize, u32, Option<char>) {
+        let it = "abc".chars();
+        let a = t.step("a", 1, it.count()).await;
+        let steps = (0..10u32).step_by(3);
+        let b = t.step("b", 1, steps.count()).await;
+        let v = vec![1u32, 2, 3];
+        let doubled = v.iter().map(|x| x * 2);
+        let c = t.step("c", 1, doubled.sum::<u32>()).await;
+        let last = "xyz".chars();
+        let d = t.step("d", 1, last.last()).await;
+        (a, b, c, d)
+    }
+}

@@ -275,8 +275,16 @@ fn returned(
             defined?.field_wraps(&on, &field.to_string())
         }
         syn::Expr::MethodCall(m) => {
-            let on = type_of(&m.receiver, local, defined)?;
-            defined?.output(Some(&on), &m.method.to_string(), part, awaited)
+            let method = m.method.to_string();
+            let on = type_of(&m.receiver, local, defined);
+            let output = on.and_then(|on| defined?.output(Some(&on), &method, part, awaited));
+            // (`s.chars()`, `v.iter().map(..)`: std's iterators, where the crate defines no
+            // method of that name, `std_answer`.)
+            let iterates = part == Part::Whole
+                && !awaited
+                && makes_iterator(&method, m.args.len())
+                && defined.is_none_or(|d| !d.methods.contains_key(&method));
+            output.or_else(|| iterates.then(|| "iterator".to_string()))
         }
         syn::Expr::Call(c) => {
             let syn::Expr::Path(p) = &*c.func else {
@@ -328,6 +336,45 @@ impl Bindings {
                 self.typed(pat, ty);
             }
         }
+    }
+}
+
+/// Methods of std that make an iterator, with so many arguments.
+fn makes_iterator(method: &str, args: usize) -> bool {
+    match args {
+        0 => matches!(
+            method,
+            "iter"
+                | "iter_mut"
+                | "into_iter"
+                | "chars"
+                | "char_indices"
+                | "bytes"
+                | "lines"
+                | "split_whitespace"
+                | "enumerate"
+                | "rev"
+                | "peekable"
+                | "keys"
+                | "values"
+        ),
+        1 => matches!(
+            method,
+            "split"
+                | "windows"
+                | "chunks"
+                | "step_by"
+                | "map"
+                | "filter"
+                | "filter_map"
+                | "flat_map"
+                | "zip"
+                | "skip"
+                | "chain"
+                | "skip_while"
+                | "take_while"
+        ),
+        _ => false,
     }
 }
 
@@ -508,7 +555,7 @@ fn constructed(expr: &syn::Expr) -> Option<String> {
             let ty = segments.next()?;
             // (`stream::iter(..)`, futures' and tokio-stream's: a stream, `std_answer`.)
             if function == "iter" && ty.ident == "stream" {
-                return Some("Iter".to_string());
+                return Some("iterator".to_string());
             }
             let constructor = function == "new"
                 || function.starts_with("new_")

@@ -801,11 +801,11 @@ fn std_copy(name: &str) -> bool {
 
 /// What std, futures and tokio say of a method of a type of theirs, where the crate defines
 /// none of that name: an iterator's or a stream's consumers take it by value (`(0..n).count()`,
-/// `stream::iter(v).chunks(3)`, not a slice's `chunks`), and so do a buffered reader's `lines`
+/// `s.chars().count()`, `stream::iter(v).chunks(3)`, not a slice's `chunks`), and so do a buffered reader's `lines`
 /// and `split` (`BufRead`'s and `AsyncBufReadExt`'s, not `str`'s), and a oneshot channel's
 /// `send` (not other channels').
 fn std_answer(method: &str, on: &str) -> Option<Known> {
-    let iterator = matches!(on, "Range" | "RangeInclusive" | "Iter");
+    let iterator = matches!(on, "Range" | "RangeInclusive" | "iterator");
     let consumes = iterator
         && matches!(
             method,

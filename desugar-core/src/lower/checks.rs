@@ -121,6 +121,9 @@ impl Writer<'_> {
         // returns, which then cannot have the real call's type: the borrow of the real local
         // outlives the check.
         let mut lends = awaited && !takes;
+        // (So may an accessor known to return what borrows its receiver, whose type may hold
+        // the lifetime invariantly, `str::Lines<'a>`: the stand-in's borrow is not the real one.)
+        lends |= !takes && crate::analyze::cfg::returns_borrow(&call.method.to_string());
         for arg in &call.args {
             // A closure or an `async` block written again is a type of its own, which what the
             // call returns may hold (`fut.or(async { .. })`).
