@@ -1474,3 +1474,22 @@ case! {
         (user.name.to_string(), id + n, name.name.to_string())
     }
 }
+
+// Helpers' ordinary programs: `mut input: &[u8]` read with `input.read_u8().await` (E0716): a
+// method of a `mut` shared reference may borrow the reference itself (`&mut input`), which then
+// stays in place, in a slot, rather than being copied into the call.
+case! {
+    mut_reference_parameter_read_in_place(t) => run(t);
+    #[desugar]
+    async fn first(t: Trace, mut input: &[u8]) -> (u8, u8, usize) {
+        use tokio::io::AsyncReadExt;
+        let a = input.read_u8().await.unwrap();
+        t.step("s", 1, ()).await;
+        let b = input.read_u8().await.unwrap();
+        (a, b, input.len())
+    }
+    #[desugar]
+    async fn run(t: Trace) -> (u8, u8, usize) {
+        first(t, b"abc").await
+    }
+}

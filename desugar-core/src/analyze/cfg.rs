@@ -1342,6 +1342,7 @@ fn decide(
                 pin = true;
                 if local.is_reference
                     && !local.mut_reference
+                    && !local.mutable
                     && in_operand
                         .iter()
                         .all(|k| matches!(k, Use::Receiver(_) | Use::Move | Use::Field))
@@ -1365,9 +1366,12 @@ fn decide(
                 ));
             } else if moves
                 // (A reference a method is called through is copied into the call, unless the
-                // expression also borrows the reference itself: `Some(&self)`.)
+                // expression also borrows the reference itself: `Some(&self)`, or the binding is
+                // `mut` and the method may borrow the reference itself mutably, `mut input: &[u8]`
+                // and `input.read_u8()`.)
                 || (!receivers.is_empty()
                     && local.is_reference
+                    && (local.mut_reference || !local.mutable)
                     && (local.mut_reference
                         || !uses.iter().any(|m| {
                             m.local == id && m.kind == Use::Borrow && m.field.is_none()
@@ -1996,8 +2000,11 @@ pub fn slot_locals(a: &Analysis) -> Vec<LocalId> {
         if !discarded.contains(&p) {
             for &id in &layout.pinned {
                 let local = &a.locals[id];
+                // (A `mut` shared reference is pinned where it is borrowed itself, `mut input:
+                // &[u8]` and `input.read_u8()`.)
+                let reference = local.is_reference && (local.mut_reference || !local.mutable);
                 if can_have_slot(a, id)
-                    && !local.is_reference
+                    && !reference
                     && (!moved.contains(&id) || !a.values_checked && used_whole(a, &[id]))
                     && !out.contains(&id)
                 {
