@@ -1504,3 +1504,64 @@ case! {
         buf.wait(1).await
     }
 }
+
+// Helpers' ordinary programs (a protocol's state machine): `match (phase, cmd)` whose awaiting
+// arms move what drops out of the tuple and leave unit variants (`Phase::Greeting`) or `Copy`
+// elements under `_` (E0382: the tuple, kept to the end of the `match`, was moved out of in part).
+// What such an arm leaves drops nothing: the tuple is not kept.
+pub enum TuplePhase {
+    Greeting,
+    Ready { user: Noisy, n: u32 },
+}
+pub enum TupleCmd {
+    Hello(Noisy),
+    Sum,
+    Quit,
+}
+case! {
+    tuple_scrutinee_moved_in_part_across_await(t) => run(t);
+    #[desugar]
+    async fn step(t: Trace, a: u8, s: String) -> String {
+        match (a, s) {
+            (_, s) => {
+                t.step("s", 1, ()).await;
+                s
+            }
+        }
+    }
+    #[desugar]
+    async fn serve(t: Trace, phase: TuplePhase, cmd: TupleCmd) -> (TuplePhase, u32) {
+        match (phase, cmd) {
+            (TuplePhase::Greeting, TupleCmd::Hello(user)) => {
+                t.step("hello", 1, ()).await;
+                (TuplePhase::Ready { user, n: 0 }, 1)
+            }
+            (TuplePhase::Ready { user, n }, TupleCmd::Sum) => {
+                let n = t.step("sum", 1, n + 1).await;
+                (TuplePhase::Ready { user, n }, n)
+            }
+            (phase, TupleCmd::Quit) => (phase, 9),
+            (_, TupleCmd::Sum) => {
+                t.step("early sum", 1, ()).await;
+                (TuplePhase::Greeting, 0)
+            }
+            (phase, _) => (phase, 0),
+        }
+    }
+    #[desugar]
+    async fn run(t: Trace) -> (String, Vec<u32>) {
+        let s = step(t.clone(), 1, "x".into()).await;
+        let mut out = Vec::new();
+        let (p, n) = serve(t.clone(), TuplePhase::Greeting, TupleCmd::Hello(t.noisy("ann"))).await;
+        out.push(n);
+        let (p, n) = serve(t.clone(), p, TupleCmd::Sum).await;
+        out.push(n);
+        let (p, n) = serve(t.clone(), p, TupleCmd::Hello(t.noisy("bob"))).await;
+        out.push(n);
+        let (_p, n) = serve(t.clone(), p, TupleCmd::Quit).await;
+        out.push(n);
+        let (_p, n) = serve(t.clone(), TuplePhase::Greeting, TupleCmd::Sum).await;
+        out.push(n);
+        (s, out)
+    }
+}

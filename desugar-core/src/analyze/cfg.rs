@@ -286,7 +286,9 @@ impl Builder {
         pat: &syn::Pat,
         entry: usize,
     ) -> usize {
-        if super::mentions::moves_whole(pat) {
+        // (What a unit variant leaves in place drops nothing: `None` moves it as `Some(x)`
+        // does, as far as keeping it goes.)
+        if super::mentions::drops_nothing_left(pat) {
             let mut u = moved.clone();
             u.kind = Use::Move;
             let n = self.plain(&[u], Vec::new(), Code::None, entry);

@@ -228,7 +228,7 @@ impl Builder {
             syn::Expr::Match(m) if self.lifts_scrutinee(m) => {
                 // A scrutinee's temporaries live to the end of the enclosing statement, not of
                 // the `match`: they join the lifted pieces of the expression around it.
-                let (arms_suspend, whole) = scrutinee_kept(m);
+                let (arms_suspend, whole) = self.scrutinee_kept(m);
                 let (prelude, scrutinee) = self.lift_scrutinee(&m.expr, arms_suspend, whole)?;
                 out.extend(prelude);
                 let mut rewritten = m.clone();
@@ -1013,15 +1013,47 @@ impl Builder {
         })
     }
 
+    /// Whether an arm of `m` suspends, and whether one that does leaves part of the scrutinee's
+    /// value in place, which then lives to the end of the `match`. A part matched by a unit
+    /// variant or a literal, or by `_` where the scrutinee is a tuple whose element there is a
+    /// `Copy` local or a literal (`match (n, cmd) { (_, Cmd::Go(s)) => .. }`), drops nothing:
+    /// nothing of it needs keeping.
+    fn scrutinee_kept(&self, m: &syn::ExprMatch) -> (bool, bool) {
+        let arms_suspend = m.arms.iter().any(|arm| has_await(&arm.body));
+        let elems: Vec<&syn::Expr> = match unparen_ref(&m.expr) {
+            syn::Expr::Tuple(t) => t.elems.iter().collect(),
+            _ => Vec::new(),
+        };
+        let copy = |e: &syn::Expr| match e {
+            syn::Expr::Lit(_) => true,
+            e => mentions::plain_ident(e)
+                .and_then(|i| self.lookup(&i.to_string()))
+                .is_some_and(|id| self.locals[id].copied()),
+        };
+        let leaves = |pat: &syn::Pat| match (pat, &elems[..]) {
+            (syn::Pat::Tuple(t), elems) if t.elems.len() == elems.len() && !elems.is_empty() => {
+                (t.elems.iter().zip(elems)).any(|(p, e)| {
+                    !(mentions::drops_nothing_left(p) || matches!(p, syn::Pat::Wild(_)) && copy(e))
+                })
+            }
+            _ => !mentions::drops_nothing_left(pat),
+        };
+        let whole = m
+            .arms
+            .iter()
+            .any(|arm| has_await(&arm.body) && leaves(&arm.pat));
+        (arms_suspend, whole)
+    }
+
     /// Whether the scrutinee of `m` is lifted out of it: it awaits, or makes temporaries that
     /// an arm that suspends keeps.
     fn lifts_scrutinee(&self, m: &syn::ExprMatch) -> bool {
-        let (arms_suspend, whole) = scrutinee_kept(m);
+        let (arms_suspend, whole) = self.scrutinee_kept(m);
         has_await(&m.expr) || (arms_suspend && self.makes_temporaries(&m.expr, whole))
     }
 
     fn match_expr(&mut self, m: &syn::ExprMatch) -> Result<Expr> {
-        let (arms_suspend, whole) = scrutinee_kept(m);
+        let (arms_suspend, whole) = self.scrutinee_kept(m);
         if self.lifts_scrutinee(m) {
             // `match f().await { .. }`, or `match make().get() { .. }` with an arm that
             // suspends: the scrutinee's temporaries become locals of a block around the
@@ -2088,15 +2120,12 @@ fn append_body(rewritten: &mut syn::Expr, body: &syn::Block) {
     l.body.stmts.push(syn::Stmt::Expr(body, None));
 }
 
-/// Whether an arm of `m` suspends, and whether one that does leaves the scrutinee's value in
-/// place (its pattern does not move all of it).
-fn scrutinee_kept(m: &syn::ExprMatch) -> (bool, bool) {
-    let arms_suspend = m.arms.iter().any(|arm| has_await(&arm.body));
-    let whole = m
-        .arms
-        .iter()
-        .any(|arm| has_await(&arm.body) && !mentions::moves_whole(&arm.pat));
-    (arms_suspend, whole)
+/// `expr` without the parentheses around it, by reference.
+fn unparen_ref(mut expr: &syn::Expr) -> &syn::Expr {
+    while let syn::Expr::Paren(p) = expr {
+        expr = &p.expr;
+    }
+    expr
 }
 
 /// `expr` without the parentheses around it: where it moves to (a `let`'s value, a block's),

@@ -383,6 +383,34 @@ pub fn moves_whole(pat: &Pat) -> bool {
     }
 }
 
+/// Whether matching `pat`, when it matches, leaves nothing in place that drops: it moves all of
+/// the value into its bindings (`mentions::moves_whole`), or what it leaves is a unit variant
+/// (`None`, `State::Idle`, of a type without a `Drop` impl of the crate's).
+pub fn drops_nothing_left(pat: &syn::Pat) -> bool {
+    match pat {
+        Pat::Path(p) if p.qself.is_none() => unit_variant(&p.path),
+        Pat::Ident(p) if p.subpat.is_none() && p.by_ref.is_none() && p.mutability.is_none() => {
+            p.ident == "None" || moves_whole(pat)
+        }
+        Pat::Paren(p) => drops_nothing_left(&p.pat),
+        Pat::Or(o) => o.cases.iter().all(drops_nothing_left),
+        Pat::Tuple(t) => t.elems.iter().all(drops_nothing_left),
+        Pat::TupleStruct(t) => t.elems.iter().all(drops_nothing_left),
+        Pat::Struct(s) => s.rest.is_none() && s.fields.iter().all(|f| drops_nothing_left(&f.pat)),
+        _ => moves_whole(pat),
+    }
+}
+
+/// `None`, or `Enum::Variant` of an enum the crate implements no `Drop` for.
+fn unit_variant(path: &syn::Path) -> bool {
+    let segments = path_segments(path);
+    match &segments[..] {
+        [one] => one == "None",
+        [.., ty, _] => !crate::defined::implements_drop(ty),
+        [] => false,
+    }
+}
+
 /// Whether `block` always ends in a `break`, `continue` or `return` (a jump out of it).
 fn diverges(block: &Block) -> bool {
     matches!(

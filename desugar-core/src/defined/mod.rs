@@ -670,6 +670,11 @@ pub fn fields_of(ty: &str, own: bool) -> Option<Vec<FieldShape>> {
     })
 }
 
+/// Whether the crate implements `Drop` for a type of this name.
+pub fn implements_drop(ty: &str) -> bool {
+    DEFINED.with_borrow(|defined| defined.as_deref().is_some_and(|d| d.drops.contains(ty)))
+}
+
 /// Whether field `field` of struct `ty` is `Copy`, as every declaration of `ty` says.
 pub fn field_is_copy(ty: &str, field: &str) -> bool {
     every_struct(ty, |defined, fields| {
