@@ -557,9 +557,20 @@ impl<'ast> Visit<'ast> for Uses<'_> {
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
         // (`let p = p;`, where `p` is taken apart.)
-        if rebinds(local, &self.split.name).is_none() {
-            syn::visit::visit_local(self, local);
+        if rebinds(local, &self.split.name).is_some() {
+            return;
         }
+        // `let Req { a, .. } = p;`: the fields its pattern binds by value move.
+        if let Some(fields) = struct_let(local, self.split) {
+            for (field, pat) in fields {
+                let copy = crate::defined::field_is_copy(&self.split.ty, &field);
+                if crate::analyze::mentions::binds_by_value(&pat) && !copy {
+                    self.moved();
+                }
+            }
+            return;
+        }
+        syn::visit::visit_local(self, local);
     }
 
     fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
@@ -641,7 +652,65 @@ impl Rename<'_> {
     }
 }
 
+/// `let Path { a: pat_a, b: pat_b, .. } = p;` with `p` taken apart by `split` (no `else`): each
+/// field and its pattern.
+fn struct_let(local: &syn::Local, split: &Split) -> Option<Vec<(String, Pat)>> {
+    let init = local.init.as_ref().filter(|i| i.diverge.is_none())?;
+    let Expr::Path(p) = &*init.expr else {
+        return None;
+    };
+    if p.qself.is_some() || !p.path.is_ident(&split.name) {
+        return None;
+    }
+    let Pat::Struct(s) = &local.pat else {
+        return None;
+    };
+    let last = s.path.segments.last()?.ident.to_string();
+    let own = last == "Self" && split.name == "self";
+    if s.qself.is_some() || !(last == split.ty || own) {
+        return None;
+    }
+    (s.fields.iter())
+        .map(|f| {
+            let field = member_name(&f.member);
+            split
+                .fields
+                .contains(&field)
+                .then(|| (field, (*f.pat).clone()))
+        })
+        .collect()
+}
+
 impl VisitMut for Rename<'_> {
+    /// `let Req { a, .. } = p;` is `let a = __p_a;`, each field bound where its pattern binds
+    /// something; the others stay where they are, as they do in `p`.
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let mut stmts = Vec::new();
+        for stmt in std::mem::take(&mut block.stmts) {
+            let found = match &stmt {
+                syn::Stmt::Local(local) => (self.splits.iter())
+                    .find_map(|split| Some((split, local, struct_let(local, split)?))),
+                _ => None,
+            };
+            let Some((split, local, fields)) = found else {
+                stmts.push(stmt);
+                continue;
+            };
+            for (field, pat) in fields {
+                if crate::analyze::mentions::bindings(&pat).is_empty() {
+                    continue;
+                }
+                let attrs = &local.attrs;
+                let value = split.local(&field, split.name.span());
+                stmts.push(syn::parse_quote_spanned! {pat.span()=>
+                    #(#attrs)* let #pat = #value;
+                });
+            }
+        }
+        block.stmts = stmts;
+        syn::visit_mut::visit_block_mut(self, block);
+    }
+
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         if let Some(local) = self.field(e) {
             *e = syn::parse_quote!(#local);

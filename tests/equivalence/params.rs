@@ -1112,3 +1112,40 @@ case! {
         ]
     }
 }
+
+// Helpers' ordinary programs (a silent difference): `let Req { a, .. } = req;` left the other
+// fields in `req`, which dropped at the next `.await`. A `let` of a struct pattern on a parameter or
+// local taken apart binds each field from its local; the others stay where they are.
+pub struct ReqParts {
+    pub a: Noisy,
+    pub b: Noisy,
+    pub c: Noisy,
+}
+fn parts(t: &Trace) -> ReqParts {
+    ReqParts {
+        a: t.noisy("a"),
+        b: t.noisy("b"),
+        c: t.noisy("c"),
+    }
+}
+case! {
+    struct_let_leaves_fields_in_place(t) => run(t);
+    #[desugar]
+    async fn handle(t: Trace, req: ReqParts) -> &'static str {
+        let ReqParts { a, .. } = req;
+        t.step("s", 1, ()).await;
+        a.name
+    }
+    #[desugar]
+    async fn local(t: Trace) -> &'static str {
+        let req = parts(&t);
+        let ReqParts { a, b: _, c: ref keep } = req;
+        t.step("s", 1, ()).await;
+        let _ = keep.name;
+        a.name
+    }
+    #[desugar]
+    async fn run(t: Trace) -> (&'static str, &'static str) {
+        (handle(t.clone(), parts(&t)).await, local(t.clone()).await)
+    }
+}
