@@ -1149,3 +1149,39 @@ case! {
         (handle(t.clone(), parts(&t)).await, local(t.clone()).await)
     }
 }
+
+// Helpers' ordinary programs (a silent difference): `for job in jobs` with `jobs: Vec<Job>`, and
+// `job.value.unwrap_or(0)` with `value: Option<u32>`: the read of a `Copy` field by a method that
+// takes it was a move of `job`, whose other fields dropped at the `.await`. A `for` binding over a
+// collection whose type is stated has its element's type; a method on a `Copy` field takes a copy.
+pub struct QueuedJob {
+    pub value: Option<u32>,
+    pub payload: Noisy,
+}
+case! {
+    copy_field_of_a_for_binding_over_a_typed_vec(t) => run(t);
+    #[desugar]
+    async fn process(t: Trace, jobs: Vec<QueuedJob>) -> u32 {
+        let mut total = 0;
+        for job in jobs {
+            total += job.value.unwrap_or(0);
+            t.step("s", 1, ()).await;
+        }
+        total
+    }
+    #[desugar]
+    async fn borrowed(t: Trace, jobs: &[QueuedJob]) -> u32 {
+        let mut total = 0;
+        for job in jobs.iter() {
+            total += job.value.unwrap_or(0);
+            t.step("b", 1, ()).await;
+        }
+        total
+    }
+    #[desugar]
+    async fn run(t: Trace) -> (u32, u32) {
+        let make = |n| QueuedJob { value: Some(n), payload: t.noisy("payload") };
+        let b = borrowed(t.clone(), &[make(5)]).await;
+        (process(t.clone(), vec![make(1), make(2)]).await, b)
+    }
+}

@@ -680,6 +680,21 @@ fn graph(a: &Analysis) -> Graph {
 /// there, and a move lets `p` leave its slot). A field guessed copied that moves does not
 /// compile (E0382, E0507); one guessed moved that copies drops the rest of `p` early.
 fn settle_field_reads(a: &Analysis, g: &mut Graph) {
+    // (`job.value.unwrap_or(0)` with `value: Option<u32>`: a method that takes a `Copy` field
+    // takes a copy, leaving its local whole.)
+    for u in g.nodes.iter_mut().flat_map(|n| &mut n.uses) {
+        if let (Use::Receiver(m), Some(field)) = (&u.kind, &u.field)
+            && m.consumes()
+        {
+            let field = field.split('.').next().unwrap_or_default();
+            let local = &a.locals[u.local];
+            if local.copy_fields.iter().any(|f| f == field)
+                || crate::defined::copy_field(&local.ident, field)
+            {
+                u.kind = Use::Borrow;
+            }
+        }
+    }
     if !g
         .nodes
         .iter()

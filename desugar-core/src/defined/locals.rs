@@ -18,7 +18,10 @@ pub(super) fn declared_types(sig: &syn::Signature, body: &syn::Block) -> Declare
     };
     for input in &sig.inputs {
         match input {
-            syn::FnArg::Typed(t) => bindings.typed(&t.pat, type_name(&t.ty)),
+            syn::FnArg::Typed(t) => {
+                bindings.typed(&t.pat, type_name(&t.ty));
+                bindings.collection(&t.pat, &t.ty);
+            }
             syn::FnArg::Receiver(r) => {
                 // (`self: Box<Self>` is a box.)
                 let plain = r.colon_token.is_none() || matches!(&*r.ty, syn::Type::Reference(_));
@@ -111,6 +114,9 @@ struct Bindings {
     names: HashMap<String, Option<String>>,
     /// The bindings in scope where the walk is, innermost last.
     scope: Vec<(String, Option<String>)>,
+    /// The element types of the collections bindings state (`jobs: Vec<Job>`, `&[Job]`), by
+    /// their place in `scope`, for the binding of a `for` loop over them.
+    elements: Vec<(usize, Option<String>)>,
     /// What `Self` names in a pattern (`let Self { a, .. } = self;`).
     self_ty: Option<String>,
 }
@@ -148,9 +154,42 @@ impl Bindings {
 
     /// Walks `f` in a scope of its own: what it binds is gone after it.
     fn scoped(&mut self, f: impl FnOnce(&mut Self)) {
-        let len = self.scope.len();
+        let (len, elements) = (self.scope.len(), self.elements.len());
         f(self);
         self.scope.truncate(len);
+        self.elements.truncate(elements);
+    }
+
+    /// Records what the collection `pat: ty` holds, if `pat` is a name.
+    fn collection(&mut self, pat: &syn::Pat, ty: &syn::Type) {
+        if let (syn::Pat::Ident(_), Some(at)) = (pat, self.scope.len().checked_sub(1)) {
+            self.elements.push((at, element_type(ty)));
+        }
+    }
+
+    /// The type of what a `for` loop over `expr` binds: an element of a collection whose
+    /// binding states its type (`for job in jobs`, `&jobs`, `jobs.iter()`).
+    fn element_of(&self, expr: &syn::Expr) -> Option<String> {
+        match expr {
+            syn::Expr::Reference(r) => self.element_of(&r.expr),
+            syn::Expr::Paren(p) => self.element_of(&p.expr),
+            syn::Expr::MethodCall(m)
+                if matches!(
+                    m.method.to_string().as_str(),
+                    "iter" | "iter_mut" | "into_iter" | "drain"
+                ) =>
+            {
+                self.element_of(&m.receiver)
+            }
+            syn::Expr::Path(p) => {
+                let name = p.path.get_ident()?.to_string();
+                // (Of the binding of the name in scope.)
+                let at = self.scope.iter().rposition(|(n, _)| *n == name)?;
+                let (_, element) = self.elements.iter().rev().find(|(i, _)| *i == at)?;
+                element.clone()
+            }
+            _ => None,
+        }
     }
 
     fn typed(&mut self, pat: &syn::Pat, ty: Option<String>) {
@@ -339,6 +378,32 @@ impl Bindings {
     }
 }
 
+/// What a collection type holds: `Vec<T>`, `VecDeque<T>`, sets, `[T]`, `[T; N]`, behind
+/// references too.
+fn element_type(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Reference(r) => element_type(&r.elem),
+        syn::Type::Paren(p) => element_type(&p.elem),
+        syn::Type::Slice(s) => type_name(&s.elem),
+        syn::Type::Array(a) => type_name(&a.elem),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let last = p.path.segments.last()?;
+            let collection = matches!(
+                last.ident.to_string().as_str(),
+                "Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "LinkedList" | "BinaryHeap"
+            );
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                return None;
+            };
+            match (collection, args.args.first()) {
+                (true, Some(syn::GenericArgument::Type(t))) => type_name(t),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 /// Methods of std that make an iterator, with so many arguments.
 fn makes_iterator(method: &str, args: usize) -> bool {
     match args {
@@ -451,7 +516,10 @@ impl<'ast> Visit<'ast> for Bindings {
                     self.typed(inner, first_argument(&t.ty).and_then(type_name));
                 }
                 Some((inner, _)) => self.typed(inner, second_argument(&t.ty).and_then(type_name)),
-                None => self.typed(&t.pat, type_name(&t.ty)),
+                None => {
+                    self.typed(&t.pat, type_name(&t.ty));
+                    self.collection(&t.pat, &t.ty);
+                }
             },
             (pat, Some(init)) => self.matched(pat, &init.expr),
             (pat, None) => self.typed(pat, None),
@@ -480,8 +548,12 @@ impl<'ast> Visit<'ast> for Bindings {
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
         self.visit_expr(&f.expr);
+        let element = self.element_of(&f.expr);
         self.scoped(|s| {
-            s.visit_pat(&f.pat);
+            match (&*f.pat, element) {
+                (syn::Pat::Ident(p), Some(ty)) if p.subpat.is_none() => s.bind(&p.ident, Some(ty)),
+                _ => s.visit_pat(&f.pat),
+            }
             s.visit_block(&f.body);
         });
     }
