@@ -7,6 +7,7 @@ mod machine;
 pub use machine::{Machine, SlotGuard, State, machine};
 
 use core::convert::Infallible;
+use core::future::Future;
 use core::ops::ControlFlow;
 use core::task::Poll;
 
@@ -396,4 +397,24 @@ pub fn proceed<O: EarlyReturn, V>(value: V) -> O::With<V> {
 #[inline(always)]
 pub fn early<O: EarlyReturn, V>(result: O::With<V>) -> Result<V, O> {
     O::early(result)
+}
+
+/// `futures::poll!(f)`, written as the `.await` it expands to: polls `f` once, and is ready
+/// with what that poll returned.
+pub fn poll_once<F: Future + Unpin>(future: F) -> PollOnce<F> {
+    PollOnce(future)
+}
+
+/// The future of `poll_once`.
+pub struct PollOnce<F>(F);
+
+impl<F: Future + Unpin> Future for PollOnce<F> {
+    type Output = Poll<F::Output>;
+
+    fn poll(
+        mut self: core::pin::Pin<&mut Self>,
+        cx: &mut core::task::Context<'_>,
+    ) -> Poll<Self::Output> {
+        Poll::Ready(core::pin::Pin::new(&mut self.0).poll(cx))
+    }
 }

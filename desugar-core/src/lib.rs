@@ -45,6 +45,7 @@ pub mod file;
 mod lower;
 mod names;
 mod parse;
+mod polls;
 pub mod receivers;
 mod recursion;
 pub(crate) mod rules;
@@ -237,6 +238,7 @@ fn desugar_fn(mut f: parse::AsyncFn) -> Result<TokenStream> {
 pub(crate) fn rewrite_before_analysis(f: &mut parse::AsyncFn) -> Result<()> {
     blocks::instrumented(f)?;
     recursion::box_recursive_calls(f);
+    polls::await_poll_macros(f);
     early::wrap_macros(f);
     fields::split_params(f);
     extended::bind_matched_temporaries(f);

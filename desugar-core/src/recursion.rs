@@ -81,7 +81,9 @@ impl Calls {
         for (i, arg) in args.iter_mut().enumerate() {
             let name = Ident::new(&format!("__recursion_arg{i}"), Span::mixed_site());
             let value = std::mem::replace(arg, crate::syntax::name_expr(name.clone()));
-            values.push(match self.reborrowed.get(i) {
+            // (`&mut x` is a reference of its own already.)
+            let fresh = matches!(value, Expr::Reference(_));
+            values.push(match self.reborrowed.get(i).filter(|_| !fresh) {
                 Some(true) if plain(&value) => {
                     syn::parse_quote_spanned!(value.span()=> &mut *#value)
                 }

@@ -1521,6 +1521,7 @@ pub enum TupleCmd {
 case! {
     tuple_scrutinee_moved_in_part_across_await(t) => run(t);
     #[desugar]
+    #[allow(clippy::match_single_binding)]
     async fn step(t: Trace, a: u8, s: String) -> String {
         match (a, s) {
             (_, s) => {

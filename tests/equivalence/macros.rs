@@ -552,3 +552,36 @@ case! {
         }
     }
 }
+
+// Helpers' ordinary programs: `futures::poll!(&mut fut)` (E0728: its expansion awaits in the
+// generated `poll`): written as the `.await` it expands to, on `__private::poll_once`.
+// (futures' `poll!`, as futures writes it: the test crate does not depend on
+// futures.)
+pub struct NativePollOnce<F>(F);
+impl<F: std::future::Future + Unpin> std::future::Future for NativePollOnce<F> {
+    type Output = std::task::Poll<F::Output>;
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::task::Poll::Ready(std::pin::Pin::new(&mut self.0).poll(cx))
+    }
+}
+macro_rules! poll {
+    ($x:expr $(,)?) => {
+        $crate::macros::NativePollOnce($x).await
+    };
+}
+case! {
+    futures_poll_macro(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> (bool, bool, u32) {
+        let mut fut = Box::pin(t.step("slow", 2, 7u32));
+        let first = poll!(&mut fut).is_pending();
+        assert!(poll!(&mut fut).is_pending());
+        let n = fut.await;
+        let mut ready = Box::pin(t.step("ready", 0, 1u32));
+        let second = matches!(poll!(&mut ready), std::task::Poll::Ready(1));
+        (first, second, n)
+    }
+}
