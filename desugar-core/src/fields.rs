@@ -652,8 +652,8 @@ impl Rename<'_> {
     }
 }
 
-/// `let Path { a: pat_a, b: pat_b, .. } = p;` with `p` taken apart by `split` (no `else`): each
-/// field and its pattern.
+/// `let Path { a: pat_a, .. } = p;` with `p` taken apart by `split` (no `else`), which leaves
+/// part of `p` in place: each field it names and its pattern.
 fn struct_let(local: &syn::Local, split: &Split) -> Option<Vec<(String, Pat)>> {
     let init = local.init.as_ref().filter(|i| i.diverge.is_none())?;
     let Expr::Path(p) = &*init.expr else {
@@ -662,9 +662,15 @@ fn struct_let(local: &syn::Local, split: &Split) -> Option<Vec<(String, Pat)>> {
     if p.qself.is_some() || !p.path.is_ident(&split.name) {
         return None;
     }
+    // (Only where it leaves something in place, `..`, `b: _` or `ref c`: a pattern moving every
+    // field takes the whole.)
     let Pat::Struct(s) = &local.pat else {
         return None;
     };
+    let leaves = (s.fields.iter()).any(|f| !crate::analyze::mentions::moves_whole(&f.pat));
+    if s.rest.is_none() && !leaves {
+        return None;
+    }
     let last = s.path.segments.last()?.ident.to_string();
     let own = last == "Self" && split.name == "self";
     if s.qself.is_some() || !(last == split.ty || own) {
