@@ -34,9 +34,8 @@ pub fn split_params(f: &mut AsyncFn) {
     let splits: Vec<Split> = crate::defined::in_function(&f.sig, &f.block, || {
         let params = (f.sig.inputs.iter()).filter_map(|input| candidate(input, &f.sig.ident));
         let mut splits: Vec<Split> = params.filter(|s| splits_apart(s, &block)).collect();
-        Rename { splits: &splits }.visit_block_mut(&mut block);
         for split in &mut splits {
-            split.split_fields(&mut block);
+            split.take_apart(&mut block);
         }
         SplitLocals.visit_block_mut(&mut block);
         splits
@@ -115,11 +114,7 @@ impl VisitMut for SplitLocals {
                 brace_token: block.brace_token,
                 stmts: block.stmts.split_off(i),
             };
-            Rename {
-                splits: std::slice::from_ref(&split),
-            }
-            .visit_block_mut(&mut rest);
-            split.split_fields(&mut rest);
+            split.take_apart(&mut rest);
             let stmts = split.destructure(mutable);
             i += stmts.len();
             block.stmts.extend(stmts);
@@ -132,20 +127,26 @@ impl VisitMut for SplitLocals {
         match e {
             Expr::If(i) => {
                 if let Expr::Let(l) = &*i.cond {
-                    split_bindings(&l.pat, &mut i.then_branch);
+                    let splits = binding_splits(&l.pat, &i.then_branch.stmts);
+                    split_at_top(splits, &mut i.then_branch);
                 }
             }
             Expr::While(w) => {
                 if let Expr::Let(l) = &*w.cond {
-                    split_bindings(&l.pat, &mut w.body);
+                    let splits = binding_splits(&l.pat, &w.body.stmts);
+                    split_at_top(splits, &mut w.body);
                 }
             }
             Expr::Match(m) => {
                 for arm in &mut m.arms {
                     let awaits = crate::analyze::suspend::tokens_await(arm.body.to_token_stream());
-                    if arm.guard.is_none() && awaits && splits_any(&arm.pat, &arm.body) {
-                        let pat = arm.pat.clone();
-                        split_bindings(&pat, arm_block(&mut arm.body));
+                    if arm.guard.is_some() || !awaits {
+                        continue;
+                    }
+                    let body = [syn::Stmt::Expr((*arm.body).clone(), None)];
+                    let splits = binding_splits(&arm.pat, &body);
+                    if !splits.is_empty() {
+                        split_at_top(splits, arm_block(&mut arm.body));
                     }
                 }
             }
@@ -197,44 +198,22 @@ fn binding_split(ident: &Ident, after: &[syn::Stmt]) -> Option<Split> {
     splits_apart(&split, &rest).then_some(split)
 }
 
-/// Takes apart, at the top of `body`, the locals `pat` binds by value that `body` takes apart
-/// (`if let Some(mask) = request.mask { part(mask.source).await; .. }`).
-fn split_bindings(pat: &Pat, body: &mut syn::Block) {
-    for p in bound_by_value(pat) {
-        let Some(mut split) = binding_split(&p.ident, &body.stmts) else {
-            continue;
-        };
-        Rename {
-            splits: std::slice::from_ref(&split),
-        }
-        .visit_block_mut(body);
-        split.split_fields(body);
-        let stmts = split.destructure(p.mutability.is_some());
-        body.stmts.splice(0..0, stmts);
-    }
+/// The locals `pat` binds by value that `body`, their scope, takes apart (`if let Some(mask) =
+/// request.mask { part(mask.source).await; .. }`), and whether each is `mut`.
+fn binding_splits(pat: &Pat, body: &[syn::Stmt]) -> Vec<(Split, bool)> {
+    let by_reference = crate::analyze::mentions::ref_bindings(pat);
+    (crate::analyze::mentions::bindings(pat).into_iter())
+        .filter(|(ident, _)| !by_reference.contains(ident))
+        .filter_map(|(ident, mutable)| Some((binding_split(&ident, body)?, mutable)))
+        .collect()
 }
 
-/// The bindings of `pat` that are not `ref`.
-fn bound_by_value(pat: &Pat) -> Vec<&syn::PatIdent> {
-    struct Idents<'a>(Vec<&'a syn::PatIdent>);
-    impl<'ast> syn::visit::Visit<'ast> for Idents<'ast> {
-        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
-            if p.by_ref.is_none() && p.subpat.is_none() {
-                self.0.push(p);
-            }
-        }
+/// Takes `splits` apart at the top of `body`.
+fn split_at_top(splits: Vec<(Split, bool)>, body: &mut syn::Block) {
+    for (mut split, mutable) in splits {
+        split.take_apart(body);
+        body.stmts.splice(0..0, split.destructure(mutable));
     }
-    let mut idents = Idents(Vec::new());
-    idents.visit_pat(pat);
-    idents.0
-}
-
-/// Whether `body` takes apart a local `pat` binds.
-fn splits_any(pat: &Pat, body: &Expr) -> bool {
-    let stmts = [syn::Stmt::Expr(body.clone(), None)];
-    bound_by_value(pat)
-        .iter()
-        .any(|p| binding_split(&p.ident, &stmts).is_some())
 }
 
 /// A match arm's body as a block of statements, to put statements first in.
@@ -312,6 +291,16 @@ impl Split {
         Ident::new(&ident.to_string(), Span::call_site().located_at(span))
     }
 
+    /// Writes its fields' uses in `block` as their locals, and takes apart those of them that
+    /// move apart in turn.
+    fn take_apart(&mut self, block: &mut syn::Block) {
+        Rename {
+            splits: std::slice::from_ref(self),
+        }
+        .visit_block_mut(block);
+        self.split_fields(block);
+    }
+
     /// The fields of this one that are structs of the crate whose own fields move apart
     /// (`request.file.source` moved, `request.file.tag` read later): taken apart too, in `block`
     /// already written with this split's locals.
@@ -334,11 +323,7 @@ impl Split {
                 parts: Vec::new(),
             };
             if splits_apart(&part, block) {
-                Rename {
-                    splits: std::slice::from_ref(&part),
-                }
-                .visit_block_mut(block);
-                part.split_fields(block);
+                part.take_apart(block);
                 self.parts.push(part);
             }
         }

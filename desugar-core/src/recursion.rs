@@ -129,7 +129,6 @@ fn plain(expr: &Expr) -> bool {
             | Expr::Index(_)
             | Expr::Paren(_)
             | Expr::Unary(_)
-            | Expr::Reference(_)
     )
 }
 
