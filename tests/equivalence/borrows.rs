@@ -1493,3 +1493,46 @@ case! {
         first(t, b"abc").await
     }
 }
+
+// Helpers' ordinary programs: `let Some(out) = self.outs[t].as_mut() else { continue };` then
+// `step(out).await` in a loop (E0499): the borrow one iteration lends to the awaited future
+// lives as long as the state, and held the slot reference the next iteration borrows again;
+// the loop binds its slots again at every iteration now.
+case! {
+    let_else_borrow_of_self_in_a_loop(t) => run(t);
+    pub struct Hub {
+        outs: Vec<Option<String>>,
+    }
+    #[desugar]
+    impl Hub {
+        async fn send_to(&mut self, t: Trace, targets: Vec<usize>) {
+            for i in targets {
+                let Some(out) = self.outs[i].as_mut() else { continue };
+                t.step("send", 1, ()).await;
+                out.push('!');
+            }
+        }
+    }
+    #[desugar]
+    async fn run(t: Trace) -> Vec<Option<String>> {
+        let mut hub = Hub { outs: vec![Some("a".into()), None, Some("c".into())] };
+        hub.send_to(t, vec![0, 1, 2, 2]).await;
+        hub.outs
+    }
+}
+
+// Helpers' ordinary programs (mini-redis's frame parsing): `Cursor::new(&buf[..])` used, then
+// `buf` changed, before an `.await` (E0502): a `Cursor` of a reference drops nothing, so it is
+// not kept to the end of its scope.
+case! {
+    cursor_over_a_buffer_then_changed(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> usize {
+        let mut buf = b"hello".to_vec();
+        let cur = std::io::Cursor::new(&buf[..]);
+        let n = cur.get_ref().len();
+        buf.clear();
+        t.step("s", 1, ()).await;
+        n + buf.len()
+    }
+}

@@ -1566,3 +1566,57 @@ case! {
         (s, out)
     }
 }
+
+// Helpers' ordinary programs: a `while let` whose condition awaits, in an arm that resumes in
+// place, entering another state (E0614): the awaited expression built after leaving the state
+// kept in place read its locals as references still (`(*s).n`).
+pub struct Tally {
+    n: u64,
+    items: Vec<u64>,
+}
+
+case! {
+    awaiting_condition_then_another_state(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> u64 {
+        let mut s = Tally { n: 1, items: vec![2, 3] };
+        while let Some(x) = std::future::ready(s.items.pop()).await {
+            let n = std::future::ready(s.n).await;
+            t.log(format!("n {n}"));
+            s.n += x;
+        }
+        s.n
+    }
+}
+
+// Helpers' ordinary programs: `Err(e @ Kind::A(_))` in an arm that awaits (E0382): the `@`
+// binding moves all of the payload, leaving nothing of the scrutinee to keep.
+pub enum Kind {
+    A(u32),
+    B,
+}
+
+case! {
+    at_binding_arm_awaits(t) => run(t);
+    #[desugar]
+    async fn classify(t: Trace, r: Result<u32, Kind>) -> u32 {
+        match r {
+            Ok(v) => v,
+            Err(e @ Kind::A(_)) => {
+                t.step("a", 1, ()).await;
+                match e {
+                    Kind::A(n) => n,
+                    Kind::B => 0,
+                }
+            }
+            Err(_) => 99,
+        }
+    }
+    #[desugar]
+    async fn run(t: Trace) -> (u32, u32, u32) {
+        let a = classify(t.clone(), Ok(1)).await;
+        let b = classify(t.clone(), Err(Kind::A(2))).await;
+        let c = classify(t, Err(Kind::B)).await;
+        (a, b, c)
+    }
+}

@@ -585,3 +585,20 @@ case! {
         (first, second, n)
     }
 }
+
+// Helpers' ordinary programs: a `select!` branch binding `r` in a loop, after a local `r`
+// (E0614): the pattern binds its names for its handler only, which took `r` for the local.
+case! {
+    select_binding_shadows_a_local(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> Vec<u32> {
+        let r = t.step("first", 1, 1).await;
+        let mut got = vec![r];
+        for i in 2..4 {
+            tokio::select! {
+                r = t.step("branch", 1, i) => got.push(r),
+            }
+        }
+        got
+    }
+}

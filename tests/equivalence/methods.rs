@@ -1527,3 +1527,74 @@ case! {
         (a, b, c, d)
     }
 }
+
+// Helpers' ordinary programs: a method of the crate returning what borrows its receiver
+// invariantly (`SplitWhitespace<'_>`), and `str::rsplit` (E0597): the check of the borrow guess
+// gave the stand-in's call the real one's type.
+pub struct Doc {
+    text: String,
+}
+
+impl Doc {
+    fn words(&self) -> std::str::SplitWhitespace<'_> {
+        self.text.split_whitespace()
+    }
+}
+
+case! {
+    borrowing_result_counted_before_await(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> (usize, usize) {
+        let doc = Doc { text: "a b c".into() };
+        let line = String::from("x;y");
+        let w = doc.words().count();
+        let n = line.rsplit(';').count();
+        t.step("s", 1, ()).await;
+        (w, n)
+    }
+}
+
+// Helpers' ordinary programs: `let (h, _x) = make();` then `h.shutdown().await` where the crate's
+// `shutdown` takes `self` (E0507): the binding's type comes from `make`'s tuple now, and with
+// it the method's.
+pub struct Closer(String);
+
+impl Closer {
+    async fn shutdown(self) -> usize {
+        self.0.len()
+    }
+}
+
+fn make_closer() -> (Closer, u8) {
+    (Closer("abc".to_string()), 1)
+}
+
+case! {
+    tuple_binding_of_a_crate_call(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> usize {
+        let (h, _x) = make_closer();
+        t.step("s", 1, ()).await;
+        h.shutdown().await
+    }
+}
+
+// Helpers' ordinary programs: `reader.lines()` on `R: AsyncBufRead` (E0277, desugar's own
+// check): a type parameter bounded by a buffered reader's trait has its `lines`, by value.
+case! {
+    lines_of_a_generic_reader(t) => run(t);
+    #[desugar]
+    async fn scan<R: tokio::io::AsyncBufRead + Unpin>(t: Trace, reader: R) -> usize {
+        use tokio::io::AsyncBufReadExt;
+        let mut lines = reader.lines();
+        let mut n = 0;
+        while let Some(line) = lines.next_line().await.unwrap() {
+            n += t.step("line", 1, line.len()).await;
+        }
+        n
+    }
+    #[desugar]
+    async fn run(t: Trace) -> usize {
+        scan(t, &b"ab\ncde\n"[..]).await
+    }
+}

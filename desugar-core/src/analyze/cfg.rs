@@ -2443,6 +2443,7 @@ pub fn returns_borrow(method: &str) -> bool {
         "borrow",
         "get",
         "split",
+        "rsplit",
         "trim",
         "lock",
         "read",

@@ -392,6 +392,8 @@ pub fn drops_nothing_left(pat: &syn::Pat) -> bool {
         Pat::Ident(p) if p.subpat.is_none() && p.by_ref.is_none() && p.mutability.is_none() => {
             p.ident == "None" || moves_whole(pat)
         }
+        // (`e @ E::A(_)` moves all of the value into `e`.)
+        Pat::Ident(p) if p.subpat.is_some() => p.by_ref.is_none(),
         Pat::Paren(p) => drops_nothing_left(&p.pat),
         Pat::Or(o) => o.cases.iter().all(drops_nothing_left),
         Pat::Tuple(t) => t.elems.iter().all(drops_nothing_left),
@@ -1161,6 +1163,24 @@ impl Collector {
                 self.sometimes(|s| s.expr(&guard, Use::Move));
             }
             self.unshadow(bound);
+            return;
+        }
+        if super::suspend::awaiting_macro(mac) == Some(super::suspend::AwaitingMacro::Select)
+            && let Ok(select) = mac.parse_body::<super::select::Select>()
+        {
+            // Each branch's pattern binds its names for its handler only.
+            for branch in &select.branches {
+                self.expr(&branch.future, Use::Move);
+                if let Some(condition) = &branch.condition {
+                    self.sometimes(|s| s.expr(condition, Use::Move));
+                }
+                let bound = self.shadow_pat(&branch.pat);
+                self.sometimes(|s| s.expr(&branch.handler, Use::Move));
+                self.unshadow(bound);
+            }
+            for fallback in &select.fallbacks {
+                self.sometimes(|s| s.expr(&fallback.handler, Use::Move));
+            }
             return;
         }
         let name = path_segments(&mac.path).pop().unwrap_or_default();

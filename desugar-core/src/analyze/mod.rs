@@ -725,6 +725,7 @@ impl Builder {
         };
         let drops_nothing = match init {
             Some(syn::Expr::Reference(_)) => true,
+            Some(syn::Expr::Call(c)) if holds_references_only(c) => true,
             Some(closure @ syn::Expr::Closure(c)) => {
                 c.capture.is_none()
                     && c.asyncness.is_none()
@@ -2275,4 +2276,21 @@ fn copy_fields(init: &syn::Expr) -> Vec<String> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// `Cursor::new(&buf[..])`, `str::from_utf8(&bytes)`: std's types without drop glue of their
+/// own, made of references only: dropping one does nothing (and rustc lets the borrowed local
+/// change while it is still in scope, unused).
+fn holds_references_only(call: &syn::ExprCall) -> bool {
+    let syn::Expr::Path(p) = &*call.func else {
+        return false;
+    };
+    let path = mentions::path_segments(&p.path);
+    let known = path.ends_with(&["Cursor".into(), "new".into()])
+        || path.ends_with(&["str".into(), "from_utf8".into()]);
+    known
+        && call
+            .args
+            .iter()
+            .all(|a| matches!(a, syn::Expr::Reference(_)))
 }

@@ -343,6 +343,45 @@ fn returned(
     }
 }
 
+/// The types (their names) of the elements of the tuple a call of the crate's returns (or,
+/// under `?`, `.unwrap()` or `.expect(..)`, wraps), as `type_of`.
+fn elements_of(
+    expr: &syn::Expr,
+    local: &dyn Fn(&syn::Ident) -> Option<String>,
+    defined: Option<&Defined>,
+) -> Option<Vec<Option<String>>> {
+    let (inner, part) = match expr {
+        syn::Expr::Try(t) => (&*t.expr, Part::Ok),
+        syn::Expr::MethodCall(m)
+            if matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
+        {
+            (&*m.receiver, Part::Ok)
+        }
+        expr => (expr, Part::Whole),
+    };
+    let (call, awaited) = match inner {
+        syn::Expr::Await(a) => (&*a.base, true),
+        call => (call, false),
+    };
+    let defined = defined?;
+    match call {
+        syn::Expr::Call(c) => {
+            let syn::Expr::Path(p) = &*c.func else {
+                return None;
+            };
+            let mut segments = p.path.segments.iter().rev();
+            let function = segments.next()?.ident.to_string();
+            let on = segments.next().map(|s| s.ident.to_string());
+            defined.output_elements(on.as_deref(), &function, part, awaited)
+        }
+        syn::Expr::MethodCall(m) => {
+            let on = type_of(&m.receiver, local, Some(defined))?;
+            defined.output_elements(Some(&on), &m.method.to_string(), part, awaited)
+        }
+        _ => None,
+    }
+}
+
 impl Bindings {
     /// `pat` bound to the value of `init`, or (`Some(x)`, `Ok(x)`) to what it wraps.
     fn matched(&mut self, pat: &syn::Pat, init: &syn::Expr) {
@@ -365,6 +404,16 @@ impl Bindings {
         }
         let defined = DEFINED.with_borrow(Clone::clone);
         let local = |ident: &syn::Ident| self.binding(&ident.to_string()).cloned().flatten();
+        // (`let (handle, n) = make();`: each binding to its element of what `make` returns.)
+        if let syn::Pat::Tuple(t) = pat
+            && let Some(types) = elements_of(init, &local, defined.as_deref())
+            && types.len() == t.elems.len()
+        {
+            for (pat, ty) in t.elems.iter().zip(types) {
+                self.typed(pat, ty);
+            }
+            return;
+        }
         match wrapped(pat) {
             Some((inner, part)) => {
                 let ty = returned(init, (part, false), &local, defined.as_deref());

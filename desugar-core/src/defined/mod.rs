@@ -121,10 +121,21 @@ struct Output {
     unwrapped: Option<String>,
     /// The `E` of a `Result<T, E>`.
     error: Option<String>,
+    /// The names of the elements of a tuple it returns, whole and wrapped (`Result<(A, B), E>`).
+    elements: Option<Vec<Option<String>>>,
+    unwrapped_elements: Option<Vec<Option<String>>>,
     /// Of an `async fn`: the type of the call's `.await`, the call itself a future.
     awaited: bool,
     /// Of a method of an inherent `impl`: see `Def::inherent`.
     inherent: bool,
+}
+
+/// A type's name as a signature writes it, `Self` being the type `on`.
+fn self_named(name: &str, on: Option<&str>) -> Option<String> {
+    match name {
+        "Self" => on.map(str::to_string),
+        name => Some(name.to_string()),
+    }
 }
 
 /// Which part of what a call returns a value is: all of it, what `?` or `Some(x)`/`Ok(x)`
@@ -153,29 +164,54 @@ impl Defined {
     /// definitions say the same, or the `part` of it that `?`, `Ok(x)` or `Err(e)` takes;
     /// `awaited`: the call's `.await`, of an `async fn`.
     fn output(&self, on: Option<&str>, name: &str, part: Part, awaited: bool) -> Option<String> {
+        self.agreed(on, name, |output| {
+            let name = match part {
+                _ if output.awaited != awaited => None,
+                Part::Whole => output.whole.as_deref(),
+                Part::Ok => output.unwrapped.as_deref(),
+                Part::Err => output.error.as_deref(),
+            };
+            self_named(name?, on)
+        })
+    }
+
+    /// The types (their names) of the elements of the tuple a call returns, as `output`:
+    /// `let (handle, n) = make();`.
+    fn output_elements(
+        &self,
+        on: Option<&str>,
+        name: &str,
+        part: Part,
+        awaited: bool,
+    ) -> Option<Vec<Option<String>>> {
+        self.agreed(on, name, |output| {
+            let elements = match part {
+                _ if output.awaited != awaited => None,
+                Part::Whole => output.elements.as_ref(),
+                Part::Ok => output.unwrapped_elements.as_ref(),
+                Part::Err => None,
+            };
+            let named = |e: &Option<String>| e.as_deref().and_then(|e| self_named(e, on));
+            Some(elements?.iter().map(named).collect())
+        })
+    }
+
+    /// What `pick` takes from the definitions of function `name`, of type `on` or free, if all
+    /// say the same (those of inherent `impl`s first).
+    fn agreed<T: PartialEq>(
+        &self,
+        on: Option<&str>,
+        name: &str,
+        pick: impl Fn(&Output) -> Option<T>,
+    ) -> Option<T> {
         let outputs = self
             .outputs
             .get(&(on.map(str::to_string), name.to_string()))?;
         let outputs = inherent_first(outputs, |o| o.inherent);
-        let named = |output: &Output| {
-            let name = if output.awaited != awaited {
-                None
-            } else {
-                match part {
-                    Part::Whole => output.whole.as_deref(),
-                    Part::Ok => output.unwrapped.as_deref(),
-                    Part::Err => output.error.as_deref(),
-                }
-            };
-            match name? {
-                "Self" => on.map(str::to_string),
-                name => Some(name.to_string()),
-            }
-        };
-        let first = named(outputs.first()?)?;
+        let first = pick(outputs.first()?)?;
         outputs
             .iter()
-            .all(|o| named(o).as_ref() == Some(&first))
+            .all(|o| pick(o).as_ref() == Some(&first))
             .then_some(first)
     }
 
@@ -782,7 +818,7 @@ pub fn answer(call: &syn::ExprMethodCall) -> Option<Known> {
         let bounds = on.as_deref().map(bounds_of).unwrap_or_default();
         let method = call.method.to_string();
         (defined.answer_bounded(&method, on.as_deref(), &bounds))
-            .or_else(|| std_answer(&method, on.as_deref()?))
+            .or_else(|| std_answer(&method, on.as_deref()?, &bounds))
     })
 }
 
@@ -808,9 +844,18 @@ fn std_copy(name: &str) -> bool {
 /// none of that name: an iterator's or a stream's consumers take it by value (`(0..n).count()`,
 /// `s.chars().count()`, `stream::iter(v).chunks(3)`, not a slice's `chunks`), and so do a buffered reader's `lines`
 /// and `split` (`BufRead`'s and `AsyncBufReadExt`'s, not `str`'s), and a oneshot channel's
-/// `send` (not other channels').
-fn std_answer(method: &str, on: &str) -> Option<Known> {
-    let iterator = matches!(on, "Range" | "RangeInclusive" | "iterator");
+/// `send` (not other channels'); so do those of a type parameter bounded by these traits
+/// (`R: AsyncBufRead`).
+fn std_answer(method: &str, on: &str, bounds: &[String]) -> Option<Known> {
+    let bounded = |traits: &[&str]| bounds.iter().any(|b| traits.contains(&b.as_str()));
+    let iterator = matches!(on, "Range" | "RangeInclusive" | "iterator")
+        || bounded(&[
+            "Iterator",
+            "DoubleEndedIterator",
+            "ExactSizeIterator",
+            "Stream",
+        ]);
+    let buffered = on == "BufReader" || bounded(&["BufRead", "AsyncBufRead", "AsyncBufReadExt"]);
     let consumes = iterator
         && matches!(
             method,
@@ -828,7 +873,7 @@ fn std_answer(method: &str, on: &str) -> Option<Known> {
                 | "min_by_key"
                 | "reduce"
         )
-        || on == "BufReader" && matches!(method, "lines" | "split")
+        || buffered && matches!(method, "lines" | "split")
         || on == "oneshot::Sender" && method == "send";
     consumes.then_some(Known {
         mode: Mode::Value,

@@ -126,6 +126,8 @@ impl Reader<'_> {
                 whole: name(ty),
                 unwrapped: first_argument(ty).and_then(name),
                 error: second_argument(ty).and_then(name),
+                elements: tuple_names(ty, name),
+                unwrapped_elements: first_argument(ty).and_then(|ty| tuple_names(ty, name)),
                 awaited: sig.asyncness.is_some(),
                 inherent: self.inherent && self.on.is_some(),
             };
@@ -389,6 +391,18 @@ fn field_type(ty: &syn::Type) -> FieldType {
 }
 
 /// The `T` of `Result<T, E>`, `io::Result<T>` or `Option<T>`.
+/// The names of a tuple type's elements.
+fn tuple_names(
+    ty: &syn::Type,
+    name: impl Fn(&syn::Type) -> Option<String>,
+) -> Option<Vec<Option<String>>> {
+    match ty {
+        syn::Type::Tuple(t) if !t.elems.is_empty() => Some(t.elems.iter().map(name).collect()),
+        syn::Type::Paren(p) => tuple_names(&p.elem, name),
+        _ => None,
+    }
+}
+
 pub(super) fn first_argument(ty: &syn::Type) -> Option<&syn::Type> {
     let (name, args) = type_arguments(ty)?;
     let wraps = name == "Option" || name.to_string().ends_with("Result");

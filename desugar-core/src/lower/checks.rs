@@ -124,6 +124,8 @@ impl Writer<'_> {
         // (So may an accessor known to return what borrows its receiver, whose type may hold
         // the lifetime invariantly, `str::Lines<'a>`: the stand-in's borrow is not the real one.)
         lends |= !takes && crate::analyze::cfg::returns_borrow(&call.method.to_string());
+        // (And a method of the crate whose result may hold a borrow, `-> Words<'_>`.)
+        lends |= !takes && crate::defined::answer(call).is_some_and(|k| k.lends);
         for arg in &call.args {
             // A closure or an `async` block written again is a type of its own, which what the
             // call returns may hold (`fut.or(async { .. })`).

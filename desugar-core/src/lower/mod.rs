@@ -72,6 +72,11 @@ pub fn lower(
         locations: Locations::new(&a.body, a.points.len()),
         regions: in_place::regions(a),
         in_place: None,
+        never_taken: (0..a.locals.len())
+            .filter(|&id| a.locals[id].slot.is_some() && !a.refilled.contains(&id))
+            .filter(|id| !a.point_moves.iter().flatten().any(|m| m == id))
+            .filter(|id| !a.last_moves.values().flatten().any(|(m, _)| m == id))
+            .collect(),
     };
     let start = {
         let params: Vec<(LocalId, Back)> = a.params.iter().map(|&id| (id, Back::Kept)).collect();
@@ -135,6 +140,9 @@ struct Writer<'a> {
     regions: Vec<Option<in_place::Region>>,
     /// The arm being written resumes in place.
     in_place: Option<InPlace>,
+    /// The locals in slots that never move out of them (nor get a new value): bound again at
+    /// the top of each loop that suspends (`refresh_slots`).
+    never_taken: std::collections::HashSet<LocalId>,
 }
 
 /// The arm of a state that resumes in place, being written.
@@ -539,14 +547,27 @@ impl Writer<'_> {
                 let body = self.block(body, Dest::Value);
                 self.slot_scope = scope;
                 let frame = self.loops.pop().expect("the frame pushed above");
+                // (Only where an iteration can come back to the loop without suspending.)
+                let refresh = match !body.diverges || frame.continue_used() {
+                    true => self.refresh_slots(&body.tokens),
+                    false => TokenStream::new(),
+                };
                 let tokens = splice(body.tokens);
                 match c {
-                    Some(c) => Code::new(quote!(#label while #c { #rebound #tokens }), false),
+                    Some(c) if refresh.is_empty() => {
+                        Code::new(quote!(#label while #c { #rebound #tokens }), false)
+                    }
+                    // (`while c { .. }` as `loop { if c { .. } else { break } }`: the slots
+                    // are bound again before the condition, which may borrow them too.)
+                    Some(c) => Code::new(
+                        quote!(#label loop { #refresh if #c { #rebound #tokens } else { break } }),
+                        false,
+                    ),
                     None => {
                         // A `loop` that the emitted code never breaks out of does not complete
                         // here (its `break`s may come after a suspension point, in later states).
                         let diverges = !frame.break_used();
-                        Code::new(quote!(#label loop { #tokens }), diverges)
+                        Code::new(quote!(#label loop { #refresh #tokens }), diverges)
                     }
                 }
             }
@@ -1103,7 +1124,7 @@ impl Writer<'_> {
         }
         let write = splice(if eager(self.a, p) {
             let awaitee = hidden("__awaitee");
-            let mut rewriter = self.eager_rewriter(p);
+            let mut rewriter = self.eager_rewriter(p, false);
             let operand = rewriter.moved_expr(self.checked_operand(p));
             self.errors.append(&mut rewriter.errors);
             let span = point.operand.span();
@@ -1354,6 +1375,7 @@ impl Writer<'_> {
         if self.reenters(p) {
             return self.reenter(p);
         }
+        let left_in_place = self.in_place.as_ref().is_some_and(|ip| ip.inside);
         let leave = splice(self.leave_in_place());
         let point = &self.a.points[p];
         let layout = &self.a.layout[p];
@@ -1396,7 +1418,7 @@ impl Writer<'_> {
         let poll_now = comment("Poll it right away, as `.await` does.");
         let next = hidden("__next_state");
         let future = splice(if eager {
-            let mut rewriter = self.eager_rewriter(p);
+            let mut rewriter = self.eager_rewriter(p, left_in_place);
             let operand = rewriter.moved_expr(self.checked_operand(p));
             self.errors.append(&mut rewriter.errors);
             let span = point.operand.span();
@@ -1733,6 +1755,46 @@ impl Writer<'_> {
         out
     }
 
+    /// At the top of a loop that suspends, the locals in slots that never leave them, bound
+    /// again to their slots: a borrow of one that an iteration hands to an awaited future lives
+    /// as long as the state (a lifetime of the closure's signature), and would otherwise still
+    /// hold the reference the next iteration borrows again (`let Some(out) = self.outs[i]
+    /// .as_mut() else { continue }; send(out).await;`).
+    /// (Those the loop's code, `body`, names.)
+    fn refresh_slots(&self, body: &TokenStream) -> TokenStream {
+        fn names(tokens: &TokenStream, out: &mut std::collections::HashSet<String>) {
+            for tt in tokens.clone() {
+                match tt {
+                    proc_macro2::TokenTree::Ident(i) => {
+                        out.insert(i.to_string());
+                    }
+                    proc_macro2::TokenTree::Group(g) => names(&g.stream(), out),
+                    _ => {}
+                }
+            }
+        }
+        let mut named = std::collections::HashSet::new();
+        names(body, &mut named);
+        let mut seen = std::collections::HashSet::new();
+        let ids: Vec<LocalId> = (self.slot_scope.iter().rev())
+            .filter(|&&id| seen.insert(self.a.locals[id].ident.to_string()))
+            .filter(|id| self.never_taken.contains(id))
+            .filter(|&&id| named.contains(&self.local_ident(id).to_string()))
+            .copied()
+            .collect();
+        if ids.is_empty() {
+            return TokenStream::new();
+        }
+        let mut out = comment(
+            "Its slots bound again for this iteration: what the last one lent to an awaited \
+             future does not hold them.",
+        );
+        for id in ids.into_iter().rev() {
+            out.extend(self.slot_ref(id));
+        }
+        out
+    }
+
     /// `x`, bound again to its slot (without taking over its drop).
     fn slot_ref(&self, id: LocalId) -> TokenStream {
         let name = self.local_ident(id);
@@ -1875,9 +1937,18 @@ impl Writer<'_> {
 
     /// The rewriter of an awaited expression built where its state is entered: the locals in
     /// slots it names are reached there, and those it moves for the last time taken out.
-    fn eager_rewriter(&self, p: PointId) -> Rewriter {
+    /// The rewriter of point `p`'s awaited expression, built when its state is entered; after
+    /// `left_in_place` (`leave_in_place`), the locals that state kept are values again.
+    fn eager_rewriter(&self, p: PointId, left_in_place: bool) -> Rewriter {
         let take = self.point_takes(p, &self.slot_scope);
-        self.rewriter(self.slot_names(), Vec::new(), take)
+        let pinned = if left_in_place {
+            (self.slot_scope.iter())
+                .map(|&id| self.name_and_mutability(id))
+                .collect()
+        } else {
+            self.slot_names()
+        };
+        self.rewriter(pinned, Vec::new(), take)
     }
 
     /// A rewriter of code that reaches `pinned` through references and takes the locals of

@@ -398,7 +398,11 @@ impl Rewriter {
                     if let Some(c) = &mut branch.condition {
                         self.visit_expr_mut(c);
                     }
+                    // (The pattern binds its names for the handler only.)
+                    let n = self.shadowed.len();
+                    self.shadow_pat(&branch.pat);
                     self.visit_expr_mut(&mut branch.handler);
+                    self.shadowed.truncate(n);
                 }
                 for fallback in &mut select.fallbacks {
                     self.visit_expr_mut(&mut fallback.handler);
