@@ -184,6 +184,14 @@ impl<B, C> FromResidual<ControlFlow<B, Infallible>> for ControlFlow<B, C> {
     }
 }
 
+/// The value of an `.await` as the temporary it is natively: matched by a pattern that does not
+/// bind all of it (`let _ = f().await;`, `let (a, _) = ..`), what is left is dropped at the end
+/// of the statement, not with the local the poll stored it in.
+#[inline(always)]
+pub fn temporary<T>(value: T) -> T {
+    value
+}
+
 /// The value of an `.await` whose future borrowed locals kept in place in the state. Those
 /// locals move on once the future is done, so the value must not borrow them: it must outlive
 /// the future itself (`'fut`), which those borrows (`'pinned`) do not. A value that borrows them

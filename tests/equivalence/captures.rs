@@ -607,3 +607,16 @@ case! {
         total
     }
 }
+
+// Helpers' ordinary programs: `let fut = async { s.into_bytes().len() }; fut.await` (E0507): an
+// `async` block without `move` takes what a method it calls consumes.
+case! {
+    async_block_consumes_by_method(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> usize {
+        let s = String::from("hi");
+        let fut = async { s.into_bytes().len() };
+        t.step("s", 1, ()).await;
+        fut.await
+    }
+}

@@ -1620,3 +1620,39 @@ case! {
         (a, b, c)
     }
 }
+
+// Helpers' ordinary programs (drop order): `let _ = make().await;` and `let (a, _) = ..` left
+// what the pattern does not bind in the local the poll stored the value in, dropped at the next
+// `.await` instead of at the end of the statement (silently).
+case! {
+    wildcard_let_of_an_awaited_value(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) {
+        let _ = t.step("a", 1, t.noisy("a")).await;
+        t.log("after a");
+        let (_b, _) = t.step("pair", 1, (t.noisy("b"), t.noisy("second"))).await;
+        t.log("after pair");
+        let Some(_) = t.step("c", 1, Some(t.noisy("c"))).await else {
+            return;
+        };
+        t.log("after c");
+        t.step("end", 1, ()).await;
+    }
+}
+
+// Helpers' ordinary programs: `for n in make().await.iter()` (E0716), and an awaited value whose
+// method makes the iterable, dropped before the loop instead of after it (silently).
+case! {
+    iterable_of_an_awaited_temporary(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> u32 {
+        let mut sum = 0;
+        for n in t.step("v", 1, vec![1u32, 2, 3]).await.iter() {
+            sum += n;
+        }
+        for s in t.step("g", 1, t.noisy("g")).await.touch().chars() {
+            t.log(format!("char {s}"));
+        }
+        sum
+    }
+}

@@ -2329,6 +2329,15 @@ pub fn consuming(method: &str) -> bool {
                 | "buffer_unordered"
                 | "ready_chunks"
                 | "try_chunks"
+                | "try_filter"
+                | "try_filter_map"
+                | "try_take_while"
+                | "try_skip_while"
+                | "try_flatten"
+                | "try_buffered"
+                | "try_buffer_unordered"
+                | "try_concat"
+                | "try_ready_chunks"
                 | "map_ok"
                 | "err_into"
                 | "ok_into"
@@ -2506,5 +2515,26 @@ impl Layout {
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn try_stream_adapters_take_their_stream() {
+        // (Helpers' ordinary programs: `let mut s = s.try_filter(..);` was guessed a borrow.)
+        for adapter in [
+            "try_filter",
+            "try_filter_map",
+            "try_take_while",
+            "try_skip_while",
+        ] {
+            assert!(consuming(adapter) && !borrowing(adapter), "{adapter}");
+        }
+        for getter in ["try_next", "try_lock", "try_recv"] {
+            assert!(borrowing(getter) && !consuming(getter), "{getter}");
+        }
     }
 }

@@ -1220,9 +1220,12 @@ impl Builder {
     /// `for PAT in EXPR { BODY }` around a suspension point: the iterator must live in the state,
     /// so the loop is written out as the standard library defines it.
     fn for_expr(&mut self, f: &syn::ExprForLoop) -> Result<Expr> {
-        if first_await(&f.body).is_some() && self.makes_temporaries(&f.expr, false) {
-            // `for x in make().iter() { .. }` around a suspension point: the temporaries of the
-            // iterable live as long as the loop (rustc's `for` is a `match` on the iterator).
+        if (first_await(&f.body).is_some() || has_await(&f.expr))
+            && self.makes_temporaries(&f.expr, false)
+        {
+            // `for x in make().iter() { .. }` around a suspension point, or `for x in
+            // make().await.iter()`: the temporaries of the iterable live as long as the loop
+            // (rustc's `for` is a `match` on the iterator).
             let id = self.open();
             let mut prelude = Vec::new();
             let outer = std::mem::replace(&mut self.lifting_places, true);

@@ -571,10 +571,12 @@ impl Collector {
         // (A `move` closure or `async move` block copies the fields it reads, unless it takes
         // whole locals.)
         let precise = kind == Use::Field && self.whole_moves == 0;
-        let kind = if self.forced_move > 0 && kind != Use::Assign && !precise {
-            Use::Move
-        } else {
-            kind
+        let kind = match kind {
+            kind if self.forced_move > 0 && kind != Use::Assign && !precise => Use::Move,
+            // (A closure or `async` block without `move` takes by value what a method it
+            // calls consumes, `async { s.into_bytes() }`.)
+            Use::Receiver(m) if self.lazy_capture > 0 && m.consumes() => Use::Move,
+            kind => kind,
         };
         let captured = self.lazy_capture > 0 && (self.forced_move == 0 || self.lazy_outermost);
         // (A `move` block captures when it is made, wherever inside it the name is.)

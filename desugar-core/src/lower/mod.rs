@@ -391,7 +391,7 @@ impl Writer<'_> {
         );
         // `let P = x.await else { .. }`: the awaited value is a local here, not a temporary,
         // so it is dropped by hand before the `else` block runs, as rustc drops the value.
-        let awaited = match &value.tokens.clone().into_iter().collect::<Vec<_>>()[..] {
+        let mut awaited = match &value.tokens.clone().into_iter().collect::<Vec<_>>()[..] {
             [proc_macro2::TokenTree::Ident(i)] if i.to_string().starts_with("__") => {
                 Some(i.clone())
             }
@@ -400,6 +400,16 @@ impl Writer<'_> {
         let value = splice(if otherwise.is_some() && ends_in_brace {
             let tokens = value.tokens;
             quote!((#tokens))
+        } else if let Some(result) = awaited
+            .as_ref()
+            .filter(|_| !simple_pat(pat) && !crate::analyze::mentions::drops_nothing_left(pat))
+        {
+            // `let (a, _) = x.await;`: what the pattern leaves of the value is dropped at the
+            // end of the statement (before an `else` block), as rustc drops a temporary.
+            let private = crate::names::private();
+            let tokens = quote!(#private::temporary(#result));
+            awaited = None;
+            tokens
         } else {
             value.tokens
         });
