@@ -1598,3 +1598,65 @@ case! {
         scan(t, &b"ab\ncde\n"[..]).await
     }
 }
+
+// Helpers' ordinary programs: `let conn = db.acquire();` with `db: Arc<Db>`, then
+// `conn.scan().await` (E0597): the method of an `Arc`'s pointee, `Db::acquire`, gives `conn` its
+// type, and with it `scan`'s receiver (taken for `Iterator::scan`, by value); and `self.sem
+// .close()` on an `Arc<Semaphore>` field in the crate's `async fn close(self)` (E0080, desugar's
+// own check): tokio's `close`, not the crate's.
+pub struct ArcStore(u32);
+pub struct ArcLease<'a>(&'a ArcStore);
+
+impl ArcStore {
+    fn acquire(&self) -> ArcLease<'_> {
+        ArcLease(self)
+    }
+}
+
+impl ArcLease<'_> {
+    async fn scan(&self) -> u32 {
+        self.0.0 * 2
+    }
+}
+
+pub struct ArcGate {
+    sem: std::sync::Arc<tokio::sync::Semaphore>,
+    held: tokio::sync::Mutex<Vec<u32>>,
+}
+
+impl ArcGate {
+    async fn close(self) -> usize {
+        self.held.lock().await.len()
+    }
+}
+
+case! {
+    methods_through_an_arc(t) => run(t);
+    #[desugar]
+    async fn scan_store(t: Trace, db: std::sync::Arc<ArcStore>) -> u32 {
+        let conn = db.acquire();
+        t.step("s", 1, ()).await;
+        conn.scan().await
+    }
+    #[desugar]
+    async fn shut(t: Trace, gate: ArcGate) -> (bool, usize) {
+        gate.sem.close();
+        let held = gate.held.lock().await;
+        t.step("s", 1, ()).await;
+        (gate.sem.is_closed(), held.len())
+    }
+    #[desugar]
+    async fn run(t: Trace) -> (u32, (bool, usize), usize) {
+        let a = scan_store(t.clone(), std::sync::Arc::new(ArcStore(21))).await;
+        let gate = ArcGate {
+            sem: std::sync::Arc::new(tokio::sync::Semaphore::new(2)),
+            held: tokio::sync::Mutex::new(vec![1, 2]),
+        };
+        let b = shut(t.clone(), gate).await;
+        let other = ArcGate {
+            sem: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
+            held: tokio::sync::Mutex::new(vec![3]),
+        };
+        (a, b, other.close().await)
+    }
+}

@@ -316,7 +316,13 @@ fn returned(
         syn::Expr::MethodCall(m) => {
             let method = m.method.to_string();
             let on = type_of(&m.receiver, local, defined);
-            let output = on.and_then(|on| defined?.output(Some(&on), &method, part, awaited));
+            // (A smart pointer's method is its pointee's: `Arc<Db>`'s `acquire` is `Db`'s.)
+            let output = on.and_then(|on| {
+                let defined = defined?;
+                (defined.output(Some(&on), &method, part, awaited)).or_else(|| {
+                    defined.output(Some(super::read::pointee(&on)?), &method, part, awaited)
+                })
+            });
             // (`s.chars()`, `v.iter().map(..)`: std's iterators, where the crate defines no
             // method of that name, `std_answer`.)
             let iterates = part == Part::Whole

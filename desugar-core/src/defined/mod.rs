@@ -363,6 +363,13 @@ impl Defined {
             Some("Box" | "Arc" | "Rc") if defs.iter().all(|d| d.on.as_deref() != on) => {
                 return self.answer(method, None);
             }
+            // (`Arc<Db>`: `Db`'s, and none of the crate's if `Db` is another crate's type.)
+            Some(on)
+                if defs.iter().all(|d| d.on.as_deref() != Some(on))
+                    && let Some(pointee) = read::pointee(on) =>
+            {
+                return self.answer_bounded(method, Some(pointee), bounds);
+            }
             // A type of another crate, or one whose method comes from elsewhere: no answer.
             Some(on) => {
                 let own: Vec<&Def> = (defs.iter())

@@ -443,7 +443,23 @@ pub(super) fn path_name(path: &syn::Path) -> Option<String> {
     if segments.next().is_some_and(|s| s.ident == "oneshot") {
         return Some(format!("oneshot::{name}"));
     }
+    // (`Arc<Db>`: a smart pointer, by what it points to, whose methods it has.)
+    if matches!(name.as_str(), "Arc" | "Rc" | "Box")
+        && let syn::PathArguments::AngleBracketed(args) = &path.segments.last()?.arguments
+        && let [syn::GenericArgument::Type(pointee)] = &Vec::from_iter(&args.args)[..]
+        && let Some(pointee) = type_name(pointee)
+    {
+        return Some(format!("{name}<{pointee}>"));
+    }
     (name != "Self").then_some(name)
+}
+
+/// What a smart pointer's type name (`path_name`) says it points to: `Db` for `Arc<Db>`.
+pub(super) fn pointee(name: &str) -> Option<&str> {
+    let (pointer, rest) = name.split_once('<')?;
+    matches!(pointer, "Arc" | "Rc" | "Box")
+        .then(|| rest.strip_suffix('>'))
+        .flatten()
 }
 
 /// The name a type is known by here: the last segment of its path, under references.
