@@ -1536,3 +1536,48 @@ case! {
         n + buf.len()
     }
 }
+
+// Helpers' ordinary programs: `self.inner.as_mut().next().await` on a `Pin<Box<dyn ..>>` field
+// (E0716): `Pin::as_mut` makes a pin, a temporary the awaited future borrows (`&mut self`),
+// which lives as long as the `.await` now; so does `Pin::new(&mut r)` before `read_u8`.
+pub struct PinnedReader {
+    inner: std::pin::Pin<Box<dyn tokio::io::AsyncRead>>,
+}
+
+case! {
+    pinned_field_as_mut_awaited(t) => run(t);
+    #[desugar]
+    async fn byte(r: &mut PinnedReader, t: Trace) -> u8 {
+        use tokio::io::AsyncReadExt;
+        t.step("s", 1, ()).await;
+        r.inner.as_mut().read_u8().await.unwrap()
+    }
+    #[desugar]
+    async fn run(t: Trace) -> (u8, u8, u8) {
+        use tokio::io::AsyncReadExt;
+        let mut r = PinnedReader { inner: Box::pin(&b"abc"[..]) };
+        let a = byte(&mut r, t.clone()).await;
+        let mut rest = std::io::Cursor::new(vec![b'c']);
+        let b = byte(&mut r, t).await;
+        let c = std::pin::Pin::new(&mut rest).read_u8().await.unwrap();
+        (a, b, c)
+    }
+}
+
+// Helpers' ordinary programs: `while let Some(v) = { i += 1; get(i).await } { .. }` (an
+// internal error): the `let .. else` it becomes needs the block in parentheses.
+case! {
+    while_let_block_condition_awaits(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> u32 {
+        let mut i = 0;
+        let mut sum = 0;
+        while let Some(v) = {
+            i += 1;
+            t.step("get", 1, if i < 3 { Some(i) } else { None }).await
+        } {
+            sum += v;
+        }
+        sum
+    }
+}

@@ -620,3 +620,24 @@ case! {
         fut.await
     }
 }
+
+// Helpers' ordinary programs: `let d = n.signum();` captured by a closure without `move` in an
+// awaited call (E0597): std's arithmetic on a number of a known type gives a number of that type,
+// `Copy`, which the closure borrows.
+case! {
+    closure_borrows_a_copy_local_made_by_a_method(t) => run(t, 3);
+    #[desugar]
+    async fn apply_to(t: Trace, x: &mut i32, f: impl FnOnce(&mut i32)) {
+        f(x);
+        t.step("s", 1, ()).await;
+    }
+    #[desugar]
+    async fn run(t: Trace, n: i32) -> (i32, usize) {
+        let mut x = 0;
+        let d = n.signum();
+        let words = vec!["a", "b"];
+        let len = words.len();
+        apply_to(t.clone(), &mut x, |v| *v += d + len as i32).await;
+        (x, len)
+    }
+}

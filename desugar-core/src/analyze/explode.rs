@@ -1148,6 +1148,17 @@ impl Builder {
                 }
                 syn::Expr::Let(l) => {
                     let (pat, scrutinee) = (&l.pat, &l.expr);
+                    // (`let P = { .. } else` does not parse: a block, `match`, `if`.. needs
+                    // parentheses.)
+                    let scrutinee = quote::quote!(#scrutinee);
+                    let scrutinee = match scrutinee.clone().into_iter().last() {
+                        Some(proc_macro2::TokenTree::Group(g))
+                            if g.delimiter() == proc_macro2::Delimiter::Brace =>
+                        {
+                            quote::quote!((#scrutinee))
+                        }
+                        _ => scrutinee,
+                    };
                     syn::parse_quote_spanned!(w.span()=>
                         #label loop {
                             let #pat = #scrutinee else { break };
@@ -1483,8 +1494,11 @@ fn borrows_temporary(m: &syn::ExprMethodCall) -> bool {
     }
     let owned = match receiver {
         syn::Expr::MethodCall(inner) => {
+            // (`pin.as_mut()`: a `Pin` by value, which `next(&mut self)` borrows.)
+            let pin = matches!(inner.method.to_string().as_str(), "as_mut" | "as_ref")
+                && crate::defined::expr_type(&inner.receiver).as_deref() == Some("Pin");
             let inner = super::mentions::Method::of(inner);
-            inner.returns_owned() || inner.consumes() || inner.returns_value()
+            pin || inner.returns_owned() || inner.consumes() || inner.returns_value()
         }
         _ => true,
     };
@@ -1503,14 +1517,18 @@ fn keeps_temporary(m: &syn::ExprMethodCall) -> bool {
     while let syn::Expr::Paren(p) = receiver {
         receiver = &p.expr;
     }
-    // `Pin::new(&mut s).peek()`: a method called on a pin made for it takes `self: Pin<&mut
-    // Self>`, by value (what it returns borrows `s`, not the pin), unless it is the pin's own.
+    // `Pin::new(&mut s).peek()`: a method of a pinned type takes `self: Pin<&mut Self>`, by
+    // value (what it returns borrows `s`, not the pin); an extension trait's (`next`,
+    // `read_u8`) borrows the pin, `&mut self`.
     if let syn::Expr::Call(c) = receiver
         && let syn::Expr::Path(p) = &*c.func
         && let [.., ty, f] = &p.path.segments.iter().collect::<Vec<_>>()[..]
         && ty.ident == "Pin"
         && (f.ident == "new" || f.ident == "new_unchecked")
-        && !matches!(method.name.as_str(), "as_mut" | "as_ref" | "set")
+        && (matches!(
+            method.name.as_str(),
+            "peek" | "peek_mut" | "project" | "get_mut"
+        ) || method.name.starts_with("poll"))
     {
         return false;
     }

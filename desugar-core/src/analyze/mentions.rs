@@ -258,6 +258,33 @@ pub fn in_expr(expr: &Expr) -> Vec<Mention> {
     c.out
 }
 
+/// Mentions in the operand of an `.await`: `s.try_fold(..)` awaited is `TryStreamExt`'s, which
+/// takes the stream by value (`Iterator`'s borrows it, and makes no future); so are `any`,
+/// `all` and `try_for_each`, unless rustc or the crate say otherwise.
+pub fn in_awaited(operand: &Expr) -> Vec<Mention> {
+    let mut c = Collector::default();
+    match operand {
+        Expr::MethodCall(m)
+            if matches!(
+                m.method.to_string().as_str(),
+                "try_fold" | "try_for_each" | "any" | "all"
+            ) =>
+        {
+            let mut method = Method::of(m);
+            if method.told().is_none() {
+                method.defined = Some(Known {
+                    mode: Mode::Value,
+                    lends: false,
+                    reference: false,
+                });
+            }
+            c.method_call(m, method);
+        }
+        _ => c.expr(operand, Use::Move),
+    }
+    c.out
+}
+
 /// Mentions in the initializer of `let PAT = init`: a `_` or `ref` pattern only borrows.
 pub fn in_let_init(pat: &Pat, init: &Expr) -> Vec<Mention> {
     let mut c = Collector::default();
@@ -1342,4 +1369,25 @@ fn scoped_condition(cond: &Expr) -> bool {
     let mut finder = Finder(false);
     syn::visit::Visit::visit_expr(&mut finder, cond);
     !finder.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn awaited_stream_consumers_take_the_stream() {
+        // (Helpers' ordinary programs: `s.try_fold(0, f).await` was taken for `Iterator`'s.)
+        let awaited: Expr = syn::parse_quote!(s.try_fold(0, f));
+        let receiver = |mentions: Vec<Mention>| {
+            let m = mentions.into_iter().find(|m| m.name == "s").expect("`s`");
+            match m.kind {
+                Use::Receiver(method) => method.consumes(),
+                other => panic!("a receiver, not {other:?}"),
+            }
+        };
+        assert!(receiver(in_awaited(&awaited)));
+        // (Not awaited, it is `Iterator`'s, which borrows.)
+        assert!(!receiver(in_expr(&awaited)));
+    }
 }

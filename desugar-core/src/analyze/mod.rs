@@ -1383,7 +1383,7 @@ impl Builder {
         let source = span
             .source_text()
             .unwrap_or_else(|| crate::syntax::compact(&quote::ToTokens::to_token_stream(whole)));
-        let uses = self.resolve(mentions::in_expr(operand));
+        let uses = self.resolve(mentions::in_awaited(operand));
         // `(async { .. }).await`: the operand becomes an argument, where parentheses warn.
         let mut operand = operand;
         while let syn::Expr::Paren(p) = operand {

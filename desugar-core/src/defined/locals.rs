@@ -317,7 +317,7 @@ fn returned(
             let method = m.method.to_string();
             let on = type_of(&m.receiver, local, defined);
             // (A smart pointer's method is its pointee's: `Arc<Db>`'s `acquire` is `Db`'s.)
-            let output = on.and_then(|on| {
+            let output = on.clone().and_then(|on| {
                 let defined = defined?;
                 (defined.output(Some(&on), &method, part, awaited)).or_else(|| {
                     defined.output(Some(super::read::pointee(&on)?), &method, part, awaited)
@@ -325,11 +325,13 @@ fn returned(
             });
             // (`s.chars()`, `v.iter().map(..)`: std's iterators, where the crate defines no
             // method of that name, `std_answer`.)
-            let iterates = part == Part::Whole
+            let std = part == Part::Whole
                 && !awaited
-                && makes_iterator(&method, m.args.len())
                 && defined.is_none_or(|d| !d.methods.contains_key(&method));
-            output.or_else(|| iterates.then(|| "iterator".to_string()))
+            let iterates = std && makes_iterator(&method, m.args.len());
+            output
+                .or_else(|| iterates.then(|| "iterator".to_string()))
+                .or_else(|| std.then(|| std_output(&method, on.as_deref())).flatten())
         }
         syn::Expr::Call(c) => {
             let syn::Expr::Path(p) = &*c.func else {
@@ -345,6 +347,26 @@ fn returned(
             }
             defined.output(on.as_deref(), &function, part, awaited)
         }
+        _ => None,
+    }
+}
+
+/// What std's methods of these names return, where the crate defines none: a length, a
+/// truth, or a number of the receiver's type (`n.signum()`, `a.max(b)`), all `Copy`.
+fn std_output(method: &str, on: Option<&str>) -> Option<String> {
+    let arithmetic = matches!(
+        method,
+        "abs" | "signum" | "pow" | "min" | "max" | "clamp" | "rem_euclid" | "div_euclid"
+    ) || ["wrapping_", "saturating_"]
+        .iter()
+        .any(|p| method.starts_with(p));
+    match method {
+        "len" | "count" | "capacity" => Some("usize".to_string()),
+        "contains" | "contains_key" | "starts_with" | "ends_with" => Some("bool".to_string()),
+        _ if method.starts_with("is_") => Some("bool".to_string()),
+        _ if arithmetic => on
+            .filter(|on| crate::analyze::primitive(on) && *on != "bool" && *on != "char")
+            .map(str::to_string),
         _ => None,
     }
 }

@@ -586,6 +586,12 @@ fn declared_type(ident: &proc_macro2::Ident) -> Option<String> {
     TYPES.with_borrow(|types| types.at(&types.uses, ident))
 }
 
+/// The type (its name) `expr` evaluates to, as far as the function's declarations and the
+/// crate's signatures tell (`locals::type_of`).
+pub(crate) fn expr_type(expr: &syn::Expr) -> Option<String> {
+    DEFINED.with_borrow(|defined| type_of(expr, &declared_type, defined.as_deref()))
+}
+
 /// The type the function declares for the local bound at `ident`.
 pub(crate) fn binding_type(ident: &proc_macro2::Ident) -> Option<String> {
     TYPES.with_borrow(|types| types.at(&types.bindings, ident))

@@ -390,7 +390,6 @@ fn field_type(ty: &syn::Type) -> FieldType {
     }
 }
 
-/// The `T` of `Result<T, E>`, `io::Result<T>` or `Option<T>`.
 /// The names of a tuple type's elements.
 fn tuple_names(
     ty: &syn::Type,
@@ -403,6 +402,7 @@ fn tuple_names(
     }
 }
 
+/// The `T` of `Result<T, E>`, `io::Result<T>` or `Option<T>`.
 pub(super) fn first_argument(ty: &syn::Type) -> Option<&syn::Type> {
     let (name, args) = type_arguments(ty)?;
     let wraps = name == "Option" || name.to_string().ends_with("Result");
