@@ -1581,3 +1581,26 @@ case! {
         sum
     }
 }
+
+// Helpers' ordinary programs (tests): `let fut = c.get(&k); fut.await` (E0505, E0597): the
+// future a method call makes borrows what its arguments lend, as a function call's does.
+case! {
+    method_future_borrows_its_arguments(t) => run(t);
+    pub struct KeyClient {
+        t: Trace,
+    }
+    impl KeyClient {
+        async fn fetch(&self, key: &str) -> usize {
+            self.t.step(key.len().to_string().leak(), 1, key.len()).await
+        }
+    }
+    #[desugar]
+    async fn run(t: Trace) -> (usize, usize) {
+        let c = KeyClient { t };
+        let k1 = String::from("ab");
+        let k2 = String::from("abc");
+        let a = c.fetch(&k1);
+        let b = c.fetch(&k2);
+        (a.await, b.await)
+    }
+}

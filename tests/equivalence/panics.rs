@@ -117,3 +117,16 @@ case! {
         n + one
     }
 }
+
+// Helpers' ordinary programs (a `should_panic` test): a body that ends in `panic!` after an
+// `.await` left the expansion's epilogue unreachable, a warning (an error under
+// `#![deny(warnings)]`, as clippy runs here).
+case! {
+    #[panics]
+    ends_in_a_panic(t) => fail_after(t, 3);
+    #[desugar]
+    async fn fail_after(t: Trace, n: u32) {
+        t.step("s", 1, ()).await;
+        panic!("boom {n}");
+    }
+}

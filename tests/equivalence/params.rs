@@ -1185,3 +1185,27 @@ case! {
         (process(t.clone(), vec![make(1), make(2)]).await, b)
     }
 }
+
+// Helpers' ordinary programs (tests): `let s = *b;` out of a `Box` local or parameter, and
+// `let Shutdown(pool) = *self;` in a method of `self: Box<Self>`, before an `.await` (E0382):
+// the box is moved out of, not kept.
+pub struct Shutdown(Vec<Noisy>);
+
+case! {
+    moved_out_of_a_box(t) => run(t);
+    #[desugar]
+    async fn finish(t: Trace, this: Box<Shutdown>) -> usize {
+        let Shutdown(pool) = *this;
+        t.step("s", 1, ()).await;
+        pool.len()
+    }
+    #[desugar]
+    async fn run(t: Trace) -> (usize, usize) {
+        let b = Box::new(t.noisy("boxed"));
+        let s = *b;
+        t.step("s", 1, ()).await;
+        Noisy::touch(&s);
+        let n = finish(t.clone(), Box::new(Shutdown(vec![t.noisy("a"), t.noisy("b")]))).await;
+        (n, 1)
+    }
+}

@@ -934,6 +934,13 @@ impl Collector {
                 self.scalar(&i.index);
             }
             Expr::Unary(u) => match u.op {
+                // (`let s = *b;` moves out of a `Box`: what is left of it is not kept.)
+                syn::UnOp::Deref(_)
+                    if ctx == Use::Move
+                        && plain_ident(&u.expr).is_some_and(crate::defined::is_box) =>
+                {
+                    self.expr(&u.expr, Use::Move)
+                }
                 syn::UnOp::Deref(_) => self.expr(&u.expr, Use::Borrow),
                 _ => self.scalar(&u.expr),
             },

@@ -735,16 +735,17 @@ impl Builder {
             }
             _ => false,
         };
-        let lent: Vec<LocalId> = match init {
-            Some(syn::Expr::Call(c)) => c
-                .args
-                .iter()
-                .filter(|a| matches!(a, syn::Expr::Reference(_)))
-                .flat_map(borrow_roots)
-                .filter_map(|name| self.lookup(&name))
-                .collect(),
-            _ => Vec::new(),
+        // (`c.get(&k)`: a method's arguments as a function's, its receiver is `borrows`'.)
+        let args = match init {
+            Some(syn::Expr::Call(c)) => Some(&c.args),
+            Some(syn::Expr::MethodCall(m)) => Some(&m.args),
+            _ => None,
         };
+        let lent: Vec<LocalId> = (args.into_iter().flatten())
+            .filter(|a| matches!(a, syn::Expr::Reference(_)))
+            .flat_map(borrow_roots)
+            .filter_map(|name| self.lookup(&name))
+            .collect();
         // `let Env { ref user } = env;`: a `ref` binding borrows the place the `let` matches.
         let by_ref = mentions::ref_bindings(pat);
         let matched = init

@@ -28,7 +28,13 @@ pub(super) fn declared_types(sig: &syn::Signature, body: &syn::Block) -> Declare
                 // (A method marked alone: the one type whose methods of its name the crate
                 // defines.)
                 let ty = bindings.self_ty.clone();
-                let ty = ty.filter(|_| plain);
+                let boxed = matches!(&*r.ty, syn::Type::Path(p)
+                    if p.path.segments.last().is_some_and(|s| s.ident == "Box"));
+                let ty = match ty {
+                    Some(ty) if boxed => Some(format!("Box<{ty}>")),
+                    None if boxed => Some("Box".to_string()),
+                    ty => ty.filter(|_| plain),
+                };
                 bindings.bind(&syn::Ident::new("self", r.self_token.span), ty);
             }
         }

@@ -592,6 +592,11 @@ pub(crate) fn expr_type(expr: &syn::Expr) -> Option<String> {
     DEFINED.with_borrow(|defined| type_of(expr, &declared_type, defined.as_deref()))
 }
 
+/// Whether the local named at `ident` (a use of it) is a `Box`, which `*b` moves out of.
+pub(crate) fn is_box(ident: &proc_macro2::Ident) -> bool {
+    declared_type(ident).is_some_and(|ty| ty == "Box" || ty.starts_with("Box<"))
+}
+
 /// The type the function declares for the local bound at `ident`.
 pub(crate) fn binding_type(ident: &proc_macro2::Ident) -> Option<String> {
     TYPES.with_borrow(|types| types.at(&types.bindings, ident))

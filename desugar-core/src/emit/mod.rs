@@ -117,12 +117,6 @@ pub fn emit(
         .map(|note| comment(&format!("Guess: {note}.")));
     let start = splice(arms.start);
     let in_place = arms.in_place;
-    // A function that never returns: rustc sees it when an arm resumes in place and never
-    // leaves its loop (its `loop` has type `!`), or when it returns `!`.
-    let never =
-        matches!(&f.sig.output, syn::ReturnType::Type(_, t) if matches!(**t, syn::Type::Never(_)));
-    let allow_unreachable =
-        (never || in_place.iter().any(|&p| p)).then(|| quote!(#[allow(unreachable_code)]));
     let poll_arms = arms.resumes.into_iter().enumerate().map(|(p, body)| {
         let body = splice(body);
         let variant = &names.variants[p];
@@ -168,10 +162,11 @@ pub fn emit(
             }
         };
         #done
-        #[allow(unsafe_code)]
-        #allow_unreachable
+        // (Unreachable where every path of the body diverges: a `panic!` at its end, a `loop`
+        // never left, a `-> !`.)
+        #[allow(unsafe_code, unreachable_code)]
         unsafe { *#state = #state_enum::Done };
-        #allow_unreachable
+        #[allow(unreachable_code)]
         return ::core::task::Poll::Ready(#output);
     });
     let body = splice(if a.points.is_empty() {
