@@ -641,3 +641,19 @@ case! {
         (x, len)
     }
 }
+
+// Helpers' ordinary programs: `let take = || coins;` after `coins` was borrowed across an
+// `.await`, so that it lives in a slot (E0507): a closure without `move` that moves a local
+// out of its slot for the last time takes it out where it is made.
+case! {
+    closure_without_move_takes_a_slot_local(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> Vec<u8> {
+        let coins = vec![1u8, 2];
+        let first = coins.first();
+        t.step("s", 1, ()).await;
+        t.log(format!("first = {first:?}"));
+        let take = || coins;
+        take()
+    }
+}

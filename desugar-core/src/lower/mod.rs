@@ -1972,6 +1972,10 @@ impl Writer<'_> {
         let mut r = Rewriter::new(pinned, loops);
         r.take = take;
         r.field_copies = self.a.field_copies.clone();
+        r.copied = (self.slot_scope.iter())
+            .filter(|&&id| self.a.locals[id].copied())
+            .map(|&id| self.local_ident(id).to_string())
+            .collect();
         r.refill = (self.a.refilled.iter())
             .filter(|id| self.slot_scope.contains(id))
             .map(|&id| (self.local_ident(id).to_string(), self.slot_place(id)))

@@ -85,6 +85,9 @@ pub struct Rewriter {
     pub take: Vec<SlotTake>,
     /// Where a field of a local is copied (`Analysis::field_copies`): not a move of it.
     pub field_copies: std::collections::HashSet<proc_macro2::LineColumn>,
+    /// The locals in slots known to be `Copy`, which a closure without `move` borrows even
+    /// where it uses them by value.
+    pub copied: Vec<String>,
     /// Locals in slots that move out and get a value again (`Analysis::refilled`), with their
     /// slot: `x = v` puts the value back into the slot and binds `x` to it again.
     pub refill: Vec<(String, TokenStream)>,
@@ -111,6 +114,7 @@ impl Rewriter {
             pinned: pinned.into_iter().map(|(n, _)| n).collect(),
             take: Vec::new(),
             field_copies: Default::default(),
+            copied: Vec::new(),
             refill: Vec::new(),
             loops,
             inner_loops: 0,
@@ -261,7 +265,14 @@ impl Rewriter {
         moves: bool,
         walk: impl FnOnce(&mut Self, &mut Expr),
     ) {
-        if !moves {
+        let take_of = |r: &Self, ident: &syn::Ident| {
+            (r.take_of(ident))
+                .filter(|_| r.closure_depth == 0)
+                .map(|(_, take, _)| take.clone())
+        };
+        // (Without `move`, a closure takes by value only what it moves: `|| coins`, where the
+        // closure is `coins`'s last use, becomes `{ let coins = <taken out>; || coins }`.)
+        if !moves && self.take.is_empty() {
             return walk(self, expr);
         }
         let mut names: Vec<syn::Ident> = Vec::new();
@@ -273,15 +284,14 @@ impl Rewriter {
                 Some(raw) => syn::Ident::new_raw(raw, m.span),
                 None => syn::Ident::new(&m.name, m.span),
             };
-            if self.is_pinned(&ident) && !names.iter().any(|n| *n == m.name) {
+            let taken = moves
+                || m.kind == Use::Move
+                    && take_of(self, &ident).is_some()
+                    && !self.copied.contains(&m.name);
+            if taken && self.is_pinned(&ident) && !names.iter().any(|n| *n == m.name) {
                 names.push(ident);
             }
         }
-        let take_of = |r: &Self, ident: &syn::Ident| {
-            (r.take_of(ident))
-                .filter(|_| r.closure_depth == 0)
-                .map(|(_, take, _)| take.clone())
-        };
         // (Fields of a local the closure moves out of its slot for the last time, `move ||
         // p.a.get()`, are moved with it: the local is taken, and the closure captures them.)
         names.retain(|ident| {
