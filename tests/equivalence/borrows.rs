@@ -1604,3 +1604,71 @@ case! {
         (a.await, b.await)
     }
 }
+
+// Helpers' ordinary programs: `match v.last() { Some(&top) => { v.pop(); ...await } }`, the
+// same in `while let` and `if let` (E0502): what a `&x` pattern matches is a reference, which
+// drops nothing: the scrutinee is not kept across the `.await`, and its borrow ends.
+case! {
+    reference_pattern_scrutinee_not_kept(t) => run(t);
+    #[desugar]
+    async fn take_top(t: Trace, v: &mut Vec<u32>) -> u32 {
+        match v.last() {
+            Some(&top) => {
+                v.pop();
+                t.step("pop", 1, ()).await;
+                top
+            }
+            None => 0,
+        }
+    }
+    #[desugar]
+    async fn drain(t: Trace, v: &mut Vec<u32>) -> u32 {
+        let mut sum = 0;
+        while let Some(&top) = v.last() {
+            v.pop();
+            sum += t.step("top", 1, top).await;
+        }
+        v.push(7);
+        if let Some(&first) = v.first() {
+            v.clear();
+            sum += t.step("first", 1, first).await;
+        }
+        sum
+    }
+    #[desugar]
+    async fn run(t: Trace) -> (u32, u32) {
+        let mut v = vec![1, 2, 3];
+        let a = take_top(t.clone(), &mut v).await;
+        let b = drain(t, &mut v).await;
+        (a, b)
+    }
+}
+
+// Helpers' ordinary programs: `let code = { s.as_str() };`, or a `match` whose arm borrows the
+// matched place (`Some(ref c) => c.trim()`), kept across an `.await` (E0505, E0597): what the
+// branch that runs borrows stays where it is.
+pub struct Parcel {
+    customs: Option<String>,
+}
+
+case! {
+    block_initializer_borrows_a_local(t) => run(t);
+    #[desugar]
+    async fn fee(t: Trace, s: Parcel, c: bool) -> usize {
+        let code = match s.customs {
+            None => "",
+            Some(ref c) => c.trim(),
+        };
+        let other = if c { "" } else { code };
+        t.step("s", 1, ()).await;
+        code.len() + other.len()
+    }
+    #[desugar]
+    async fn run(t: Trace) -> (usize, usize) {
+        let s = String::from("xyz");
+        let code = { s.as_str() };
+        t.step("s", 1, ()).await;
+        let parcel = Parcel { customs: Some(" ab ".into()) };
+        (code.len(), fee(t, parcel, false).await)
+    }
+}

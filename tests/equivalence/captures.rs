@@ -657,3 +657,22 @@ case! {
         take()
     }
 }
+
+// Helpers' ordinary programs: `for (label, slow) in [("a", 1), ..] { async { slow + 1 }.await }`
+// (E0597): the items of an array of literals, and of tuples of them, are `Copy`, which an
+// `async` block without `move` borrows.
+case! {
+    async_block_borrows_copy_loop_items(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> u32 {
+        let mut total = 0;
+        for slow in [1u32, 2] {
+            total += async { slow + 1 }.await;
+        }
+        for (label, slow) in [("a", 1u32), ("bb", 2)] {
+            let r = async { slow + label.len() as u32 }.await;
+            total += t.step("r", 1, r).await;
+        }
+        total
+    }
+}

@@ -602,3 +602,27 @@ case! {
         got
     }
 }
+
+// Helpers' ordinary programs: `tokio::join!(bump(&mut stats))` and `select!` on
+// `bump(&mut stats)`, `stats` not used after (silently dropped at the macro's end, not at the
+// end of its scope): the macro is awaited in an `async` block without `move`, which borrows
+// what the macro borrows.
+case! {
+    join_borrows_a_local_with_drop(t) => run(t);
+    #[desugar]
+    async fn bump(t: Trace, s: &mut Vec<Noisy>) -> usize {
+        t.step("bump", 1, s.len()).await
+    }
+    #[desugar]
+    async fn run(t: Trace) -> usize {
+        let mut stats = vec![t.noisy("stats")];
+        let (b,) = tokio::join!(bump(t.clone(), &mut stats));
+        t.log(format!("after join {b}"));
+        let mut other = vec![t.noisy("other")];
+        let c = tokio::select! {
+            v = bump(t.clone(), &mut other) => v,
+        };
+        t.log(format!("after select {c}"));
+        b + c
+    }
+}

@@ -2329,6 +2329,7 @@ pub fn consuming(method: &str) -> bool {
                 | "buffer_unordered"
                 | "ready_chunks"
                 | "try_chunks"
+                | "wait_with_output"
                 | "try_filter"
                 | "try_filter_map"
                 | "try_take_while"
@@ -2418,6 +2419,26 @@ pub fn borrowing(method: &str) -> bool {
                 | "notified"
                 | "notify_one"
                 | "notify_waiters"
+                // Builders that are set through `&mut self` and give it back (std's and tokio's
+                // `OpenOptions`, `Command`, `DirBuilder`): a temporary one is borrowed by the
+                // call that ends the chain (`OpenOptions::new().append(true).open(p).await`).
+                | "append"
+                | "create"
+                | "create_new"
+                | "mode"
+                | "custom_flags"
+                | "arg"
+                | "args"
+                | "env"
+                | "envs"
+                | "env_remove"
+                | "env_clear"
+                | "current_dir"
+                | "stdin"
+                | "stdout"
+                | "stderr"
+                | "kill_on_drop"
+                | "recursive"
                 | "flush"
                 | "shutdown"
                 | "accept"
@@ -2536,5 +2557,15 @@ mod tests {
         for getter in ["try_next", "try_lock", "try_recv"] {
             assert!(borrowing(getter) && !consuming(getter), "{getter}");
         }
+    }
+
+    #[test]
+    fn builders_set_through_mut_self_borrow() {
+        // (Helpers' ordinary programs: `OpenOptions::new().append(true).open(p).await` dropped
+        // the temporary builder the future borrows; `child.wait_with_output()` takes `self`.)
+        for setter in ["append", "create", "arg", "env", "current_dir", "stdout"] {
+            assert!(borrowing(setter) && !consuming(setter), "{setter}");
+        }
+        assert!(consuming("wait_with_output") && !borrowing("wait_with_output"));
     }
 }

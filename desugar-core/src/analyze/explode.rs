@@ -911,7 +911,8 @@ impl Builder {
         if let syn::Expr::Let(l) = &*i.cond {
             // The value stays in place unless the pattern moves all of it (then it is the
             // bindings'), and all of it stays when it does not match.
-            let whole = (first_await(&i.then_branch).is_some() && !mentions::moves_whole(&l.pat))
+            let whole = (first_await(&i.then_branch).is_some()
+                && !mentions::drops_nothing_left(&l.pat))
                 || i.else_branch.as_ref().is_some_and(|(_, e)| has_await(e));
             if has_await(&l.expr) || (branches_suspend && self.makes_temporaries(&l.expr, whole)) {
                 // `if let P = make().get() { .. }` around a suspension point, or `if let P =

@@ -90,6 +90,14 @@ impl Method {
             mode: Mode::Value,
             lends: false,
             reference: false,
+        })
+        // (`err.chain()` is anyhow's error chain, `&self`; `Iterator::chain` takes another.)
+        .or_else(|| {
+            (name == "chain" && call.args.is_empty()).then_some(Known {
+                mode: Mode::Shared,
+                lends: true,
+                reference: false,
+            })
         });
         Method {
             name,
@@ -421,6 +429,9 @@ pub fn drops_nothing_left(pat: &syn::Pat) -> bool {
         }
         // (`e @ E::A(_)` moves all of the value into `e`.)
         Pat::Ident(p) if p.subpat.is_some() => p.by_ref.is_none(),
+        // (What `&x`, `3` or `'a'..='z'` matches is a reference, a number, a `char` or a `&str`:
+        // nothing to drop.)
+        Pat::Reference(_) | Pat::Lit(_) | Pat::Range(_) => true,
         Pat::Paren(p) => drops_nothing_left(&p.pat),
         Pat::Or(o) => o.cases.iter().all(drops_nothing_left),
         Pat::Tuple(t) => t.elems.iter().all(drops_nothing_left),
@@ -1396,5 +1407,14 @@ mod tests {
         assert!(receiver(in_awaited(&awaited)));
         // (Not awaited, it is `Iterator`'s, which borrows.)
         assert!(!receiver(in_expr(&awaited)));
+    }
+
+    #[test]
+    fn chain_without_argument_borrows() {
+        // (Helpers' ordinary programs: anyhow's `err.chain()` was taken for `Iterator::chain`.)
+        let errors: syn::ExprMethodCall = syn::parse_quote!(err.chain());
+        assert!(Method::of(&errors).borrows());
+        let iterators: syn::ExprMethodCall = syn::parse_quote!(a.chain(b));
+        assert!(Method::of(&iterators).consumes());
     }
 }

@@ -671,8 +671,8 @@ impl Builder {
         let copy = match (pat, init) {
             (Pat::Type(t), _) => copy_type(&t.ty),
             (Pat::Ident(_), Some(init)) if self.copy_value(init) => true,
-            // The variable of `for i in 0..n`.
-            (Pat::Ident(_), Some(init)) => next_of(init)
+            // The variables of `for i in 0..n`, `for (name, n) in [("a", 1)]`.
+            (_, Some(init)) => next_of(init)
                 .and_then(|it| self.lookup(&it.to_string()))
                 .is_some_and(|it| self.locals[it].copy_items),
             _ => false,
@@ -1455,6 +1455,32 @@ fn borrow_roots(expr: &syn::Expr) -> Vec<String> {
             .flat_map(borrow_roots)
             .collect(),
         // (What the call returns holds no borrow: its type has no lifetime.)
+        // (`{ s.as_str() }`, `if c { "" } else { s.as_str() }`, `match s.customs { Some(ref c)
+        // => c.trim(), .. }`: what the value of the branch that runs borrows, and the matched
+        // place where a pattern binds by reference.)
+        syn::Expr::Block(b) => tail_roots(&b.block),
+        syn::Expr::If(i) => {
+            let mut roots = tail_roots(&i.then_branch);
+            if let Some((_, otherwise)) = &i.else_branch {
+                roots.extend(borrow_roots(otherwise));
+            }
+            roots
+        }
+        syn::Expr::Match(m) => {
+            // (`match &s { Some(c) => c.as_str(), .. }`: the arms bind into what `&s` borrows.)
+            let mut roots = match &*m.expr {
+                reference @ syn::Expr::Reference(_) => borrow_roots(reference),
+                _ => Vec::new(),
+            };
+            if m.arms
+                .iter()
+                .any(|arm| mentions::binds_by_reference(&arm.pat))
+            {
+                roots.extend(place_root(&m.expr));
+            }
+            roots.extend(m.arms.iter().flat_map(|arm| borrow_roots(&arm.body)));
+            roots
+        }
         syn::Expr::MethodCall(m) if mentions::Method::of(m).lends_nothing() => Vec::new(),
         syn::Expr::MethodCall(m) => {
             let method = m.method.to_string();
@@ -1488,6 +1514,14 @@ fn borrow_roots(expr: &syn::Expr) -> Vec<String> {
                 borrow_roots(&m.receiver)
             }
         }
+        _ => Vec::new(),
+    }
+}
+
+/// What the value of a block, its tail, borrows.
+fn tail_roots(block: &syn::Block) -> Vec<String> {
+    match block.stmts.last() {
+        Some(syn::Stmt::Expr(tail, None)) => borrow_roots(tail),
         _ => Vec::new(),
     }
 }
@@ -2150,6 +2184,12 @@ fn into_literal_range(init: &syn::Expr) -> bool {
             _ => false,
         }
     }
+    fn literals(value: &syn::Expr) -> bool {
+        match value {
+            syn::Expr::Tuple(t) => t.elems.iter().all(literals),
+            value => literal(value),
+        }
+    }
     fn range(expr: &syn::Expr) -> bool {
         match expr {
             syn::Expr::Range(r) => [&r.start, &r.end]
@@ -2162,6 +2202,9 @@ fn into_literal_range(init: &syn::Expr) -> bool {
                     "rev" | "step_by" | "skip" | "take"
                 ) && range(&m.receiver)
             }
+            // (`for n in [1u32, 2]`, `for (name, n) in [("a", 1), ..]`: an array of literals,
+            // and tuples of them, by value.)
+            syn::Expr::Array(a) => !a.elems.is_empty() && a.elems.iter().all(literals),
             _ => false,
         }
     }
@@ -2222,7 +2265,15 @@ fn copy_type(ty: &Type) -> bool {
                 .is_some_and(|i| primitive(&i.to_string()));
             // The standard library's `Copy` types that async code passes around by value, by
             // the last segment of their path (`std::time::Duration` or `Duration`).
+            // (`Option<u32>`: an `Option` of a `Copy` type is one.)
+            let option = p.path.segments.last().is_some_and(|s| {
+                s.ident == "Option"
+                    && matches!(&s.arguments, syn::PathArguments::AngleBracketed(a)
+                        if matches!(&Vec::from_iter(&a.args)[..],
+                            [syn::GenericArgument::Type(inner)] if copy_type(inner)))
+            });
             primitive
+                || option
                 || p.path.segments.last().is_some_and(|s| {
                     s.arguments.is_none()
                         && matches!(

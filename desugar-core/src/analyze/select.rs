@@ -1,10 +1,13 @@
 //! `select!` and `join!` expand to an `.await` of their own, which a proc macro cannot split:
-//! the macro is awaited as an inner `async move` block instead. For `select!`, only the choice is
-//! made in there: the branch that won comes out as a value, and its handler runs in the function,
-//! where `break`, `continue`, `return`, `?` and further `.await`s keep their meaning.
+//! the macro is awaited as an inner `async` block instead, which borrows or takes the locals
+//! the macro names as the macro does (without `move`: `join!(bump(&mut stats))` borrows
+//! `stats`, which stays where it is and drops at the end of its scope). For `select!`, only the
+//! choice is made in there: the branch that won comes out as a value, and its handler runs in
+//! the function, where `break`, `continue`, `return`, `?` and further `.await`s keep their
+//! meaning.
 //!
 //! Input:  `tokio::select! { biased; Some(v) = rx.recv() => handle(v).await, _ = stop.changed() => break }`
-//! Output: `let __select = async move { tokio::select! { biased;
+//! Output: `let __select = async { tokio::select! { biased;
 //!              Some(v) = rx.recv() => __Select0::B0((v,)), _ = stop.changed() => __Select0::B1(()) }
 //!          }.await;
 //!          match __select { __Select0::B0((v,)) => handle(v).await, __Select0::B1(()) => break }`
@@ -136,7 +139,7 @@ pub fn rewrite(mac: &syn::ExprMacro, kind: AwaitingMacro, index: usize) -> Resul
         .last()
         .map_or(Span::call_site(), |s| s.ident.span());
     if kind == AwaitingMacro::Join {
-        let expr = syn::parse_quote_spanned!(span=> (async move { #mac }).await);
+        let expr = syn::parse_quote_spanned!(span=> (async { #mac }).await);
         return Ok(Rewritten { expr, item: None });
     }
     let select: Select = mac.mac.parse_body()?;
@@ -188,7 +191,7 @@ pub fn rewrite(mac: &syn::ExprMacro, kind: AwaitingMacro, index: usize) -> Resul
     let chosen = Ident::new("__select", Span::mixed_site());
     let expr = syn::parse_quote_spanned! {span=>
         {
-            let #chosen = (async move { #path! { #biased #(#inner)* } }).await;
+            let #chosen = (async { #path! { #biased #(#inner)* } }).await;
             match #chosen {
                 #(#arms)*
             }

@@ -559,7 +559,7 @@ impl VisitMut for Rewriter {
                 if a.capture.is_none() {
                     a.async_token.span = capturing_places(a.async_token.span);
                 }
-                let moves = a.capture.is_some() && !awaits_macro(&a.block);
+                let moves = a.capture.is_some();
                 self.moving_capture(expr, moves, |r, expr| {
                     r.closure_depth += 1;
                     visit_mut::visit_expr_mut(r, expr);
@@ -851,20 +851,6 @@ pub fn immutable_bindings(pat: &mut syn::Pat, names: &[syn::Ident]) {
         }
     }
     syn::visit_mut::VisitMut::visit_pat_mut(&mut Immutable(names), pat);
-}
-
-/// `async move { tokio::select! { .. } }`: the block a `select!` or `join!` is awaited in
-/// (`analyze::select`). It stands for the macro written in the function, which borrows the
-/// locals it uses in place: its `move` takes the references to them (`(*t)`) that the code
-/// has where they are kept in place, not their values.
-fn awaits_macro(block: &syn::Block) -> bool {
-    match block.stmts.as_slice() {
-        [syn::Stmt::Expr(syn::Expr::Macro(m), None)] => {
-            crate::analyze::suspend::awaiting_macro(&m.mac).is_some()
-        }
-        [syn::Stmt::Macro(m)] => crate::analyze::suspend::awaiting_macro(&m.mac).is_some(),
-        _ => false,
-    }
 }
 
 /// `self` as the closure that runs the states names it (`__self`: a closure cannot bind
