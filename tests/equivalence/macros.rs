@@ -610,7 +610,7 @@ case! {
 case! {
     join_borrows_a_local_with_drop(t) => run(t);
     #[desugar]
-    async fn bump(t: Trace, s: &mut Vec<Noisy>) -> usize {
+    async fn bump(t: Trace, s: &mut [Noisy]) -> usize {
         t.step("bump", 1, s.len()).await
     }
     #[desugar]

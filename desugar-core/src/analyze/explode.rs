@@ -1257,6 +1257,13 @@ impl Builder {
                 tail: Some(Box::new(result?)),
             }));
         }
+        if first_await(&f.body).is_none() && !has_await(&f.expr) {
+            // (What is left of `for x in make().await.iter() { .. }` once the iterable is
+            // lifted: a loop that does not suspend, written as it is.)
+            let plain = syn::Expr::ForLoop(f.clone());
+            let uses = self.resolve(mentions::in_expr(&plain));
+            return Ok(Expr::Plain(plain, uses));
+        }
         let iter = self.for_iterator(f.for_token.span);
         let next = crate::names::hidden("__next");
         let (label, pat, expr, body) = (&f.label, &f.pat, &f.expr, &f.body);

@@ -17,7 +17,7 @@
 
 use crate::analyze::mentions::Use;
 use crate::names::{hidden, label, private};
-use crate::syntax::{break_expr, deref, name_expr, unit};
+use crate::syntax::{break_expr, deref, name_expr};
 use proc_macro2::{Group, LineColumn, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote_spanned};
 use syn::punctuated::Punctuated;
@@ -729,7 +729,12 @@ impl VisitMut for Rewriter {
                         expr: e,
                     }),
                     Some(e) => *e,
-                    None => unit(span),
+                    // (`return;` is `break 'ret;`: a `()` at the user's span is linted as
+                    // unneeded, `clippy::unused_unit`.)
+                    None => {
+                        *expr = break_expr(label("__ret"), None, span);
+                        return;
+                    }
                 };
                 // `break 'ret ::path` reads, to syn, as a labeled block `'ret: ...`: such a value
                 // is bound to a local first (braces or parentheses would be linted as unused).
