@@ -1672,3 +1672,57 @@ case! {
         (code.len(), fee(t, parcel, false).await)
     }
 }
+
+// Helpers' ordinary programs: `let w = (0..2).zip(&b);` kept across an `.await`, and `for (_, y)
+// in (0..2).zip(v.iter_mut())` around one (E0505, E0597): what an adapter that takes its
+// receiver makes holds what its arguments borrow too.
+case! {
+    adapter_holds_what_its_arguments_borrow(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> usize {
+        let b = vec![1, 2, 3];
+        let w = (0..2).zip(&b);
+        t.step("s", 1, ()).await;
+        let mut v = vec![1, 2, 3];
+        let mut n = 0;
+        for (_, y) in (0..2).zip(v.iter_mut()) {
+            t.step("y", 1, ()).await;
+            *y += 1;
+            n += *y;
+        }
+        w.count() + n
+    }
+}
+
+// Helpers' ordinary programs: `let mut cur = &list.head;` assigned only after an `.await`
+// (an `unused_mut` warning on the first binding): a local declared again by a later state has
+// its `mut` there.
+pub struct ListNode {
+    v: i32,
+    next: Option<Box<ListNode>>,
+}
+
+pub struct List {
+    head: Option<Box<ListNode>>,
+}
+
+case! {
+    mut_local_assigned_only_after_an_await(t) => run(t);
+    #[desugar]
+    async fn sum(t: Trace, list: &List) -> i32 {
+        let mut total = 0;
+        let mut cur = &list.head;
+        while let Some(n) = cur {
+            total += n.v;
+            t.step("s", 1, ()).await;
+            cur = &n.next;
+        }
+        total
+    }
+    #[desugar]
+    async fn run(t: Trace) -> i32 {
+        let second = ListNode { v: 2, next: None };
+        let list = List { head: Some(Box::new(ListNode { v: 1, next: Some(Box::new(second)) })) };
+        sum(t, &list).await
+    }
+}

@@ -1660,3 +1660,29 @@ case! {
         (a, b, other.close().await)
     }
 }
+
+// Helpers' ordinary programs: `store.all().await` on a `Box<dyn Store>` whose trait method
+// returns a future borrowing it (E0597): an awaited `all` of the crate's is not `StreamExt`'s,
+// which would take the store.
+pub trait Catalog {
+    fn all(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = u32> + '_>>;
+}
+
+pub struct MemCatalog(u32);
+
+impl Catalog for MemCatalog {
+    fn all(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = u32> + '_>> {
+        Box::pin(async move { self.0 })
+    }
+}
+
+case! {
+    trait_object_method_named_like_a_stream_consumer(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> u32 {
+        let store: Box<dyn Catalog> = Box::new(MemCatalog(6));
+        let a = store.all().await;
+        t.step("s", 1, ()).await;
+        a + store.all().await
+    }
+}

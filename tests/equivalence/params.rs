@@ -1209,3 +1209,36 @@ case! {
         (n, 1)
     }
 }
+
+// Helpers' ordinary programs: `Some(s) => len(*s).await` on an `Option<Box<String>>`, and
+// `let v = *s;` in the `if let` (E0507, E0382): a binding `Some(s)` of an `Option` whose type
+// is stated is of the type it holds, a box, which `*s` moves out of.
+case! {
+    box_bound_by_a_pattern_moved_out(t) => run(t);
+    #[desugar]
+    async fn len_of(t: Trace, s: String) -> usize {
+        t.step("len", 1, s.len()).await
+    }
+    #[desugar]
+    async fn by_match(t: Trace, o: Option<Box<String>>) -> usize {
+        match o {
+            Some(s) => len_of(t, *s).await,
+            None => 0,
+        }
+    }
+    #[desugar]
+    async fn by_if_let(t: Trace, o: Option<Box<String>>) -> usize {
+        if let Some(s) = o {
+            let v = *s;
+            len_of(t, v).await
+        } else {
+            0
+        }
+    }
+    #[desugar]
+    async fn run(t: Trace) -> (usize, usize) {
+        let a = by_match(t.clone(), Some(Box::new("abc".to_string()))).await;
+        let b = by_if_let(t, Some(Box::new("ab".to_string()))).await;
+        (a, b)
+    }
+}

@@ -2330,6 +2330,7 @@ pub fn consuming(method: &str) -> bool {
                 | "ready_chunks"
                 | "try_chunks"
                 | "wait_with_output"
+                | "join_all"
                 | "try_filter"
                 | "try_filter_map"
                 | "try_take_while"

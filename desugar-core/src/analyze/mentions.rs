@@ -267,19 +267,17 @@ pub fn in_expr(expr: &Expr) -> Vec<Mention> {
 }
 
 /// Mentions in the operand of an `.await`: `s.try_fold(..)` awaited is `TryStreamExt`'s, which
-/// takes the stream by value (`Iterator`'s borrows it, and makes no future); so are `any`,
-/// `all` and `try_for_each`, unless rustc or the crate say otherwise.
+/// takes the stream by value (`Iterator`'s borrows it, and makes no future); so is
+/// `try_for_each`, unless rustc says otherwise or the crate defines a method of that name.
 pub fn in_awaited(operand: &Expr) -> Vec<Mention> {
     let mut c = Collector::default();
     match operand {
         Expr::MethodCall(m)
-            if matches!(
-                m.method.to_string().as_str(),
-                "try_fold" | "try_for_each" | "any" | "all"
-            ) =>
+            if matches!(m.method.to_string().as_str(), "try_fold" | "try_for_each") =>
         {
             let mut method = Method::of(m);
-            if method.told().is_none() {
+            let named = crate::defined::declared_mode(&method.name).is_some();
+            if method.told().is_none() && !named {
                 method.defined = Some(Known {
                     mode: Mode::Value,
                     lends: false,

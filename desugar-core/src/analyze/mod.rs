@@ -1498,8 +1498,10 @@ fn borrow_roots(expr: &syn::Expr) -> Vec<String> {
                 || lends.is_none() && yields_borrowed_elements(m)
             {
                 // (What a method that takes its receiver makes may hold what the receiver
-                // borrowed: `v.iter().take(2)`.)
-                borrow_roots(&m.receiver)
+                // borrowed, `v.iter().take(2)`, and what its arguments do, `(0..2).zip(&b)`.)
+                let mut roots = borrow_roots(&m.receiver);
+                roots.extend(m.args.iter().flat_map(borrow_roots));
+                roots
             } else if lends == Some(false) || lends.is_none() && cfg::makes_owned(&method) {
                 Vec::new()
             } else if lends == Some(true) || !cfg::consuming(&method) {

@@ -448,6 +448,14 @@ impl Bindings {
             }
             return;
         }
+        // (`match o { Some(s) => .. }` with `o: Option<Box<String>>`: `s` is a box.)
+        if let Some((inner, Part::Ok)) = wrapped(pat)
+            && let syn::Expr::Path(_) = init
+            && let Some(ty) = self.element_of(init)
+        {
+            self.typed(inner, Some(ty));
+            return;
+        }
         match wrapped(pat) {
             Some((inner, part)) => {
                 let ty = returned(init, (part, false), &local, defined.as_deref());
@@ -471,9 +479,16 @@ fn element_type(ty: &syn::Type) -> Option<String> {
         syn::Type::Array(a) => type_name(&a.elem),
         syn::Type::Path(p) if p.qself.is_none() => {
             let last = p.path.segments.last()?;
+            // (An `Option` holds one, or none: `for x in opt`, and `Some(x)` matched on it.)
             let collection = matches!(
                 last.ident.to_string().as_str(),
-                "Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "LinkedList" | "BinaryHeap"
+                "Vec"
+                    | "VecDeque"
+                    | "HashSet"
+                    | "BTreeSet"
+                    | "LinkedList"
+                    | "BinaryHeap"
+                    | "Option"
             );
             let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
                 return None;

@@ -1052,7 +1052,8 @@ mod tests {
             .collect();
         uses.sort_unstable();
         let types: Vec<_> = uses.into_iter().map(|(_, ty)| ty).collect();
-        assert_eq!(types, [None, Some("A"), None, Some("B")]);
+        // (`Some(v)` matched on `p: Option<B>` is a `B`.)
+        assert_eq!(types, [Some("B"), Some("A"), None, Some("B")]);
         assert_eq!(declared.names.get("v"), None, "bindings of `v` disagree");
     }
 

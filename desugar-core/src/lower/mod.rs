@@ -67,7 +67,13 @@ pub fn lower(
         kept_somewhere: a
             .layout
             .iter()
-            .flat_map(|l| l.kept.iter().chain(&l.consumed).copied())
+            .flat_map(|l| {
+                l.kept
+                    .iter()
+                    .chain(&l.consumed)
+                    .chain(&l.redeclared)
+                    .copied()
+            })
             .collect(),
         locations: Locations::new(&a.body, a.points.len()),
         regions: in_place::regions(a),
@@ -132,8 +138,9 @@ struct Writer<'a> {
     pinned: Option<syn::Lifetime>,
     errors: Vec<syn::Error>,
     labels: usize,
-    /// The locals some state keeps, or hands over to the future it builds in place: moved from
-    /// binding to binding, their `mut` may be needed on another binding than the user's.
+    /// The locals some state keeps, hands over to the future it builds in place, or declares
+    /// again for the code after it: moved from binding to binding, or assigned in another arm,
+    /// their `mut` may be needed on another binding than the user's.
     kept_somewhere: std::collections::HashSet<LocalId>,
     locations: Locations,
     /// Per point: the loop whose resumption its arm runs in place (see [`in_place`]).
@@ -1972,9 +1979,9 @@ impl Writer<'_> {
         let mut r = Rewriter::new(pinned, loops);
         r.take = take;
         r.field_copies = self.a.field_copies.clone();
-        r.copied = (self.slot_scope.iter())
-            .filter(|&&id| self.a.locals[id].copied())
-            .map(|&id| self.local_ident(id).to_string())
+        r.copied = (0..self.a.locals.len())
+            .filter(|&id| self.a.locals[id].copied())
+            .map(|id| self.local_ident(id).to_string())
             .collect();
         r.refill = (self.a.refilled.iter())
             .filter(|id| self.slot_scope.contains(id))
