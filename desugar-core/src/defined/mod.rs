@@ -25,6 +25,9 @@ mod locals;
 mod manifest;
 mod names;
 mod read;
+mod target;
+
+pub use target::Target;
 
 /// The methods with a receiver a crate's source defines, by name.
 #[derive(Debug, Default, Clone)]
@@ -408,19 +411,21 @@ impl Defined {
     }
 }
 
-/// The definitions of the crate whose package is in `dir`: its `.rs` files (not under `target`,
-/// hidden directories or other packages) and the files of the modules they declare; read once
-/// per directory.
-pub fn for_package(dir: &Path) -> Arc<Defined> {
-    static READ: OnceLock<Mutex<HashMap<PathBuf, Arc<Defined>>>> = OnceLock::new();
+/// The definitions of crate `target` of the package in `dir`: its `.rs` files (not under
+/// `target`, hidden directories or other packages, nor those of the package's other crates,
+/// `target::Target::includes`) and the files of the modules they declare; read once per crate.
+pub fn for_package(dir: &Path, target: Target) -> Arc<Defined> {
+    type Read = HashMap<(PathBuf, Target), Arc<Defined>>;
+    static READ: OnceLock<Mutex<Read>> = OnceLock::new();
     let mut read = READ
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|e| e.into_inner());
-    read.entry(dir.to_path_buf())
+    read.entry((dir.to_path_buf(), target.clone()))
         .or_insert_with(|| {
             let mut files = Vec::new();
             sources(dir, 0, &mut files);
+            files.retain(|file| file.strip_prefix(dir).is_ok_and(|f| target.includes(f)));
             let mut defined = read_files(files);
             defined.edition = manifest::edition(dir);
             Arc::new(defined)
@@ -431,7 +436,8 @@ pub fn for_package(dir: &Path) -> Arc<Defined> {
 /// The definitions of the crate being compiled (`CARGO_MANIFEST_DIR`).
 pub fn for_this_crate() -> Option<Arc<Defined>> {
     let dir = std::env::var_os("CARGO_MANIFEST_DIR")?;
-    Some(for_package(Path::new(&dir)))
+    let dir = Path::new(&dir);
+    Some(for_package(dir, Target::current(dir)))
 }
 
 /// The definitions of the crate a source file is in (the nearest directory above it with a
@@ -443,7 +449,7 @@ pub fn for_file(path: &Path) -> Arc<Defined> {
         .skip(1)
         .find(|dir| dir.join("Cargo.toml").is_file())
     {
-        Some(dir) => for_package(dir),
+        Some(dir) => for_package(dir, Target::All),
         None => Arc::new(read_files(vec![path])),
     }
 }
