@@ -242,17 +242,31 @@ pub(super) fn type_of(
     local: &dyn Fn(&syn::Ident) -> Option<String>,
     defined: Option<&Defined>,
 ) -> Option<String> {
-    let (inner, part) = match expr {
+    let (inner, part) = unwrapped(expr);
+    returned(inner, (part, false), local, defined).or_else(|| constructed(inner))
+}
+
+/// The function a call names, and the type it is of (`Conn::open`), by their names.
+fn callee(call: &syn::ExprCall) -> Option<(Option<String>, String)> {
+    let syn::Expr::Path(p) = &*call.func else {
+        return None;
+    };
+    let mut segments = p.path.segments.iter().rev();
+    let function = segments.next()?.ident.to_string();
+    Some((segments.next().map(|s| s.ident.to_string()), function))
+}
+
+/// What `?`, `.unwrap()` or `.expect(..)` unwraps (the `Ok` part of its value), or `expr` whole.
+fn unwrapped(expr: &syn::Expr) -> (&syn::Expr, Part) {
+    match expr {
         syn::Expr::Try(t) => (&*t.expr, Part::Ok),
-        // (`.unwrap()` and `.expect(..)` take what `?` would.)
         syn::Expr::MethodCall(m)
             if matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
         {
             (&*m.receiver, Part::Ok)
         }
         expr => (expr, Part::Whole),
-    };
-    returned(inner, (part, false), local, defined).or_else(|| constructed(inner))
+    }
 }
 
 /// The type a call returns, or the part of it `part` says (`awaited`: under `.await`, of an
@@ -340,12 +354,7 @@ fn returned(
                 .or_else(|| std.then(|| std_output(&method, on.as_deref())).flatten())
         }
         syn::Expr::Call(c) => {
-            let syn::Expr::Path(p) = &*c.func else {
-                return None;
-            };
-            let mut segments = p.path.segments.iter().rev();
-            let function = segments.next()?.ident.to_string();
-            let on = segments.next().map(|s| s.ident.to_string());
+            let (on, function) = callee(c)?;
             let defined = defined?;
             // (`Wrapper(x)`: a tuple struct the crate declares.)
             if on.is_none() && part == Part::Whole && !awaited && defined.declares(&function) {
@@ -384,15 +393,7 @@ fn elements_of(
     local: &dyn Fn(&syn::Ident) -> Option<String>,
     defined: Option<&Defined>,
 ) -> Option<Vec<Option<String>>> {
-    let (inner, part) = match expr {
-        syn::Expr::Try(t) => (&*t.expr, Part::Ok),
-        syn::Expr::MethodCall(m)
-            if matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
-        {
-            (&*m.receiver, Part::Ok)
-        }
-        expr => (expr, Part::Whole),
-    };
+    let (inner, part) = unwrapped(expr);
     let (call, awaited) = match inner {
         syn::Expr::Await(a) => (&*a.base, true),
         call => (call, false),
@@ -400,12 +401,7 @@ fn elements_of(
     let defined = defined?;
     match call {
         syn::Expr::Call(c) => {
-            let syn::Expr::Path(p) = &*c.func else {
-                return None;
-            };
-            let mut segments = p.path.segments.iter().rev();
-            let function = segments.next()?.ident.to_string();
-            let on = segments.next().map(|s| s.ident.to_string());
+            let (on, function) = callee(c)?;
             defined.output_elements(on.as_deref(), &function, part, awaited)
         }
         syn::Expr::MethodCall(m) => {
