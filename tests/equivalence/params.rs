@@ -1210,24 +1210,26 @@ case! {
     }
 }
 
-// Helpers' ordinary programs: `Some(s) => len(*s).await` on an `Option<Box<String>>`, and
+// Helpers' ordinary programs: `Some(s) => len(*s).await` on an `Option<Box<Label>>`, and
 // `let v = *s;` in the `if let` (E0507, E0382): a binding `Some(s)` of an `Option` whose type
 // is stated is of the type it holds, a box, which `*s` moves out of.
+pub struct Label(String);
+
 case! {
     box_bound_by_a_pattern_moved_out(t) => run(t);
     #[desugar]
-    async fn len_of(t: Trace, s: String) -> usize {
-        t.step("len", 1, s.len()).await
+    async fn len_of(t: Trace, s: Label) -> usize {
+        t.step("len", 1, s.0.len()).await
     }
     #[desugar]
-    async fn by_match(t: Trace, o: Option<Box<String>>) -> usize {
+    async fn by_match(t: Trace, o: Option<Box<Label>>) -> usize {
         match o {
             Some(s) => len_of(t, *s).await,
             None => 0,
         }
     }
     #[desugar]
-    async fn by_if_let(t: Trace, o: Option<Box<String>>) -> usize {
+    async fn by_if_let(t: Trace, o: Option<Box<Label>>) -> usize {
         if let Some(s) = o {
             let v = *s;
             len_of(t, v).await
@@ -1237,8 +1239,8 @@ case! {
     }
     #[desugar]
     async fn run(t: Trace) -> (usize, usize) {
-        let a = by_match(t.clone(), Some(Box::new("abc".to_string()))).await;
-        let b = by_if_let(t, Some(Box::new("ab".to_string()))).await;
+        let a = by_match(t.clone(), Some(Box::new(Label("abc".to_string())))).await;
+        let b = by_if_let(t, Some(Box::new(Label("ab".to_string())))).await;
         (a, b)
     }
 }
