@@ -97,7 +97,7 @@ impl Builder {
                         point.source = format!("{name}! {{ .. }}");
                         point.note = Some(format!(
                             "`{name}!` expands to an `.await` of its own, which a proc macro \
-                             cannot split: it is awaited as an inner `async move` block{}",
+                             cannot split: it is awaited as an inner `async` block{}",
                             if kind == AwaitingMacro::Select {
                                 ", and the winning branch's handler runs after it, in this function"
                             } else {

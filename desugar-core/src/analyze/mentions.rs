@@ -1213,9 +1213,12 @@ impl Collector {
         if super::suspend::awaiting_macro(mac) == Some(super::suspend::AwaitingMacro::Select)
             && let Ok(select) = mac.parse_body::<super::select::Select>()
         {
-            // Each branch's pattern binds its names for its handler only.
+            // Each branch's pattern binds its names for its handler only. (futures' `select!`
+            // borrows a future named by a plain local, `x = fut => ..`.)
+            let borrows = super::select::borrows_named_futures(mac);
             for branch in &select.branches {
-                self.expr(&branch.future, Use::Move);
+                let named = borrows && plain_ident(&branch.future).is_some();
+                self.expr(&branch.future, if named { Use::Borrow } else { Use::Move });
                 if let Some(condition) = &branch.condition {
                     self.sometimes(|s| s.expr(condition, Use::Move));
                 }

@@ -27,6 +27,14 @@ pub struct Branch {
     pub handler: syn::Expr,
 }
 
+/// Whether a `select!` borrows a branch's future that is a plain local (`x = fut => ..`), as
+/// futures' does; tokio's (`tokio::select!`) takes it, as any other expression.
+pub fn borrows_named_futures(mac: &syn::Macro) -> bool {
+    !mentions::path_segments(&mac.path)
+        .iter()
+        .any(|s| s == "tokio")
+}
+
 /// `else => handler` (tokio), `complete => ..` / `default => ..` (futures).
 pub struct Fallback {
     pub keyword: Ident,
@@ -201,4 +209,20 @@ pub fn rewrite(mac: &syn::ExprMacro, kind: AwaitingMacro, index: usize) -> Resul
         expr,
         item: Some(item),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn futures_select_borrows_named_futures() {
+        // (Helpers' ordinary programs: `select! { x = a => .., y = b => .. }` twice on the same
+        // fused futures took `a` out of its slot, E0507.)
+        let futures: syn::Macro = syn::parse_quote!(futures::select! { x = a => x });
+        let bare: syn::Macro = syn::parse_quote!(select! { x = a => x });
+        let tokio: syn::Macro = syn::parse_quote!(tokio::select! { x = a => x });
+        assert!(borrows_named_futures(&futures) && borrows_named_futures(&bare));
+        assert!(!borrows_named_futures(&tokio));
+    }
 }

@@ -403,8 +403,18 @@ impl Rewriter {
         }
         if awaiting_macro(mac) == Some(AwaitingMacro::Select) {
             if let Ok(mut select) = mac.parse_body::<crate::analyze::select::Select>() {
+                let borrows = crate::analyze::select::borrows_named_futures(mac);
                 for branch in &mut select.branches {
+                    let named = crate::analyze::mentions::plain_ident(&branch.future).cloned();
                     self.visit_expr_mut(&mut branch.future);
+                    // (A local reached through a reference, `(*fut)`, is still borrowed where
+                    // futures' `select!` would have borrowed it: `&mut (*fut)`.)
+                    let reached = named.is_some()
+                        && crate::analyze::mentions::plain_ident(&branch.future).is_none();
+                    if borrows && reached {
+                        let future = &branch.future;
+                        branch.future = syn::parse_quote_spanned!(future.span()=> &mut #future);
+                    }
                     if let Some(c) = &mut branch.condition {
                         self.visit_expr_mut(c);
                     }
