@@ -676,3 +676,23 @@ case! {
         total
     }
 }
+
+// Helpers' ordinary programs: `ready(k).map(|v| v + k).await`, and `|_| (Instant::now() -
+// start)` with `start = Instant::now()` (E0597): a `Copy` local that a closure without `move`
+// in the awaited expression uses is borrowed by the future, whatever else the expression
+// copies of it; `Instant::now()` makes an `Instant`, which is `Copy`.
+case! {
+    closure_in_awaited_call_borrows_a_copy_local(t) => run(t, 5);
+    #[desugar]
+    async fn then_apply(t: Trace, v: u32, f: impl FnOnce(u32) -> u32) -> u32 {
+        f(t.step("v", 1, v).await)
+    }
+    #[desugar]
+    async fn run(t: Trace, x: u32) -> (u32, u32) {
+        let k = x;
+        let a = then_apply(t.clone(), k, |v| v + k).await;
+        let start = std::time::Instant::now();
+        let b = then_apply(t, 1, |v| v + (std::time::Instant::now() - start).as_secs() as u32).await;
+        (a, b)
+    }
+}

@@ -626,3 +626,23 @@ case! {
         b + c
     }
 }
+
+// Helpers' ordinary programs: `anyhow!("no id for {key}")`, a reference parameter named only in
+// the format string of a macro of unknown grammar, after an `.await` (E0373): a string literal
+// such a macro is given is read for its inline captures.
+macro_rules! message_of {
+    ($($t:tt)*) => { format!($($t)*) };
+}
+
+case! {
+    inline_capture_in_an_unknown_macro(t) => run(t);
+    #[desugar]
+    async fn checked(t: Trace, key: &str) -> String {
+        t.step("s", 1, ()).await;
+        message_of!("no id for {key}")
+    }
+    #[desugar]
+    async fn run(t: Trace) -> String {
+        checked(t, "zz").await
+    }
+}

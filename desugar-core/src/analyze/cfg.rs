@@ -1354,7 +1354,14 @@ fn decide(
                     _ => None,
                 })
                 .collect();
-            if is_live {
+            // (A `Copy` local that a closure or `async` block without `move` in the awaited
+            // expression uses borrows it, whatever the expression copies of it besides:
+            // `ready(k).map(|v| v + k)`.)
+            let borrowed_by_capture = local.copied()
+                && uses
+                    .iter()
+                    .any(|m| m.local == id && m.captured && m.kind == Use::Move);
+            if is_live || borrowed_by_capture {
                 keep = true;
                 pin = true;
                 if local.is_reference

@@ -1259,7 +1259,19 @@ impl Collector {
                 }
             }
             (Some(_), Err(_)) => self.tokens(mac.tokens.clone(), Use::Borrow),
-            (None, Ok(args)) => args.iter().for_each(|a| self.expr(a, Use::Move)),
+            // (A string literal given to a macro of unknown grammar may be a format string,
+            // `anyhow!("no id for {key}")`: its inline captures are mentions.)
+            (None, Ok(args)) => {
+                for arg in &args {
+                    match arg {
+                        Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(s),
+                            ..
+                        }) => self.inline_captures(s),
+                        arg => self.expr(arg, Use::Move),
+                    }
+                }
+            }
             (None, Err(_)) => self.tokens(mac.tokens.clone(), Use::Move),
         }
         self.transient -= usize::from(transient);

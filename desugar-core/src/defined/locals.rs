@@ -723,12 +723,14 @@ fn constructed(expr: &syn::Expr) -> Option<String> {
             if function == "iter" && ty.ident == "stream" {
                 return Some("iterator".to_string());
             }
+            let name = ty.ident.to_string();
+            // (`Instant::now()` is an `Instant`; chrono's `Utc::now()` is not a `Utc`.)
             let constructor = function == "new"
                 || function.starts_with("new_")
                 || function.starts_with("with_")
                 || function.starts_with("from")
-                || function == "default";
-            let name = ty.ident.to_string();
+                || function == "default"
+                || function == "now" && matches!(name.as_str(), "Instant" | "SystemTime");
             (constructor && name != "Self" && name.starts_with(|c: char| c.is_ascii_uppercase()))
                 .then_some(name)
         }
