@@ -1656,3 +1656,25 @@ case! {
         sum
     }
 }
+
+// The fuzzer's fresh seed 15087: `if let Some(count) = .. && count % 3 != 1` in a loop whose
+// arm resumes in place, with an outer `count` kept there (E0614): a `let` of a chain hides the
+// local it shadows in the operands after it, not only in the body.
+case! {
+    let_chain_binding_shadows_a_kept_local(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> u32 {
+        let count = t.step("c", 1, 3u32).await;
+        let mut w = 0;
+        let mut hits = 0;
+        while w < t.step("w", 1, 3).await {
+            w += 1;
+            if let Some(count) = Some(w + 10)
+                && count % 3 != 1
+            {
+                hits += count;
+            }
+        }
+        hits + count
+    }
+}

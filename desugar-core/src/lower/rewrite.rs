@@ -167,6 +167,23 @@ impl Rewriter {
     }
 
     /// The bindings of `pat` hide the locals of the same names (until the caller truncates).
+    /// An `if` or `while` condition: each `let` of a chain hides the locals it shadows from
+    /// there on, in the operands after it (`if let Some(n) = f() && n > 1`) and in the body.
+    fn condition(&mut self, cond: &mut Expr) {
+        match cond {
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+                self.condition(&mut b.left);
+                self.condition(&mut b.right);
+            }
+            Expr::Let(l) => {
+                let pat = (*l.pat).clone();
+                self.visit_expr_mut(cond);
+                self.shadow_pat(&pat);
+            }
+            cond => self.visit_expr_mut(cond),
+        }
+    }
+
     fn shadow_pat(&mut self, pat: &syn::Pat) {
         let bound = crate::analyze::mentions::bindings(pat);
         self.shadowed
@@ -800,22 +817,16 @@ impl VisitMut for Rewriter {
 
     /// `while let PAT = expr { body }`: the same in the body.
     fn visit_expr_while_mut(&mut self, w: &mut syn::ExprWhile) {
-        self.visit_expr_mut(&mut w.cond);
         let n = self.shadowed.len();
-        for pat in crate::analyze::mentions::let_patterns(&w.cond) {
-            self.shadow_pat(pat);
-        }
+        self.condition(&mut w.cond);
         self.visit_block_mut(&mut w.body);
         self.shadowed.truncate(n);
     }
 
     /// `if let PAT = expr { then } else { .. }`: the same in `then`.
     fn visit_expr_if_mut(&mut self, i: &mut syn::ExprIf) {
-        self.visit_expr_mut(&mut i.cond);
         let n = self.shadowed.len();
-        for pat in crate::analyze::mentions::let_patterns(&i.cond) {
-            self.shadow_pat(pat);
-        }
+        self.condition(&mut i.cond);
         self.visit_block_mut(&mut i.then_branch);
         self.shadowed.truncate(n);
         if let Some((_, e)) = &mut i.else_branch {
