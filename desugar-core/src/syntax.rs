@@ -88,6 +88,19 @@ pub fn let_mut(name: Ident, init: Expr, span: Span) -> Local {
     }
 }
 
+/// The initializer of a `let .. else`, in parentheses where it ends in a block (`{ .. }`,
+/// `match`, `if`): `let P = { .. } else { .. };` does not parse.
+pub fn else_initializer(tokens: TokenStream) -> TokenStream {
+    match tokens.clone().into_iter().last() {
+        Some(proc_macro2::TokenTree::Group(g))
+            if g.delimiter() == proc_macro2::Delimiter::Brace =>
+        {
+            quote::quote!((#tokens))
+        }
+        _ => tokens,
+    }
+}
+
 /// `()`, standing for a value given elsewhere.
 pub fn unit(span: Span) -> Expr {
     Expr::Tuple(syn::ExprTuple {

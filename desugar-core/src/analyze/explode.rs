@@ -1149,17 +1149,7 @@ impl Builder {
                 }
                 syn::Expr::Let(l) => {
                     let (pat, scrutinee) = (&l.pat, &l.expr);
-                    // (`let P = { .. } else` does not parse: a block, `match`, `if`.. needs
-                    // parentheses.)
-                    let scrutinee = quote::quote!(#scrutinee);
-                    let scrutinee = match scrutinee.clone().into_iter().last() {
-                        Some(proc_macro2::TokenTree::Group(g))
-                            if g.delimiter() == proc_macro2::Delimiter::Brace =>
-                        {
-                            quote::quote!((#scrutinee))
-                        }
-                        _ => scrutinee,
-                    };
+                    let scrutinee = crate::syntax::else_initializer(quote::quote!(#scrutinee));
                     syn::parse_quote_spanned!(w.span()=>
                         #label loop {
                             let #pat = #scrutinee else { break };

@@ -27,14 +27,29 @@ enum Value {
 }
 
 /// `key`'s value in table `table` of a TOML manifest: a year (`edition = "2021"`) or the
-/// workspace's (`edition.workspace = true`, `edition = { workspace = true }`). Cargo's manifests
-/// write it on one line; a full TOML parser would be a dependency for this one key.
+/// workspace's (`edition.workspace = true`, `edition = { workspace = true }`).
 fn value(manifest: &str, table: &str, key: &str) -> Option<Value> {
-    let mut current = String::new();
+    let (name, rest) = entry(manifest, table, key)?;
+    if name != key || rest.contains("workspace") {
+        return Some(Value::Inherited);
+    }
+    rest.trim_matches(['"', '\'']).parse().ok().map(Value::Year)
+}
+
+/// The package's name as its manifest declares it (`[package] name = ".."`).
+pub(super) fn package_name(manifest: &str) -> Option<String> {
+    let (_, rest) = entry(manifest, "package", "name")?;
+    Some(rest.trim_matches(['"', '\'']).to_string())
+}
+
+/// The line of `key` (or `key.workspace`) in table `table`: its name and what follows `=`.
+/// Cargo's manifests write these on one line; a full TOML parser would be a dependency for them.
+fn entry<'a>(manifest: &'a str, table: &str, key: &str) -> Option<(&'a str, &'a str)> {
+    let mut current = "";
     for line in manifest.lines() {
         let line = line.split('#').next().unwrap_or_default().trim();
         if let Some(header) = line.strip_prefix('[') {
-            current = header.trim_end_matches(']').trim().to_string();
+            current = header.trim_end_matches(']').trim();
             continue;
         }
         if current != table {
@@ -44,11 +59,8 @@ fn value(manifest: &str, table: &str, key: &str) -> Option<Value> {
             continue;
         };
         let (name, rest) = (name.trim(), rest.trim());
-        if name == format!("{key}.workspace") || (name == key && rest.contains("workspace")) {
-            return Some(Value::Inherited);
-        }
-        if name == key {
-            return rest.trim_matches(['"', '\'']).parse().ok().map(Value::Year);
+        if name == key || name == format!("{key}.workspace") {
+            return Some((name, rest));
         }
     }
     None

@@ -78,15 +78,8 @@ fn named(name: &str) -> Vec<String> {
 /// Whether `name` is the library's crate name (the package's name, `-` as `_`).
 fn is_lib(dir: &Path, name: &str) -> bool {
     let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
-    let package = manifest
-        .lines()
-        .map(str::trim)
-        .find_map(|line| {
-            let (key, value) = line.split_once('=')?;
-            (key.trim() == "name").then(|| value.trim().trim_matches('"').replace('-', "_"))
-        })
-        .unwrap_or_default();
-    dir.join("src").join("lib.rs").is_file() && package == name
+    let package = super::manifest::package_name(&manifest).unwrap_or_default();
+    dir.join("src").join("lib.rs").is_file() && package.replace('-', "_") == name
 }
 
 #[cfg(test)]

@@ -391,11 +391,6 @@ impl Writer<'_> {
             .as_ref()
             .map_or_else(Default::default, |i| i.eq_token);
         let otherwise = local.init.as_ref().and_then(|init| init.diverge.as_ref());
-        // `let PAT = { .. } else { .. };` does not parse: a lifted block needs parentheses.
-        let ends_in_brace = matches!(
-            value.tokens.clone().into_iter().last(),
-            Some(proc_macro2::TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Brace
-        );
         // `let P = x.await else { .. }`: the awaited value is a local here, not a temporary,
         // so it is dropped by hand before the `else` block runs, as rustc drops the value.
         let mut awaited = match &value.tokens.clone().into_iter().collect::<Vec<_>>()[..] {
@@ -404,9 +399,9 @@ impl Writer<'_> {
             }
             _ => None,
         };
-        let value = splice(if otherwise.is_some() && ends_in_brace {
-            let tokens = value.tokens;
-            quote!((#tokens))
+        let value = splice(if otherwise.is_some() && awaited.is_none() {
+            // (A lifted block needs parentheses.)
+            crate::syntax::else_initializer(value.tokens)
         } else if let Some(result) = awaited
             .as_ref()
             .filter(|_| !simple_pat(pat) && !crate::analyze::mentions::drops_nothing_left(pat))
@@ -1776,8 +1771,8 @@ impl Writer<'_> {
     /// again to their slots: a borrow of one that an iteration hands to an awaited future lives
     /// as long as the state (a lifetime of the closure's signature), and would otherwise still
     /// hold the reference the next iteration borrows again (`let Some(out) = self.outs[i]
-    /// .as_mut() else { continue }; send(out).await;`).
-    /// (Those the loop's code, `body`, names.)
+    /// .as_mut() else { continue }; send(out).await;`). Only those the loop's code, `body`,
+    /// names.
     fn refresh_slots(&self, body: &TokenStream) -> TokenStream {
         fn names(tokens: &TokenStream, out: &mut std::collections::HashSet<String>) {
             for tt in tokens.clone() {
@@ -1953,9 +1948,8 @@ impl Writer<'_> {
     }
 
     /// The rewriter of an awaited expression built where its state is entered: the locals in
-    /// slots it names are reached there, and those it moves for the last time taken out.
-    /// The rewriter of point `p`'s awaited expression, built when its state is entered; after
-    /// `left_in_place` (`leave_in_place`), the locals that state kept are values again.
+    /// slots it names are reached there, and those it moves for the last time taken out; after
+    /// `left_in_place` (`leave_in_place`), the locals the state kept in place are values again.
     fn eager_rewriter(&self, p: PointId, left_in_place: bool) -> Rewriter {
         let take = self.point_takes(p, &self.slot_scope);
         let pinned = if left_in_place {

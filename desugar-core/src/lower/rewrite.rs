@@ -85,8 +85,8 @@ pub struct Rewriter {
     pub take: Vec<SlotTake>,
     /// Where a field of a local is copied (`Analysis::field_copies`): not a move of it.
     pub field_copies: std::collections::HashSet<proc_macro2::LineColumn>,
-    /// The locals in slots known to be `Copy`, which a closure without `move` borrows even
-    /// where it uses them by value.
+    /// The locals known to be `Copy`, which a closure without `move` borrows even where it
+    /// uses them by value (not taken out of their slots for it).
     pub copied: Vec<String>,
     /// Locals in slots that move out and get a value again (`Analysis::refilled`), with their
     /// slot: `x = v` puts the value back into the slot and binds `x` to it again.
@@ -166,7 +166,6 @@ impl Rewriter {
         self.inner_loops -= 1;
     }
 
-    /// The bindings of `pat` hide the locals of the same names (until the caller truncates).
     /// An `if` or `while` condition: each `let` of a chain hides the locals it shadows from
     /// there on, in the operands after it (`if let Some(n) = f() && n > 1`) and in the body.
     fn condition(&mut self, cond: &mut Expr) {
@@ -184,6 +183,7 @@ impl Rewriter {
         }
     }
 
+    /// The bindings of `pat` hide the locals of the same names (until the caller truncates).
     fn shadow_pat(&mut self, pat: &syn::Pat) {
         let bound = crate::analyze::mentions::bindings(pat);
         self.shadowed
