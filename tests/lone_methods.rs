@@ -508,7 +508,22 @@ macro_rules! scenario {
     };
 }
 
+// (Helpers' ordinary programs: a trait of the crate has a method named as `Wire`'s
+// `write_wire_value`. The crate's source shows, by its line, that the one marked alone is of an
+// inherent `impl`; taken for a trait impl's, it got no `'fut` for the future tying its two
+// references' lifetimes: E0700.)
+trait WireValue {
+    fn write_wire_value(&self) -> usize;
+}
+
+impl WireValue for u8 {
+    fn write_wire_value(&self) -> usize {
+        usize::from(*self)
+    }
+}
+
 #[test]
 fn lone_methods_are_equivalent() {
+    assert_eq!(3u8.write_wire_value(), 3);
     common::check("lone_methods", scenario!(native), scenario!(desugared));
 }

@@ -1567,6 +1567,42 @@ case! {
     }
 }
 
+// `match (m, n) { (Some(s), _) => { ..await; s } }` (E0382): the arm moves `s` out of the
+// tuple and leaves `n` under `_`, to drop at the end of the `match`; the state kept the tuple,
+// partly moved out of. What the arm leaves is moved into a tuple of its own before it binds.
+case! {
+    tuple_scrutinee_left_in_part_across_await(t) => run(t);
+    #[desugar]
+    async fn pick(t: Trace, m: Option<Noisy>, n: Option<Noisy>, k: u8) -> u32 {
+        match (m, n, k) {
+            (Some(s), _, 1) => {
+                t.step("first", 1, ()).await;
+                t.log(format!("got {}", s.touch()));
+                1
+            }
+            (None, Some(x), _) => {
+                t.step("second", 2, ()).await;
+                t.log(format!("then {}", x.touch()));
+                2
+            }
+            (m, None, _) => {
+                t.step("third", 1, ()).await;
+                u32::from(m.is_some()) + 3
+            }
+            _ => 0,
+        }
+    }
+    #[desugar]
+    async fn run(t: Trace) -> Vec<u32> {
+        let mut out = Vec::new();
+        out.push(pick(t.clone(), Some(t.noisy("a")), Some(t.noisy("b")), 1).await);
+        out.push(pick(t.clone(), None, Some(t.noisy("c")), 1).await);
+        out.push(pick(t.clone(), Some(t.noisy("d")), None, 2).await);
+        out.push(pick(t.clone(), Some(t.noisy("e")), Some(t.noisy("f")), 2).await);
+        out
+    }
+}
+
 // Helpers' ordinary programs: a `while let` whose condition awaits, in an arm that resumes in
 // place, entering another state (E0614): the awaited expression built after leaving the state
 // kept in place read its locals as references still (`(*s).n`).

@@ -1021,29 +1021,77 @@ impl Builder {
     /// nothing of it needs keeping.
     fn scrutinee_kept(&self, m: &syn::ExprMatch) -> (bool, bool) {
         let arms_suspend = m.arms.iter().any(|arm| has_await(&arm.body));
-        let elems: Vec<&syn::Expr> = match unparen_ref(&m.expr) {
-            syn::Expr::Tuple(t) => t.elems.iter().collect(),
-            _ => Vec::new(),
-        };
-        let copy = |e: &syn::Expr| match e {
-            syn::Expr::Lit(_) => true,
-            e => mentions::plain_ident(e)
-                .and_then(|i| self.lookup(&i.to_string()))
-                .is_some_and(|id| self.locals[id].copied()),
-        };
-        let leaves = |pat: &syn::Pat| match (pat, &elems[..]) {
-            (syn::Pat::Tuple(t), elems) if t.elems.len() == elems.len() && !elems.is_empty() => {
-                (t.elems.iter().zip(elems)).any(|(p, e)| {
-                    !(mentions::drops_nothing_left(p) || matches!(p, syn::Pat::Wild(_)) && copy(e))
-                })
-            }
-            _ => !mentions::drops_nothing_left(pat),
+        let leaves = |pat: &syn::Pat| match self.tuple_left(&m.expr, pat) {
+            Some(left) => left.contains(&true),
+            None => !mentions::drops_nothing_left(pat),
         };
         let whole = m
             .arms
             .iter()
             .any(|arm| has_await(&arm.body) && leaves(&arm.pat));
         (arms_suspend, whole)
+    }
+
+    /// For a tuple pattern matching a tuple scrutinee element by element, whether it leaves
+    /// part of each element's value in place (see `scrutinee_kept`).
+    fn tuple_left(&self, scrutinee: &syn::Expr, pat: &syn::Pat) -> Option<Vec<bool>> {
+        let (syn::Expr::Tuple(elems), syn::Pat::Tuple(pats)) = (unparen_ref(scrutinee), pat) else {
+            return None;
+        };
+        if elems.elems.is_empty() || elems.elems.len() != pats.elems.len() {
+            return None;
+        }
+        let copy = |e: &syn::Expr| match e {
+            syn::Expr::Lit(_) => true,
+            e => mentions::plain_ident(e)
+                .and_then(|i| self.lookup(&i.to_string()))
+                .is_some_and(|id| self.locals[id].copied()),
+        };
+        let left = (pats.elems.iter().zip(&elems.elems)).map(|(p, e)| {
+            !(mentions::drops_nothing_left(p) || matches!(p, syn::Pat::Wild(_)) && copy(e))
+        });
+        Some(left.collect())
+    }
+
+    /// `match (a, b) { (Some(s), _) => { x.await; .. } }`, the tuple lifted into `temp`: the arm
+    /// moves `s` out of it and leaves `b` in it, to be dropped at the end of the `match`, but a
+    /// state cannot keep a value partly moved out of. So the arm chooses without binding, moves
+    /// what it leaves into a tuple of its own and then binds, as the pattern would have: what is
+    /// left drops after the bindings, as in rustc. (Only where the elements left bind nothing,
+    /// and the arm has no guard, which would see the bindings.)
+    fn keep_what_arms_leave(&mut self, m: &mut syn::ExprMatch, temp: &syn::Expr) {
+        for arm in &mut m.arms {
+            let Some(left) = self.tuple_left(&m.expr, &arm.pat) else {
+                continue;
+            };
+            let syn::Pat::Tuple(pats) = &arm.pat else {
+                continue;
+            };
+            let binds = |i: usize| !mentions::bindings(&pats.elems[i]).is_empty();
+            // (An arm that leaves only `Copy` elements under `_` moves the whole tuple, but not
+            // as the graph sees it: it is written out too.)
+            if !has_await(&arm.body)
+                || arm.guard.is_some()
+                || mentions::drops_nothing_left(&arm.pat)
+                || (0..left.len()).any(|i| left[i] && binds(i))
+            {
+                continue;
+            }
+            let span = arm.body.span();
+            let kept: Vec<_> = (0..left.len()).filter(|&i| left[i]).map(syn::Index::from).collect();
+            let rest = (!kept.is_empty()).then(|| {
+                let rest = self.temp();
+                quote!(let #rest = (#(#temp.#kept,)*);)
+            });
+            let (pat, body) = (grouped(&arm.pat), &arm.body);
+            arm.body = syn::parse_quote_spanned! {span=> {
+                #rest
+                #[allow(irrefutable_let_patterns)]
+                let #pat = #temp else { ::core::unreachable!() };
+                #body
+            }};
+            wildcard_bindings(&mut arm.pat);
+        }
     }
 
     /// Whether the scrutinee of `m` is lifted out of it: it awaits, or makes temporaries that
@@ -1063,6 +1111,9 @@ impl Builder {
             let result = self.lift_scrutinee(&m.expr, arms_suspend, whole).and_then(
                 |(prelude, scrutinee)| {
                     let mut rewritten = m.clone();
+                    if whole {
+                        self.keep_what_arms_leave(&mut rewritten, &scrutinee);
+                    }
                     *rewritten.expr = scrutinee;
                     Ok((prelude, self.match_expr(&rewritten)?))
                 },

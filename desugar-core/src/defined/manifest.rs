@@ -42,6 +42,30 @@ pub(super) fn package_name(manifest: &str) -> Option<String> {
     Some(rest.trim_matches(['"', '\'']).to_string())
 }
 
+/// The file of the binary `bin` where a `[[bin]]` table gives it a `path`
+/// (`name = "app"`, `path = "src/bin/server.rs"`).
+pub(super) fn bin_path(manifest: &str, bin: &str) -> Option<String> {
+    let unquote = |v: &str| v.trim().trim_matches(['"', '\'']).to_string();
+    let (mut name, mut path) = (None, None);
+    let mut in_bin = false;
+    for line in manifest.lines().map(|l| l.split('#').next().unwrap_or_default().trim()) {
+        if line.starts_with('[') {
+            if in_bin && name.as_deref() == Some(bin) && path.is_some() {
+                return path;
+            }
+            in_bin = line == "[[bin]]";
+            (name, path) = (None, None);
+        } else if in_bin && let Some((key, value)) = line.split_once('=') {
+            match key.trim() {
+                "name" => name = Some(unquote(value)),
+                "path" => path = Some(unquote(value)),
+                _ => {}
+            }
+        }
+    }
+    (in_bin && name.as_deref() == Some(bin)).then_some(path).flatten()
+}
+
 /// The line of `key` (or `key.workspace`) in table `table`: its name and what follows `=`.
 /// Cargo's manifests write these on one line; a full TOML parser would be a dependency for them.
 fn entry<'a>(manifest: &'a str, table: &str, key: &str) -> Option<(&'a str, &'a str)> {
@@ -69,6 +93,17 @@ fn entry<'a>(manifest: &'a str, table: &str, key: &str) -> Option<(&'a str, &'a 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_a_binary_s_path() {
+        let manifest = "[package]\nname = \"a\"\n[[bin]]\nname = \"app\"\npath = \"src/bin/server.rs\"\n\
+                        [[bin]]\nname = \"cli\"\n[dependencies]\n";
+        assert_eq!(bin_path(manifest, "app").as_deref(), Some("src/bin/server.rs"));
+        assert_eq!(bin_path(manifest, "cli"), None);
+        assert_eq!(bin_path(manifest, "server"), None);
+        let last = "[[bin]]\npath = 'src/tool.rs' # the tool\nname = 'tool'\n";
+        assert_eq!(bin_path(last, "tool").as_deref(), Some("src/tool.rs"));
+    }
 
     #[test]
     fn reads_the_edition_or_its_inheritance() {

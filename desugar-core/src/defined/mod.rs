@@ -747,15 +747,21 @@ pub fn field_type(ty: &str, field: &str) -> Option<String> {
     DEFINED.with_borrow(|defined| defined.as_deref()?.field_type(ty, field))
 }
 
-/// Whether the crate's methods named `method` are all of inherent `impl`s (none of a trait, nor
-/// of a trait's `impl`): a method of that name marked alone is not a trait impl's, and its
-/// signature may gain lifetimes.
+/// Whether `method`, marked alone, is of an inherent `impl`, whose signature may gain lifetimes:
+/// the crate's files show it there (by its line), or every method of that name is of an
+/// inherent `impl` (none of a trait, nor of a trait's `impl`).
 pub fn inherent_only(method: &syn::Ident) -> bool {
     let name = method.to_string();
+    let line = method.span().start().line;
     DEFINED.with_borrow(|defined| {
-        defined
-            .as_deref()
-            .is_some_and(|d| d.inherent_methods.contains(&name) && !d.trait_methods.contains(&name))
+        defined.as_deref().is_some_and(|d| {
+            let here: Vec<&Def> = (d.methods.get(&name).into_iter().flatten())
+                .filter(|def| def.line == line)
+                .collect();
+            // (The method itself, where the crate's files show it, in an inherent `impl`.)
+            !here.is_empty() && here.iter().all(|def| def.inherent)
+                || d.inherent_methods.contains(&name) && !d.trait_methods.contains(&name)
+        })
     })
 }
 

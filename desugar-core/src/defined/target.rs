@@ -12,6 +12,7 @@ use std::path::{Component, Path};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Target {
     Lib,
+    /// A binary, named as its file under `src/bin` is (or its directory there).
     Bin(String),
     /// An integration test, bench or example: a file (or directory) named after the crate.
     Aside(String),
@@ -22,7 +23,17 @@ impl Target {
     /// The target of the compilation under way, for the package in `dir`.
     pub fn current(dir: &Path) -> Target {
         if let Ok(bin) = std::env::var("CARGO_BIN_NAME") {
-            return Target::Bin(bin);
+            // (A `[[bin]]` may give it a file named otherwise: `src/bin/server.rs` for `app`.)
+            let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+            let file = super::manifest::bin_path(&manifest, &bin).and_then(|path| {
+                let path = Path::new(&path);
+                let file = match path.file_name()?.to_str()? {
+                    "main.rs" => path.parent()?.file_name()?,
+                    _ => path.file_stem()?,
+                };
+                Some(file.to_string_lossy().into_owned())
+            });
+            return Target::Bin(file.unwrap_or(bin));
         }
         let Ok(name) = std::env::var("CARGO_CRATE_NAME") else {
             return Target::All;
