@@ -1726,3 +1726,65 @@ case! {
         sum(t, &list).await
     }
 }
+
+// A helper's ordinary program (a tournament's pairings, E0505/E0499): a borrow made through a
+// block's own local, `let a = { let slot = &mut items[i]; slot };`, or `split_at_mut` in an `if`
+// whose branches give `(&mut l[i], &mut r[0])`. The value borrows what the block's locals do.
+case! {
+    borrow_through_a_block_local(t) => run(t);
+    async fn show(t: &Trace, a: &mut String) {
+        a.push('!');
+        t.step("show", 1, ()).await;
+    }
+    async fn play(t: &Trace, a: &mut String, b: &mut String) {
+        a.push('<');
+        b.push('>');
+        t.step("play", 1, ()).await;
+    }
+    #[desugar]
+    async fn touch_first(t: &Trace, items: &mut Vec<String>) {
+        let a = {
+            let slot = &mut items[0];
+            slot
+        };
+        show(t, a).await;
+        items.push("new".into());
+    }
+    #[desugar]
+    async fn touch_all(t: &Trace, items: &mut [String]) {
+        for i in 0..items.len() {
+            let a = {
+                let slot = &mut items[i];
+                slot
+            };
+            show(t, a).await;
+        }
+    }
+    #[desugar]
+    async fn pairs(t: &Trace, players: &mut Vec<String>) {
+        for i in 0..players.len() {
+            for j in 0..players.len() {
+                if i == j {
+                    continue;
+                }
+                let (a, b) = if i < j {
+                    let (l, r) = players.split_at_mut(j);
+                    (&mut l[i], &mut r[0])
+                } else {
+                    let (l, r) = players.split_at_mut(i);
+                    (&mut r[0], &mut l[j])
+                };
+                play(t, a, b).await;
+            }
+        }
+        players.push("end".into());
+    }
+    #[desugar]
+    async fn run(t: Trace) -> Vec<String> {
+        let mut v = vec!["a".to_string(), "b".to_string()];
+        touch_first(&t, &mut v).await;
+        touch_all(&t, &mut v).await;
+        pairs(&t, &mut v).await;
+        v
+    }
+}

@@ -684,3 +684,39 @@ case! {
         t.step("after", 1, *hits.lock().await + first).await
     }
 }
+
+// `String::from("t").as_str().len() + f().await` (E0505): an operand's chain lifted before the
+// `.await`, its temporaries kept to the end of the statement, one borrowing the other, both
+// moved into the state. A receiver lifted so can live in a slot. With a guard (`Ref`) of a
+// temporary `RefCell`, both dropped after the `.await`, the guard first.
+case! {
+    operand_chain_borrowing_its_receiver(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> usize {
+        let a = String::from("text").as_str().len() + t.step("a", 1, 1).await;
+        let b = std::cell::RefCell::new(t.noisy("cell")).borrow().touch().len()
+            + t.step("b", 2, 2).await;
+        a + b
+    }
+}
+
+// A helper's ordinary program (`run_stage(&mut Trim, input).await`, E0716): `&mut` of a unit
+// struct (or a constant) is a temporary, not a place, and lives to the end of the statement.
+pub struct UnitStage;
+impl UnitStage {
+    fn apply(&mut self, s: &str) -> String {
+        s.trim().to_string()
+    }
+}
+case! {
+    mutable_borrow_of_a_unit_struct(t) => run(t);
+    async fn stage(t: &Trace, u: &mut UnitStage, s: &str) -> String {
+        t.step("stage", 1, ()).await;
+        u.apply(s)
+    }
+    #[desugar]
+    async fn run(t: Trace) -> String {
+        let a = stage(&t, &mut UnitStage, " a ").await;
+        a + &stage(&t, &mut UnitStage, " b").await
+    }
+}

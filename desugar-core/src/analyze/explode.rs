@@ -527,7 +527,13 @@ impl Builder {
             syn::Expr::MethodCall(mut m) => {
                 let receiver = self.lift_receivers(*m.receiver, out);
                 *m.receiver = if makes_value(&receiver) {
-                    self.lift(receiver, out)
+                    // (What the call makes, kept to the end of the statement too, may borrow
+                    // it across the `.await`: `String::from(s).as_str().len() + f().await`.)
+                    let temp = self.lift(receiver, out);
+                    if let Some(local) = self.locals.last_mut() {
+                        local.slottable = true;
+                    }
+                    temp
                 } else {
                     receiver
                 };
@@ -1732,13 +1738,17 @@ pub(super) fn is_temporary(expr: &syn::Expr) -> bool {
     }
 }
 
-/// `&mut [0; 1]`, `&mut 5`: a constant borrowed mutably is not promoted to a `'static`, but a
-/// temporary (only `&mut []` is).
+/// `&mut [0; 1]`, `&mut 5`, `&mut Unit`, `&mut LIMIT`: a constant borrowed mutably is not
+/// promoted to a `'static`, but a temporary (only `&mut []` is). A path whose last segment is
+/// capitalized names a unit struct, a unit variant or a constant, not a local.
 fn unpromoted(r: &syn::ExprReference) -> bool {
     r.mutability.is_some()
         && match &*r.expr {
             syn::Expr::Array(a) => !a.elems.is_empty(),
             syn::Expr::Repeat(_) | syn::Expr::Lit(_) => true,
+            syn::Expr::Path(p) => p.qself.is_none() && p.path.segments.last().is_some_and(|s| {
+                s.ident.to_string().starts_with(|c: char| c.is_ascii_uppercase())
+            }),
             _ => false,
         }
 }

@@ -1520,12 +1520,33 @@ fn borrow_roots(expr: &syn::Expr) -> Vec<String> {
     }
 }
 
-/// What the value of a block, its tail, borrows.
+/// What the value of a block, its tail, borrows: through the block's own locals, what their
+/// values borrow (`{ let slot = &mut items[0]; slot }` borrows `items`).
 fn tail_roots(block: &syn::Block) -> Vec<String> {
-    match block.stmts.last() {
-        Some(syn::Stmt::Expr(tail, None)) => borrow_roots(tail),
-        _ => Vec::new(),
+    let Some((syn::Stmt::Expr(tail, None), before)) = block.stmts.split_last() else {
+        return Vec::new();
+    };
+    let mut roots = borrow_roots(tail);
+    // (The block's locals the tail names, `slot`, `(l, r)`: moved out, they hold their borrows.)
+    let mut named: Vec<String> = (mentions::in_expr(tail).into_iter())
+        .filter(|m| matches!(m.kind, Use::Move | Use::Field))
+        .map(|m| m.name)
+        .collect();
+    for stmt in before.iter().rev() {
+        if let syn::Stmt::Local(local) = stmt {
+            let bound: Vec<String> = (mentions::bindings(&local.pat).into_iter())
+                .map(|(ident, _)| ident.to_string())
+                .collect();
+            if roots.iter().chain(&named).any(|r| bound.contains(r)) {
+                roots.retain(|r| !bound.contains(r));
+                named.retain(|r| !bound.contains(r));
+                let init = local.init.as_ref().map(|init| &*init.expr);
+                roots.extend(init.into_iter().flat_map(borrow_roots));
+                named.extend(init.into_iter().filter_map(|e| mentions::plain_ident(e)).map(|i| i.to_string()));
+            }
+        }
     }
+    roots
 }
 
 /// `v.iter().max()`, `s.split(',').collect()`: a method whose result is made of the elements
