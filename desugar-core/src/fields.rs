@@ -87,9 +87,11 @@ pub fn split_params(f: &mut AsyncFn) {
 
 /// Takes apart the `let` locals whose type the function states or its value shows (`let r:
 /// Req = ..`, `let r = Req { .. }`, `let r = Req::new(..)`), a struct of the crate, where every
-/// later use of the local names one of its fields and one of them may move before an `.await`:
-/// what is left of a local moved out of in part cannot be kept across it, and dropped there it
-/// would drop before the end of its scope. `let (__r_b, __r_a) = (r.b, r.a);` follows the `let`.
+/// later use of the local names one of its fields and one of them may move before an `.await`
+/// (or after one that a borrowed field, `&r.b`, lives across, which puts the local in a slot):
+/// what is left of a local moved out of in part cannot be kept across it, nor stay in a slot,
+/// and dropped there it would drop before the end of its scope. `let (__r_b, __r_a) = (r.b,
+/// r.a);` follows the `let`.
 struct SplitLocals;
 
 impl VisitMut for SplitLocals {
@@ -446,6 +448,8 @@ fn splits_apart(split: &Split, body: &syn::Block) -> bool {
         moves: false,
         awaiting_loops: 0,
         apart: false,
+        lent: false,
+        lent_across: false,
     };
     uses.visit_block(body);
     !uses.whole && uses.apart
@@ -461,16 +465,22 @@ struct Uses<'a> {
     awaiting_loops: usize,
     /// A field may move, then an `.await` follows.
     apart: bool,
+    /// A field was borrowed (`&p.f`): the local may then live in a slot, where it cannot be
+    /// moved out of in part.
+    lent: bool,
+    /// A field was borrowed, then an `.await` followed.
+    lent_across: bool,
 }
 
 impl Uses<'_> {
     fn moved(&mut self) {
         self.moves = true;
-        self.apart |= self.awaiting_loops > 0;
+        self.apart |= self.awaiting_loops > 0 || self.lent_across;
     }
 
     fn awaited(&mut self) {
         self.apart |= self.moves;
+        self.lent_across |= self.lent;
     }
 
     /// `p.f` with `f` one of the fields.
@@ -515,7 +525,7 @@ impl<'ast> Visit<'ast> for Uses<'_> {
         }
         match e {
             // Borrowed, assigned, or the receiver of a method that borrows: it stays.
-            Expr::Reference(r) if self.field(&r.expr).is_some() => {}
+            Expr::Reference(r) if self.field(&r.expr).is_some() => self.lent = true,
             Expr::Assign(a) if self.field(&a.left).is_some() => self.visit_expr(&a.right),
             Expr::MethodCall(m) if self.field(&m.receiver).is_some() => {
                 if !Method::of(m).borrows() {

@@ -1788,3 +1788,38 @@ case! {
         v
     }
 }
+
+// A helper's ordinary program (a job loader; silent): `let deps = &job.deps;` across an `.await`
+// puts `job` in a slot; `let name = job.name;`, its last use, took all of `job` out of the slot
+// and dropped its other fields there, before the end of its scope (and E0507 where a field is
+// used after). `job` is bound field by field.
+pub struct SplitJob {
+    name: Noisy,
+    logs: Noisy,
+    deps: Vec<u32>,
+}
+case! {
+    field_moved_out_of_a_local_in_a_slot(t) => run(t);
+    #[desugar]
+    async fn last_use(t: Trace) -> usize {
+        let job = SplitJob { name: t.noisy("name"), logs: t.noisy("logs"), deps: vec![1, 2] };
+        let deps = &job.deps;
+        t.step("load", 1, ()).await;
+        t.log(format!("deps {deps:?}"));
+        let name = job.name;
+        t.log(format!("moved {}", name.touch()));
+        deps.len()
+    }
+    #[desugar]
+    async fn run(t: Trace) -> usize {
+        let n = last_use(t.clone()).await;
+        let job = SplitJob { name: t.noisy("name"), logs: t.noisy("logs"), deps: vec![1, 2] };
+        let deps = &job.deps;
+        t.step("load", 1, ()).await;
+        let n = n + deps.len();
+        let name = job.name;
+        t.log(format!("moved {}", name.touch()));
+        t.log(format!("logs {}", job.logs.touch()));
+        n
+    }
+}
