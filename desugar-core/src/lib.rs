@@ -41,6 +41,7 @@ mod emit;
 pub mod explain;
 mod extended;
 mod fields;
+mod items;
 pub mod file;
 mod lower;
 mod names;
@@ -237,6 +238,7 @@ fn desugar_fn(mut f: parse::AsyncFn) -> Result<TokenStream> {
 /// `--explain`'s, so that both show the same states).
 pub(crate) fn rewrite_before_analysis(f: &mut parse::AsyncFn) -> Result<()> {
     blocks::instrumented(f)?;
+    items::scope_inner_items(f);
     recursion::box_recursive_calls(f);
     polls::await_poll_macros(f);
     early::wrap_macros(f);

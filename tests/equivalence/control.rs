@@ -1714,3 +1714,55 @@ case! {
         hits + count
     }
 }
+
+// A helper's ordinary programs (macros declaring `const KEY`; silent, and E0428): items of an
+// inner block that awaits are hoisted with the body's; an inner `const LIMIT` then hid the
+// file's `LIMIT` from the rest of the function, and two blocks' `KEY`s clashed. Renamed there.
+pub const SCOPED_LIMIT: usize = 100;
+case! {
+    inner_block_items_keep_their_scope(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> (bool, bool, usize) {
+        let n = 5;
+        let small = {
+            const SCOPED_LIMIT: usize = 3;
+            t.step("small", 1, n < SCOPED_LIMIT).await
+        };
+        let a = {
+            const KEY: &str = "port";
+            t.step("a", 1, KEY.len()).await
+        };
+        let b = {
+            const KEY: &str = "hostname";
+            t.step("b", 1, KEY.len()).await
+        };
+        (small, n < SCOPED_LIMIT, a + b)
+    }
+}
+
+// A helper's ordinary program (`if notifier.notify(u, &format!(..)).await { ok += 1 }` in a
+// `for`, E0308): the condition's temporary, borrowed by the awaited future, is made anew by
+// each iteration; its state resumed in place, kept the first one, and did not declare it where
+// the loop ends. (Its block was not in the tree: the loop did not see it declared inside.)
+case! {
+    awaiting_condition_borrowing_a_temporary_in_a_loop(t) => run(t);
+    async fn greet(t: &Trace, name: &str, msg: &str) -> bool {
+        t.log(format!("{name}: {msg}"));
+        t.step("greet", 1, name.len() > 1).await
+    }
+    #[desugar]
+    async fn run(t: Trace) -> usize {
+        let names = ["al", "b", "cy"];
+        let mut ok = 0;
+        for n in &names {
+            if greet(&t, n, &format!("hi {n}")).await {
+                ok += 1;
+            }
+        }
+        let mut i = 0;
+        while greet(&t, names[i], &format!("bye {i}")).await {
+            i += 1;
+        }
+        ok + i
+    }
+}

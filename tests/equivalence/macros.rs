@@ -646,3 +646,34 @@ case! {
         checked(t, "zz").await
     }
 }
+
+// A helper's ordinary programs (E0728): the crate's own `macro_rules! log` (a name tracing's and
+// log's macros have) is the crate's, expanded where its rules `.await`; and a macro whose rules
+// `.await` only through another of the crate's macros (`shout!` writing `emit!(..)`) is
+// expanded, and what it expands to.
+macro_rules! log {
+    ($t:expr, $msg:expr) => {
+        let v = $t.step("log", 1, $msg).await;
+        $t.log(format!("log: {v}"));
+    };
+}
+macro_rules! emit {
+    ($t:expr, $msg:expr) => {
+        let v = $t.step("emit", 2, $msg).await;
+        $t.log(format!("emit: {v}"));
+    };
+}
+macro_rules! shout {
+    ($t:expr, $msg:expr) => {
+        emit!($t, $msg)
+    };
+}
+case! {
+    crate_macros_named_as_logging_or_awaiting_through_another(t) => work(t);
+    #[desugar]
+    async fn work(t: Trace) -> u32 {
+        log!(t, "hello");
+        shout!(t, "there");
+        t.step("done", 1, 3).await
+    }
+}

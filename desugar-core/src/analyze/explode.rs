@@ -965,6 +965,10 @@ impl Builder {
             self.close();
             let result = cond.map(|cond| {
                 if leaves_nothing(&cond) {
+                    // (Its locals are the outer block's then: the inner one is not written.)
+                    for local in self.locals.iter_mut().filter(|l| l.block == inner) {
+                        local.block = id;
+                    }
                     prelude.append(&mut lifted);
                     *rewritten.cond = cond;
                     return;

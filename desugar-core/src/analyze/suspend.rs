@@ -110,8 +110,11 @@ pub enum MacroGrammar {
 pub fn macro_grammar(mac: &Macro) -> Option<MacroGrammar> {
     let segments = super::mentions::path_segments(&mac.path);
     let name = segments.last()?.as_str();
-    let std = segments.len() == 1 || matches!(segments[0].as_str(), "std" | "core" | "alloc");
-    let logging = segments.len() == 1 || matches!(segments[0].as_str(), "tracing" | "log");
+    // (A name alone is the crate's own macro where the crate defines one, `macro_rules! log`.)
+    let alone = segments.len() == 1 && crate::defined::macro_definitions(name).is_empty();
+    let from = |crates: &[&str]| segments.len() > 1 && crates.contains(&segments[0].as_str());
+    let std = alone || from(&["std", "core", "alloc"]);
+    let logging = alone || from(&["tracing", "log"]);
     Some(match name {
         "format" | "print" | "println" | "eprint" | "eprintln" | "format_args" | "panic"
         | "unreachable" | "todo" | "unimplemented" | "write" | "writeln"

@@ -97,7 +97,9 @@ impl Expander {
         let name = mac.path.get_ident()?.to_string();
         // (Macros desugar knows by name, `vec!`, `select!`, `cfg_if!`.., are read as it knows
         // them.)
-        if macro_grammar(mac).is_some() || awaiting_macro(mac).is_some() || name == "cfg_if" {
+        // (The function's own `macro_rules!` comes first: it hides any other of its name.)
+        let known = macro_grammar(mac).is_some() || awaiting_macro(mac).is_some();
+        if known && !self.local.contains_key(&name) || name == "cfg_if" {
             return None;
         }
         let (body, cfg, hygiene) = match self.local.get(&name) {
@@ -110,7 +112,7 @@ impl Expander {
         let rules = matcher::rules(body)?;
         let (rule, bound) = matcher::first_match(&rules, &mac.tokens)?;
         let transcriber = &rules[rule].transcriber;
-        if !leaves(mac.tokens.clone()) && !leaves(transcriber.clone()) {
+        if !leaves(mac.tokens.clone()) && !self.leaves_through(transcriber, 0) {
             return None;
         }
         let tokens = transcribe::transcribe(transcriber.clone(), &bound, hygiene)?;
@@ -121,6 +123,31 @@ impl Expander {
             self.expanded.insert(name);
         }
         Some(Expansion { tokens, cfg })
+    }
+
+    /// Whether a transcriber leaves (`leaves`), itself or through the body's or the crate's
+    /// macros it invokes (`shout!` writing `emit!(..)`, whose rules `.await`).
+    fn leaves_through(&self, tokens: &TokenStream, depth: usize) -> bool {
+        if leaves(tokens.clone()) {
+            return true;
+        }
+        let tokens: Vec<TokenTree> = tokens.clone().into_iter().collect();
+        (tokens.iter().enumerate()).any(|(i, tt)| match tt {
+            TokenTree::Group(g) => self.leaves_through(&g.stream(), depth),
+            TokenTree::Ident(name)
+                if depth < 4
+                    && matches!(tokens.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '!') =>
+            {
+                let name = name.to_string();
+                let body = match self.local.get(&name) {
+                    Some(body) => body.clone(),
+                    None => crate_definition(&name).map(|(body, _)| body),
+                };
+                (body.and_then(matcher::rules).into_iter().flatten())
+                    .any(|rule| self.leaves_through(&rule.transcriber, depth + 1))
+            }
+            _ => false,
+        })
     }
 
     /// The statements `stmt` expands to, if it is an invocation to expand.
@@ -134,6 +161,14 @@ impl Expander {
         let expansion = self.expansion(&m.mac)?;
         let mut stmts =
             syn::parse::Parser::parse2(syn::Block::parse_within, expansion.tokens).ok()?;
+        // (An invocation the expansion ends with is a statement too, expanded as one below.)
+        if let Some(syn::Stmt::Expr(syn::Expr::Macro(m), semi)) = stmts.last()
+            && m.attrs.is_empty()
+        {
+            let (mac, semi_token) = (m.mac.clone(), *semi);
+            let last = stmts.len() - 1;
+            stmts[last] = syn::Stmt::Macro(syn::StmtMacro { attrs: Vec::new(), mac, semi_token });
+        }
         // `m!(..);`: the expansion's last expression is a statement.
         if let (Some(semi), Some(syn::Stmt::Expr(_, last))) = (m.semi_token, stmts.last_mut())
             && last.is_none()
