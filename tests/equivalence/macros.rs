@@ -677,3 +677,35 @@ case! {
         t.step("done", 1, 3).await
     }
 }
+
+// A helper's ordinary program (a test harness's `run_all!`, E0507): a macro's expansion gives
+// its tokens one span, so the order of a statement's mentions of a local in a slot (`fails`,
+// shadowed by the next repetition and kept) is their order in the source, not their spans':
+// `fails.is_empty()` before `for m in fails`, which takes it out of its slot.
+macro_rules! run_checks {
+    ($t:expr; $($check:ident),*) => {
+        $(
+            let fails: Vec<String> = $check(&$t).await;
+            if fails.is_empty() {
+                $t.log(concat!(stringify!($check), " ok"));
+            } else {
+                for m in fails {
+                    $t.log(format!("{} failed: {}", stringify!($check), m));
+                }
+            }
+        )*
+    };
+}
+case! {
+    macro_statement_moving_a_local_in_a_slot(t) => run(t);
+    async fn passing(t: &Trace) -> Vec<String> {
+        t.step("passing", 1, Vec::new()).await
+    }
+    async fn failing(t: &Trace) -> Vec<String> {
+        t.step("failing", 2, vec!["boom".to_string()]).await
+    }
+    #[desugar]
+    async fn run(t: Trace) {
+        run_checks!(t; passing, failing);
+    }
+}

@@ -1638,7 +1638,7 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<Take>> {
     for (i, node) in g.nodes.iter().enumerate() {
         let Some(key) = node.stmt else { continue };
         let mut moved: Vec<Take> = Vec::new();
-        for u in &node.uses {
+        for (at, u) in node.uses.iter().enumerate() {
             // (A method that may take `self` by value: the guess that compiles.)
             if !by_value(&u.kind) || a.locals[u.local].slot.is_none() {
                 continue;
@@ -1652,20 +1652,24 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<Take>> {
             // (A predicate before the move, `o.is_some()`, or a field copied before it, `o.n`,
             // lends nothing past its use, unless a loop runs it again after the move: one
             // around both, as far as `looped` tells.)
-            let lends_before = |o: &Resolved| {
+            // (Mentions are in the order of the source: where a macro's expansion gives them
+            // all one span, that order says which comes first.)
+            let before = |i: usize, o: &Resolved| match o.span.start() == u.span.start() {
+                true => i < at,
+                false => o.span.end() <= u.span.start(),
+            };
+            let lends_before = |i: usize, o: &Resolved| {
                 (matches!(&o.kind, Use::Receiver(m) if m.lends_nothing())
                     || o.kind == Use::Field
                     || o.transient)
                     && !(o.looped && u.looped)
-                    && o.span.end() <= u.span.start()
+                    && before(i, o)
             };
-            let other_uses = node
-                .uses
-                .iter()
-                .filter(|o| o.local == u.local && o.kind != Use::Assign)
-                .filter(|o| !super::mentions::exclusive(&o.branch, &u.branch))
-                .filter(|o| !lends_before(o))
-                .filter(|o| !same_capture(o, u))
+            let other_uses = (node.uses.iter().enumerate())
+                .filter(|(_, o)| o.local == u.local && o.kind != Use::Assign)
+                .filter(|(_, o)| !super::mentions::exclusive(&o.branch, &u.branch))
+                .filter(|&(i, o)| !lends_before(i, o))
+                .filter(|(_, o)| !same_capture(o, u))
                 .count();
             if other_uses != 1 {
                 continue;

@@ -6,9 +6,9 @@
 
 use std::path::{Component, Path};
 
-/// The crate cargo is compiling, as its environment tells (`CARGO_BIN_NAME` for a binary,
-/// `CARGO_TARGET_TMPDIR` for an integration test or a bench, `CARGO_CRATE_NAME`), or `All`
-/// where it does not (the CLI reading a file).
+/// The crate cargo is compiling, as its environment tells (`CARGO_BIN_NAME` for a binary or an
+/// example, `CARGO_TARGET_TMPDIR` for an integration test or a bench, `CARGO_CRATE_NAME`), or
+/// `All` where it does not (the CLI reading a file).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Target {
     Lib,
@@ -66,6 +66,8 @@ impl Target {
         match (self, &parts[..]) {
             (Target::All, _) => true,
             (Target::Bin(bin), ["src", "bin", file, ..]) => named(bin).contains(&stem(file)),
+            // (Cargo names an example being compiled in `CARGO_BIN_NAME` too.)
+            (Target::Bin(bin), ["examples", file, ..]) => named(bin).contains(&stem(file)),
             (_, ["src", "bin", ..]) => false,
             (Target::Aside(name), [kind, file, ..])
                 if matches!(*kind, "tests" | "benches" | "examples") =>
@@ -105,6 +107,8 @@ mod tests {
         assert!(!bin.includes(Path::new("src/bin/client.rs")));
         assert!(bin.includes(Path::new("src/lib.rs")));
         assert!(!bin.includes(Path::new("tests/it.rs")));
+        assert!(bin.includes(Path::new("examples/server.rs")));
+        assert!(!bin.includes(Path::new("examples/client.rs")));
         let lib = Target::Lib;
         assert!(lib.includes(Path::new("src/net/mod.rs")));
         assert!(!lib.includes(Path::new("src/main.rs")));
