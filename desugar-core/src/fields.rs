@@ -167,6 +167,8 @@ impl VisitMut for SplitLocals {
 /// whether it is `mut`.
 fn local_split(local: &syn::Local, after: &[syn::Stmt]) -> Option<(Split, bool)> {
     let pat = match &local.pat {
+        // (A reference, `let node: &Node = ..`, is not the local's to take apart.)
+        Pat::Type(t) if matches!(&*t.ty, syn::Type::Reference(_)) => return None,
         Pat::Type(t) => &*t.pat,
         other => other,
     };
@@ -494,14 +496,19 @@ impl Uses<'_> {
             .then_some(f)
     }
 
-    /// The tokens of a macro: `p . f` is a field (which may move); `p` otherwise is whole.
-    fn tokens(&mut self, tokens: TokenStream) {
+    /// The tokens of a macro: `p . f` is a field (which may move, unless the macro is one that
+    /// borrows its arguments, `borrowing`); `p` otherwise is whole.
+    fn tokens(&mut self, tokens: TokenStream, borrowing: bool) {
         let tokens: Vec<TokenTree> = tokens.into_iter().collect();
         for (i, tt) in tokens.iter().enumerate() {
             match tt {
-                TokenTree::Group(g) => self.tokens(g.stream()),
+                TokenTree::Group(g) => self.tokens(g.stream(), borrowing),
                 TokenTree::Ident(ident) if *ident == self.split.name => {
                     match token_field(&tokens[i + 1..], &self.split.fields) {
+                        // (An argument of a macro that borrows its arguments, `println!("{}",
+                        // p.name)`, or the receiver of a method not known to consume it,
+                        // `p.name.clone()`, stays where it is.)
+                        Some(_) if borrowing || token_receiver(&tokens[i + 3..]) => {}
                         Some(_) => self.moved(),
                         None => self.whole = true,
                     }
@@ -536,6 +543,14 @@ impl<'ast> Visit<'ast> for Uses<'_> {
             Expr::Field(f) if self.field(&f.base).is_some() => self.moved(),
             Expr::Index(i) if self.field(&i.expr).is_some() => self.visit_expr(&i.index),
             Expr::Path(p) if p.path.is_ident(&self.split.name) => self.whole = true,
+            // (A comparison borrows its operands: `p.name == "x"`.)
+            Expr::Binary(b) if comparison(&b.op) => {
+                for side in [&b.left, &b.right] {
+                    if self.field(side).is_none() {
+                        self.visit_expr(side);
+                    }
+                }
+            }
             Expr::Await(a) => {
                 self.visit_expr(&a.base);
                 self.awaited();
@@ -576,11 +591,34 @@ impl<'ast> Visit<'ast> for Uses<'_> {
     }
 
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
-        self.tokens(m.tokens.clone());
+        use crate::analyze::suspend::{MacroGrammar, macro_grammar};
+        let borrowing = matches!(
+            macro_grammar(m),
+            Some(MacroGrammar::Format | MacroGrammar::AssertCmp | MacroGrammar::DebugAssert)
+        );
+        self.tokens(m.tokens.clone(), borrowing);
     }
 
     // (An item in the body is code of its own.)
     fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
+/// Whether `op` compares (`PartialEq`, `PartialOrd`: by reference).
+fn comparison(op: &syn::BinOp) -> bool {
+    use syn::BinOp::*;
+    matches!(op, Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_))
+}
+
+/// After `p . f` in tokens: `. m (..)`, a call of a method not known to consume its receiver.
+fn token_receiver(rest: &[TokenTree]) -> bool {
+    match rest {
+        [TokenTree::Punct(dot), TokenTree::Ident(m), TokenTree::Group(g), ..] => {
+            dot.as_char() == '.'
+                && g.delimiter() == Delimiter::Parenthesis
+                && !crate::analyze::cfg::consuming(&m.to_string())
+        }
+        _ => false,
+    }
 }
 
 /// After `p` in tokens: `. f` with `f` a field, not called (`p.f(..)` is a method of `p`).

@@ -1823,3 +1823,64 @@ case! {
         n
     }
 }
+
+// A helper's ordinary program (a tree walk, E0507): a local holding a reference to a struct of
+// the crate (`let node: &Node`, a call returning `Option<&Node>`) whose fields are only read,
+// formatted, compared or cloned was bound field by field, moving them out of the reference.
+pub struct TreeNode {
+    name: String,
+    kids: Vec<u32>,
+}
+pub struct TreeStore {
+    nodes: Vec<TreeNode>,
+}
+impl TreeStore {
+    fn node(&self, i: usize) -> Option<&TreeNode> {
+        self.nodes.get(i)
+    }
+}
+case! {
+    reference_to_a_crate_struct_not_taken_apart(t) => run(t);
+    #[desugar]
+    async fn walk(t: &Trace, store: &TreeStore) -> usize {
+        let node: &TreeNode = &store.nodes[0];
+        t.log(format!("{}", node.name));
+        let mut out = vec![node.name.clone()];
+        if node.name == "root" {
+            out.push("is root".into());
+        }
+        t.step("walk", 1, ()).await;
+        if let Some(n) = store.node(1) {
+            t.log(format!("{}", n.name));
+            t.step("kid", 1, ()).await;
+            out.push(n.name.clone());
+        }
+        out.len() + node.kids.len()
+    }
+    #[desugar]
+    async fn run(t: Trace) -> usize {
+        let kids = vec![1, 2];
+        let store = TreeStore {
+            nodes: vec![
+                TreeNode { name: "root".into(), kids },
+                TreeNode { name: "b".into(), kids: Vec::new() },
+            ],
+        };
+        walk(&t, &store).await
+    }
+}
+
+// A helper's ordinary program (requests built with `vec![Req { headers: vec![("If-None-Match",
+// tag.as_str())] }]`, E0505): what a `vec!` holds borrows what its elements borrow, as an
+// array's does.
+case! {
+    vec_of_borrows_kept_across_await(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> usize {
+        let s = String::from("tag");
+        let v = vec![s.as_str(), "x"];
+        t.step("wait", 1, ()).await;
+        t.log(format!("{v:?}"));
+        v.len()
+    }
+}

@@ -1766,3 +1766,26 @@ case! {
         ok + i
     }
 }
+
+// Helpers' ordinary programs (warning only: "value assigned to `seen` is never read", which
+// `-D warnings` makes an error): a state resuming in place moves what it kept back out after
+// the loop, into locals the code after it may not read. (The test crate is linted in CI.)
+case! {
+    kept_local_not_read_after_the_loop(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> u32 {
+        let mut seen = Vec::new();
+        for i in 0..3 {
+            t.step("tick", 1, ()).await;
+            seen.push(i);
+        }
+        let mut w = vec![1];
+        loop {
+            w.push(t.step("push", 1, 2).await);
+            if w.len() > 2 {
+                break;
+            }
+        }
+        7
+    }
+}

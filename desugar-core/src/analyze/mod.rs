@@ -1422,6 +1422,13 @@ fn borrow_roots(expr: &syn::Expr) -> Vec<String> {
         // `(self, &lock)`, `[&a, &b]`, `Pair { a: &x, .. }`: what the values borrow.
         syn::Expr::Tuple(t) => t.elems.iter().flat_map(borrow_roots).collect(),
         syn::Expr::Array(a) => a.elems.iter().flat_map(borrow_roots).collect(),
+        // `vec![s.as_str()]`: as an array.
+        syn::Expr::Macro(m) if suspend::macro_grammar(&m.mac) == Some(suspend::MacroGrammar::Vec) => {
+            let elems = m.mac.parse_body_with(
+                syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+            );
+            elems.into_iter().flatten().flat_map(|e| borrow_roots(&e)).collect()
+        }
         syn::Expr::Struct(s) => s
             .fields
             .iter()

@@ -973,6 +973,15 @@ impl Writer<'_> {
             moves.extend(quote!(#name = #temp;));
         }
         let leave = splice(self.leave_here(fields));
+        // (A local the code after the loop does not read would be linted at its assignment,
+        // which an attribute on a statement can only reach as a `let`.)
+        let moves = match moves.is_empty() {
+            true => moves,
+            false => quote! {
+                #[allow(unused_assignments)]
+                let () = { #moves };
+            },
+        };
         let moves = splice(moves);
         let note = comment(
             "The loop is over: what the state kept in place moves out of it, to the bindings it \
