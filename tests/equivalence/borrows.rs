@@ -1884,3 +1884,35 @@ case! {
         v.len()
     }
 }
+
+// A helper's ordinary program (an HTTP request reader, E0502): `let mut parts =
+// line.split_whitespace();` used up before the loop that does `line.clear()` and awaits the
+// next line. The iterator, dead but in scope, was kept in the state, its borrow of `line` held
+// across the mutation. A dead local whose source the code changes after it is not kept: the
+// borrow ends at its last use, as rustc's does.
+case! {
+    dead_borrower_of_a_changed_local(t) => run(t);
+    #[desugar]
+    async fn parse(t: &Trace, mut line: String) -> usize {
+        let mut words = line.split_whitespace();
+        let first = words.next().unwrap_or("").to_string();
+        line.clear();
+        t.step("parse", 1, ()).await;
+        first.len() + line.len()
+    }
+    #[desugar]
+    async fn run(t: Trace) -> Vec<String> {
+        let mut line = t.step("line", 1, String::from("GET / HTTP/1.1")).await;
+        let mut parts = line.trim_end().split_whitespace();
+        let method = parts.next().unwrap_or("").to_string();
+        let mut out = vec![method];
+        for i in 0..3 {
+            line.clear();
+            line.push_str(&t.step("next", 1, format!("header {i}")).await);
+            out.push(line.clone());
+        }
+        let n = parse(&t, line).await;
+        out.push(n.to_string());
+        out
+    }
+}

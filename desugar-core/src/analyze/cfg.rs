@@ -1121,6 +1121,7 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
         .filter_map(|(i, node)| node.point.map(|p| (p, i)))
         .collect();
     let mut layouts = vec![Layout::default(); a.points.len()];
+    let mutations = mutations(&g);
 
     // Forward: initialization; decisions at each point depend on it, and feed it back (a local
     // not kept at a point is gone after it).
@@ -1147,7 +1148,7 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
             .unwrap_or_default();
         let node = &g.nodes[i];
         if let Some(p) = node.point {
-            let layout = decide(a, p, &state, &live_out[i], &ahead[i], &node.uses);
+            let layout = decide(a, p, &state, &live_out[i], &ahead[i], &node.uses, &mutations);
             // What is out of scope here can only be used again after being declared again:
             // forgetting it keeps the states small (and the analysis linear).
             let scope = &a.points[p].scope;
@@ -1229,7 +1230,7 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
     }
     for (p, &i) in &point_node {
         if let Some(state) = state_in[i].as_ref().or(dead_in[i].as_ref()) {
-            layouts[*p] = decide(a, *p, state, &live_out[i], &ahead[i], &g.nodes[i].uses);
+            layouts[*p] = decide(a, *p, state, &live_out[i], &ahead[i], &g.nodes[i].uses, &mutations);
             layouts[*p].operands = operands_before(a, *p, &g, i, &layouts[*p]);
         }
     }
@@ -1297,6 +1298,30 @@ fn operands_before(
     out
 }
 
+/// Where the code changes a local: assigns it, moves it, or calls a method of std's collections
+/// and strings that takes it by `&mut` (`clear`, `push`, ..).
+fn mutations(g: &Graph) -> Vec<(LocalId, proc_macro2::LineColumn)> {
+    let mutating = |m: &super::mentions::Method| {
+        let name = m.to_string();
+        matches!(
+            name.as_str(),
+            "clear" | "push" | "push_str" | "push_back" | "push_front" | "pop" | "pop_back"
+                | "pop_front" | "insert" | "remove" | "truncate" | "extend" | "extend_from_slice"
+                | "drain" | "retain" | "sort" | "sort_by" | "sort_by_key" | "sort_unstable"
+                | "dedup" | "reverse" | "swap" | "fill" | "append" | "resize" | "split_off"
+                | "get_mut" | "iter_mut" | "as_mut" | "clone_from"
+        ) || name.starts_with("set_")
+    };
+    (g.nodes.iter().flat_map(|n| &n.uses))
+        .filter(|u| match &u.kind {
+            Use::Move | Use::Assign => true,
+            Use::Receiver(m) => mutating(m),
+            Use::Borrow | Use::Field => false,
+        })
+        .map(|u| (u.local, u.span.start()))
+        .collect()
+}
+
 /// What point `p` keeps, given which locals hold values when it is reached and which are used
 /// after it.
 fn decide(
@@ -1306,6 +1331,7 @@ fn decide(
     live: &BTreeSet<LocalId>,
     assigned: &BTreeSet<LocalId>,
     uses: &[Resolved],
+    mutations: &[(LocalId, proc_macro2::LineColumn)],
 ) -> Layout {
     let point = &a.points[p];
     let mut layout = Layout::default();
@@ -1465,9 +1491,16 @@ fn decide(
         } else if keep && !is_live && !pin {
             // (A source that can have a slot gets one, `slot_locals`: the borrow stays valid in
             // the state, and the destructor runs where rustc runs it.)
+            // (Nor where the code changes the source after the local is made, `let words =
+            // line.split_whitespace(); .. line.clear();`: natively the borrow ends at its last
+            // use, so dropping the local cannot need it, and it drops nothing that shows.)
+            let made = local.ident.span().start();
+            let changed = |src: LocalId| {
+                (mutations.iter()).any(|&(m, at)| m == src && (at.line, at.column) > (made.line, made.column))
+            };
             let source = borrowed_from(a, id).into_iter().find(|&src| {
                 src != id
-                    && !can_have_slot(a, src)
+                    && (!can_have_slot(a, src) || changed(src))
                     && point.scope.contains(&src)
                     && (live.contains(&src) || uses.iter().any(|m| m.local == src))
             });
