@@ -1298,9 +1298,9 @@ fn operands_before(
     out
 }
 
-/// Where the code changes a local: assigns it, moves it, or calls a method of std's collections
-/// and strings that takes it by `&mut` (`clear`, `push`, ..).
-fn mutations(g: &Graph) -> Vec<(LocalId, proc_macro2::LineColumn)> {
+/// Where the code changes a local: assigns it, moves it (whether a move, not a copy), or calls a
+/// method of std's collections and strings that takes it by `&mut` (`clear`, `push`, ..).
+fn mutations(g: &Graph) -> Vec<(LocalId, proc_macro2::LineColumn, bool)> {
     let mutating = |m: &super::mentions::Method| {
         let name = m.to_string();
         matches!(
@@ -1318,7 +1318,7 @@ fn mutations(g: &Graph) -> Vec<(LocalId, proc_macro2::LineColumn)> {
             Use::Receiver(m) => mutating(m),
             Use::Borrow | Use::Field => false,
         })
-        .map(|u| (u.local, u.span.start()))
+        .map(|u| (u.local, u.span.start(), u.kind == Use::Move))
         .collect()
 }
 
@@ -1331,7 +1331,7 @@ fn decide(
     live: &BTreeSet<LocalId>,
     assigned: &BTreeSet<LocalId>,
     uses: &[Resolved],
-    mutations: &[(LocalId, proc_macro2::LineColumn)],
+    mutations: &[(LocalId, proc_macro2::LineColumn, bool)],
 ) -> Layout {
     let point = &a.points[p];
     let mut layout = Layout::default();
@@ -1495,8 +1495,13 @@ fn decide(
             // line.split_whitespace(); .. line.clear();`: natively the borrow ends at its last
             // use, so dropping the local cannot need it, and it drops nothing that shows.)
             let made = local.ident.span().start();
+            // (A `Copy` local used by value is only read.)
             let changed = |src: LocalId| {
-                (mutations.iter()).any(|&(m, at)| m == src && (at.line, at.column) > (made.line, made.column))
+                (mutations.iter()).any(|&(m, at, moved)| {
+                    m == src
+                        && !(moved && a.locals[src].copied())
+                        && (at.line, at.column) > (made.line, made.column)
+                })
             };
             let source = borrowed_from(a, id).into_iter().find(|&src| {
                 src != id
