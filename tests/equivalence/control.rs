@@ -1789,3 +1789,28 @@ case! {
         7
     }
 }
+
+// A helper's ordinary program (a line protocol client, E0502): `let cmd = buf.trim();`, kept by
+// a later state, then `continue` on an empty line, in a loop that does `buf.clear()` and
+// awaits. The rest of the iteration reached the loop again holding its borrow of `buf`'s slot
+// for the future's lifetime; the slot is bound again before the loop.
+case! {
+    continue_past_a_borrow_of_a_slot(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> usize {
+        let mut buf = String::new();
+        let mut total = 0;
+        for w in [" a ", "", "bb"] {
+            buf.clear();
+            t.step("read", 1, ()).await;
+            buf.push_str(w);
+            let cmd = buf.trim();
+            if cmd.is_empty() {
+                continue;
+            }
+            t.step("send", 1, ()).await;
+            total += cmd.len();
+        }
+        total
+    }
+}

@@ -934,9 +934,16 @@ impl Writer<'_> {
             self.expr(expr)
         };
         let diverges = again.diverges && !frame.break_used();
+        // (What the rest of the iteration borrowed of a slot for longer than a poll, `let cmd =
+        // buf.trim()` kept by a later state, would still hold the loop's `buf` on the path that
+        // gets to it, `if cmd.is_empty() { continue }`.)
+        let refresh = match rest.diverges && !frame.continue_used() {
+            true => TokenStream::new(),
+            false => self.refresh_slots(&again.tokens),
+        };
         let again = splice(again.tokens);
         Code::new(
-            quote!(#brk_label { #prefix #note #cont_label { #rest_tokens } #again }),
+            quote!(#brk_label { #prefix #note #cont_label { #rest_tokens } #refresh #again }),
             diverges,
         )
     }
