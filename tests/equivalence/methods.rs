@@ -1686,3 +1686,25 @@ case! {
         a + store.all().await
     }
 }
+
+// A helper's ordinary program (a scheduler's `tick(self: Arc<Self>)`, E0507): the receiver
+// `sched.clone()` has the type of `sched`, an `Arc<ArcTicker>` whose `tick` takes it by value;
+// unknown, it was taken to borrow its temporary receiver, kept in a slot.
+pub struct ArcTicker {
+    t: Trace,
+}
+impl ArcTicker {
+    async fn tick(self: std::sync::Arc<Self>, n: u32) -> u32 {
+        self.t.step("tick", 1, n).await
+    }
+}
+case! {
+    arc_self_method_on_a_clone(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> u32 {
+        let sched = std::sync::Arc::new(ArcTicker { t: t.clone() });
+        let a = sched.clone().tick(1).await;
+        let copy = sched.clone();
+        a + copy.tick(2).await + sched.tick(3).await
+    }
+}

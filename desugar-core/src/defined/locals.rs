@@ -243,7 +243,31 @@ pub(super) fn type_of(
     defined: Option<&Defined>,
 ) -> Option<String> {
     let (inner, part) = unwrapped(expr);
-    returned(inner, (part, false), local, defined).or_else(|| constructed(inner))
+    (returned(inner, (part, false), local, defined))
+        .or_else(|| pointer(inner, local, defined))
+        .or_else(|| constructed(inner))
+}
+
+/// `Arc::new(x)`, `Rc::new(x)`, `Box::new(x)`: a smart pointer to what `x` is (`Arc<Ticker>`,
+/// whose methods are `Ticker`'s).
+fn pointer(
+    expr: &syn::Expr,
+    local: &dyn Fn(&syn::Ident) -> Option<String>,
+    defined: Option<&Defined>,
+) -> Option<String> {
+    let syn::Expr::Call(c) = expr else {
+        return None;
+    };
+    let (Some(on), function) = callee(c)? else {
+        return None;
+    };
+    let [value] = &Vec::from_iter(&c.args)[..] else {
+        return None;
+    };
+    (function == "new" && matches!(on.as_str(), "Arc" | "Rc" | "Box"))
+        .then(|| type_of(value, local, defined))
+        .flatten()
+        .map(|pointee| format!("{on}<{pointee}>"))
 }
 
 /// The function a call names, and the type it is of (`Conn::open`), by their names.
@@ -367,7 +391,8 @@ fn returned(
 }
 
 /// What std's methods of these names return, where the crate defines none: a length, a
-/// truth, or a number of the receiver's type (`n.signum()`, `a.max(b)`), all `Copy`.
+/// truth, or a number of the receiver's type (`n.signum()`, `a.max(b)`), all `Copy`; or a
+/// clone, of the receiver's type.
 fn std_output(method: &str, on: Option<&str>) -> Option<String> {
     let arithmetic = matches!(
         method,
@@ -376,6 +401,8 @@ fn std_output(method: &str, on: Option<&str>) -> Option<String> {
         .iter()
         .any(|p| method.starts_with(p));
     match method {
+        // (`sched.clone().tick()`: an `Arc<Scheduler>`, whose `tick` takes `self: Arc<Self>`.)
+        "clone" => on.map(str::to_string),
         "len" | "count" | "capacity" => Some("usize".to_string()),
         "contains" | "contains_key" | "starts_with" | "ends_with" => Some("bool".to_string()),
         _ if method.starts_with("is_") => Some("bool".to_string()),
