@@ -88,6 +88,26 @@ fn expands_the_example() {
 }
 
 #[test]
+fn expands_a_trait_s_default_method() {
+    let source = "trait Storage: Sized {\n    async fn get(&self) -> u8;\n    #[desugar]\n    \
+                  async fn twice(&self) -> u8 {\n        self.get().await + self.get().await\n    }\n}\n";
+    let run = run_in(
+        env!("CARGO_BIN_EXE_desugar"),
+        &workspace(),
+        &["-"],
+        &[],
+        source,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("fn twice<'life0>(&'life0 self) -> impl ::core::future::Future<Output = u8>")
+    );
+    assert!(run.stdout.contains("enum TwiceState<"), "{}", run.stdout);
+    assert!(run.stdout.contains("async fn get(&self) -> u8;"));
+}
+
+#[test]
 fn reads_standard_input() {
     let source = std::fs::read_to_string(workspace().join(EXAMPLE)).unwrap();
     let from_stdin = run_in(

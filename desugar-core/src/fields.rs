@@ -612,7 +612,12 @@ fn comparison(op: &syn::BinOp) -> bool {
 /// After `p . f` in tokens: `. m (..)`, a call of a method not known to consume its receiver.
 fn token_receiver(rest: &[TokenTree]) -> bool {
     match rest {
-        [TokenTree::Punct(dot), TokenTree::Ident(m), TokenTree::Group(g), ..] => {
+        [
+            TokenTree::Punct(dot),
+            TokenTree::Ident(m),
+            TokenTree::Group(g),
+            ..,
+        ] => {
             dot.as_char() == '.'
                 && g.delimiter() == Delimiter::Parenthesis
                 && !crate::analyze::cfg::consuming(&m.to_string())

@@ -163,11 +163,44 @@ fn expand_items(items: &mut Vec<Item>, options: Options, errors: &mut Vec<syn::E
                     expand_items(content, options, errors);
                 }
             }
+            Item::Trait(t) => expand_defaults(t, options, errors),
             _ => {}
         }
         out.push(item);
     }
     *items = out;
+}
+
+/// The async methods of a trait with a default body: as a trait impl's, they gain no lifetimes.
+fn expand_defaults(t: &mut syn::ItemTrait, options: Options, errors: &mut Vec<syn::Error>) {
+    let mut out = Vec::with_capacity(t.items.len());
+    for mut member in std::mem::take(&mut t.items) {
+        if let syn::TraitItem::Fn(method) = &mut member
+            && let Some(block) = &method.default
+        {
+            let args = take_marker(&mut method.attrs);
+            if args.is_some() || (options.all && method.sig.asyncness.is_some()) {
+                let (attrs, sig) = (&method.attrs, &method.sig);
+                let tokens = quote::quote!(#(#attrs)* #sig #block);
+                match crate::expand_method(tokens, true).and_then(syn::parse2::<crate::ImplItems>) {
+                    Ok(new) => {
+                        out.extend(new.0.into_iter().map(|f| {
+                            syn::TraitItem::Fn(syn::TraitItemFn {
+                                attrs: f.attrs,
+                                sig: f.sig,
+                                default: Some(f.block),
+                                semi_token: None,
+                            })
+                        }));
+                        continue;
+                    }
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+        out.push(member);
+    }
+    t.items = out;
 }
 
 /// The async methods of an impl block without `#[desugar]` on the block itself.

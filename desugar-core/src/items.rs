@@ -96,13 +96,15 @@ fn rename(tokens: TokenStream, name: &Ident, new: &Ident) -> TokenStream {
             Some(TokenTree::Punct(p)) => Some(p.as_char()),
             _ => None,
         };
-        let after_separator = punct(1) == Some('.') || punct(1) == Some(':') && punct(2) == Some(':');
+        let after_separator =
+            punct(1) == Some('.') || punct(1) == Some(':') && punct(2) == Some(':');
         let next = match tt {
             TokenTree::Ident(i) if i == *name && !after_separator => {
                 TokenTree::Ident(Ident::new(&new.to_string(), i.span()))
             }
             TokenTree::Group(g) => {
-                let mut group = proc_macro2::Group::new(g.delimiter(), rename(g.stream(), name, new));
+                let mut group =
+                    proc_macro2::Group::new(g.delimiter(), rename(g.stream(), name, new));
                 group.set_span(g.span());
                 TokenTree::Group(group)
             }

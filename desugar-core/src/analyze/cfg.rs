@@ -1148,7 +1148,15 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
             .unwrap_or_default();
         let node = &g.nodes[i];
         if let Some(p) = node.point {
-            let layout = decide(a, p, &state, &live_out[i], &ahead[i], &node.uses, &mutations);
+            let layout = decide(
+                a,
+                p,
+                &state,
+                &live_out[i],
+                &ahead[i],
+                &node.uses,
+                &mutations,
+            );
             // What is out of scope here can only be used again after being declared again:
             // forgetting it keeps the states small (and the analysis linear).
             let scope = &a.points[p].scope;
@@ -1230,7 +1238,15 @@ pub fn layouts(a: &Analysis) -> Vec<Layout> {
     }
     for (p, &i) in &point_node {
         if let Some(state) = state_in[i].as_ref().or(dead_in[i].as_ref()) {
-            layouts[*p] = decide(a, *p, state, &live_out[i], &ahead[i], &g.nodes[i].uses, &mutations);
+            layouts[*p] = decide(
+                a,
+                *p,
+                state,
+                &live_out[i],
+                &ahead[i],
+                &g.nodes[i].uses,
+                &mutations,
+            );
             layouts[*p].operands = operands_before(a, *p, &g, i, &layouts[*p]);
         }
     }
@@ -1305,11 +1321,36 @@ fn mutations(g: &Graph) -> Vec<(LocalId, proc_macro2::LineColumn, bool)> {
         let name = m.to_string();
         matches!(
             name.as_str(),
-            "clear" | "push" | "push_str" | "push_back" | "push_front" | "pop" | "pop_back"
-                | "pop_front" | "insert" | "remove" | "truncate" | "extend" | "extend_from_slice"
-                | "drain" | "retain" | "sort" | "sort_by" | "sort_by_key" | "sort_unstable"
-                | "dedup" | "reverse" | "swap" | "fill" | "append" | "resize" | "split_off"
-                | "get_mut" | "iter_mut" | "as_mut" | "clone_from"
+            "clear"
+                | "push"
+                | "push_str"
+                | "push_back"
+                | "push_front"
+                | "pop"
+                | "pop_back"
+                | "pop_front"
+                | "insert"
+                | "remove"
+                | "truncate"
+                | "extend"
+                | "extend_from_slice"
+                | "drain"
+                | "retain"
+                | "sort"
+                | "sort_by"
+                | "sort_by_key"
+                | "sort_unstable"
+                | "dedup"
+                | "reverse"
+                | "swap"
+                | "fill"
+                | "append"
+                | "resize"
+                | "split_off"
+                | "get_mut"
+                | "iter_mut"
+                | "as_mut"
+                | "clone_from"
         ) || name.starts_with("set_")
     };
     (g.nodes.iter().flat_map(|n| &n.uses))

@@ -1088,7 +1088,10 @@ impl Builder {
                 continue;
             }
             let span = arm.body.span();
-            let kept: Vec<_> = (0..left.len()).filter(|&i| left[i]).map(syn::Index::from).collect();
+            let kept: Vec<_> = (0..left.len())
+                .filter(|&i| left[i])
+                .map(syn::Index::from)
+                .collect();
             let rest = (!kept.is_empty()).then(|| {
                 let rest = self.temp();
                 quote!(let #rest = (#(#temp.#kept,)*);)
@@ -1750,9 +1753,14 @@ fn unpromoted(r: &syn::ExprReference) -> bool {
         && match &*r.expr {
             syn::Expr::Array(a) => !a.elems.is_empty(),
             syn::Expr::Repeat(_) | syn::Expr::Lit(_) => true,
-            syn::Expr::Path(p) => p.qself.is_none() && p.path.segments.last().is_some_and(|s| {
-                s.ident.to_string().starts_with(|c: char| c.is_ascii_uppercase())
-            }),
+            syn::Expr::Path(p) => {
+                p.qself.is_none()
+                    && p.path.segments.last().is_some_and(|s| {
+                        s.ident
+                            .to_string()
+                            .starts_with(|c: char| c.is_ascii_uppercase())
+                    })
+            }
             _ => false,
         }
 }

@@ -1423,11 +1423,17 @@ fn borrow_roots(expr: &syn::Expr) -> Vec<String> {
         syn::Expr::Tuple(t) => t.elems.iter().flat_map(borrow_roots).collect(),
         syn::Expr::Array(a) => a.elems.iter().flat_map(borrow_roots).collect(),
         // `vec![s.as_str()]`: as an array.
-        syn::Expr::Macro(m) if suspend::macro_grammar(&m.mac) == Some(suspend::MacroGrammar::Vec) => {
+        syn::Expr::Macro(m)
+            if suspend::macro_grammar(&m.mac) == Some(suspend::MacroGrammar::Vec) =>
+        {
             let elems = m.mac.parse_body_with(
                 syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
             );
-            elems.into_iter().flatten().flat_map(|e| borrow_roots(&e)).collect()
+            elems
+                .into_iter()
+                .flatten()
+                .flat_map(|e| borrow_roots(&e))
+                .collect()
         }
         syn::Expr::Struct(s) => s
             .fields
@@ -1549,7 +1555,11 @@ fn tail_roots(block: &syn::Block) -> Vec<String> {
                 named.retain(|r| !bound.contains(r));
                 let init = local.init.as_ref().map(|init| &*init.expr);
                 roots.extend(init.into_iter().flat_map(borrow_roots));
-                named.extend(init.into_iter().filter_map(|e| mentions::plain_ident(e)).map(|i| i.to_string()));
+                named.extend(
+                    init.into_iter()
+                        .filter_map(|e| mentions::plain_ident(e))
+                        .map(|i| i.to_string()),
+                );
             }
         }
     }

@@ -48,7 +48,10 @@ pub(super) fn bin_path(manifest: &str, bin: &str) -> Option<String> {
     let unquote = |v: &str| v.trim().trim_matches(['"', '\'']).to_string();
     let (mut name, mut path) = (None, None);
     let mut in_bin = false;
-    for line in manifest.lines().map(|l| l.split('#').next().unwrap_or_default().trim()) {
+    for line in manifest
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or_default().trim())
+    {
         if line.starts_with('[') {
             if in_bin && name.as_deref() == Some(bin) && path.is_some() {
                 return path;
@@ -63,7 +66,9 @@ pub(super) fn bin_path(manifest: &str, bin: &str) -> Option<String> {
             }
         }
     }
-    (in_bin && name.as_deref() == Some(bin)).then_some(path).flatten()
+    (in_bin && name.as_deref() == Some(bin))
+        .then_some(path)
+        .flatten()
 }
 
 /// The line of `key` (or `key.workspace`) in table `table`: its name and what follows `=`.
@@ -98,7 +103,10 @@ mod tests {
     fn reads_a_binary_s_path() {
         let manifest = "[package]\nname = \"a\"\n[[bin]]\nname = \"app\"\npath = \"src/bin/server.rs\"\n\
                         [[bin]]\nname = \"cli\"\n[dependencies]\n";
-        assert_eq!(bin_path(manifest, "app").as_deref(), Some("src/bin/server.rs"));
+        assert_eq!(
+            bin_path(manifest, "app").as_deref(),
+            Some("src/bin/server.rs")
+        );
         assert_eq!(bin_path(manifest, "cli"), None);
         assert_eq!(bin_path(manifest, "server"), None);
         let last = "[[bin]]\npath = 'src/tool.rs' # the tool\nname = 'tool'\n";

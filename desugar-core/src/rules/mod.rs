@@ -167,7 +167,11 @@ impl Expander {
         {
             let (mac, semi_token) = (m.mac.clone(), *semi);
             let last = stmts.len() - 1;
-            stmts[last] = syn::Stmt::Macro(syn::StmtMacro { attrs: Vec::new(), mac, semi_token });
+            stmts[last] = syn::Stmt::Macro(syn::StmtMacro {
+                attrs: Vec::new(),
+                mac,
+                semi_token,
+            });
         }
         // `m!(..);`: the expansion's last expression is a statement.
         if let (Some(semi), Some(syn::Stmt::Expr(_, last))) = (m.semi_token, stmts.last_mut())
