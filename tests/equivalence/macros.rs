@@ -709,3 +709,34 @@ case! {
         run_checks!(t; passing, failing);
     }
 }
+
+// A helper's ordinary program (a test harness's `check!`; silent): a local in a slot written
+// `(* c).n` in the input of a macro of unknown grammar, which printed it with `stringify!`. A
+// field is read through the reference as written, `c.n`.
+macro_rules! check_that {
+    ($t:expr, $cond:expr) => {
+        if !$cond {
+            $t.log(format!("check failed: {}", stringify!($cond)));
+        }
+    };
+}
+pub struct Bumped {
+    n: u32,
+}
+impl Bumped {
+    async fn bump(&mut self, t: &Trace) -> u32 {
+        self.n += t.step("bump", 1, 1).await;
+        self.n
+    }
+}
+case! {
+    field_of_a_slot_local_printed_by_a_macro(t) => run(t);
+    #[desugar]
+    async fn run(t: Trace) -> u32 {
+        let mut c = Bumped { n: 0 };
+        let r = &mut c;
+        let first = r.bump(&t).await;
+        check_that!(t, c.n == 2);
+        first + c.n
+    }
+}

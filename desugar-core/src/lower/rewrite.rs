@@ -781,6 +781,14 @@ impl VisitMut for Rewriter {
                     *expr = name_expr(renamed(ident));
                 }
             }
+            // `p.name` through the reference to `p` as it is: a field access dereferences it
+            // (and a macro that prints its input, `check!(p.n == 2)`, prints what was written).
+            Expr::Field(f)
+                if let Some(ident) = crate::analyze::mentions::plain_ident(&f.base)
+                    && self.is_pinned(ident) =>
+            {
+                *f.base = name_expr(renamed(ident));
+            }
             Expr::Reference(r) => {
                 // `&mut buf` -> `&mut *buf` rather than `&mut (*buf)`.
                 if let Some(ident) = crate::analyze::mentions::plain_ident(&r.expr) {
