@@ -696,3 +696,26 @@ case! {
         (a, b)
     }
 }
+
+// A helper's ordinary program (a fetcher's `.map(|n| process(n, settings.clone()))
+// .buffered(settings.parallel)`, E0597): a closure without `move` in the awaited expression
+// calls a borrowing method of a local (`s.clone()`): it borrows the local, which stays in place,
+// whatever else the expression reads of it (`s.factor`).
+pub struct Factor {
+    factor: u32,
+}
+case! {
+    closure_borrowing_a_local_read_beside(t) => run(t);
+    fn then_map<F: std::future::Future<Output = u32>>(
+        f: F,
+        g: impl FnOnce(u32) -> u32,
+    ) -> impl std::future::Future<Output = u32> {
+        async move { g(f.await) }
+    }
+    #[desugar]
+    async fn run(t: Trace) -> u32 {
+        let s = std::sync::Arc::new(Factor { factor: 2 });
+        t.step("made", 1, ()).await;
+        then_map(t.step("v", 2, s.factor), |x| x * s.clone().factor).await
+    }
+}

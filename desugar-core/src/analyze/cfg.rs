@@ -1424,10 +1424,18 @@ fn decide(
             // (A `Copy` local that a closure or `async` block without `move` in the awaited
             // expression uses borrows it, whatever the expression copies of it besides:
             // `ready(k).map(|v| v + k)`.)
-            let borrowed_by_capture = local.copied()
-                && uses
-                    .iter()
-                    .any(|m| m.local == id && m.captured && m.kind == Use::Move);
+            // (So does one that such a closure calls a borrowing method of or borrows:
+            // `ready(s.factor).map(|x| x * s.clone().factor)`.)
+            let borrowed_by_capture = uses.iter().any(|m| {
+                m.local == id
+                    && m.captured
+                    && match &m.kind {
+                        Use::Move => local.copied(),
+                        Use::Receiver(r) => r.borrows(),
+                        Use::Borrow => true,
+                        Use::Field | Use::Assign => false,
+                    }
+            });
             if is_live || borrowed_by_capture {
                 keep = true;
                 pin = true;
