@@ -1814,3 +1814,28 @@ case! {
         total
     }
 }
+
+// A helper's ordinary program (`for i in 0..3 { let tx = tx.clone(); spawn(async move { .. });
+// sleep(..).await; }`, E0507/E0369): a parameter shadowed in a loop that awaits is kept across
+// the `.await`, hidden by its shadow, and read again by the next iteration. It gets a slot, as a
+// shadowed `let` local does.
+case! {
+    parameter_shadowed_in_a_loop(t) => run(t);
+    #[desugar]
+    async fn fan_out(t: Trace, name: String, step: u64) -> (Vec<String>, u64) {
+        let mut out = Vec::new();
+        let mut total = 0;
+        for i in 0..3 {
+            let name = format!("{name}#{i}");
+            let step = step + 1;
+            t.step("wait", 1, ()).await;
+            out.push(name);
+            total += step;
+        }
+        (out, total)
+    }
+    #[desugar]
+    async fn run(t: Trace) -> (Vec<String>, u64) {
+        fan_out(t.clone(), "job".to_string(), 2).await
+    }
+}

@@ -2195,15 +2195,15 @@ pub fn shadowed_slots(a: &Analysis) -> Vec<LocalId> {
     flag_slots(a, a.layout.iter().flat_map(|l| &l.shadowed).copied())
 }
 
-/// Of `ids`, those a slot can hold: slottable, not a reference, never assigned in a closure or
-/// an `async` block (which would write through the local's reference to an emptied slot; the
-/// function's own code puts the value back, `refilled`).
+/// Of `ids`, those a slot can hold: slottable or a parameter, not a reference, never assigned in
+/// a closure or an `async` block (which would write through the local's reference to an
+/// emptied slot; the function's own code puts the value back, `refilled`).
 fn flag_slots(a: &Analysis, ids: impl Iterator<Item = LocalId>) -> Vec<LocalId> {
     let assigned = assigned(a, true);
     let mut out: Vec<LocalId> = Vec::new();
     for id in ids {
         let local = &a.locals[id];
-        if local.slottable
+        if can_have_slot(a, id)
             && local.slot.is_none()
             && !local.is_reference
             && !local.uninit
