@@ -740,3 +740,29 @@ case! {
         first + c.n
     }
 }
+
+// Fuzz seed 15978 (a stack overflow in the macro): `matches!` whose value is a block holding an
+// `async move` block that awaits. The `.await` was taken for the function's from the macro's
+// tokens, and the lifting, finding nothing of the function's to lift, tried again without end.
+// A known macro's arguments are read as expressions, where an `async` block is its own.
+case! {
+    async_block_inside_a_known_macro_argument(t) => entry(t);
+    #[desugar]
+    async fn entry(t: Trace) -> u32 {
+        let mut hits = 0;
+        for n in 0..3u32 {
+            let Some(k) = Some(matches!(
+                {
+                    let fut = async { t.step("inner", 1, n).await };
+                    drop(fut);
+                    n
+                },
+                1 | 2
+            )) else {
+                continue;
+            };
+            hits += u32::from(k);
+        }
+        hits + t.step("last", 1, 5).await
+    }
+}

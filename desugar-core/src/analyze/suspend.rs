@@ -73,6 +73,9 @@ impl<'ast> Visit<'ast> for Finder {
         }
         if awaiting_macro(mac).is_some() {
             self.found = Some(AwaitSite::Await(mac.path.span()));
+        } else if macro_grammar(mac).is_some() && args_await(mac) == Some(false) {
+            // (Its arguments are expressions: an `.await` in an `async` block or a closure
+            // among them is not the function's, `matches!({ async { f().await } ; n }, 1)`.)
         } else if tokens_await(mac.tokens.clone()) {
             // A macro of unknown grammar stays as written (`stream! { .. }` awaits in an
             // `async` context of its own): see `opaque_macros`.
@@ -196,6 +199,22 @@ pub fn awaiting_macro(mac: &Macro) -> Option<AwaitingMacro> {
 
 /// Whether a token stream contains `. await` outside nested `async` blocks and closures (which a
 /// token scan cannot tell apart, so any `.await` counts).
+/// Whether the arguments of a macro of known grammar, parsed as the lifting parses them,
+/// await in the function's own context (`None`: they do not parse so).
+fn args_await(mac: &Macro) -> Option<bool> {
+    let exprs: Vec<Expr> = match macro_grammar(mac)? {
+        MacroGrammar::Matches => {
+            let (value, _, guard) = mac.parse_body_with(super::mentions::matches_args).ok()?;
+            std::iter::once(value).chain(guard).collect()
+        }
+        _ => {
+            let parser = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
+            mac.parse_body_with(parser).ok()?.into_iter().collect()
+        }
+    };
+    Some(exprs.iter().any(|e| first_await(e).is_some()))
+}
+
 pub fn tokens_await(tokens: TokenStream) -> bool {
     let mut prev_dot = false;
     for tt in tokens {
