@@ -252,10 +252,68 @@ async fn main_above() -> Result<u32, String> {
     Ok(n)
 }
 
+/// As anyhow's `bail!`: returns early from the function it is in.
+macro_rules! bail_with {
+    ($e:expr) => {
+        return Err($e)
+    };
+}
+
+#[derive(Debug, Default)]
+struct Settings {
+    n: u32,
+}
+
+impl Settings {
+    fn n(mut self, n: u32) -> Self {
+        self.n = n;
+        self
+    }
+}
+
+async fn read_n(settings: &Settings) -> u32 {
+    tokio::task::yield_now().await;
+    settings.n
+}
+
+// Helpers' ordinary programs (E0308, E0507): `#[tokio::main]` runs the body, an `async` block,
+// with `block_on(body)`; the block's output is the function's return type, which a macro's
+// `return Err(..)` needs (`bail!`). A builder reassigned (`cfg = cfg.n(3)`) and then borrowed
+// by a future whose value may keep the borrow lives in a slot: it is taken out and put back.
+#[tokio::main(flavor = "current_thread")]
+#[desugar::desugar]
+async fn main_bails() -> Result<u32, String> {
+    let flags = vec!["--dry-run", "-x"];
+    let mut settings = Settings::default();
+    settings = settings.n(3);
+    for flag in &flags {
+        match *flag {
+            "--dry-run" => settings.n += read_n(&settings).await,
+            other => bail_with!(format!("unknown flag {other}")),
+        }
+    }
+    let n = read_n(&settings).await;
+    Ok(n)
+}
+
+#[tokio::main(flavor = "current_thread")]
+#[desugar::desugar]
+async fn main_builds() -> Result<u32, String> {
+    let mut settings = Settings::default();
+    settings = settings.n(3);
+    let n = read_n(&settings).await;
+    if n > 10 {
+        bail_with!("too big".to_string());
+    }
+    Ok(n)
+}
+
 #[test]
 fn tokio_main_either_order() {
     assert_eq!(main_below(), 6);
     assert_eq!(main_above(), Ok(7));
+    assert_eq!(main_bails(), Err("unknown flag -x".to_string()));
+    assert_eq!(main_builds(), Ok(3));
 }
 
 #[tokio::test]

@@ -53,10 +53,15 @@ fn walk(item_fn: &mut ItemFn, collected: Option<Vec<AsyncFn>>) -> Result<Option<
             FnArg::Typed(t) => params.extend(bound_by(&t.pat, Some(&t.ty))),
         }
     }
+    let returned = match &item_fn.sig.output {
+        ReturnType::Default => Some(syn::parse_quote!(())),
+        ReturnType::Type(_, ty) => Some((**ty).clone()).filter(writable),
+    };
     let mut blocks = Blocks {
         bound: params,
         receiver,
         tail_output: output,
+        returned,
         found: 0,
         errors: Vec::new(),
         collected,
@@ -125,6 +130,9 @@ struct Blocks {
     receiver: Option<syn::Receiver>,
     /// The block's output type when the block is the function's value.
     tail_output: Option<Type>,
+    /// The function's return type, where it can be written: the output of the block it runs
+    /// to completion (`#[tokio::main]`'s `block_on(body)`).
+    returned: Option<Type>,
     found: usize,
     errors: Vec<Error>,
     /// Collect the blocks as the `async fn`s they are desugared as, instead (`--explain`).
@@ -136,6 +144,12 @@ impl Blocks {
     /// `Box::pin(async move { .. })`, as `#[async_trait]` writes it) has the function's output.
     fn body(&mut self, block: &mut syn::Block) {
         let output = self.tail_output.take();
+        let tail_block = matches!(block.stmts.last(), Some(syn::Stmt::Expr(tail, None))
+            if matches!(tail, Expr::Async(_))
+                || matches!(tail, Expr::Call(c) if is_box_pin(&c.func)));
+        if !tail_block && output.is_none() && self.blocked_on(block) {
+            return;
+        }
         if let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last_mut() {
             let tail = match tail {
                 Expr::Call(call) if is_box_pin(&call.func) && call.args.len() == 1 => {
@@ -165,6 +179,41 @@ impl Blocks {
             }
         }
         self.visit_block_mut(block);
+    }
+
+    /// `let body = async { .. };` and, after it, `..block_on(body)` (`#[tokio::main]`'s
+    /// `main`): the function returns what the block does, so the block's output is the
+    /// function's return type (`anyhow::Result<()>`, which `bail!` in the block returns).
+    /// Walks the body if so.
+    fn blocked_on(&mut self, block: &mut syn::Block) -> bool {
+        let returned = self.returned.clone();
+        let position = block.stmts.iter().enumerate().position(|(i, stmt)| {
+            let syn::Stmt::Local(local) = stmt else { return false };
+            let (Pat::Ident(p), Some(init)) = (&local.pat, &local.init) else {
+                return false;
+            };
+            matches!(&*init.expr, Expr::Async(_))
+                && (block.stmts[i + 1..].iter())
+                    .any(|s| calls_block_on(s.to_token_stream(), &p.ident))
+        });
+        let (Some(i), Some(returned)) = (position, returned) else {
+            return false;
+        };
+        for (j, stmt) in block.stmts.iter_mut().enumerate() {
+            if j != i {
+                self.stmt(stmt);
+                continue;
+            }
+            let syn::Stmt::Local(local) = stmt else { continue };
+            let init = local.init.as_mut().expect("matched above");
+            if let Expr::Async(a) = &*init.expr {
+                let a = a.clone();
+                self.tail_output = Some(returned.clone());
+                self.replace(&mut init.expr, &a);
+            }
+            self.bound.extend(bound_by(&local.pat, None));
+        }
+        true
     }
 
     fn stmt(&mut self, stmt: &mut syn::Stmt) {
@@ -312,6 +361,20 @@ fn is_box_pin(func: &Expr) -> bool {
     let Expr::Path(p) = func else { return false };
     let segments = crate::analyze::mentions::path_segments(&p.path);
     segments.len() >= 2 && segments[segments.len() - 2..] == ["Box", "pin"]
+}
+
+/// Whether the tokens call `block_on(name)`.
+fn calls_block_on(tokens: proc_macro2::TokenStream, name: &Ident) -> bool {
+    let tokens: Vec<proc_macro2::TokenTree> = tokens.into_iter().collect();
+    tokens.iter().enumerate().any(|(i, tt)| match tt {
+        proc_macro2::TokenTree::Ident(f) if f == "block_on" => matches!(
+            tokens.get(i + 1),
+            Some(proc_macro2::TokenTree::Group(g))
+                if g.stream().to_string() == name.to_string()
+        ),
+        proc_macro2::TokenTree::Group(g) => calls_block_on(g.stream(), name),
+        _ => false,
+    })
 }
 
 /// `T` of a return type `impl Future<Output = T>`, `Pin<Box<dyn Future<Output = T> + ..>>`, ...,
