@@ -188,7 +188,9 @@ impl Blocks {
     fn blocked_on(&mut self, block: &mut syn::Block) -> bool {
         let returned = self.returned.clone();
         let position = block.stmts.iter().enumerate().position(|(i, stmt)| {
-            let syn::Stmt::Local(local) = stmt else { return false };
+            let syn::Stmt::Local(local) = stmt else {
+                return false;
+            };
             let (Pat::Ident(p), Some(init)) = (&local.pat, &local.init) else {
                 return false;
             };
@@ -204,7 +206,9 @@ impl Blocks {
                 self.stmt(stmt);
                 continue;
             }
-            let syn::Stmt::Local(local) = stmt else { continue };
+            let syn::Stmt::Local(local) = stmt else {
+                continue;
+            };
             let init = local.init.as_mut().expect("matched above");
             if let Expr::Async(a) = &*init.expr {
                 let a = a.clone();
@@ -370,7 +374,7 @@ fn calls_block_on(tokens: proc_macro2::TokenStream, name: &Ident) -> bool {
         proc_macro2::TokenTree::Ident(f) if f == "block_on" => matches!(
             tokens.get(i + 1),
             Some(proc_macro2::TokenTree::Group(g))
-                if g.stream().to_string() == name.to_string()
+                if *name == g.stream().to_string()
         ),
         proc_macro2::TokenTree::Group(g) => calls_block_on(g.stream(), name),
         _ => false,

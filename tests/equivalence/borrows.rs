@@ -1742,6 +1742,7 @@ case! {
         t.step("play", 1, ()).await;
     }
     #[desugar]
+    #[allow(clippy::let_and_return)]
     async fn touch_first(t: &Trace, items: &mut Vec<String>) {
         let a = {
             let slot = &mut items[0];
@@ -1751,6 +1752,7 @@ case! {
         items.push("new".into());
     }
     #[desugar]
+    #[allow(clippy::let_and_return, clippy::needless_range_loop)]
     async fn touch_all(t: &Trace, items: &mut [String]) {
         for i in 0..items.len() {
             let a = {
@@ -1844,14 +1846,14 @@ case! {
     #[desugar]
     async fn walk(t: &Trace, store: &TreeStore) -> usize {
         let node: &TreeNode = &store.nodes[0];
-        t.log(format!("{}", node.name));
+        t.log(format!("node {}", node.name));
         let mut out = vec![node.name.clone()];
         if node.name == "root" {
             out.push("is root".into());
         }
         t.step("walk", 1, ()).await;
         if let Some(n) = store.node(1) {
-            t.log(format!("{}", n.name));
+            t.log(format!("kid {}", n.name));
             t.step("kid", 1, ()).await;
             out.push(n.name.clone());
         }
@@ -1903,7 +1905,7 @@ case! {
     #[desugar]
     async fn run(t: Trace) -> Vec<String> {
         let mut line = t.step("line", 1, String::from("GET / HTTP/1.1")).await;
-        let mut parts = line.trim_end().split_whitespace();
+        let mut parts = line.trim_end().split(' ');
         let method = parts.next().unwrap_or("").to_string();
         let mut out = vec![method];
         for i in 0..3 {

@@ -706,6 +706,7 @@ pub struct Factor {
 }
 case! {
     closure_borrowing_a_local_read_beside(t) => run(t);
+    #[allow(clippy::manual_async_fn)]
     fn then_map<F: std::future::Future<Output = u32>>(
         f: F,
         g: impl FnOnce(u32) -> u32,

@@ -692,6 +692,7 @@ case! {
 case! {
     operand_chain_borrowing_its_receiver(t) => run(t);
     #[desugar]
+    #[allow(clippy::await_holding_refcell_ref)]
     async fn run(t: Trace) -> usize {
         let a = String::from("text").as_str().len() + t.step("a", 1, 1).await;
         let b = std::cell::RefCell::new(t.noisy("cell")).borrow().touch().len()

@@ -1762,10 +1762,9 @@ pub fn last_moves(a: &Analysis) -> std::collections::HashMap<usize, Vec<Take>> {
                 continue;
             }
             // (`cfg = cfg.with(3)`: the statement gives it a new value after moving it.)
-            let reassigned = node
-                .uses
-                .iter()
-                .any(|o| o.local == u.local && o.kind == Use::Assign && !o.captured && o.capture.is_none());
+            let reassigned = node.uses.iter().any(|o| {
+                o.local == u.local && o.kind == Use::Assign && !o.captured && o.capture.is_none()
+            });
             if !lv.live_out[i].contains(&u.local) || reassigned {
                 moved.push((u.local, None));
             } else if let Some(target) = g.nodes[i].leave_target(u)
