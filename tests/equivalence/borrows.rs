@@ -1918,3 +1918,25 @@ case! {
         out
     }
 }
+
+// Fuzz seed 98 (E0505, found by the CI range in this session): an `async` block borrowing
+// `p.a`, never awaited, is dead but in scope while `p.n` is read after an `.await`. A field read
+// does not change `p`: the block is kept, and `p` with it in its slot.
+pub struct PairOf {
+    a: Val,
+    n: u32,
+}
+case! {
+    dead_block_borrowing_a_field_of_a_local_read_later(t) => entry(t);
+    #[desugar]
+    #[allow(unused_variables)]
+    async fn entry(t: Trace) -> u32 {
+        let p = t.step("s16", 1, PairOf { a: t.val(18), n: 15 }).await;
+        let task = async {
+            p.a.wait(0).await;
+            13
+        };
+        let m = t.step("s21", 1, (p.n * p.n) % 1000).await;
+        m + p.n
+    }
+}

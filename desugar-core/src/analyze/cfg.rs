@@ -1353,9 +1353,11 @@ fn mutations(g: &Graph) -> Vec<(LocalId, proc_macro2::LineColumn, bool)> {
                 | "clone_from"
         ) || name.starts_with("set_")
     };
+    // (A field read, `p.n`, copies it or moves that field only.)
     (g.nodes.iter().flat_map(|n| &n.uses))
         .filter(|u| match &u.kind {
-            Use::Move | Use::Assign => true,
+            Use::Move => u.field.is_none(),
+            Use::Assign => true,
             Use::Receiver(m) => mutating(m),
             Use::Borrow | Use::Field => false,
         })
