@@ -28,11 +28,15 @@ pub struct Branch {
 }
 
 /// Whether a `select!` borrows a branch's future that is a plain local (`x = fut => ..`), as
-/// futures' does; tokio's (`tokio::select!`) takes it, as any other expression.
+/// futures' does; tokio's (`tokio::select!`, or a `select!` of the crate's that every definition
+/// of writes with tokio's, as ractor's `concurrency::select!`) takes it, as any other expression.
 pub fn borrows_named_futures(mac: &syn::Macro) -> bool {
-    !mentions::path_segments(&mac.path)
-        .iter()
-        .any(|s| s == "tokio")
+    let segments = mentions::path_segments(&mac.path);
+    let wraps_tokio = segments.last().is_some_and(|name| {
+        let definitions = crate::defined::macro_definitions(name);
+        !definitions.is_empty() && definitions.iter().all(|d| d.body.contains("tokio"))
+    });
+    !wraps_tokio && !segments.iter().any(|s| s == "tokio")
 }
 
 /// `else => handler` (tokio), `complete => ..` / `default => ..` (futures).
