@@ -53,10 +53,7 @@ fn walk(item_fn: &mut ItemFn, collected: Option<Vec<AsyncFn>>) -> Result<Option<
             FnArg::Typed(t) => params.extend(bound_by(&t.pat, Some(&t.ty))),
         }
     }
-    let returned = match &item_fn.sig.output {
-        ReturnType::Default => Some(syn::parse_quote!(())),
-        ReturnType::Type(_, ty) => Some((**ty).clone()).filter(writable),
-    };
+    let returned = written_output(&item_fn.sig.output);
     let mut blocks = Blocks {
         bound: params,
         receiver,
@@ -367,6 +364,15 @@ fn is_box_pin(func: &Expr) -> bool {
     segments.len() >= 2 && segments[segments.len() - 2..] == ["Box", "pin"]
 }
 
+/// The type a function returns, where it can be written inside its body (`()` if none is
+/// written).
+fn written_output(output: &ReturnType) -> Option<Type> {
+    match output {
+        ReturnType::Default => Some(syn::parse_quote!(())),
+        ReturnType::Type(_, ty) => Some((**ty).clone()).filter(writable),
+    }
+}
+
 /// Whether the tokens call `block_on(name)`.
 fn calls_block_on(tokens: proc_macro2::TokenStream, name: &Ident) -> bool {
     let tokens: Vec<proc_macro2::TokenTree> = tokens.into_iter().collect();
@@ -630,10 +636,7 @@ pub fn instrumented(f: &mut AsyncFn) -> Result<()> {
             FnArg::Typed(t) => bound.extend(bound_by(&t.pat, Some(&t.ty))),
         }
     }
-    let output = match &f.sig.output {
-        ReturnType::Default => Some(syn::parse_quote!(())),
-        ReturnType::Type(_, ty) => Some((**ty).clone()).filter(writable),
-    };
+    let output = written_output(&f.sig.output);
     for stmt in &mut f.block.stmts {
         let syn::Stmt::Local(local) = stmt else {
             continue;

@@ -10,12 +10,14 @@
 use crate::parse::AsyncFn;
 use proc_macro2::{Ident, TokenStream, TokenTree};
 use quote::ToTokens;
+use std::collections::HashMap;
 use syn::visit_mut::{self, VisitMut};
 
 /// Renames the items of inner blocks whose names mean something else outside them.
 pub fn scope_inner_items(f: &mut AsyncFn) {
     let mut scoper = Scoper {
         body: f.block.to_token_stream(),
+        renamed_away: HashMap::new(),
         renamed: 0,
     };
     for stmt in &mut f.block.stmts {
@@ -24,8 +26,10 @@ pub fn scope_inner_items(f: &mut AsyncFn) {
 }
 
 struct Scoper {
-    /// The function's body as it is now (renamings included).
+    /// The function's body as written.
     body: TokenStream,
+    /// Per name, its mentions in the body that blocks renamed.
+    renamed_away: HashMap<String, usize>,
     renamed: usize,
 }
 
@@ -35,12 +39,14 @@ impl VisitMut for Scoper {
         if crate::analyze::suspend::tokens_await(tokens.clone()) {
             let names: Vec<Ident> = block.stmts.iter().filter_map(item_name).collect();
             for name in names {
-                if count(&self.body, &name) > count(&tokens, &name) {
+                let here = count(&tokens, &name);
+                let away = self.renamed_away.entry(name.to_string()).or_default();
+                if count(&self.body, &name) - *away > here {
+                    *away += here;
                     let new = Ident::new(&format!("__{name}{}", self.renamed), name.span());
                     self.renamed += 1;
                     let renamed = rename(block.to_token_stream(), &name, &new);
                     *block = syn::parse2(renamed).expect("renaming keeps a block a block");
-                    self.body = rename_in(&self.body, &tokens, &block.to_token_stream());
                 }
             }
         }
@@ -113,10 +119,4 @@ fn rename(tokens: TokenStream, name: &Ident, new: &Ident) -> TokenStream {
         out.push(next);
     }
     out.into_iter().collect()
-}
-
-/// `body` with the tokens `old` (a block of it) replaced by `new`, compared as text.
-fn rename_in(body: &TokenStream, old: &TokenStream, new: &TokenStream) -> TokenStream {
-    let (body, old, new) = (body.to_string(), old.to_string(), new.to_string());
-    body.replacen(&old, &new, 1).parse().unwrap_or_default()
 }
